@@ -1,0 +1,30 @@
+"""Fail points: deterministic crashes for the fault-tolerance tests.
+
+``BOYIN_FAULTS="after_handle:boyin.registry.organisation.registered,before_publish"``
+makes the process exit abruptly (``os._exit``, no cleanup, like ``kill -9``) the first
+time it reaches a named point. Unset in production, where :func:`hit` costs one lookup.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+EXIT_CODE = 86
+_armed: set[str] = set()
+
+
+def arm(spec: str | None) -> None:
+    _armed.clear()
+    _armed.update(p.strip() for p in (spec or "").split(",") if p.strip())
+
+
+def hit(point: str, detail: str = "") -> None:
+    """Crash here if ``point`` (or ``point:detail``) is armed."""
+    if not _armed:
+        return
+    for name in (point, f"{point}:{detail}"):
+        if name in _armed:
+            sys.stderr.write(f"fail point {name} reached: exiting\n")
+            sys.stderr.flush()
+            os._exit(EXIT_CODE)

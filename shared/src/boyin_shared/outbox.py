@@ -1,0 +1,203 @@
+"""Transactional outbox and inbox inside the aggregate's own document.
+
+FerretDB 1.x (and a MongoDB without a replica set) has no multi-document transactions,
+so an aggregate's state, the events its change produced (``_outbox``) and the ids of the
+events it has already consumed (``_inbox``) are written in ONE single-document update,
+guarded by the document revision ``_rev``. The relay publishes ``_outbox`` entries and
+pulls them out afterwards; a crash in between publishes them again on restart (at
+least once), and consumers drop the repeat by event id.
+
+Document bookkeeping fields:
+``_rev``     revision for optimistic concurrency (bumped by domain writes only);
+``_outbox``  events waiting to be published, oldest first;
+``_oseq``    how many events were ever appended (guards clearing ``_pending``);
+``_pending`` true while ``_outbox`` may be non-empty (what the relay's sweep looks for);
+``_inbox``   ids of the latest consumed events (the last :data:`INBOX_SIZE`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from prometheus_client import Counter
+
+from boyin_shared import faults
+from boyin_shared.bus import EventBus
+from boyin_shared.events import Event, decode
+from boyin_shared.store import Collection, Document, DocumentStore, Index, Update
+
+log = logging.getLogger("boyin.outbox")
+
+INBOX_SIZE = 256
+BOOKKEEPING = ("_rev", "_outbox", "_oseq", "_pending", "_inbox")
+PUBLISHED = Counter(
+    "boyin_events_published_total", "Events published by the outbox relay", ["topic"]
+)
+
+
+def state_of(doc: Document) -> dict[str, Any]:
+    """The document without its ``_id`` and bookkeeping fields."""
+    return {k: v for k, v in doc.items() if k != "_id" and k not in BOOKKEEPING}
+
+
+def already_applied(doc: Document, event_id: str) -> bool:
+    return event_id in (doc.get("_inbox") or [])
+
+
+def _events_json(events: Sequence[Event]) -> list[dict[str, Any]]:
+    return [e.model_dump(mode="json") for e in events]
+
+
+class Outbox:
+    """Writes aggregates with their events, and relays the events to the bus."""
+
+    def __init__(self, store: DocumentStore, bus: EventBus, *, sweep_seconds: float = 2.0) -> None:
+        self._store = store
+        self._bus = bus
+        self._sweep_seconds = sweep_seconds
+        self._tracked: dict[str, Collection] = {}
+        self._queue: asyncio.Queue[tuple[Collection, str]] = asyncio.Queue()
+        self._tasks: list[asyncio.Task[None]] = []
+
+    async def track(self, collection: Collection) -> None:
+        """Relay this collection's outboxes (call once at start-up)."""
+        await collection.ensure_indexes([Index((("_pending", 1),))])
+        self._tracked[collection.name] = collection
+
+    # -- writing -----------------------------------------------------------------
+
+    async def create(
+        self,
+        collection: Collection,
+        doc_id: str,
+        state: Mapping[str, Any],
+        events: Sequence[Event] = (),
+        *,
+        consumed: str | None = None,
+    ) -> None:
+        """Insert a new aggregate with its first events. Raises ``AlreadyExists``."""
+        await collection.insert(
+            {
+                **state,
+                "_id": doc_id,
+                "_outbox": _events_json(events),
+                "_oseq": len(events),
+                "_pending": bool(events),
+                "_inbox": [consumed] if consumed else [],
+            }
+        )
+        self._notify(collection, doc_id, events)
+
+    async def save(
+        self,
+        collection: Collection,
+        loaded: Document,
+        state: Mapping[str, Any],
+        events: Sequence[Event] = (),
+        *,
+        consumed: str | None = None,
+    ) -> bool:
+        """Write a changed aggregate read as ``loaded``; False if someone wrote it since."""
+        changes: dict[str, Any] = {k: v for k, v in state.items() if k not in BOOKKEEPING}
+        changes.pop("_id", None)
+        if consumed:
+            changes["_inbox"] = [*(loaded.get("_inbox") or []), consumed][-INBOX_SIZE:]
+        if events:
+            changes["_pending"] = True
+        ok = await collection.update(
+            loaded["_id"],
+            Update(
+                set=changes,
+                inc={"_oseq": len(events)} if events else {},
+                push={"_outbox": _events_json(events)} if events else {},
+            ),
+            where={"_rev": loaded["_rev"]},
+        )
+        if ok:
+            self._notify(collection, loaded["_id"], events)
+        return ok
+
+    def _notify(self, collection: Collection, doc_id: str, events: Sequence[Event]) -> None:
+        if events and self._tasks:
+            self._queue.put_nowait((collection, doc_id))
+
+    # -- relaying ----------------------------------------------------------------
+
+    async def flush(self, collection: Collection, doc_id: str) -> int:
+        """Publish and clear one document's outbox; returns how many were published."""
+        published = 0
+        for _ in range(100):
+            doc = await collection.get(doc_id)
+            if doc is None:
+                return published
+            pending = doc.get("_outbox") or []
+            if pending:
+                events = [decode(e) for e in pending]
+                faults.hit("before_publish", collection.name)
+                await self._bus.publish(events)
+                for e in events:
+                    PUBLISHED.labels(e.topic).inc()
+                published += len(events)
+                await collection.update(
+                    doc_id,
+                    Update(pull={"_outbox": ("id", [e.id for e in events])}, bump_rev=False),
+                )
+                continue
+            if not doc.get("_pending"):
+                return published
+            cleared = await collection.update(
+                doc_id,
+                Update(set={"_pending": False}, bump_rev=False),
+                where={"_oseq": doc.get("_oseq", 0)},
+            )
+            if cleared:
+                return published
+        raise RuntimeError(f"outbox of {collection.name}/{doc_id} keeps changing")
+
+    async def sweep(self) -> int:
+        """Flush every document that still has pending events (crash recovery)."""
+        total = 0
+        for collection in list(self._tracked.values()):
+            while docs := await collection.find({"_pending": True}, limit=100):
+                flushed = 0
+                for doc in docs:
+                    flushed += await self.flush(collection, doc["_id"])
+                total += flushed
+                if len(docs) < 100:
+                    break
+        return total
+
+    async def start(self) -> None:
+        self._tasks = [
+            asyncio.create_task(self._relay(), name="outbox-relay"),
+            asyncio.create_task(self._sweeper(), name="outbox-sweep"),
+        ]
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks = []
+
+    async def _relay(self) -> None:
+        while True:
+            collection, doc_id = await self._queue.get()
+            try:
+                await self.flush(collection, doc_id)
+            except Exception:
+                # The sweep picks it up again once the bus or database is back.
+                log.warning("relay failed; the sweep will retry", exc_info=True)
+
+    async def _sweeper(self) -> None:
+        while True:
+            try:
+                await self.sweep()
+            except Exception:
+                log.warning("outbox sweep failed; retrying", exc_info=True)
+            await asyncio.sleep(self._sweep_seconds)

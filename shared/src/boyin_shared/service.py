@@ -1,0 +1,157 @@
+"""One service bootstrap for every service: the host, and the standalone entry point.
+
+A service is a :class:`ServiceDefinition`: its name, its routers, and a ``build``
+coroutine that receives a :class:`ServiceContext` (settings, its own store, the bus, its
+outbox) and returns what it runs (:class:`Built`). The same definition runs standalone
+(:func:`run`, one OS process against Kafka and MongoDB) or beside the others in the
+single-process platform (``boyin_platform``), which shares one bus between hosts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import uvicorn
+from fastapi import APIRouter, FastAPI
+
+from boyin_shared import faults, http, logs
+from boyin_shared.bus import EventBus, Subscription
+from boyin_shared.errors import TransientError
+from boyin_shared.outbox import Outbox
+from boyin_shared.runtime import make_bus, make_store
+from boyin_shared.settings import PlatformSettings
+from boyin_shared.store import Collection, DocumentStore
+
+log = logging.getLogger("boyin.service")
+
+
+@dataclass(frozen=True)
+class ServiceContext:
+    name: str
+    settings: PlatformSettings
+    store: DocumentStore
+    bus: EventBus
+    outbox: Outbox
+
+
+@dataclass
+class Built:
+    #: what the routers reach through ``request.app.state.service``
+    state: object
+    subscriptions: Sequence[Subscription] = ()
+    #: collections whose documents carry an outbox the relay must drain
+    outbox_collections: Sequence[Collection] = ()
+    on_stop: Callable[[], Awaitable[None]] | None = None
+
+
+@dataclass(frozen=True)
+class ServiceDefinition:
+    name: str
+    title: str
+    routers: Sequence[APIRouter]
+    build: Callable[[ServiceContext], Awaitable[Built]]
+    description: str = ""
+
+
+@dataclass
+class ServiceHost:
+    """A service's app plus the resources it opens and closes."""
+
+    definition: ServiceDefinition
+    settings: PlatformSettings
+    app: FastAPI = field(init=False)
+    _store: DocumentStore | None = None
+    _bus: EventBus | None = None
+    _outbox: Outbox | None = None
+    _built: Built | None = None
+
+    def __post_init__(self) -> None:
+        d = self.definition
+        self.app = FastAPI(title=d.title, description=d.description, version="0.1.0")
+        http.install(self.app, d.name, self.ready)
+        for router in d.routers:
+            self.app.include_router(router)
+
+    async def ready(self) -> bool:
+        if self._store is None or self._bus is None or not self._bus.is_ready():
+            return False
+        try:
+            await self._store.ping()
+        except TransientError:
+            return False
+        return True
+
+    async def open(self, bus: EventBus) -> None:
+        """Open the store, build the service and register its consumers on ``bus``."""
+        self._bus = bus
+        self._store = make_store(self.settings, self.definition.name)
+        self._outbox = Outbox(self._store, bus, sweep_seconds=self.settings.outbox_sweep_seconds)
+        ctx = ServiceContext(self.definition.name, self.settings, self._store, bus, self._outbox)
+        self._built = await self.definition.build(ctx)
+        for collection in self._built.outbox_collections:
+            await self._outbox.track(collection)
+        for subscription in self._built.subscriptions:
+            bus.subscribe(subscription)
+        self.app.state.service = self._built.state
+
+    async def start(self) -> None:
+        """Start relaying; call once the bus has started."""
+        assert self._outbox is not None
+        await self._outbox.start()
+
+    async def close(self) -> None:
+        if self._outbox is not None:
+            await self._outbox.stop()
+        if self._built is not None and self._built.on_stop is not None:
+            await self._built.on_stop()
+        if self._store is not None:
+            await self._store.close()
+
+
+async def start_bus(bus: EventBus, *, attempts: int = 60) -> None:
+    """Start the bus, waiting for a broker that is still coming up."""
+    for attempt in range(1, attempts + 1):
+        try:
+            await bus.start()
+            return
+        except Exception as exc:
+            if attempt == attempts:
+                raise
+            log.warning("bus not reachable yet (%s); retrying", exc)
+            await bus.stop()
+            await asyncio.sleep(min(5.0, 0.5 * attempt))
+
+
+def standalone_app(definition: ServiceDefinition, settings: PlatformSettings) -> FastAPI:
+    """The service alone in its process, with its own bus client."""
+    host = ServiceHost(definition, settings)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        bus = make_bus(settings, client_id=f"boyin-{definition.name}")
+        await host.open(bus)
+        await start_bus(bus)
+        await host.start()
+        log.info("service started", extra={"port": settings.port})
+        try:
+            yield
+        finally:
+            await host.close()
+            await bus.stop()
+
+    host.app.router.lifespan_context = lifespan
+    return host.app
+
+
+def run(definition: ServiceDefinition, **overrides: Any) -> None:
+    """Entry point of ``python -m boyin_<service>``."""
+    settings = PlatformSettings(**overrides)
+    logs.configure(definition.name, settings.log_level, as_json=settings.log_json)
+    faults.arm(settings.faults)
+    app = standalone_app(definition, settings)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=False)

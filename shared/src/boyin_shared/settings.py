@@ -1,0 +1,36 @@
+"""Settings every service reads from the environment (prefix ``BOYIN_``) at start-up."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class PlatformSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="BOYIN_", extra="ignore")
+
+    #: ``embedded``: the in-process bus (a log in ``data_dir/bus.sqlite``); ``kafka``: a broker.
+    bus: Literal["embedded", "kafka"] = "embedded"
+    kafka_bootstrap: str = "127.0.0.1:19092"
+    kafka_partitions: int = Field(default=6, ge=1)
+    #: ``sqlite``: one file per service under ``data_dir``; ``mongo``: a MongoDB-wire server.
+    store: Literal["sqlite", "mongo"] = "sqlite"
+    mongo_url: str = "mongodb://127.0.0.1:37017/?directConnection=true"
+    #: Each service's database is ``<prefix><service>`` (Latin letters only for FerretDB).
+    mongo_db_prefix: str = "boyin"
+    data_dir: Path = Path("data")
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=0, le=65535)
+    log_level: str = "INFO"
+    log_json: bool = True
+    outbox_sweep_seconds: float = Field(default=2.0, gt=0)
+    #: Base URLs of the other services' HTTP APIs (gateway and cross-service reads).
+    service_urls: dict[str, str] = Field(default_factory=dict)
+    #: Fail points for fault tests; see :mod:`boyin_shared.faults`.
+    faults: str = ""
+
+    def database_name(self, service: str) -> str:
+        return f"{self.mongo_db_prefix}{service}"

@@ -1,0 +1,279 @@
+"""Embedded adapter: one SQLite file per service database, JSON documents in one table each.
+
+All statements run on one dedicated thread per database, so a read-modify-write
+inside ``update`` is atomic with respect to every other call on the same store.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, TypeVar
+
+from boyin_shared.store import changes, filters
+from boyin_shared.store.port import AlreadyExists, Document, Filter, Index, Sort, Update
+
+T = TypeVar("T")
+
+
+class SqliteDatabase:
+    """A SQLite connection owned by one worker thread."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite")
+        self._local = threading.local()
+        self._closed = False
+
+    def _connection(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=True)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA busy_timeout=5000")
+            self._local.conn = conn
+        return conn
+
+    async def run(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        if self._closed:
+            raise RuntimeError(f"database {self.path} is closed")
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, lambda: fn(self._connection()))
+
+    async def close(self) -> None:
+        if self._closed:
+            return
+
+        def _close(_: sqlite3.Connection) -> None:
+            conn = getattr(self._local, "conn", None)
+            if conn is not None:
+                conn.close()
+                self._local.conn = None
+
+        await self.run(_close)
+        self._closed = True
+        self._executor.shutdown(wait=True)
+
+
+def _table(name: str) -> str:
+    if not name.replace("_", "").isalnum():
+        raise ValueError(f"bad collection name {name!r}")
+    return f'"c_{name}"'
+
+
+def _load(text: str) -> Document:
+    doc: Document = json.loads(text)
+    return doc
+
+
+class SqliteCollection:
+    def __init__(self, db: SqliteDatabase, name: str) -> None:
+        self.db = db
+        self.name = name
+        self._table = _table(name)
+        self._ready = False
+
+    async def _ensure_table(self) -> None:
+        if self._ready:
+            return
+
+        def create(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                f"CREATE TABLE IF NOT EXISTS {self._table} "
+                "(id TEXT PRIMARY KEY, rev INTEGER NOT NULL, doc TEXT NOT NULL)"
+            )
+
+        await self.db.run(create)
+        self._ready = True
+
+    async def get(self, doc_id: str) -> Document | None:
+        await self._ensure_table()
+
+        def read(conn: sqlite3.Connection) -> Document | None:
+            row = conn.execute(f"SELECT doc FROM {self._table} WHERE id = ?", (doc_id,)).fetchone()
+            return _load(row[0]) if row else None
+
+        return await self.db.run(read)
+
+    async def get_many(self, ids: Sequence[str]) -> list[Document]:
+        if not ids:
+            return []
+        await self._ensure_table()
+        wanted = list(dict.fromkeys(ids))
+
+        def read(conn: sqlite3.Connection) -> list[Document]:
+            marks = ",".join("?" * len(wanted))
+            rows = conn.execute(
+                f"SELECT doc FROM {self._table} WHERE id IN ({marks})", wanted
+            ).fetchall()
+            return [_load(r[0]) for r in rows]
+
+        return await self.db.run(read)
+
+    def _insert_one(self, conn: sqlite3.Connection, doc: Document) -> None:
+        stored = {**doc, "_rev": 1}
+        try:
+            conn.execute(
+                f"INSERT INTO {self._table} (id, rev, doc) VALUES (?, 1, ?)",
+                (stored["_id"], filters.dumps(stored)),
+            )
+        except sqlite3.IntegrityError as exc:
+            raise AlreadyExists(self.name, str(stored["_id"])) from exc
+
+    async def insert(self, doc: Document) -> None:
+        await self._ensure_table()
+        await self.db.run(lambda conn: self._insert_one(conn, doc))
+
+    async def insert_many(self, docs: Sequence[Document]) -> list[str]:
+        await self._ensure_table()
+
+        def write(conn: sqlite3.Connection) -> list[str]:
+            clashes: list[str] = []
+            conn.execute("BEGIN")
+            try:
+                for doc in docs:
+                    try:
+                        self._insert_one(conn, doc)
+                    except AlreadyExists:
+                        clashes.append(str(doc["_id"]))
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            return clashes
+
+        return await self.db.run(write)
+
+    async def replace(self, doc: Document, *, expected_rev: int) -> bool:
+        await self._ensure_table()
+        stored = {**doc, "_rev": expected_rev + 1}
+
+        def write(conn: sqlite3.Connection) -> bool:
+            try:
+                cur = conn.execute(
+                    f"UPDATE {self._table} SET rev = ?, doc = ? WHERE id = ? AND rev = ?",
+                    (expected_rev + 1, filters.dumps(stored), stored["_id"], expected_rev),
+                )
+            except sqlite3.IntegrityError as exc:
+                raise AlreadyExists(self.name, str(stored["_id"])) from exc
+            return cur.rowcount == 1
+
+        return await self.db.run(write)
+
+    async def update(self, doc_id: str, change: Update, *, where: Filter | None = None) -> bool:
+        await self._ensure_table()
+
+        def write(conn: sqlite3.Connection) -> bool:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                row = conn.execute(
+                    f"SELECT doc FROM {self._table} WHERE id = ?", (doc_id,)
+                ).fetchone()
+                if row is None or (where and not filters.matches_where(_load(row[0]), where)):
+                    conn.execute("ROLLBACK")
+                    return False
+                new = changes.apply(_load(row[0]), change)
+                conn.execute(
+                    f"UPDATE {self._table} SET rev = ?, doc = ? WHERE id = ?",
+                    (new["_rev"], filters.dumps(new), doc_id),
+                )
+                conn.execute("COMMIT")
+                return True
+            except sqlite3.IntegrityError as exc:
+                conn.execute("ROLLBACK")
+                raise AlreadyExists(self.name, doc_id) from exc
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+
+        return await self.db.run(write)
+
+    async def delete(self, doc_id: str, *, expected_rev: int | None = None) -> bool:
+        await self._ensure_table()
+
+        def write(conn: sqlite3.Connection) -> bool:
+            if expected_rev is None:
+                cur = conn.execute(f"DELETE FROM {self._table} WHERE id = ?", (doc_id,))
+            else:
+                cur = conn.execute(
+                    f"DELETE FROM {self._table} WHERE id = ? AND rev = ?", (doc_id, expected_rev)
+                )
+            return cur.rowcount == 1
+
+        return await self.db.run(write)
+
+    def _select(
+        self, what: str, flt: Filter | None, sort: Sort, limit: int | None, skip: int
+    ) -> tuple[str, list[Any]]:
+        flt = flt or {}
+        filters.check(flt)
+        params: list[Any] = []
+        sql = f"SELECT {what} FROM {self._table} WHERE {filters.to_sql(flt, params)}"
+        if sort:
+            order = []
+            for field, direction in sort:
+                params.append(filters.json_path(field))
+                order.append(f"json_extract(doc, ?) {'DESC' if direction < 0 else 'ASC'}")
+            sql += " ORDER BY " + ", ".join(order)
+        if limit is not None or skip:
+            sql += " LIMIT ? OFFSET ?"
+            params.extend([-1 if limit is None else limit, skip])
+        return sql, params
+
+    async def find(
+        self, flt: Filter | None = None, *, sort: Sort = (), limit: int | None = None, skip: int = 0
+    ) -> list[Document]:
+        await self._ensure_table()
+        sql, params = self._select("doc", flt, sort, limit, skip)
+        return await self.db.run(
+            lambda conn: [_load(r[0]) for r in conn.execute(sql, params).fetchall()]
+        )
+
+    async def count(self, flt: Filter | None = None) -> int:
+        await self._ensure_table()
+        sql, params = self._select("COUNT(*)", flt, (), None, 0)
+        return await self.db.run(lambda conn: int(conn.execute(sql, params).fetchone()[0]))
+
+    async def ensure_indexes(self, indexes: Sequence[Index]) -> None:
+        await self._ensure_table()
+
+        def create(conn: sqlite3.Connection) -> None:
+            for index in indexes:
+                columns = ", ".join(
+                    f"json_extract(doc, '{filters.json_path(k)}')" + (" DESC" if d < 0 else "")
+                    for k, d in index.keys
+                )
+                unique = "UNIQUE " if index.unique else ""
+                conn.execute(
+                    f'CREATE {unique}INDEX IF NOT EXISTS "{self.name}_{index.name}" '
+                    f"ON {self._table} ({columns})"
+                )
+
+        await self.db.run(create)
+
+
+class SqliteStore:
+    """A service's embedded database: one SQLite file."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.db = SqliteDatabase(path)
+        self._collections: dict[str, SqliteCollection] = {}
+
+    def collection(self, name: str) -> SqliteCollection:
+        if name not in self._collections:
+            self._collections[name] = SqliteCollection(self.db, name)
+        return self._collections[name]
+
+    async def ping(self) -> None:
+        await self.db.run(lambda conn: conn.execute("SELECT 1").fetchone())
+
+    async def close(self) -> None:
+        await self.db.close()

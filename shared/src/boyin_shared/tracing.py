@@ -1,0 +1,61 @@
+"""W3C trace context carried by HTTP requests, log lines and events."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+_TRACEPARENT = re.compile(r"^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$")
+
+
+@dataclass(frozen=True)
+class TraceContext:
+    trace_id: str
+    span_id: str
+    flags: str = "01"
+
+    @property
+    def traceparent(self) -> str:
+        return f"00-{self.trace_id}-{self.span_id}-{self.flags}"
+
+    def child(self) -> TraceContext:
+        return TraceContext(self.trace_id, secrets.token_hex(8), self.flags)
+
+    @classmethod
+    def new(cls) -> TraceContext:
+        return cls(secrets.token_hex(16), secrets.token_hex(8))
+
+    @classmethod
+    def parse(cls, header: str | None) -> TraceContext | None:
+        if not header:
+            return None
+        found = _TRACEPARENT.match(header.strip().lower())
+        if found is None or set(found.group(1)) == {"0"}:
+            return None
+        return cls(found.group(1), found.group(2), found.group(3))
+
+
+_current: ContextVar[TraceContext | None] = ContextVar("boyin_trace", default=None)
+
+
+def current() -> TraceContext | None:
+    return _current.get()
+
+
+def current_or_new() -> TraceContext:
+    ctx = _current.get()
+    if ctx is None:
+        ctx = TraceContext.new()
+        _current.set(ctx)
+    return ctx
+
+
+def activate(ctx: TraceContext | None) -> object:
+    """Make ``ctx`` current; returns a token for :func:`restore`."""
+    return _current.set(ctx)
+
+
+def restore(token: object) -> None:
+    _current.reset(token)  # type: ignore[arg-type]
