@@ -144,7 +144,7 @@ class Outbox:
                 published += len(events)
                 await collection.update(
                     doc_id,
-                    Update(pull={"_outbox": ("id", [e.id for e in events])}, bump_rev=False),
+                    Update(pull={"_outbox": pending}, bump_rev=False),
                 )
                 continue
             if not doc.get("_pending"):

@@ -14,7 +14,10 @@ from boyin_shared.store.sqlite import SqliteStore
 def make_bus(settings: PlatformSettings, client_id: str) -> EventBus:
     if settings.bus == "kafka":
         return KafkaBus(
-            settings.kafka_bootstrap, client_id=client_id, partitions=settings.kafka_partitions
+            settings.kafka_bootstrap,
+            client_id=client_id,
+            partitions=settings.kafka_partitions,
+            topic_prefix=settings.kafka_topic_prefix,
         )
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     return EmbeddedBus(settings.data_dir / "bus.sqlite")

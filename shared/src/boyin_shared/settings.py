@@ -16,6 +16,8 @@ class PlatformSettings(BaseSettings):
     bus: Literal["embedded", "kafka"] = "embedded"
     kafka_bootstrap: str = "127.0.0.1:19092"
     kafka_partitions: int = Field(default=6, ge=1)
+    #: Prefix of every topic name, so several environments can share one cluster.
+    kafka_topic_prefix: str = ""
     #: ``sqlite``: one file per service under ``data_dir``; ``mongo``: a MongoDB-wire server.
     store: Literal["sqlite", "mongo"] = "sqlite"
     mongo_url: str = "mongodb://127.0.0.1:37017/?directConnection=true"

@@ -50,8 +50,10 @@ class KafkaBus:
         client_id: str,
         partitions: int = 6,
         replication_factor: int = 1,
+        topic_prefix: str = "",
     ) -> None:
         self._bootstrap = bootstrap_servers
+        self._prefix = topic_prefix
         self._client_id = client_id
         self._partitions = partitions
         self._replication = replication_factor
@@ -80,8 +82,14 @@ class KafkaBus:
         finally:
             await admin.close()
 
+    def _topic(self, name: str) -> str:
+        """Topics live under an optional prefix, so environments can share a cluster."""
+        return self._prefix + name
+
     async def start(self) -> None:
-        topics = {t for s in self._subscriptions for t in (*s.topics, s.dead_letter_topic)}
+        topics = {
+            self._topic(t) for s in self._subscriptions for t in (*s.topics, s.dead_letter_topic)
+        }
         await self.ensure_topics(topics)
         self._producer = AIOKafkaProducer(
             bootstrap_servers=self._bootstrap,
@@ -105,7 +113,9 @@ class KafkaBus:
                 heartbeat_interval_ms=2000,
                 metadata_max_age_ms=30000,
             )
-            consumer.subscribe(list(sub.topics), listener=_Rebalance(lock, sub.group))
+            consumer.subscribe(
+                [self._topic(t) for t in sub.topics], listener=_Rebalance(lock, sub.group)
+            )
             await consumer.start()
             self._consumers.append(consumer)
             self._tasks.append(asyncio.create_task(self._consume(sub, consumer, lock)))
@@ -134,7 +144,7 @@ class KafkaBus:
             raise RuntimeError("the bus is not started")
         futures = [
             await self._producer.send(
-                e.topic,
+                self._topic(e.topic),
                 encode(e),
                 key=e.subject.encode(),
                 headers=[("ce_type", e.type.encode()), ("ce_id", e.id.encode())],
@@ -168,7 +178,7 @@ class KafkaBus:
             if dead is not None:
                 assert self._producer is not None
                 await self._producer.send_and_wait(
-                    sub.dead_letter_topic,
+                    self._topic(sub.dead_letter_topic),
                     dead.record(
                         group=sub.group,
                         topic=tp.topic,

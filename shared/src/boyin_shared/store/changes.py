@@ -31,14 +31,9 @@ def apply(doc: Document, change: Update) -> Document:
     for path, items in change.push.items():
         node, leaf = _parent(out, path)
         node[leaf] = [*(node.get(leaf) or []), *copy.deepcopy(list(items))]
-    for path, (key, values) in change.pull.items():
+    for path, values in change.pull.items():
         node, leaf = _parent(out, path)
-        drop = set(values)
-        node[leaf] = [
-            item
-            for item in node.get(leaf) or []
-            if not (isinstance(item, dict) and item.get(key) in drop)
-        ]
+        node[leaf] = [item for item in node.get(leaf) or [] if item not in values]
     if change.bump_rev:
         out["_rev"] = int(out.get("_rev", 0)) + 1
     return out

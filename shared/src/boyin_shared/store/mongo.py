@@ -91,7 +91,7 @@ class MongoCollection:
         if change.push:
             ops["$push"] = {k: {"$each": list(v)} for k, v in change.push.items()}
         if change.pull:
-            ops["$pull"] = {k: {key: {"$in": list(vs)}} for k, (key, vs) in change.pull.items()}
+            ops["$pullAll"] = {k: list(vs) for k, vs in change.pull.items()}
         async with _translated(self.name, doc_id):
             result = await self._raw.update_one({**(where or {}), "_id": doc_id}, ops)
         return result.matched_count == 1

@@ -49,14 +49,14 @@ class Update:
     """One atomic change to one document.
 
     ``set`` assigns top-level or dotted fields, ``inc`` adds to numbers, ``push`` appends
-    items to lists, ``pull`` removes the dict items of a list whose ``key`` is among the
-    given values: ``pull={"_outbox": ("id", ["e1", "e2"])}``.
+    items to lists, ``pull`` removes the items of a list equal to any of the given whole
+    values (``$pullAll``: FerretDB 1.x silently ignores ``$pull`` with a condition).
     """
 
     set: Mapping[str, Any] = field(default_factory=dict)
     inc: Mapping[str, int] = field(default_factory=dict)
     push: Mapping[str, Sequence[Any]] = field(default_factory=dict)
-    pull: Mapping[str, tuple[str, Sequence[Any]]] = field(default_factory=dict)
+    pull: Mapping[str, Sequence[Any]] = field(default_factory=dict)
     #: Bookkeeping writes (the outbox relay) leave ``_rev`` alone so they never make
     #: a concurrent domain write fail its optimistic check.
     bump_rev: bool = True

@@ -1,0 +1,68 @@
+"""Fixtures for the real servers at the edges.
+
+The Kafka broker and the MongoDB-wire server (FerretDB) are installed and started by
+the project's own scripts in ``deploy/`` (idempotent: a running server is reused).
+Nothing here skips: when a server cannot start, the tests that need it fail.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import string
+import subprocess
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from boyin_shared.store import DocumentStore
+from boyin_shared.store.mongo import MongoStore
+from boyin_shared.store.sqlite import SqliteStore
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _start(script: str) -> None:
+    result = subprocess.run(
+        ["bash", str(ROOT / "deploy" / script), "start"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    if result.returncode != 0:
+        pytest.fail(f"{script} start failed:\n{result.stdout}\n{result.stderr}", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def kafka_bootstrap() -> str:
+    _start("kafka/kafka.sh")
+    return f"127.0.0.1:{os.environ.get('BOYIN_KAFKA_PORT', '19092')}"
+
+
+@pytest.fixture(scope="session")
+def mongo_url() -> str:
+    _start("ferretdb/ferretdb.sh")
+    port = os.environ.get("BOYIN_MONGO_PORT", "37017")
+    return f"mongodb://127.0.0.1:{port}/?directConnection=true"
+
+
+def unique_name(prefix: str = "t") -> str:
+    """Letters only: FerretDB 1.x restricts database names."""
+    return prefix + "".join(secrets.choice(string.ascii_lowercase) for _ in range(12))
+
+
+@pytest.fixture(params=["sqlite", "mongo"])
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[DocumentStore]:
+    """The same suite runs against the embedded adapter and the real MongoDB-wire server."""
+    if request.param == "sqlite":
+        sqlite = SqliteStore(tmp_path / "store.sqlite")
+        yield sqlite
+        await sqlite.close()
+        return
+    url = request.getfixturevalue("mongo_url")
+    mongo = MongoStore(url, unique_name())
+    yield mongo
+    await mongo.drop_database()
+    await mongo.close()

@@ -1,0 +1,161 @@
+"""The document store port: one suite, both adapters (SQLite and the real server)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from boyin_shared.store import AlreadyExists, DocumentStore, Index, Update
+from boyin_shared.store.filters import UnsupportedFilter
+
+
+async def _seed(store: DocumentStore) -> None:
+    people = store.collection("people")
+    for i, (name, district, tags, score) in enumerate(
+        [
+            ("Ada", "yuzhong", ["ai", "robots"], 5),
+            ("Bo", "jiangbei", ["ai"], 3),
+            ("Chen", "yuzhong", [], 8),
+            ("Dai", "liangjiang", ["materials"], None),
+        ]
+    ):
+        await people.insert(
+            {
+                "_id": f"p{i}",
+                "name": name,
+                "profile": {"district": district, "active": i % 2 == 0},
+                "tags": tags,
+                "score": score,
+                "joined": f"2026-0{i + 1}-01T00:00:00Z",
+            }
+        )
+
+
+async def test_insert_get_and_duplicate(store: DocumentStore) -> None:
+    c = store.collection("things")
+    await c.insert({"_id": "a", "title": "中文标题", "n": 1})
+    doc = await c.get("a")
+    assert doc == {"_id": "a", "title": "中文标题", "n": 1, "_rev": 1}
+    with pytest.raises(AlreadyExists):
+        await c.insert({"_id": "a", "n": 2})
+    assert (await c.get("a") or {})["n"] == 1
+    assert await c.get("missing") is None
+
+
+async def test_unique_index_rejects_second_key(store: DocumentStore) -> None:
+    c = store.collection("accounts")
+    await c.ensure_indexes([Index((("email", 1),), unique=True)])
+    await c.ensure_indexes([Index((("email", 1),), unique=True)])  # idempotent
+    await c.insert({"_id": "1", "email": "a@example.org"})
+    with pytest.raises(AlreadyExists):
+        await c.insert({"_id": "2", "email": "a@example.org"})
+    assert await c.count() == 1
+
+
+async def test_insert_many_reports_clashes_and_keeps_the_rest(store: DocumentStore) -> None:
+    c = store.collection("rows")
+    await c.insert({"_id": "r2", "v": 0})
+    clashes = await c.insert_many([{"_id": f"r{i}", "v": i} for i in range(5)])
+    assert clashes == ["r2"]
+    assert await c.count() == 5
+    assert (await c.get("r2") or {})["v"] == 0
+
+
+async def test_filters_have_the_same_meaning_on_both_adapters(store: DocumentStore) -> None:
+    await _seed(store)
+    people = store.collection("people")
+
+    async def ids(flt: dict[str, object]) -> list[str]:
+        return sorted(d["_id"] for d in await people.find(flt))
+
+    assert await ids({"profile.district": "yuzhong"}) == ["p0", "p2"]
+    assert await ids({"tags": "ai"}) == ["p0", "p1"]  # element of a list
+    assert await ids({"tags": {"$in": ["robots", "materials"]}}) == ["p0", "p3"]
+    assert await ids({"tags": {"$nin": ["ai"]}}) == ["p2", "p3"]
+    assert await ids({"tags": {"$ne": "ai"}}) == ["p2", "p3"]
+    assert await ids({"score": {"$gte": 5}}) == ["p0", "p2"]
+    assert await ids({"score": {"$gt": 3, "$lt": 8}}) == ["p0"]
+    assert await ids({"score": None}) == ["p3"]
+    assert await ids({"profile.active": True}) == ["p0", "p2"]
+    assert await ids({"joined": {"$lt": "2026-03-01T00:00:00Z"}}) == ["p0", "p1"]
+    assert await ids({"nickname": {"$exists": False}}) == ["p0", "p1", "p2", "p3"]
+    assert await ids({"score": {"$exists": True}, "name": {"$ne": "Ada"}}) == ["p1", "p2", "p3"]
+    assert await ids({"$or": [{"name": "Bo"}, {"tags": "materials"}]}) == ["p1", "p3"]
+    assert await ids({"$and": [{"tags": "ai"}, {"profile.district": "jiangbei"}]}) == ["p1"]
+    assert await people.count({"profile.district": {"$in": ["yuzhong", "liangjiang"]}}) == 3
+
+
+async def test_sort_skip_limit(store: DocumentStore) -> None:
+    await _seed(store)
+    people = store.collection("people")
+    names = [d["name"] for d in await people.find(sort=[("joined", -1)])]
+    assert names == ["Dai", "Chen", "Bo", "Ada"]
+    page = await people.find({}, sort=[("name", 1)], skip=1, limit=2)
+    assert [d["name"] for d in page] == ["Bo", "Chen"]
+    assert await people.find({}, limit=0) == []
+
+
+async def test_unsupported_filters_fail_the_same_way(store: DocumentStore) -> None:
+    people = store.collection("people")
+    for bad in ({"name": {"$regex": "A"}}, {"$where": "1"}, {"tags": ["a", "b"]}):
+        with pytest.raises(UnsupportedFilter):
+            await people.find(bad)
+
+
+async def test_replace_is_optimistic(store: DocumentStore) -> None:
+    c = store.collection("docs")
+    await c.insert({"_id": "d", "v": 1})
+    assert await c.replace({"_id": "d", "v": 2}, expected_rev=1)
+    assert not await c.replace({"_id": "d", "v": 3}, expected_rev=1)
+    assert await c.get("d") == {"_id": "d", "v": 2, "_rev": 2}
+
+
+async def test_structured_update(store: DocumentStore) -> None:
+    c = store.collection("agg")
+    await c.insert({"_id": "x", "n": 1, "box": [], "meta": {"a": 1}})
+    change = Update(
+        set={"meta.b": "二", "flag": True},
+        inc={"n": 2},
+        push={"box": [{"id": "e1", "v": 1}, {"id": "e2", "v": 2}, {"id": "e3", "v": 3}]},
+    )
+    assert await c.update("x", change, where={"_rev": 1})
+    assert not await c.update("x", Update(set={"n": 0}), where={"_rev": 1})
+    assert await c.update(
+        "x", Update(pull={"box": [{"id": "e1", "v": 1}, {"id": "e3", "v": 3}]}, bump_rev=False)
+    )
+    doc = await c.get("x")
+    assert doc == {
+        "_id": "x",
+        "_rev": 2,
+        "n": 3,
+        "flag": True,
+        "meta": {"a": 1, "b": "二"},
+        "box": [{"id": "e2", "v": 2}],
+    }
+    assert not await c.update("nope", Update(set={"n": 1}))
+
+
+async def test_concurrent_optimistic_updates_lose_nothing(store: DocumentStore) -> None:
+    c = store.collection("counter")
+    await c.insert({"_id": "c", "n": 0})
+
+    async def bump() -> None:
+        while True:
+            doc = await c.get("c")
+            assert doc is not None
+            if await c.update("c", Update(set={"n": doc["n"] + 1}), where={"_rev": doc["_rev"]}):
+                return
+
+    await asyncio.gather(*(bump() for _ in range(20)))
+    assert (await c.get("c") or {})["n"] == 20
+
+
+async def test_delete_and_get_many(store: DocumentStore) -> None:
+    c = store.collection("del")
+    for i in range(3):
+        await c.insert({"_id": f"k{i}"})
+    assert not await c.delete("k0", expected_rev=7)
+    assert await c.delete("k0", expected_rev=1)
+    assert not await c.delete("k0")
+    assert sorted(d["_id"] for d in await c.get_many(["k1", "k2", "k9", "k1"])) == ["k1", "k2"]
