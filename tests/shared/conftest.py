@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
@@ -34,9 +35,15 @@ class BusHarness:
         return bus
 
 
-async def eventually(check: Callable[[], bool], timeout: float = 20.0) -> None:
+async def eventually(check: Callable[[], bool | Awaitable[bool]], timeout: float = 20.0) -> None:
+    """Wait until ``check()`` (plain or awaitable) is true."""
+
+    async def holds() -> bool:
+        result = check()
+        return bool(await result) if inspect.isawaitable(result) else bool(result)
+
     deadline = asyncio.get_running_loop().time() + timeout
-    while not check():
+    while not await holds():
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError("condition not met in time")
         await asyncio.sleep(0.05)

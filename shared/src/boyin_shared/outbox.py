@@ -62,6 +62,9 @@ class Outbox:
         self._tracked: dict[str, Collection] = {}
         self._queue: asyncio.Queue[tuple[Collection, str]] = asyncio.Queue()
         self._tasks: list[asyncio.Task[None]] = []
+        # One flush at a time in this process, so the relay and the sweep never publish
+        # the same entries twice (other processes may still; consumers deduplicate).
+        self._flushing = asyncio.Lock()
 
     async def track(self, collection: Collection) -> None:
         """Relay this collection's outboxes (call once at start-up)."""
@@ -129,6 +132,10 @@ class Outbox:
 
     async def flush(self, collection: Collection, doc_id: str) -> int:
         """Publish and clear one document's outbox; returns how many were published."""
+        async with self._flushing:
+            return await self._flush(collection, doc_id)
+
+    async def _flush(self, collection: Collection, doc_id: str) -> int:
         published = 0
         for _ in range(100):
             doc = await collection.get(doc_id)
@@ -178,8 +185,10 @@ class Outbox:
         ]
 
     async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
+        # Let a flush in progress finish its pull, so a graceful stop publishes nothing twice.
+        async with self._flushing:
+            for task in self._tasks:
+                task.cancel()
         for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task

@@ -1,0 +1,61 @@
+"""Reference data shipped with the registry: districts and the industry taxonomy."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+
+@dataclass(frozen=True)
+class Named:
+    code: str
+    zh: str
+    en: str
+    kind: str = ""
+    parent: str | None = None
+
+
+@dataclass(frozen=True)
+class Reference:
+    districts: dict[str, Named]
+    taxonomy: dict[str, Named]
+    taxonomy_version: int
+
+    def ancestors(self, code: str) -> list[str]:
+        """``code`` and its parents up to the root, nearest first."""
+        chain = []
+        node = self.taxonomy.get(code)
+        while node is not None:
+            chain.append(node.code)
+            node = self.taxonomy.get(node.parent) if node.parent else None
+        return chain
+
+
+def _read(name: str) -> dict[str, object]:
+    text = resources.files("boyin_registry").joinpath("data", name).read_text("utf-8")
+    data: dict[str, object] = json.loads(text)
+    return data
+
+
+@cache
+def shipped() -> Reference:
+    districts = _read("districts.json")["districts"]
+    taxonomy = _read("taxonomy.json")
+    assert isinstance(districts, list)
+    nodes = taxonomy["nodes"]
+    assert isinstance(nodes, list)
+    version = taxonomy["version"]
+    assert isinstance(version, int)
+    return Reference(
+        districts={
+            d["code"]: Named(d["code"], d["name"]["zh"], d["name"]["en"], d["kind"])
+            for d in districts
+        },
+        taxonomy={
+            n["code"]: Named(n["code"], n["name"]["zh"], n["name"]["en"], parent=n["parent"])
+            for n in nodes
+        },
+        taxonomy_version=version,
+    )
