@@ -1,0 +1,48 @@
+"""``python -m boyin_platform [--data DIR] [--port N] [--demo]``: the platform in one process."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from pathlib import Path
+
+import uvicorn
+
+from boyin_platform.app import base_url, create_platform
+from boyin_platform.demo import load_when_ready
+from boyin_shared import logs
+from boyin_shared.settings import PlatformSettings
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="boyin", description=__doc__)
+    parser.add_argument("--data", type=Path, default=None, help="data folder (default ./data)")
+    parser.add_argument("--host", default=None)
+    parser.add_argument("--port", type=int, default=None)
+    parser.add_argument("--demo", action="store_true", help="load the bilingual demo data set")
+    args = parser.parse_args()
+    overrides = {
+        k: v
+        for k, v in {"data_dir": args.data, "host": args.host, "port": args.port}.items()
+        if v is not None
+    }
+    settings = PlatformSettings(bus="embedded", store="sqlite", **overrides)
+    logs.configure("platform", settings.log_level, as_json=settings.log_json)
+    app = create_platform(settings)
+    print(f"Boyin is starting: GraphQL at {base_url(settings)}/graphql", flush=True)
+    print(f"Data folder: {settings.data_dir.resolve()}", flush=True)
+    server = uvicorn.Server(
+        uvicorn.Config(app, host=settings.host, port=settings.port, log_config=None)
+    )
+
+    async def serve() -> None:
+        demo = asyncio.create_task(load_when_ready(base_url(settings))) if args.demo else None
+        await server.serve()
+        if demo is not None:
+            demo.cancel()
+
+    asyncio.run(serve())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,171 @@
+"""A small, realistic bilingual demo data set, loaded through the services' HTTP APIs.
+
+Loading is idempotent: what is already registered (same credit code or e-mail) is skipped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import httpx
+
+from boyin_registry.credit_code import check_character
+
+log = logging.getLogger("boyin.demo")
+
+
+def _credit(division: str, serial: int) -> str:
+    body = f"91{division}MA{serial:07d}"
+    return body + check_character(body)
+
+
+ORGANISATIONS: list[dict[str, Any]] = [
+    {
+        "name_zh": "重庆两江智能网联汽车创新中心",
+        "name_en": "Liangjiang Intelligent Connected Vehicle Innovation Centre",
+        "kind": "NEW_RD_INSTITUTION",
+        "district_code": "LJXQ",
+        "credit_code": _credit("500112", 1001),
+        "taxonomy_codes": ["C33-L1", "C33-N05"],
+        "description_zh": "需要车规级激光雷达与多传感器融合算法，寻求联合研发与成果转化。",
+        "description_en": "Seeks automotive-grade lidar and multi-sensor fusion for joint R&D.",
+        "platforms": [{"level": "NATIONAL", "name": "国家智能网联汽车质量检验检测中心"}],
+        "contacts": [{"name": "李工", "email": "li@ljicv.example.cn", "role": "项目经理"}],
+    },
+    {
+        "name_zh": "重庆西部科学城先进材料研究院",
+        "name_en": "Western Science City Institute of Advanced Materials",
+        "kind": "RESEARCH_INSTITUTE",
+        "district_code": "XBKXC",
+        "credit_code": _credit("500106", 1002),
+        "taxonomy_codes": ["C33-L3", "C33-F3"],
+        "description_zh": "轻合金高强韧化与镁合金腐蚀防护，提供中试线与检测平台。",
+        "description_en": "High-strength light alloys and magnesium corrosion protection; pilot line.",
+        "contacts": [{"name": "Zhang Wei", "email": "zhang@wsc-materials.example.cn"}],
+    },
+    {
+        "name_zh": "重庆大学生物医学工程学院",
+        "name_en": "Chongqing University, School of Bioengineering",
+        "kind": "UNIVERSITY",
+        "district_code": "500106",
+        "credit_code": _credit("500106", 1003),
+        "taxonomy_codes": ["C33-F5", "C33-N12", "T416-LH"],
+        "description_zh": "招聘医疗器械与生物材料方向博士后，提供重点实验室平台。",
+        "description_en": "Recruiting postdocs in medical devices and biomaterials.",
+        "platforms": [{"level": "NATIONAL", "name": "生物流变科学与技术教育部重点实验室"}],
+        "contacts": [{"name": "陈老师", "phone": "+86 23 6511 0000"}],
+    },
+    {
+        "name_zh": "重庆留创园（渝中）孵化基地",
+        "name_en": "Chongqing Overseas Students Pioneer Park (Yuzhong)",
+        "kind": "INCUBATOR_PARK",
+        "district_code": "500103",
+        "credit_code": _credit("500103", 1004),
+        "taxonomy_codes": ["C33-P3", "T416-DI"],
+        "description_zh": "为海外博士创业项目提供办公场地、落地政策与投融资对接。",
+        "description_en": "Space, landing policies and investor links for returning PhD founders.",
+        "contacts": [{"name": "Wang Fang", "email": "pioneer@yzpark.example.cn"}],
+    },
+    {
+        "name_zh": "重庆科技成果转化投资基金",
+        "name_en": "Chongqing Technology Transfer Investment Fund",
+        "kind": "INVESTOR",
+        "district_code": "500112",
+        "credit_code": _credit("500112", 1005),
+        "taxonomy_codes": ["C33-N01", "C33-N02", "C33-F6"],
+        "description_zh": "关注功率半导体、AI 及机器人、新型储能早期项目，单笔 500–3000 万元。",
+        "description_en": "Early-stage power semiconductors, AI/robotics and storage; RMB 5-30 M.",
+        "contacts": [{"name": "赵总", "email": "deals@cqttf.example.cn"}],
+    },
+]
+
+TALENTS: list[dict[str, Any]] = [
+    {
+        "name_en": "Dr. Lena Hoffmann",
+        "degree": "POSTDOC",
+        "field_en": "Solid-state lidar and sensor fusion",
+        "field_zh": "固态激光雷达与传感器融合",
+        "institution_en": "Technical University of Munich",
+        "country": "DE",
+        "location": "Munich",
+        "timezone": "Europe/Berlin",
+        "languages": ["en", "de"],
+        "contact": {"name": "Lena Hoffmann", "email": "lena.hoffmann@example.de"},
+        "taxonomy_codes": ["C33-L1", "C33-N05"],
+    },
+    {
+        "name_zh": "刘洋",
+        "name_en": "Liu Yang",
+        "degree": "PHD",
+        "field_zh": "镁合金腐蚀与表面防护",
+        "institution_en": "University of Manchester",
+        "country": "GB",
+        "location": "Manchester",
+        "timezone": "Europe/London",
+        "languages": ["zh", "en"],
+        "contact": {"name": "刘洋", "email": "liu.yang@example.ac.uk"},
+        "team": [{"name": "Tom Reid", "role": "co-founder"}],
+        "taxonomy_codes": ["C33-F3", "C33-L3"],
+    },
+    {
+        "name_zh": "王敏",
+        "degree": "POSTDOC_IN_STATION",
+        "field_zh": "可降解心血管支架",
+        "field_en": "Biodegradable cardiovascular stents",
+        "institution_zh": "新加坡国立大学",
+        "country": "SG",
+        "location": "Singapore",
+        "timezone": "Asia/Singapore",
+        "languages": ["zh", "en"],
+        "contact": {"name": "王敏", "email": "wang.min@example.sg"},
+        "taxonomy_codes": ["C33-N12", "C33-F5"],
+    },
+    {
+        "name_en": "Dr. Arjun Mehta",
+        "degree": "PHD",
+        "field_en": "GaN power devices for fast chargers",
+        "institution_en": "University of Toronto",
+        "country": "CA",
+        "location": "Toronto",
+        "timezone": "America/Toronto",
+        "languages": ["en"],
+        "contact": {"name": "Arjun Mehta", "email": "arjun.mehta@example.ca"},
+        "taxonomy_codes": ["C33-N01"],
+    },
+]
+
+
+async def load(base_url: str) -> dict[str, int]:
+    """Register the demo data through the registry API; returns counts by outcome."""
+    counts = {"created": 0, "existing": 0}
+    registry = f"{base_url}/services/registry"
+    async with httpx.AsyncClient(timeout=30) as client:
+        for path, items in (("/organisations", ORGANISATIONS), ("/talents", TALENTS)):
+            for item in items:
+                response = await client.post(registry + path, json=item)
+                if response.status_code == 201:
+                    counts["created"] += 1
+                elif response.status_code == 409:
+                    counts["existing"] += 1
+                else:
+                    raise RuntimeError(f"demo data rejected: {response.text}")
+    return counts
+
+
+async def load_when_ready(base_url: str, timeout: float = 60.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    async with httpx.AsyncClient(timeout=5) as client:
+        while True:
+            try:
+                if (await client.get(base_url + "/readyz")).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if asyncio.get_running_loop().time() > deadline:
+                log.error("platform not ready; demo data not loaded")
+                return
+            await asyncio.sleep(0.2)
+    counts = await load(base_url)
+    print(f"Demo data: {counts['created']} created, {counts['existing']} already there", flush=True)

@@ -1,0 +1,105 @@
+"""HTTP clients of the services; the gateway owns no business data."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+import httpx
+from pydantic import BaseModel, TypeAdapter
+
+from boyin_gateway.dto import (
+    DistrictSupplyDto,
+    ErrorDto,
+    OrganisationDto,
+    OrganisationPageDto,
+    TalentDto,
+)
+from boyin_shared import tracing
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class ServiceError(Exception):
+    """An expected failure a service reported (validation, conflict, not found)."""
+
+    def __init__(self, status: int, error: ErrorDto) -> None:
+        super().__init__(f"{status} {error.code}: {error.message.en}")
+        self.status = status
+        self.error = error
+
+
+class ServiceUnavailable(Exception):
+    """The service did not answer or failed unexpectedly (masked in GraphQL responses)."""
+
+
+class ServiceClient:
+    def __init__(self, base_url: str, *, timeout: float = 10.0) -> None:
+        self._http = httpx.AsyncClient(base_url=base_url, timeout=timeout)
+        #: downstream calls made, for tests that count N+1 queries
+        self.calls = 0
+
+    async def close(self) -> None:
+        await self._http.aclose()
+
+    async def request(self, method: str, path: str, **kwargs: Any) -> Any:
+        self.calls += 1
+        headers = dict(kwargs.pop("headers", {}) or {})
+        ctx = tracing.current()
+        if ctx is not None:
+            headers["traceparent"] = ctx.child().traceparent
+        try:
+            response = await self._http.request(method, path, headers=headers, **kwargs)
+        except httpx.TransportError as exc:
+            raise ServiceUnavailable(str(exc)) from exc
+        if response.status_code >= 500:
+            raise ServiceUnavailable(f"{method} {path}: {response.status_code}")
+        body = response.json()
+        if response.status_code >= 400:
+            raise ServiceError(response.status_code, ErrorDto.model_validate(body["error"]))
+        return body
+
+
+_ORG_LIST = TypeAdapter(list[OrganisationDto])
+_SUPPLY_LIST = TypeAdapter(list[DistrictSupplyDto])
+
+
+class RegistryClient(ServiceClient):
+    async def organisation(self, org_id: str) -> OrganisationDto | None:
+        try:
+            return OrganisationDto.model_validate(
+                await self.request("GET", f"/organisations/{org_id}")
+            )
+        except ServiceError as exc:
+            if exc.status == 404:
+                return None
+            raise
+
+    async def organisations(
+        self, *, district_code: str | None, after: str | None, limit: int
+    ) -> OrganisationPageDto:
+        params: dict[str, str | int] = {"limit": limit}
+        if district_code:
+            params["district_code"] = district_code
+        if after:
+            params["after"] = after
+        return OrganisationPageDto.model_validate(
+            await self.request("GET", "/organisations", params=params)
+        )
+
+    async def register_organisation(self, body: dict[str, Any]) -> OrganisationDto:
+        return OrganisationDto.model_validate(
+            await self.request("POST", "/organisations", json=body)
+        )
+
+    async def talent(self, talent_id: str) -> TalentDto | None:
+        try:
+            return TalentDto.model_validate(await self.request("GET", f"/talents/{talent_id}"))
+        except ServiceError as exc:
+            if exc.status == 404:
+                return None
+            raise
+
+
+class MatchingClient(ServiceClient):
+    async def district_supply(self) -> list[DistrictSupplyDto]:
+        return _SUPPLY_LIST.validate_python(await self.request("GET", "/pool/districts"))

@@ -1,0 +1,79 @@
+"""What the gateway reads from the services' HTTP APIs (their DTOs, as the gateway sees them)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict
+
+
+class _Dto(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class TextDto(_Dto):
+    zh: str | None = None
+    en: str | None = None
+
+
+class ContactDto(_Dto):
+    name: str
+    email: str | None = None
+    phone: str | None = None
+    role: str | None = None
+
+
+class PlatformDto(_Dto):
+    level: str
+    name: str
+
+
+class OrganisationDto(_Dto):
+    id: str
+    name: TextDto
+    kind: str
+    district_code: str
+    credit_code: str
+    platforms: list[PlatformDto]
+    taxonomy_codes: list[str]
+    description: TextDto
+    contacts: list[ContactDto]
+    revision: int
+    registered_at: datetime
+    updated_at: datetime
+
+
+class OrganisationPageDto(_Dto):
+    items: list[OrganisationDto]
+    next_after: str | None
+
+
+class TalentDto(_Dto):
+    id: str
+    name: TextDto
+    degree: str
+    field: TextDto
+    institution: TextDto
+    country: str
+    location: str
+    timezone: str
+    languages: list[str]
+    taxonomy_codes: list[str]
+    revision: int
+
+
+class FieldErrorDto(_Dto):
+    field: str
+    code: str
+    message: TextDto
+
+
+class ErrorDto(_Dto):
+    code: str
+    message: TextDto
+    fields: list[FieldErrorDto] = []
+
+
+class DistrictSupplyDto(_Dto):
+    district_code: str
+    organisations: int

@@ -1,0 +1,172 @@
+"""GraphQL types, built explicitly from the services' DTOs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+
+from boyin_gateway.clients import ServiceError
+from boyin_gateway.dto import DistrictSupplyDto, OrganisationDto, TalentDto, TextDto
+
+
+@strawberry.type(description="Text in Chinese, English or both.")
+class LocalizedText:
+    zh: str | None
+    en: str | None
+
+    @classmethod
+    def of(cls, dto: TextDto) -> LocalizedText:
+        return cls(zh=dto.zh, en=dto.en)
+
+
+@strawberry.type
+class Organisation:
+    id: strawberry.ID
+    name: LocalizedText
+    kind: str
+    district_code: str
+    credit_code: str
+    taxonomy_codes: list[str]
+    description: LocalizedText
+    revision: int
+    registered_at: datetime
+
+    @classmethod
+    def of(cls, dto: OrganisationDto) -> Organisation:
+        return cls(
+            id=strawberry.ID(dto.id),
+            name=LocalizedText.of(dto.name),
+            kind=dto.kind,
+            district_code=dto.district_code,
+            credit_code=dto.credit_code,
+            taxonomy_codes=list(dto.taxonomy_codes),
+            description=LocalizedText.of(dto.description),
+            revision=dto.revision,
+            registered_at=dto.registered_at,
+        )
+
+
+@strawberry.type
+class Talent:
+    id: strawberry.ID
+    name: LocalizedText
+    degree: str
+    field: LocalizedText
+    institution: LocalizedText
+    country: str
+    timezone: str
+    languages: list[str]
+    taxonomy_codes: list[str]
+
+    @classmethod
+    def of(cls, dto: TalentDto) -> Talent:
+        return cls(
+            id=strawberry.ID(dto.id),
+            name=LocalizedText.of(dto.name),
+            degree=dto.degree,
+            field=LocalizedText.of(dto.field),
+            institution=LocalizedText.of(dto.institution),
+            country=dto.country,
+            timezone=dto.timezone,
+            languages=list(dto.languages),
+            taxonomy_codes=list(dto.taxonomy_codes),
+        )
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None
+
+
+@strawberry.type
+class OrganisationEdge:
+    cursor: str
+    node: Organisation
+
+
+@strawberry.type(description="A page of organisations (Relay-style cursors, 100 at most).")
+class OrganisationConnection:
+    edges: list[OrganisationEdge]
+    page_info: PageInfo
+
+
+@strawberry.type(description="How many organisations of a district are in the matching pool.")
+class DistrictSupply:
+    district_code: str
+    organisations: int
+
+    @classmethod
+    def of(cls, dto: DistrictSupplyDto) -> DistrictSupply:
+        return cls(district_code=dto.district_code, organisations=dto.organisations)
+
+
+@strawberry.type(description="One problem with one input field.")
+class FieldError:
+    field: str
+    code: str
+    message: LocalizedText
+
+
+@strawberry.interface(description="An expected failure, with its reason in zh and en.")
+class Problem:
+    code: str
+    message: LocalizedText
+    fields: list[FieldError]
+
+
+@strawberry.type
+class InvalidInput(Problem):
+    pass
+
+
+@strawberry.type
+class Conflict(Problem):
+    pass
+
+
+@strawberry.type
+class NotFound(Problem):
+    pass
+
+
+def problem(error: ServiceError) -> InvalidInput | Conflict | NotFound:
+    e = error.error
+    fields = [
+        FieldError(field=f.field, code=f.code, message=LocalizedText.of(f.message))
+        for f in e.fields
+    ]
+    message = LocalizedText.of(e.message)
+    if error.status == 404:
+        return NotFound(code=e.code, message=message, fields=fields)
+    if error.status == 409:
+        return Conflict(code=e.code, message=message, fields=fields)
+    return InvalidInput(code=e.code, message=message, fields=fields)
+
+
+RegisterOrganisationResult = Annotated[
+    Organisation | InvalidInput | Conflict, strawberry.union("RegisterOrganisationResult")
+]
+
+
+@strawberry.input
+class ContactInput:
+    name: str
+    email: str | None = None
+    phone: str | None = None
+    role: str | None = None
+
+
+@strawberry.input
+class OrganisationInput:
+    name_zh: str | None = None
+    name_en: str | None = None
+    kind: str
+    district_code: str
+    credit_code: str
+    taxonomy_codes: list[str] = strawberry.field(default_factory=list)
+    description_zh: str | None = None
+    description_en: str | None = None
+    contacts: list[ContactInput] = strawberry.field(default_factory=list)

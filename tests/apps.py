@@ -1,0 +1,58 @@
+"""Run service definitions in-process for API tests (embedded bus and SQLite by default)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from boyin_shared.bus import EventBus
+from boyin_shared.bus.embedded import EmbeddedBus
+from boyin_shared.service import ServiceDefinition, ServiceHost
+from boyin_shared.settings import PlatformSettings
+
+
+@dataclass
+class Running:
+    bus: EventBus
+    hosts: dict[str, ServiceHost]
+    clients: dict[str, httpx.AsyncClient]
+
+    def client(self, service: str) -> httpx.AsyncClient:
+        return self.clients[service]
+
+
+@asynccontextmanager
+async def running(
+    definitions: Sequence[ServiceDefinition],
+    data_dir: Path,
+    *,
+    bus: EventBus | None = None,
+    **settings: object,
+) -> AsyncIterator[Running]:
+    """Open every service on one bus, start them, and give an HTTP client per service."""
+    config = PlatformSettings(data_dir=data_dir, outbox_sweep_seconds=0.2, **settings)  # type: ignore[arg-type]
+    the_bus = bus or EmbeddedBus(data_dir / "bus.sqlite")
+    hosts = {d.name: ServiceHost(d, config) for d in definitions}
+    for host in hosts.values():
+        await host.open(the_bus)
+    await the_bus.start()
+    for host in hosts.values():
+        await host.start()
+    clients = {
+        name: httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=host.app), base_url=f"http://{name}"
+        )
+        for name, host in hosts.items()
+    }
+    try:
+        yield Running(the_bus, hosts, clients)
+    finally:
+        for client in clients.values():
+            await client.aclose()
+        for host in hosts.values():
+            await host.close()
+        await the_bus.stop()
