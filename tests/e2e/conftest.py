@@ -6,8 +6,9 @@ from pathlib import Path
 import pytest
 from pymongo import AsyncMongoClient
 
+from boyin_platform.processes import ManagedProcess
 from tests.conftest import unique_name
-from tests.processes import Environment, ServiceProcess
+from tests.processes import Environment
 
 
 @pytest.fixture
@@ -16,8 +17,8 @@ def environment(kafka_bootstrap: str, mongo_url: str, tmp_path: Path) -> Environ
 
 
 @pytest.fixture
-def processes(environment: Environment) -> Iterator[list[ServiceProcess]]:
-    started: list[ServiceProcess] = []
+def processes(environment: Environment) -> Iterator[list[ManagedProcess]]:
+    started: list[ManagedProcess] = []
     yield started
     for proc in started:
         proc.stop()

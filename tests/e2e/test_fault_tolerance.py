@@ -14,9 +14,10 @@ import httpx
 import pytest
 from pymongo import AsyncMongoClient
 
+from boyin_platform.processes import ManagedProcess
 from boyin_registry.credit_code import check_character
 from boyin_shared.faults import EXIT_CODE
-from tests.processes import Environment, ServiceProcess
+from tests.processes import Environment
 
 pytestmark = [pytest.mark.infra, pytest.mark.slow]
 
@@ -49,23 +50,23 @@ async def poll(fn: Any, *, timeout: float = 30.0) -> Any:
         await asyncio.sleep(0.2)
 
 
-async def supply(matching: ServiceProcess) -> dict[str, int]:
+async def supply(matching: ManagedProcess) -> dict[str, int]:
     async with httpx.AsyncClient() as client:
         rows = (await client.get(matching.url + "/pool/districts")).json()
     return {r["district_code"]: r["organisations"] for r in rows}
 
 
 async def start(
-    processes: list[ServiceProcess], env: Environment, service: str, faults: str = ""
-) -> ServiceProcess:
-    proc = ServiceProcess(service, env, faults)
+    processes: list[ManagedProcess], env: Environment, service: str, faults: str = ""
+) -> ManagedProcess:
+    proc = env.process(service)
     processes.append(proc)
-    return await proc.start()
+    return await proc.start(extra_env={"BOYIN_FAULTS": faults})
 
 
 async def test_event_crosses_kafka_between_processes_into_mongodb(
     environment: Environment,
-    processes: list[ServiceProcess],
+    processes: list[ManagedProcess],
     mongo: AsyncMongoClient,  # type: ignore[type-arg]
 ) -> None:
     registry = await start(processes, environment, "registry")
@@ -91,7 +92,7 @@ async def test_event_crosses_kafka_between_processes_into_mongodb(
 
 
 async def test_consumer_killed_after_handling_before_commit_repeats_no_effect(
-    environment: Environment, processes: list[ServiceProcess]
+    environment: Environment, processes: list[ManagedProcess]
 ) -> None:
     registry = await start(processes, environment, "registry")
     matching = await start(processes, environment, "matching", faults="after_handle:matching")
@@ -102,7 +103,7 @@ async def test_consumer_killed_after_handling_before_commit_repeats_no_effect(
     assert await matching.wait_exit() == EXIT_CODE
     assert "fail point after_handle:matching reached" in matching.tail()
 
-    await matching.start(faults="")  # the event is delivered again
+    await matching.start()  # the event is delivered again
     async with httpx.AsyncClient() as client:
         r = await client.post(registry.url + "/organisations", json=organisation(3, "500105"))
         assert r.status_code == 201, r.text
@@ -111,12 +112,12 @@ async def test_consumer_killed_after_handling_before_commit_repeats_no_effect(
     assert await supply(matching) == {"500103": 1, "500105": 1}
 
 
-async def _has(matching: ServiceProcess, district: str) -> bool:
+async def _has(matching: ManagedProcess, district: str) -> bool:
     return district in await supply(matching)
 
 
 async def test_producer_killed_between_write_and_publish_loses_nothing(
-    environment: Environment, processes: list[ServiceProcess]
+    environment: Environment, processes: list[ManagedProcess]
 ) -> None:
     matching = await start(processes, environment, "matching")
     registry = await start(processes, environment, "registry", faults="before_publish")
@@ -130,7 +131,7 @@ async def test_producer_killed_between_write_and_publish_loses_nothing(
     await asyncio.sleep(1.0)
     assert await supply(matching) == {}  # nothing was published
 
-    await registry.start(faults="")  # the sweep publishes what the outbox kept
+    await registry.start()  # the sweep publishes what the outbox kept
     await poll(lambda: _has(matching, "500112"))
     async with httpx.AsyncClient() as client:
         orgs = (await client.get(registry.url + "/organisations")).json()["items"]

@@ -82,12 +82,14 @@ class Mutation:
         return Organisation.of(dto)
 
 
-# Parsing and validating each query is half the cost of a request: cache both.
+# Parsing and validating each query is half the cost of a request: cache both (the
+# caches live at module level, shared by the fresh extension each request gets).
+# Expected failures are result types, so MaskErrors hides anything raised.
 EXTENSIONS: list[Any] = [
-    QueryDepthLimiter(max_depth=12),
-    ParserCache(maxsize=256),
-    ValidationCache(maxsize=256),
-    MaskErrors(),  # expected failures are result types; anything raised is unexpected
+    lambda: QueryDepthLimiter(max_depth=12),
+    lambda: ParserCache(maxsize=256),
+    lambda: ValidationCache(maxsize=256),
+    MaskErrors,
 ]
 
 schema = strawberry.Schema(query=Query, mutation=Mutation, extensions=EXTENSIONS)
