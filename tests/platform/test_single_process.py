@@ -45,7 +45,8 @@ async def graphql(url: str, query: str, **variables: Any) -> dict[str, Any]:
         )
     body: dict[str, Any] = response.json()
     assert "errors" not in body, body
-    return body["data"]
+    data: dict[str, Any] = body["data"]
+    return data
 
 
 REGISTER = """
@@ -109,7 +110,8 @@ async def test_platform_runs_serves_graphql_and_keeps_data_across_restarts(tmp_p
 
         async def pooled() -> bool:
             supply = (await graphql(url, LIST))["districtSupply"]
-            return sum(d["organisations"] for d in supply) == len(demo.ORGANISATIONS)
+            total: int = sum(d["organisations"] for d in supply)
+            return total == len(demo.ORGANISATIONS)
 
         await eventually(pooled)
 
