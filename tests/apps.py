@@ -9,10 +9,20 @@ from pathlib import Path
 
 import httpx
 
+from boyin_shared import identity
 from boyin_shared.bus import EventBus
 from boyin_shared.bus.embedded import EmbeddedBus
+from boyin_shared.identity import Actor, Role
 from boyin_shared.service import ServiceDefinition, ServiceHost
 from boyin_shared.settings import PlatformSettings
+
+SECRET = "test-internal-secret-of-at-least-32-bytes"
+OPERATOR = Actor(account_id="acc_operator", role=Role.OPERATOR)
+
+
+def as_actor(actor: Actor) -> dict[str, str]:
+    """Headers that make a call on behalf of ``actor`` (as the gateway would)."""
+    return {identity.HEADER: identity.issue(actor, SECRET)}
 
 
 @dataclass
@@ -22,6 +32,7 @@ class Running:
     clients: dict[str, httpx.AsyncClient]
 
     def client(self, service: str) -> httpx.AsyncClient:
+        """A client that calls as an operator unless a request passes other headers."""
         return self.clients[service]
 
 
@@ -34,7 +45,12 @@ async def running(
     **settings: object,
 ) -> AsyncIterator[Running]:
     """Open every service on one bus, start them, and give an HTTP client per service."""
-    config = PlatformSettings(data_dir=data_dir, outbox_sweep_seconds=0.2, **settings)  # type: ignore[arg-type]
+    config = PlatformSettings(
+        data_dir=data_dir,
+        outbox_sweep_seconds=0.2,
+        internal_token_secret=SECRET,
+        **settings,  # type: ignore[arg-type]
+    )
     the_bus = bus or EmbeddedBus(data_dir / "bus.sqlite")
     hosts = {d.name: ServiceHost(d, config) for d in definitions}
     for host in hosts.values():
@@ -44,7 +60,9 @@ async def running(
         await host.start()
     clients = {
         name: httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=host.app), base_url=f"http://{name}"
+            transport=httpx.ASGITransport(app=host.app),
+            base_url=f"http://{name}",
+            headers=as_actor(OPERATOR),
         )
         for name, host in hosts.items()
     }

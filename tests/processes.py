@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from boyin_platform.processes import ManagedProcess, platform_env
+from tests.apps import SECRET
 
 
 @dataclass
@@ -19,7 +20,10 @@ class Environment:
 
     def process(self, service: str) -> ManagedProcess:
         env = platform_env(
-            kafka_bootstrap=self.kafka_bootstrap, mongo_url=self.mongo_url, namespace=self.namespace
+            kafka_bootstrap=self.kafka_bootstrap,
+            mongo_url=self.mongo_url,
+            namespace=self.namespace,
+            secret=SECRET,
         )
         env |= {"BOYIN_KAFKA_PARTITIONS": "4", "BOYIN_OUTBOX_SWEEP_SECONDS": "0.5"}
         return ManagedProcess(service, f"boyin_{service}", env, self.logs)

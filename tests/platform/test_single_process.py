@@ -16,13 +16,18 @@ from boyin_platform import demo
 from boyin_platform.app import base_url, create_platform
 from boyin_platform.processes import free_port
 from boyin_shared.settings import PlatformSettings
+from tests.apps import SECRET
 from tests.shared.conftest import eventually
 
 
 @asynccontextmanager
 async def platform(data_dir: Path) -> AsyncIterator[str]:
     settings = PlatformSettings(
-        data_dir=data_dir, port=free_port(), outbox_sweep_seconds=0.2, log_json=False
+        data_dir=data_dir,
+        port=free_port(),
+        outbox_sweep_seconds=0.2,
+        log_json=False,
+        internal_token_secret=SECRET,
     )
     server = uvicorn.Server(
         uvicorn.Config(
@@ -70,36 +75,31 @@ query($after: String) {
 
 async def test_platform_runs_serves_graphql_and_keeps_data_across_restarts(tmp_path: Path) -> None:
     async with platform(tmp_path) as url:
-        counts = await demo.load(url)
+        counts = await demo.load(url, SECRET)
         assert counts == {"created": 9, "existing": 0}
-        org = demo.ORGANISATIONS[0]
-        again = await graphql(
+        anonymous = await graphql(
             url,
             REGISTER,
             input={
-                "nameZh": "重复单位",
-                "kind": org["kind"],
-                "districtCode": org["district_code"],
-                "creditCode": org["credit_code"],
+                "nameZh": "匿名单位",
+                "kind": "ENTERPRISE",
+                "districtCode": "500103",
+                "creditCode": demo.ORGANISATIONS[1]["credit_code"],
             },
         )
-        assert again["registerOrganisation"]["__typename"] == "Conflict"
-        assert again["registerOrganisation"]["fields"][0]["field"] == "credit_code"
-
+        assert anonymous["registerOrganisation"]["__typename"] == "Forbidden"
         bad = await graphql(
             url,
             REGISTER,
             input={
-                "nameZh": "坏\u0007数据",
+                "nameZh": "坏数据",
                 "kind": "ENTERPRISE",
-                "districtCode": "999999",
-                "creditCode": "123",
+                "districtCode": "1",
+                "creditCode": "1",
             },
         )
-        result = bad["registerOrganisation"]
-        assert result["__typename"] == "InvalidInput"
-        assert {f["field"] for f in result["fields"]} == {"name.zh", "district_code", "credit_code"}
-        assert all(f["message"]["zh"] and f["message"]["en"] for f in result["fields"])
+        assert bad["registerOrganisation"]["__typename"] == "Forbidden"
+        assert bad["registerOrganisation"]["message"] == {"zh": "请先登录", "en": "Sign in first"}
 
         first = (await graphql(url, LIST))["organisations"]
         assert len(first["edges"]) == 2
@@ -116,7 +116,7 @@ async def test_platform_runs_serves_graphql_and_keeps_data_across_restarts(tmp_p
         await eventually(pooled)
 
     async with platform(tmp_path) as url:  # same data folder: nothing lost, nothing doubled
-        assert await demo.load(url) == {"created": 0, "existing": 9}
+        assert await demo.load(url, SECRET) == {"created": 0, "existing": 9}
         supply = (await graphql(url, LIST))["districtSupply"]
         assert sum(d["organisations"] for d in supply) == len(demo.ORGANISATIONS)
 

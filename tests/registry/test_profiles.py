@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -19,7 +20,7 @@ from boyin_registry.domain.profiles import (
     organisation_details,
     talent_details,
 )
-from boyin_registry.reference import Named, Reference, shipped
+from boyin_registry.reference import Named, shipped
 from boyin_shared.errors import BoyinError, FieldError
 from tests.registry.support import LIANGJIANG, YUZHONG, credit_code, has_cjk
 
@@ -182,8 +183,8 @@ def test_text_length_is_bounded() -> None:
 
 def test_retired_taxonomy_codes_are_refused() -> None:
     ref = shipped()
-    retired = Reference(
-        districts=ref.districts,
+    retired = replace(
+        ref,
         taxonomy={**ref.taxonomy, "OLD": Named("OLD", "旧分类", "Old", kind="retired")},
         taxonomy_version=ref.taxonomy_version + 1,
     )
@@ -296,10 +297,12 @@ def test_anything_else_is_not_a_country_code(country: str) -> None:
     assert f.message.en == "use a two-letter country code"
 
 
-def test_a_talent_contact_needs_an_email_or_a_phone() -> None:
-    [f] = problems(talent, contact=ContactInput("Li Wei"))
-    assert (f.field, f.code) == ("contact", "CONTACT_CHANNEL")
-    assert talent(contact=ContactInput("Li Wei", phone="+49 241 8012345")).contact.email is None
+def test_a_talent_contact_needs_an_email() -> None:
+    """Talents sign in and are unique by e-mail (a phone alone is not enough)."""
+    for contact in (ContactInput("Li Wei"), ContactInput("Li Wei", phone="+49 241 8012345")):
+        [f] = problems(talent, contact=contact)
+        assert (f.field, f.code) == ("contact.email", "REQUIRED")
+        assert f.message.zh and f.message.en
 
 
 def test_a_talent_contact_without_a_name_is_refused_not_dropped() -> None:

@@ -8,41 +8,36 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from strawberry.fastapi import GraphQLRouter
 
-from boyin_gateway.clients import MatchingClient, RegistryClient
-from boyin_gateway.context import Clients, Context
+from boyin_gateway.context import ANONYMOUS, Context, Pools
 from boyin_gateway.schema import schema
 from boyin_shared import http
 from boyin_shared.settings import PlatformSettings
 
-
-def service_url(settings: PlatformSettings, name: str) -> str:
-    try:
-        return settings.service_urls[name]
-    except KeyError:
-        raise RuntimeError(f"BOYIN_SERVICE_URLS has no URL for {name}") from None
+REQUIRED_SERVICES = ("registry", "matching")
 
 
 def create_app(settings: PlatformSettings, *, graphiql: bool = True) -> FastAPI:
-    holder: dict[str, Clients] = {}
+    missing = [s for s in REQUIRED_SERVICES if s not in settings.service_urls]
+    if missing:
+        raise RuntimeError(f"BOYIN_SERVICE_URLS has no URL for {', '.join(missing)}")
+    secret = settings.identity_secret()
+    holder: dict[str, Pools] = {}
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        holder["clients"] = Clients(
-            registry=RegistryClient(service_url(settings, "registry")),
-            matching=MatchingClient(service_url(settings, "matching")),
-        )
+        holder["pools"] = Pools.open(settings.service_urls, secret)
         try:
             yield
         finally:
-            await holder.pop("clients").close()
+            await holder.pop("pools").close()
 
     async def context() -> Context:
-        return Context(holder["clients"])
+        return Context(holder["pools"], ANONYMOUS)
 
     app = FastAPI(title="Boyin gateway", lifespan=lifespan)
 
     async def ready() -> bool:
-        return "clients" in holder
+        return "pools" in holder
 
     http.install(app, "gateway", ready)
     app.include_router(

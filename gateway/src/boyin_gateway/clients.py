@@ -14,7 +14,8 @@ from boyin_gateway.dto import (
     OrganisationPageDto,
     TalentDto,
 )
-from boyin_shared import tracing
+from boyin_shared import identity, tracing
+from boyin_shared.identity import Actor
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -33,17 +34,18 @@ class ServiceUnavailable(Exception):
 
 
 class ServiceClient:
-    def __init__(self, base_url: str, *, timeout: float = 10.0) -> None:
-        self._http = httpx.AsyncClient(base_url=base_url, timeout=timeout)
+    """Calls one service on behalf of one caller (the identity travels signed)."""
+
+    def __init__(self, pool: httpx.AsyncClient, secret: str, actor: Actor) -> None:
+        self._http = pool
+        self._identity = identity.issue(actor, secret)
         #: downstream calls made, for tests that count N+1 queries
         self.calls = 0
-
-    async def close(self) -> None:
-        await self._http.aclose()
 
     async def request(self, method: str, path: str, **kwargs: Any) -> Any:
         self.calls += 1
         headers = dict(kwargs.pop("headers", {}) or {})
+        headers[identity.HEADER] = self._identity
         ctx = tracing.current()
         if ctx is not None:
             headers["traceparent"] = ctx.child().traceparent

@@ -37,7 +37,7 @@ class OrganisationDto(_Dto):
     platforms: list[PlatformDto]
     taxonomy_codes: list[str]
     description: TextDto
-    contacts: list[ContactDto]
+    contacts: list[ContactDto] | None = None
     revision: int
     registered_at: datetime
     updated_at: datetime

@@ -13,6 +13,7 @@ from boyin_gateway.context import Context
 from boyin_gateway.types import (
     Conflict,
     DistrictSupply,
+    Forbidden,
     InvalidInput,
     Organisation,
     OrganisationConnection,
@@ -32,7 +33,7 @@ Info = strawberry.Info[Context, None]
 class Query:
     @strawberry.field
     async def organisation(self, info: Info, id: strawberry.ID) -> Organisation | None:
-        dto = await info.context.clients.registry.organisation(str(id))
+        dto = await info.context.registry.organisation(str(id))
         return Organisation.of(dto) if dto else None
 
     @strawberry.field
@@ -44,7 +45,7 @@ class Query:
         district_code: str | None = None,
     ) -> OrganisationConnection:
         first = max(1, min(first, MAX_PAGE))
-        page = await info.context.clients.registry.organisations(
+        page = await info.context.registry.organisations(
             district_code=district_code, after=after, limit=first
         )
         edges = [OrganisationEdge(cursor=o.id, node=Organisation.of(o)) for o in page.items]
@@ -58,12 +59,12 @@ class Query:
 
     @strawberry.field
     async def talent(self, info: Info, id: strawberry.ID) -> Talent | None:
-        dto = await info.context.clients.registry.talent(str(id))
+        dto = await info.context.registry.talent(str(id))
         return Talent.of(dto) if dto else None
 
     @strawberry.field
     async def district_supply(self, info: Info) -> list[DistrictSupply]:
-        return [DistrictSupply.of(d) for d in await info.context.clients.matching.district_supply()]
+        return [DistrictSupply.of(d) for d in await info.context.matching.district_supply()]
 
 
 @strawberry.type
@@ -74,10 +75,10 @@ class Mutation:
     ) -> RegisterOrganisationResult:
         body = strawberry.asdict(input)
         try:
-            dto = await info.context.clients.registry.register_organisation(body)
+            dto = await info.context.registry.register_organisation(body)
         except ServiceError as exc:
             result = problem(exc)
-            assert isinstance(result, InvalidInput | Conflict)
+            assert isinstance(result, InvalidInput | Conflict | Forbidden)
             return result
         return Organisation.of(dto)
 

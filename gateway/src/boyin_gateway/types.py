@@ -132,7 +132,12 @@ class NotFound(Problem):
     pass
 
 
-def problem(error: ServiceError) -> InvalidInput | Conflict | NotFound:
+@strawberry.type(description="Not allowed for who you are (or you are not signed in).")
+class Forbidden(Problem):
+    pass
+
+
+def problem(error: ServiceError) -> InvalidInput | Conflict | NotFound | Forbidden:
     e = error.error
     fields = [
         FieldError(field=f.field, code=f.code, message=LocalizedText.of(f.message))
@@ -141,13 +146,16 @@ def problem(error: ServiceError) -> InvalidInput | Conflict | NotFound:
     message = LocalizedText.of(e.message)
     if error.status == 404:
         return NotFound(code=e.code, message=message, fields=fields)
+    if error.status in (401, 403):
+        return Forbidden(code=e.code, message=message, fields=fields)
     if error.status == 409:
         return Conflict(code=e.code, message=message, fields=fields)
     return InvalidInput(code=e.code, message=message, fields=fields)
 
 
 RegisterOrganisationResult = Annotated[
-    Organisation | InvalidInput | Conflict, strawberry.union("RegisterOrganisationResult")
+    Organisation | InvalidInput | Conflict | Forbidden,
+    strawberry.union("RegisterOrganisationResult"),
 ]
 
 

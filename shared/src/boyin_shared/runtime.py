@@ -17,6 +17,7 @@ def make_bus(settings: PlatformSettings, client_id: str) -> EventBus:
             settings.kafka_bootstrap,
             client_id=client_id,
             partitions=settings.kafka_partitions,
+            replication_factor=settings.kafka_replication_factor,
             topic_prefix=settings.kafka_topic_prefix,
         )
     settings.data_dir.mkdir(parents=True, exist_ok=True)

@@ -73,6 +73,7 @@ class ServiceHost:
     def __post_init__(self) -> None:
         d = self.definition
         self.app = FastAPI(title=d.title, description=d.description, version="0.1.0")
+        self.app.state.internal_token_secret = self.settings.identity_secret()
         http.install(self.app, d.name, self.ready)
         for router in d.routers:
             self.app.include_router(router)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -16,6 +16,8 @@ class PlatformSettings(BaseSettings):
     bus: Literal["embedded", "kafka"] = "embedded"
     kafka_bootstrap: str = "127.0.0.1:19092"
     kafka_partitions: int = Field(default=6, ge=1)
+    #: Replicas of the topics the platform creates (3 on a production cluster).
+    kafka_replication_factor: int = Field(default=1, ge=1)
     #: Prefix of every topic name, so several environments can share one cluster.
     kafka_topic_prefix: str = ""
     #: ``sqlite``: one file per service under ``data_dir``; ``mongo``: a MongoDB-wire server.
@@ -31,8 +33,23 @@ class PlatformSettings(BaseSettings):
     outbox_sweep_seconds: float = Field(default=2.0, gt=0)
     #: Base URLs of the other services' HTTP APIs (gateway and cross-service reads).
     service_urls: dict[str, str] = Field(default_factory=dict)
+    #: Signs the identity the gateway passes to the services (``X-Boyin-Identity``).
+    #: Required when services run as separate processes; the single-process platform
+    #: makes a random one at start-up.
+    internal_token_secret: SecretStr | None = None
     #: Fail points for fault tests; see :mod:`boyin_shared.faults`.
     faults: str = ""
+
+    def identity_secret(self) -> str:
+        if self.internal_token_secret is None:
+            raise RuntimeError(
+                "BOYIN_INTERNAL_TOKEN_SECRET is not set: every service and the gateway need "
+                "the same secret to trust each other's calls"
+            )
+        secret = self.internal_token_secret.get_secret_value()
+        if len(secret.encode()) < 32:
+            raise RuntimeError("BOYIN_INTERNAL_TOKEN_SECRET must be at least 32 bytes")
+        return secret
 
     def database_name(self, service: str) -> str:
         return f"{self.mongo_db_prefix}{service}"

@@ -36,7 +36,10 @@ def main() -> None:
     )
 
     async def serve() -> None:
-        demo = asyncio.create_task(load_when_ready(base_url(settings))) if args.demo else None
+        secret = app.state.settings.identity_secret()
+        demo = (
+            asyncio.create_task(load_when_ready(base_url(settings), secret)) if args.demo else None
+        )
         await server.serve()
         if demo is not None:
             demo.cancel()

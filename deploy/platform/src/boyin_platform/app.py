@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 
 from fastapi import FastAPI
+from pydantic import SecretStr
 
 from boyin_gateway.app import create_app as create_gateway
 from boyin_platform.services import SERVICES
@@ -25,7 +27,11 @@ def base_url(settings: PlatformSettings) -> str:
 def create_platform(settings: PlatformSettings) -> FastAPI:
     """Services under ``/services/<name>``, the gateway at ``/graphql``."""
     urls = {d.name: f"{base_url(settings)}/services/{d.name}" for d in SERVICES}
-    settings = settings.model_copy(update={"service_urls": {**urls, **settings.service_urls}})
+    update: dict[str, object] = {"service_urls": {**urls, **settings.service_urls}}
+    if settings.internal_token_secret is None:
+        # One process: the services and the gateway trust each other through this secret.
+        update["internal_token_secret"] = SecretStr(secrets.token_urlsafe(48))
+    settings = settings.model_copy(update=update)
     hosts = [ServiceHost(d, settings) for d in SERVICES]
     gateway = create_gateway(settings)
 
@@ -45,6 +51,7 @@ def create_platform(settings: PlatformSettings) -> FastAPI:
             yield
 
     app = FastAPI(title="Boyin platform", lifespan=lifespan)
+    app.state.settings = settings
 
     async def ready() -> bool:
         return all([await h.ready() for h in hosts])

@@ -12,6 +12,8 @@ from typing import Any
 import httpx
 
 from boyin_registry.credit_code import check_character
+from boyin_shared import identity
+from boyin_shared.identity import Actor, Role
 
 log = logging.getLogger("boyin.demo")
 
@@ -137,11 +139,15 @@ TALENTS: list[dict[str, Any]] = [
 ]
 
 
-async def load(base_url: str) -> dict[str, int]:
+LOADER = Actor(account_id="system:demo", role=Role.OPERATOR)
+
+
+async def load(base_url: str, secret: str) -> dict[str, int]:
     """Register the demo data through the registry API; returns counts by outcome."""
     counts = {"created": 0, "existing": 0}
     registry = f"{base_url}/services/registry"
-    async with httpx.AsyncClient(timeout=30) as client:
+    headers = {identity.HEADER: identity.issue(LOADER, secret, ttl_seconds=600)}
+    async with httpx.AsyncClient(timeout=30, headers=headers) as client:
         for path, items in (("/organisations", ORGANISATIONS), ("/talents", TALENTS)):
             for item in items:
                 response = await client.post(registry + path, json=item)
@@ -154,7 +160,7 @@ async def load(base_url: str) -> dict[str, int]:
     return counts
 
 
-async def load_when_ready(base_url: str, timeout: float = 60.0) -> None:
+async def load_when_ready(base_url: str, secret: str, timeout: float = 60.0) -> None:
     deadline = asyncio.get_running_loop().time() + timeout
     async with httpx.AsyncClient(timeout=5) as client:
         while True:
@@ -167,5 +173,5 @@ async def load_when_ready(base_url: str, timeout: float = 60.0) -> None:
                 log.error("platform not ready; demo data not loaded")
                 return
             await asyncio.sleep(0.2)
-    counts = await load(base_url)
+    counts = await load(base_url, secret)
     print(f"Demo data: {counts['created']} created, {counts['existing']} already there", flush=True)

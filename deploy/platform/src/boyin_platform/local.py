@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import contextlib
 import os
+import secrets
 from pathlib import Path
 
 from boyin_platform.processes import ManagedProcess, platform_env
@@ -17,7 +18,9 @@ from boyin_platform.services import SERVICES
 
 
 async def run(args: argparse.Namespace) -> None:
+    secret = os.environ.get("BOYIN_INTERNAL_TOKEN_SECRET") or secrets.token_urlsafe(48)
     env = platform_env(
+        secret=secret,
         kafka_bootstrap=f"127.0.0.1:{os.environ.get('BOYIN_KAFKA_PORT', '19092')}",
         mongo_url=f"mongodb://127.0.0.1:{os.environ.get('BOYIN_MONGO_PORT', '37017')}/?directConnection=true",
     )
@@ -32,6 +35,7 @@ async def run(args: argparse.Namespace) -> None:
         "gateway",
         "boyin_gateway",
         platform_env(
+            secret=secret,
             kafka_bootstrap=env["BOYIN_KAFKA_BOOTSTRAP"],
             mongo_url=env["BOYIN_MONGO_URL"],
             service_urls=urls,

@@ -100,6 +100,7 @@ def platform_env(
     *,
     kafka_bootstrap: str,
     mongo_url: str,
+    secret: str,
     namespace: str = "",
     service_urls: dict[str, str] | None = None,
 ) -> dict[str, str]:
@@ -111,6 +112,7 @@ def platform_env(
         "BOYIN_KAFKA_BOOTSTRAP": kafka_bootstrap,
         "BOYIN_STORE": "mongo",
         "BOYIN_MONGO_URL": mongo_url,
+        "BOYIN_INTERNAL_TOKEN_SECRET": secret,
     }
     if namespace:
         env["BOYIN_KAFKA_TOPIC_PREFIX"] = namespace + "."

@@ -9,12 +9,14 @@ from fastapi import APIRouter, Depends, Query, Request, status
 from boyin_registry.application import Registry
 from boyin_registry.domain.profiles import organisation_details, talent_details
 from boyin_registry.schemas import OrganisationIn, OrganisationOut, Page, TalentIn, TalentOut
+from boyin_shared.errors import Message, forbidden
+from boyin_shared.identity import CurrentActor, CurrentMember, Role
 
 router = APIRouter()
 
 
 def registry(request: Request) -> Registry:
-    return cast(Registry, request.app.state.service)
+    return cast(Registry, request.app.state.service.registry)
 
 
 RegistryDep = Annotated[Registry, Depends(registry)]
@@ -37,38 +39,46 @@ def _org_details(body: OrganisationIn, reg: Registry):  # type: ignore[no-untype
 
 
 @router.post("/organisations", status_code=status.HTTP_201_CREATED, tags=["organisations"])
-async def register_organisation(body: OrganisationIn, reg: RegistryDep) -> OrganisationOut:
-    return OrganisationOut.of(await reg.register_organisation(_org_details(body, reg)))
+async def register_organisation(
+    body: OrganisationIn, actor: CurrentMember, reg: RegistryDep
+) -> OrganisationOut:
+    org = await reg.register_organisation(actor, _org_details(body, reg))
+    return OrganisationOut.of(org, contacts_visible=True)
 
 
 @router.put("/organisations/{org_id}", tags=["organisations"])
 async def update_organisation(
-    org_id: str, body: OrganisationIn, reg: RegistryDep
+    org_id: str, body: OrganisationIn, actor: CurrentMember, reg: RegistryDep
 ) -> OrganisationOut:
-    return OrganisationOut.of(await reg.update_organisation(org_id, _org_details(body, reg)))
+    org = await reg.update_organisation(actor, org_id, _org_details(body, reg))
+    return OrganisationOut.of(org, contacts_visible=True)
 
 
 @router.get("/organisations/{org_id}", tags=["organisations"])
-async def get_organisation(org_id: str, reg: RegistryDep) -> OrganisationOut:
-    return OrganisationOut.of(await reg.organisation(org_id))
+async def get_organisation(org_id: str, actor: CurrentActor, reg: RegistryDep) -> OrganisationOut:
+    viewed = await reg.organisation(actor, org_id)
+    return OrganisationOut.of(viewed.profile, contacts_visible=viewed.contacts_visible)
 
 
 @router.get("/organisations", tags=["organisations"])
 async def list_organisations(
+    actor: CurrentActor,
     reg: RegistryDep,
     district_code: str | None = None,
     after: str | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> Page[OrganisationOut]:
-    orgs = await reg.organisations.page(district_code=district_code, after=after, limit=limit)
+    viewed = await reg.organisations_page(
+        actor, district_code=district_code, after=after, limit=limit
+    )
     return Page(
-        items=[OrganisationOut.of(o) for o in orgs],
-        next_after=orgs[-1].id if len(orgs) == limit else None,
+        items=[OrganisationOut.of(v.profile, contacts_visible=v.contacts_visible) for v in viewed],
+        next_after=viewed[-1].profile.id if len(viewed) == limit else None,
     )
 
 
 @router.post("/talents", status_code=status.HTTP_201_CREATED, tags=["talents"])
-async def register_talent(body: TalentIn, reg: RegistryDep) -> TalentOut:
+async def register_talent(body: TalentIn, actor: CurrentMember, reg: RegistryDep) -> TalentOut:
     details = talent_details(
         name_zh=body.name_zh,
         name_en=body.name_en,
@@ -86,9 +96,18 @@ async def register_talent(body: TalentIn, reg: RegistryDep) -> TalentOut:
         taxonomy_codes=body.taxonomy_codes,
         ref=reg.reference,
     )
-    return TalentOut.of(await reg.register_talent(details))
+    return TalentOut.of(await reg.register_talent(actor, details), contacts_visible=True)
 
 
 @router.get("/talents/{talent_id}", tags=["talents"])
-async def get_talent(talent_id: str, reg: RegistryDep) -> TalentOut:
-    return TalentOut.of(await reg.talent(talent_id))
+async def get_talent(talent_id: str, actor: CurrentActor, reg: RegistryDep) -> TalentOut:
+    viewed = await reg.talent(actor, talent_id)
+    return TalentOut.of(viewed.profile, contacts_visible=viewed.contacts_visible)
+
+
+@router.get("/parties/{party_id}/audit", tags=["privacy"])
+async def audit_of(party_id: str, actor: CurrentActor, reg: RegistryDep) -> list[dict[str, str]]:
+    """Who among the staff read this party's contact details, and when."""
+    if not (actor.role in (Role.ADMIN, Role.OPERATOR) or actor.party_id == party_id):
+        raise forbidden(Message("无权查看访问记录", "you may not see this audit log"))
+    return await reg.audit.of_subject(party_id)

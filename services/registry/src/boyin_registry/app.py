@@ -2,21 +2,42 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from boyin_registry.api import router
 from boyin_registry.application import Registry
+from boyin_registry.demand_api import router as demand_router
+from boyin_registry.demand_commands import DemandCommands
+from boyin_registry.privacy import AuditLog, Disclosures
 from boyin_registry.reference import shipped
-from boyin_registry.repository import Organisations, Talents
+from boyin_registry.repository import Demands, Organisations, Talents
 from boyin_shared.service import Built, ServiceContext, ServiceDefinition
+
+
+@dataclass
+class RegistryState:
+    """What the registry's routers reach through ``request.app.state.service``."""
+
+    registry: Registry
+    demands: DemandCommands
 
 
 async def build(ctx: ServiceContext) -> Built:
     organisations = Organisations(ctx.store, ctx.outbox)
     talents = Talents(ctx.store, ctx.outbox)
-    for repo in (organisations, talents):
+    demands = Demands(ctx.store, ctx.outbox)
+    for repo in (organisations, talents, demands):
         await repo.prepare()
+    disclosures = Disclosures(ctx.store)
+    audit = AuditLog(ctx.store)
+    await audit.prepare()
     return Built(
-        state=Registry(organisations, talents, shipped()),
-        outbox_collections=[organisations.collection, talents.collection],
+        state=RegistryState(
+            registry=Registry(organisations, talents, shipped(), disclosures, audit),
+            demands=DemandCommands(demands, organisations, talents),
+        ),
+        subscriptions=[disclosures.subscription()],
+        outbox_collections=[organisations.collection, talents.collection, demands.collection],
     )
 
 
@@ -24,6 +45,6 @@ definition = ServiceDefinition(
     name="registry",
     title="Boyin registry",
     description="Talents, organisations, their demands and the reference data.",
-    routers=[router],
+    routers=[router, demand_router],
     build=build,
 )

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from boyin_registry.domain.profiles import Organisation, OrganisationDetails, Talent, TalentDetails
 from boyin_registry.events import organisation_event, talent_event
+from boyin_registry.privacy import AuditLog, Disclosures, may_see_contacts
 from boyin_registry.reference import Reference
 from boyin_registry.repository import Organisations, Talents
 from boyin_shared.clock import new_id, utcnow
 from boyin_shared.errors import BoyinError, FieldError, Message, invalid, not_found
 from boyin_shared.events import Event
+from boyin_shared.identity import Actor, Role
 from boyin_shared.store import AlreadyExists
+
+P = TypeVar("P", Organisation, Talent)
 
 
 def _duplicate(field: str, zh: str, en: str) -> BoyinError:
@@ -21,13 +26,46 @@ def _duplicate(field: str, zh: str, en: str) -> BoyinError:
     return error
 
 
+def _forbidden(zh: str, en: str) -> BoyinError:
+    return BoyinError(code="FORBIDDEN", message=Message(zh, en), status=403)
+
+
+@dataclass(frozen=True)
+class Viewed(Generic[P]):
+    """A profile and whether the caller may see its contact details."""
+
+    profile: P
+    contacts_visible: bool
+
+
 @dataclass
 class Registry:
     organisations: Organisations
     talents: Talents
     reference: Reference
+    disclosures: Disclosures
+    audit: AuditLog
 
-    async def register_organisation(self, details: OrganisationDetails) -> Organisation:
+    async def _contacts_visible(
+        self, actor: Actor, party_id: str, district_code: str | None
+    ) -> bool:
+        disclosed = await self.disclosures.granted(actor.party_id, party_id)
+        visible = may_see_contacts(
+            actor, party_id=party_id, district_code=district_code, disclosed=disclosed
+        )
+        if visible and actor.role in (Role.OPERATOR, Role.ADMIN):
+            await self.audit.record(actor, "read_contacts", party_id)
+        return visible
+
+    async def register_organisation(
+        self, actor: Actor, details: OrganisationDetails
+    ) -> Organisation:
+        own_district = (
+            actor.role is Role.DISTRICT_OFFICER and actor.district_code == details.district_code
+        )
+        self_registration = actor.role is Role.ORGANISATION and actor.party_id is None
+        if not (actor.is_staff or own_district or self_registration):
+            raise _forbidden("无权登记该单位", "you may not register this organisation")
         now = utcnow()
         org = Organisation(new_id("org_"), details, 1, now, now)
         try:
@@ -40,8 +78,12 @@ class Registry:
             ) from exc
         return org
 
-    async def update_organisation(self, org_id: str, details: OrganisationDetails) -> Organisation:
+    async def update_organisation(
+        self, actor: Actor, org_id: str, details: OrganisationDetails
+    ) -> Organisation:
         async def mutate(org: Organisation) -> tuple[Organisation, Sequence[Event]]:
+            if not self._may_edit_organisation(actor, org):
+                raise _forbidden("无权修改该单位", "you may not change this organisation")
             new = org.updated(details, utcnow())
             return new, [organisation_event(new)]
 
@@ -57,13 +99,44 @@ class Registry:
             raise not_found("organisation", org_id, zh_kind="单位")
         return updated
 
-    async def organisation(self, org_id: str) -> Organisation:
-        loaded = await self.organisations.get(org_id)
-        if loaded is None:
-            raise not_found("organisation", org_id, zh_kind="单位")
-        return loaded.aggregate
+    @staticmethod
+    def _may_edit_organisation(actor: Actor, org: Organisation) -> bool:
+        if actor.is_staff or actor.party_id == org.id:
+            return True
+        return (
+            actor.role is Role.DISTRICT_OFFICER and actor.district_code == org.details.district_code
+        )
 
-    async def register_talent(self, details: TalentDetails) -> Talent:
+    @staticmethod
+    def _may_view_organisation(actor: Actor, org: Organisation) -> bool:
+        if actor.role is Role.DISTRICT_OFFICER:
+            return actor.district_code == org.details.district_code
+        return True
+
+    async def organisation(self, actor: Actor, org_id: str) -> Viewed[Organisation]:
+        loaded = await self.organisations.get(org_id)
+        if loaded is None or not self._may_view_organisation(actor, loaded.aggregate):
+            raise not_found("organisation", org_id, zh_kind="单位")
+        org = loaded.aggregate
+        visible = await self._contacts_visible(actor, org.id, org.details.district_code)
+        return Viewed(org, visible)
+
+    async def organisations_page(
+        self, actor: Actor, *, district_code: str | None, after: str | None, limit: int
+    ) -> list[Viewed[Organisation]]:
+        if actor.role is Role.DISTRICT_OFFICER:
+            if district_code and district_code != actor.district_code:
+                return []
+            district_code = actor.district_code or "-"
+        orgs = await self.organisations.page(district_code=district_code, after=after, limit=limit)
+        return [
+            Viewed(o, await self._contacts_visible(actor, o.id, o.details.district_code))
+            for o in orgs
+        ]
+
+    async def register_talent(self, actor: Actor, details: TalentDetails) -> Talent:
+        if not (actor.is_staff or (actor.role is Role.TALENT and actor.party_id is None)):
+            raise _forbidden("无权登记人才", "you may not register a talent")
         now = utcnow()
         talent = Talent(new_id("tal_"), details, 1, now, now)
         try:
@@ -76,8 +149,9 @@ class Registry:
             ) from exc
         return talent
 
-    async def talent(self, talent_id: str) -> Talent:
+    async def talent(self, actor: Actor, talent_id: str) -> Viewed[Talent]:
         loaded = await self.talents.get(talent_id)
-        if loaded is None:
+        if loaded is None or actor.role is Role.PUBLIC:
             raise not_found("talent", talent_id, zh_kind="人才")
-        return loaded.aggregate
+        visible = await self._contacts_visible(actor, talent_id, None)
+        return Viewed(loaded.aggregate, visible)

@@ -2,10 +2,30 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import fields
+from datetime import date, datetime
+from enum import Enum
 from typing import Any
 
 from boyin_registry.domain.common import Bilingual, Contact
+from boyin_registry.domain.demands import (
+    Attachment,
+    Channel,
+    CooperationMode,
+    Demand,
+    DemandContent,
+    Details,
+    IpStatus,
+    JobSeeking,
+    ProjectCooperation,
+    ProjectLanding,
+    Stage,
+    Status,
+    TalentRecruitment,
+    Transition,
+    WorkMode,
+)
+from boyin_registry.domain.eligibility import Claim, ClaimReview, Criterion
 from boyin_registry.domain.profiles import (
     Degree,
     Organisation,
@@ -114,4 +134,165 @@ def talent_from(doc: dict[str, Any]) -> Talent:
         revision=doc["revision"],
         registered_at=datetime.fromisoformat(doc["registered_at"]),
         updated_at=datetime.fromisoformat(doc["updated_at"]),
+    )
+
+
+# -- demands --------------------------------------------------------------------------
+
+
+def details_state(details: Details) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for f in fields(details):
+        value = getattr(details, f.name)
+        if isinstance(value, tuple):
+            value = [v.value if isinstance(v, Enum) else v for v in value]
+        elif isinstance(value, Enum):
+            value = value.value
+        elif isinstance(value, date):
+            value = value.isoformat()
+        out[f.name] = value
+    return out
+
+
+def details_from(channel: Channel, doc: dict[str, Any]) -> Details:
+    if channel is Channel.PROJECT_COOPERATION:
+        return ProjectCooperation(
+            stage=Stage(doc["stage"]),
+            trl=doc["trl"],
+            ip_status=IpStatus(doc["ip_status"]),
+            sought=tuple(CooperationMode(m) for m in doc["sought"]),
+            funding_sought_wan=doc.get("funding_sought_wan"),
+            team_size=doc.get("team_size", 1),
+        )
+    if channel is Channel.JOB_SEEKING:
+        start = doc.get("earliest_start")
+        return JobSeeking(
+            desired_role=doc["desired_role"],
+            work_mode=WorkMode(doc["work_mode"]),
+            earliest_start=date.fromisoformat(start) if start else None,
+            salary_min_wan=doc.get("salary_min_wan"),
+            salary_max_wan=doc.get("salary_max_wan"),
+        )
+    if channel is Channel.PROJECT_LANDING:
+        stage = doc.get("wanted_stage")
+        return ProjectLanding(
+            cooperation_modes=tuple(CooperationMode(m) for m in doc["cooperation_modes"]),
+            budget_wan=doc.get("budget_wan"),
+            facilities=doc.get("facilities"),
+            policies=doc.get("policies"),
+            wanted_stage=Stage(stage) if stage else None,
+        )
+    return TalentRecruitment(
+        positions=doc["positions"],
+        degree_required=Degree(doc["degree_required"]),
+        work_mode=WorkMode(doc["work_mode"]),
+        package=doc.get("package"),
+        location_district=doc.get("location_district"),
+    )
+
+
+def _claim_state(c: Claim) -> dict[str, Any]:
+    return {
+        "criterion": c.criterion.value,
+        "evidence": c.evidence,
+        "evidence_file": c.evidence_file,
+        "review": c.review.value,
+        "reviewed_by": c.reviewed_by,
+        "reviewed_at": c.reviewed_at.isoformat() if c.reviewed_at else None,
+        "review_note": c.review_note,
+    }
+
+
+def _claim_from(doc: dict[str, Any]) -> Claim:
+    at = doc.get("reviewed_at")
+    return Claim(
+        criterion=Criterion(doc["criterion"]),
+        evidence=doc.get("evidence"),
+        evidence_file=doc.get("evidence_file"),
+        review=ClaimReview(doc["review"]),
+        reviewed_by=doc.get("reviewed_by"),
+        reviewed_at=datetime.fromisoformat(at) if at else None,
+        review_note=doc.get("review_note"),
+    )
+
+
+def demand_state(d: Demand) -> dict[str, Any]:
+    c = d.content
+    return {
+        "channel": d.channel.value,
+        "owner_id": d.owner_id,
+        "district_code": d.district_code,
+        "status": d.status.value,
+        "title": _bi(c.title),
+        "description": _bi(c.description),
+        "language": c.language,
+        "taxonomy_codes": list(c.taxonomy_codes),
+        "keywords": list(c.keywords),
+        "editions": list(c.editions),
+        "claims": [_claim_state(x) for x in c.claims],
+        "details": details_state(c.details),
+        "attachments": [
+            {
+                "id": a.id,
+                "name": a.name,
+                "content_type": a.content_type,
+                "size": a.size,
+                "sha256": a.sha256,
+            }
+            for a in c.attachments
+        ],
+        "expires_on": c.expires_on.isoformat() if c.expires_on else None,
+        "history": [
+            {
+                "to": t.to.value,
+                "by": t.by,
+                "role": t.role,
+                "at": t.at.isoformat(),
+                "reason": t.reason,
+            }
+            for t in d.history
+        ],
+        "revision": d.revision,
+        "published_revision": d.published_revision,
+        "external_ref": d.external_ref,
+        "created_at": d.created_at.isoformat(),
+        "updated_at": d.updated_at.isoformat(),
+    }
+
+
+def demand_from(doc: dict[str, Any]) -> Demand:
+    channel = Channel(doc["channel"])
+    expires = doc.get("expires_on")
+    return Demand(
+        id=doc["_id"],
+        channel=channel,
+        owner_id=doc["owner_id"],
+        district_code=doc.get("district_code"),
+        content=DemandContent(
+            title=_bi_from(doc["title"]),
+            description=_bi_from(doc["description"]),
+            taxonomy_codes=tuple(doc["taxonomy_codes"]),
+            keywords=tuple(doc["keywords"]),
+            editions=tuple(doc["editions"]),
+            claims=tuple(_claim_from(x) for x in doc["claims"]),
+            details=details_from(channel, doc["details"]),
+            attachments=tuple(Attachment(**a) for a in doc.get("attachments", [])),
+            expires_on=date.fromisoformat(expires) if expires else None,
+        ),
+        status=Status(doc["status"]),
+        history=tuple(
+            Transition(
+                Status(t["to"]),
+                t["by"],
+                t["role"],
+                datetime.fromisoformat(t["at"]),
+                t.get("reason"),
+            )
+            for t in doc["history"]
+        ),
+        revision=doc["revision"],
+        created_at=datetime.fromisoformat(doc["created_at"]),
+        updated_at=datetime.fromisoformat(doc["updated_at"]),
+        external_ref=doc.get("external_ref"),
+        published_revision=doc.get("published_revision"),
     )

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+from boyin_registry.documents import details_state
 from boyin_registry.domain.common import Bilingual
+from boyin_registry.domain.demands import Demand, Status
 from boyin_registry.domain.profiles import Organisation, Talent
 from boyin_shared.contracts.common import LocalizedText
 from boyin_shared.contracts.registry import (
+    ClaimSnapshot,
+    DemandExpired,
+    DemandPublished,
+    DemandRejected,
+    DemandReturned,
+    DemandSnapshot,
+    DemandSubmitted,
+    DemandTransition,
+    DemandUpdated,
+    DemandWithdrawn,
     OrganisationProfile,
     OrganisationRegistered,
     OrganisationUpdated,
@@ -13,6 +25,7 @@ from boyin_shared.contracts.registry import (
     TalentRegistered,
     TalentUpdated,
 )
+from boyin_shared.events import Event
 
 
 def _text(value: Bilingual) -> LocalizedText:
@@ -57,3 +70,54 @@ def talent_profile(talent: Talent) -> TalentProfile:
 def talent_event(talent: Talent) -> TalentRegistered | TalentUpdated:
     cls = TalentRegistered if talent.revision == 1 else TalentUpdated
     return cls.create(subject=talent.id, data=talent_profile(talent), sequence=talent.revision)
+
+
+def demand_snapshot(d: Demand) -> DemandSnapshot:
+    c = d.content
+    return DemandSnapshot(
+        demand_id=d.id,
+        channel=d.channel.value,
+        owner_kind="talent" if d.channel.owner_kind == "talent" else "organisation",
+        owner_id=d.owner_id,
+        district_code=d.district_code,
+        status=d.status.value,
+        title=_text(c.title),
+        description=_text(c.description),
+        language=c.language,
+        taxonomy_codes=c.taxonomy_codes,
+        keywords=c.keywords,
+        editions=c.editions,
+        claims=tuple(
+            ClaimSnapshot(criterion=x.criterion.value, review=x.review.value) for x in c.claims
+        ),
+        details=details_state(c.details),
+        expires_on=c.expires_on.isoformat() if c.expires_on else None,
+        revision=d.revision,
+    )
+
+
+_BY_STATUS: dict[Status, type[Event]] = {
+    Status.SUBMITTED: DemandSubmitted,
+    Status.PUBLISHED: DemandPublished,
+    Status.RETURNED: DemandReturned,
+    Status.REJECTED: DemandRejected,
+    Status.WITHDRAWN: DemandWithdrawn,
+    Status.EXPIRED: DemandExpired,
+}
+
+
+def demand_events(before: Demand | None, after: Demand) -> list[Event]:
+    """The events a change from ``before`` to ``after`` means to others."""
+    out: list[Event] = []
+    last = after.history[-1] if after.history else None
+    data = DemandTransition(
+        demand=demand_snapshot(after),
+        by_role=last.role if last else "",
+        reason=last.reason if last else None,
+    )
+    if before is not None and before.content != after.content:
+        out.append(DemandUpdated.create(subject=after.id, data=data, sequence=after.revision))
+    if (before is None or before.status is not after.status) and after.status in _BY_STATUS:
+        cls = _BY_STATUS[after.status]
+        out.append(cls.create(subject=after.id, data=data, sequence=after.revision))
+    return out

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,10 @@ class Reference:
     districts: dict[str, Named]
     taxonomy: dict[str, Named]
     taxonomy_version: int
+    editions: dict[str, Named]
+
+    def with_taxonomy(self, nodes: dict[str, Named], version: int) -> Reference:
+        return replace(self, taxonomy=nodes, taxonomy_version=version)
 
     def ancestors(self, code: str) -> list[str]:
         """``code`` and its parents up to the root, nearest first."""
@@ -58,4 +63,14 @@ def shipped() -> Reference:
             for n in nodes
         },
         taxonomy_version=version,
+        editions={
+            e["code"]: Named(e["code"], e["name"]["zh"], e["name"]["en"], kind="edition")
+            for e in _list(_read("editions.json"), "editions")
+        },
     )
+
+
+def _list(data: dict[str, object], key: str) -> list[dict[str, Any]]:
+    items = data[key]
+    assert isinstance(items, list)
+    return items

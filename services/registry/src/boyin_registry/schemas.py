@@ -84,13 +84,14 @@ class OrganisationOut(BaseModel):
     platforms: list[PlatformOut]
     taxonomy_codes: list[str]
     description: TextOut
-    contacts: list[ContactOut]
+    #: None when the caller may not see them (see the registry's disclosure rule)
+    contacts: list[ContactOut] | None
     revision: int
     registered_at: datetime
     updated_at: datetime
 
     @classmethod
-    def of(cls, org: Organisation) -> OrganisationOut:
+    def of(cls, org: Organisation, *, contacts_visible: bool) -> OrganisationOut:
         d = org.details
         return cls(
             id=org.id,
@@ -101,7 +102,7 @@ class OrganisationOut(BaseModel):
             platforms=[PlatformOut(level=p.level, name=p.name) for p in d.platforms],
             taxonomy_codes=list(d.taxonomy_codes),
             description=TextOut.of(d.description),
-            contacts=[ContactOut.of(c) for c in d.contacts],
+            contacts=[ContactOut.of(c) for c in d.contacts] if contacts_visible else None,
             revision=org.revision,
             registered_at=org.registered_at,
             updated_at=org.updated_at,
@@ -145,7 +146,8 @@ class TalentOut(BaseModel):
     location: str
     timezone: str
     languages: list[str]
-    contact: ContactOut
+    #: None when the caller may not see it (see the registry's disclosure rule)
+    contact: ContactOut | None
     team: list[TeamMemberOut]
     taxonomy_codes: list[str]
     revision: int
@@ -153,7 +155,7 @@ class TalentOut(BaseModel):
     updated_at: datetime
 
     @classmethod
-    def of(cls, t: Talent) -> TalentOut:
+    def of(cls, t: Talent, *, contacts_visible: bool) -> TalentOut:
         d = t.details
         return cls(
             id=t.id,
@@ -165,7 +167,7 @@ class TalentOut(BaseModel):
             location=d.location,
             timezone=d.timezone,
             languages=list(d.languages),
-            contact=ContactOut.of(d.contact),
+            contact=ContactOut.of(d.contact) if contacts_visible else None,
             team=[TeamMemberOut(name=m.name, role=m.role) for m in d.team],
             taxonomy_codes=list(d.taxonomy_codes),
             revision=t.revision,

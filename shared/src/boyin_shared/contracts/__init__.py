@@ -3,6 +3,6 @@
 Importing this package registers every event in :data:`boyin_shared.events.CATALOG`.
 """
 
-from boyin_shared.contracts import registry
+from boyin_shared.contracts import matching, registry
 
-__all__ = ["registry"]
+__all__ = ["matching", "registry"]

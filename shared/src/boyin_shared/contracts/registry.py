@@ -39,6 +39,50 @@ class TalentProfile(EventData):
     revision: int
 
 
+class ClaimSnapshot(EventData):
+    criterion: str
+    review: str
+
+
+class DemandSnapshot(EventData):
+    """A demand as others may know it: its public content, status and reviewed claims.
+
+    ``details`` holds the channel's fields (``stage``, ``trl``, ``sought``, ``budget_wan``,
+    ``positions``, ...) as in the registry's API; consumers read what they understand.
+    """
+
+    demand_id: str
+    channel: Literal["PROJECT_COOPERATION", "JOB_SEEKING", "PROJECT_LANDING", "TALENT_RECRUITMENT"]
+    owner_kind: Literal["talent", "organisation"]
+    owner_id: str
+    district_code: str | None
+    status: str
+    title: LocalizedText
+    description: LocalizedText
+    language: str
+    taxonomy_codes: tuple[str, ...]
+    keywords: tuple[str, ...]
+    editions: tuple[str, ...]
+    claims: tuple[ClaimSnapshot, ...]
+    details: dict[str, str | int | bool | list[str] | None]
+    expires_on: str | None
+    revision: int
+
+
+class DemandTransition(EventData):
+    demand: DemandSnapshot
+    by_role: str
+    reason: str | None = None
+
+
+class TaxonomyChange(EventData):
+    code: str
+    parent: str | None
+    name: LocalizedText
+    change: Literal["added", "renamed", "retired"]
+    version: int
+
+
 class _RegistryEvent(Event):
     topic: ClassVar[str] = TOPIC
     source: Literal["/boyin/registry"] = "/boyin/registry"
@@ -68,3 +112,53 @@ class TalentUpdated(_RegistryEvent):
     type: Literal["boyin.registry.talent.updated"] = "boyin.registry.talent.updated"
     schemaversion: Literal[1] = 1
     data: TalentProfile
+
+
+class DemandSubmitted(_RegistryEvent):
+    type: Literal["boyin.registry.demand.submitted"] = "boyin.registry.demand.submitted"
+    schemaversion: Literal[1] = 1
+    data: DemandTransition
+
+
+class DemandPublished(_RegistryEvent):
+    type: Literal["boyin.registry.demand.published"] = "boyin.registry.demand.published"
+    schemaversion: Literal[1] = 1
+    data: DemandTransition
+
+
+class DemandUpdated(_RegistryEvent):
+    """The content changed (a published demand that changes goes back to review)."""
+
+    type: Literal["boyin.registry.demand.updated"] = "boyin.registry.demand.updated"
+    schemaversion: Literal[1] = 1
+    data: DemandTransition
+
+
+class DemandReturned(_RegistryEvent):
+    type: Literal["boyin.registry.demand.returned"] = "boyin.registry.demand.returned"
+    schemaversion: Literal[1] = 1
+    data: DemandTransition
+
+
+class DemandRejected(_RegistryEvent):
+    type: Literal["boyin.registry.demand.rejected"] = "boyin.registry.demand.rejected"
+    schemaversion: Literal[1] = 1
+    data: DemandTransition
+
+
+class DemandWithdrawn(_RegistryEvent):
+    type: Literal["boyin.registry.demand.withdrawn"] = "boyin.registry.demand.withdrawn"
+    schemaversion: Literal[1] = 1
+    data: DemandTransition
+
+
+class DemandExpired(_RegistryEvent):
+    type: Literal["boyin.registry.demand.expired"] = "boyin.registry.demand.expired"
+    schemaversion: Literal[1] = 1
+    data: DemandTransition
+
+
+class TaxonomyChanged(_RegistryEvent):
+    type: Literal["boyin.registry.taxonomy.changed"] = "boyin.registry.taxonomy.changed"
+    schemaversion: Literal[1] = 1
+    data: TaxonomyChange

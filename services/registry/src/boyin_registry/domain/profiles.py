@@ -132,25 +132,33 @@ def _taxonomy(
     return tuple(dict.fromkeys(out))
 
 
+def _contact(
+    p: Problems, c: ContactInput, at: str, *, require_email: bool = False
+) -> Contact | None:
+    name = p.text(c.name, f"{at}.name", max_length=100)
+    if not c.name.strip():
+        p.add(f"{at}.name", "REQUIRED", "请填写联系人姓名", "give the contact's name")
+    email = p.email(c.email, f"{at}.email")
+    phone = p.phone(c.phone, f"{at}.phone")
+    role = p.text(c.role, f"{at}.role", max_length=100)
+    if require_email and not (c.email or "").strip():
+        # Talents sign in and are reached by e-mail; it is also what makes them unique.
+        p.add(f"{at}.email", "REQUIRED", "请填写电子邮箱", "give an e-mail address")
+    elif not (c.email or c.phone):
+        p.add(
+            at,
+            "CONTACT_CHANNEL",
+            "请至少提供电子邮箱或电话之一",
+            "give an e-mail address or a phone number",
+        )
+    return Contact(name=name, email=email, phone=phone, role=role) if name else None
+
+
 def _contacts(
     p: Problems, contacts: Sequence[ContactInput], field_name: str
 ) -> tuple[Contact, ...]:
-    out = []
-    for i, c in enumerate(contacts):
-        name = p.text(c.name, f"{field_name}.{i}.name", max_length=100)
-        email = p.email(c.email, f"{field_name}.{i}.email")
-        phone = p.phone(c.phone, f"{field_name}.{i}.phone")
-        role = p.text(c.role, f"{field_name}.{i}.role", max_length=100)
-        if not (c.email or c.phone):
-            p.add(
-                f"{field_name}.{i}",
-                "CONTACT_CHANNEL",
-                "请至少提供电子邮箱或电话之一",
-                "give an e-mail address or a phone number",
-            )
-        if name:
-            out.append(Contact(name=name, email=email, phone=phone, role=role))
-    return tuple(out)
+    out = (_contact(p, c, f"{field_name}.{i}") for i, c in enumerate(contacts))
+    return tuple(c for c in out if c is not None)
 
 
 def organisation_details(
@@ -244,7 +252,7 @@ def talent_details(
     field_of_study = p.bilingual(field_zh, field_en, "field", max_length=200)
     institution = p.bilingual(institution_zh, institution_en, "institution", max_length=200)
     country_code = country.strip().upper()
-    if len(country_code) != 2 or not country_code.isalpha():
+    if len(country_code) != 2 or not (country_code.isascii() and country_code.isalpha()):
         p.add(
             "country",
             "COUNTRY",
@@ -260,7 +268,7 @@ def talent_details(
             f"unknown time zone: {timezone} (e.g. Europe/Berlin)",
         )
     langs = tuple(dict.fromkeys(lang.strip().lower() for lang in languages if lang.strip()))
-    [person] = _contacts(p, [contact], "contact") or (Contact(name=""),)
+    person = _contact(p, contact, "contact", require_email=True) or Contact(name="")
     members = []
     for i, (member, role) in enumerate(team):
         m = p.text(member, f"team.{i}.name", max_length=100)

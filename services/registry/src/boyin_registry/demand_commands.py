@@ -1,0 +1,157 @@
+"""Use cases of demands: create, edit, move through review, list, expire."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from boyin_registry.domain.demands import Channel, Demand, DemandContent, Status
+from boyin_registry.domain.eligibility import ClaimReview, Criterion
+from boyin_registry.events import demand_events
+from boyin_registry.repository import DemandQuery, Demands, Organisations, Talents
+from boyin_shared.clock import new_id, utcnow
+from boyin_shared.errors import BoyinError, Message, not_found
+from boyin_shared.identity import Actor, Role
+from boyin_shared.repository import concurrent_change
+
+SYSTEM = Actor(account_id="system:expiry", role=Role.SERVICE)
+
+
+def _forbidden(zh: str, en: str) -> BoyinError:
+    return BoyinError(code="FORBIDDEN", message=Message(zh, en), status=403)
+
+
+@dataclass
+class DemandCommands:
+    demands: Demands
+    organisations: Organisations
+    talents: Talents
+
+    async def _owner_district(self, channel: Channel, owner_id: str) -> str | None:
+        """The reviewing district of a new demand; checks the owner exists."""
+        if channel.owner_kind == "organisation":
+            loaded = await self.organisations.get(owner_id)
+            if loaded is None:
+                raise not_found("organisation", owner_id, zh_kind="单位")
+            return loaded.aggregate.details.district_code
+        if await self.talents.get(owner_id) is None:
+            raise not_found("talent", owner_id, zh_kind="人才")
+        return None
+
+    def _may_create(
+        self, actor: Actor, channel: Channel, owner_id: str, district: str | None
+    ) -> None:
+        if actor.is_staff:
+            return
+        if actor.party_id == owner_id and actor.role.value.lower() == channel.owner_kind:
+            return
+        if (
+            actor.role is Role.DISTRICT_OFFICER
+            and district is not None
+            and district == actor.district_code
+        ):
+            return  # district officers submit on behalf of organisations in their district
+        raise _forbidden("无权为该主体创建需求", "you may not create demands for this party")
+
+    async def create(
+        self,
+        actor: Actor,
+        channel: Channel,
+        owner_id: str,
+        content: DemandContent,
+        *,
+        submit: bool = False,
+        external_ref: str | None = None,
+    ) -> Demand:
+        district = await self._owner_district(channel, owner_id)
+        self._may_create(actor, channel, owner_id, district)
+        now = utcnow()
+        demand = Demand(
+            id=new_id("dem_"),
+            channel=channel,
+            owner_id=owner_id,
+            district_code=district,
+            content=content,
+            status=Status.DRAFT,
+            history=(),
+            revision=1,
+            created_at=now,
+            updated_at=now,
+            external_ref=external_ref,
+        )
+        if submit:
+            demand = demand.submit(actor, now)
+        await self.demands.add(demand, demand_events(None, demand))
+        return demand
+
+    async def get(self, actor: Actor, demand_id: str) -> Demand:
+        loaded = await self.demands.get(demand_id)
+        if loaded is None or not loaded.aggregate.may_view(actor):
+            # Not visible is reported as absent, so existence is not leaked.
+            raise not_found("demand", demand_id, zh_kind="需求")
+        return loaded.aggregate
+
+    async def change(self, demand_id: str, step: Callable[[Demand], Demand]) -> Demand:
+        """Apply a domain step with its events; retried on a concurrent write."""
+        for _ in range(5):
+            loaded = await self.demands.get(demand_id)
+            if loaded is None:
+                raise not_found("demand", demand_id, zh_kind="需求")
+            before = loaded.aggregate
+            after = step(before)
+            if await self.demands.save(loaded, after, demand_events(before, after)):
+                return after
+        raise concurrent_change()
+
+    async def edit(self, actor: Actor, demand_id: str, content: DemandContent) -> Demand:
+        return await self.change(demand_id, lambda d: d.edit(content, actor, utcnow()))
+
+    async def submit(self, actor: Actor, demand_id: str) -> Demand:
+        return await self.change(demand_id, lambda d: d.submit(actor, utcnow()))
+
+    async def start_review(self, actor: Actor, demand_id: str) -> Demand:
+        return await self.change(demand_id, lambda d: d.start_review(actor, utcnow()))
+
+    async def review_claim(
+        self,
+        actor: Actor,
+        demand_id: str,
+        criterion: Criterion,
+        outcome: ClaimReview,
+        note: str | None,
+    ) -> Demand:
+        return await self.change(
+            demand_id, lambda d: d.review_claim(criterion, outcome, actor, utcnow(), note)
+        )
+
+    async def publish(self, actor: Actor, demand_id: str) -> Demand:
+        return await self.change(demand_id, lambda d: d.publish(actor, utcnow()))
+
+    async def send_back(self, actor: Actor, demand_id: str, comments: str) -> Demand:
+        return await self.change(demand_id, lambda d: d.send_back(actor, utcnow(), comments))
+
+    async def reject(self, actor: Actor, demand_id: str, reason: str) -> Demand:
+        return await self.change(demand_id, lambda d: d.reject(actor, utcnow(), reason))
+
+    async def withdraw(self, actor: Actor, demand_id: str, reason: str | None) -> Demand:
+        return await self.change(demand_id, lambda d: d.withdraw(actor, utcnow(), reason))
+
+    async def reactivate(self, actor: Actor, demand_id: str, edition: str) -> Demand:
+        return await self.change(demand_id, lambda d: d.reactivate(edition, actor, utcnow()))
+
+    async def page(self, actor: Actor, query: DemandQuery) -> list[Demand]:
+        return await self.demands.page(query, actor)
+
+    async def expire_due(self, today: date) -> int:
+        """Expire published demands whose deadline has passed; returns how many."""
+        count = 0
+        while due := await self.demands.due(today):
+            for demand in due:
+                await self.change(
+                    demand.id, lambda d: d.expire(SYSTEM, utcnow()) if d.is_due(today) else d
+                )
+                count += 1
+            if len(due) < 200:
+                break
+        return count

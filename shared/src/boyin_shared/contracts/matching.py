@@ -1,0 +1,37 @@
+"""Events published by the matching service on topic ``boyin.matching.events``."""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+from boyin_shared.events import Event, EventData
+
+TOPIC = "boyin.matching.events"
+
+
+class MatchParty(EventData):
+    party_kind: Literal["talent", "organisation"]
+    party_id: str
+    demand_id: str
+
+
+class MutualMatch(EventData):
+    """Both sides said yes: contact details may now be disclosed to each other."""
+
+    match_id: str
+    first: MatchParty
+    second: MatchParty
+    score: float
+
+
+class _MatchingEvent(Event):
+    topic: ClassVar[str] = TOPIC
+    source: Literal["/boyin/matching"] = "/boyin/matching"
+
+
+class MatchMutuallyAccepted(_MatchingEvent):
+    type: Literal["boyin.matching.match.mutually_accepted"] = (
+        "boyin.matching.match.mutually_accepted"
+    )
+    schemaversion: Literal[1] = 1
+    data: MutualMatch

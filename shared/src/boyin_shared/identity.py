@@ -1,0 +1,113 @@
+"""Who is calling: the identity the gateway vouches for on every internal call.
+
+The gateway authenticates people (its own accounts and tokens) and calls the services with
+a short-lived internal token in the ``X-Boyin-Identity`` header, signed with the secret all
+services share (``BOYIN_INTERNAL_TOKEN_SECRET``). Services accept no call without one and
+decide from the :class:`Actor` what the caller may see and change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Annotated, Any
+
+import jwt
+from fastapi import Depends, Request
+
+from boyin_shared.clock import utcnow
+from boyin_shared.errors import BoyinError, Message, unauthenticated
+
+HEADER = "X-Boyin-Identity"
+AUDIENCE = "boyin-internal"
+
+
+class Role(StrEnum):
+    #: a visitor the gateway has not authenticated: sees what is published, changes nothing
+    PUBLIC = "PUBLIC"
+    TALENT = "TALENT"
+    ORGANISATION = "ORGANISATION"
+    DISTRICT_OFFICER = "DISTRICT_OFFICER"
+    INVESTOR = "INVESTOR"
+    MENTOR = "MENTOR"
+    OPERATOR = "OPERATOR"
+    ADMIN = "ADMIN"
+    #: another service acting on its own behalf (e.g. a consumer calling an API)
+    SERVICE = "SERVICE"
+
+
+@dataclass(frozen=True)
+class Actor:
+    account_id: str
+    role: Role
+    #: the district a district officer serves
+    district_code: str | None = None
+    #: the talent or organisation this account acts for
+    party_id: str | None = None
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in (Role.OPERATOR, Role.ADMIN, Role.SERVICE)
+
+
+def issue(actor: Actor, secret: str, *, ttl_seconds: int = 120) -> str:
+    now = int(utcnow().timestamp())
+    claims: dict[str, Any] = {
+        "sub": actor.account_id,
+        "role": actor.role.value,
+        "aud": AUDIENCE,
+        "iat": now,
+        "exp": now + ttl_seconds,
+    }
+    if actor.district_code:
+        claims["district"] = actor.district_code
+    if actor.party_id:
+        claims["party"] = actor.party_id
+    return jwt.encode(claims, secret, algorithm="HS256")
+
+
+def verify(token: str, secret: str) -> Actor:
+    try:
+        claims = jwt.decode(token, secret, algorithms=["HS256"], audience=AUDIENCE)
+        return Actor(
+            account_id=str(claims["sub"]),
+            role=Role(claims["role"]),
+            district_code=claims.get("district"),
+            party_id=claims.get("party"),
+        )
+    except (jwt.PyJWTError, KeyError, ValueError) as exc:
+        raise unauthenticated() from exc
+
+
+def current_actor(request: Request) -> Actor:
+    token = request.headers.get(HEADER)
+    if not token:
+        raise unauthenticated()
+    secret: str = request.app.state.internal_token_secret
+    return verify(token, secret)
+
+
+CurrentActor = Annotated[Actor, Depends(current_actor)]
+
+
+def require(actor: Actor, *roles: Role) -> None:
+    if actor.role not in roles:
+        raise BoyinError(
+            code="FORBIDDEN",
+            message=Message("当前身份无权执行此操作", "Your role may not do this"),
+            status=403,
+        )
+
+
+def current_member(actor: CurrentActor) -> Actor:
+    """The caller, who must be signed in (not a public visitor)."""
+    if actor.role is Role.PUBLIC:
+        raise BoyinError(
+            code="SIGN_IN_REQUIRED",
+            message=Message("请先登录", "Sign in first"),
+            status=403,
+        )
+    return actor
+
+
+CurrentMember = Annotated[Actor, Depends(current_member)]
