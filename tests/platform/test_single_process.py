@@ -2,57 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
-
-import httpx
-import uvicorn
 
 from boyin_gateway.schema import SDL_PATH, sdl
 from boyin_platform import demo
-from boyin_platform.app import base_url, create_platform
-from boyin_platform.processes import free_port
-from boyin_shared.settings import PlatformSettings
 from tests.apps import SECRET
+from tests.platform_harness import graphql, platform_server
 from tests.shared.conftest import eventually
-
-
-@asynccontextmanager
-async def platform(data_dir: Path) -> AsyncIterator[str]:
-    settings = PlatformSettings(
-        data_dir=data_dir,
-        port=free_port(),
-        outbox_sweep_seconds=0.2,
-        log_json=False,
-        internal_token_secret=SECRET,
-    )
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_platform(settings), port=settings.port, log_config=None, lifespan="on"
-        )
-    )
-    task = asyncio.create_task(server.serve())
-    await eventually(lambda: server.started, timeout=30)
-    try:
-        yield base_url(settings)
-    finally:
-        server.should_exit = True
-        await task
-
-
-async def graphql(url: str, query: str, **variables: Any) -> dict[str, Any]:
-    async with httpx.AsyncClient(timeout=10) as client:
-        response = await client.post(
-            url + "/graphql", json={"query": query, "variables": variables}
-        )
-    body: dict[str, Any] = response.json()
-    assert "errors" not in body, body
-    data: dict[str, Any] = body["data"]
-    return data
-
 
 REGISTER = """
 mutation($input: OrganisationInput!) {
@@ -74,7 +30,7 @@ query($after: String) {
 
 
 async def test_platform_runs_serves_graphql_and_keeps_data_across_restarts(tmp_path: Path) -> None:
-    async with platform(tmp_path) as url:
+    async with platform_server(tmp_path) as url:
         counts = await demo.load(url, SECRET)
         assert counts == {"created": 9, "existing": 0}
         anonymous = await graphql(
@@ -115,7 +71,7 @@ async def test_platform_runs_serves_graphql_and_keeps_data_across_restarts(tmp_p
 
         await eventually(pooled)
 
-    async with platform(tmp_path) as url:  # same data folder: nothing lost, nothing doubled
+    async with platform_server(tmp_path) as url:  # same data folder: nothing lost, nothing doubled
         assert await demo.load(url, SECRET) == {"created": 0, "existing": 9}
         supply = (await graphql(url, LIST))["districtSupply"]
         assert sum(d["organisations"] for d in supply) == len(demo.ORGANISATIONS)

@@ -1,19 +1,32 @@
-"""The gateway application: GraphQL over the services' HTTP APIs."""
+"""The gateway application: GraphQL over the services' HTTP APIs, plus accounts."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from strawberry.fastapi import GraphQLRouter
 
+from boyin_gateway.accounts.service import Accounts
+from boyin_gateway.accounts.tokens import read_access
 from boyin_gateway.context import ANONYMOUS, Context, Pools
 from boyin_gateway.schema import schema
 from boyin_shared import http
+from boyin_shared.errors import TransientError
+from boyin_shared.runtime import make_store
 from boyin_shared.settings import PlatformSettings
+from boyin_shared.store import DocumentStore
 
 REQUIRED_SERVICES = ("registry", "matching")
+
+
+@dataclass
+class Running:
+    pools: Pools
+    store: DocumentStore
+    accounts: Accounts
 
 
 def create_app(settings: PlatformSettings, *, graphiql: bool = True) -> FastAPI:
@@ -21,23 +34,42 @@ def create_app(settings: PlatformSettings, *, graphiql: bool = True) -> FastAPI:
     if missing:
         raise RuntimeError(f"BOYIN_SERVICE_URLS has no URL for {', '.join(missing)}")
     secret = settings.identity_secret()
-    holder: dict[str, Pools] = {}
+    jwt_secret = settings.access_token_secret()
+    running: list[Running] = []  # set while the app is up
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        holder["pools"] = Pools.open(settings.service_urls, secret)
+        store = make_store(settings, "gateway")
+        accounts = Accounts(store, jwt_secret)
+        if settings.admin_login and settings.admin_password:
+            await accounts.ensure_admin(
+                settings.admin_login, settings.admin_password.get_secret_value()
+            )
+        running.append(Running(Pools.open(settings.service_urls, secret), store, accounts))
         try:
             yield
         finally:
-            await holder.pop("pools").close()
+            up = running.pop()
+            await up.pools.close()
+            await up.store.close()
 
-    async def context() -> Context:
-        return Context(holder["pools"], ANONYMOUS)
+    async def context(request: Request) -> Context:
+        header = request.headers.get("authorization", "")
+        actor = ANONYMOUS
+        if header.lower().startswith("bearer "):
+            actor = read_access(header[7:].strip(), jwt_secret)  # 401 when invalid or expired
+        return Context(running[0].pools, running[0].accounts, actor)
 
     app = FastAPI(title="Boyin gateway", lifespan=lifespan)
 
     async def ready() -> bool:
-        return "pools" in holder
+        if not running:
+            return False
+        try:
+            await running[0].store.ping()
+        except TransientError:
+            return False
+        return True
 
     http.install(app, "gateway", ready)
     app.include_router(

@@ -8,11 +8,14 @@ import httpx
 from pydantic import BaseModel, TypeAdapter
 
 from boyin_gateway.dto import (
+    DemandDto,
+    DemandPageDto,
     DistrictSupplyDto,
     ErrorDto,
     OrganisationDto,
     OrganisationPageDto,
     TalentDto,
+    TalentPageDto,
 )
 from boyin_shared import identity, tracing
 from boyin_shared.identity import Actor
@@ -91,6 +94,45 @@ class RegistryClient(ServiceClient):
     async def register_organisation(self, body: dict[str, Any]) -> OrganisationDto:
         return OrganisationDto.model_validate(
             await self.request("POST", "/organisations", json=body)
+        )
+
+    async def organisations_by_id(self, ids: list[str]) -> list[OrganisationDto]:
+        body = await self.request("GET", "/organisations", params={"ids": ids})
+        return OrganisationPageDto.model_validate(body).items
+
+    async def talents_by_id(self, ids: list[str]) -> list[TalentDto]:
+        return TalentPageDto.model_validate(
+            await self.request("GET", "/talents", params={"ids": ids})
+        ).items
+
+    async def register_talent(self, body: dict[str, Any]) -> TalentDto:
+        return TalentDto.model_validate(await self.request("POST", "/talents", json=body))
+
+    async def demand(self, demand_id: str) -> DemandDto | None:
+        try:
+            return DemandDto.model_validate(await self.request("GET", f"/demands/{demand_id}"))
+        except ServiceError as exc:
+            if exc.status == 404:
+                return None
+            raise
+
+    async def demands(self, params: dict[str, Any]) -> DemandPageDto:
+        clean = {k: v for k, v in params.items() if v is not None}
+        return DemandPageDto.model_validate(await self.request("GET", "/demands", params=clean))
+
+    async def create_demand(self, body: dict[str, Any]) -> DemandDto:
+        return DemandDto.model_validate(await self.request("POST", "/demands", json=body))
+
+    async def edit_demand(self, demand_id: str, body: dict[str, Any]) -> DemandDto:
+        return DemandDto.model_validate(
+            await self.request("PUT", f"/demands/{demand_id}", json=body)
+        )
+
+    async def demand_action(
+        self, demand_id: str, action: str, body: dict[str, Any] | None = None
+    ) -> DemandDto:
+        return DemandDto.model_validate(
+            await self.request("POST", f"/demands/{demand_id}/{action}", json=body or {})
         )
 
     async def talent(self, talent_id: str) -> TalentDto | None:

@@ -1,13 +1,16 @@
-"""Per-request GraphQL context: who is calling, and clients that call on their behalf."""
+"""Per-request GraphQL context: who is calling, clients acting for them, this request's loaders."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import httpx
+from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
+from boyin_gateway.accounts.service import Accounts
 from boyin_gateway.clients import MatchingClient, RegistryClient
+from boyin_gateway.types import Organisation, Talent
 from boyin_shared.identity import Actor, Role
 
 ANONYMOUS = Actor(account_id="anonymous", role=Role.PUBLIC)
@@ -34,12 +37,30 @@ class Pools:
         await self.matching.aclose()
 
 
+class Loaders:
+    """Batch the lookups of one request: N owners become one call per service."""
+
+    def __init__(self, registry: RegistryClient) -> None:
+        async def organisations(ids: list[str]) -> list[Organisation | None]:
+            found = {o.id: Organisation.of(o) for o in await registry.organisations_by_id(ids)}
+            return [found.get(i) for i in ids]
+
+        async def talents(ids: list[str]) -> list[Talent | None]:
+            found = {t.id: Talent.of(t) for t in await registry.talents_by_id(ids)}
+            return [found.get(i) for i in ids]
+
+        self.organisations = DataLoader(load_fn=organisations, max_batch_size=200)
+        self.talents = DataLoader(load_fn=talents, max_batch_size=200)
+
+
 class Context(BaseContext):
-    def __init__(self, pools: Pools, actor: Actor) -> None:
+    def __init__(self, pools: Pools, accounts: Accounts, actor: Actor) -> None:
         super().__init__()
         self.actor = actor
+        self.accounts = accounts
         self.registry = RegistryClient(pools.registry, pools.secret, actor)
         self.matching = MatchingClient(pools.matching, pools.secret, actor)
+        self.loaders = Loaders(self.registry)
 
     @property
     def downstream_calls(self) -> int:

@@ -77,3 +77,50 @@ class ErrorDto(_Dto):
 class DistrictSupplyDto(_Dto):
     district_code: str
     organisations: int
+
+
+class ClaimDto(_Dto):
+    criterion: str
+    evidence: str | None = None
+    evidence_file: str | None = None
+    review: str
+    review_note: str | None = None
+
+
+class TransitionDto(_Dto):
+    to: str
+    by: str
+    role: str
+    at: datetime
+    reason: str | None = None
+
+
+class DemandDto(_Dto):
+    id: str
+    channel: str
+    owner_id: str
+    district_code: str | None
+    status: str
+    title: TextDto
+    description: TextDto
+    language: str
+    taxonomy_codes: list[str]
+    keywords: list[str]
+    editions: list[str]
+    claims: list[ClaimDto]
+    details: dict[str, object]
+    expires_on: str | None = None
+    history: list[TransitionDto]
+    revision: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class DemandPageDto(_Dto):
+    items: list[DemandDto]
+    next_after: str | None
+
+
+class TalentPageDto(_Dto):
+    items: list[TalentDto]
+    next_after: str | None

@@ -37,19 +37,34 @@ class PlatformSettings(BaseSettings):
     #: Required when services run as separate processes; the single-process platform
     #: makes a random one at start-up.
     internal_token_secret: SecretStr | None = None
+    #: Signs the access tokens the gateway gives people (``Authorization: Bearer``).
+    jwt_secret: SecretStr | None = None
+    #: The first administrator, created at the gateway's start-up if missing.
+    admin_login: str | None = None
+    admin_password: SecretStr | None = None
     #: Fail points for fault tests; see :mod:`boyin_shared.faults`.
     faults: str = ""
 
     def identity_secret(self) -> str:
-        if self.internal_token_secret is None:
-            raise RuntimeError(
-                "BOYIN_INTERNAL_TOKEN_SECRET is not set: every service and the gateway need "
-                "the same secret to trust each other's calls"
-            )
-        secret = self.internal_token_secret.get_secret_value()
-        if len(secret.encode()) < 32:
-            raise RuntimeError("BOYIN_INTERNAL_TOKEN_SECRET must be at least 32 bytes")
-        return secret
+        return _secret(
+            self.internal_token_secret,
+            "BOYIN_INTERNAL_TOKEN_SECRET",
+            "every service and the gateway need the same secret to trust each other's calls",
+        )
+
+    def access_token_secret(self) -> str:
+        return _secret(
+            self.jwt_secret, "BOYIN_JWT_SECRET", "the gateway signs access tokens with it"
+        )
 
     def database_name(self, service: str) -> str:
         return f"{self.mongo_db_prefix}{service}"
+
+
+def _secret(value: SecretStr | None, name: str, why: str) -> str:
+    if value is None:
+        raise RuntimeError(f"{name} is not set: {why}")
+    secret = value.get_secret_value()
+    if len(secret.encode()) < 32:
+        raise RuntimeError(f"{name} must be at least 32 bytes")
+    return secret

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
 from pydantic import SecretStr
@@ -24,13 +27,33 @@ def base_url(settings: PlatformSettings) -> str:
     return f"http://{settings.host}:{settings.port}"
 
 
+def local_secrets(data_dir: Path) -> dict[str, str]:
+    """Secrets of a single-process installation, made once and kept in its data folder
+    (so sessions survive a restart); only readable by the owner."""
+    path = data_dir / "secrets.json"
+    if path.exists():
+        kept: dict[str, str] = json.loads(path.read_text("utf-8"))
+        return kept
+    data_dir.mkdir(parents=True, exist_ok=True)
+    made = {
+        "internal_token_secret": secrets.token_urlsafe(48),
+        "jwt_secret": secrets.token_urlsafe(48),
+    }
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        json.dump(made, out)
+    return made
+
+
 def create_platform(settings: PlatformSettings) -> FastAPI:
     """Services under ``/services/<name>``, the gateway at ``/graphql``."""
     urls = {d.name: f"{base_url(settings)}/services/{d.name}" for d in SERVICES}
     update: dict[str, object] = {"service_urls": {**urls, **settings.service_urls}}
+    kept = local_secrets(settings.data_dir)
     if settings.internal_token_secret is None:
-        # One process: the services and the gateway trust each other through this secret.
-        update["internal_token_secret"] = SecretStr(secrets.token_urlsafe(48))
+        update["internal_token_secret"] = SecretStr(kept["internal_token_secret"])
+    if settings.jwt_secret is None:
+        update["jwt_secret"] = SecretStr(kept["jwt_secret"])
     settings = settings.model_copy(update=update)
     hosts = [ServiceHost(d, settings) for d in SERVICES]
     gateway = create_gateway(settings)

@@ -19,8 +19,10 @@ from boyin_platform.services import SERVICES
 
 async def run(args: argparse.Namespace) -> None:
     secret = os.environ.get("BOYIN_INTERNAL_TOKEN_SECRET") or secrets.token_urlsafe(48)
+    jwt_secret = os.environ.get("BOYIN_JWT_SECRET") or secrets.token_urlsafe(48)
     env = platform_env(
         secret=secret,
+        jwt_secret=jwt_secret,
         kafka_bootstrap=f"127.0.0.1:{os.environ.get('BOYIN_KAFKA_PORT', '19092')}",
         mongo_url=f"mongodb://127.0.0.1:{os.environ.get('BOYIN_MONGO_PORT', '37017')}/?directConnection=true",
     )
@@ -36,6 +38,7 @@ async def run(args: argparse.Namespace) -> None:
         "boyin_gateway",
         platform_env(
             secret=secret,
+            jwt_secret=jwt_secret,
             kafka_bootstrap=env["BOYIN_KAFKA_BOOTSTRAP"],
             mongo_url=env["BOYIN_MONGO_URL"],
             service_urls=urls,

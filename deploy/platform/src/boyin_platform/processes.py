@@ -101,6 +101,7 @@ def platform_env(
     kafka_bootstrap: str,
     mongo_url: str,
     secret: str,
+    jwt_secret: str | None = None,
     namespace: str = "",
     service_urls: dict[str, str] | None = None,
 ) -> dict[str, str]:
@@ -113,6 +114,7 @@ def platform_env(
         "BOYIN_STORE": "mongo",
         "BOYIN_MONGO_URL": mongo_url,
         "BOYIN_INTERNAL_TOKEN_SECRET": secret,
+        "BOYIN_JWT_SECRET": jwt_secret or secret[::-1],
     }
     if namespace:
         env["BOYIN_KAFKA_TOPIC_PREFIX"] = namespace + "."

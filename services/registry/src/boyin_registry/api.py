@@ -67,7 +67,17 @@ async def list_organisations(
     district_code: str | None = None,
     after: str | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    ids: Annotated[list[str] | None, Query(max_length=200)] = None,
 ) -> Page[OrganisationOut]:
+    """A page of organisations, or (with ``ids``) exactly those the caller may see."""
+    if ids:
+        viewed = await reg.organisations_by_id(actor, ids)
+        return Page(
+            items=[
+                OrganisationOut.of(v.profile, contacts_visible=v.contacts_visible) for v in viewed
+            ],
+            next_after=None,
+        )
     viewed = await reg.organisations_page(
         actor, district_code=district_code, after=after, limit=limit
     )
@@ -97,6 +107,19 @@ async def register_talent(body: TalentIn, actor: CurrentMember, reg: RegistryDep
         ref=reg.reference,
     )
     return TalentOut.of(await reg.register_talent(actor, details), contacts_visible=True)
+
+
+@router.get("/talents", tags=["talents"])
+async def talents_by_id(
+    actor: CurrentActor,
+    reg: RegistryDep,
+    ids: Annotated[list[str], Query(min_length=1, max_length=200)],
+) -> Page[TalentOut]:
+    viewed = await reg.talents_by_id(actor, ids)
+    return Page(
+        items=[TalentOut.of(v.profile, contacts_visible=v.contacts_visible) for v in viewed],
+        next_after=None,
+    )
 
 
 @router.get("/talents/{talent_id}", tags=["talents"])

@@ -134,6 +134,26 @@ class Registry:
             for o in orgs
         ]
 
+    async def organisations_by_id(
+        self, actor: Actor, ids: Sequence[str]
+    ) -> list[Viewed[Organisation]]:
+        found = await self.organisations.get_many(ids)
+        return [
+            Viewed(o, await self._contacts_visible(actor, o.id, o.details.district_code))
+            for i in dict.fromkeys(ids)
+            if (o := found.get(i)) is not None and self._may_view_organisation(actor, o)
+        ]
+
+    async def talents_by_id(self, actor: Actor, ids: Sequence[str]) -> list[Viewed[Talent]]:
+        if actor.role is Role.PUBLIC:
+            return []
+        found = await self.talents.get_many(ids)
+        return [
+            Viewed(t, await self._contacts_visible(actor, t.id, None))
+            for i in dict.fromkeys(ids)
+            if (t := found.get(i)) is not None
+        ]
+
     async def register_talent(self, actor: Actor, details: TalentDetails) -> Talent:
         if not (actor.is_staff or (actor.role is Role.TALENT and actor.party_id is None)):
             raise _forbidden("无权登记人才", "you may not register a talent")

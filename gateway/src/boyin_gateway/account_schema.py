@@ -1,0 +1,156 @@
+"""GraphQL of accounts: sign up, sign in, refresh, sign out, staff-created accounts."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated
+
+import strawberry
+
+from boyin_gateway.accounts.domain import Account as AccountModel
+from boyin_gateway.accounts.tokens import TokenPair
+from boyin_gateway.context import Context
+from boyin_gateway.types import Conflict, FieldError, Forbidden, InvalidInput, LocalizedText
+from boyin_shared.errors import BoyinError
+from boyin_shared.identity import Role
+
+Info = strawberry.Info[Context, None]
+
+
+@strawberry.enum
+class AccountRole(Enum):
+    TALENT = "TALENT"
+    ORGANISATION = "ORGANISATION"
+    DISTRICT_OFFICER = "DISTRICT_OFFICER"
+    INVESTOR = "INVESTOR"
+    MENTOR = "MENTOR"
+    OPERATOR = "OPERATOR"
+    ADMIN = "ADMIN"
+
+
+@strawberry.type
+class Account:
+    id: strawberry.ID
+    login: str
+    role: AccountRole
+    district_code: str | None
+    party_id: str | None
+
+    @classmethod
+    def of(cls, a: AccountModel) -> Account:
+        return cls(
+            id=strawberry.ID(a.id),
+            login=a.login,
+            role=AccountRole(a.role.value),
+            district_code=a.district_code,
+            party_id=a.party_id,
+        )
+
+
+@strawberry.type
+class Session:
+    access_token: str
+    refresh_token: str
+    expires_in: int
+
+    @classmethod
+    def of(cls, t: TokenPair) -> Session:
+        return cls(
+            access_token=t.access_token, refresh_token=t.refresh_token, expires_in=t.expires_in
+        )
+
+
+@strawberry.type
+class SignedUp:
+    account: Account
+    session: Session
+
+
+def problem_of(error: BoyinError) -> InvalidInput | Conflict | Forbidden:
+    fields = [
+        FieldError(
+            field=f.field, code=f.code, message=LocalizedText(zh=f.message.zh, en=f.message.en)
+        )
+        for f in error.fields
+    ]
+    message = LocalizedText(zh=error.message.zh, en=error.message.en)
+    if error.status == 409:
+        return Conflict(code=error.code, message=message, fields=fields)
+    if error.status in (401, 403):
+        return Forbidden(code=error.code, message=message, fields=fields)
+    return InvalidInput(code=error.code, message=message, fields=fields)
+
+
+SignUpResult = Annotated[SignedUp | InvalidInput | Conflict, strawberry.union("SignUpResult")]
+SessionResult = Annotated[Session | Forbidden, strawberry.union("SessionResult")]
+CreateAccountResult = Annotated[
+    Account | InvalidInput | Conflict | Forbidden, strawberry.union("CreateAccountResult")
+]
+
+
+@strawberry.type
+class AccountQuery:
+    @strawberry.field
+    async def me(self, info: Info) -> Account | None:
+        if info.context.actor.role is Role.PUBLIC:
+            return None
+        account = await info.context.accounts.get(info.context.actor.account_id)
+        return Account.of(account) if account else None
+
+
+@strawberry.type
+class AccountMutation:
+    @strawberry.mutation
+    async def sign_up(
+        self, info: Info, login: str, password: str, role: AccountRole
+    ) -> SignUpResult:
+        try:
+            account, tokens = await info.context.accounts.sign_up(login, password, Role(role.value))
+        except BoyinError as exc:
+            result = problem_of(exc)
+            assert isinstance(result, InvalidInput | Conflict)
+            return result
+        return SignedUp(account=Account.of(account), session=Session.of(tokens))
+
+    @strawberry.mutation
+    async def sign_in(self, info: Info, login: str, password: str) -> SessionResult:
+        try:
+            return Session.of(await info.context.accounts.sign_in(login, password))
+        except BoyinError as exc:
+            result = problem_of(exc)
+            assert isinstance(result, Forbidden)
+            return result
+
+    # Trade a refresh token for a new session; each refresh token works once.
+    @strawberry.mutation
+    async def refresh_session(self, info: Info, refresh_token: str) -> SessionResult:
+        try:
+            return Session.of(await info.context.accounts.rotate(refresh_token))
+        except BoyinError as exc:
+            result = problem_of(exc)
+            assert isinstance(result, Forbidden)
+            return result
+
+    # Revoke the session (token family) the refresh token belongs to.
+    @strawberry.mutation
+    async def sign_out(self, info: Info, refresh_token: str) -> bool:
+        await info.context.accounts.sign_out(refresh_token)
+        return True
+
+    # Staff create district officer, mentor, investor and operator accounts.
+    @strawberry.mutation
+    async def create_account(
+        self,
+        info: Info,
+        login: str,
+        password: str,
+        role: AccountRole,
+        district_code: str | None = None,
+    ) -> CreateAccountResult:
+        try:
+            account = await info.context.accounts.create_account(
+                info.context.actor, login, password, Role(role.value), district_code
+            )
+        except BoyinError as exc:
+            return problem_of(exc)
+        return Account.of(account)

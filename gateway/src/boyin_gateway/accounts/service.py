@@ -1,0 +1,242 @@
+"""Account use cases: sign up, sign in, rotate and revoke tokens, staff-created accounts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from boyin_gateway.accounts.domain import (
+    CREATED_BY,
+    SELF_SERVICE,
+    Account,
+    check_login,
+    check_password,
+)
+from boyin_gateway.accounts.tokens import (
+    ACCESS_TTL_SECONDS,
+    REFRESH_TTL_SECONDS,
+    TokenPair,
+    issue_access,
+    new_refresh_token,
+    refresh_key,
+)
+from boyin_shared.clock import new_id, utcnow
+from boyin_shared.errors import BoyinError, FieldError, Message, invalid, unauthenticated
+from boyin_shared.identity import Actor, Role
+from boyin_shared.store import AlreadyExists, DocumentStore, Update
+
+_HASHER = PasswordHasher()
+# Verified against when the login is unknown, so both paths take the same time.
+_DUMMY_HASH = _HASHER.hash("not a real password 0")
+
+
+def _bad_credentials() -> BoyinError:
+    return BoyinError(
+        code="INVALID_CREDENTIALS",
+        message=Message("账号或密码不正确", "Wrong login or password"),
+        status=401,
+    )
+
+
+def _account_doc(a: Account) -> dict[str, Any]:
+    return {
+        "_id": a.id,
+        "login": a.login,
+        "password_hash": a.password_hash,
+        "role": a.role.value,
+        "district_code": a.district_code,
+        "party_id": a.party_id,
+        "created_at": a.created_at.isoformat(),
+        "disabled": a.disabled,
+    }
+
+
+def _account(doc: dict[str, Any]) -> Account:
+    return Account(
+        id=doc["_id"],
+        login=doc["login"],
+        password_hash=doc["password_hash"],
+        role=Role(doc["role"]),
+        district_code=doc.get("district_code"),
+        party_id=doc.get("party_id"),
+        created_at=datetime.fromisoformat(doc["created_at"]),
+        disabled=bool(doc.get("disabled")),
+    )
+
+
+@dataclass
+class Accounts:
+    store: DocumentStore
+    jwt_secret: str
+
+    def __post_init__(self) -> None:
+        self.accounts = self.store.collection("accounts")
+        # ``_id`` is the normalised login, so claiming a login is one atomic insert.
+        self.logins = self.store.collection("logins")
+        self.refresh = self.store.collection("refresh_tokens")
+        self.families = self.store.collection("token_families")
+
+    # -- accounts ---------------------------------------------------------------------
+
+    async def _create(
+        self, login: str, password: str, role: Role, district_code: str | None
+    ) -> Account:
+        normalised = check_login(login)
+        check_password(password)
+        account = Account(
+            id=new_id("acc_"),
+            login=normalised,
+            password_hash=_HASHER.hash(password),
+            role=role,
+            district_code=district_code,
+            party_id=None,
+            created_at=utcnow(),
+        )
+        try:
+            await self.logins.insert({"_id": normalised, "account_id": account.id})
+        except AlreadyExists:
+            raise BoyinError(
+                code="LOGIN_TAKEN",
+                message=Message("该账号已注册", "This login is already registered"),
+                fields=[
+                    FieldError(
+                        "login", "LOGIN_TAKEN", Message("该账号已注册", "already registered")
+                    )
+                ],
+                status=409,
+            ) from None
+        await self.accounts.insert(_account_doc(account))
+        return account
+
+    async def sign_up(self, login: str, password: str, role: Role) -> tuple[Account, TokenPair]:
+        if role not in SELF_SERVICE:
+            raise invalid(
+                [
+                    FieldError(
+                        "role",
+                        "NOT_SELF_SERVICE",
+                        Message("该角色需由工作人员开通", "this role is created by staff"),
+                    )
+                ]
+            )
+        account = await self._create(login, password, role, None)
+        return account, await self._tokens(account, family=None)
+
+    async def create_account(
+        self, by: Actor, login: str, password: str, role: Role, district_code: str | None
+    ) -> Account:
+        if role not in CREATED_BY.get(by.role, ()):
+            raise BoyinError(
+                code="FORBIDDEN",
+                message=Message("无权开通该角色的账号", "you may not create accounts of this role"),
+                status=403,
+            )
+        if (role is Role.DISTRICT_OFFICER) != bool(district_code):
+            raise invalid(
+                [
+                    FieldError(
+                        "district_code",
+                        "DISTRICT",
+                        Message(
+                            "区县工作人员必须且只有其需指定区县",
+                            "district officers, and only they, have a district",
+                        ),
+                    )
+                ]
+            )
+        return await self._create(login, password, role, district_code)
+
+    async def ensure_admin(self, login: str, password: str) -> None:
+        """Create the first administrator from settings (idempotent)."""
+        if await self.logins.get(check_login(login)) is None:
+            await self._create(login, password, Role.ADMIN, None)
+
+    async def get(self, account_id: str) -> Account | None:
+        doc = await self.accounts.get(account_id)
+        return None if doc is None else _account(doc)
+
+    async def bind_party(self, account_id: str, party_id: str) -> Account:
+        """Tie a self-registered account to the talent or organisation it registered."""
+        doc = await self.accounts.get(account_id)
+        if doc is None:
+            raise unauthenticated()
+        if doc.get("party_id") not in (None, party_id):
+            raise BoyinError(
+                code="ALREADY_BOUND",
+                message=Message(
+                    "该账号已关联其他主体", "this account already belongs to another party"
+                ),
+                status=409,
+            )
+        await self.accounts.update(account_id, Update(set={"party_id": party_id}))
+        bound = await self.get(account_id)
+        assert bound is not None
+        return bound
+
+    # -- sessions ---------------------------------------------------------------------
+
+    async def sign_in(self, login: str, password: str) -> TokenPair:
+        entry = await self.logins.get(check_login_quietly(login))
+        account = await self.get(entry["account_id"]) if entry else None
+        try:
+            _HASHER.verify(account.password_hash if account else _DUMMY_HASH, password)
+        except (VerificationError, InvalidHashError):
+            raise _bad_credentials() from None
+        if account is None or account.disabled:
+            raise _bad_credentials()
+        return await self._tokens(account, family=None)
+
+    async def _tokens(self, account: Account, family: str | None) -> TokenPair:
+        family = family or new_id("fam_")
+        if await self.families.get(family) is None:
+            await self.families.insert({"_id": family, "account_id": account.id, "revoked": False})
+        token = new_refresh_token()
+        await self.refresh.insert(
+            {
+                "_id": refresh_key(token),
+                "family": family,
+                "account_id": account.id,
+                "expires_at": (utcnow() + timedelta(seconds=REFRESH_TTL_SECONDS)).isoformat(),
+                "used": False,
+            }
+        )
+        return TokenPair(
+            access_token=issue_access(account.actor(), self.jwt_secret),
+            refresh_token=token,
+            expires_in=ACCESS_TTL_SECONDS,
+        )
+
+    async def rotate(self, refresh_token: str) -> TokenPair:
+        """A refresh token is good once: using it again revokes its whole family."""
+        doc = await self.refresh.get(refresh_key(refresh_token))
+        if doc is None or doc["expires_at"] < utcnow().isoformat():
+            raise unauthenticated()
+        family = await self.families.get(doc["family"])
+        if family is None or family["revoked"]:
+            raise unauthenticated()
+        first_use = await self.refresh.update(
+            doc["_id"], Update(set={"used": True}), where={"used": False}
+        )
+        if not first_use:
+            await self.families.update(doc["family"], Update(set={"revoked": True}))
+            raise unauthenticated()
+        account = await self.get(doc["account_id"])
+        if account is None or account.disabled:
+            raise unauthenticated()
+        return await self._tokens(account, family=doc["family"])
+
+    async def sign_out(self, refresh_token: str) -> None:
+        doc = await self.refresh.get(refresh_key(refresh_token))
+        if doc is not None:
+            await self.families.update(doc["family"], Update(set={"revoked": True}))
+
+
+def check_login_quietly(login: str) -> str:
+    try:
+        return check_login(login)
+    except BoyinError:
+        return "-"

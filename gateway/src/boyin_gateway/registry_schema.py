@@ -1,0 +1,238 @@
+"""GraphQL of the registry: organisations, talents and demands."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+from typing import Annotated
+
+import strawberry
+
+from boyin_gateway.clients import ServiceError
+from boyin_gateway.context import Context
+from boyin_gateway.demand_types import (
+    Demand,
+    DemandConnection,
+    DemandContentInput,
+    DemandEdge,
+    DemandFilter,
+)
+from boyin_gateway.dto import DemandDto
+from boyin_gateway.types import (
+    Conflict,
+    ContactInput,
+    DistrictSupply,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    Organisation,
+    OrganisationConnection,
+    OrganisationEdge,
+    OrganisationInput,
+    PageInfo,
+    RegisterOrganisationResult,
+    Talent,
+    problem,
+)
+from boyin_shared.identity import Role
+
+MAX_PAGE = 100
+Info = strawberry.Info[Context, None]
+
+DemandResult = Annotated[
+    Demand | InvalidInput | Conflict | NotFound | Forbidden, strawberry.union("DemandResult")
+]
+RegisterTalentResult = Annotated[
+    Talent | InvalidInput | Conflict | Forbidden, strawberry.union("RegisterTalentResult")
+]
+
+
+@strawberry.input
+class TeamMemberInput:
+    name: str
+    role: str = ""
+
+
+@strawberry.input
+class TalentInput:
+    name_zh: str | None = None
+    name_en: str | None = None
+    degree: str
+    field_zh: str | None = None
+    field_en: str | None = None
+    institution_zh: str | None = None
+    institution_en: str | None = None
+    country: str
+    location: str
+    timezone: str
+    languages: list[str] = strawberry.field(default_factory=list)
+    contact: ContactInput
+    team: list[TeamMemberInput] = strawberry.field(default_factory=list)
+    taxonomy_codes: list[str] = strawberry.field(default_factory=list)
+
+
+async def _demand(
+    call: Awaitable[DemandDto],
+) -> Demand | InvalidInput | Conflict | NotFound | Forbidden:
+    try:
+        return Demand.of(await call)
+    except ServiceError as exc:
+        return problem(exc)
+
+
+def _first(first: int) -> int:
+    return max(1, min(first, MAX_PAGE))
+
+
+@strawberry.type
+class RegistryQuery:
+    @strawberry.field
+    async def organisation(self, info: Info, id: strawberry.ID) -> Organisation | None:
+        return await info.context.loaders.organisations.load(str(id))
+
+    @strawberry.field
+    async def organisations(
+        self,
+        info: Info,
+        first: int = 20,
+        after: str | None = None,
+        district_code: str | None = None,
+    ) -> OrganisationConnection:
+        page = await info.context.registry.organisations(
+            district_code=district_code, after=after, limit=_first(first)
+        )
+        edges = [OrganisationEdge(cursor=o.id, node=Organisation.of(o)) for o in page.items]
+        return OrganisationConnection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=page.next_after is not None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+        )
+
+    @strawberry.field
+    async def talent(self, info: Info, id: strawberry.ID) -> Talent | None:
+        return await info.context.loaders.talents.load(str(id))
+
+    @strawberry.field
+    async def demand(self, info: Info, id: strawberry.ID) -> Demand | None:
+        dto = await info.context.registry.demand(str(id))
+        return Demand.of(dto) if dto else None
+
+    @strawberry.field
+    async def demands(
+        self,
+        info: Info,
+        first: int = 20,
+        after: str | None = None,
+        filter: DemandFilter | None = None,
+    ) -> DemandConnection:
+        params = (filter or DemandFilter()).to_params() | {"after": after, "limit": _first(first)}
+        page = await info.context.registry.demands(params)
+        edges = [DemandEdge(cursor=d.id, node=Demand.of(d)) for d in page.items]
+        return DemandConnection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=page.next_after is not None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+        )
+
+    @strawberry.field
+    async def district_supply(self, info: Info) -> list[DistrictSupply]:
+        return [DistrictSupply.of(d) for d in await info.context.matching.district_supply()]
+
+
+async def _bind_if_self_registered(info: Info, party_id: str) -> None:
+    actor = info.context.actor
+    if actor.role in (Role.TALENT, Role.ORGANISATION) and actor.party_id is None:
+        await info.context.accounts.bind_party(actor.account_id, party_id)
+
+
+@strawberry.type
+class RegistryMutation:
+    @strawberry.mutation
+    async def register_organisation(
+        self, info: Info, input: OrganisationInput
+    ) -> RegisterOrganisationResult:
+        body = strawberry.asdict(input)
+        try:
+            dto = await info.context.registry.register_organisation(body)
+        except ServiceError as exc:
+            result = problem(exc)
+            assert isinstance(result, InvalidInput | Conflict | Forbidden)
+            return result
+        await _bind_if_self_registered(info, dto.id)
+        return Organisation.of(dto)
+
+    @strawberry.mutation
+    async def register_talent(self, info: Info, input: TalentInput) -> RegisterTalentResult:
+        body = strawberry.asdict(input)
+        try:
+            dto = await info.context.registry.register_talent(body)
+        except ServiceError as exc:
+            result = problem(exc)
+            assert isinstance(result, InvalidInput | Conflict | Forbidden)
+            return result
+        await _bind_if_self_registered(info, dto.id)
+        return Talent.of(dto)
+
+    @strawberry.mutation
+    async def create_demand(
+        self, info: Info, owner_id: str, content: DemandContentInput, submit: bool = False
+    ) -> DemandResult:
+        body = content.to_body() | {"owner_id": owner_id, "submit": submit}
+        return await _demand(info.context.registry.create_demand(body))
+
+    @strawberry.mutation
+    async def edit_demand(
+        self, info: Info, id: strawberry.ID, content: DemandContentInput
+    ) -> DemandResult:
+        return await _demand(info.context.registry.edit_demand(str(id), content.to_body()))
+
+    @strawberry.mutation
+    async def submit_demand(self, info: Info, id: strawberry.ID) -> DemandResult:
+        return await _demand(info.context.registry.demand_action(str(id), "submit"))
+
+    @strawberry.mutation
+    async def start_demand_review(self, info: Info, id: strawberry.ID) -> DemandResult:
+        return await _demand(info.context.registry.demand_action(str(id), "start-review"))
+
+    @strawberry.mutation
+    async def review_claim(
+        self,
+        info: Info,
+        id: strawberry.ID,
+        criterion: str,
+        confirmed: bool,
+        note: str | None = None,
+    ) -> DemandResult:
+        body = {"outcome": "CONFIRMED" if confirmed else "REJECTED", "note": note}
+        return await _demand(
+            info.context.registry.demand_action(str(id), f"claims/{criterion}/review", body)
+        )
+
+    @strawberry.mutation
+    async def publish_demand(self, info: Info, id: strawberry.ID) -> DemandResult:
+        return await _demand(info.context.registry.demand_action(str(id), "publish"))
+
+    @strawberry.mutation
+    async def return_demand(self, info: Info, id: strawberry.ID, comments: str) -> DemandResult:
+        body = {"reason": comments}
+        return await _demand(info.context.registry.demand_action(str(id), "return", body))
+
+    @strawberry.mutation
+    async def reject_demand(self, info: Info, id: strawberry.ID, reason: str) -> DemandResult:
+        body = {"reason": reason}
+        return await _demand(info.context.registry.demand_action(str(id), "reject", body))
+
+    @strawberry.mutation
+    async def withdraw_demand(
+        self, info: Info, id: strawberry.ID, reason: str | None = None
+    ) -> DemandResult:
+        body = {"reason": reason}
+        return await _demand(info.context.registry.demand_action(str(id), "withdraw", body))
+
+    @strawberry.mutation
+    async def reactivate_demand(self, info: Info, id: strawberry.ID, edition: str) -> DemandResult:
+        body = {"edition": edition}
+        return await _demand(info.context.registry.demand_action(str(id), "reactivate", body))
