@@ -1,61 +1,73 @@
 """``python -m boyin_platform.local``: each service and the gateway as its own OS process.
 
 Run through ``deploy/local.sh``, which starts Kafka and FerretDB first. Matching runs as
-several workers of one consumer group (``--matching-workers``).
+several workers of one consumer group (``--matching-workers``). SIGINT or SIGTERM stops
+every process it started.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import os
 import secrets
+import signal
 from pathlib import Path
 
 from boyin_platform.processes import ManagedProcess, platform_env
 from boyin_platform.services import SERVICES
 
 
-async def run(args: argparse.Namespace) -> None:
+def plan(args: argparse.Namespace) -> list[ManagedProcess]:
+    """The processes to start, services first and the gateway last."""
     secret = os.environ.get("BOYIN_INTERNAL_TOKEN_SECRET") or secrets.token_urlsafe(48)
     jwt_secret = os.environ.get("BOYIN_JWT_SECRET") or secrets.token_urlsafe(48)
-    env = platform_env(
-        secret=secret,
-        jwt_secret=jwt_secret,
-        kafka_bootstrap=f"127.0.0.1:{os.environ.get('BOYIN_KAFKA_PORT', '19092')}",
-        mongo_url=f"mongodb://127.0.0.1:{os.environ.get('BOYIN_MONGO_PORT', '37017')}/?directConnection=true",
+    kafka = f"127.0.0.1:{os.environ.get('BOYIN_KAFKA_PORT', '19092')}"
+    mongo = (
+        f"mongodb://127.0.0.1:{os.environ.get('BOYIN_MONGO_PORT', '37017')}/?directConnection=true"
     )
+    env = platform_env(secret=secret, jwt_secret=jwt_secret, kafka_bootstrap=kafka, mongo_url=mongo)
     procs: list[ManagedProcess] = []
+    urls: dict[str, str] = {}
     for definition in SERVICES:
         workers = args.matching_workers if definition.name == "matching" else 1
         for i in range(workers):
             name = definition.name if workers == 1 else f"{definition.name}-{i + 1}"
-            procs.append(ManagedProcess(name, f"boyin_{definition.name}", env, args.logs))
-    urls = {p.name.split("-")[0]: p.url for p in procs}
-    gateway = ManagedProcess(
-        "gateway",
-        "boyin_gateway",
-        platform_env(
-            secret=secret,
-            jwt_secret=jwt_secret,
-            kafka_bootstrap=env["BOYIN_KAFKA_BOOTSTRAP"],
-            mongo_url=env["BOYIN_MONGO_URL"],
-            service_urls=urls,
-        ),
-        args.logs,
-        port=args.port,
+            proc = ManagedProcess(name, f"boyin_{definition.name}", env, args.logs)
+            urls.setdefault(definition.name, proc.url)
+            procs.append(proc)
+    gateway_env = platform_env(
+        secret=secret,
+        jwt_secret=jwt_secret,
+        kafka_bootstrap=kafka,
+        mongo_url=mongo,
+        service_urls=urls,
     )
-    procs.append(gateway)
+    procs.append(ManagedProcess("gateway", "boyin_gateway", gateway_env, args.logs, port=args.port))
+    return procs
+
+
+async def run(args: argparse.Namespace) -> int:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    procs = plan(args)
     try:
         for proc in procs:
             await proc.start()
             print(f"{proc.name:12} {proc.url}  (log {proc.log_path()})", flush=True)
-        print(f"GraphQL: {gateway.url}/graphql", flush=True)
-        while all(p.proc is not None and p.proc.poll() is None for p in procs):
-            await asyncio.sleep(1.0)
-        dead = [p.name for p in procs if p.proc is not None and p.proc.poll() is not None]
-        print(f"stopped: {', '.join(dead)} exited", flush=True)
+        print(f"GraphQL: {procs[-1].url}/graphql", flush=True)
+        while not stop.is_set():
+            dead = [p.name for p in procs if p.proc is not None and p.proc.poll() is not None]
+            if dead:
+                print(f"stopping: {', '.join(dead)} exited", flush=True)
+                return 1
+            try:
+                await asyncio.wait_for(stop.wait(), timeout=1.0)
+            except TimeoutError:
+                pass
+        return 0
     finally:
         for proc in reversed(procs):
             proc.stop()
@@ -66,8 +78,7 @@ def main() -> None:
     parser.add_argument("--matching-workers", type=int, default=2)
     parser.add_argument("--port", type=int, default=8000, help="the gateway's port")
     parser.add_argument("--logs", type=Path, default=Path(".cache/logs"))
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(run(parser.parse_args()))
+    raise SystemExit(asyncio.run(run(parser.parse_args())))
 
 
 if __name__ == "__main__":
