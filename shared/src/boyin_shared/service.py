@@ -10,8 +10,9 @@ single-process platform (``boyin_platform``), which shares one bus between hosts
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -46,6 +47,8 @@ class Built:
     subscriptions: Sequence[Subscription] = ()
     #: collections whose documents carry an outbox the relay must drain
     outbox_collections: Sequence[Collection] = ()
+    #: long-running jobs (periodic sweeps and the like), started with the service
+    background: Sequence[Callable[[], Coroutine[Any, Any, None]]] = ()
     on_stop: Callable[[], Awaitable[None]] | None = None
 
 
@@ -69,6 +72,7 @@ class ServiceHost:
     _bus: EventBus | None = None
     _outbox: Outbox | None = None
     _built: Built | None = None
+    _tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         d = self.definition
@@ -101,11 +105,18 @@ class ServiceHost:
         self.app.state.service = self._built.state
 
     async def start(self) -> None:
-        """Start relaying; call once the bus has started."""
-        assert self._outbox is not None
+        """Start relaying and the background jobs; call once the bus has started."""
+        assert self._outbox is not None and self._built is not None
         await self._outbox.start()
+        self._tasks = [asyncio.create_task(job()) for job in self._built.background]
 
     async def close(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks = []
         if self._outbox is not None:
             await self._outbox.stop()
         if self._built is not None and self._built.on_stop is not None:
@@ -156,3 +167,19 @@ def run(definition: ServiceDefinition, **overrides: Any) -> None:
     faults.arm(settings.faults)
     app = standalone_app(definition, settings)
     uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=False)
+
+
+def every(
+    seconds: float, job: Callable[[], Awaitable[object]], name: str
+) -> Callable[[], Coroutine[Any, Any, None]]:
+    """A background job that runs ``job`` every ``seconds``, logging (not dying on) failures."""
+
+    async def loop() -> None:
+        while True:
+            try:
+                await job()
+            except Exception:
+                log.exception("background job %s failed; will run again", name)
+            await asyncio.sleep(seconds)
+
+    return loop

@@ -11,7 +11,8 @@ from boyin_registry.demand_commands import DemandCommands
 from boyin_registry.privacy import AuditLog, Disclosures
 from boyin_registry.reference import shipped
 from boyin_registry.repository import Demands, Organisations, Talents
-from boyin_shared.service import Built, ServiceContext, ServiceDefinition
+from boyin_shared.clock import utcnow
+from boyin_shared.service import Built, ServiceContext, ServiceDefinition, every
 
 
 @dataclass
@@ -28,14 +29,18 @@ async def build(ctx: ServiceContext) -> Built:
     demands = Demands(ctx.store, ctx.outbox)
     for repo in (organisations, talents, demands):
         await repo.prepare()
+    demand_commands = DemandCommands(demands, organisations, talents)
     disclosures = Disclosures(ctx.store)
     audit = AuditLog(ctx.store)
     await audit.prepare()
     return Built(
         state=RegistryState(
             registry=Registry(organisations, talents, shipped(), disclosures, audit),
-            demands=DemandCommands(demands, organisations, talents),
+            demands=demand_commands,
         ),
+        background=[
+            every(3600, lambda: demand_commands.expire_due(utcnow().date()), "expire demands")
+        ],
         subscriptions=[disclosures.subscription()],
         outbox_collections=[organisations.collection, talents.collection, demands.collection],
     )
