@@ -7,7 +7,13 @@ from typing import Annotated, cast
 from fastapi import APIRouter, Depends, Query, Request, status
 
 from boyin_registry.application import Registry
-from boyin_registry.domain.profiles import organisation_details, talent_details
+from boyin_registry.demand_api import Ref
+from boyin_registry.domain.profiles import (
+    OrganisationDetails,
+    organisation_details,
+    talent_details,
+)
+from boyin_registry.reference import Reference
 from boyin_registry.schemas import OrganisationIn, OrganisationOut, Page, TalentIn, TalentOut
 from boyin_shared.errors import Message, forbidden
 from boyin_shared.identity import CurrentActor, CurrentMember, Role
@@ -22,7 +28,7 @@ def registry(request: Request) -> Registry:
 RegistryDep = Annotated[Registry, Depends(registry)]
 
 
-def _org_details(body: OrganisationIn, reg: Registry):  # type: ignore[no-untyped-def]
+def _org_details(body: OrganisationIn, ref: Reference) -> OrganisationDetails:
     return organisation_details(
         name_zh=body.name_zh,
         name_en=body.name_en,
@@ -34,23 +40,23 @@ def _org_details(body: OrganisationIn, reg: Registry):  # type: ignore[no-untype
         description_zh=body.description_zh,
         description_en=body.description_en,
         contacts=[c.to_domain() for c in body.contacts],
-        ref=reg.reference,
+        ref=ref,
     )
 
 
 @router.post("/organisations", status_code=status.HTTP_201_CREATED, tags=["organisations"])
 async def register_organisation(
-    body: OrganisationIn, actor: CurrentMember, reg: RegistryDep
+    body: OrganisationIn, actor: CurrentMember, reg: RegistryDep, ref: Ref
 ) -> OrganisationOut:
-    org = await reg.register_organisation(actor, _org_details(body, reg))
+    org = await reg.register_organisation(actor, _org_details(body, ref))
     return OrganisationOut.of(org, contacts_visible=True)
 
 
 @router.put("/organisations/{org_id}", tags=["organisations"])
 async def update_organisation(
-    org_id: str, body: OrganisationIn, actor: CurrentMember, reg: RegistryDep
+    org_id: str, body: OrganisationIn, actor: CurrentMember, reg: RegistryDep, ref: Ref
 ) -> OrganisationOut:
-    org = await reg.update_organisation(actor, org_id, _org_details(body, reg))
+    org = await reg.update_organisation(actor, org_id, _org_details(body, ref))
     return OrganisationOut.of(org, contacts_visible=True)
 
 
@@ -88,7 +94,9 @@ async def list_organisations(
 
 
 @router.post("/talents", status_code=status.HTTP_201_CREATED, tags=["talents"])
-async def register_talent(body: TalentIn, actor: CurrentMember, reg: RegistryDep) -> TalentOut:
+async def register_talent(
+    body: TalentIn, actor: CurrentMember, reg: RegistryDep, ref: Ref
+) -> TalentOut:
     details = talent_details(
         name_zh=body.name_zh,
         name_en=body.name_en,
@@ -104,7 +112,7 @@ async def register_talent(body: TalentIn, actor: CurrentMember, reg: RegistryDep
         contact=body.contact.to_domain(),
         team=[(m.name, m.role) for m in body.team],
         taxonomy_codes=body.taxonomy_codes,
-        ref=reg.reference,
+        ref=ref,
     )
     return TalentOut.of(await reg.register_talent(actor, details), contacts_visible=True)
 

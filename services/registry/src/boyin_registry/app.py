@@ -9,8 +9,9 @@ from boyin_registry.application import Registry
 from boyin_registry.demand_api import router as demand_router
 from boyin_registry.demand_commands import DemandCommands
 from boyin_registry.privacy import AuditLog, Disclosures
-from boyin_registry.reference import shipped
+from boyin_registry.reference_api import router as reference_router
 from boyin_registry.repository import Demands, Organisations, Talents
+from boyin_registry.taxonomy import ReferenceData
 from boyin_shared.clock import utcnow
 from boyin_shared.service import Built, ServiceContext, ServiceDefinition, every
 
@@ -30,12 +31,14 @@ async def build(ctx: ServiceContext) -> Built:
     for repo in (organisations, talents, demands):
         await repo.prepare()
     demand_commands = DemandCommands(demands, organisations, talents)
+    reference = ReferenceData(ctx.store, ctx.outbox)
+    await reference.prepare()
     disclosures = Disclosures(ctx.store)
     audit = AuditLog(ctx.store)
     await audit.prepare()
     return Built(
         state=RegistryState(
-            registry=Registry(organisations, talents, shipped(), disclosures, audit),
+            registry=Registry(organisations, talents, reference, disclosures, audit),
             demands=demand_commands,
         ),
         background=[
@@ -50,6 +53,6 @@ definition = ServiceDefinition(
     name="registry",
     title="Boyin registry",
     description="Talents, organisations, their demands and the reference data.",
-    routers=[router, demand_router],
+    routers=[router, demand_router, reference_router],
     build=build,
 )

@@ -11,6 +11,7 @@ from boyin_registry.events import organisation_event, talent_event
 from boyin_registry.privacy import AuditLog, Disclosures, may_see_contacts
 from boyin_registry.reference import Reference
 from boyin_registry.repository import Organisations, Talents
+from boyin_registry.taxonomy import ReferenceData
 from boyin_shared.clock import new_id, utcnow
 from boyin_shared.errors import BoyinError, FieldError, Message, invalid, not_found
 from boyin_shared.events import Event
@@ -42,9 +43,14 @@ class Viewed(Generic[P]):
 class Registry:
     organisations: Organisations
     talents: Talents
-    reference: Reference
+    reference_data: ReferenceData
     disclosures: Disclosures
     audit: AuditLog
+
+    @property
+    def reference(self) -> Reference:
+        """Reference data as last refreshed (requests refresh it through ``current_reference``)."""
+        return self.reference_data.cached
 
     async def _contacts_visible(
         self, actor: Actor, party_id: str, district_code: str | None

@@ -21,6 +21,7 @@ from boyin_registry.domain.eligibility import ClaimReview, Criterion
 from boyin_registry.reference import Reference
 from boyin_registry.repository import DemandQuery
 from boyin_registry.schemas import Page
+from boyin_registry.taxonomy import ReferenceData
 from boyin_shared.clock import utcnow
 from boyin_shared.errors import FieldError, Message, invalid
 from boyin_shared.identity import CurrentActor, CurrentMember, Role, require
@@ -32,8 +33,10 @@ def commands(request: Request) -> DemandCommands:
     return cast(DemandCommands, request.app.state.service.demands)
 
 
-def reference(request: Request) -> Reference:
-    return cast(Reference, request.app.state.service.registry.reference)
+async def reference(request: Request) -> Reference:
+    """The current reference data (re-read if an operator changed the taxonomy)."""
+    data = cast(ReferenceData, request.app.state.service.registry.reference_data)
+    return await data.current()
 
 
 Commands = Annotated[DemandCommands, Depends(commands)]
