@@ -52,6 +52,12 @@ class TeamMemberInput:
     role: str = ""
 
 
+@strawberry.input(description="Agreement to the current privacy notice and its purposes.")
+class ConsentInput:
+    notice_version: str
+    purposes: list[str]
+
+
 @strawberry.input
 class TalentInput:
     name_zh: str | None = None
@@ -68,6 +74,7 @@ class TalentInput:
     contact: ContactInput
     team: list[TeamMemberInput] = strawberry.field(default_factory=list)
     taxonomy_codes: list[str] = strawberry.field(default_factory=list)
+    consent: ConsentInput
 
 
 async def _demand(

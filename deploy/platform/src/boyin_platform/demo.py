@@ -142,13 +142,21 @@ TALENTS: list[dict[str, Any]] = [
 LOADER = Actor(account_id="system:demo", role=Role.OPERATOR)
 
 
+#: The demo people agreed to the shipped privacy notice.
+CONSENT = {
+    "notice_version": "2026-11",
+    "purposes": ["REGISTRATION", "MATCHING", "CONTACT_AFTER_MUTUAL_MATCH"],
+}
+
+
 async def load(base_url: str, secret: str) -> dict[str, int]:
     """Register the demo data through the registry API; returns counts by outcome."""
     counts = {"created": 0, "existing": 0}
     registry = f"{base_url}/services/registry"
     headers = {identity.HEADER: identity.issue(LOADER, secret, ttl_seconds=600)}
     async with httpx.AsyncClient(timeout=30, headers=headers) as client:
-        for path, items in (("/organisations", ORGANISATIONS), ("/talents", TALENTS)):
+        talents = [t | {"consent": CONSENT} for t in TALENTS]
+        for path, items in (("/organisations", ORGANISATIONS), ("/talents", talents)):
             for item in items:
                 response = await client.post(registry + path, json=item)
                 if response.status_code == 201:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, cast
 
 from fastapi import APIRouter, Depends, Query, Request, status
+from pydantic import BaseModel
 
 from boyin_registry.application import Registry
 from boyin_registry.demand_api import Ref
@@ -114,7 +115,9 @@ async def register_talent(
         taxonomy_codes=body.taxonomy_codes,
         ref=ref,
     )
-    return TalentOut.of(await reg.register_talent(actor, details), contacts_visible=True)
+    consent = (body.consent.notice_version, body.consent.purposes)
+    talent = await reg.register_talent(actor, details, consent)
+    return TalentOut.of(talent, contacts_visible=True)
 
 
 @router.get("/talents", tags=["talents"])
@@ -142,3 +145,38 @@ async def audit_of(party_id: str, actor: CurrentActor, reg: RegistryDep) -> list
     if not (actor.role in (Role.ADMIN, Role.OPERATOR) or actor.party_id == party_id):
         raise forbidden(Message("无权查看访问记录", "you may not see this audit log"))
     return await reg.audit.of_subject(party_id)
+
+
+class NoticeOut(BaseModel):
+    version: str
+    text: dict[str, str]
+    purposes: dict[str, dict[str, str]]
+
+
+@router.get("/privacy/notice", tags=["privacy"])
+async def privacy_notice(ref: Ref) -> NoticeOut:
+    """The notice people agree to when they register (no sign-in needed to read it)."""
+    n = ref.notice
+    return NoticeOut(
+        version=n.version,
+        text={"zh": n.text_zh, "en": n.text_en},
+        purposes={k: {"zh": zh, "en": en} for k, (zh, en) in n.purposes.items()},
+    )
+
+
+@router.get("/talents/{talent_id}/personal-data", tags=["privacy"])
+async def export_personal_data(
+    talent_id: str, actor: CurrentMember, reg: RegistryDep
+) -> dict[str, object]:
+    return await reg.personal_data(actor, talent_id)
+
+
+@router.delete("/talents/{talent_id}", tags=["privacy"])
+async def erase_talent(
+    talent_id: str, actor: CurrentMember, reg: RegistryDep, request: Request
+) -> TalentOut:
+    """Erase a person's data (their own request, or an administrator's); their open
+    demands are withdrawn."""
+    erased = await reg.erase_talent(actor, talent_id)
+    await request.app.state.service.demands.withdraw_all_of(talent_id, "personal data erased")
+    return TalentOut.of(erased, contacts_visible=True)

@@ -6,7 +6,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from boyin_registry.domain.profiles import Organisation, OrganisationDetails, Talent, TalentDetails
+from boyin_registry.documents import talent_state
+from boyin_registry.domain.profiles import (
+    Consent,
+    Organisation,
+    OrganisationDetails,
+    Talent,
+    TalentDetails,
+    check_consent,
+)
 from boyin_registry.events import organisation_event, talent_event
 from boyin_registry.privacy import AuditLog, Disclosures, may_see_contacts
 from boyin_registry.reference import Reference
@@ -88,7 +96,11 @@ class Registry:
         self, actor: Actor, org_id: str, details: OrganisationDetails
     ) -> Organisation:
         async def mutate(org: Organisation) -> tuple[Organisation, Sequence[Event]]:
-            if not self._may_edit_organisation(actor, org):
+            # A district officer may not move an organisation out of its district either.
+            moves_away = (
+                actor.role is Role.DISTRICT_OFFICER and details.district_code != actor.district_code
+            )
+            if moves_away or not self._may_edit_organisation(actor, org):
                 raise _forbidden("无权修改该单位", "you may not change this organisation")
             new = org.updated(details, utcnow())
             return new, [organisation_event(new)]
@@ -160,11 +172,16 @@ class Registry:
             if (t := found.get(i)) is not None
         ]
 
-    async def register_talent(self, actor: Actor, details: TalentDetails) -> Talent:
+    async def register_talent(
+        self, actor: Actor, details: TalentDetails, consent: tuple[str, Sequence[str]]
+    ) -> Talent:
         if not (actor.is_staff or (actor.role is Role.TALENT and actor.party_id is None)):
             raise _forbidden("无权登记人才", "you may not register a talent")
+        notice_version, purposes = consent
+        check_consent(notice_version, purposes, self.reference.notice.version)
         now = utcnow()
-        talent = Talent(new_id("tal_"), details, 1, now, now)
+        agreed = Consent(notice_version, tuple(purposes), now)
+        talent = Talent(new_id("tal_"), details, 1, now, now, consents=(agreed,))
         try:
             await self.talents.add(talent, [talent_event(talent)])
         except AlreadyExists as exc:
@@ -181,3 +198,35 @@ class Registry:
             raise not_found("talent", talent_id, zh_kind="人才")
         visible = await self._contacts_visible(actor, talent_id, None)
         return Viewed(loaded.aggregate, visible)
+
+    async def personal_data(self, actor: Actor, talent_id: str) -> dict[str, object]:
+        """Everything the registry holds about a person, for them to take away."""
+        if not (actor.party_id == talent_id or actor.role in (Role.OPERATOR, Role.ADMIN)):
+            raise _forbidden("无权导出该用户的个人信息", "you may not export this person's data")
+        loaded = await self.talents.get(talent_id)
+        if loaded is None:
+            raise not_found("talent", talent_id, zh_kind="人才")
+        if actor.role in (Role.OPERATOR, Role.ADMIN):
+            await self.audit.record(actor, "export_personal_data", talent_id)
+        return {
+            "profile": talent_state(loaded.aggregate),
+            "disclosed_to": await self.disclosures.viewers_of(talent_id),
+            "staff_reads": await self.audit.of_subject(talent_id),
+        }
+
+    async def erase_talent(self, actor: Actor, talent_id: str) -> Talent:
+        """Delete a person's data: the profile is blanked, the e-mail freed, events follow."""
+        if not (actor.party_id == talent_id or actor.role is Role.ADMIN):
+            raise _forbidden("无权删除该用户的个人信息", "you may not erase this person's data")
+
+        async def mutate(t: Talent) -> tuple[Talent, Sequence[Event]]:
+            if t.erased_at is not None:
+                return t, ()
+            erased = t.erased(utcnow())
+            return erased, [talent_event(erased)]
+
+        erased = await self.talents.change(talent_id, mutate)
+        if erased is None:
+            raise not_found("talent", talent_id, zh_kind="人才")
+        await self.disclosures.revoke_party(talent_id)
+        return erased

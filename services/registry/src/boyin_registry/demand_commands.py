@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from boyin_registry.domain.demands import Channel, Demand, DemandContent, Status
+from boyin_registry.domain.demands import WITHDRAWABLE, Channel, Demand, DemandContent, Status
 from boyin_registry.domain.eligibility import ClaimReview, Criterion
 from boyin_registry.events import demand_events
 from boyin_registry.repository import DemandQuery, Demands, Organisations, Talents
@@ -154,4 +154,18 @@ class DemandCommands:
                 count += 1
             if len(due) < 200:
                 break
+        return count
+
+    async def withdraw_all_of(self, owner_id: str, reason: str) -> int:
+        """Withdraw every open demand of a party (e.g. when a person's data is erased)."""
+        count = 0
+        after: str | None = None
+        while page := await self.demands.page(
+            DemandQuery(owner_id=owner_id, after=after, limit=200), SYSTEM
+        ):
+            for demand in page:
+                if demand.status in WITHDRAWABLE:
+                    await self.change(demand.id, lambda d: d.withdraw(SYSTEM, utcnow(), reason))
+                    count += 1
+            after = page[-1].id
         return count

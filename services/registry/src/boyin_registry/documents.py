@@ -27,6 +27,7 @@ from boyin_registry.domain.demands import (
 )
 from boyin_registry.domain.eligibility import Claim, ClaimReview, Criterion
 from boyin_registry.domain.profiles import (
+    Consent,
     Degree,
     Organisation,
     OrganisationDetails,
@@ -112,6 +113,15 @@ def talent_state(talent: Talent) -> dict[str, Any]:
         "revision": talent.revision,
         "registered_at": talent.registered_at.isoformat(),
         "updated_at": talent.updated_at.isoformat(),
+        "consents": [
+            {
+                "notice_version": c.notice_version,
+                "purposes": list(c.purposes),
+                "at": c.at.isoformat(),
+            }
+            for c in talent.consents
+        ],
+        "erased_at": talent.erased_at.isoformat() if talent.erased_at else None,
     }
 
 
@@ -134,6 +144,11 @@ def talent_from(doc: dict[str, Any]) -> Talent:
         revision=doc["revision"],
         registered_at=datetime.fromisoformat(doc["registered_at"]),
         updated_at=datetime.fromisoformat(doc["updated_at"]),
+        consents=tuple(
+            Consent(c["notice_version"], tuple(c["purposes"]), datetime.fromisoformat(c["at"]))
+            for c in doc.get("consents", [])
+        ),
+        erased_at=datetime.fromisoformat(doc["erased_at"]) if doc.get("erased_at") else None,
     )
 
 

@@ -62,6 +62,14 @@ class Disclosures:
         except AlreadyExists:
             pass  # idempotent: a redelivered event grants nothing new
 
+    async def viewers_of(self, subject: str) -> list[str]:
+        return [d["viewer"] for d in await self.collection.find({"subject": subject})]
+
+    async def revoke_party(self, party_id: str) -> None:
+        """An erased person's contacts are shown to no one, and they see no one's."""
+        for d in await self.collection.find({"$or": [{"subject": party_id}, {"viewer": party_id}]}):
+            await self.collection.delete(d["_id"])
+
     async def on_mutual_match(self, event: MatchMutuallyAccepted) -> None:
         first, second = event.data.first.party_id, event.data.second.party_id
         await self.grant(first, second, event.data.match_id)

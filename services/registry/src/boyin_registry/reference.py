@@ -19,11 +19,20 @@ class Named:
 
 
 @dataclass(frozen=True)
+class PrivacyNotice:
+    version: str
+    purposes: dict[str, tuple[str, str]]  # code -> (zh, en)
+    text_zh: str
+    text_en: str
+
+
+@dataclass(frozen=True)
 class Reference:
     districts: dict[str, Named]
     taxonomy: dict[str, Named]
     taxonomy_version: int
     editions: dict[str, Named]
+    notice: PrivacyNotice
 
     def with_taxonomy(self, nodes: dict[str, Named], version: int) -> Reference:
         return replace(self, taxonomy=nodes, taxonomy_version=version)
@@ -63,6 +72,7 @@ def shipped() -> Reference:
             for n in nodes
         },
         taxonomy_version=version,
+        notice=_notice(_read("privacy_notice.json")),
         editions={
             e["code"]: Named(e["code"], e["name"]["zh"], e["name"]["en"], kind="edition")
             for e in _list(_read("editions.json"), "editions")
@@ -74,3 +84,12 @@ def _list(data: dict[str, object], key: str) -> list[dict[str, Any]]:
     items = data[key]
     assert isinstance(items, list)
     return items
+
+
+def _notice(data: dict[str, Any]) -> PrivacyNotice:
+    return PrivacyNotice(
+        version=str(data["version"]),
+        purposes={k: (v["zh"], v["en"]) for k, v in data["purposes"].items()},
+        text_zh=data["text"]["zh"],
+        text_en=data["text"]["en"],
+    )

@@ -114,6 +114,11 @@ class TeamMemberIn(_In):
     role: str = ""
 
 
+class ConsentIn(_In):
+    notice_version: str
+    purposes: list[str] = Field(max_length=10)
+
+
 class TalentIn(_In):
     name_zh: str | None = None
     name_en: str | None = None
@@ -129,6 +134,8 @@ class TalentIn(_In):
     contact: ContactIn
     team: list[TeamMemberIn] = Field(default_factory=list, max_length=30)
     taxonomy_codes: list[str] = Field(default_factory=list, max_length=30)
+    #: agreement to the current privacy notice (GET /privacy/notice)
+    consent: ConsentIn
 
 
 class TeamMemberOut(BaseModel):

@@ -96,15 +96,67 @@ class TalentDetails:
 
 
 @dataclass(frozen=True)
+class Consent:
+    """What a person agreed to when their data was collected."""
+
+    notice_version: str
+    purposes: tuple[str, ...]
+    at: datetime
+
+
+#: Why the registry collects a talent's personal data; each must be agreed to.
+PURPOSES = ("REGISTRATION", "MATCHING", "CONTACT_AFTER_MUTUAL_MATCH")
+
+
+@dataclass(frozen=True)
 class Talent:
     id: str
     details: TalentDetails
     revision: int
     registered_at: datetime
     updated_at: datetime
+    consents: tuple[Consent, ...] = ()
+    erased_at: datetime | None = None
 
     def updated(self, details: TalentDetails, now: datetime) -> Talent:
         return replace(self, details=details, revision=self.revision + 1, updated_at=now)
+
+    def erased(self, now: datetime) -> Talent:
+        """The profile with the person's data removed (the record stays for references)."""
+        blank = Bilingual(zh="已删除用户", en="Deleted user")
+        details = replace(
+            self.details,
+            name=blank,
+            field_of_study=Bilingual(),
+            institution=Bilingual(),
+            location="",
+            contact=Contact(name="", email=f"erased+{self.id}@invalid"),
+            team=(),
+        )
+        return replace(
+            self, details=details, revision=self.revision + 1, updated_at=now, erased_at=now
+        )
+
+
+def check_consent(notice_version: str, purposes: Sequence[str], current_version: str) -> None:
+    """Registration needs agreement to the current notice and every purpose."""
+    p = Problems()
+    if notice_version != current_version:
+        p.add(
+            "consent.notice_version",
+            "OUTDATED_NOTICE",
+            f"请阅读并同意最新的个人信息告知（版本 {current_version}）",
+            f"agree to the current privacy notice (version {current_version})",
+        )
+    missing = [x for x in PURPOSES if x not in purposes]
+    if missing:
+        p.add(
+            "consent.purposes",
+            "CONSENT_REQUIRED",
+            "需同意以下用途：" + "、".join(missing),
+            "consent is needed for: " + ", ".join(missing),
+        )
+    p.raise_if_any()
 
 
 def _taxonomy(
