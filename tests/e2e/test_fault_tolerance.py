@@ -97,13 +97,21 @@ async def test_consumer_killed_after_handling_before_commit_repeats_no_effect(
     environment: Environment, processes: list[ManagedProcess]
 ) -> None:
     registry = await start(processes, environment, "registry")
-    matching = await start(processes, environment, "matching", faults="after_handle:matching")
+    matching = await start(
+        processes,
+        environment,
+        "matching",
+        faults="after_handle:matching:boyin.registry.organisation.registered",
+    )
     async with httpx.AsyncClient(headers=OPERATOR_HEADERS) as client:
         r = await client.post(registry.url + "/organisations", json=organisation(2, "500103"))
         assert r.status_code == 201, r.text
     # The handler ran (effects written) and the process died before committing.
     assert await matching.wait_exit() == EXIT_CODE
-    assert "fail point after_handle:matching reached" in matching.tail()
+    assert (
+        "fail point after_handle:matching:boyin.registry.organisation.registered reached"
+        in matching.tail()
+    )
 
     await matching.start()  # the event is delivered again
     async with httpx.AsyncClient(headers=OPERATOR_HEADERS) as client:
@@ -122,7 +130,9 @@ async def test_producer_killed_between_write_and_publish_loses_nothing(
     environment: Environment, processes: list[ManagedProcess]
 ) -> None:
     matching = await start(processes, environment, "matching")
-    registry = await start(processes, environment, "registry", faults="before_publish")
+    registry = await start(
+        processes, environment, "registry", faults="before_publish:organisations"
+    )
     async with httpx.AsyncClient(headers=OPERATOR_HEADERS) as client:
         try:
             r = await client.post(registry.url + "/organisations", json=organisation(4, "500112"))

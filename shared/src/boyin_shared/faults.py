@@ -1,6 +1,6 @@
 """Fail points: deterministic crashes for the fault-tolerance tests.
 
-``BOYIN_FAULTS="after_handle:boyin.registry.organisation.registered,before_publish"``
+``BOYIN_FAULTS="after_handle:matching:boyin.registry.organisation.registered,before_publish"``
 makes the process exit abruptly (``os._exit``, no cleanup, like ``kill -9``) the first
 time it reaches a named point. Unset in production, where :func:`hit` costs one lookup.
 """
@@ -19,11 +19,11 @@ def arm(spec: str | None) -> None:
     _armed.update(p.strip() for p in (spec or "").split(",") if p.strip())
 
 
-def hit(point: str, detail: str = "") -> None:
-    """Crash here if ``point`` (or ``point:detail``) is armed."""
+def hit(point: str, *details: str) -> None:
+    """Crash here if ``point`` (or ``point:detail`` for any detail) is armed."""
     if not _armed:
         return
-    for name in (point, f"{point}:{detail}"):
+    for name in (point, *(f"{point}:{d}" for d in details)):
         if name in _armed:
             sys.stderr.write(f"fail point {name} reached: exiting\n")
             sys.stderr.flush()

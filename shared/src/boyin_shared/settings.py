@@ -42,6 +42,9 @@ class PlatformSettings(BaseSettings):
     #: The first administrator, created at the gateway's start-up if missing.
     admin_login: str | None = None
     admin_password: SecretStr | None = None
+    #: Where uploaded files are kept (default ``data_dir/files``; a mounted volume in production).
+    files_dir: Path | None = None
+    max_upload_mb: int = Field(default=20, ge=1, le=200)
     #: Fail points for fault tests; see :mod:`boyin_shared.faults`.
     faults: str = ""
 

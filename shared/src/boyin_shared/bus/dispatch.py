@@ -61,23 +61,23 @@ def _backoff(sub: Subscription, attempt: int) -> float:
     return float(min(sub.max_backoff_seconds, sub.backoff_seconds * 2 ** (attempt - 1)))
 
 
-async def deliver(sub: Subscription, payload: bytes) -> DeadLetter | None:
+async def deliver(sub: Subscription, payload: bytes) -> tuple[DeadLetter | None, str]:
     """Handle one message; return a dead letter when it must not be retried further.
 
     Transient infrastructure errors are retried with capped backoff for as long as it
     takes (cancelling the task stops it without committing); other errors are retried
-    ``max_attempts`` times.
+    ``max_attempts`` times. Also returns the event's type ("?" when undecodable).
     """
     try:
         event = decode(payload)
     except UndecodableEvent as exc:
         CONSUMED.labels(sub.group, "?", "dead_letter").inc()
         log.warning("dead-lettering an undecodable message", extra={"error": str(exc)})
-        return DeadLetter("undecodable", str(exc))
+        return DeadLetter("undecodable", str(exc)), "?"
     handler = sub.handlers.get(type(event))
     if handler is None:
         CONSUMED.labels(sub.group, event.type, "ignored").inc()
-        return None
+        return None, event.type
     token = tracing.activate(event.trace_context())
     try:
         attempt = 0
@@ -99,10 +99,10 @@ async def deliver(sub: Subscription, payload: bytes) -> DeadLetter | None:
                 if attempt >= sub.max_attempts:
                     CONSUMED.labels(sub.group, event.type, "dead_letter").inc()
                     log.exception("handler failed; dead-lettering", extra={"event_id": event.id})
-                    return DeadLetter("handler_failed", f"{type(exc).__name__}: {exc}")
+                    return DeadLetter("handler_failed", f"{type(exc).__name__}: {exc}"), event.type
                 await asyncio.sleep(_backoff(sub, attempt))
                 continue
             CONSUMED.labels(sub.group, event.type, "handled").inc()
-            return None
+            return None, event.type
     finally:
         tracing.restore(token)

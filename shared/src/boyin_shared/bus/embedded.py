@@ -137,7 +137,7 @@ class EmbeddedBus:
     async def _drain(self, sub: Subscription) -> None:
         while rows := await self._fetch(sub):
             for seq, topic, key, value in rows:
-                dead = await deliver(sub, value)
+                dead, kind = await deliver(sub, value)
                 if dead is not None:
                     record = dead.record(
                         group=sub.group,
@@ -148,5 +148,5 @@ class EmbeddedBus:
                         payload=value,
                     )
                     await self._append([(sub.dead_letter_topic, key, record)])
-                faults.hit("after_handle", sub.group)
+                faults.hit("after_handle", sub.group, f"{sub.group}:{kind}")
                 await self._commit(sub.group, topic, seq)

@@ -174,7 +174,7 @@ class KafkaBus:
         for message in messages:
             if tp not in consumer.assignment():
                 break  # revoked meanwhile: the new owner starts after our last commit
-            dead = await deliver(sub, message.value)
+            dead, kind = await deliver(sub, message.value)
             if dead is not None:
                 assert self._producer is not None
                 await self._producer.send_and_wait(
@@ -189,7 +189,7 @@ class KafkaBus:
                     ),
                     key=message.key,
                 )
-            faults.hit("after_handle", sub.group)
+            faults.hit("after_handle", sub.group, f"{sub.group}:{kind}")
             done = message.offset
         if done is None:
             return

@@ -24,6 +24,15 @@ class MutualMatch(EventData):
     score: float
 
 
+class Proposal(EventData):
+    """A match the platform proposes to both sides (neither has answered yet)."""
+
+    match_id: str
+    supply: MatchParty
+    demand: MatchParty
+    score: float
+
+
 class _MatchingEvent(Event):
     topic: ClassVar[str] = TOPIC
     source: Literal["/boyin/matching"] = "/boyin/matching"
@@ -35,3 +44,9 @@ class MatchMutuallyAccepted(_MatchingEvent):
     )
     schemaversion: Literal[1] = 1
     data: MutualMatch
+
+
+class MatchProposed(_MatchingEvent):
+    type: Literal["boyin.matching.match.proposed"] = "boyin.matching.match.proposed"
+    schemaversion: Literal[1] = 1
+    data: Proposal
