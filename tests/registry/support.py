@@ -76,15 +76,18 @@ def talent_body(email: str = "Li.Wei@Uni-Example.de", **overrides: Any) -> dict[
     return body
 
 
+TAXONOMY_CHANGED = b'"type":"boyin.registry.taxonomy.changed"'
+
+
 async def published(r: Running) -> list[dict[str, Any]]:
-    """Every registry event on the bus so far, oldest first, as JSON objects."""
-    assert isinstance(r.bus, EmbeddedBus)
-    return [json.loads(raw) for raw in await r.bus.read_topic(TOPIC)]
+    """Every registry event on the bus so far, oldest first, as JSON objects (without the
+    taxonomy announcements the registry makes when it first seeds its reference data)."""
+    return [json.loads(raw) for raw in await raw_published(r)]
 
 
 async def raw_published(r: Running) -> list[bytes]:
     assert isinstance(r.bus, EmbeddedBus)
-    return await r.bus.read_topic(TOPIC)
+    return [raw for raw in await r.bus.read_topic(TOPIC) if TAXONOMY_CHANGED not in raw]
 
 
 async def wait_for_event(

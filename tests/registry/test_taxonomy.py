@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 from pathlib import Path
+from typing import Any
 
 import httpx
 
 from boyin_registry.app import definition
-from tests.apps import as_actor, running
+from boyin_shared.bus.embedded import EmbeddedBus
+from boyin_shared.contracts.registry import TOPIC
+from tests.apps import Running, as_actor, running
 from tests.registry.support import (
     demand_body,
     organisation_body,
     organisation_member,
-    wait_for_event,
 )
 
 NEW = {
@@ -21,6 +25,20 @@ NEW = {
     "name_zh": "低空经济",
     "name_en": "Low-altitude economy",
 }
+
+
+async def taxonomy_events(r: Running, code: str) -> list[dict[str, Any]]:
+    assert isinstance(r.bus, EmbeddedBus)
+    for _ in range(100):
+        found = [
+            e
+            for e in (json.loads(raw) for raw in await r.bus.read_topic(TOPIC))
+            if e["type"] == "boyin.registry.taxonomy.changed" and e["subject"] == code
+        ]
+        if found:
+            return found
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"no taxonomy event about {code}")
 
 
 async def _codes(client: httpx.AsyncClient) -> dict[str, dict[str, object]]:
@@ -34,7 +52,7 @@ async def test_add_rename_retire_and_the_events(tmp_path: Path) -> None:
         client = r.client("registry")
         before = (await client.get("/reference/taxonomy")).json()["version"]
         assert (await client.post("/reference/taxonomy", json=NEW)).status_code == 201
-        added = await wait_for_event(r, "C33-N19", "boyin.registry.taxonomy.changed")
+        [added] = await taxonomy_events(r, "C33-N19")
         assert added["data"]["change"] == "added"
         assert added["data"]["version"] == before + 1
 
@@ -96,3 +114,15 @@ async def test_changes_survive_a_restart_and_are_not_reseeded(tmp_path: Path) ->
         codes = await _codes(r.client("registry"))
         assert codes["C33-N19"]["kind"] == "active"
         assert codes["C33-F2"]["kind"] == "retired"
+
+
+async def test_first_start_announces_the_whole_taxonomy(tmp_path: Path) -> None:
+    """Consumers (matching) learn the tree from events, never from the registry's files."""
+    async with running([definition], tmp_path) as r:
+        codes = await _codes(r.client("registry"))
+        for code in ("C33", "C33-L1", "T416-GL"):
+            [event] = await taxonomy_events(r, code)
+            assert event["data"]["change"] == "added"
+            assert event["data"]["parent"] == codes[code]["parent"]
+    async with running([definition], tmp_path) as r:  # a restart announces nothing again
+        [event] = await taxonomy_events(r, "C33-L1")

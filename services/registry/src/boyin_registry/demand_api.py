@@ -6,6 +6,7 @@ from typing import Annotated, cast
 
 from fastapi import APIRouter, Depends, Query, Request, status
 
+from boyin_registry.attachments import Attachments
 from boyin_registry.demand_commands import DemandCommands
 from boyin_registry.demand_schemas import (
     ClaimReviewIn,
@@ -16,7 +17,13 @@ from boyin_registry.demand_schemas import (
     OptionalReasonIn,
     ReasonIn,
 )
-from boyin_registry.domain.demands import Channel, ClaimInput, DemandContent, demand_content
+from boyin_registry.domain.demands import (
+    Attachment,
+    Channel,
+    ClaimInput,
+    DemandContent,
+    demand_content,
+)
 from boyin_registry.domain.eligibility import ClaimReview, Criterion
 from boyin_registry.reference import Reference
 from boyin_registry.repository import DemandQuery
@@ -39,11 +46,21 @@ async def reference(request: Request) -> Reference:
     return await data.current()
 
 
+def attachments(request: Request) -> Attachments:
+    return cast(Attachments, request.app.state.service.attachments)
+
+
 Commands = Annotated[DemandCommands, Depends(commands)]
+Files = Annotated[Attachments, Depends(attachments)]
 Ref = Annotated[Reference, Depends(reference)]
 
 
-def content_of(body: DemandContentIn, ref: Reference, prefix: str = "") -> DemandContent:
+def content_of(
+    body: DemandContentIn,
+    ref: Reference,
+    prefix: str = "",
+    attachments: tuple[Attachment, ...] = (),
+) -> DemandContent:
     return demand_content(
         channel=Channel(body.details.channel),
         title_zh=body.title_zh,
@@ -56,6 +73,7 @@ def content_of(body: DemandContentIn, ref: Reference, prefix: str = "") -> Deman
         claims=[ClaimInput(c.criterion, c.evidence, c.evidence_file) for c in body.claims],
         details=body.details.to_domain(),
         expires_on=body.expires_on,
+        attachments=attachments,
         ref=ref,
         known_editions=list(ref.editions),
         today=utcnow().date(),
@@ -64,8 +82,11 @@ def content_of(body: DemandContentIn, ref: Reference, prefix: str = "") -> Deman
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
-async def create_demand(body: DemandIn, actor: CurrentMember, cmd: Commands, ref: Ref) -> DemandOut:
-    content = content_of(body, ref)
+async def create_demand(
+    body: DemandIn, actor: CurrentMember, cmd: Commands, ref: Ref, files: Files
+) -> DemandOut:
+    attached = await files.usable_by(actor, body.attachment_ids, "attachment_ids")
+    content = content_of(body, ref, attachments=attached)
     demand = await cmd.create(
         actor, Channel(body.details.channel), body.owner_id, content, submit=body.submit
     )
@@ -111,9 +132,17 @@ async def get_demand(demand_id: str, actor: CurrentActor, cmd: Commands) -> Dema
 
 @router.put("/{demand_id}")
 async def edit_demand(
-    demand_id: str, body: DemandContentIn, actor: CurrentMember, cmd: Commands, ref: Ref
+    demand_id: str,
+    body: DemandContentIn,
+    actor: CurrentMember,
+    cmd: Commands,
+    ref: Ref,
+    files: Files,
 ) -> DemandOut:
-    return DemandOut.of(await cmd.edit(actor, demand_id, content_of(body, ref)))
+    attached = await files.usable_by(actor, body.attachment_ids, "attachment_ids")
+    return DemandOut.of(
+        await cmd.edit(actor, demand_id, content_of(body, ref, attachments=attached))
+    )
 
 
 @router.post("/{demand_id}/submit")

@@ -92,11 +92,15 @@ class DemandCommands:
             raise not_found("demand", demand_id, zh_kind="需求")
         return loaded.aggregate
 
-    async def change(self, demand_id: str, step: Callable[[Demand], Demand]) -> Demand:
-        """Apply a domain step with its events; retried on a concurrent write."""
+    async def change(
+        self, demand_id: str, step: Callable[[Demand], Demand], actor: Actor = SYSTEM
+    ) -> Demand:
+        """Apply a domain step with its events; retried on a concurrent write.
+
+        A demand the caller may not see is reported as absent, as on reads."""
         for _ in range(5):
             loaded = await self.demands.get(demand_id)
-            if loaded is None:
+            if loaded is None or not loaded.aggregate.may_view(actor):
                 raise not_found("demand", demand_id, zh_kind="需求")
             before = loaded.aggregate
             after = step(before)
@@ -105,13 +109,13 @@ class DemandCommands:
         raise concurrent_change()
 
     async def edit(self, actor: Actor, demand_id: str, content: DemandContent) -> Demand:
-        return await self.change(demand_id, lambda d: d.edit(content, actor, utcnow()))
+        return await self.change(demand_id, lambda d: d.edit(content, actor, utcnow()), actor)
 
     async def submit(self, actor: Actor, demand_id: str) -> Demand:
-        return await self.change(demand_id, lambda d: d.submit(actor, utcnow()))
+        return await self.change(demand_id, lambda d: d.submit(actor, utcnow()), actor)
 
     async def start_review(self, actor: Actor, demand_id: str) -> Demand:
-        return await self.change(demand_id, lambda d: d.start_review(actor, utcnow()))
+        return await self.change(demand_id, lambda d: d.start_review(actor, utcnow()), actor)
 
     async def review_claim(
         self,
@@ -122,23 +126,23 @@ class DemandCommands:
         note: str | None,
     ) -> Demand:
         return await self.change(
-            demand_id, lambda d: d.review_claim(criterion, outcome, actor, utcnow(), note)
+            demand_id, lambda d: d.review_claim(criterion, outcome, actor, utcnow(), note), actor
         )
 
     async def publish(self, actor: Actor, demand_id: str) -> Demand:
-        return await self.change(demand_id, lambda d: d.publish(actor, utcnow()))
+        return await self.change(demand_id, lambda d: d.publish(actor, utcnow()), actor)
 
     async def send_back(self, actor: Actor, demand_id: str, comments: str) -> Demand:
-        return await self.change(demand_id, lambda d: d.send_back(actor, utcnow(), comments))
+        return await self.change(demand_id, lambda d: d.send_back(actor, utcnow(), comments), actor)
 
     async def reject(self, actor: Actor, demand_id: str, reason: str) -> Demand:
-        return await self.change(demand_id, lambda d: d.reject(actor, utcnow(), reason))
+        return await self.change(demand_id, lambda d: d.reject(actor, utcnow(), reason), actor)
 
     async def withdraw(self, actor: Actor, demand_id: str, reason: str | None) -> Demand:
-        return await self.change(demand_id, lambda d: d.withdraw(actor, utcnow(), reason))
+        return await self.change(demand_id, lambda d: d.withdraw(actor, utcnow(), reason), actor)
 
     async def reactivate(self, actor: Actor, demand_id: str, edition: str) -> Demand:
-        return await self.change(demand_id, lambda d: d.reactivate(edition, actor, utcnow()))
+        return await self.change(demand_id, lambda d: d.reactivate(edition, actor, utcnow()), actor)
 
     async def page(self, actor: Actor, query: DemandQuery) -> list[Demand]:
         return await self.demands.page(query, actor)

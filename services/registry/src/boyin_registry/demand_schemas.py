@@ -128,6 +128,8 @@ class DemandContentIn(_In):
     claims: list[ClaimIn] = Field(default_factory=list, max_length=12)
     details: DetailsIn
     expires_on: date | None = None
+    #: uploaded with POST /attachments; a claim's evidence_file must be one of them
+    attachment_ids: list[str] = Field(default_factory=list, max_length=10)
 
 
 class DemandIn(DemandContentIn):

@@ -246,6 +246,7 @@ def demand_state(d: Demand) -> dict[str, Any]:
         "editions": list(c.editions),
         "claims": [_claim_state(x) for x in c.claims],
         "details": details_state(c.details),
+        "attachment_ids": [a.id for a in c.attachments],
         "attachments": [
             {
                 "id": a.id,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from boyin_registry.documents import details_state
 from boyin_registry.domain.common import Bilingual
 from boyin_registry.domain.demands import Demand, Status
@@ -106,6 +108,12 @@ _BY_STATUS: dict[Status, type[Event]] = {
 }
 
 
+def _what_owner_wrote(d: Demand) -> object:
+    """The content without reviewers' decisions (a claim review is not an update)."""
+    claims = tuple((c.criterion, c.evidence, c.evidence_file) for c in d.content.claims)
+    return replace(d.content, claims=()), claims
+
+
 def demand_events(before: Demand | None, after: Demand) -> list[Event]:
     """The events a change from ``before`` to ``after`` means to others."""
     out: list[Event] = []
@@ -115,7 +123,7 @@ def demand_events(before: Demand | None, after: Demand) -> list[Event]:
         by_role=last.role if last else "",
         reason=last.reason if last else None,
     )
-    if before is not None and before.content != after.content:
+    if before is not None and _what_owner_wrote(before) != _what_owner_wrote(after):
         out.append(DemandUpdated.create(subject=after.id, data=data, sequence=after.revision))
     if (before is None or before.status is not after.status) and after.status in _BY_STATUS:
         cls = _BY_STATUS[after.status]

@@ -39,9 +39,12 @@ class ReferenceData:
         await self.outbox.track(self.nodes)
         base = shipped()
         if await self.meta.get(META) is None:
+            # Seeding announces every code, so consumers (matching) learn the whole tree.
             for node in base.taxonomy.values():
+                event = _event(node, "added", base.taxonomy_version)
+                state = {k: v for k, v in _doc(node, active=True).items() if k != "_id"}
                 try:
-                    await self.nodes.insert(_doc(node, active=True))
+                    await self.outbox.create(self.nodes, node.code, state, [event])
                 except AlreadyExists:
                     pass  # a concurrent first start seeded it
             try:
@@ -91,17 +94,8 @@ class ReferenceData:
     async def _changed(self, code: str, change: str, version: int) -> None:
         doc = await self.nodes.get(code)
         assert doc is not None
-        event = TaxonomyChanged.create(
-            subject=code,
-            data=TaxonomyChange(
-                code=code,
-                parent=doc.get("parent"),
-                name=LocalizedText(zh=doc["name"]["zh"], en=doc["name"]["en"]),
-                change=change,
-                version=version,
-            ),
-            sequence=version,
-        )
+        node = Named(code, doc["name"]["zh"], doc["name"]["en"], parent=doc.get("parent"))
+        event = _event(node, change, version)
         await self.outbox.save(self.nodes, doc, {"version": version}, [event])
         await self.current()
 
@@ -190,3 +184,17 @@ def _doc(node: Named, *, active: bool) -> dict[str, object]:
         "name": {"zh": node.zh, "en": node.en},
         "active": active,
     }
+
+
+def _event(node: Named, change: str, version: int) -> TaxonomyChanged:
+    return TaxonomyChanged.create(
+        subject=node.code,
+        data=TaxonomyChange(
+            code=node.code,
+            parent=node.parent,
+            name=LocalizedText(zh=node.zh, en=node.en),
+            change=change,
+            version=version,
+        ),
+        sequence=version,
+    )

@@ -15,7 +15,7 @@ from boyin_registry.domain.common import Bilingual, Problems
 from boyin_registry.domain.eligibility import CRITERIA, Claim, Claimant, ClaimReview, Criterion
 from boyin_registry.domain.profiles import Degree
 from boyin_registry.reference import Reference
-from boyin_shared.errors import BoyinError, Message
+from boyin_shared.errors import BoyinError, FieldError, Message, invalid
 from boyin_shared.identity import Actor, Role
 from boyin_shared.text import detect_language
 
@@ -251,11 +251,28 @@ class Demand:
             raise _forbidden("无权修改此需求", "you may not edit this demand")
         if self.status not in EDITABLE:
             raise _illegal("edit", self.status)
+        expected = DETAILS_OF[self.channel]
+        if not isinstance(content.details, expected):
+            # The channel is fixed at creation; details of another channel would corrupt it.
+            raise invalid(
+                [
+                    FieldError(
+                        "details",
+                        "WRONG_DETAILS",
+                        Message(
+                            "需求详情与渠道不符",
+                            f"details must be {expected.__name__} for {self.channel.value}",
+                        ),
+                    )
+                ]
+            )
         # Reviewers' decisions on claims survive an edit that keeps the same claim.
         kept = {c.criterion: c for c in self.content.claims}
         claims = tuple(
             kept[c.criterion]
-            if c.criterion in kept and kept[c.criterion].evidence == c.evidence
+            if c.criterion in kept
+            and (kept[c.criterion].evidence, kept[c.criterion].evidence_file)
+            == (c.evidence, c.evidence_file)
             else c
             for c in content.claims
         )
@@ -493,6 +510,14 @@ def demand_content(
                 "EVIDENCE_REQUIRED",
                 "请提供依据说明或证明文件",
                 "give evidence text or a file",
+            )
+            continue
+        if claim.evidence_file and claim.evidence_file not in {a.id for a in attachments}:
+            p.add(
+                f"{f}claims.{i}.evidence_file",
+                "NOT_ATTACHED",
+                "证明文件须同时列入附件",
+                "the evidence file must be one of the demand's attachments",
             )
             continue
         kept_claims.append(Claim(criterion, evidence, claim.evidence_file))

@@ -1,0 +1,298 @@
+"""HTTP API of spreadsheet imports and exports of demands (format: docs/import-format.md).
+
+``POST /imports`` takes the file as ``multipart/form-data`` (field ``file``) or as the raw
+request body (``?filename=`` names it) and answers 202 with the job; ``GET /imports/{id}``
+reports its progress and the rows that failed, a page at a time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from email.message import Message as MimeHeaders
+from typing import Annotated, Literal, cast
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Query, Request, Response, status
+from pydantic import BaseModel
+
+from boyin_registry.domain.demands import Channel
+from boyin_registry.importing import ErrorsPage, Importer, Job, RowResult, scope_of
+from boyin_registry.repository import DemandQuery
+from boyin_registry.spreadsheets import (
+    CSV_MEDIA_TYPE,
+    MAX_FILE_BYTES,
+    XLSX_MEDIA_TYPE,
+    read_sheet,
+    template,
+    too_large,
+)
+from boyin_shared.clock import utcnow
+from boyin_shared.errors import BoyinError, Message
+from boyin_shared.identity import CurrentActor, CurrentMember
+
+router = APIRouter(tags=["imports"])
+
+#: the form's own bytes around the file
+_MAX_BODY = MAX_FILE_BYTES + 64 * 1024
+
+Format = Literal["xlsx", "csv"]
+HeaderLanguage = Literal["zh", "en"]
+
+
+def importer(request: Request) -> Importer:
+    return cast(Importer, request.app.state.service.imports)
+
+
+Imports = Annotated[Importer, Depends(importer)]
+
+
+# -- DTOs -----------------------------------------------------------------------------------
+
+
+class MessageOut(BaseModel):
+    zh: str
+    en: str
+
+    @classmethod
+    def of(cls, m: Message) -> MessageOut:
+        return cls(zh=m.zh, en=m.en)
+
+
+class CellErrorOut(BaseModel):
+    #: the column's header as the file writes it; None for the row as a whole
+    column: str | None
+    field: str
+    code: str
+    message: MessageOut
+
+
+class RowErrorOut(BaseModel):
+    #: the row's number as the spreadsheet shows it
+    row: int
+    key: str | None
+    errors: list[CellErrorOut]
+
+    @classmethod
+    def of(cls, r: RowResult) -> RowErrorOut:
+        return cls(
+            row=r.row,
+            key=r.key,
+            errors=[
+                CellErrorOut(
+                    column=e.column, field=e.field, code=e.code, message=MessageOut.of(e.message)
+                )
+                for e in r.errors
+            ],
+        )
+
+
+class ErrorsOut(BaseModel):
+    #: rows that failed so far
+    total: int
+    offset: int
+    items: list[RowErrorOut]
+    #: pass as ``errors_offset`` for the next page; None on the last
+    next_offset: int | None
+
+
+class CountsOut(BaseModel):
+    created: int
+    updated: int
+    unchanged: int
+    failed: int
+
+
+class JobErrorOut(BaseModel):
+    code: str
+    message: MessageOut
+
+
+class ImportOut(BaseModel):
+    id: str
+    #: queued, running, done or failed
+    status: str
+    #: failed jobs (interrupted by a restart, or by the database) go on where they stopped
+    resumable: bool
+    scope: str
+    filename: str | None
+    format: str
+    total: int
+    processed: int
+    counts: CountsOut
+    #: headers of the file that name no column (their cells were not read)
+    ignored_columns: list[str]
+    error: JobErrorOut | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    errors: ErrorsOut
+
+    @classmethod
+    def of(cls, job: Job, page: ErrorsPage) -> ImportOut:
+        shown = page.offset + len(page.items)
+        return cls(
+            id=job.id,
+            status=job.status,
+            resumable=job.status == "failed",
+            scope=job.scope,
+            filename=job.filename,
+            format=job.format,
+            total=job.total,
+            processed=job.processed,
+            counts=CountsOut(**job.counts),
+            ignored_columns=job.ignored,
+            error=JobErrorOut(code=job.error_code or "", message=MessageOut.of(job.error))
+            if job.error
+            else None,
+            created_at=job.created_at,
+            started_at=job.started_at,
+            finished_at=job.finished_at,
+            errors=ErrorsOut(
+                total=page.total,
+                offset=page.offset,
+                items=[RowErrorOut.of(r) for r in page.items],
+                next_offset=shown if page.items and shown < page.total else None,
+            ),
+        )
+
+
+# -- uploads --------------------------------------------------------------------------------
+
+
+def _bad_upload(zh: str, en: str) -> BoyinError:
+    return BoyinError(code="BAD_UPLOAD", message=Message(zh, en), status=400)
+
+
+async def _body(request: Request) -> bytes:
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > _MAX_BODY:
+        raise too_large()
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > _MAX_BODY:
+            raise too_large()
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _param(header: str, value: str, name: str) -> str | None:
+    headers = MimeHeaders()
+    headers[header] = value
+    found = headers.get_param(name, header=header)
+    return found if isinstance(found, str) else None
+
+
+def _part_headers(head: bytes) -> dict[str, str]:
+    out = {}
+    for line in head.decode("utf-8", "replace").split("\r\n"):
+        name, sep, value = line.partition(":")
+        if sep:
+            out[name.strip().lower()] = value.strip()
+    return out
+
+
+def file_part(body: bytes, content_type: str) -> tuple[bytes, str | None]:
+    """The ``file`` field of a ``multipart/form-data`` body and its file name."""
+    boundary = _param("content-type", content_type, "boundary")
+    if not boundary:
+        raise _bad_upload("上传格式错误：缺少 boundary", "malformed upload: no boundary")
+    for part in (b"\r\n" + body).split(b"\r\n--" + boundary.encode("latin-1"))[1:]:
+        if part.startswith(b"--"):
+            break
+        head, sep, content = part.partition(b"\r\n\r\n")
+        disposition = _part_headers(head).get("content-disposition", "")
+        if not sep or _param("content-disposition", disposition, "name") != "file":
+            continue
+        headers = MimeHeaders()
+        headers["content-disposition"] = disposition
+        return content, headers.get_filename()
+    raise _bad_upload("请在表单字段 file 中上传文件", "upload the file in the form field “file”")
+
+
+async def _upload(request: Request, filename: str | None) -> tuple[bytes, str | None]:
+    body = await _body(request)
+    content_type = request.headers.get("content-type", "")
+    if content_type.lower().startswith("multipart/form-data"):
+        return file_part(body, content_type)
+    return body, filename
+
+
+def _download(data: bytes, fmt: str, name: str) -> Response:
+    media_type = CSV_MEDIA_TYPE if fmt == "csv" else XLSX_MEDIA_TYPE
+    disposition = f"attachment; filename=\"{name}.{fmt}\"; filename*=UTF-8''{quote(name)}.{fmt}"
+    return Response(data, media_type=media_type, headers={"Content-Disposition": disposition})
+
+
+async def _out(imports: Importer, job: Job, offset: int, limit: int) -> ImportOut:
+    return ImportOut.of(job, await imports.failures(job, offset, limit))
+
+
+# -- routes ---------------------------------------------------------------------------------
+
+
+@router.get("/imports/template")
+async def import_template(
+    actor: CurrentActor, format: Format = "xlsx", headers: HeaderLanguage = "zh"
+) -> Response:
+    """An empty import file with the header row (XLSX adds a sheet of notes)."""
+    return _download(template(format, headers), format, "demand-import-template")
+
+
+@router.post("/imports", status_code=status.HTTP_202_ACCEPTED)
+async def start_import(
+    request: Request, actor: CurrentMember, imports: Imports, filename: str | None = None
+) -> ImportOut:
+    scope_of(actor)  # 403 before reading the body
+    data, name = await _upload(request, filename)
+    sheet = await asyncio.to_thread(read_sheet, data)
+    job = await imports.start(actor, sheet, name)
+    return await _out(imports, job, 0, 100)
+
+
+@router.get("/imports/{job_id}")
+async def get_import(
+    job_id: str,
+    actor: CurrentMember,
+    imports: Imports,
+    errors_offset: Annotated[int, Query(ge=0)] = 0,
+    errors_limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> ImportOut:
+    job = await imports.job(actor, job_id)
+    return await _out(imports, job, errors_offset, errors_limit)
+
+
+@router.post("/imports/{job_id}/resume", status_code=status.HTTP_202_ACCEPTED)
+async def resume_import(job_id: str, actor: CurrentMember, imports: Imports) -> ImportOut:
+    job = await imports.resume(actor, job_id)
+    return await _out(imports, job, 0, 100)
+
+
+@router.get("/exports/demands", tags=["demands"])
+async def export_demands(
+    actor: CurrentActor,
+    imports: Imports,
+    format: Format = "xlsx",
+    headers: HeaderLanguage = "zh",
+    channel: Channel | None = None,
+    status: str | None = None,
+    district_code: str | None = None,
+    taxonomy_code: str | None = None,
+    language: str | None = None,
+    edition: str | None = None,
+    owner_id: str | None = None,
+) -> Response:
+    """The demands ``GET /demands`` would list with these filters, in the import format."""
+    query = DemandQuery(
+        channel=channel.value if channel else None,
+        status=status,
+        district_code=district_code,
+        taxonomy_code=taxonomy_code,
+        language=language,
+        edition=edition,
+        owner_id=owner_id,
+    )
+    data = await imports.export(actor, query, format, headers)
+    return _download(data, format, f"demands-{utcnow():%Y%m%d}")
