@@ -23,6 +23,7 @@ from boyin_gateway.types import (
     DistrictSupply,
     Forbidden,
     InvalidInput,
+    LocalizedText,
     NotFound,
     Organisation,
     OrganisationConnection,
@@ -149,6 +150,24 @@ class RegistryQuery:
         return [DistrictSupply.of(d) for d in await info.context.matching.district_supply()]
 
 
+async def _already_bound(info: Info) -> Conflict | None:
+    """A token issued before the account registered still says it has no party: ask the
+    account, or the registry would create a second profile no account acts for."""
+    actor = info.context.actor
+    if actor.role not in (Role.TALENT, Role.ORGANISATION) or actor.party_id is not None:
+        return None
+    account = await info.context.accounts.get(actor.account_id)
+    if account is None or account.party_id is None:
+        return None
+    return Conflict(
+        code="ALREADY_BOUND",
+        message=LocalizedText(
+            zh="该账号已关联其他主体", en="this account already belongs to another party"
+        ),
+        fields=[],
+    )
+
+
 async def _bind_if_self_registered(info: Info, party_id: str) -> None:
     actor = info.context.actor
     if actor.role in (Role.TALENT, Role.ORGANISATION) and actor.party_id is None:
@@ -161,6 +180,8 @@ class RegistryMutation:
     async def register_organisation(
         self, info: Info, input: OrganisationInput
     ) -> RegisterOrganisationResult:
+        if (bound := await _already_bound(info)) is not None:
+            return bound
         body = strawberry.asdict(input)
         try:
             dto = await info.context.registry.register_organisation(body)
@@ -173,6 +194,8 @@ class RegistryMutation:
 
     @strawberry.mutation
     async def register_talent(self, info: Info, input: TalentInput) -> RegisterTalentResult:
+        if (bound := await _already_bound(info)) is not None:
+            return bound
         body = strawberry.asdict(input)
         try:
             dto = await info.context.registry.register_talent(body)

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import MaskErrors, ParserCache, QueryDepthLimiter, ValidationCache
 from strawberry.tools import merge_types
 
@@ -15,6 +16,13 @@ from boyin_gateway.registry_schema import RegistryMutation, RegistryQuery
 Query = merge_types("Query", (AccountQuery, RegistryQuery))
 Mutation = merge_types("Mutation", (AccountMutation, RegistryMutation))
 
+
+def _raised(error: GraphQLError) -> bool:
+    """Mask what the server raised; the caller's own mistakes (validation, depth limit,
+    variables) have no original exception, or a GraphQL one, and stay readable."""
+    return not isinstance(error.original_error, GraphQLError | None)
+
+
 # Parsing and validating each query is half the cost of a request: cache both (the
 # caches live at module level, shared by the fresh extension each request gets).
 # Expected failures are result types, so MaskErrors hides anything raised.
@@ -22,7 +30,7 @@ EXTENSIONS: list[Any] = [
     lambda: QueryDepthLimiter(max_depth=12),
     lambda: ParserCache(maxsize=256),
     lambda: ValidationCache(maxsize=256),
-    MaskErrors,
+    lambda: MaskErrors(should_mask_error=_raised),
 ]
 
 schema = strawberry.Schema(query=Query, mutation=Mutation, extensions=EXTENSIONS)
