@@ -14,7 +14,7 @@ router = APIRouter()
 
 
 def projection(request: Request) -> RegistryProjection:
-    return cast(RegistryProjection, request.app.state.service)
+    return cast(RegistryProjection, request.app.state.service.projection)
 
 
 ProjectionDep = Annotated[RegistryProjection, Depends(projection)]

@@ -10,13 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from boyin_matching.readmodel import Counterpart, Counterparts, DistrictSupplies, DistrictSupply
-from boyin_shared.bus import Subscription
+from boyin_shared.bus import Handler
 from boyin_shared.contracts.registry import (
     OrganisationRegistered,
     OrganisationUpdated,
     TalentRegistered,
     TalentUpdated,
 )
+from boyin_shared.events import Event
 from boyin_shared.store import AlreadyExists
 
 GROUP = "matching"
@@ -84,16 +85,14 @@ class RegistryProjection:
                 district_code=None,
                 taxonomy_codes=d.taxonomy_codes,
                 revision=d.revision,
+                degree=d.degree,
             )
         )
 
-    def subscription(self) -> Subscription:
-        return Subscription(
-            GROUP,
-            {
-                OrganisationRegistered: self.on_organisation,
-                OrganisationUpdated: self.on_organisation,
-                TalentRegistered: self.on_talent,
-                TalentUpdated: self.on_talent,
-            },
-        )
+    def handlers(self) -> dict[type[Event], Handler]:
+        return {
+            OrganisationRegistered: self.on_organisation,
+            OrganisationUpdated: self.on_organisation,
+            TalentRegistered: self.on_talent,
+            TalentUpdated: self.on_talent,
+        }

@@ -21,6 +21,7 @@ class Counterpart:
     district_code: str | None
     taxonomy_codes: tuple[str, ...]
     revision: int
+    degree: str | None = None
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ def _counterpart_state(c: Counterpart) -> dict[str, Any]:
         "district_code": c.district_code,
         "taxonomy_codes": list(c.taxonomy_codes),
         "revision": c.revision,
+        "degree": c.degree,
     }
 
 
@@ -54,6 +56,7 @@ def _counterpart_from(doc: Document) -> Counterpart:
         district_code=doc["district_code"],
         taxonomy_codes=tuple(doc["taxonomy_codes"]),
         revision=doc["revision"],
+        degree=doc.get("degree"),
     )
 
 

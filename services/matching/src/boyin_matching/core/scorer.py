@@ -1,0 +1,228 @@
+"""Vectorised reciprocal scoring of a block of profiles against a pool of counterparts.
+
+Per direction (each side's view of the other) the signals are fused as a weighted mean of
+those that apply; both directions are combined by the harmonic mean, so a match must suit
+both sides. Semantic similarity is z-normalised per candidate language (raw cosines favour
+same-language text) and squashed to [0, 1].
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from boyin_matching.core import codes
+from boyin_matching.core.pool import Pool
+
+F32 = NDArray[np.float32]
+Mask = NDArray[np.bool_]
+
+#: weights of each signal in the view of a side (channel of the viewer)
+WEIGHTS: dict[str, dict[str, float]] = {
+    "PROJECT_COOPERATION": {
+        "semantic": 0.40,
+        "taxonomy": 0.20,
+        "lexical": 0.10,
+        "modes": 0.15,
+        "budget": 0.08,
+        "eligibility": 0.04,
+        "edition": 0.03,
+    },
+    "PROJECT_LANDING": {
+        "semantic": 0.40,
+        "taxonomy": 0.20,
+        "lexical": 0.10,
+        "stage": 0.15,
+        "eligibility": 0.10,
+        "edition": 0.05,
+    },
+    "JOB_SEEKING": {
+        "semantic": 0.45,
+        "taxonomy": 0.20,
+        "lexical": 0.10,
+        "work_mode": 0.20,
+        "edition": 0.05,
+    },
+    "TALENT_RECRUITMENT": {
+        "semantic": 0.40,
+        "taxonomy": 0.15,
+        "lexical": 0.10,
+        "degree": 0.25,
+        "work_mode": 0.05,
+        "edition": 0.05,
+    },
+}
+#: fewer candidates of a language than this: calibrate cosines instead of z-normalising
+MIN_FOR_STATS = 20
+CALIBRATION = (0.22, 0.12)  # typical mean and spread of USE cosines between unrelated texts
+
+
+def _complement_masks() -> list[int]:
+    from boyin_matching.core.signals import COMPLEMENTS
+
+    return [
+        codes.bits(COMPLEMENTS.get(c, ()), codes.DEMANDER_CRITERIA) for c in codes.SUPPLIER_CRITERIA
+    ]
+
+
+_COMPLEMENT = _complement_masks()
+
+
+def squash(z: F32) -> F32:
+    out: F32 = (1.0 / (1.0 + np.exp(-1.7 * (z - 1.0)))).astype(np.float32)
+    return out
+
+
+@dataclass
+class Block:
+    """Scores of B queries against N candidates (B x N arrays)."""
+
+    cosine: F32
+    semantic_forward: F32
+    semantic_reverse: F32
+    taxonomy: F32
+    signals: dict[str, tuple[F32, Mask]]  # name -> (score, applies)
+    forward: F32
+    reverse: F32
+    reciprocal: F32
+    query_mu: F32  # B x 2: each query's cosine statistics per candidate language
+    query_sd: F32
+
+
+def _z_forward(cos: F32, lang: NDArray[np.int8]) -> tuple[F32, F32, F32]:
+    z = np.empty_like(cos)
+    b = cos.shape[0]
+    mu = np.full((b, 2), CALIBRATION[0], np.float32)
+    sd = np.full((b, 2), CALIBRATION[1], np.float32)
+    for code in (0, 1):
+        m = lang == code
+        if not m.any():
+            continue
+        part = cos[:, m]
+        if m.sum() >= MIN_FOR_STATS:
+            mu[:, code] = part.mean(axis=1)
+            sd[:, code] = part.std(axis=1) + 1e-6
+        z[:, m] = (part - mu[:, code, None]) / sd[:, code, None]
+    return z, mu, sd
+
+
+def _pair(
+    q: NDArray[Any], c: NDArray[Any], query_is_supply: bool
+) -> tuple[NDArray[Any], NDArray[Any]]:
+    """(supply side, demand side) broadcast to B x N."""
+    qa, ca = q[:, None], c[None, :]
+    return (qa, ca) if query_is_supply else (ca, qa)
+
+
+def structured(
+    q: Pool, qrows: NDArray[np.intp], c: Pool, crows: NDArray[np.intp]
+) -> dict[str, tuple[F32, Mask]]:
+    s_is_q = q.channel in ("PROJECT_COOPERATION", "JOB_SEEKING")
+
+    def pair(name: str) -> tuple[NDArray[Any], NDArray[Any]]:
+        return _pair(getattr(q, name)[qrows], getattr(c, name)[crows], s_is_q)
+
+    out: dict[str, tuple[F32, Mask]] = {}
+    s_modes, d_modes = pair("modes")
+    out["modes"] = (
+        ((s_modes & d_modes) != 0).astype(np.float32),
+        (s_modes != 0) & (d_modes != 0),
+    )
+    s_money, d_money = pair("money")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = np.clip(d_money / s_money, 0.0, 1.0)
+    out["budget"] = (np.nan_to_num(ratio).astype(np.float32), ~np.isnan(ratio) & (s_money > 0))
+    s_stage, _ = pair("stage")
+    _, d_wanted = pair("wanted_stage")
+    gap = d_wanted.astype(np.int16) - s_stage.astype(np.int16)
+    out["stage"] = (
+        np.where(gap <= 0, 1.0, np.where(gap == 1, 0.5, 0.0)).astype(np.float32),
+        (s_stage >= 0) & (d_wanted >= 0),
+    )
+    s_crit, d_crit = pair("criteria")
+    complement = np.zeros(np.broadcast_shapes(s_crit.shape, d_crit.shape), bool)
+    for i, mask in enumerate(_COMPLEMENT):
+        complement |= ((s_crit >> i) & 1).astype(bool) & ((d_crit & mask) != 0)
+    out["eligibility"] = (
+        np.where(complement, 1.0, 0.3).astype(np.float32),
+        (s_crit != 0) & (d_crit != 0),
+    )
+    s_degree, d_degree = pair("degree")
+    out["degree"] = ((s_degree >= d_degree).astype(np.float32), (s_degree > 0) & (d_degree > 0))
+    s_work, d_work = pair("work")
+    flexible = codes.WORK_MODES.index("FLEXIBLE")
+    out["work_mode"] = (
+        np.where(
+            s_work == d_work, 1.0, np.where((s_work == flexible) | (d_work == flexible), 0.5, 0.0)
+        ).astype(np.float32),
+        (s_work >= 0) & (d_work >= 0),
+    )
+    s_ed, d_ed = pair("editions")
+    out["edition"] = (((s_ed & d_ed) != 0).astype(np.float32), (s_ed != 0) & (d_ed != 0))
+    return out
+
+
+def fuse(
+    viewer: str,
+    semantic: F32,
+    taxonomy: F32,
+    signals: dict[str, tuple[F32, Mask]],
+    lexical: F32 | None = None,
+) -> F32:
+    """The weighted mean of the signals that apply, in ``viewer``'s view."""
+    weights = WEIGHTS[viewer]
+    total = weights["semantic"] * semantic + weights["taxonomy"] * taxonomy
+    norm = np.full_like(semantic, weights["semantic"] + weights["taxonomy"])
+    if lexical is not None:
+        total = total + weights["lexical"] * lexical
+        norm = norm + weights["lexical"]
+    for name, (score, applies) in signals.items():
+        w = weights.get(name)
+        if w is None:
+            continue
+        total = total + w * score * applies
+        norm = norm + w * applies
+    out: F32 = (total / norm).astype(np.float32)
+    return out
+
+
+def harmonic(a: F32, b: F32) -> F32:
+    out: F32 = (2 * a * b / (a + b + 1e-9)).astype(np.float32)
+    return out
+
+
+def score_block(q: Pool, qrows: NDArray[np.intp], c: Pool, crows: NDArray[np.intp]) -> Block:
+    cos = (q.vectors[qrows] @ c.vectors[crows].T).astype(np.float32)
+    z, mu, sd = _z_forward(cos, c.lang[crows])
+    sem_f = squash(z)
+    qlang = q.lang[qrows].astype(np.intp)
+    mu_r = c.mu[crows][:, qlang].T
+    sd_r = c.sd[crows][:, qlang].T
+    missing = sd_r <= 0
+    mu_r = np.where(missing, CALIBRATION[0], mu_r)
+    sd_r = np.where(missing, CALIBRATION[1], sd_r)
+    sem_r = squash(((cos - mu_r) / sd_r).astype(np.float32))
+    leaf = (q.leaf[qrows] @ c.leaf[crows].T) > 0
+    group = (q.group[qrows] @ c.group[crows].T) > 0
+    root = (q.root[qrows] @ c.root[crows].T) > 0
+    taxonomy = np.where(leaf, 1.0, np.where(group, 0.6, np.where(root, 0.25, 0.0))).astype(
+        np.float32
+    )
+    signals = structured(q, qrows, c, crows)
+    forward = fuse(q.channel, sem_f, taxonomy, signals)
+    reverse = fuse(c.channel, sem_r, taxonomy, signals)
+    return Block(
+        cosine=cos,
+        semantic_forward=sem_f,
+        semantic_reverse=sem_r,
+        taxonomy=taxonomy,
+        signals=signals,
+        forward=forward,
+        reverse=reverse,
+        reciprocal=harmonic(forward, reverse),
+        query_mu=mu,
+        query_sd=sd,
+    )

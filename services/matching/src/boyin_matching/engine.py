@@ -1,0 +1,325 @@
+"""Matching's use cases: keep the pool current, propose matches, record answers, rematch.
+
+Every worker keeps the whole pool in memory (vectors and facts as arrays) and follows the
+shared change log, so any worker can match any new demand; Kafka's consumer group decides
+which worker handles which demand (by partition), so each is matched once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from boyin_matching.core.explain import Explanation, explain
+from boyin_matching.core.matcher import Candidate, Matcher
+from boyin_matching.core.profiles import Profile
+from boyin_matching.repository import (
+    DECLINED,
+    MUTUAL,
+    PROPOSED,
+    Profiles,
+    Proposals,
+    Taxonomy,
+    candidate_of,
+    candidate_state,
+    match_id,
+)
+from boyin_shared.clock import utcnow
+from boyin_shared.contracts.matching import (
+    MatchMutuallyAccepted,
+    MatchParty,
+    MatchProposed,
+    MutualMatch,
+    Proposal,
+)
+from boyin_shared.errors import BoyinError, Message, not_found
+from boyin_shared.identity import Actor, Role
+from boyin_shared.outbox import Outbox
+from boyin_shared.store import AlreadyExists, Document
+
+log = logging.getLogger("boyin.matching")
+F32 = NDArray[np.float32]
+
+#: proposals kept per newly published demand
+PROPOSALS_PER_DEMAND = 20
+
+
+def _forbidden() -> BoyinError:
+    return BoyinError(
+        code="FORBIDDEN",
+        message=Message("无权操作此匹配", "you may not act on this match"),
+        status=403,
+    )
+
+
+@dataclass
+class RematchJob:
+    total: int = 0
+    done: int = 0
+    state: str = "idle"  # idle | running | done | failed
+    error: str | None = None
+
+
+@dataclass
+class Engine:
+    matcher: Matcher
+    profiles: Profiles
+    taxonomy: Taxonomy
+    proposals: Proposals
+    outbox: Outbox
+    encode_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _cursor: str = ""
+    _exposure: Counter[str] = field(default_factory=Counter)
+    job: RematchJob = field(default_factory=RematchJob)
+
+    # -- keeping the pool current ----------------------------------------------------
+
+    async def load(self) -> None:
+        """Fill the in-memory pool from the store (at start-up)."""
+        for doc in await self.taxonomy.all():
+            self.matcher.tree.set(doc["_id"], doc["parent"], doc["zh"], doc["en"])
+        from boyin_matching.repository import profile_of
+
+        loaded = [profile_of(d) for d in await self.profiles.all()]
+        if loaded:
+            vectors = np.stack([v for _, v in loaded])
+            self.matcher.add_many([p for p, _ in loaded], vectors)
+        latest = await self.profiles.log.find({}, sort=[("_id", -1)], limit=1)
+        self._cursor = latest[0]["_id"] if latest else ""
+        for doc in await self.proposals.collection.find({"status": PROPOSED}):
+            for party in doc["party_ids"]:
+                self._exposure[party] += 1
+
+    async def sync(self) -> int:
+        """Apply what other workers changed since the last sync."""
+        applied = 0
+        while entries := await self.profiles.since(self._cursor):
+            for entry in entries:
+                self._cursor = entry["_id"]
+                if entry["op"] == "remove":
+                    self.matcher.remove(entry["demand_id"])
+                else:
+                    stored = await self.profiles.get(entry["demand_id"])
+                    if stored is not None:
+                        self.matcher.add(stored[0], stored[1])
+                applied += 1
+            if len(entries) < 1000:
+                break
+        return applied
+
+    async def set_taxonomy(
+        self, code: str, parent: str | None, zh: str, en: str, version: int
+    ) -> None:
+        await self.taxonomy.put(code, parent, zh, en, version)
+        self.matcher.tree.set(code, parent, zh, en)
+
+    async def vector(self, profile: Profile) -> F32:
+        async with self.encode_lock:  # one encoding at a time: the model is CPU-bound
+            return await asyncio.to_thread(self.matcher.vector_of, profile)
+
+    async def published(self, profile: Profile) -> list[Candidate]:
+        """A demand was published (or changed while published): index it, propose matches."""
+        vector = await self.vector(profile)
+        if not await self.profiles.put(profile, vector):
+            return []  # an older revision, or a repeat
+        await self.sync()
+        self.matcher.add(profile, vector)
+        candidates = self.matcher.candidates(
+            profile.demand_id, PROPOSALS_PER_DEMAND, self._exposure
+        )
+        for c in candidates:
+            await self._propose(profile, c)
+        return candidates
+
+    async def removed(self, demand_id: str, revision: int) -> None:
+        """A demand left the shelf (withdrawn, expired, back in review): forget it."""
+        if await self.profiles.drop(demand_id, revision):
+            self.matcher.remove(demand_id)
+            await self.proposals.withdraw_all_of(demand_id)
+
+    # -- proposals -------------------------------------------------------------------
+
+    def _sides(self, a: Profile, b: Profile) -> tuple[Profile, Profile]:
+        return (a, b) if a.is_supply else (b, a)
+
+    async def _propose(
+        self, query: Profile, c: Candidate, *, source: str = "auto", note: str | None = None
+    ) -> None:
+        other = self.matcher.profile(c.demand_id)
+        if other is None:
+            return
+        supply, demand = self._sides(query, other)
+        mid = match_id(supply.demand_id, demand.demand_id)
+        state: dict[str, Any] = {
+            **candidate_state(c),
+            "supply": _party(supply),
+            "demand": _party(demand),
+            "party_ids": [supply.demand_id, demand.demand_id],
+            "status": PROPOSED,
+            "responses": {},
+            "source": source,
+            "review": "confirmed" if source == "operator" else "pending",
+            "note": note,
+            "updated_at": utcnow().isoformat(),
+        }
+        event = MatchProposed.create(
+            subject=mid,
+            data=Proposal(
+                match_id=mid,
+                supply=MatchParty(**_party(supply)),
+                demand=MatchParty(**_party(demand)),
+                score=round(c.score, 6),
+            ),
+        )
+        try:
+            await self.outbox.create(self.proposals.collection, mid, state, [event])
+        except AlreadyExists:
+            existing = await self.proposals.collection.get(mid)
+            if existing is None or existing["status"] != PROPOSED:
+                return  # answered matches keep their history
+            await self.outbox.save(
+                self.proposals.collection, existing, {**state, "responses": existing["responses"]}
+            )
+            return
+        for party in state["party_ids"]:
+            self._exposure[party] += 1
+
+    async def get(self, mid: str) -> Document:
+        doc = await self.proposals.collection.get(mid)
+        if doc is None:
+            raise not_found("match", mid, zh_kind="匹配")
+        return doc
+
+    def _owns(self, actor: Actor, doc: Document, side: str) -> bool:
+        return actor.party_id is not None and doc[side]["party_id"] == actor.party_id
+
+    async def respond(self, actor: Actor, mid: str, interested: bool) -> Document:
+        """One side says yes or no; both yes is a mutual match (announced, contacts open)."""
+        for _ in range(10):
+            doc = await self.get(mid)
+            sides = [s for s in ("supply", "demand") if self._owns(actor, doc, s)]
+            if not sides and not actor.is_staff:
+                raise _forbidden()
+            if doc["status"] not in (PROPOSED, DECLINED, MUTUAL):
+                raise BoyinError(
+                    code="MATCH_CLOSED",
+                    message=Message("该匹配已失效", "this match is no longer open"),
+                    status=409,
+                )
+            if doc["status"] == MUTUAL:
+                return doc
+            responses = dict(doc["responses"])
+            for side in sides or ("supply", "demand"):
+                responses[side] = "YES" if interested else "NO"
+            events = []
+            status = PROPOSED
+            if responses.get("supply") == "YES" and responses.get("demand") == "YES":
+                status = MUTUAL
+                events.append(
+                    MatchMutuallyAccepted.create(
+                        subject=mid,
+                        data=MutualMatch(
+                            match_id=mid,
+                            first=MatchParty(**doc["supply"]),
+                            second=MatchParty(**doc["demand"]),
+                            score=doc["score"],
+                        ),
+                    )
+                )
+            elif "NO" in responses.values():
+                status = DECLINED
+            change = {"responses": responses, "status": status, "updated_at": utcnow().isoformat()}
+            if await self.outbox.save(self.proposals.collection, doc, change, events):
+                return {**doc, **change}
+        raise BoyinError(code="CONCURRENT_CHANGE", message=Message("请重试", "retry"), status=409)
+
+    async def review(self, actor: Actor, mid: str, note: str | None, withdraw: bool) -> Document:
+        """Operators confirm a proposal, annotate it, or take it back."""
+        if actor.role not in (Role.OPERATOR, Role.ADMIN):
+            raise _forbidden()
+        doc = await self.get(mid)
+        change: dict[str, Any] = {
+            "review": "confirmed",
+            "note": note,
+            "reviewed_by": actor.account_id,
+        }
+        if withdraw:
+            change["status"] = "WITHDRAWN"
+        if not await self.outbox.save(self.proposals.collection, doc, change):
+            raise BoyinError(
+                code="CONCURRENT_CHANGE", message=Message("请重试", "retry"), status=409
+            )
+        return {**doc, **change}
+
+    async def propose_by_hand(self, actor: Actor, a: str, b: str, note: str) -> Document:
+        """An operator adds a match the engine did not propose (scored and explained all the same)."""
+        if actor.role not in (Role.OPERATOR, Role.ADMIN):
+            raise _forbidden()
+        await self.sync()
+        first, second = self.matcher.profile(a), self.matcher.profile(b)
+        if first is None or second is None or first.counterpart_channel != second.channel:
+            raise BoyinError(
+                code="NOT_MATCHABLE",
+                message=Message(
+                    "两条需求须均已发布且渠道对应",
+                    "both demands must be published, on matching channels",
+                ),
+                status=422,
+            )
+        [c] = self.matcher.pair(a, b)
+        await self._propose(first, c, source="operator", note=note)
+        supply, demand = self._sides(first, second)
+        return await self.get(match_id(supply.demand_id, demand.demand_id))
+
+    # -- reading ---------------------------------------------------------------------
+
+    def explanation(self, doc: Document, viewer_demand: str) -> Explanation | None:
+        supply_id, demand_id = doc["party_ids"]
+        other_id = demand_id if viewer_demand == supply_id else supply_id
+        query, other = self.matcher.profile(viewer_demand), self.matcher.profile(other_id)
+        if query is None or other is None:
+            return None
+        return explain(candidate_of(doc, other_id), query, other, self.matcher.tree)
+
+    # -- rematch ---------------------------------------------------------------------
+
+    async def rematch(self, progress: Callable[[int, int], None] | None = None) -> int:
+        """Recompute every proposal (after a model or taxonomy change); answered ones stay."""
+        await self.sync()
+        total = sum(len(p) for p in self.matcher.pools.values())
+        self.job = RematchJob(total=total, state="running")
+        written = 0
+        try:
+            for query_id, candidates in await asyncio.to_thread(
+                lambda: list(self.matcher.rematch(PROPOSALS_PER_DEMAND))
+            ):
+                query = self.matcher.profile(query_id)
+                if query is not None and query.is_supply:
+                    for c in candidates:
+                        await self._propose(query, c)
+                        written += 1
+                self.job.done += 1
+                if progress is not None:
+                    progress(self.job.done, total)
+        except Exception as exc:
+            self.job.state, self.job.error = "failed", str(exc)
+            raise
+        self.job.state = "done"
+        return written
+
+
+def _party(p: Profile) -> dict[str, str]:
+    return {"party_kind": p.owner_kind, "party_id": p.owner_id, "demand_id": p.demand_id}
+
+
+def profiles_of(docs: Sequence[Document]) -> list[Profile]:
+    from boyin_matching.repository import profile_of
+
+    return [profile_of(d)[0] for d in docs]

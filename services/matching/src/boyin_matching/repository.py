@@ -1,0 +1,225 @@
+"""Matching's stored state: published profiles with their vectors, the taxonomy tree, the
+proposals, and a short change log the workers follow to keep their in-memory pools equal."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from boyin_matching.core.matcher import Candidate
+from boyin_matching.core.profiles import Profile
+from boyin_shared.clock import new_id, utcnow
+from boyin_shared.store import AlreadyExists, Document, DocumentStore, Index, Update
+
+F32 = NDArray[np.float32]
+
+
+def pack(vector: F32) -> str:
+    """A vector as base64 float16 (1 KB for 512 dimensions)."""
+    return base64.b64encode(vector.astype(np.float16).tobytes()).decode()
+
+
+def unpack(text: str) -> F32:
+    out: F32 = np.frombuffer(base64.b64decode(text), np.float16).astype(np.float32)
+    return out
+
+
+def profile_doc(p: Profile, vector: F32) -> Document:
+    return {
+        "_id": p.demand_id,
+        "channel": p.channel,
+        "owner_kind": p.owner_kind,
+        "owner_id": p.owner_id,
+        "district_code": p.district_code,
+        "language": p.language,
+        "title": {"zh": p.title_zh, "en": p.title_en},
+        "description": {"zh": p.description_zh, "en": p.description_en},
+        "keywords": list(p.keywords),
+        "taxonomy_codes": list(p.taxonomy_codes),
+        "details": dict(p.details),
+        "editions": list(p.editions),
+        "criteria": sorted(p.criteria),
+        "revision": p.revision,
+        "capacity": p.capacity,
+        "degree": p.degree,
+        "vector": pack(vector),
+    }
+
+
+def profile_of(doc: Document) -> tuple[Profile, F32]:
+    profile = Profile(
+        demand_id=doc["_id"],
+        channel=doc["channel"],
+        owner_kind=doc["owner_kind"],
+        owner_id=doc["owner_id"],
+        district_code=doc.get("district_code"),
+        language=doc["language"],
+        title_zh=doc["title"]["zh"],
+        title_en=doc["title"]["en"],
+        description_zh=doc["description"]["zh"],
+        description_en=doc["description"]["en"],
+        keywords=tuple(doc["keywords"]),
+        taxonomy_codes=tuple(doc["taxonomy_codes"]),
+        details=doc["details"],
+        editions=tuple(doc["editions"]),
+        criteria=frozenset(doc["criteria"]),
+        revision=doc["revision"],
+        capacity=doc.get("capacity", 10),
+        degree=doc.get("degree"),
+    )
+    return profile, unpack(doc["vector"])
+
+
+@dataclass
+class Profiles:
+    """Published profiles, and the change log the workers replay."""
+
+    store: DocumentStore
+
+    def __post_init__(self) -> None:
+        self.collection = self.store.collection("profiles")
+        self.log = self.store.collection("profile_log")
+
+    async def put(self, profile: Profile, vector: F32) -> bool:
+        """Store a published revision (again, if repeated); False if a newer one is stored."""
+        doc = profile_doc(profile, vector)
+        for _ in range(10):
+            current = await self.collection.get(profile.demand_id)
+            if current is None:
+                try:
+                    await self.collection.insert(doc)
+                    break
+                except AlreadyExists:
+                    continue
+            if current["revision"] > profile.revision:
+                return False
+            if await self.collection.replace(doc, expected_rev=current["_rev"]):
+                break
+        await self._logged(profile.demand_id, "upsert")
+        return True
+
+    async def drop(self, demand_id: str, revision: int) -> bool:
+        current = await self.collection.get(demand_id)
+        if current is None or current["revision"] > revision:
+            return False
+        await self.collection.delete(demand_id)
+        await self._logged(demand_id, "remove")
+        return True
+
+    async def _logged(self, demand_id: str, op: str) -> None:
+        await self.log.insert(
+            {"_id": new_id(), "demand_id": demand_id, "op": op, "at": utcnow().isoformat()}
+        )
+
+    async def since(self, after: str, limit: int = 1000) -> list[Document]:
+        return await self.log.find({"_id": {"$gt": after}}, sort=[("_id", 1)], limit=limit)
+
+    async def all(self) -> list[Document]:
+        return await self.collection.find({})
+
+    async def get(self, demand_id: str) -> tuple[Profile, F32] | None:
+        doc = await self.collection.get(demand_id)
+        return None if doc is None else profile_of(doc)
+
+
+@dataclass
+class Taxonomy:
+    store: DocumentStore
+
+    def __post_init__(self) -> None:
+        self.collection = self.store.collection("taxonomy")
+
+    async def put(self, code: str, parent: str | None, zh: str, en: str, version: int) -> None:
+        doc = {"_id": code, "parent": parent, "zh": zh, "en": en, "version": version}
+        current = await self.collection.get(code)
+        if current is None:
+            try:
+                await self.collection.insert(doc)
+            except AlreadyExists:
+                await self.put(code, parent, zh, en, version)
+        elif current["version"] <= version:
+            await self.collection.replace(doc, expected_rev=current["_rev"])
+
+    async def all(self) -> list[Document]:
+        return await self.collection.find({})
+
+
+PROPOSED, MUTUAL, DECLINED, WITHDRAWN = "PROPOSED", "MUTUAL", "DECLINED", "WITHDRAWN"
+
+
+def match_id(supply_id: str, demand_id: str) -> str:
+    return f"{supply_id}~{demand_id}"
+
+
+def candidate_state(c: Candidate) -> dict[str, Any]:
+    return {
+        "score": round(c.score, 6),
+        "forward": round(c.forward, 6),
+        "reverse": round(c.reverse, 6),
+        "cosine": round(c.cosine, 6),
+        "semantic_forward": round(c.semantic_forward, 6),
+        "semantic_reverse": round(c.semantic_reverse, 6),
+        "taxonomy": c.taxonomy,
+        "lexical": round(c.lexical, 6),
+        "signals": dict(c.signals),
+        "shared_terms": list(c.shared_terms),
+        "capped": c.capped,
+    }
+
+
+def candidate_of(doc: Document, demand_id: str) -> Candidate:
+    return Candidate(
+        demand_id=demand_id,
+        score=doc["score"],
+        forward=doc["forward"],
+        reverse=doc["reverse"],
+        cosine=doc["cosine"],
+        semantic_forward=doc["semantic_forward"],
+        semantic_reverse=doc["semantic_reverse"],
+        taxonomy=doc["taxonomy"],
+        lexical=doc["lexical"],
+        signals=doc["signals"],
+        shared_terms=tuple(doc["shared_terms"]),
+        capped=doc["capped"],
+    )
+
+
+@dataclass
+class Proposals:
+    store: DocumentStore
+
+    def __post_init__(self) -> None:
+        self.collection = self.store.collection("proposals")
+
+    async def prepare(self) -> None:
+        await self.collection.ensure_indexes(
+            [Index((("party_ids", 1), ("score", -1))), Index((("review", 1),))]
+        )
+
+    async def of_demand(self, demand_id: str, limit: int = 50) -> list[Document]:
+        """Open matches of a demand. A declined one stays on both lists: the side that said
+        no can change its mind, and the other side is never told (it sees it as open)."""
+        return await self.collection.find(
+            {"party_ids": demand_id, "status": {"$in": [PROPOSED, MUTUAL, DECLINED]}},
+            sort=[("score", -1)],
+            limit=limit,
+        )
+
+    async def pending_review(self, limit: int = 100) -> list[Document]:
+        return await self.collection.find(
+            {"review": "pending", "status": PROPOSED}, sort=[("score", -1)], limit=limit
+        )
+
+    async def withdraw_all_of(self, demand_id: str) -> int:
+        count = 0
+        open_ = {"$in": [PROPOSED, DECLINED]}  # a mutual match is kept: it has happened
+        for doc in await self.collection.find({"party_ids": demand_id, "status": open_}):
+            if await self.collection.update(
+                doc["_id"], Update(set={"status": WITHDRAWN}), where={"_rev": doc["_rev"]}
+            ):
+                count += 1
+        return count
