@@ -1,0 +1,26 @@
+"""The whole platform, in-process on a real port, for each gateway test that asks for it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from argon2 import PasswordHasher
+
+from boyin_gateway.accounts import service
+from tests.platform_harness import platform_server
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2 with its production cost takes most of a second per hash on a busy machine;
+    the tests sign up and in dozens of times. Same algorithm, same code paths, lower cost."""
+    monkeypatch.setattr(service, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024))
+
+
+@pytest.fixture
+async def url(tmp_path: Path) -> AsyncIterator[str]:
+    """Base URL of a fresh platform (its own data folder); GraphQL is at ``url + /graphql``."""
+    async with platform_server(tmp_path) as base:
+        yield base

@@ -1,0 +1,119 @@
+"""The schema's guards: depth limit, masked server errors, readable caller mistakes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from boyin_gateway.clients import RegistryClient
+from boyin_gateway.context import Pools
+from boyin_platform.processes import free_port
+from tests.gateway.support import DEMANDS, SIGN_IN, admin_token, record_gateway_calls
+from tests.platform_harness import (
+    ADMIN_LOGIN,
+    ADMIN_PASSWORD,
+    graphql,
+    graphql_raw,
+    platform_server,
+)
+
+MASKED = "Unexpected error."
+MAX_DEPTH = 12
+
+
+def nested(depth: int) -> str:
+    """A query ``depth`` levels deep (as the depth limiter counts): the schema has no cycles,
+    so below ``owner.name`` the levels are made-up fields."""
+    # demands > edges > node > owner > name is 5 levels; each made-up field adds one.
+    inner = "leaf"
+    for level in range(depth - 5):
+        inner = f"f{level} {{ {inner} }}"
+    return (
+        "query Deep { demands { edges { node { owner { ... on Organisation { name { "
+        + inner
+        + " } } } } } } }"
+    )
+
+
+async def errors_of(url: str, query: str, token: str | None = None, **variables: Any) -> list[str]:
+    response = await graphql_raw(url, query, token, **variables)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body.get("data") is None, body
+    return [e["message"] for e in body["errors"]]
+
+
+async def test_a_query_deeper_than_the_limit_is_rejected_before_any_service_call(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    recorder = record_gateway_calls(monkeypatch)
+    async with platform_server(tmp_path) as url:
+        recorder.reset()
+        too_deep = await errors_of(url, nested(MAX_DEPTH + 1))
+        assert f"'Deep' exceeds maximum operation depth of {MAX_DEPTH}" in too_deep, too_deep
+        assert recorder.requests == []
+
+        # At the limit only the made-up fields are wrong: no depth error.
+        at_limit = await errors_of(url, nested(MAX_DEPTH))
+        assert at_limit, at_limit
+        assert not any("depth" in m for m in at_limit), at_limit
+        assert at_limit == [f"Cannot query field 'f{MAX_DEPTH - 6}' on type 'LocalizedText'."]
+
+        # A real query well within the limit runs.
+        data = await graphql(url, DEMANDS, await admin_token(url), filter=None, first=5)
+        assert data["demands"]["edges"] == []
+
+
+async def test_mistakes_in_a_request_are_reported_as_they_are(url: str) -> None:
+    assert await errors_of(url, "{ nope }") == ["Cannot query field 'nope' on type 'Query'."]
+    missing = await errors_of(url, "query($id: ID!) { demand(id: $id) { id } }")
+    assert len(missing) == 1 and "'$id'" in missing[0] and "'ID!'" in missing[0], missing
+    wrong_enum = await errors_of(
+        url,
+        "query($f: DemandFilter) { demands(filter: $f) { edges { cursor } } }",
+        f={"status": "SOMEWHERE"},
+    )
+    assert len(wrong_enum) == 1 and "SOMEWHERE" in wrong_enum[0], wrong_enum
+    assert all(MASKED not in m for m in wrong_enum + missing)
+
+
+async def test_unexpected_failures_are_masked(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    async def broken(self: RegistryClient, params: dict[str, Any]) -> Any:
+        raise RuntimeError("registry pool exhausted; password=hunter2 at 10.0.0.7")
+
+    monkeypatch.setattr(RegistryClient, "demands", broken)
+    response = await graphql_raw(url, DEMANDS, filter=None, first=5)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["data"] is None
+    assert [(e["message"], e["path"]) for e in body["errors"]] == [(MASKED, ["demands"])]
+    assert "hunter2" not in response.text and "RuntimeError" not in response.text
+
+    # Other fields of the same request are unaffected.
+    response = await graphql_raw(url, "{ me { id } organisations { edges { cursor } } }")
+    assert response.json() == {"data": {"me": None, "organisations": {"edges": []}}}
+
+
+async def test_an_unreachable_service_is_masked_and_accounts_keep_working(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    open_pools = Pools.open
+    nowhere = f"http://127.0.0.1:{free_port()}/registry"
+
+    def unreachable_registry(urls: dict[str, str], secret: str, *, timeout: float = 10.0) -> Pools:
+        return open_pools({**urls, "registry": nowhere}, secret, timeout=timeout)
+
+    monkeypatch.setattr(Pools, "open", staticmethod(unreachable_registry))
+    async with platform_server(tmp_path) as url:
+        response = await graphql_raw(url, DEMANDS, filter=None, first=5)
+        body = response.json()
+        assert [e["message"] for e in body["errors"]] == [MASKED], body
+        assert "127.0.0.1" not in response.text and "connect" not in response.text.lower()
+
+        # The gateway owns accounts: signing in does not need the registry.
+        signed_in = (await graphql(url, SIGN_IN, login=ADMIN_LOGIN, password=ADMIN_PASSWORD))[
+            "signIn"
+        ]
+        assert signed_in["__typename"] == "Session"
