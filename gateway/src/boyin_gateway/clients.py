@@ -12,6 +12,7 @@ from boyin_gateway.dto import (
     DemandPageDto,
     DistrictSupplyDto,
     ErrorDto,
+    MatchDto,
     OrganisationDto,
     OrganisationPageDto,
     TalentDto,
@@ -144,6 +145,22 @@ class RegistryClient(ServiceClient):
             raise
 
 
+_MATCH_LIST = TypeAdapter(list[MatchDto])
+
+
 class MatchingClient(ServiceClient):
     async def district_supply(self) -> list[DistrictSupplyDto]:
         return _SUPPLY_LIST.validate_python(await self.request("GET", "/pool/districts"))
+
+    async def matches(self, demand_id: str, limit: int) -> list[MatchDto]:
+        body = await self.request("GET", f"/demands/{demand_id}/matches", params={"limit": limit})
+        return _MATCH_LIST.validate_python(body)
+
+    async def respond(self, match_id: str, interested: bool) -> dict[str, Any]:
+        body: dict[str, Any] = await self.request(
+            "POST", f"/matches/{match_id}/respond", json={"interested": interested}
+        )
+        return body
+
+    async def review_queue(self) -> list[MatchDto]:
+        return _MATCH_LIST.validate_python(await self.request("GET", "/review-queue"))

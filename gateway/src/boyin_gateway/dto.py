@@ -124,3 +124,24 @@ class DemandPageDto(_Dto):
 class TalentPageDto(_Dto):
     items: list[TalentDto]
     next_after: str | None
+
+
+class ExplanationDto(_Dto):
+    zh: list[str]
+    en: list[str]
+    mismatches_zh: list[str]
+    mismatches_en: list[str]
+    capped_note: dict[str, str] | None = None
+
+
+class MatchDto(_Dto):
+    match_id: str
+    demand_id: str
+    counterpart_demand_id: str
+    counterpart_kind: str
+    counterpart_party_id: str
+    score: float
+    status: str
+    my_response: str | None
+    source: str
+    explanation: ExplanationDto | None

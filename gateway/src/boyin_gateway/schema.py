@@ -11,10 +11,11 @@ from strawberry.extensions import MaskErrors, ParserCache, QueryDepthLimiter, Va
 from strawberry.tools import merge_types
 
 from boyin_gateway.account_schema import AccountMutation, AccountQuery
+from boyin_gateway.match_schema import MatchMutation, MatchQuery
 from boyin_gateway.registry_schema import RegistryMutation, RegistryQuery
 
-Query = merge_types("Query", (AccountQuery, RegistryQuery))
-Mutation = merge_types("Mutation", (AccountMutation, RegistryMutation))
+Query = merge_types("Query", (AccountQuery, RegistryQuery, MatchQuery))
+Mutation = merge_types("Mutation", (AccountMutation, RegistryMutation, MatchMutation))
 
 
 def _raised(error: GraphQLError) -> bool:

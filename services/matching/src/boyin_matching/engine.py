@@ -297,12 +297,14 @@ class Engine:
         self.job = RematchJob(total=total, state="running")
         written = 0
         try:
-            for query_id, candidates in await asyncio.to_thread(
+            ranked = await asyncio.to_thread(
                 lambda: list(self.matcher.rematch(PROPOSALS_PER_DEMAND))
-            ):
+            )
+            for query_id, best in ranked:
                 query = self.matcher.profile(query_id)
                 if query is not None and query.is_supply:
-                    for c in candidates:
+                    for other_id, _ in best:
+                        [c] = self.matcher.pair(query_id, other_id)
                         await self._propose(query, c)
                         written += 1
                 self.job.done += 1

@@ -11,7 +11,14 @@ from numpy.typing import NDArray
 from boyin_matching.core import lexical
 from boyin_matching.core.pool import Columns, Pool
 from boyin_matching.core.profiles import COUNTERPART, Profile
-from boyin_matching.core.scorer import Block, fuse, harmonic, score_block
+from boyin_matching.core.scorer import (
+    Block,
+    _z_forward,
+    fuse,
+    harmonic,
+    score_block,
+    score_pairs,
+)
 from boyin_matching.core.taxonomy import TaxonomyTree
 
 F32 = NDArray[np.float32]
@@ -21,6 +28,11 @@ Encode = Callable[[Sequence[str]], F32]
 RERANK = 200
 #: exposure beyond its cap halves a candidate's rank score (congestion control)
 CAP_PENALTY = 0.5
+#: above this many candidates, a cheap first pass (reduced vectors) picks PREFILTER of them
+PREFILTER_FROM = 20_000
+PREFILTER = 3_000
+#: exact cosines of this many random candidates give the per-language statistics
+STATS_SAMPLE = 2_000
 
 
 @dataclass(frozen=True)
@@ -54,6 +66,10 @@ class Matcher:
         self.pools = {ch: Pool(ch, dim, self.columns) for ch in COUNTERPART}
         self.vocabulary = lexical.Vocabulary()
         self._terms: dict[str, list[str]] = {}
+        self._weights: dict[str, tuple[int, dict[str, float]]] = {}
+        #: basis of the reduced vectors (top eigenvectors of the vectors' second moments)
+        self.basis: F32 | None = None
+        self._basis_size = 0
 
     # -- the pool --------------------------------------------------------------------
 
@@ -70,6 +86,8 @@ class Matcher:
         vec = self.vector_of(profile) if vector is None else vector
         pool = self.pools[profile.channel]
         row = pool.upsert(profile, vec, self.tree)
+        if self.basis is not None:
+            pool.reduced[row] = vec @ self.basis
         terms = lexical.tokens(profile.all_text())
         self._terms[profile.demand_id] = terms
         self.vocabulary.add(terms)
@@ -89,15 +107,42 @@ class Matcher:
                 terms = lexical.tokens(profile.all_text())
                 self._terms[profile.demand_id] = terms
                 self.vocabulary.add(terms)
+        self._maybe_fit_basis()
+        for profile in profiles:
+            self._weighted(profile.demand_id)
         for pool in self.pools.values():
             rows = pool.live_rows()
             for start in range(0, len(rows), batch):
                 self._refresh_stats(pool, rows[start : start + batch])
 
+    def _maybe_fit_basis(self) -> None:
+        """(Re)fit the reduced basis when the largest pool passed the prefilter size, or
+        doubled since the last fit."""
+        largest = max(p.size for p in self.pools.values())
+        if largest < PREFILTER_FROM or largest < 2 * self._basis_size:
+            return
+        rng = np.random.default_rng(0)
+        sample = np.concatenate(
+            [
+                p.vectors[rng.choice(p.live_rows(), min(len(p), 20_000), replace=False)]
+                for p in self.pools.values()
+                if len(p)
+            ]
+        )
+        moments = sample.T @ sample / len(sample)
+        _, vecs = np.linalg.eigh(moments)
+        self.basis = np.ascontiguousarray(
+            vecs[:, ::-1][:, : self.pools["PROJECT_COOPERATION"].reduced.shape[1]]
+        ).astype(np.float32)
+        for pool in self.pools.values():
+            pool.reduced[: pool.size] = pool.vectors[: pool.size] @ self.basis
+        self._basis_size = largest
+
     def remove(self, demand_id: str) -> bool:
         for pool in self.pools.values():
             if pool.remove(demand_id):
                 self.vocabulary.remove(self._terms.pop(demand_id, []))
+                self._weights.pop(demand_id, None)
                 return True
         return False
 
@@ -110,10 +155,9 @@ class Matcher:
 
     def _refresh_stats(self, pool: Pool, rows: NDArray[np.intp]) -> None:
         other = self.pools[COUNTERPART[pool.channel]]
-        crows = other.live_rows()
-        if len(crows) == 0 or len(rows) == 0:
+        if len(other) == 0 or len(rows) == 0:
             return
-        block = score_block(pool, rows, other, crows)
+        block = score_block(pool, rows, other, slice(0, other.size))
         for i, row in enumerate(rows):
             pool.set_stats(int(row), block.query_mu[i], block.query_sd[i])
 
@@ -132,12 +176,48 @@ class Matcher:
         if pool is None or not pool.alive[pool.rows[demand_id]]:
             return []
         other = self.pools[COUNTERPART[pool.channel]]
-        crows = other.live_rows()
-        if len(crows) == 0:
+        if len(other) == 0:
             return []
         qrow = np.array([pool.rows[demand_id]], np.intp)
-        block = score_block(pool, qrow, other, crows)
+        if other.size >= PREFILTER_FROM and self.basis is not None:
+            crows, stats = self._prefilter(pool, int(qrow[0]), other)
+            block = score_block(pool, qrow, other, crows, forward_stats=stats)
+        else:
+            crows = np.arange(other.size)
+            block = score_block(pool, qrow, other, slice(0, other.size))
         return self._rank(pool, int(qrow[0]), other, crows, block, 0, k, exposure, use_lexical)
+
+    def _prefilter(
+        self, pool: Pool, qrow: int, other: Pool
+    ) -> tuple[NDArray[np.intp], tuple[F32, F32]]:
+        """A cheap first pass over a large pool: reduced-vector similarity plus taxonomy
+        closeness picks PREFILTER candidates; exact cosines of a random sample give the
+        per-language statistics the full scoring needs."""
+        n = other.size
+        alive = other.alive[:n]
+        qvec = pool.vectors[qrow]
+        approx = other.reduced[:n] @ (qvec @ self.basis)
+        ql = pool.leaf[qrow]
+        same = ((other.leaf[:n, 0] & ql[0]) | (other.leaf[:n, 1] & ql[1])) != 0
+        near = (other.group[:n] & pool.group[qrow]) != 0
+        rough = approx + 0.08 * same + 0.04 * near
+        rough[~alive] = -np.inf
+        top = np.argpartition(-rough, PREFILTER - 1)[:PREFILTER]
+        rng = np.random.default_rng(qrow)
+        live = np.flatnonzero(alive)
+        sample = live[rng.choice(len(live), min(len(live), STATS_SAMPLE), replace=False)]
+        cos = (other.vectors[sample] @ qvec)[None, :].astype(np.float32)
+        _, mu, sd = _z_forward(cos, other.lang[sample], np.ones(len(sample), bool))
+        return top.astype(np.intp), (mu, sd)
+
+    def _weighted(self, demand_id: str) -> dict[str, float]:
+        """A profile's TF-IDF vector, cached until the pool has grown by a tenth."""
+        cached = self._weights.get(demand_id)
+        docs = self.vocabulary.documents
+        if cached is None or abs(cached[0] - docs) > max(10, docs // 10):
+            cached = (docs, self.vocabulary.weights(self._terms.get(demand_id, [])))
+            self._weights[demand_id] = cached
+        return cached[1]
 
     def pair(self, a: str, b: str) -> list[Candidate]:
         """``b`` scored as a candidate of ``a`` (e.g. a match an operator adds by hand)."""
@@ -160,16 +240,20 @@ class Matcher:
         exposure: Mapping[str, int] | None,
         use_lexical: bool,
     ) -> list[Candidate]:
-        prelim = block.reciprocal[i]
-        m = min(len(crows), max(k, RERANK) if use_lexical else k)
+        alive = other.alive[crows]
+        prelim = np.where(alive, block.reciprocal[i], -np.inf)
+        m = min(int(alive.sum()), max(k, RERANK) if use_lexical else k)
+        if m == 0:
+            return []
         top = np.argpartition(-prelim, m - 1)[:m] if m < len(crows) else np.arange(len(crows))
+        top = top[alive[top]]
         query_id = pool.ids[qrow]
         lex = np.zeros(len(top), np.float32)
         shared: list[tuple[str, ...]] = [()] * len(top)
         if use_lexical:
-            qvec = self.vocabulary.weights(self._terms.get(query_id, []))
+            qvec = self._weighted(query_id)
             for j, col in enumerate(top):
-                cvec = self.vocabulary.weights(self._terms.get(other.ids[crows[col]], []))
+                cvec = self._weighted(other.ids[crows[col]])
                 lex[j] = lexical.cosine(qvec, cvec)
                 shared[j] = tuple(lexical.shared_terms(qvec, cvec))
         signals = {name: (s[i, top], a[i, top]) for name, (s, a) in block.signals.items()}
@@ -220,9 +304,16 @@ class Matcher:
         return out
 
     def rematch(
-        self, k: int = 50, block_size: int = 256, *, use_lexical: bool = False
-    ) -> Iterator[tuple[str, list[Candidate]]]:
-        """Ranked candidates of every profile, in blocks (bounded memory); yields as it goes."""
+        self, k: int = 50, block_size: int = 512, shortlist: int = 400
+    ) -> Iterator[tuple[str, list[tuple[str, float]]]]:
+        """Ranked counterparts of every profile (both directions); yields
+        (demand id, [(id, score)]).
+
+        A block of queries at a time (bounded memory): exact cosines against the whole
+        other pool give the per-language statistics and, with taxonomy closeness, a
+        shortlist per query; the full reciprocal fusion then ranks the shortlist. No
+        lexical re-rank and no exposure control here (both are per list and sequential).
+        Each profile's statistics for the other side's view are refreshed on the way."""
         for channel in (
             "PROJECT_COOPERATION",
             "PROJECT_LANDING",
@@ -232,15 +323,41 @@ class Matcher:
             pool = self.pools[channel]
             other = self.pools[COUNTERPART[channel]]
             rows = pool.live_rows()
-            crows = other.live_rows()
-            if len(crows) == 0:
+            n = other.size
+            live = len(other)
+            if live == 0:
                 continue
+            dead = ~other.alive[:n]
+            p = min(shortlist, live)
+            kk = min(k, p)
             for start in range(0, len(rows), block_size):
                 qrows = rows[start : start + block_size]
-                block = score_block(pool, qrows, other, crows)
+                cos = (pool.vectors[qrows] @ other.vectors[:n].T).astype(np.float32)
+                _, mu, sd = _z_forward(cos, other.lang[:n], other.alive[:n])
+                pool.mu[qrows], pool.sd[qrows] = mu, sd
+                ql = pool.leaf[qrows]
+                same = (
+                    (ql[:, None, 0] & other.leaf[None, :n, 0])
+                    | (ql[:, None, 1] & other.leaf[None, :n, 1])
+                ) != 0
+                rough = cos + 0.08 * same
+                rough[:, dead] = -np.inf
+                idx = np.argpartition(-rough, p - 1, axis=1)[:, :p]
+                exact = np.take_along_axis(cos, idx, axis=1)
+                _, _, scores = score_pairs(pool, qrows, other, idx, exact, (mu, sd))
+                scores = np.where(
+                    np.take_along_axis(rough, idx, axis=1) == -np.inf, -np.inf, scores
+                )
+                top = np.argpartition(-scores, kk - 1, axis=1)[:, :kk]
+                top_scores = np.take_along_axis(scores, top, axis=1)
+                order = np.argsort(-top_scores, axis=1, kind="stable")
+                best = np.take_along_axis(np.take_along_axis(idx, top, axis=1), order, axis=1)
+                best_scores = np.take_along_axis(top_scores, order, axis=1)
                 for i, row in enumerate(qrows):
-                    pool.set_stats(int(row), block.query_mu[i], block.query_sd[i])
                     yield (
                         pool.ids[row],
-                        self._rank(pool, int(row), other, crows, block, i, k, None, use_lexical),
+                        [
+                            (other.ids[col], float(v))
+                            for col, v in zip(best[i], best_scores[i], strict=True)
+                        ],
                     )

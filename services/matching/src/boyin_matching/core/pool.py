@@ -13,6 +13,7 @@ from boyin_matching.core.profiles import Profile
 from boyin_matching.core.taxonomy import TaxonomyTree
 
 F32 = NDArray[np.float32]
+REDUCED_DIM = 64
 
 
 @dataclass
@@ -42,17 +43,17 @@ class Columns:
         return leaves, groups, roots
 
 
-def _grow(array: NDArray[np.generic], rows: int, cols: int | None = None) -> NDArray[np.generic]:
-    shape = (rows, *array.shape[1:]) if cols is None else (rows, cols)
-    bigger = np.zeros(shape, dtype=array.dtype)
-    bigger[: array.shape[0], : array.shape[1] if array.ndim > 1 else None] = array
+def _grow(array: NDArray[np.generic], rows: int) -> NDArray[np.generic]:
+    bigger = np.zeros((rows, *array.shape[1:]), dtype=array.dtype)
+    bigger[: array.shape[0]] = array
     return bigger
 
 
 class Pool:
     """One channel's published profiles: vectors and facts as arrays, one row each."""
 
-    TAXONOMY_COLUMNS = 128
+    #: taxonomy codes as bits: up to 128 codes, 64 groups and 64 systems
+    MAX_CODES, MAX_GROUPS = 128, 64
 
     def __init__(self, channel: str, dim: int, columns: Columns, capacity: int = 256) -> None:
         self.channel = channel
@@ -65,7 +66,6 @@ class Pool:
         self._allocate(capacity)
 
     def _allocate(self, n: int) -> None:
-        t = self.TAXONOMY_COLUMNS
         self.vectors = np.zeros((n, self.dim), np.float32)
         self.alive = np.zeros(n, bool)
         self.lang = np.zeros(n, np.int8)
@@ -77,40 +77,45 @@ class Pool:
         self.work = np.full(n, -1, np.int8)
         self.editions = np.zeros(n, np.int64)
         self.criteria = np.zeros(n, np.int16)
-        self.leaf = np.zeros((n, t), np.float32)
-        self.group = np.zeros((n, t), np.float32)
-        self.root = np.zeros((n, t), np.float32)
+        self.leaf = np.zeros((n, 2), np.uint64)
+        self.group = np.zeros(n, np.uint64)
+        self.root = np.zeros(n, np.uint64)
         #: mean and spread of this profile's cosine to the other side, per language
         self.mu = np.zeros((n, 2), np.float32)
         self.sd = np.zeros((n, 2), np.float32)
+        #: the vectors projected on the matcher's reduced basis (see Matcher.prefilter)
+        self.reduced = np.zeros((n, REDUCED_DIM), np.float32)
 
-    def _ensure(self, rows: int, cols: int) -> None:
+    COLUMNS = (
+        "vectors",
+        "alive",
+        "lang",
+        "stage",
+        "wanted_stage",
+        "modes",
+        "money",
+        "degree",
+        "work",
+        "editions",
+        "criteria",
+        "mu",
+        "sd",
+        "leaf",
+        "group",
+        "root",
+        "reduced",
+    )
+
+    def _ensure(self, rows: int) -> None:
+        """Room for ``rows`` rows: every column array doubles when full."""
         n = self.vectors.shape[0]
-        t = self.leaf.shape[1]
-        if rows <= n and cols <= t:
+        if rows <= n:
             return
         new_n = max(n, 1)
         while new_n < rows:
             new_n *= 2
-        new_t = max(t, cols * 2 if cols > t else t)
-        for name in (
-            "vectors",
-            "alive",
-            "lang",
-            "stage",
-            "wanted_stage",
-            "modes",
-            "money",
-            "degree",
-            "work",
-            "editions",
-            "criteria",
-            "mu",
-            "sd",
-        ):
+        for name in self.COLUMNS:
             setattr(self, name, _grow(getattr(self, name), new_n))
-        for name in ("leaf", "group", "root"):
-            setattr(self, name, _grow(getattr(self, name), new_n, new_t))
 
     def __len__(self) -> int:
         return int(self.alive[: self.size].sum())
@@ -124,7 +129,9 @@ class Pool:
             self.profiles.append(profile)
             self.rows[profile.demand_id] = row
         leaves, groups, roots = self.columns.of(tree, profile.taxonomy_codes)
-        self._ensure(self.size, max([0, *leaves, *groups, *roots]) + 1)
+        if max([0, *leaves]) >= self.MAX_CODES or max([0, *groups, *roots]) >= self.MAX_GROUPS:
+            raise ValueError("more taxonomy codes than the pool's bit sets hold")
+        self._ensure(self.size)
         self.profiles[row] = profile
         self.vectors[row] = vector
         self.alive[row] = True
@@ -142,9 +149,11 @@ class Pool:
         self.editions[row] = codes.edition_bits(profile.editions, self.columns.editions)
         options = codes.SUPPLIER_CRITERIA if profile.is_supply else codes.DEMANDER_CRITERIA
         self.criteria[row] = codes.bits(profile.criteria, options)
-        for matrix, cols in ((self.leaf, leaves), (self.group, groups), (self.root, roots)):
-            matrix[row] = 0
-            matrix[row, cols] = 1
+        lo = sum(1 << c for c in leaves if c < 64)
+        hi = sum(1 << (c - 64) for c in leaves if c >= 64)
+        self.leaf[row] = (lo, hi)
+        self.group[row] = sum(1 << c for c in set(groups))
+        self.root[row] = sum(1 << c for c in set(roots))
         return row
 
     def remove(self, demand_id: str) -> bool:

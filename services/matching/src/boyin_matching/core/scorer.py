@@ -19,6 +19,8 @@ from boyin_matching.core.pool import Pool
 
 F32 = NDArray[np.float32]
 Mask = NDArray[np.bool_]
+#: candidate rows: an index array, or a slice that reads the pool's arrays in place
+Rows = NDArray[np.intp] | slice
 
 #: weights of each signal in the view of a side (channel of the viewer)
 WEIGHTS: dict[str, dict[str, float]] = {
@@ -92,33 +94,35 @@ class Block:
     query_sd: F32
 
 
-def _z_forward(cos: F32, lang: NDArray[np.int8]) -> tuple[F32, F32, F32]:
-    z = np.empty_like(cos)
+def _z_forward(cos: F32, lang: NDArray[np.int8], alive: Mask) -> tuple[F32, F32, F32]:
+    """z-scores of each query's cosines within each candidate language (statistics over
+    live candidates only)."""
     b = cos.shape[0]
     mu = np.full((b, 2), CALIBRATION[0], np.float32)
     sd = np.full((b, 2), CALIBRATION[1], np.float32)
     for code in (0, 1):
-        m = lang == code
-        if not m.any():
-            continue
-        part = cos[:, m]
+        m = (lang == code) & alive
         if m.sum() >= MIN_FOR_STATS:
+            part = cos[:, m]
             mu[:, code] = part.mean(axis=1)
             sd[:, code] = part.std(axis=1) + 1e-6
-        z[:, m] = (part - mu[:, code, None]) / sd[:, code, None]
+    cmu = mu[:, lang.astype(np.intp)]
+    csd = sd[:, lang.astype(np.intp)]
+    z: F32 = ((cos - cmu) / csd).astype(np.float32)
     return z, mu, sd
 
 
 def _pair(
     q: NDArray[Any], c: NDArray[Any], query_is_supply: bool
 ) -> tuple[NDArray[Any], NDArray[Any]]:
-    """(supply side, demand side) broadcast to B x N."""
-    qa, ca = q[:, None], c[None, :]
+    """(supply side, demand side) broadcast to B x N (``c`` is already B x N when the
+    candidates were gathered per query)."""
+    qa, ca = q[:, None], (c[None, :] if c.ndim == 1 else c)
     return (qa, ca) if query_is_supply else (ca, qa)
 
 
 def structured(
-    q: Pool, qrows: NDArray[np.intp], c: Pool, crows: NDArray[np.intp]
+    q: Pool, qrows: NDArray[np.intp], c: Pool, crows: Rows
 ) -> dict[str, tuple[F32, Mask]]:
     s_is_q = q.channel in ("PROJECT_COOPERATION", "JOB_SEEKING")
 
@@ -194,9 +198,25 @@ def harmonic(a: F32, b: F32) -> F32:
     return out
 
 
-def score_block(q: Pool, qrows: NDArray[np.intp], c: Pool, crows: NDArray[np.intp]) -> Block:
+def score_block(
+    q: Pool,
+    qrows: NDArray[np.intp],
+    c: Pool,
+    crows: Rows,
+    forward_stats: tuple[F32, F32] | None = None,
+) -> Block:
+    """Scores of the queries ``qrows`` against the candidates ``crows`` (a slice reads the
+    pool's arrays in place; dead rows get scores too and are masked by the caller).
+
+    ``forward_stats`` (B x 2 means and spreads per candidate language) replace the
+    statistics of ``crows`` when those are a pre-selected subset of the pool."""
     cos = (q.vectors[qrows] @ c.vectors[crows].T).astype(np.float32)
-    z, mu, sd = _z_forward(cos, c.lang[crows])
+    if forward_stats is None:
+        z, mu, sd = _z_forward(cos, c.lang[crows], c.alive[crows])
+    else:
+        mu, sd = forward_stats
+        lang = c.lang[crows].astype(np.intp)
+        z = ((cos - mu[:, lang]) / sd[:, lang]).astype(np.float32)
     sem_f = squash(z)
     qlang = q.lang[qrows].astype(np.intp)
     mu_r = c.mu[crows][:, qlang].T
@@ -205,9 +225,10 @@ def score_block(q: Pool, qrows: NDArray[np.intp], c: Pool, crows: NDArray[np.int
     mu_r = np.where(missing, CALIBRATION[0], mu_r)
     sd_r = np.where(missing, CALIBRATION[1], sd_r)
     sem_r = squash(((cos - mu_r) / sd_r).astype(np.float32))
-    leaf = (q.leaf[qrows] @ c.leaf[crows].T) > 0
-    group = (q.group[qrows] @ c.group[crows].T) > 0
-    root = (q.root[qrows] @ c.root[crows].T) > 0
+    ql, cl = q.leaf[qrows], c.leaf[crows]
+    leaf = ((ql[:, None, 0] & cl[None, :, 0]) | (ql[:, None, 1] & cl[None, :, 1])) != 0
+    group = (q.group[qrows][:, None] & c.group[crows][None, :]) != 0
+    root = (q.root[qrows][:, None] & c.root[crows][None, :]) != 0
     taxonomy = np.where(leaf, 1.0, np.where(group, 0.6, np.where(root, 0.25, 0.0))).astype(
         np.float32
     )
@@ -226,3 +247,37 @@ def score_block(q: Pool, qrows: NDArray[np.intp], c: Pool, crows: NDArray[np.int
         query_mu=mu,
         query_sd=sd,
     )
+
+
+def score_pairs(
+    q: Pool,
+    qrows: NDArray[np.intp],
+    c: Pool,
+    idx: NDArray[np.intp],
+    cos: F32,
+    forward_stats: tuple[F32, F32],
+) -> tuple[F32, F32, F32]:
+    """Forward, reverse and reciprocal scores of B queries against their own B x P
+    candidates ``idx`` (exact cosines given); the full pool's per-language statistics come
+    in ``forward_stats``."""
+    mu, sd = forward_stats
+    b = np.arange(len(qrows))[:, None]
+    lang = c.lang[idx].astype(np.intp)
+    sem_f = squash(((cos - mu[b, lang]) / sd[b, lang]).astype(np.float32))
+    qlang = q.lang[qrows].astype(np.intp)[:, None]
+    mu_r, sd_r = c.mu[idx, qlang], c.sd[idx, qlang]
+    missing = sd_r <= 0
+    mu_r = np.where(missing, CALIBRATION[0], mu_r)
+    sd_r = np.where(missing, CALIBRATION[1], sd_r)
+    sem_r = squash(((cos - mu_r) / sd_r).astype(np.float32))
+    ql, cl = q.leaf[qrows], c.leaf[idx]
+    leaf = ((ql[:, None, 0] & cl[..., 0]) | (ql[:, None, 1] & cl[..., 1])) != 0
+    group = (q.group[qrows][:, None] & c.group[idx]) != 0
+    root = (q.root[qrows][:, None] & c.root[idx]) != 0
+    taxonomy = np.where(leaf, 1.0, np.where(group, 0.6, np.where(root, 0.25, 0.0))).astype(
+        np.float32
+    )
+    signals = structured(q, qrows, c, idx)
+    forward = fuse(q.channel, sem_f, taxonomy, signals)
+    reverse = fuse(c.channel, sem_r, taxonomy, signals)
+    return forward, reverse, harmonic(forward, reverse)

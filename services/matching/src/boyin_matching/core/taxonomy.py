@@ -11,13 +11,21 @@ from dataclasses import dataclass, field
 class TaxonomyTree:
     parents: dict[str, str | None] = field(default_factory=dict)
     names: dict[str, tuple[str, str]] = field(default_factory=dict)
+    _chains: dict[str, list[str]] = field(default_factory=dict)
 
     def set(self, code: str, parent: str | None, zh: str, en: str) -> None:
         self.parents[code] = parent
         self.names[code] = (zh, en)
+        self._chains.clear()
 
     def chain(self, code: str) -> list[str]:
         """``code`` and its ancestors, nearest first."""
+        cached = self._chains.get(code)
+        if cached is None:
+            cached = self._chains[code] = self._walk(code)
+        return cached
+
+    def _walk(self, code: str) -> list[str]:
         out = []
         seen = set()
         node: str | None = code

@@ -1,0 +1,1 @@
+"""Benchmarks that print numbers (quality on the labelled set, speed on synthetic pools)."""

