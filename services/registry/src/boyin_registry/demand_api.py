@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, cast
 
 from fastapi import APIRouter, Depends, Query, Request, status
+from pydantic import BaseModel
 
 from boyin_registry.attachments import Attachments
 from boyin_registry.demand_commands import DemandCommands
@@ -123,6 +124,26 @@ async def list_demands(
         items=[DemandOut.of(d) for d in items],
         next_after=items[-1].id if len(items) == limit else None,
     )
+
+
+class ChangesOut(BaseModel):
+    items: list[DemandOut]
+    #: pass as ``since`` next time; unchanged when nothing new happened
+    cursor: str | None
+
+
+@router.get("/changes", tags=["feeds"])
+async def changes(
+    actor: CurrentActor,
+    cmd: Commands,
+    since: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> ChangesOut:
+    """What changed since a cursor, for systems that cannot hold a websocket (districts
+    pulling their demand feed)."""
+    items = await cmd.demands.changed_since(since, actor, limit)
+    cursor = f"{items[-1].updated_at.isoformat()}|{items[-1].id}" if items else since
+    return ChangesOut(items=[DemandOut.of(d) for d in items], cursor=cursor)
 
 
 @router.get("/{demand_id}")

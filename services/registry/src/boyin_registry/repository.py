@@ -117,6 +117,21 @@ class Demands(AggregateRepository[Demand]):
         docs = await self.collection.find(flt, sort=[("_id", 1)], limit=query.limit)
         return [self.from_doc(d) for d in docs]
 
+    async def changed_since(self, cursor: str | None, actor: Actor, limit: int) -> list[Demand]:
+        """Demands changed after ``cursor`` ("<updated_at>|<id>"), oldest change first."""
+        parts: list[dict[str, Any]] = []
+        scope = visible_to(actor)
+        if scope:
+            parts.append(scope)
+        if cursor:
+            at, _, last = cursor.partition("|")
+            parts.append(
+                {"$or": [{"updated_at": {"$gt": at}}, {"updated_at": at, "_id": {"$gt": last}}]}
+            )
+        flt: dict[str, Any] = {"$and": parts} if parts else {}
+        docs = await self.collection.find(flt, sort=[("updated_at", 1), ("_id", 1)], limit=limit)
+        return [self.from_doc(d) for d in docs]
+
     async def due(self, today: date, limit: int = 200) -> list[Demand]:
         docs = await self.collection.find(
             {"status": "PUBLISHED", "expires_on": {"$lt": today.isoformat()}},

@@ -54,6 +54,9 @@ class EmbeddedBus:
                 conn.execute(statement)
 
         await self._db.run(init)
+        for sub in self._subscriptions:
+            if sub.from_latest:
+                await self._start_at_end(sub)
         self._started = True
         for sub in self._subscriptions:
             wake = asyncio.Event()
@@ -113,6 +116,19 @@ class EmbeddedBus:
             return [(int(r[0]), str(r[1]), r[2], bytes(r[3])) for r in rows]
 
         return await self._db.run(read)
+
+    async def _start_at_end(self, sub: Subscription) -> None:
+        """A new group that only wants what comes next starts after the last message."""
+
+        def place(conn: sqlite3.Connection) -> None:
+            end = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM log").fetchone()[0]
+            for topic in sub.topics:
+                conn.execute(
+                    "INSERT OR IGNORE INTO offsets (grp, topic, seq) VALUES (?, ?, ?)",
+                    (sub.group, topic, end),
+                )
+
+        await self._db.run(place)
 
     async def _commit(self, group: str, topic: str, seq: int) -> None:
         await self._db.run(

@@ -107,7 +107,7 @@ class KafkaBus:
                 client_id=self._client_id,
                 group_id=sub.group,
                 enable_auto_commit=False,
-                auto_offset_reset="earliest",
+                auto_offset_reset="latest" if sub.from_latest else "earliest",
                 max_poll_records=200,
                 session_timeout_ms=10000,
                 heartbeat_interval_ms=2000,

@@ -27,6 +27,8 @@ class Subscription:
     max_attempts: int = 5
     backoff_seconds: float = 0.05
     max_backoff_seconds: float = 5.0
+    #: a new group starts at the end of the log (live feeds) instead of its beginning
+    from_latest: bool = False
 
     @property
     def topics(self) -> tuple[str, ...]:
