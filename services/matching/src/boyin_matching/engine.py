@@ -293,20 +293,28 @@ class Engine:
     async def rematch(self, progress: Callable[[int, int], None] | None = None) -> int:
         """Recompute every proposal (after a model or taxonomy change); answered ones stay."""
         await self.sync()
-        total = sum(len(p) for p in self.matcher.pools.values())
+        total = len(self.matcher.pools["PROJECT_COOPERATION"]) + len(
+            self.matcher.pools["JOB_SEEKING"]
+        )
         self.job = RematchJob(total=total, state="running")
         written = 0
         try:
-            ranked = await asyncio.to_thread(
-                lambda: list(self.matcher.rematch(PROPOSALS_PER_DEMAND))
-            )
-            for query_id, best in ranked:
+            supply_ids = [
+                pid
+                for channel in ("PROJECT_COOPERATION", "JOB_SEEKING")
+                for pid, row in self.matcher.pools[channel].rows.items()
+                if self.matcher.pools[channel].alive[row]
+            ]
+            for query_id in supply_ids:
                 query = self.matcher.profile(query_id)
-                if query is not None and query.is_supply:
-                    for other_id, _ in best:
-                        [c] = self.matcher.pair(query_id, other_id)
+                if query is not None:
+                    # the same ranking (and scores) as a newly published demand gets
+                    for c in self.matcher.candidates(
+                        query_id, PROPOSALS_PER_DEMAND, self._exposure
+                    ):
                         await self._propose(query, c)
                         written += 1
+                await asyncio.sleep(0)  # let the service answer while the job runs
                 self.job.done += 1
                 if progress is not None:
                     progress(self.job.done, total)

@@ -225,7 +225,15 @@ class Matcher:
         other = self.pools[COUNTERPART[pool.channel]]
         qrow = np.array([pool.rows[a]], np.intp)
         crows = np.array([other.rows[b]], np.intp)
-        block = score_block(pool, qrow, other, crows)
+        # the per-language statistics candidates(a) uses, not those of ``b`` alone
+        if other.size >= PREFILTER_FROM and self.basis is not None:
+            _, stats = self._prefilter(pool, int(qrow[0]), other)
+        else:
+            n = other.size
+            cos = (pool.vectors[qrow] @ other.vectors[:n].T).astype(np.float32)
+            _, mu, sd = _z_forward(cos, other.lang[:n], other.alive[:n])
+            stats = (mu, sd)
+        block = score_block(pool, qrow, other, crows, forward_stats=stats)
         return self._rank(pool, int(qrow[0]), other, crows, block, 0, 1, None, True)
 
     def _rank(

@@ -121,6 +121,9 @@ class Pool:
         return int(self.alive[: self.size].sum())
 
     def upsert(self, profile: Profile, vector: F32, tree: TaxonomyTree) -> int:
+        leaves, groups, roots = self.columns.of(tree, profile.taxonomy_codes)
+        if max([0, *leaves]) >= self.MAX_CODES or max([0, *groups, *roots]) >= self.MAX_GROUPS:
+            raise ValueError("more taxonomy codes than the pool's bit sets hold")
         row = self.rows.get(profile.demand_id)
         if row is None:
             row = self.size
@@ -128,9 +131,6 @@ class Pool:
             self.ids.append(profile.demand_id)
             self.profiles.append(profile)
             self.rows[profile.demand_id] = row
-        leaves, groups, roots = self.columns.of(tree, profile.taxonomy_codes)
-        if max([0, *leaves]) >= self.MAX_CODES or max([0, *groups, *roots]) >= self.MAX_GROUPS:
-            raise ValueError("more taxonomy codes than the pool's bit sets hold")
         self._ensure(self.size)
         self.profiles[row] = profile
         self.vectors[row] = vector

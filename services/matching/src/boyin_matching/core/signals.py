@@ -49,6 +49,11 @@ class Signal:
     mismatch: bool = False
 
 
+def _en(code: object) -> str:
+    """A code as English words: ``JOINT_RD`` -> "joint R&D", ``FULL_TIME`` -> "full time"."""
+    return str(code).lower().replace("_rd", " R&D").replace("_", " ")
+
+
 def _modes(values: object) -> list[str]:
     return [str(v) for v in values] if isinstance(values, list | tuple) else []
 
@@ -62,7 +67,7 @@ def modes(supply: Profile, demand: Profile) -> Signal | None:
     common = [m for m in sought if m in offered]
     if common:
         zh = "、".join(MODE_ZH.get(m, m) for m in common)
-        en = ", ".join(m.lower().replace("_", " ") for m in common)
+        en = ", ".join(_en(m) for m in common)
         return Signal(
             "modes", 1.0, Message(f"合作方式一致：{zh}", f"cooperation modes agree: {en}")
         )
@@ -74,8 +79,8 @@ def modes(supply: Profile, demand: Profile) -> Signal | None:
             + "、".join(MODE_ZH.get(m, m) for m in sought)
             + "，需求方提供"
             + "、".join(MODE_ZH.get(m, m) for m in offered),
-            f"cooperation modes differ: project seeks {', '.join(sought).lower()}, "
-            f"demand offers {', '.join(offered).lower()}",
+            f"cooperation modes differ: project seeks {', '.join(map(_en, sought))}, "
+            f"demand offers {', '.join(map(_en, offered))}",
         ),
         mismatch=True,
     )
@@ -188,7 +193,7 @@ def work_mode(seeker: Profile, post: Profile) -> Signal | None:
         score,
         Message(
             f"工作方式：希望{WORK_ZH[str(want)]}，岗位为{WORK_ZH[str(offer)]}",
-            f"work mode: wants {str(want).lower()}, the post is {str(offer).lower()}",
+            f"work mode: wants {_en(want)}, the post is {_en(offer)}",
         ),
         mismatch=score == 0.0,
     )

@@ -1,0 +1,127 @@
+"""The lexical signal: tokens, document frequencies, TF-IDF cosine and shared terms."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from boyin_matching.core.lexical import Vocabulary, cosine, shared_terms, tokens
+
+
+def test_chinese_gets_jieba_words_and_character_bigrams() -> None:
+    out = tokens("激光雷达自动驾驶")
+    assert "激光雷达" in out  # a jieba word
+    assert {"自动", "驾驶"} <= set(out)
+    # every pair of neighbouring characters, in order, after the words
+    bigrams = ["激光", "光雷", "雷达", "达自", "自动", "动驾", "驾驶"]
+    assert out[-len(bigrams) :] == bigrams
+
+
+def test_chinese_stop_words_and_single_characters_are_not_words() -> None:
+    out = tokens("我们提供固态激光雷达")
+    words = out[: out.index("我们")]  # jieba's words come before the bigrams
+    assert words == ["固态", "激光雷达"]
+    assert "的" not in tokens("芯片的封装")
+
+
+def test_each_run_of_chinese_is_cut_on_its_own() -> None:
+    out = tokens("电池，储能")
+    assert "池储" not in out  # no bigram across the comma
+    assert {"电池", "储能"} <= set(out)
+
+
+def test_english_words_are_lowered_without_stop_words() -> None:
+    assert tokens("The LiDAR sensor for cars and the 5G modem.") == [
+        "lidar",
+        "sensor",
+        "cars",
+        "5g",
+        "modem",
+    ]
+    assert tokens("a b x") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("PM2.5 monitor", "pm2.5"),
+        ("ends with PM2.5.", "pm2.5"),  # a full stop is not part of the code
+        ("written in C++", "c++"),
+        ("a C# service", "c#"),
+        ("an RS-485 bus", "rs-485"),
+        ("model LiDAR-X200, in stock", "lidar-x200"),
+        ("Wi-Fi 6E", "wi-fi"),
+        ("Wi-Fi 6E", "6e"),
+        ("锂电池BMS-3000系统", "bms-3000"),
+        ("5G基站", "5g"),
+    ],
+)
+def test_acronyms_and_product_codes_stay_whole(text: str, term: str) -> None:
+    assert term in tokens(text)
+
+
+def test_mixed_text() -> None:
+    out = tokens("面向5G的MEMS传感器 for IoT")
+    assert out[:3] == ["5g", "mems", "iot"]
+    assert "传感器" in out
+    assert tokens("") == []
+
+
+def test_vocabulary_counts_documents_not_occurrences() -> None:
+    v = Vocabulary()
+    v.add(["电池", "电池", "储能"])
+    v.add(["电池", "光伏"])
+    assert v.documents == 2
+    assert v.df["电池"] == 2
+    assert v.df["储能"] == 1
+    v.remove(["电池", "储能", "储能"])
+    assert v.documents == 1
+    assert v.df["电池"] == 1
+    assert v.df["储能"] == 0
+    v.remove(["光伏", "电池"])
+    v.remove([])  # more removals than documents: never below zero
+    assert v.documents == 0
+
+
+def test_weights_are_unit_length_and_favour_rare_terms() -> None:
+    v = Vocabulary()
+    for i in range(9):
+        v.add(["common", f"doc{i}"])
+    v.add(["common", "rare"])
+    w = v.weights(["common", "rare"])
+    assert math.sqrt(sum(x * x for x in w.values())) == pytest.approx(1.0)
+    assert w["rare"] > w["common"]
+    # idf as documented: log((N + 1) / (df + 1)) + 1, term frequency 1 + log(count)
+    raw = {"common": math.log(11 / 11) + 1, "rare": math.log(11 / 2) + 1}
+    norm = math.hypot(*raw.values())
+    assert w == pytest.approx({t: x / norm for t, x in raw.items()})
+    twice = v.weights(["rare", "rare", "common"])
+    assert twice["rare"] / twice["common"] == pytest.approx((1 + math.log(2)) * raw["rare"])
+    assert v.weights([]) == {}
+    # unknown terms are as rare as can be
+    assert set(v.weights(["never-seen"])) == {"never-seen"}
+
+
+def test_cosine() -> None:
+    v = Vocabulary()
+    for doc in (["a1", "b1"], ["a1", "c1"], ["d1"]):
+        v.add(doc)
+    x, y = v.weights(["a1", "b1"]), v.weights(["a1", "c1"])
+    assert cosine(x, x) == pytest.approx(1.0)
+    assert cosine(x, y) == pytest.approx(cosine(y, x))
+    assert 0.0 < cosine(x, y) < 1.0
+    assert cosine(x, v.weights(["d1"])) == 0.0
+    assert cosine(x, {}) == 0.0
+    assert cosine({"t": 0.6, "u": 0.8}, {"t": 1.0}) == pytest.approx(0.6)
+
+
+def test_shared_terms_strongest_first_without_overlapping_terms() -> None:
+    a = {"激光雷达": 0.5, "激光": 0.4, "雷达": 0.3, "芯片": 0.6, "only-a": 0.9}
+    b = {"激光雷达": 0.9, "激光": 0.9, "雷达": 0.1, "芯片": 0.1, "only-b": 0.9}
+    # contributions: 激光雷达 .45, 激光 .36, 芯片 .06, 雷达 .03; parts of a kept term go
+    assert shared_terms(a, b) == ["激光雷达", "芯片"]
+    assert shared_terms(a, b, limit=1) == ["激光雷达"]
+    assert shared_terms(a, {"none": 1.0}) == []
+    many = {f"term{i:02d}": 1.0 / (i + 1) for i in range(10)}
+    assert shared_terms(many, many) == ["term00", "term01", "term02", "term03", "term04"]
