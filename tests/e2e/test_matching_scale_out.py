@@ -70,8 +70,12 @@ async def test_two_workers_share_the_work_and_survive_a_kill(
     for w in workers:
         await w.start()
     async with httpx.AsyncClient(base_url=registry.url, headers=HEADERS, timeout=30) as client:
-        org = (await client.post("/organisations", json=organisation_body(7))).json()
-        talent = (await client.post("/talents", json=talent_body())).json()
+        org_response = await client.post("/organisations", json=organisation_body(7))
+        assert org_response.status_code == 201, org_response.text
+        org = org_response.json()
+        talent_response = await client.post("/talents", json=talent_body())
+        assert talent_response.status_code == 201, talent_response.text
+        talent = talent_response.json()
         landings = []
         for code in TOPICS:
             body = demand_body("PROJECT_LANDING", org["id"], taxonomy_codes=[code])
