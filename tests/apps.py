@@ -47,7 +47,7 @@ async def running(
     """Open every service on one bus, start them, and give an HTTP client per service."""
     config = PlatformSettings(
         data_dir=data_dir,
-        outbox_sweep_seconds=0.2,
+        outbox_sweep_seconds=1.0,
         internal_token_secret=SECRET,
         **settings,  # type: ignore[arg-type]
     )

@@ -155,12 +155,13 @@ async def finished(
 ) -> dict[str, Any]:
     """The job once it is done (or failed)."""
     deadline = time.monotonic() + timeout
+    path = f"/imports/{job_id}"
     while True:
-        job = ok(await api(r).get(f"/imports/{job_id}", headers=who(actor)))
+        job = ok(await api(r).get(path, params={"errors_limit": 1}, headers=who(actor)))
         if job["status"] in ("done", "failed"):
-            return job
+            return ok(await api(r).get(path, headers=who(actor)))
         assert time.monotonic() < deadline, job
-        await asyncio.sleep(0.05 if job["total"] < 1000 else 0.5)
+        await asyncio.sleep(0.05 if job["total"] < 1000 else 1.0)
 
 
 async def imported(

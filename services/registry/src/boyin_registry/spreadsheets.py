@@ -51,7 +51,6 @@ MAX_CLAIMS = 6
 MAX_KEY_LENGTH = 100
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-LANGUAGES = ("zh", "en")
 _LIST_SEPARATORS = re.compile(r"[;；,，、\n]")
 _FORMULA_START = ("=", "+", "-", "@")
 #: rows read before giving up: the data rows allowed, a header and title rows above it
@@ -143,18 +142,40 @@ COLUMNS: tuple[Column, ...] = (
     Column("keywords", "关键词", "Keywords", "多个用分号或逗号分隔", "separated by ; or ,"),
     Column("editions", "届次", "Editions", "如 CQ2026", "e.g. CQ2026"),
     *_claim_columns(),
-    Column("stage", "项目阶段", "Stage", "项目合作：IDEA/PROTOTYPE/PILOT/PRODUCT", "cooperation"),
-    Column("trl", "技术成熟度", "TRL", "项目合作：1 至 9", "cooperation: 1 to 9"),
-    Column("ip_status", "知识产权状态", "IP status", "项目合作", "cooperation"),
-    Column("sought", "寻求的合作方式", "Sought", "项目合作：可多选", "cooperation: one or more"),
-    Column("funding_sought_wan", "融资需求（万元）", "Funding sought (10k CNY)", "项目合作"),
-    Column("team_size", "团队人数", "Team size", "项目合作，默认 1", "cooperation, default 1"),
+    Column(
+        "stage",
+        "项目阶段",
+        "Stage",
+        "项目合作：创意、原型、中试、产品",
+        "project cooperation: IDEA, PROTOTYPE, PILOT, PRODUCT",
+    ),
+    Column("trl", "技术成熟度", "TRL", "项目合作：1 至 9", "project cooperation: 1 to 9"),
+    Column("ip_status", "知识产权状态", "IP status", "项目合作", "project cooperation"),
+    Column(
+        "sought", "寻求的合作方式", "Sought", "项目合作：可多选", "project cooperation: one or more"
+    ),
+    Column(
+        "funding_sought_wan",
+        "融资需求（万元）",
+        "Funding sought (10k CNY)",
+        "项目合作",
+        "project cooperation",
+    ),
+    Column(
+        "team_size", "团队人数", "Team size", "项目合作，默认 1", "project cooperation, default 1"
+    ),
     Column("desired_role", "期望岗位", "Desired role", "求职", "job seeking"),
     Column("work_mode", "工作方式", "Work mode", "求职、人才招聘", "job seeking, recruitment"),
     Column("earliest_start", "最早到岗日期", "Earliest start", "求职：YYYY-MM-DD", "job seeking"),
     Column("salary_min_wan", "薪酬下限（万元）", "Salary min (10k CNY)", "求职", "job seeking"),
     Column("salary_max_wan", "薪酬上限（万元）", "Salary max (10k CNY)", "求职", "job seeking"),
-    Column("cooperation_modes", "合作方式", "Cooperation modes", "项目落地：可多选", "landing"),
+    Column(
+        "cooperation_modes",
+        "合作方式",
+        "Cooperation modes",
+        "项目落地：可多选",
+        "project landing: one or more",
+    ),
     Column("budget_wan", "预算（万元）", "Budget (10k CNY)", "项目落地", "project landing"),
     Column("facilities", "场地设施", "Facilities", "项目落地", "project landing"),
     Column("policies", "支持政策", "Policies", "项目落地", "project landing"),
