@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime
-from email.message import Message as MimeHeaders
 from typing import Annotated, Literal, cast
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 from pydantic import BaseModel
+from starlette.datastructures import UploadFile as StarletteUpload
 
 from boyin_registry.domain.demands import Channel
 from boyin_registry.importing import ErrorsPage, Importer, Job, RowResult, scope_of
@@ -178,46 +178,27 @@ async def _body(request: Request) -> bytes:
     return b"".join(chunks)
 
 
-def _param(header: str, value: str, name: str) -> str | None:
-    headers = MimeHeaders()
-    headers[header] = value
-    found = headers.get_param(name, header=header)
-    return found if isinstance(found, str) else None
-
-
-def _part_headers(head: bytes) -> dict[str, str]:
-    out = {}
-    for line in head.decode("utf-8", "replace").split("\r\n"):
-        name, sep, value = line.partition(":")
-        if sep:
-            out[name.strip().lower()] = value.strip()
-    return out
-
-
-def file_part(body: bytes, content_type: str) -> tuple[bytes, str | None]:
-    """The ``file`` field of a ``multipart/form-data`` body and its file name."""
-    boundary = _param("content-type", content_type, "boundary")
-    if not boundary:
-        raise _bad_upload("上传格式错误：缺少 boundary", "malformed upload: no boundary")
-    for part in (b"\r\n" + body).split(b"\r\n--" + boundary.encode("latin-1"))[1:]:
-        if part.startswith(b"--"):
-            break
-        head, sep, content = part.partition(b"\r\n\r\n")
-        disposition = _part_headers(head).get("content-disposition", "")
-        if not sep or _param("content-disposition", disposition, "name") != "file":
-            continue
-        headers = MimeHeaders()
-        headers["content-disposition"] = disposition
-        return content, headers.get_filename()
-    raise _bad_upload("请在表单字段 file 中上传文件", "upload the file in the form field “file”")
-
-
 async def _upload(request: Request, filename: str | None) -> tuple[bytes, str | None]:
-    body = await _body(request)
+    """The uploaded file: the ``file`` field of a multipart form, or the raw body."""
     content_type = request.headers.get("content-type", "")
-    if content_type.lower().startswith("multipart/form-data"):
-        return file_part(body, content_type)
-    return body, filename
+    if not content_type.lower().startswith("multipart/form-data"):
+        return await _body(request), filename
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > _MAX_BODY:
+        raise too_large()
+    form = await request.form(max_files=1, max_fields=10)
+    try:
+        upload = form.get("file")
+        if not isinstance(upload, StarletteUpload):
+            raise _bad_upload(
+                "请在表单字段 file 中上传文件", "upload the file in the form field “file”"
+            )
+        data = await upload.read(_MAX_BODY + 1)
+        if len(data) > _MAX_BODY:
+            raise too_large()
+        return data, upload.filename
+    finally:
+        await form.close()
 
 
 def _download(data: bytes, fmt: str, name: str) -> Response:
