@@ -6,15 +6,18 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from strawberry.fastapi import GraphQLRouter
 
+from boyin_gateway import files
 from boyin_gateway.accounts.service import Accounts
 from boyin_gateway.accounts.tokens import read_access
+from boyin_gateway.clients import RegistryClient
 from boyin_gateway.context import ANONYMOUS, Context, Pools
 from boyin_gateway.schema import schema
 from boyin_shared import http
 from boyin_shared.errors import TransientError
+from boyin_shared.identity import Actor
 from boyin_shared.runtime import make_store
 from boyin_shared.settings import PlatformSettings
 from boyin_shared.store import DocumentStore
@@ -53,12 +56,18 @@ def create_app(settings: PlatformSettings, *, graphiql: bool = True) -> FastAPI:
             await up.pools.close()
             await up.store.close()
 
-    async def context(request: Request) -> Context:
+    def actor_of(request: Request) -> Actor:
         header = request.headers.get("authorization", "")
-        actor = ANONYMOUS
         if header.lower().startswith("bearer "):
-            actor = read_access(header[7:].strip(), jwt_secret)  # 401 when invalid or expired
-        return Context(running[0].pools, running[0].accounts, actor)
+            return read_access(header[7:].strip(), jwt_secret)  # 401 when invalid or expired
+        return ANONYMOUS
+
+    async def context(request: Request) -> Context:
+        return Context(running[0].pools, running[0].accounts, actor_of(request))
+
+    def registry_for(actor: Actor) -> RegistryClient:
+        pools = running[0].pools
+        return RegistryClient(pools.registry, pools.secret, actor)
 
     app = FastAPI(title="Boyin gateway", lifespan=lifespan)
 
@@ -73,7 +82,15 @@ def create_app(settings: PlatformSettings, *, graphiql: bool = True) -> FastAPI:
 
     http.install(app, "gateway", ready)
     app.include_router(
-        GraphQLRouter(schema, context_getter=context, graphql_ide="graphiql" if graphiql else None),
+        GraphQLRouter(
+            schema,
+            context_getter=context,
+            graphql_ide="graphiql" if graphiql else None,
+            # file uploads; only with a header that makes browsers ask first (see files.py)
+            multipart_uploads_enabled=True,
+            dependencies=[Depends(files.guard_uploads)],
+        ),
         prefix="/graphql",
     )
+    app.include_router(files.router(actor_of, registry_for))
     return app

@@ -3,25 +3,39 @@
 from __future__ import annotations
 
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 import httpx
 from pydantic import BaseModel, TypeAdapter
 
 from boyin_gateway.dto import (
+    AttachmentDto,
+    AuditEntryDto,
+    CriterionDto,
     DemandDto,
     DemandPageDto,
     DistrictSupplyDto,
     ErrorDto,
+    ImportDto,
     MatchDto,
+    NamedDto,
+    NoticeDto,
     OrganisationDto,
     OrganisationPageDto,
     TalentDto,
     TalentPageDto,
+    TaxonomyDto,
+    TextDto,
 )
 from boyin_shared import identity, tracing
 from boyin_shared.identity import Actor
 
 M = TypeVar("M", bound=BaseModel)
+
+
+def _seg(value: str) -> str:
+    """One path segment: an id may not reach another route (``d1/publish?``)."""
+    return quote(value, safe="")
 
 
 class ServiceError(Exception):
@@ -46,34 +60,80 @@ class ServiceClient:
         #: downstream calls made, for tests that count N+1 queries
         self.calls = 0
 
-    async def request(self, method: str, path: str, **kwargs: Any) -> Any:
-        self.calls += 1
-        headers = dict(kwargs.pop("headers", {}) or {})
+    def _headers(self, extra: Any) -> dict[str, str]:
+        headers = dict(extra or {})
         headers[identity.HEADER] = self._identity
         ctx = tracing.current()
         if ctx is not None:
             headers["traceparent"] = ctx.child().traceparent
+        return headers
+
+    async def request(self, method: str, path: str, **kwargs: Any) -> Any:
+        """The JSON the service answered (None for an empty answer, e.g. 204)."""
+        self.calls += 1
+        headers = self._headers(kwargs.pop("headers", None))
         try:
             response = await self._http.request(method, path, headers=headers, **kwargs)
         except httpx.TransportError as exc:
             raise ServiceUnavailable(str(exc)) from exc
         if response.status_code >= 500:
             raise ServiceUnavailable(f"{method} {path}: {response.status_code}")
-        body = response.json()
         if response.status_code >= 400:
-            raise ServiceError(response.status_code, ErrorDto.model_validate(body["error"]))
-        return body
+            raise _error(method, path, response)
+        return response.json() if response.content else None
+
+    async def stream(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """Send a request and return the response unread (a file to pass on); the caller
+        closes it. Failures are raised as :meth:`request` raises them."""
+        self.calls += 1
+        headers = self._headers(kwargs.pop("headers", None))
+        request = self._http.build_request(method, path, headers=headers, **kwargs)
+        try:
+            response = await self._http.send(request, stream=True)
+        except httpx.TransportError as exc:
+            raise ServiceUnavailable(str(exc)) from exc
+        if response.status_code < 400:
+            return response
+        try:
+            await response.aread()
+        except httpx.TransportError as exc:
+            raise ServiceUnavailable(str(exc)) from exc
+        finally:
+            await response.aclose()
+        if response.status_code >= 500:
+            raise ServiceUnavailable(f"{method} {path}: {response.status_code}")
+        raise _error(method, path, response)
+
+
+def _error(method: str, path: str, response: httpx.Response) -> Exception:
+    """The service's expected failure; an answer not in the platform's error shape (a
+    route the service does not have, a proxy's page) is a fault, not the caller's."""
+    try:
+        return ServiceError(response.status_code, ErrorDto.model_validate(response.json()["error"]))
+    except (ValueError, KeyError, TypeError):
+        if response.status_code == 404:  # no such route: an id that names no resource
+            return ServiceError(404, _NO_SUCH_PATH)
+        return ServiceUnavailable(f"{method} {path}: {response.status_code} without an error")
+
+
+_NO_SUCH_PATH = ErrorDto(code="NOT_FOUND", message=TextDto(zh="未找到", en="not found"))
 
 
 _ORG_LIST = TypeAdapter(list[OrganisationDto])
 _SUPPLY_LIST = TypeAdapter(list[DistrictSupplyDto])
+_NAMED_LIST = TypeAdapter(list[NamedDto])
+_CRITERIA = TypeAdapter(list[CriterionDto])
+_AUDIT = TypeAdapter(list[AuditEntryDto])
+
+#: a file to send on: (name, content, content type), as httpx takes it
+FilePart = tuple[str, Any, str]
 
 
 class RegistryClient(ServiceClient):
     async def organisation(self, org_id: str) -> OrganisationDto | None:
         try:
             return OrganisationDto.model_validate(
-                await self.request("GET", f"/organisations/{org_id}")
+                await self.request("GET", f"/organisations/{_seg(org_id)}")
             )
         except ServiceError as exc:
             if exc.status == 404:
@@ -111,7 +171,9 @@ class RegistryClient(ServiceClient):
 
     async def demand(self, demand_id: str) -> DemandDto | None:
         try:
-            return DemandDto.model_validate(await self.request("GET", f"/demands/{demand_id}"))
+            return DemandDto.model_validate(
+                await self.request("GET", f"/demands/{_seg(demand_id)}")
+            )
         except ServiceError as exc:
             if exc.status == 404:
                 return None
@@ -126,23 +188,98 @@ class RegistryClient(ServiceClient):
 
     async def edit_demand(self, demand_id: str, body: dict[str, Any]) -> DemandDto:
         return DemandDto.model_validate(
-            await self.request("PUT", f"/demands/{demand_id}", json=body)
+            await self.request("PUT", f"/demands/{_seg(demand_id)}", json=body)
         )
 
     async def demand_action(
         self, demand_id: str, action: str, body: dict[str, Any] | None = None
     ) -> DemandDto:
         return DemandDto.model_validate(
-            await self.request("POST", f"/demands/{demand_id}/{action}", json=body or {})
+            await self.request("POST", f"/demands/{_seg(demand_id)}/{action}", json=body or {})
         )
 
     async def talent(self, talent_id: str) -> TalentDto | None:
         try:
-            return TalentDto.model_validate(await self.request("GET", f"/talents/{talent_id}"))
+            return TalentDto.model_validate(
+                await self.request("GET", f"/talents/{_seg(talent_id)}")
+            )
         except ServiceError as exc:
             if exc.status == 404:
                 return None
             raise
+
+    async def update_organisation(self, org_id: str, body: dict[str, Any]) -> OrganisationDto:
+        return OrganisationDto.model_validate(
+            await self.request("PUT", f"/organisations/{_seg(org_id)}", json=body)
+        )
+
+    async def expire_due(self) -> int:
+        body = await self.request("POST", "/demands/expire-due")
+        return int(body["expired"])
+
+    # -- reference data ------------------------------------------------------------------
+
+    async def districts(self) -> list[NamedDto]:
+        return _NAMED_LIST.validate_python(await self.request("GET", "/reference/districts"))
+
+    async def editions(self) -> list[NamedDto]:
+        return _NAMED_LIST.validate_python(await self.request("GET", "/reference/editions"))
+
+    async def criteria(self) -> list[CriterionDto]:
+        return _CRITERIA.validate_python(await self.request("GET", "/reference/criteria"))
+
+    async def taxonomy(self) -> TaxonomyDto:
+        return TaxonomyDto.model_validate(await self.request("GET", "/reference/taxonomy"))
+
+    async def add_taxonomy_code(self, body: dict[str, Any]) -> None:
+        await self.request("POST", "/reference/taxonomy", json=body)
+
+    async def rename_taxonomy_code(self, code: str, body: dict[str, Any]) -> None:
+        await self.request("PUT", f"/reference/taxonomy/{_seg(code)}", json=body)
+
+    async def retire_taxonomy_code(self, code: str) -> None:
+        await self.request("POST", f"/reference/taxonomy/{_seg(code)}/retire")
+
+    # -- privacy -------------------------------------------------------------------------
+
+    async def privacy_notice(self) -> NoticeDto:
+        return NoticeDto.model_validate(await self.request("GET", "/privacy/notice"))
+
+    async def personal_data(self, talent_id: str) -> dict[str, Any]:
+        body: dict[str, Any] = await self.request(
+            "GET", f"/talents/{_seg(talent_id)}/personal-data"
+        )
+        return body
+
+    async def erase_talent(self, talent_id: str) -> TalentDto:
+        return TalentDto.model_validate(await self.request("DELETE", f"/talents/{_seg(talent_id)}"))
+
+    async def audit_of(self, party_id: str) -> list[AuditEntryDto]:
+        body = await self.request("GET", f"/parties/{_seg(party_id)}/audit")
+        return _AUDIT.validate_python(body)
+
+    # -- files and imports ---------------------------------------------------------------
+
+    async def upload_attachment(self, file: FilePart) -> AttachmentDto:
+        return AttachmentDto.model_validate(
+            await self.request("POST", "/attachments", files={"file": file})
+        )
+
+    async def start_import(self, file: FilePart) -> ImportDto:
+        return ImportDto.model_validate(
+            await self.request("POST", "/imports", files={"file": file})
+        )
+
+    async def import_job(self, job_id: str, *, errors_offset: int, errors_limit: int) -> ImportDto:
+        params = {"errors_offset": errors_offset, "errors_limit": errors_limit}
+        return ImportDto.model_validate(
+            await self.request("GET", f"/imports/{_seg(job_id)}", params=params)
+        )
+
+    async def resume_import(self, job_id: str) -> ImportDto:
+        return ImportDto.model_validate(
+            await self.request("POST", f"/imports/{_seg(job_id)}/resume")
+        )
 
 
 _MATCH_LIST = TypeAdapter(list[MatchDto])
@@ -153,12 +290,14 @@ class MatchingClient(ServiceClient):
         return _SUPPLY_LIST.validate_python(await self.request("GET", "/pool/districts"))
 
     async def matches(self, demand_id: str, limit: int) -> list[MatchDto]:
-        body = await self.request("GET", f"/demands/{demand_id}/matches", params={"limit": limit})
+        body = await self.request(
+            "GET", f"/demands/{_seg(demand_id)}/matches", params={"limit": limit}
+        )
         return _MATCH_LIST.validate_python(body)
 
     async def respond(self, match_id: str, interested: bool) -> dict[str, Any]:
         body: dict[str, Any] = await self.request(
-            "POST", f"/matches/{match_id}/respond", json={"interested": interested}
+            "POST", f"/matches/{_seg(match_id)}/respond", json={"interested": interested}
         )
         return body
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import httpx
 from strawberry.dataloader import DataLoader
@@ -58,10 +58,22 @@ class Context(BaseContext):
         super().__init__()
         self.actor = actor
         self.accounts = accounts
+        self._pools = pools
         self.registry = RegistryClient(pools.registry, pools.secret, actor)
         self.matching = MatchingClient(pools.matching, pools.secret, actor)
         self.loaders = Loaders(self.registry)
+        self._acting: list[RegistryClient] = []
+
+    def registry_acting_for(self, party_id: str) -> RegistryClient:
+        """The registry as the caller acting for ``party_id``: the party their account is
+        bound to, which a token issued before the binding does not name yet."""
+        client = RegistryClient(
+            self._pools.registry, self._pools.secret, replace(self.actor, party_id=party_id)
+        )
+        self._acting.append(client)
+        return client
 
     @property
     def downstream_calls(self) -> int:
-        return self.registry.calls + self.matching.calls
+        acting = sum(c.calls for c in self._acting)
+        return self.registry.calls + self.matching.calls + acting

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import strawberry
 
 from boyin_gateway.dto import DemandDto
-from boyin_gateway.types import LocalizedText, Organisation, PageInfo, Talent
+from boyin_gateway.types import Attachment, LocalizedText, Organisation, PageInfo, Talent
 
 
 @strawberry.enum
@@ -95,6 +95,8 @@ def details_of(channel: str, raw: dict[str, Any]) -> Any:
 class EligibilityClaim:
     criterion: str
     evidence: str | None
+    #: the id of one of the demand's attachments, the claim's documentary evidence
+    evidence_file: str | None
     review: str
     review_note: str | None
 
@@ -125,9 +127,13 @@ class Demand:
     editions: list[str]
     claims: list[EligibilityClaim]
     details: DemandDetails
+    attachments: list[Attachment]
     expires_on: str | None
     history: list[DemandTransition]
     revision: int
+    external_ref: str | None = strawberry.field(
+        description="The importer's key of a demand that came from a spreadsheet import."
+    )
     updated_at: datetime
 
     # The talent or organisation the demand belongs to, batched per request.
@@ -157,18 +163,21 @@ class Demand:
                 EligibilityClaim(
                     criterion=c.criterion,
                     evidence=c.evidence,
+                    evidence_file=c.evidence_file,
                     review=c.review,
                     review_note=c.review_note,
                 )
                 for c in dto.claims
             ],
             details=details_of(dto.channel, dict(dto.details)),
+            attachments=[Attachment.of(a) for a in dto.attachments],
             expires_on=dto.expires_on,
             history=[
                 DemandTransition(to=DemandStatus(t.to), role=t.role, at=t.at, reason=t.reason)
                 for t in dto.history
             ],
             revision=dto.revision,
+            external_ref=dto.external_ref,
             updated_at=dto.updated_at,
         )
 
@@ -245,6 +254,9 @@ class DemandDetailsInput:
 class ClaimInput:
     criterion: str
     evidence: str | None = None
+    evidence_file: str | None = strawberry.field(
+        default=None, description="An attachment id; it must be in the demand's attachmentIds."
+    )
 
 
 @strawberry.input
@@ -259,6 +271,10 @@ class DemandContentInput:
     claims: list[ClaimInput] = strawberry.field(default_factory=list)
     details: DemandDetailsInput
     expires_on: str | None = None
+    attachment_ids: list[str] = strawberry.field(
+        default_factory=list,
+        description="Files uploaded with uploadAttachment (yours; staff may attach any).",
+    )
 
     def to_body(self) -> dict[str, Any]:
         body = strawberry.asdict(self)

@@ -79,6 +79,15 @@ class DistrictSupplyDto(_Dto):
     organisations: int
 
 
+class AttachmentDto(_Dto):
+    id: str
+    name: str
+    content_type: str
+    size: int
+    #: given when the file was uploaded, not on a demand's list of attachments
+    sha256: str | None = None
+
+
 class ClaimDto(_Dto):
     criterion: str
     evidence: str | None = None
@@ -109,9 +118,11 @@ class DemandDto(_Dto):
     editions: list[str]
     claims: list[ClaimDto]
     details: dict[str, object]
+    attachments: list[AttachmentDto] = []
     expires_on: str | None = None
     history: list[TransitionDto]
     revision: int
+    external_ref: str | None = None
     created_at: datetime
     updated_at: datetime
 
@@ -145,3 +156,98 @@ class MatchDto(_Dto):
     my_response: str | None
     source: str
     explanation: ExplanationDto | None
+
+
+# -- reference data and privacy ---------------------------------------------------------
+
+
+class NamedDto(_Dto):
+    code: str
+    zh: str
+    en: str
+    kind: str
+    parent: str | None = None
+
+
+class TaxonomyDto(_Dto):
+    version: int
+    nodes: list[NamedDto]
+
+
+class CriterionDto(_Dto):
+    code: str
+    side: str
+    zh: str
+    en: str
+
+
+class NoticeDto(_Dto):
+    version: str
+    text: dict[str, str]
+    purposes: dict[str, dict[str, str]]
+
+
+class AuditEntryDto(_Dto):
+    account_id: str
+    role: str
+    action: str
+    subject: str
+    at: datetime
+
+
+# -- imports ----------------------------------------------------------------------------
+
+
+class ImportMessageDto(_Dto):
+    zh: str
+    en: str
+
+
+class CellErrorDto(_Dto):
+    column: str | None
+    field: str
+    code: str
+    message: ImportMessageDto
+
+
+class RowErrorDto(_Dto):
+    row: int
+    key: str | None
+    errors: list[CellErrorDto]
+
+
+class ImportErrorsDto(_Dto):
+    total: int
+    offset: int
+    items: list[RowErrorDto]
+    next_offset: int | None
+
+
+class ImportCountsDto(_Dto):
+    created: int
+    updated: int
+    unchanged: int
+    failed: int
+
+
+class JobErrorDto(_Dto):
+    code: str
+    message: ImportMessageDto
+
+
+class ImportDto(_Dto):
+    id: str
+    status: str
+    resumable: bool
+    scope: str
+    filename: str | None
+    format: str
+    total: int
+    processed: int
+    counts: ImportCountsDto
+    ignored_columns: list[str]
+    error: JobErrorDto | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    errors: ImportErrorsDto

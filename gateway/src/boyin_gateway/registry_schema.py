@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable
 from typing import Annotated
+from urllib.parse import quote
 
 import strawberry
 
@@ -32,6 +33,7 @@ from boyin_gateway.types import (
     PageInfo,
     RegisterOrganisationResult,
     Talent,
+    described_mutation,
     problem,
 )
 from boyin_shared.identity import Role
@@ -45,6 +47,18 @@ DemandResult = Annotated[
 RegisterTalentResult = Annotated[
     Talent | InvalidInput | Conflict | Forbidden, strawberry.union("RegisterTalentResult")
 ]
+UpdateOrganisationResult = Annotated[
+    Organisation | InvalidInput | Conflict | NotFound | Forbidden,
+    strawberry.union("UpdateOrganisationResult"),
+]
+
+
+@strawberry.type(description="How many published demands past their closing date expired.")
+class ExpiredDemands:
+    expired: int
+
+
+ExpireDueResult = Annotated[ExpiredDemands | Forbidden, strawberry.union("ExpireDueResult")]
 
 
 @strawberry.input
@@ -206,6 +220,32 @@ class RegistryMutation:
         await _bind_if_self_registered(info, dto.id)
         return Talent.of(dto)
 
+    @described_mutation(
+        "Replace an organisation's profile with `input` (what it leaves out, "
+        "e.g. platforms or contacts, is removed): the organisation itself, staff, or its "
+        "district's officer (who may not move it to another district)."
+    )
+    async def update_organisation(
+        self, info: Info, id: strawberry.ID, input: OrganisationInput
+    ) -> UpdateOrganisationResult:
+        try:
+            dto = await info.context.registry.update_organisation(str(id), strawberry.asdict(input))
+        except ServiceError as exc:
+            return problem(exc)
+        return Organisation.of(dto)
+
+    @described_mutation(
+        "Expire the published demands whose closing date has passed now, rather "
+        "than at the registry's next hourly run (operators and administrators)."
+    )
+    async def expire_due_demands(self, info: Info) -> ExpireDueResult:
+        try:
+            return ExpiredDemands(expired=await info.context.registry.expire_due())
+        except ServiceError as exc:
+            result = problem(exc)
+            assert isinstance(result, Forbidden), result
+            return result
+
     @strawberry.mutation
     async def create_demand(
         self, info: Info, owner_id: str, content: DemandContentInput, submit: bool = False
@@ -238,7 +278,9 @@ class RegistryMutation:
     ) -> DemandResult:
         body = {"outcome": "CONFIRMED" if confirmed else "REJECTED", "note": note}
         return await _demand(
-            info.context.registry.demand_action(str(id), f"claims/{criterion}/review", body)
+            info.context.registry.demand_action(
+                str(id), f"claims/{quote(criterion, safe='')}/review", body
+            )
         )
 
     @strawberry.mutation

@@ -12,10 +12,26 @@ from strawberry.tools import merge_types
 
 from boyin_gateway.account_schema import AccountMutation, AccountQuery
 from boyin_gateway.match_schema import MatchMutation, MatchQuery
+from boyin_gateway.privacy_schema import PrivacyMutation, PrivacyQuery
+from boyin_gateway.reference_schema import ReferenceMutation, ReferenceQuery
 from boyin_gateway.registry_schema import RegistryMutation, RegistryQuery
+from boyin_gateway.upload_schema import UploadMutation, UploadQuery
 
-Query = merge_types("Query", (AccountQuery, RegistryQuery, MatchQuery))
-Mutation = merge_types("Mutation", (AccountMutation, RegistryMutation, MatchMutation))
+Query = merge_types(
+    "Query",
+    (AccountQuery, RegistryQuery, ReferenceQuery, PrivacyQuery, UploadQuery, MatchQuery),
+)
+Mutation = merge_types(
+    "Mutation",
+    (
+        AccountMutation,
+        RegistryMutation,
+        ReferenceMutation,
+        PrivacyMutation,
+        UploadMutation,
+        MatchMutation,
+    ),
+)
 
 
 def _raised(error: GraphQLError) -> bool:

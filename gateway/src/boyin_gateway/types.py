@@ -2,13 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any, cast
+from urllib.parse import quote
 
 import strawberry
+from strawberry.types.field import StrawberryField
 
 from boyin_gateway.clients import ServiceError
-from boyin_gateway.dto import DistrictSupplyDto, OrganisationDto, TalentDto, TextDto
+from boyin_gateway.dto import (
+    AttachmentDto,
+    DistrictSupplyDto,
+    OrganisationDto,
+    TalentDto,
+    TextDto,
+)
+
+_Decorator = Callable[[Callable[..., Any]], StrawberryField]
+
+
+def described_field(description: str) -> _Decorator:
+    """``@strawberry.field(description=...)``, typed (strawberry types that form as Any)."""
+    return cast(_Decorator, strawberry.field(description=description))
+
+
+def described_mutation(description: str) -> _Decorator:
+    """``@strawberry.mutation(description=...)``, typed."""
+    return cast(_Decorator, strawberry.mutation(description=description))
 
 
 @strawberry.type(description="Text in Chinese, English or both.")
@@ -21,6 +42,13 @@ class LocalizedText:
         return cls(zh=dto.zh, en=dto.en)
 
 
+@strawberry.type(description="A research or innovation platform an organisation runs.")
+class Platform:
+    #: NATIONAL, PROVINCIAL or MUNICIPAL
+    level: str
+    name: str
+
+
 @strawberry.type
 class Organisation:
     id: strawberry.ID
@@ -28,10 +56,12 @@ class Organisation:
     kind: str
     district_code: str
     credit_code: str
+    platforms: list[Platform]
     taxonomy_codes: list[str]
     description: LocalizedText
     revision: int
     registered_at: datetime
+    updated_at: datetime
 
     @classmethod
     def of(cls, dto: OrganisationDto) -> Organisation:
@@ -41,10 +71,12 @@ class Organisation:
             kind=dto.kind,
             district_code=dto.district_code,
             credit_code=dto.credit_code,
+            platforms=[Platform(level=p.level, name=p.name) for p in dto.platforms],
             taxonomy_codes=list(dto.taxonomy_codes),
             description=LocalizedText.of(dto.description),
             revision=dto.revision,
             registered_at=dto.registered_at,
+            updated_at=dto.updated_at,
         )
 
 
@@ -72,6 +104,24 @@ class Talent:
             timezone=dto.timezone,
             languages=list(dto.languages),
             taxonomy_codes=list(dto.taxonomy_codes),
+        )
+
+
+@strawberry.type(description="An uploaded file; download it from /files/attachments/{id}.")
+class Attachment:
+    id: strawberry.ID
+    name: str
+    content_type: str
+    size: int
+
+    @described_field("Where the gateway serves the file (GET, with your token).")
+    def download_path(self) -> str:
+        return f"/files/attachments/{quote(str(self.id), safe='')}"
+
+    @classmethod
+    def of(cls, dto: AttachmentDto) -> Attachment:
+        return cls(
+            id=strawberry.ID(dto.id), name=dto.name, content_type=dto.content_type, size=dto.size
         )
 
 
@@ -168,12 +218,19 @@ class ContactInput:
 
 
 @strawberry.input
+class PlatformInput:
+    level: str
+    name: str
+
+
+@strawberry.input
 class OrganisationInput:
     name_zh: str | None = None
     name_en: str | None = None
     kind: str
     district_code: str
     credit_code: str
+    platforms: list[PlatformInput] = strawberry.field(default_factory=list)
     taxonomy_codes: list[str] = strawberry.field(default_factory=list)
     description_zh: str | None = None
     description_en: str | None = None

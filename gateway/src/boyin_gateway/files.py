@@ -1,0 +1,179 @@
+"""Files over plain HTTP: what GraphQL cannot carry.
+
+Downloads
+    ``GET /files/attachments/{id}``, ``GET /files/imports/template`` and
+    ``GET /files/exports/demands`` stream the registry's answer through, the registry
+    deciding as for any other call what the caller (``Authorization: Bearer <access
+    token>``, or nobody) may have. An invalid or expired token, or no token where the
+    registry wants someone signed in, is ``401`` with the platform's JSON error body; the
+    registry's refusals keep their status and body (``404`` for an attachment the caller
+    may not see, ``422`` for a bad filter). Query parameters are snake_case, as in the
+    services' HTTP APIs.
+
+Uploads (``uploadAttachment``, ``startImport``)
+    are GraphQL multipart requests (https://github.com/jaydenseric/graphql-multipart-request-spec)
+    to ``/graphql``: the parts ``operations`` and ``map``, then the files. Strawberry leaves
+    multipart off unless asked (``multipart_uploads_enabled``, since 0.243) and leaves the
+    defence against cross-site request forgery to the application: a browser posts
+    ``multipart/form-data`` to another site without asking first (a CORS "simple" request),
+    so any page could make a visitor's browser send one. The gateway therefore takes a
+    multipart request only when it carries a header a simple request cannot, which makes
+    the browser ask first (a preflight the gateway, allowing no other origin, refuses):
+    **clients send** ``Apollo-Require-Preflight: true`` (or ``X-Apollo-Operation-Name``,
+    as Apollo's clients do). Without one the answer is ``400 PREFLIGHT_REQUIRED``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from typing import Any, Literal
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse, StreamingResponse
+from starlette.background import BackgroundTask
+from starlette.requests import HTTPConnection
+
+from boyin_gateway.clients import RegistryClient, ServiceError, ServiceUnavailable
+from boyin_gateway.demand_types import Channel, DemandStatus
+from boyin_shared.errors import BoyinError, FieldError, Message, unauthenticated
+from boyin_shared.http import error_body
+from boyin_shared.identity import Actor, Role
+
+#: headers that make a browser ask before it sends a request (any value will do)
+PREFLIGHT_HEADERS = ("apollo-require-preflight", "x-apollo-operation-name")
+
+#: what a download keeps of the registry's answer
+_PASSED_ON = ("content-type", "content-disposition", "content-length")
+
+Format = Literal["xlsx", "csv"]
+HeaderLanguage = Literal["zh", "en"]
+
+
+async def guard_uploads(request: HTTPConnection) -> AsyncIterator[None]:
+    """Refuse a multipart POST that a browser would send cross-site without asking; close
+    the files of one that was let in (Strawberry reads the form but never closes it).
+    Subscriptions' WebSockets pass (the router's dependencies apply to them too)."""
+    multipart = request.headers.get("content-type", "").lower().startswith("multipart/")
+    if not (isinstance(request, Request) and request.method == "POST" and multipart):
+        yield
+        return
+    if not any(request.headers.get(h, "").strip() for h in PREFLIGHT_HEADERS):
+        raise BoyinError(
+            code="PREFLIGHT_REQUIRED",
+            message=Message(
+                "上传文件的请求须带有 Apollo-Require-Preflight 请求头",
+                "send file uploads with an Apollo-Require-Preflight header",
+            ),
+            status=400,
+        )
+    try:
+        yield
+    finally:
+        await request.close()
+
+
+def _unauthenticated() -> JSONResponse:
+    return JSONResponse(
+        error_body(unauthenticated()), status_code=401, headers={"WWW-Authenticate": "Bearer"}
+    )
+
+
+def _refusal(error: ServiceError) -> JSONResponse:
+    e = error.error
+    refusal = BoyinError(
+        code=e.code,
+        message=Message(e.message.zh or "", e.message.en or ""),
+        fields=[
+            FieldError(f.field, f.code, Message(f.message.zh or "", f.message.en or ""))
+            for f in e.fields
+        ],
+        status=error.status,
+    )
+    return JSONResponse(error_body(refusal), status_code=error.status)
+
+
+def _unavailable() -> JSONResponse:
+    error = BoyinError(
+        code="SERVICE_UNAVAILABLE",
+        message=Message("服务暂时不可用，请稍后重试", "the service is unavailable; retry later"),
+        status=503,
+    )
+    return JSONResponse(error_body(error), status_code=503)
+
+
+def router(
+    actor_of: Callable[[Request], Actor], registry_for: Callable[[Actor], RegistryClient]
+) -> APIRouter:
+    """The download routes; ``actor_of`` reads the caller's token (raising a 401
+    ``BoyinError`` when it is invalid), ``registry_for`` calls the registry as them."""
+    files = APIRouter(prefix="/files", tags=["files"])
+
+    async def pass_on(request: Request, path: str, params: dict[str, Any]) -> Response:
+        try:
+            actor = actor_of(request)
+        except BoyinError as exc:
+            if exc.status == 401:
+                return _unauthenticated()
+            raise
+        clean = {k: v for k, v in params.items() if v is not None}
+        try:
+            upstream = await registry_for(actor).stream("GET", path, params=clean)
+        except ServiceError as exc:
+            if actor.role is Role.PUBLIC and exc.error.code == "SIGN_IN_REQUIRED":
+                return _unauthenticated()
+            return _refusal(exc)
+        except ServiceUnavailable:
+            return _unavailable()
+        headers = {h: v for h in _PASSED_ON if (v := upstream.headers.get(h))}
+        headers["cache-control"] = "private, no-store"
+        headers["x-content-type-options"] = "nosniff"
+        return StreamingResponse(
+            upstream.aiter_raw(),
+            status_code=upstream.status_code,
+            headers=headers,
+            background=BackgroundTask(upstream.aclose),
+        )
+
+    @files.get("/attachments/{attachment_id}")
+    async def attachment(attachment_id: str, request: Request) -> Response:
+        """An attachment: its uploader and staff may always have it, others when a demand
+        they may see carries it."""
+        return await pass_on(request, f"/attachments/{quote(attachment_id, safe='')}", {})
+
+    @files.get("/imports/template")
+    async def import_template(
+        request: Request, format: Format = "xlsx", lang: HeaderLanguage = "zh"
+    ) -> Response:
+        """An empty import file, its header row in Chinese or English (XLSX adds notes)."""
+        return await pass_on(request, "/imports/template", {"format": format, "headers": lang})
+
+    @files.get("/exports/demands")
+    async def export_demands(
+        request: Request,
+        format: Format = "xlsx",
+        lang: HeaderLanguage = "zh",
+        channel: Channel | None = None,
+        status: DemandStatus | None = None,
+        district_code: str | None = None,
+        taxonomy_code: str | None = None,
+        language: str | None = None,
+        edition: str | None = None,
+        owner_id: str | None = None,
+    ) -> Response:
+        """The demands the caller may see that match the filters (those of the ``demands``
+        query), in the import format."""
+        params = {
+            "format": format,
+            "headers": lang,
+            "channel": channel.value if channel else None,
+            "status": status.value if status else None,
+            "district_code": district_code,
+            "taxonomy_code": taxonomy_code,
+            "language": language,
+            "edition": edition,
+            "owner_id": owner_id,
+        }
+        return await pass_on(request, "/exports/demands", params)
+
+    return files

@@ -1,0 +1,196 @@
+"""GraphQL of personal data: the privacy notice, a person's export and erasure, and the log
+of staff who read a party's contact details."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, cast
+
+import strawberry
+from strawberry.scalars import JSON
+
+from boyin_gateway.clients import RegistryClient, ServiceError
+from boyin_gateway.context import Context
+from boyin_gateway.dto import AuditEntryDto, NoticeDto
+from boyin_gateway.types import (
+    Forbidden,
+    LocalizedText,
+    NotFound,
+    Talent,
+    described_field,
+    described_mutation,
+    problem,
+)
+from boyin_shared.identity import Role
+
+Info = strawberry.Info[Context, None]
+
+
+@strawberry.type
+class PrivacyPurpose:
+    code: str
+    description: LocalizedText
+
+
+@strawberry.type(description="The notice people agree to when they register.")
+class PrivacyNotice:
+    version: str
+    text: LocalizedText
+    purposes: list[PrivacyPurpose]
+
+    @classmethod
+    def of(cls, dto: NoticeDto) -> PrivacyNotice:
+        return cls(
+            version=dto.version,
+            text=LocalizedText(zh=dto.text.get("zh"), en=dto.text.get("en")),
+            purposes=[
+                PrivacyPurpose(
+                    code=code, description=LocalizedText(zh=text.get("zh"), en=text.get("en"))
+                )
+                for code, text in dto.purposes.items()
+            ],
+        )
+
+
+@strawberry.type(
+    description="Everything the registry holds about a person, as a take-away copy: the "
+    "profile, who it was disclosed to, and which staff read it."
+)
+class PersonalDataExport:
+    talent_id: strawberry.ID
+    data: JSON
+
+
+@strawberry.type(description="One read of a party's personal data by staff.")
+class AuditEntry:
+    account_id: str
+    role: str
+    #: e.g. read_contacts, export_personal_data
+    action: str
+    at: datetime
+
+    @classmethod
+    def of(cls, dto: AuditEntryDto) -> AuditEntry:
+        return cls(account_id=dto.account_id, role=dto.role, action=dto.action, at=dto.at)
+
+
+@strawberry.type
+class PartyAudit:
+    party_id: strawberry.ID
+    entries: list[AuditEntry]
+
+
+PersonalDataResult = Annotated[
+    PersonalDataExport | Forbidden | NotFound, strawberry.union("PersonalDataResult")
+]
+PartyAuditResult = Annotated[
+    PartyAudit | Forbidden | NotFound, strawberry.union("PartyAuditResult")
+]
+EraseTalentResult = Annotated[Talent | Forbidden | NotFound, strawberry.union("EraseTalentResult")]
+
+
+def _not_a_talent() -> Forbidden:
+    return Forbidden(
+        code="FORBIDDEN",
+        message=LocalizedText(
+            zh="只有人才本人可以导出或删除自己的个人信息",
+            en="only a talent may export or erase their own personal data",
+        ),
+        fields=[],
+    )
+
+
+def _no_profile() -> NotFound:
+    return NotFound(
+        code="NOT_FOUND",
+        message=LocalizedText(
+            zh="您尚未登记人才信息", en="you have not registered a talent profile"
+        ),
+        fields=[],
+    )
+
+
+async def _own_talent(info: Info) -> tuple[str, RegistryClient] | Forbidden | NotFound:
+    """The signed-in talent's id, and a registry client acting for it. A token issued
+    before the profile was registered names no party: the account does."""
+    ctx = info.context
+    actor = ctx.actor
+    if actor.role is not Role.TALENT:
+        return _not_a_talent()
+    if actor.party_id is not None:
+        return actor.party_id, ctx.registry
+    account = await ctx.accounts.get(actor.account_id)
+    if account is None or account.party_id is None:
+        return _no_profile()
+    return account.party_id, ctx.registry_acting_for(account.party_id)
+
+
+async def _export(registry: RegistryClient, talent_id: str) -> PersonalDataResult:
+    try:
+        data: dict[str, Any] = await registry.personal_data(talent_id)
+    except ServiceError as exc:
+        result = problem(exc)
+        assert isinstance(result, Forbidden | NotFound), result
+        return result
+    return PersonalDataExport(talent_id=strawberry.ID(talent_id), data=cast(JSON, data))
+
+
+async def _erase(registry: RegistryClient, talent_id: str) -> EraseTalentResult:
+    try:
+        return Talent.of(await registry.erase_talent(talent_id))
+    except ServiceError as exc:
+        result = problem(exc)
+        assert isinstance(result, Forbidden | NotFound), result
+        return result
+
+
+@strawberry.type
+class PrivacyQuery:
+    @described_field("The current privacy notice (no sign-in needed).")
+    async def privacy_notice(self, info: Info) -> PrivacyNotice:
+        return PrivacyNotice.of(await info.context.registry.privacy_notice())
+
+    @described_field("The signed-in talent's personal data, to take away.")
+    async def my_personal_data(self, info: Info) -> PersonalDataResult:
+        own = await _own_talent(info)
+        if not isinstance(own, tuple):
+            return own
+        talent_id, registry = own
+        return await _export(registry, talent_id)
+
+    @described_field(
+        "A talent's personal data (operators and administrators; the read is audit-logged)."
+    )
+    async def personal_data(self, info: Info, talent_id: strawberry.ID) -> PersonalDataResult:
+        return await _export(info.context.registry, str(talent_id))
+
+    @described_field(
+        "Which staff read this party's contact details or data, and when (the "
+        "party itself, operators and administrators)."
+    )
+    async def audit_of_party(self, info: Info, party_id: strawberry.ID) -> PartyAuditResult:
+        try:
+            entries = await info.context.registry.audit_of(str(party_id))
+        except ServiceError as exc:
+            result = problem(exc)
+            assert isinstance(result, Forbidden | NotFound), result
+            return result
+        return PartyAudit(party_id=party_id, entries=[AuditEntry.of(e) for e in entries])
+
+
+@strawberry.type
+class PrivacyMutation:
+    @described_mutation(
+        "Erase the signed-in talent's personal data: the profile is blanked, the "
+        "e-mail freed, contact grants revoked and open demands withdrawn."
+    )
+    async def erase_my_data(self, info: Info) -> EraseTalentResult:
+        own = await _own_talent(info)
+        if not isinstance(own, tuple):
+            return own
+        talent_id, registry = own
+        return await _erase(registry, talent_id)
+
+    @described_mutation("Erase a talent's personal data (administrators).")
+    async def erase_talent(self, info: Info, id: strawberry.ID) -> EraseTalentResult:
+        return await _erase(info.context.registry, str(id))

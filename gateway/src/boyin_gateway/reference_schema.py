@@ -1,0 +1,177 @@
+"""GraphQL of the registry's reference data: districts, fair editions, eligibility criteria
+and the industry taxonomy (which operators and administrators maintain)."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated
+
+import strawberry
+
+from boyin_gateway.clients import ServiceError
+from boyin_gateway.context import Context
+from boyin_gateway.dto import CriterionDto, NamedDto, TaxonomyDto
+from boyin_gateway.types import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    LocalizedText,
+    NotFound,
+    described_field,
+    described_mutation,
+    problem,
+)
+
+Info = strawberry.Info[Context, None]
+
+
+@strawberry.type(description="A district or county of Chongqing (GB/T 2260 code), or a zone.")
+class District:
+    code: str
+    name: LocalizedText
+    #: e.g. district, county, zone
+    kind: str
+
+    @classmethod
+    def of(cls, dto: NamedDto) -> District:
+        return cls(code=dto.code, name=LocalizedText(zh=dto.zh, en=dto.en), kind=dto.kind)
+
+
+@strawberry.type(description="An edition of the fair a demand may be for.")
+class Edition:
+    code: str
+    name: LocalizedText
+
+    @classmethod
+    def of(cls, dto: NamedDto) -> Edition:
+        return cls(code=dto.code, name=LocalizedText(zh=dto.zh, en=dto.en))
+
+
+@strawberry.enum(description="Which side of a match may claim a criterion.")
+class ClaimantSide(Enum):
+    SUPPLIER = "SUPPLIER"
+    DEMANDER = "DEMANDER"
+
+
+@strawberry.type(description="A criterion a demand may claim (and staff confirm) to be eligible.")
+class EligibilityCriterion:
+    code: str
+    side: ClaimantSide
+    name: LocalizedText
+
+    @classmethod
+    def of(cls, dto: CriterionDto) -> EligibilityCriterion:
+        return cls(
+            code=dto.code, side=ClaimantSide(dto.side), name=LocalizedText(zh=dto.zh, en=dto.en)
+        )
+
+
+@strawberry.type(
+    description="A code of the industry taxonomy; retired codes stay on the "
+    "demands that carry them but cannot be chosen again."
+)
+class TaxonomyNode:
+    code: str
+    parent: str | None
+    name: LocalizedText
+    retired: bool
+
+    @classmethod
+    def of(cls, dto: NamedDto) -> TaxonomyNode:
+        return cls(
+            code=dto.code,
+            parent=dto.parent,
+            name=LocalizedText(zh=dto.zh, en=dto.en),
+            retired=dto.kind == "retired",
+        )
+
+
+@strawberry.type(
+    description="The whole taxonomy, retired codes included; every change bumps its version."
+)
+class Taxonomy:
+    version: int
+    nodes: list[TaxonomyNode]
+
+    @classmethod
+    def of(cls, dto: TaxonomyDto) -> Taxonomy:
+        return cls(version=dto.version, nodes=[TaxonomyNode.of(n) for n in dto.nodes])
+
+
+@strawberry.type(description="A taxonomy code as a change left it, and the taxonomy's version.")
+class TaxonomyCodeChanged:
+    taxonomy_version: int
+    node: TaxonomyNode
+
+
+TaxonomyChangeResult = Annotated[
+    TaxonomyCodeChanged | InvalidInput | Conflict | NotFound | Forbidden,
+    strawberry.union("TaxonomyChangeResult"),
+]
+
+
+async def _changed(info: Info, code: str) -> TaxonomyChangeResult:
+    """Read the taxonomy back: the registry answers a change with no body."""
+    taxonomy = await info.context.registry.taxonomy()
+    node = next(n for n in taxonomy.nodes if n.code == code)
+    return TaxonomyCodeChanged(taxonomy_version=taxonomy.version, node=TaxonomyNode.of(node))
+
+
+@strawberry.type
+class ReferenceQuery:
+    @described_field("Districts and counties of Chongqing.")
+    async def districts(self, info: Info) -> list[District]:
+        return [District.of(d) for d in await info.context.registry.districts()]
+
+    @described_field("Editions of the fair.")
+    async def editions(self, info: Info) -> list[Edition]:
+        return [Edition.of(e) for e in await info.context.registry.editions()]
+
+    @described_field("The eligibility criteria demands may claim.")
+    async def eligibility_criteria(self, info: Info) -> list[EligibilityCriterion]:
+        return [EligibilityCriterion.of(c) for c in await info.context.registry.criteria()]
+
+    @described_field("The industry taxonomy, retired codes included.")
+    async def taxonomy(self, info: Info) -> Taxonomy:
+        return Taxonomy.of(await info.context.registry.taxonomy())
+
+
+@strawberry.type
+class ReferenceMutation:
+    @described_mutation("Add a taxonomy code (operators and administrators).")
+    async def add_taxonomy_code(
+        self,
+        info: Info,
+        code: str,
+        name_zh: str,
+        name_en: str,
+        parent: str | None = None,
+    ) -> TaxonomyChangeResult:
+        body = {"code": code, "parent": parent, "name_zh": name_zh, "name_en": name_en}
+        try:
+            await info.context.registry.add_taxonomy_code(body)
+        except ServiceError as exc:
+            return problem(exc)
+        return await _changed(info, code)
+
+    @described_mutation("Rename a taxonomy code (operators and administrators).")
+    async def rename_taxonomy_code(
+        self, info: Info, code: str, name_zh: str, name_en: str
+    ) -> TaxonomyChangeResult:
+        body = {"name_zh": name_zh, "name_en": name_en}
+        try:
+            await info.context.registry.rename_taxonomy_code(code, body)
+        except ServiceError as exc:
+            return problem(exc)
+        return await _changed(info, code)
+
+    @described_mutation(
+        "Retire a taxonomy code: it stays on the demands that carry it but cannot "
+        "be chosen again (operators and administrators)."
+    )
+    async def retire_taxonomy_code(self, info: Info, code: str) -> TaxonomyChangeResult:
+        try:
+            await info.context.registry.retire_taxonomy_code(code)
+        except ServiceError as exc:
+            return problem(exc)
+        return await _changed(info, code)
