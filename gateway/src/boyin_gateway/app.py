@@ -5,20 +5,26 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Any
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI
+from starlette.requests import HTTPConnection
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.fastapi import GraphQLRouter
+from strawberry.types.unset import UNSET, UnsetType
 
 from boyin_gateway import files
 from boyin_gateway.accounts.service import Accounts
 from boyin_gateway.accounts.tokens import read_access
 from boyin_gateway.clients import RegistryClient
 from boyin_gateway.context import ANONYMOUS, Context, Pools
+from boyin_gateway.feeds import Feeds
 from boyin_gateway.schema import schema
 from boyin_shared import http
-from boyin_shared.errors import TransientError
+from boyin_shared.errors import BoyinError, TransientError
 from boyin_shared.identity import Actor
-from boyin_shared.runtime import make_store
+from boyin_shared.runtime import make_bus, make_store
+from boyin_shared.service import start_bus
 from boyin_shared.settings import PlatformSettings
 from boyin_shared.store import DocumentStore
 
@@ -30,9 +36,39 @@ class Running:
     pools: Pools
     store: DocumentStore
     accounts: Accounts
+    feeds: Feeds
 
 
-def create_app(settings: PlatformSettings, *, graphiql: bool = True) -> FastAPI:
+class GatewayRouter(GraphQLRouter[Context, None]):
+    """GraphQL over HTTP and graphql-transport-ws; websockets authenticate with the
+    connection parameters ``{"authorization": "Bearer <access token>"}``."""
+
+    def __init__(self, *args: Any, jwt_secret: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._jwt_secret = jwt_secret
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        params = context.connection_params or {}
+        value = params.get("authorization") or params.get("Authorization")
+        if value is None:
+            return _NO_PAYLOAD  # a visitor: only what the public may see
+        token = str(value).removeprefix("Bearer ").strip()
+        try:
+            context.authenticate(read_access(token, self._jwt_secret))
+        except BoyinError as exc:
+            raise ConnectionRejectionError({"code": exc.code, "message": exc.message.en}) from exc
+        return _NO_PAYLOAD
+
+
+#: acknowledge the connection without a payload
+_NO_PAYLOAD: UnsetType = UNSET
+
+
+def create_app(
+    settings: PlatformSettings, *, graphiql: bool = True, feeds: Feeds | None = None
+) -> FastAPI:
+    """The gateway; ``feeds`` is given when the gateway shares the platform's bus (one
+    process), otherwise it opens its own bus client for the live feeds."""
     missing = [s for s in REQUIRED_SERVICES if s not in settings.service_urls]
     if missing:
         raise RuntimeError(f"BOYIN_SERVICE_URLS has no URL for {', '.join(missing)}")
@@ -48,22 +84,32 @@ def create_app(settings: PlatformSettings, *, graphiql: bool = True) -> FastAPI:
             await accounts.ensure_admin(
                 settings.admin_login, settings.admin_password.get_secret_value()
             )
-        running.append(Running(Pools.open(settings.service_urls, secret), store, accounts))
+        own_bus = None
+        live = feeds
+        if live is None:
+            live = Feeds()
+            own_bus = make_bus(settings, client_id="boyin-gateway")
+            own_bus.subscribe(live.subscription())
+            await start_bus(own_bus)
+        running.append(Running(Pools.open(settings.service_urls, secret), store, accounts, live))
         try:
             yield
         finally:
             up = running.pop()
+            if own_bus is not None:
+                await own_bus.stop()
             await up.pools.close()
             await up.store.close()
 
-    def actor_of(request: Request) -> Actor:
+    def actor_of(request: HTTPConnection) -> Actor:
         header = request.headers.get("authorization", "")
         if header.lower().startswith("bearer "):
             return read_access(header[7:].strip(), jwt_secret)  # 401 when invalid or expired
         return ANONYMOUS
 
-    async def context(request: Request) -> Context:
-        return Context(running[0].pools, running[0].accounts, actor_of(request))
+    async def context(request: HTTPConnection) -> Context:
+        up = running[0]
+        return Context(up.pools, up.accounts, actor_of(request), up.feeds)
 
     def registry_for(actor: Actor) -> RegistryClient:
         pools = running[0].pools
@@ -82,8 +128,9 @@ def create_app(settings: PlatformSettings, *, graphiql: bool = True) -> FastAPI:
 
     http.install(app, "gateway", ready)
     app.include_router(
-        GraphQLRouter(
+        GatewayRouter(
             schema,
+            jwt_secret=jwt_secret,
             context_getter=context,
             graphql_ide="graphiql" if graphiql else None,
             # file uploads; only with a header that makes browsers ask first (see files.py)

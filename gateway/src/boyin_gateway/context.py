@@ -10,6 +10,7 @@ from strawberry.fastapi import BaseContext
 
 from boyin_gateway.accounts.service import Accounts
 from boyin_gateway.clients import MatchingClient, RegistryClient
+from boyin_gateway.feeds import Feeds
 from boyin_gateway.types import Organisation, Talent
 from boyin_shared.identity import Actor, Role
 
@@ -54,15 +55,22 @@ class Loaders:
 
 
 class Context(BaseContext):
-    def __init__(self, pools: Pools, accounts: Accounts, actor: Actor) -> None:
+    def __init__(self, pools: Pools, accounts: Accounts, actor: Actor, feeds: Feeds) -> None:
         super().__init__()
-        self.actor = actor
         self.accounts = accounts
+        self.feeds = feeds
         self._pools = pools
-        self.registry = RegistryClient(pools.registry, pools.secret, actor)
-        self.matching = MatchingClient(pools.matching, pools.secret, actor)
-        self.loaders = Loaders(self.registry)
+        #: set by graphql-transport-ws from the client's connection_init payload
+        self.connection_params: dict[str, object] | None = None
         self._acting: list[RegistryClient] = []
+        self.authenticate(actor)
+
+    def authenticate(self, actor: Actor) -> None:
+        """Act for ``actor`` (a websocket authenticates after the connection is made)."""
+        self.actor = actor
+        self.registry = RegistryClient(self._pools.registry, self._pools.secret, actor)
+        self.matching = MatchingClient(self._pools.matching, self._pools.secret, actor)
+        self.loaders = Loaders(self.registry)
 
     def registry_acting_for(self, party_id: str) -> RegistryClient:
         """The registry as the caller acting for ``party_id``: the party their account is

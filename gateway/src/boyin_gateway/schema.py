@@ -11,6 +11,7 @@ from strawberry.extensions import MaskErrors, ParserCache, QueryDepthLimiter, Va
 from strawberry.tools import merge_types
 
 from boyin_gateway.account_schema import AccountMutation, AccountQuery
+from boyin_gateway.feed_schema import FeedSubscription
 from boyin_gateway.match_schema import MatchMutation, MatchQuery
 from boyin_gateway.privacy_schema import PrivacyMutation, PrivacyQuery
 from boyin_gateway.reference_schema import ReferenceMutation, ReferenceQuery
@@ -50,7 +51,9 @@ EXTENSIONS: list[Any] = [
     lambda: MaskErrors(should_mask_error=_raised),
 ]
 
-schema = strawberry.Schema(query=Query, mutation=Mutation, extensions=EXTENSIONS)
+schema = strawberry.Schema(
+    query=Query, mutation=Mutation, subscription=FeedSubscription, extensions=EXTENSIONS
+)
 
 SDL_PATH = Path(__file__).resolve().parents[2] / "schema.graphql"
 

@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from pydantic import SecretStr
 
 from boyin_gateway.app import create_app as create_gateway
+from boyin_gateway.feeds import Feeds
 from boyin_platform.services import SERVICES
 from boyin_shared import http
 from boyin_shared.runtime import make_bus
@@ -56,7 +57,8 @@ def create_platform(settings: PlatformSettings) -> FastAPI:
         update["jwt_secret"] = SecretStr(kept["jwt_secret"])
     settings = settings.model_copy(update=update)
     hosts = [ServiceHost(d, settings) for d in SERVICES]
-    gateway = create_gateway(settings)
+    feeds = Feeds()
+    gateway = create_gateway(settings, feeds=feeds)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -66,6 +68,7 @@ def create_platform(settings: PlatformSettings) -> FastAPI:
             for host in hosts:
                 await host.open(bus)
                 stack.push_async_callback(host.close)
+            bus.subscribe(feeds.subscription())  # the gateway's live feeds share the bus
             await start_bus(bus)
             for host in hosts:
                 await host.start()

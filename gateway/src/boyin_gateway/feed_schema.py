@@ -1,0 +1,227 @@
+"""GraphQL subscriptions (graphql-transport-ws): live feeds for investors, districts,
+participants and operators, each filtered by what the subscriber may see.
+
+Authenticate with the connection parameters: ``{"authorization": "Bearer <access token>"}``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from datetime import datetime
+from typing import Any
+
+import strawberry
+from strawberry.permission import BasePermission
+
+from boyin_gateway.context import Context
+from boyin_gateway.types import LocalizedText
+from boyin_shared.contracts.common import LocalizedText as TextData
+from boyin_shared.contracts.matching import MatchMutuallyAccepted, MatchProposed
+from boyin_shared.contracts.registry import DemandPublished, DemandSnapshot
+from boyin_shared.events import Event
+from boyin_shared.identity import Role
+
+Info = strawberry.Info[Context, None]
+STAFF = (Role.OPERATOR, Role.ADMIN)
+
+
+class _Roles(BasePermission):
+    roles: tuple[Role, ...] = ()
+    message = "无权订阅此频道 / You may not subscribe to this feed"
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        return info.context.actor.role in self.roles
+
+
+class InvestorsAndStaff(_Roles):
+    roles = (Role.INVESTOR, *STAFF)
+    message = "仅限投资机构和工作人员 / Investors and staff only"
+
+
+class DistrictOfficers(_Roles):
+    roles = (Role.DISTRICT_OFFICER, *STAFF)
+    message = "仅限区县工作人员 / District officers only"
+
+
+class Participants(_Roles):
+    roles = (Role.TALENT, Role.ORGANISATION, *STAFF)
+    message = "仅限已登记的人才和单位 / Registered talents and organisations only"
+
+
+class Staff(_Roles):
+    roles = STAFF
+    message = "仅限工作人员 / Staff only"
+
+
+def _text(t: TextData) -> LocalizedText:
+    return LocalizedText(zh=t.zh, en=t.en)
+
+
+@strawberry.type
+class ProjectPublished:
+    demand_id: str
+    title: LocalizedText
+    taxonomy_codes: list[str]
+    stage: str | None
+    funding_sought_wan: int | None
+    language: str
+    published_at: datetime
+
+
+@strawberry.type
+class DemandChange:
+    demand_id: str
+    change: str  # the event: published, updated, withdrawn, ...
+    channel: str
+    status: str
+    district_code: str | None
+    title: LocalizedText
+    at: datetime
+
+
+@strawberry.type
+class MatchNews:
+    match_id: str
+    kind: str  # PROPOSED or MUTUAL
+    my_demand_id: str
+    counterpart_demand_id: str
+    score: float
+    at: datetime
+
+
+@strawberry.type
+class PipelineEvent:
+    id: str
+    type: str
+    source: str
+    subject: str
+    time: datetime
+
+
+@strawberry.input
+class ProjectFilter:
+    taxonomy_codes: list[str] | None = None
+    stages: list[str] | None = None
+    min_funding_wan: int | None = None
+    max_funding_wan: int | None = None
+
+    def accepts(self, d: DemandSnapshot) -> bool:
+        funding = d.details.get("funding_sought_wan")
+        amount = funding if isinstance(funding, int) else None
+        if self.taxonomy_codes and not set(self.taxonomy_codes) & set(d.taxonomy_codes):
+            return False
+        if self.stages and d.details.get("stage") not in self.stages:
+            return False
+        if self.min_funding_wan is not None and (amount is None or amount < self.min_funding_wan):
+            return False
+        return not (
+            self.max_funding_wan is not None and (amount is None or amount > self.max_funding_wan)
+        )
+
+
+def _change(event: Event) -> str:
+    return event.type.rsplit(".", 1)[-1]
+
+
+@strawberry.type
+class FeedSubscription:
+    @strawberry.subscription(permission_classes=[InvestorsAndStaff])  # type: ignore[untyped-decorator]
+    async def new_projects(
+        self, info: Info, filter: ProjectFilter | None = None
+    ) -> AsyncGenerator[ProjectPublished, None]:
+        """Projects as they are published, matching the investor's filter."""
+        wanted = filter or ProjectFilter()
+
+        def select(event: Event) -> ProjectPublished | None:
+            if not isinstance(event, DemandPublished):
+                return None
+            d = event.data.demand
+            if d.channel != "PROJECT_COOPERATION" or not wanted.accepts(d):
+                return None
+            funding = d.details.get("funding_sought_wan")
+            stage = d.details.get("stage")
+            return ProjectPublished(
+                demand_id=d.demand_id,
+                title=_text(d.title),
+                taxonomy_codes=list(d.taxonomy_codes),
+                stage=stage if isinstance(stage, str) else None,
+                funding_sought_wan=funding if isinstance(funding, int) else None,
+                language=d.language,
+                published_at=event.time,
+            )
+
+        async with info.context.feeds.listen(select) as listener:
+            async for item in listener:
+                yield item
+
+    @strawberry.subscription(permission_classes=[DistrictOfficers])  # type: ignore[untyped-decorator]
+    async def district_demands(self, info: Info) -> AsyncGenerator[DemandChange, None]:
+        """New and changed demands of the officer's district (staff: every district)."""
+        actor = info.context.actor
+
+        def select(event: Event) -> DemandChange | None:
+            demand = getattr(getattr(event, "data", None), "demand", None)
+            if not isinstance(demand, DemandSnapshot):
+                return None
+            if actor.role is Role.DISTRICT_OFFICER and demand.district_code != actor.district_code:
+                return None
+            return DemandChange(
+                demand_id=demand.demand_id,
+                change=_change(event),
+                channel=demand.channel,
+                status=demand.status,
+                district_code=demand.district_code,
+                title=_text(demand.title),
+                at=event.time,
+            )
+
+        async with info.context.feeds.listen(select) as listener:
+            async for item in listener:
+                yield item
+
+    @strawberry.subscription(permission_classes=[Participants])  # type: ignore[untyped-decorator]
+    async def my_matches(self, info: Info) -> AsyncGenerator[MatchNews, None]:
+        """New matches and mutual matches of the subscriber's own demands."""
+        party = info.context.actor.party_id
+
+        def select(event: Event) -> MatchNews | None:
+            if isinstance(event, MatchProposed):
+                sides, kind = (event.data.supply, event.data.demand), "PROPOSED"
+                score = event.data.score
+            elif isinstance(event, MatchMutuallyAccepted):
+                sides, kind = (event.data.first, event.data.second), "MUTUAL"
+                score = event.data.score
+            else:
+                return None
+            for mine, other in (sides, sides[::-1]):
+                if party is not None and mine.party_id == party:
+                    return MatchNews(
+                        match_id=event.subject,
+                        kind=kind,
+                        my_demand_id=mine.demand_id,
+                        counterpart_demand_id=other.demand_id,
+                        score=score,
+                        at=event.time,
+                    )
+            return None
+
+        async with info.context.feeds.listen(select) as listener:
+            async for item in listener:
+                yield item
+
+    @strawberry.subscription(permission_classes=[Staff])  # type: ignore[untyped-decorator]
+    async def pipeline_events(self, info: Info) -> AsyncGenerator[PipelineEvent, None]:
+        """Every event of the platform, for the operators' dashboards."""
+
+        def select(event: Event) -> PipelineEvent:
+            return PipelineEvent(
+                id=event.id,
+                type=event.type,
+                source=event.source,
+                subject=event.subject,
+                time=event.time,
+            )
+
+        async with info.context.feeds.listen(select) as listener:
+            async for item in listener:
+                yield item

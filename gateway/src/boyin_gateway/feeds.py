@@ -1,0 +1,101 @@
+"""Live feeds: the gateway listens to the platform's events and fans them out to the
+GraphQL subscriptions of the people allowed to see them.
+
+Each subscriber has a bounded queue: a slow subscriber loses its oldest items (and is told
+how many) instead of holding anyone else up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import secrets
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+from boyin_shared.bus import Subscription
+from boyin_shared.contracts.matching import MatchMutuallyAccepted, MatchProposed
+from boyin_shared.contracts.registry import (
+    DemandExpired,
+    DemandPublished,
+    DemandRejected,
+    DemandReturned,
+    DemandSubmitted,
+    DemandUpdated,
+    DemandWithdrawn,
+    OrganisationRegistered,
+    OrganisationUpdated,
+    TalentRegistered,
+    TalentUpdated,
+    TaxonomyChanged,
+)
+from boyin_shared.events import Event
+
+T = TypeVar("T")
+
+#: every event a feed may carry
+FEED_EVENTS: tuple[type[Event], ...] = (
+    DemandSubmitted,
+    DemandPublished,
+    DemandUpdated,
+    DemandReturned,
+    DemandRejected,
+    DemandWithdrawn,
+    DemandExpired,
+    OrganisationRegistered,
+    OrganisationUpdated,
+    TalentRegistered,
+    TalentUpdated,
+    TaxonomyChanged,
+    MatchProposed,
+    MatchMutuallyAccepted,
+)
+
+
+@dataclass(eq=False)  # each listener is its own (hashable by identity)
+class Listener(Generic[T]):
+    """One subscriber: a filter that turns an event into an item (or None), and a queue."""
+
+    select: Callable[[Event], T | None]
+    queue: asyncio.Queue[T] = field(default_factory=lambda: asyncio.Queue(maxsize=200))
+    dropped: int = 0
+
+    def offer(self, event: Event) -> None:
+        item = self.select(event)
+        if item is None:
+            return
+        if self.queue.full():
+            with contextlib.suppress(asyncio.QueueEmpty):
+                self.queue.get_nowait()
+            self.dropped += 1
+        self.queue.put_nowait(item)
+
+    async def __aiter__(self) -> AsyncIterator[T]:
+        while True:
+            yield await self.queue.get()
+
+
+@dataclass
+class Feeds:
+    listeners: set[Listener[object]] = field(default_factory=set)
+    delivered: int = 0
+
+    async def on_event(self, event: Event) -> None:
+        self.delivered += 1
+        for listener in list(self.listeners):
+            listener.offer(event)
+
+    @contextlib.asynccontextmanager
+    async def listen(self, select: Callable[[Event], T | None]) -> AsyncIterator[Listener[T]]:
+        listener: Listener[T] = Listener(select)
+        self.listeners.add(listener)  # type: ignore[arg-type]
+        try:
+            yield listener
+        finally:
+            self.listeners.discard(listener)  # type: ignore[arg-type,unused-ignore]
+
+    def subscription(self) -> Subscription:
+        """Each gateway instance its own group, starting at the end: feeds are live only."""
+        group = f"gateway.feeds.{secrets.token_hex(6)}"
+        return Subscription(group, dict.fromkeys(FEED_EVENTS, self.on_event), from_latest=True)
