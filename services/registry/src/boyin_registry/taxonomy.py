@@ -130,6 +130,24 @@ class ReferenceData:
                     Message("请填写中文和英文名称", "give the Chinese and English names"),
                 )
             )
+        if await self.nodes.get(code) is not None:
+            problems.append(
+                FieldError(
+                    "code", "TAKEN", Message(f"代码 {code} 已存在", f"code {code} exists already")
+                )
+            )
+        if (
+            parent is not None
+            and ref.taxonomy.get(parent) is not None
+            and ref.taxonomy[parent].kind == "retired"
+        ):
+            problems.append(
+                FieldError(
+                    "parent",
+                    "RETIRED_TAXONOMY",
+                    Message(f"上级代码 {parent} 已停用", f"parent code {parent} is retired"),
+                )
+            )
         if problems:
             raise invalid(problems)
         version = await self._bump()
@@ -168,8 +186,11 @@ class ReferenceData:
 
     async def retire(self, actor: Actor, code: str) -> None:
         require(actor, Role.OPERATOR, Role.ADMIN)
-        if await self.nodes.get(code) is None:
+        doc = await self.nodes.get(code)
+        if doc is None:
             raise not_found("taxonomy code", code, zh_kind="产业分类")
+        if not doc["active"]:
+            return  # retired already: no new version, nothing announced
         version = await self._bump()
         await self.nodes.update(
             code, Update(set={"active": False, "retired_at": utcnow().isoformat()})
