@@ -21,16 +21,20 @@ ADMIN_PASSWORD = "admin-password-for-tests-1"
 
 
 @asynccontextmanager
-async def platform_server(data_dir: Path) -> AsyncIterator[str]:
-    """Serve the platform; yields its base URL. An admin account exists (ADMIN_LOGIN)."""
+async def platform_server(data_dir: Path, **overrides: Any) -> AsyncIterator[str]:
+    """Serve the platform; yields its base URL. An admin account exists (ADMIN_LOGIN).
+    ``overrides`` are settings (e.g. ``graphql_introspection=False``)."""
     settings = PlatformSettings(
-        data_dir=data_dir,
-        port=free_port(),
-        outbox_sweep_seconds=0.2,
-        log_json=False,
-        internal_token_secret=SECRET,
-        admin_login=ADMIN_LOGIN,
-        admin_password=ADMIN_PASSWORD,
+        **{
+            "data_dir": data_dir,
+            "port": free_port(),
+            "outbox_sweep_seconds": 0.2,
+            "log_json": False,
+            "internal_token_secret": SECRET,
+            "admin_login": ADMIN_LOGIN,
+            "admin_password": ADMIN_PASSWORD,
+            **overrides,
+        }
     )
     server = uvicorn.Server(
         uvicorn.Config(

@@ -10,6 +10,7 @@ import strawberry
 from boyin_gateway.accounts.domain import Account as AccountModel
 from boyin_gateway.accounts.tokens import TokenPair
 from boyin_gateway.context import Context
+from boyin_gateway.limits import SignInThrottle
 from boyin_gateway.types import Conflict, FieldError, Forbidden, InvalidInput, LocalizedText
 from boyin_shared.errors import BoyinError
 from boyin_shared.identity import Role
@@ -112,7 +113,8 @@ class AccountMutation:
             return result
         return SignedUp(account=Account.of(account), session=Session.of(tokens))
 
-    @strawberry.mutation
+    # failed attempts are limited per login and client address (see limits.py)
+    @strawberry.mutation(extensions=[SignInThrottle()])  # type: ignore[untyped-decorator]
     async def sign_in(self, info: Info, login: str, password: str) -> SessionResult:
         try:
             return Session.of(await info.context.accounts.sign_in(login, password))

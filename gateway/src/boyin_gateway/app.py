@@ -19,7 +19,8 @@ from boyin_gateway.accounts.tokens import read_access
 from boyin_gateway.clients import RegistryClient
 from boyin_gateway.context import ANONYMOUS, Context, Pools
 from boyin_gateway.feeds import Feeds
-from boyin_gateway.schema import schema
+from boyin_gateway.limits import LimitRequests, Limits, Throttle
+from boyin_gateway.schema import build_schema
 from boyin_shared import http
 from boyin_shared.errors import BoyinError, TransientError
 from boyin_shared.identity import Actor
@@ -68,12 +69,15 @@ def create_app(
     settings: PlatformSettings, *, graphiql: bool = True, feeds: Feeds | None = None
 ) -> FastAPI:
     """The gateway; ``feeds`` is given when the gateway shares the platform's bus (one
-    process), otherwise it opens its own bus client for the live feeds."""
+    process), otherwise it opens its own bus client for the live feeds. GraphiQL is served
+    only where introspection is allowed (``BOYIN_GRAPHQL_INTROSPECTION``)."""
     missing = [s for s in REQUIRED_SERVICES if s not in settings.service_urls]
     if missing:
         raise RuntimeError(f"BOYIN_SERVICE_URLS has no URL for {', '.join(missing)}")
     secret = settings.identity_secret()
     jwt_secret = settings.access_token_secret()
+    limits = Limits.of(settings)
+    throttle = Throttle.of(limits)
     running: list[Running] = []  # set while the app is up
 
     @asynccontextmanager
@@ -115,7 +119,14 @@ def create_app(
         pools = running[0].pools
         return RegistryClient(pools.registry, pools.secret, actor)
 
+    def account_of(token: str) -> str | None:
+        try:
+            return read_access(token, jwt_secret).account_id
+        except BoyinError:
+            return None
+
     app = FastAPI(title="Boyin gateway", lifespan=lifespan)
+    app.state.throttle = throttle  # the sign-in throttle finds it here (see limits.py)
 
     async def ready() -> bool:
         if not running:
@@ -127,12 +138,14 @@ def create_app(
         return True
 
     http.install(app, "gateway", ready)
+    # outermost: a refused request costs no more than this
+    app.add_middleware(LimitRequests, limits=limits, throttle=throttle, account_of=account_of)
     app.include_router(
         GatewayRouter(
-            schema,
+            build_schema(limits),
             jwt_secret=jwt_secret,
             context_getter=context,
-            graphql_ide="graphiql" if graphiql else None,
+            graphql_ide="graphiql" if graphiql and limits.introspection else None,
             # file uploads; only with a header that makes browsers ask first (see files.py)
             multipart_uploads_enabled=True,
             dependencies=[Depends(files.guard_uploads)],

@@ -76,7 +76,12 @@ AnswerResult = Annotated[MatchAnswer | Forbidden | NotFound, strawberry.union("A
 class MatchQuery:
     @strawberry.field
     async def matches(self, info: Info, demand_id: strawberry.ID, first: int = 20) -> list[Match]:
-        dtos = await info.context.matching.matches(str(demand_id), max(1, min(first, 100)))
+        # A demand the caller may not see has no matches for them (matching says it is not
+        # found): nothing to show, nothing revealed, and no fault of the server's.
+        try:
+            dtos = await info.context.matching.matches(str(demand_id), max(1, min(first, 100)))
+        except ServiceError:
+            return []
         return [Match.of(d) for d in dtos]
 
     @strawberry.field

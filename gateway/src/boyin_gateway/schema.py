@@ -7,9 +7,12 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaskErrors, ParserCache, QueryDepthLimiter, ValidationCache
+from strawberry.extensions import MaskErrors, ParserCache, ValidationCache
+from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext
 
+from boyin_gateway import limits
 from boyin_gateway.account_schema import AccountMutation, AccountQuery
 from boyin_gateway.feed_schema import FeedSubscription
 from boyin_gateway.match_schema import MatchMutation, MatchQuery
@@ -41,19 +44,37 @@ def _raised(error: GraphQLError) -> bool:
     return not isinstance(error.original_error, GraphQLError | None)
 
 
-# Parsing and validating each query is half the cost of a request: cache both (the
-# caches live at module level, shared by the fresh extension each request gets).
-# Expected failures are result types, so MaskErrors hides anything raised.
-EXTENSIONS: list[Any] = [
-    lambda: QueryDepthLimiter(max_depth=12),
-    lambda: ParserCache(maxsize=256),
-    lambda: ValidationCache(maxsize=256),
-    lambda: MaskErrors(should_mask_error=_raised),
-]
+class GatewaySchema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        limits.explain(errors)  # the limits' refusals, in Chinese and English
+        super().process_errors(errors, execution_context)
 
-schema = strawberry.Schema(
-    query=Query, mutation=Mutation, subscription=FeedSubscription, extensions=EXTENSIONS
-)
+
+def build_schema(limit: limits.Limits = limits.DEFAULTS) -> strawberry.Schema:
+    """The schema with the size, shape and introspection limits of ``limit``.
+
+    Parsing and validating each query is half the cost of a request: both are cached (the
+    caches live at module level, shared by the fresh extension each request gets).
+    Expected failures are result types, so MaskErrors hides anything raised."""
+    extensions: list[Any] = [
+        *limit.schema_extensions(),
+        lambda: ParserCache(maxsize=256),
+        lambda: ValidationCache(maxsize=256),
+        lambda: MaskErrors(should_mask_error=_raised),
+    ]
+    return GatewaySchema(
+        query=Query,
+        mutation=Mutation,
+        subscription=FeedSubscription,
+        extensions=extensions,
+        # suggestions ("Did you mean ...?") would reveal what introspection hides
+        config=StrawberryConfig(disable_field_suggestions=not limit.introspection),
+    )
+
+
+schema = build_schema()
 
 SDL_PATH = Path(__file__).resolve().parents[2] / "schema.graphql"
 

@@ -45,6 +45,24 @@ class PlatformSettings(BaseSettings):
     #: Where uploaded files are kept (default ``data_dir/files``; a mounted volume in production).
     files_dir: Path | None = None
     max_upload_mb: int = Field(default=20, ge=1, le=200)
+    # -- the gateway's protective limits (see boyin_gateway.limits) --------------------
+    #: Answer GraphQL introspection (and serve GraphiQL); ``false`` in production.
+    graphql_introspection: bool = True
+    #: Deepest selection nesting a GraphQL operation may have.
+    graphql_max_depth: int = Field(default=12, ge=2, le=100)
+    #: Most lexical tokens (names, punctuation, values) a GraphQL document may have.
+    graphql_max_tokens: int = Field(default=2000, ge=100)
+    #: Most aliased fields a GraphQL document may have (aliases multiply the work).
+    graphql_max_aliases: int = Field(default=20, ge=0)
+    #: Largest request body the gateway reads, in KiB (multipart uploads: max_upload_mb + 1 MiB).
+    max_request_kb: int = Field(default=1024, ge=1)
+    #: Requests per minute of one signed-in account, per gateway process (0: no limit).
+    rate_limit_per_minute: int = Field(default=600, ge=0)
+    #: Requests per minute from one IP address without a sign-in, per process (0: no limit).
+    rate_limit_anonymous_per_minute: int = Field(default=120, ge=0)
+    #: Failed sign-ins allowed per login and IP address, regained over sign_in_window_seconds.
+    sign_in_attempts: int = Field(default=10, ge=0)
+    sign_in_window_seconds: int = Field(default=900, ge=1)
     #: Fail points for fault tests; see :mod:`boyin_shared.faults`.
     faults: str = ""
 

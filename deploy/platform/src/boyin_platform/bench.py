@@ -98,7 +98,8 @@ async def latency(samples: int) -> None:
             mongo_url=env["BOYIN_MONGO_URL"],
             namespace=namespace,
             service_urls=urls,
-        ),
+        )
+        | {"BOYIN_RATE_LIMIT_PER_MINUTE": "0"},  # the benchmark polls as fast as it can
         logs,
     )
     procs = [registry, matching, gateway]

@@ -1,0 +1,392 @@
+"""The gateway's protective limits, read from the settings (``BOYIN_...``) at start-up.
+
+Size and shape of a GraphQL operation (refused before any service is called)
+    - ``graphql_max_tokens`` (2000): lexical tokens of the document, counted while it is
+      parsed (strawberry's ``MaxTokensLimiter``);
+    - ``graphql_max_depth`` (12): nesting of selections (``QueryDepthLimiter``);
+    - ``graphql_max_aliases`` (20): aliased fields, which repeat work (``MaxAliasesLimiter``);
+    - page sizes: every ``first`` argument is clamped (100 at most, see registry_schema.py).
+
+    The GraphQL error keeps the library's English message and adds ``extensions``:
+    ``{"code": "QUERY_TOO_DEEP", "message": {"zh": ..., "en": ...}}`` (codes
+    ``QUERY_TOO_LONG``, ``QUERY_TOO_DEEP``, ``TOO_MANY_ALIASES``, ``INTROSPECTION_DISABLED``).
+
+Introspection
+    ``graphql_introspection=false`` (production) refuses introspection queries
+    (graphql-core's ``NoSchemaIntrospectionCustomRule``), turns GraphiQL off and drops the
+    "Did you mean ...?" field suggestions, which would reveal the schema too.
+
+Request bodies
+    A body larger than ``max_request_kb`` (1 MiB), or for a multipart upload than
+    ``max_upload_mb`` + 1 MiB, is refused with ``413 REQUEST_TOO_LARGE`` before it is read
+    (from ``Content-Length``) or as soon as it grows past the limit (chunked bodies). The
+    registry still checks each file's own size and type.
+
+Rate limits (token buckets: a burst of the whole allowance, then a steady refill)
+    - ``rate_limit_per_minute`` (600) per signed-in account (a valid bearer token);
+    - ``rate_limit_anonymous_per_minute`` (120) per client IP address otherwise, also for
+      an invalid token and for the WebSocket handshakes of subscriptions;
+    - ``sign_in_attempts`` (10) failed sign-ins per login and IP address, one regained every
+      ``sign_in_window_seconds`` / attempts (90 s): this slows password guessing without
+      locking the owner out from elsewhere. An attempt is counted when it starts (so a
+      burst of parallel guesses cannot outrun the count) and given back when it succeeds.
+
+    Over the limit the answer is ``429`` with ``Retry-After`` (seconds) and the platform's
+    error body ``{"error": {"code": "RATE_LIMITED", "message": {"zh", "en"}}}``; a throttled
+    sign-in is ``429`` with ``Retry-After`` too, its GraphQL result the ``Forbidden``
+    problem ``TOO_MANY_SIGN_IN_ATTEMPTS``. Probes and metrics are never limited; ``0``
+    turns a rate limit off.
+
+    **The buckets live in each gateway process's memory.** Every replica (and every worker
+    process) counts on its own, so with N replicas behind a load balancer a client gets up
+    to N times the allowance, and a restart forgets the counts. Exact limits across
+    replicas would need a shared store (or limits at the ingress).
+
+    The client's address is the connection's peer as uvicorn reports it. Behind a reverse
+    proxy (the Kubernetes ingress) it is the proxy's, and every anonymous client would share
+    one bucket, unless uvicorn believes the proxy's ``X-Forwarded-For``: set uvicorn's
+    ``FORWARDED_ALLOW_IPS`` environment variable to the proxy's addresses.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import GraphQLError
+from graphql.validation import ASTValidationRule
+from starlette.datastructures import Headers
+from starlette.requests import HTTPConnection
+from starlette.responses import JSONResponse, Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Message as AsgiMessage
+from strawberry.extensions import (
+    AddValidationRules,
+    DisableIntrospection,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
+from strawberry.extensions.field_extension import AsyncExtensionResolver, FieldExtension
+
+from boyin_gateway.accounts.domain import normalise_login
+from boyin_gateway.types import Forbidden, LocalizedText, Problem
+from boyin_shared.errors import BoyinError, Message
+from boyin_shared.http import error_body
+from boyin_shared.settings import PlatformSettings
+
+MIB = 1024 * 1024
+#: paths never limited: the probes and the metrics scrape
+UNLIMITED_PATHS = ("/healthz", "/readyz", "/metrics")
+
+
+@dataclass(frozen=True)
+class Limits:
+    introspection: bool
+    max_depth: int
+    max_tokens: int
+    max_aliases: int
+    max_body_bytes: int
+    max_upload_body_bytes: int
+    per_minute: int
+    anonymous_per_minute: int
+    sign_in_attempts: int
+    sign_in_window_seconds: int
+
+    @classmethod
+    def of(cls, settings: PlatformSettings) -> Limits:
+        return cls(
+            introspection=settings.graphql_introspection,
+            max_depth=settings.graphql_max_depth,
+            max_tokens=settings.graphql_max_tokens,
+            max_aliases=settings.graphql_max_aliases,
+            max_body_bytes=settings.max_request_kb * 1024,
+            max_upload_body_bytes=(settings.max_upload_mb + 1) * MIB,
+            per_minute=settings.rate_limit_per_minute,
+            anonymous_per_minute=settings.rate_limit_anonymous_per_minute,
+            sign_in_attempts=settings.sign_in_attempts,
+            sign_in_window_seconds=settings.sign_in_window_seconds,
+        )
+
+    def schema_extensions(self) -> list[Callable[[], SchemaExtension]]:
+        """Factories of the extensions that check an operation's size and shape.
+
+        The validation rules are made once here, not per request: the validation cache
+        is keyed by the rules, and a new rule class per request would never hit it."""
+        rules: list[type[ASTValidationRule]] = [
+            *QueryDepthLimiter(max_depth=self.max_depth).validation_rules,
+            *MaxAliasesLimiter(max_alias_count=self.max_aliases).validation_rules,
+        ]
+        if not self.introspection:
+            rules += DisableIntrospection().validation_rules
+        max_tokens = self.max_tokens
+        return [
+            lambda: MaxTokensLimiter(max_token_count=max_tokens),
+            lambda: AddValidationRules(rules),
+        ]
+
+
+DEFAULTS = Limits.of(PlatformSettings.model_construct())
+
+
+# -- GraphQL errors of the limits, explained in both languages -------------------------
+
+_EXPLAINED: list[tuple[re.Pattern[str], str, str, str]] = [
+    (
+        re.compile(r"Document contains more than (\d+) tokens"),
+        "QUERY_TOO_LONG",
+        "查询过长（最多 {0} 个词法单元）",
+        "the query is too long (at most {0} tokens)",
+    ),
+    (
+        re.compile(r"exceeds maximum operation depth of (\d+)"),
+        "QUERY_TOO_DEEP",
+        "查询嵌套过深（最多 {0} 层）",
+        "the query is nested too deeply (at most {0} levels)",
+    ),
+    (
+        re.compile(r"\d+ aliases found\. Allowed: (\d+)"),
+        "TOO_MANY_ALIASES",
+        "查询使用的别名过多（最多 {0} 个）",
+        "the query uses too many aliases (at most {0})",
+    ),
+    (
+        re.compile(r"introspection has been disabled"),
+        "INTROSPECTION_DISABLED",
+        "本服务未开放 GraphQL 内省查询",
+        "GraphQL introspection is disabled on this server",
+    ),
+]
+
+
+def explain(errors: list[GraphQLError]) -> None:
+    """Give the errors of the limits a code and a message in Chinese and English (in
+    ``extensions``; the English ``message`` of the library stays as it is)."""
+    for error in errors:
+        for pattern, code, zh, en in _EXPLAINED:
+            found = pattern.search(error.message)
+            if found:
+                error.extensions = {
+                    **(error.extensions or {}),
+                    "code": code,
+                    "message": {"zh": zh.format(*found.groups()), "en": en.format(*found.groups())},
+                }
+                break
+
+
+# -- rate limits ------------------------------------------------------------------------
+
+
+class TokenBuckets:
+    """One token bucket per key: ``capacity`` tokens, refilled at ``capacity`` per
+    ``period`` seconds. Holds at most ``max_keys`` buckets (the least recently used go:
+    a forgotten bucket is a full one). ``capacity`` 0 means no limit."""
+
+    def __init__(
+        self,
+        capacity: int,
+        period: float,
+        *,
+        max_keys: int = 100_000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.capacity = capacity
+        self.rate = capacity / period
+        self.max_keys = max_keys
+        self.clock = clock
+        self._buckets: OrderedDict[Hashable, tuple[float, float]] = OrderedDict()
+
+    def _level(self, key: Hashable, now: float) -> float:
+        tokens, at = self._buckets.get(key, (float(self.capacity), now))
+        return min(float(self.capacity), tokens + (now - at) * self.rate)
+
+    def take(self, key: Hashable) -> int:
+        """Take a token: 0 when there was one, else the whole seconds until there is."""
+        if self.capacity <= 0:
+            return 0
+        now = self.clock()
+        level = self._level(key, now)
+        taken = level >= 1
+        self._buckets[key] = (level - 1 if taken else level, now)
+        self._buckets.move_to_end(key)
+        while len(self._buckets) > self.max_keys:
+            self._buckets.popitem(last=False)
+        return 0 if taken else max(1, math.ceil((1 - level) / self.rate))
+
+    def give_back(self, key: Hashable) -> None:
+        if self.capacity <= 0 or key not in self._buckets:
+            return
+        now = self.clock()
+        self._buckets[key] = (min(float(self.capacity), self._level(key, now) + 1), now)
+
+    def __len__(self) -> int:
+        return len(self._buckets)
+
+
+@dataclass
+class Throttle:
+    """The rate limits of one gateway process (see the module's documentation)."""
+
+    accounts: TokenBuckets
+    addresses: TokenBuckets
+    sign_ins: TokenBuckets
+
+    @classmethod
+    def of(cls, limits: Limits) -> Throttle:
+        return cls(
+            accounts=TokenBuckets(limits.per_minute, 60),
+            addresses=TokenBuckets(limits.anonymous_per_minute, 60),
+            sign_ins=TokenBuckets(limits.sign_in_attempts, limits.sign_in_window_seconds),
+        )
+
+
+def client_address(scope: Scope) -> str:
+    client = scope.get("client")
+    return str(client[0]) if client else "unknown"
+
+
+def _rate_limited(wait: int) -> BoyinError:
+    return BoyinError(
+        code="RATE_LIMITED",
+        message=Message(
+            f"请求过于频繁，请 {wait} 秒后重试", f"too many requests; retry in {wait} s"
+        ),
+        status=429,
+    )
+
+
+def _too_large(limit: int) -> BoyinError:
+    return BoyinError(
+        code="REQUEST_TOO_LARGE",
+        message=Message(
+            f"请求内容过大（上限 {limit // 1024} KB）",
+            f"the request body is too large (at most {limit // 1024} KB)",
+        ),
+        status=413,
+    )
+
+
+def _answer(error: BoyinError, headers: dict[str, str] | None = None) -> Response:
+    return JSONResponse(error_body(error), status_code=error.status, headers=headers)
+
+
+class LimitRequests:
+    """ASGI middleware of the gateway: rate limits, then the request body's size.
+
+    ``account_of`` names the account of a valid ``Authorization`` header (None: anonymous)."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        limits: Limits,
+        throttle: Throttle,
+        account_of: Callable[[str], str | None],
+    ) -> None:
+        self.app = app
+        self.limits = limits
+        self.throttle = throttle
+        self.account_of = account_of
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket") or scope["path"].endswith(UNLIMITED_PATHS):
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        if wait := self._wait(scope, headers):
+            if scope["type"] == "websocket":
+                await receive()  # websocket.connect; closing before accepting answers 403
+                await send({"type": "websocket.close", "code": 1013})  # try again later
+                return
+            await _answer(_rate_limited(wait), {"Retry-After": str(wait)})(scope, receive, send)
+            return
+        if scope["type"] == "websocket":
+            await self.app(scope, receive, send)
+            return
+        multipart = headers.get("content-type", "").lower().startswith("multipart/")
+        limit = self.limits.max_upload_body_bytes if multipart else self.limits.max_body_bytes
+        declared = headers.get("content-length", "")
+        if not declared.isdigit():
+            await self._buffered(scope, receive, send, limit)
+        elif int(declared) > limit:
+            await _answer(_too_large(limit))(scope, receive, send)
+        else:  # the server reads no more than the declared length
+            await self.app(scope, receive, send)
+
+    def _wait(self, scope: Scope, headers: Headers) -> int:
+        authorization = headers.get("authorization", "")
+        if authorization.lower().startswith("bearer "):
+            account = self.account_of(authorization[7:].strip())
+            if account is not None:
+                return self.throttle.accounts.take(account)
+        return self.throttle.addresses.take(client_address(scope))
+
+    async def _buffered(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+        """A body of unknown length (chunked): read it up to the limit, then pass it on."""
+        messages: list[AsgiMessage] = []
+        size = 0
+        while True:
+            message = await receive()
+            messages.append(message)
+            if message["type"] != "http.request":
+                break  # the client went away: let the application see it
+            size += len(message.get("body", b""))
+            if size > limit:
+                await _answer(_too_large(limit), {"Connection": "close"})(scope, receive, send)
+                return
+            if not message.get("more_body", False):
+                break
+
+        async def replay() -> AsgiMessage:
+            return messages.pop(0) if messages else await receive()
+
+        await self.app(scope, replay, send)
+
+
+# -- sign-in attempts ----------------------------------------------------------------
+
+
+def throttle_of(connection: HTTPConnection | None) -> Throttle | None:
+    """The throttle of the gateway app serving ``connection`` (None outside one)."""
+    if connection is None:
+        return None
+    found = getattr(connection.app.state, "throttle", None)
+    return found if isinstance(found, Throttle) else None
+
+
+class SignInThrottle(FieldExtension):
+    """Count the sign-in attempts per login and client address (see the module's
+    documentation): a throttled attempt is not even checked."""
+
+    async def resolve_async(
+        self, next_: AsyncExtensionResolver, source: Any, info: Any, **kwargs: Any
+    ) -> Any:
+        connection: HTTPConnection | None = info.context.request
+        throttle = throttle_of(connection)
+        if throttle is None or connection is None:
+            return await next_(source, info, **kwargs)
+        key = (normalise_login(str(kwargs["login"])), client_address(connection.scope))
+        wait = throttle.sign_ins.take(key)
+        if wait:
+            response = info.context.response
+            if isinstance(response, Response):
+                response.status_code = 429
+                response.headers["Retry-After"] = str(wait)
+            return Forbidden(
+                code="TOO_MANY_SIGN_IN_ATTEMPTS",
+                message=LocalizedText(
+                    zh=f"登录失败次数过多，请 {wait} 秒后重试",
+                    en=f"too many failed sign-ins; retry in {wait} s",
+                ),
+                fields=[],
+            )
+        result = await next_(source, info, **kwargs)
+        if not isinstance(result, Problem):
+            throttle.sign_ins.give_back(key)
+        return result

@@ -1,0 +1,531 @@
+"""Who may do what, through GraphQL only: every role against every guarded operation.
+
+The expectations are the platform's intended rules, written down here as a table (not
+read from the code under test):
+
+- accounts (gateway ``accounts/domain.py``): administrators create accounts of every staff
+  role, operators those of district officers, mentors and investors; nobody else creates
+  accounts;
+- the registry (``domain/demands.py``, ``application.py``): staff (operators and
+  administrators) and the district officer of the organisation's district register
+  organisations and create, review and publish its demands; an organisation acts for
+  itself; an unpublished demand is seen by those who may change it; talents' profiles are
+  for signed-in people only, their personal data for operators and administrators, their
+  erasure for administrators; the taxonomy is edited by staff;
+- matching: the review queue is for staff;
+- the live feeds (``feed_schema.py``): new projects for investors and staff, district
+  demands for district officers and staff, pipeline events for staff.
+
+Each cell is ``allowed`` (the success type, or the data) or ``denied`` (a ``Forbidden`` or
+``NotFound`` problem with a zh/en message, ``null`` for a read, an empty review queue, or
+an error on a subscription); anything else is reported as it is.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AsyncExitStack
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_asyncio
+from argon2 import PasswordHasher
+
+from boyin_gateway.accounts import service
+from tests.gateway.support import (
+    CREATE_ACCOUNT,
+    CREATE_DEMAND,
+    DEMAND,
+    PASSWORD,
+    PUBLISH,
+    REGISTER_ORGANISATION,
+    REGISTER_TALENT,
+    REVIEW_CLAIM,
+    SHAPINGBA,
+    START_REVIEW,
+    YUZHONG,
+    admin_token,
+    assert_bilingual,
+    cooperation_content,
+    demand_action,
+    landing_content,
+    organisation_input,
+    sign_up,
+    staff_token,
+    talent_input,
+)
+from tests.gateway.test_registry_coverage import (
+    ADD_CODE,
+    ERASE_TALENT,
+    PERSONAL_DATA,
+    UPDATE_ORGANISATION,
+)
+from tests.gateway.test_registry_flow import (
+    register_organisation,
+    register_talent,
+    review_and_publish,
+)
+from tests.graphql_ws import Subscription, subscribe
+from tests.platform_harness import graphql, graphql_raw, platform_server
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+ROLES = (
+    "anonymous",
+    "talent",
+    "organisation",
+    "officer",  # district officer of the demand's (and organisation's) district
+    "other_officer",  # district officer of another district
+    "investor",
+    "mentor",
+    "operator",
+    "admin",
+)
+STAFF = frozenset({"operator", "admin"})
+REVIEWERS = STAFF | {"officer"}
+SIGNED_IN = frozenset(ROLES) - {"anonymous"}
+
+ALLOWED, DENIED = "allowed", "denied"
+
+TALENT = "query($id: ID!) { talent(id: $id) { id degree } }"
+ORGANISATION = "query($id: ID!) { organisation(id: $id) { id districtCode } }"
+REVIEW_QUEUE = "{ matchReviewQueue { id score } }"
+MATCHES = "query($id: ID!) { matches(demandId: $id) { id score } }"
+NEW_PROJECTS = "subscription { newProjects { demandId } }"
+PIPELINE_EVENTS = "subscription { pipelineEvents { type } }"
+DISTRICT_DEMANDS = "subscription { districtDemands { demandId districtCode } }"
+
+
+@dataclass
+class World:
+    """The platform and what the operations act on; one of each per role where the
+    operation changes it (so that each cell is independent of the others)."""
+
+    url: str
+    admin: str
+    tokens: dict[str, str | None] = field(default_factory=dict)
+    talent_id: str = ""
+    org_id: str = ""  # the organisation member's, in YUZHONG
+    other_org_id: str = ""  # another organisation in YUZHONG (no account acts for it)
+    far_org_id: str = ""  # an organisation in SHAPINGBA
+    profile_id: str = ""  # a talent nobody of the roles is
+    unpublished_id: str = ""  # a submitted demand of the member's organisation
+    erasable: dict[str, str] = field(default_factory=dict)  # a talent per role
+    submitted: dict[str, str] = field(default_factory=dict)  # a submitted demand per role
+    ready: dict[str, str] = field(default_factory=dict)  # reviewed, to publish, per role
+    matched_id: str = ""  # a published demand of the member's organisation, with a match
+
+
+# -- outcomes ----------------------------------------------------------------------------
+
+
+def outcome(result: dict[str, Any] | None, success: str) -> str:
+    """``allowed`` for the success type, ``denied`` for a refusal (checked bilingual) or a
+    read that found nothing; anything else as it is."""
+    if result is None:
+        return DENIED
+    kind = result["__typename"]
+    if kind == success:
+        return ALLOWED
+    if kind in ("Forbidden", "NotFound"):
+        assert_bilingual(result)
+        return DENIED
+    return f"{kind} {result.get('code')}"
+
+
+async def mutation(
+    world: World, caller: str, document: str, name: str, success: str, **variables: Any
+) -> str:
+    result = (await graphql(world.url, document, world.tokens[caller], **variables))[name]
+    return outcome(result, success)
+
+
+async def read(world: World, caller: str, document: str, name: str, **variables: Any) -> str:
+    data = (await graphql(world.url, document, world.tokens[caller], **variables))[name]
+    return DENIED if data is None else ALLOWED
+
+
+async def first_answer(
+    subscription: Subscription, wanted: Callable[[dict[str, Any]], bool], timeout: float = 10.0
+) -> str:
+    """``allowed`` for a first item (if ``wanted``: one the subscriber may see), ``denied``
+    for an error (with the feed's zh/en reason)."""
+    while True:
+        message = json.loads(await asyncio.wait_for(subscription.ws.recv(), timeout))
+        kind, payload = message["type"], message.get("payload")
+        if kind == "ping":
+            await subscription.ws.send(json.dumps({"type": "pong"}))
+            continue
+        errors = payload if kind == "error" else (payload or {}).get("errors")
+        if errors:
+            reason = errors[0]["message"]
+            assert any("\u4e00" <= ch <= "\u9fff" for ch in reason) and " / " in reason, errors
+            return DENIED
+        if kind == "next":
+            data = payload["data"]
+            return ALLOWED if wanted(data) else f"unwanted {data}"
+        return f"{kind} {payload}"
+
+
+def anything(role: str, data: dict[str, Any]) -> bool:
+    return True
+
+
+async def feed_row(
+    world: World,
+    document: str,
+    trigger: Callable[[World], Awaitable[None]],
+    wanted: Callable[[str, dict[str, Any]], bool] = anything,
+) -> dict[str, str]:
+    """Every role subscribes; then ``trigger`` makes an event each allowed one should get."""
+    async with AsyncExitStack() as stack:
+        feeds = {
+            role: await stack.enter_async_context(subscribe(world.url, document, token))
+            for role, token in world.tokens.items()
+        }
+        await asyncio.sleep(0.3)  # the subscriptions are registered
+        await trigger(world)
+        answers = await asyncio.gather(
+            *(first_answer(f, partial(wanted, role)) for role, f in feeds.items())
+        )
+    return dict(zip(feeds, answers, strict=True))
+
+
+# -- the operations ----------------------------------------------------------------------
+
+Cell = Callable[[World, str], Awaitable[str]]
+Row = Callable[[World], Awaitable[dict[str, str]]]
+
+
+@dataclass(frozen=True)
+class Operation:
+    name: str
+    allowed: frozenset[str]
+    cell: Cell | None = None  # one role at a time
+    row: Row | None = None  # all roles at once (the feeds)
+
+    async def outcomes(self, world: World) -> dict[str, str]:
+        if self.row is not None:
+            return await self.row(world)
+        assert self.cell is not None
+        return {role: await self.cell(world, role) for role in ROLES}
+
+
+def serial(role: str, base: int) -> int:
+    return base + ROLES.index(role)
+
+
+async def register_organisation_cell(world: World, role: str) -> str:
+    org = organisation_input(serial(role, 710), YUZHONG)
+    return await mutation(
+        world, role, REGISTER_ORGANISATION, "registerOrganisation", "Organisation", input=org
+    )
+
+
+async def create_demand_for_another(world: World, role: str) -> str:
+    return await mutation(
+        world,
+        role,
+        CREATE_DEMAND,
+        "createDemand",
+        "Demand",
+        ownerId=world.other_org_id,
+        content=landing_content(),
+        submit=False,
+    )
+
+
+async def update_organisation(world: World, role: str) -> str:
+    org = organisation_input(701, YUZHONG)  # as it was registered
+    return await mutation(
+        world,
+        role,
+        UPDATE_ORGANISATION,
+        "updateOrganisation",
+        "Organisation",
+        id=world.org_id,
+        input=org,
+    )
+
+
+async def start_review(world: World, role: str) -> str:
+    doc, name = START_REVIEW, "startDemandReview"
+    return await mutation(world, role, doc, name, "Demand", id=world.submitted[role])
+
+
+async def publish(world: World, role: str) -> str:
+    return await mutation(world, role, PUBLISH, "publishDemand", "Demand", id=world.ready[role])
+
+
+async def read_unpublished_demand(world: World, role: str) -> str:
+    return await read(world, role, DEMAND, "demand", id=world.unpublished_id)
+
+
+async def read_organisation(world: World, role: str) -> str:
+    return await read(world, role, ORGANISATION, "organisation", id=world.org_id)
+
+
+async def read_talent(world: World, role: str) -> str:
+    return await read(world, role, TALENT, "talent", id=world.profile_id)
+
+
+async def personal_data(world: World, role: str) -> str:
+    return await mutation(
+        world, role, PERSONAL_DATA, "personalData", "PersonalDataExport", id=world.profile_id
+    )
+
+
+async def add_taxonomy_code(world: World, role: str) -> str:
+    code = f"C33-X{ROLES.index(role)}"
+    return await mutation(
+        world,
+        role,
+        ADD_CODE,
+        "addTaxonomyCode",
+        "TaxonomyCodeChanged",
+        code=code,
+        parent="C33-L3",
+        zh="矩阵测试",
+        en="Matrix test",
+    )
+
+
+def create_account(new_role: str) -> Cell:
+    async def cell(world: World, role: str) -> str:
+        district = YUZHONG if new_role == "DISTRICT_OFFICER" else None
+        login = f"{new_role.lower()}.by.{role}@matrix.example"
+        return await mutation(
+            world,
+            role,
+            CREATE_ACCOUNT,
+            "createAccount",
+            "Account",
+            login=login,
+            password=PASSWORD,
+            role=new_role,
+            districtCode=district,
+        )
+
+    return cell
+
+
+async def matches_of_demand(world: World, role: str) -> str:
+    """A demand's matches: the owner's and staff's business (an empty list for others)."""
+    response = await graphql_raw(world.url, MATCHES, world.tokens[role], id=world.matched_id)
+    body: dict[str, Any] = response.json()
+    if body.get("errors"):
+        return f"error: {body['errors'][0]['message']}"
+    return ALLOWED if body["data"]["matches"] else DENIED
+
+
+async def review_queue(world: World, role: str) -> str:
+    """The gateway answers a refused queue with an empty list: the queue is not empty."""
+    queue = (await graphql(world.url, REVIEW_QUEUE, world.tokens[role]))["matchReviewQueue"]
+    return ALLOWED if queue else DENIED
+
+
+async def erase_talent(world: World, role: str) -> str:
+    target = world.erasable[role]
+    return await mutation(world, role, ERASE_TALENT, "eraseTalent", "Talent", id=target)
+
+
+async def publish_project(world: World) -> None:
+    """A talent's project published (by staff): new projects and pipeline events."""
+    demand = await demand_action(
+        world.url,
+        world.admin,
+        CREATE_DEMAND,
+        "createDemand",
+        ownerId=world.talent_id,
+        content=cooperation_content(),
+        submit=True,
+    )
+    await review_and_publish(world.url, world.admin, demand)
+
+
+async def submit_in_both_districts(world: World) -> None:
+    for owner in (world.org_id, world.far_org_id):
+        created = await demand_action(
+            world.url,
+            world.admin,
+            CREATE_DEMAND,
+            "createDemand",
+            ownerId=owner,
+            content=landing_content(),
+            submit=True,
+        )
+        assert created["__typename"] == "Demand", created
+
+
+async def new_projects(world: World) -> dict[str, str]:
+    return await feed_row(world, NEW_PROJECTS, publish_project)
+
+
+async def pipeline_events(world: World) -> dict[str, str]:
+    return await feed_row(world, PIPELINE_EVENTS, submit_in_both_districts)
+
+
+async def district_demands(world: World) -> dict[str, str]:
+    """An officer's first item is of their own district (the other district's came first)."""
+    own = {"officer": YUZHONG, "other_officer": SHAPINGBA}
+
+    def wanted(role: str, data: dict[str, Any]) -> bool:
+        return role not in own or data["districtDemands"]["districtCode"] == own[role]
+
+    return await feed_row(world, DISTRICT_DEMANDS, submit_in_both_districts, wanted)
+
+
+OPERATIONS = (
+    Operation("registerOrganisation", REVIEWERS, register_organisation_cell),
+    Operation("createDemand for another party", REVIEWERS, create_demand_for_another),
+    Operation("updateOrganisation", REVIEWERS | {"organisation"}, update_organisation),
+    Operation("read an unpublished demand", REVIEWERS | {"organisation"}, read_unpublished_demand),
+    Operation("startDemandReview", REVIEWERS, start_review),
+    Operation("publishDemand", REVIEWERS, publish),
+    Operation("read an organisation", frozenset(ROLES) - {"other_officer"}, read_organisation),
+    Operation("read a talent", SIGNED_IN, read_talent),
+    Operation("personalData (contacts)", STAFF, personal_data),
+    Operation("addTaxonomyCode", STAFF, add_taxonomy_code),
+    Operation("createAccount ADMIN", frozenset({"admin"}), create_account("ADMIN")),
+    Operation("createAccount OPERATOR", frozenset({"admin"}), create_account("OPERATOR")),
+    Operation("createAccount DISTRICT_OFFICER", STAFF, create_account("DISTRICT_OFFICER")),
+    Operation("createAccount MENTOR", STAFF, create_account("MENTOR")),
+    Operation("createAccount INVESTOR", STAFF, create_account("INVESTOR")),
+    Operation("matches of a demand", STAFF | {"organisation"}, matches_of_demand),
+    Operation("matchReviewQueue", STAFF, review_queue),
+    Operation("eraseTalent", frozenset({"admin"}), erase_talent),
+    Operation("subscribe newProjects", STAFF | {"investor"}, row=new_projects),
+    Operation("subscribe pipelineEvents", STAFF, row=pipeline_events),
+    Operation(
+        "subscribe districtDemands", STAFF | {"officer", "other_officer"}, row=district_demands
+    ),
+)
+
+
+# -- the world ---------------------------------------------------------------------------
+
+
+async def registered_talent(url: str, admin: str, email: str) -> str:
+    talent = (await graphql(url, REGISTER_TALENT, admin, input=talent_input(email)))[
+        "registerTalent"
+    ]
+    assert talent["__typename"] == "Talent", talent
+    return str(talent["id"])
+
+
+async def registered_organisation(url: str, admin: str, number: int, district: str) -> str:
+    org = (
+        await graphql(url, REGISTER_ORGANISATION, admin, input=organisation_input(number, district))
+    )["registerOrganisation"]
+    assert org["__typename"] == "Organisation", org
+    return str(org["id"])
+
+
+async def org_demand(world: World, token: str, *, reviewed: bool = False) -> str:
+    demand = await demand_action(
+        world.url,
+        token,
+        CREATE_DEMAND,
+        "createDemand",
+        ownerId=world.org_id,
+        content=landing_content(),
+        submit=True,
+    )
+    assert demand["status"] == "SUBMITTED", demand
+    if reviewed:
+        await demand_action(
+            world.url, world.admin, START_REVIEW, "startDemandReview", id=demand["id"]
+        )
+        for claim in demand["claims"]:
+            done = await demand_action(
+                world.url,
+                world.admin,
+                REVIEW_CLAIM,
+                "reviewClaim",
+                id=demand["id"],
+                criterion=claim["criterion"],
+                confirmed=True,
+            )
+            assert done["status"] == "UNDER_REVIEW", done
+    return str(demand["id"])
+
+
+async def build(url: str) -> World:
+    admin = await admin_token(url)
+    world = World(url, admin)
+    world.talent_id, talent = await register_talent(url, "matrix.talent@example.de")
+    world.org_id, organisation = await register_organisation(url, "org@matrix.example", 701)
+    investor = (await sign_up(url, "investor@matrix.example", "INVESTOR"))["session"]
+    world.tokens = {
+        "anonymous": None,
+        "talent": talent,
+        "organisation": organisation,
+        "officer": await staff_token(url, "yz@matrix.example", "DISTRICT_OFFICER", YUZHONG),
+        "other_officer": await staff_token(
+            url, "spb@matrix.example", "DISTRICT_OFFICER", SHAPINGBA
+        ),
+        "investor": investor["accessToken"],
+        "mentor": await staff_token(url, "mentor@matrix.example", "MENTOR"),
+        "operator": await staff_token(url, "ops@matrix.example", "OPERATOR"),
+        "admin": admin,
+    }
+    world.other_org_id = await registered_organisation(url, admin, 702, YUZHONG)
+    world.far_org_id = await registered_organisation(url, admin, 703, SHAPINGBA)
+    world.profile_id = await registered_talent(url, admin, "profile@matrix.example")
+    world.unpublished_id = await org_demand(world, organisation)
+    for role in ROLES:
+        world.erasable[role] = await registered_talent(url, admin, f"erase.{role}@matrix.example")
+        world.submitted[role] = await org_demand(world, organisation)
+        world.ready[role] = await org_demand(world, organisation, reviewed=True)
+
+    # A pending match for the review queue: a project and a landing offer that fit.
+    await publish_project(world)
+    landing = await demand_action(
+        url,
+        admin,
+        CREATE_DEMAND,
+        "createDemand",
+        ownerId=world.org_id,
+        content=landing_content(),
+        submit=True,
+    )
+    await review_and_publish(url, admin, landing)
+    world.matched_id = landing["id"]
+    for _ in range(100):
+        if (await graphql(url, REVIEW_QUEUE, admin))["matchReviewQueue"]:
+            break
+        await asyncio.sleep(0.1)
+    else:
+        pytest.fail("no match waits for review")
+    return world
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def world(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[World]:
+    """One platform for the whole table (its rate limits off: many calls, one client)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(service, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024))
+        data_dir: Path = tmp_path_factory.mktemp("matrix")
+        async with platform_server(
+            data_dir, rate_limit_per_minute=0, rate_limit_anonymous_per_minute=0
+        ) as url:
+            yield await build(url)
+
+
+@pytest.mark.parametrize("operation", OPERATIONS, ids=[o.name for o in OPERATIONS])
+async def test_each_role_may_do_exactly_what_the_rules_allow(
+    world: World, operation: Operation
+) -> None:
+    expected = {role: ALLOWED if role in operation.allowed else DENIED for role in ROLES}
+    got = await operation.outcomes(world)
+    wrong = {
+        role: f"{got[role]} (expected {expected[role]})"
+        for role in ROLES
+        if got[role] != expected[role]
+    }
+    assert not wrong, f"{operation.name}: {wrong}"
