@@ -50,12 +50,16 @@ class Actor:
         return self.role in (Role.OPERATOR, Role.ADMIN, Role.SERVICE)
 
 
-def issue(actor: Actor, secret: str, *, ttl_seconds: int = 120) -> str:
+def encode_actor(actor: Actor, secret: str, *, audience: str, ttl_seconds: int) -> str:
+    """A signed token (JWT, HS256) naming ``actor``, for ``audience``, valid ``ttl_seconds``.
+
+    The internal identity (services) and the gateway's access tokens (people) both use it,
+    with different audiences and secrets."""
     now = int(utcnow().timestamp())
     claims: dict[str, Any] = {
         "sub": actor.account_id,
         "role": actor.role.value,
-        "aud": AUDIENCE,
+        "aud": audience,
         "iat": now,
         "exp": now + ttl_seconds,
     }
@@ -66,9 +70,10 @@ def issue(actor: Actor, secret: str, *, ttl_seconds: int = 120) -> str:
     return jwt.encode(claims, secret, algorithm="HS256")
 
 
-def verify(token: str, secret: str) -> Actor:
+def decode_actor(token: str, secret: str, *, audience: str) -> Actor:
+    """The actor of a token made by :func:`encode_actor`; 401 if it is not valid."""
     try:
-        claims = jwt.decode(token, secret, algorithms=["HS256"], audience=AUDIENCE)
+        claims = jwt.decode(token, secret, algorithms=["HS256"], audience=audience)
         return Actor(
             account_id=str(claims["sub"]),
             role=Role(claims["role"]),
@@ -77,6 +82,14 @@ def verify(token: str, secret: str) -> Actor:
         )
     except (jwt.PyJWTError, KeyError, ValueError) as exc:
         raise unauthenticated() from exc
+
+
+def issue(actor: Actor, secret: str, *, ttl_seconds: int = 120) -> str:
+    return encode_actor(actor, secret, audience=AUDIENCE, ttl_seconds=ttl_seconds)
+
+
+def verify(token: str, secret: str) -> Actor:
+    return decode_actor(token, secret, audience=AUDIENCE)
 
 
 def current_actor(request: Request) -> Actor:
