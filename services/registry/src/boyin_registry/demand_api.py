@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated, cast
 
 from fastapi import APIRouter, Depends, Query, Request, status
@@ -51,7 +52,29 @@ def attachments(request: Request) -> Attachments:
     return cast(Attachments, request.app.state.service.attachments)
 
 
+def demand_filters(
+    channel: Channel | None = None,
+    status: str | None = None,
+    district_code: str | None = None,
+    taxonomy_code: str | None = None,
+    language: str | None = None,
+    edition: str | None = None,
+    owner_id: str | None = None,
+) -> DemandQuery:
+    """The filters of a demand list (GET /demands, exports), from the query string."""
+    return DemandQuery(
+        channel=channel.value if channel else None,
+        status=status,
+        district_code=district_code,
+        taxonomy_code=taxonomy_code,
+        language=language,
+        edition=edition,
+        owner_id=owner_id,
+    )
+
+
 Commands = Annotated[DemandCommands, Depends(commands)]
+Filters = Annotated[DemandQuery, Depends(demand_filters)]
 Files = Annotated[Attachments, Depends(attachments)]
 Ref = Annotated[Reference, Depends(reference)]
 
@@ -98,28 +121,11 @@ async def create_demand(
 async def list_demands(
     actor: CurrentActor,
     cmd: Commands,
-    channel: Channel | None = None,
-    status: str | None = None,
-    district_code: str | None = None,
-    taxonomy_code: str | None = None,
-    language: str | None = None,
-    edition: str | None = None,
-    owner_id: str | None = None,
+    filters: Filters,
     after: str | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> Page[DemandOut]:
-    query = DemandQuery(
-        channel=channel.value if channel else None,
-        status=status,
-        district_code=district_code,
-        taxonomy_code=taxonomy_code,
-        language=language,
-        edition=edition,
-        owner_id=owner_id,
-        after=after,
-        limit=limit,
-    )
-    items = await cmd.page(actor, query)
+    items = await cmd.page(actor, replace(filters, after=after, limit=limit))
     return Page(
         items=[DemandOut.of(d) for d in items],
         next_after=items[-1].id if len(items) == limit else None,

@@ -16,9 +16,8 @@ from fastapi import APIRouter, Depends, Query, Request, Response, status
 from pydantic import BaseModel
 from starlette.datastructures import UploadFile as StarletteUpload
 
-from boyin_registry.domain.demands import Channel
+from boyin_registry.demand_api import Filters
 from boyin_registry.importing import ErrorsPage, Importer, Job, RowResult, scope_of
-from boyin_registry.repository import DemandQuery
 from boyin_registry.spreadsheets import (
     CSV_MEDIA_TYPE,
     MAX_FILE_BYTES,
@@ -255,25 +254,10 @@ async def resume_import(job_id: str, actor: CurrentMember, imports: Imports) -> 
 async def export_demands(
     actor: CurrentActor,
     imports: Imports,
+    filters: Filters,
     format: Format = "xlsx",
     headers: HeaderLanguage = "zh",
-    channel: Channel | None = None,
-    status: str | None = None,
-    district_code: str | None = None,
-    taxonomy_code: str | None = None,
-    language: str | None = None,
-    edition: str | None = None,
-    owner_id: str | None = None,
 ) -> Response:
     """The demands ``GET /demands`` would list with these filters, in the import format."""
-    query = DemandQuery(
-        channel=channel.value if channel else None,
-        status=status,
-        district_code=district_code,
-        taxonomy_code=taxonomy_code,
-        language=language,
-        edition=edition,
-        owner_id=owner_id,
-    )
-    data = await imports.export(actor, query, format, headers)
+    data = await imports.export(actor, filters, format, headers)
     return _download(data, format, f"demands-{utcnow():%Y%m%d}")
