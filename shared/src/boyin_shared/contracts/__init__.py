@@ -3,6 +3,6 @@
 Importing this package registers every event in :data:`boyin_shared.events.CATALOG`.
 """
 
-from boyin_shared.contracts import matching, registry
+from boyin_shared.contracts import matching, registry, scheduling
 
-__all__ = ["matching", "registry"]
+__all__ = ["matching", "registry", "scheduling"]

@@ -7,10 +7,13 @@ meetings (unless asked to).
 * ``cancel_meeting``: frees the slot; waiting requests that can use exactly what was freed
   (same participants or, on site, the same table pool in that slot) are placed there, best
   priority first (``backfill``).
+* ``place_waiting``: the service's repair after publication, for any set of changes at
+  once: stale placements out, waiting requests into open slots, nobody else moved.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -18,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from boyin_scheduling.core.board import Board
+from boyin_scheduling.core.greedy import greedy_order
 from boyin_scheduling.core.model import Request, Schedule
 from boyin_scheduling.core.problem import Problem, with_request, without_request
 from boyin_scheduling.core.tables import number_tables, plan_from_schedule, to_schedule
@@ -129,3 +133,90 @@ def cancel_meeting(
         backfilled=tuple(shrunk.requests[w].id for w in filled),
         seconds=time.perf_counter() - t0,
     )
+
+
+@dataclass(frozen=True)
+class Reconciled:
+    schedule: Schedule
+    #: waiting requests that got a place
+    placed: tuple[str, ...]
+    #: placed requests that moved (only with ``move_placed``)
+    moved: tuple[str, ...]
+    #: placed requests that had to leave their slot (no longer feasible there) and got none
+    dropped: tuple[str, ...]
+    seconds: float
+
+
+def place_waiting(
+    problem: Problem,
+    schedule: Schedule,
+    *,
+    first_slot: int = 0,
+    move_placed: bool = False,
+    max_moves: int = 2,
+) -> Reconciled:
+    """Bring a published ``schedule`` up to date with ``problem`` (which holds every current
+    request) by single changes: placements that no longer fit their slot (the request was
+    cancelled, a participant became unavailable, the mode changed) are taken out and
+    placed again; then waiting requests take open slots, best priority first. Nothing else
+    moves unless ``move_placed`` allows local moves of up to ``max_moves`` meetings. Only
+    slots from ``first_slot`` on (not yet begun) receive meetings.
+    """
+    t0 = time.perf_counter()
+    known = [pl for pl in schedule.placements if pl.request_id in problem.request_index]
+    known = [pl for pl in known if pl.slot_id in problem.slot_index]
+    plan, tables = plan_from_schedule(problem, Schedule(tuple(known)))
+    # a placement stays only where its request may still be
+    stale = [
+        r
+        for r in np.flatnonzero(plan >= 0).tolist()
+        if not problem.feasible[r, plan[r]] and plan[r] >= first_slot
+    ]
+    before = plan.copy()
+    for r in stale:
+        plan[r] = -1
+        tables.pop(r, None)
+    feasible = problem.feasible.copy()
+    feasible[:, :first_slot] = False
+    future = dataclasses.replace(problem, feasible=feasible)
+    board = Board(future, plan)
+    # an over-full slot (capacity shrank) loses its lowest-priority meetings
+    for r in np.argsort(problem.priority, kind="stable").tolist():
+        s = int(board.plan[r])
+        if s >= first_slot and not _within_capacity(board, r, s):
+            board.remove(r)
+            tables.pop(r, None)
+    waiting = np.flatnonzero(board.plan < 0)
+    order = greedy_order(problem)
+    rank = np.empty_like(order)
+    rank[order] = np.arange(order.size)
+    moves: list[tuple[int, int, int]] = []
+    for r in waiting[np.argsort(rank[waiting], kind="stable")].tolist():
+        slots = board.open_slots(r)
+        if slots.size:
+            board.place(r, int(slots[int(np.argmin(board.gap_delta(r, slots)))]))
+        elif move_placed and feasible[r].any():
+            moves += board.insert_with_moves(r, lambda m: True, max_moves=max_moves) or []
+    moved_idx = {m for m, _, _ in moves}
+    keep = {i: t for i, t in tables.items() if i not in moved_idx and board.plan[i] >= 0}
+    new = to_schedule(problem, board.plan, number_tables(problem, board.plan, keep))
+    ids = problem.requests
+    placed = [ids[r].id for r in np.flatnonzero((before < 0) & (board.plan >= 0)).tolist()]
+    was = np.flatnonzero((before >= 0) & (board.plan != before)).tolist()
+    return Reconciled(
+        schedule=new,
+        placed=tuple(placed),
+        moved=tuple(ids[r].id for r in was if board.plan[r] >= 0),
+        dropped=tuple(ids[r].id for r in was if board.plan[r] < 0),
+        seconds=time.perf_counter() - t0,
+    )
+
+
+def _within_capacity(board: Board, r: int, s: int) -> bool:
+    p = board.problem
+    if board.load[p.a[r], s] > p.capacity[p.a[r]] or board.load[p.b[r], s] > p.capacity[p.b[r]]:
+        return False
+    if p.onsite[r]:
+        k = int(p.pool[r])
+        return bool(board.pool_load[k, s] <= p.pool_cap[k, s])
+    return True
