@@ -32,7 +32,7 @@ query($after: String) {
 async def test_platform_runs_serves_graphql_and_keeps_data_across_restarts(tmp_path: Path) -> None:
     async with platform_server(tmp_path) as url:
         counts = await demo.load(url, SECRET)
-        assert counts == {"created": 9, "existing": 0}
+        assert counts == {"created": 10, "existing": 0}  # 9 parties and the fair
         anonymous = await graphql(
             url,
             REGISTER,
@@ -72,7 +72,7 @@ async def test_platform_runs_serves_graphql_and_keeps_data_across_restarts(tmp_p
         await eventually(pooled)
 
     async with platform_server(tmp_path) as url:  # same data folder: nothing lost, nothing doubled
-        assert await demo.load(url, SECRET) == {"created": 0, "existing": 9}
+        assert await demo.load(url, SECRET) == {"created": 0, "existing": 10}
         supply = (await graphql(url, LIST))["districtSupply"]
         assert sum(d["organisations"] for d in supply) == len(demo.ORGANISATIONS)
 

@@ -149,8 +149,90 @@ CONSENT = {
 }
 
 
+def _at(day: str, hm: str) -> str:
+    return f"{day}T{hm}:00+08:00"
+
+
+EDITION: dict[str, Any] = {
+    "name": {
+        "zh": "2026 重庆离岸创新创业项目洽谈会",
+        "en": "Chongqing Offshore Innovation Fair 2026",
+    },
+    "timezone": "Asia/Shanghai",
+    "first_day": "2026-12-12",
+    "last_day": "2026-12-13",
+    "slot_minutes": 30,
+    "days": [
+        {
+            "day": "2026-12-12",
+            "start": "09:00",
+            "end": "18:00",
+            "breaks": [{"start": "12:00", "end": "13:30"}],
+        },
+        {"day": "2026-12-13", "start": "09:00", "end": "17:00"},
+    ],
+    "rooms": [
+        {"id": "main-hall", "name": {"zh": "主会场", "en": "Main hall"}},
+        {"id": "hall-b", "name": {"zh": "洽谈区 B", "en": "Meeting area B"}},
+    ],
+    "tables": [{"number": n, "room": "hall-b"} for n in range(1, 41)],
+}
+
+SESSIONS: list[dict[str, Any]] = [
+    {
+        "kind": "OPENING",
+        "title": {"zh": "开幕式暨项目签约仪式", "en": "Opening and signing ceremony"},
+        "start": _at("2026-12-12", "09:00"),
+        "end": _at("2026-12-12", "10:00"),
+        "room": "main-hall",
+    },
+    {
+        "kind": "ROADSHOW",
+        "title": {
+            "zh": "先进材料与智能网联汽车项目路演",
+            "en": "Roadshow: materials and connected cars",
+        },
+        "start": _at("2026-12-12", "14:00"),
+        "end": _at("2026-12-12", "15:30"),
+        "room": "main-hall",
+        "capacity": 120,
+        "waitlist_limit": 30,
+    },
+    {
+        "kind": "FIELD_VISIT",
+        "title": {"zh": "参观西部科学城", "en": "Field visit: Western Science City"},
+        "start": _at("2026-12-13", "13:30"),
+        "end": _at("2026-12-13", "17:00"),
+        "departure": _at("2026-12-13", "13:30"),
+        "meeting_point": {"zh": "会展中心北门", "en": "Expo centre, north gate"},
+        "capacity": 45,
+        "waitlist_limit": 15,
+    },
+]
+
+
+async def load_edition(client: httpx.AsyncClient, base_url: str) -> bool:
+    """The demo fair with its agenda, opened; False when an edition already exists."""
+    scheduling = f"{base_url}/services/scheduling"
+    existing = await client.get(scheduling + "/editions")
+    existing.raise_for_status()
+    if existing.json():
+        return False
+    created = await client.post(scheduling + "/editions", json=EDITION)
+    if created.status_code != 201:
+        raise RuntimeError(f"demo edition rejected: {created.text}")
+    edition_id = created.json()["id"]
+    for session in SESSIONS:
+        added = await client.post(f"{scheduling}/editions/{edition_id}/sessions", json=session)
+        if added.status_code != 201:
+            raise RuntimeError(f"demo session rejected: {added.text}")
+    for step in ("open", "agenda/publish"):
+        (await client.post(f"{scheduling}/editions/{edition_id}/{step}")).raise_for_status()
+    return True
+
+
 async def load(base_url: str, secret: str) -> dict[str, int]:
-    """Register the demo data through the registry API; returns counts by outcome."""
+    """Register the demo data through the services' APIs; returns counts by outcome."""
     counts = {"created": 0, "existing": 0}
     registry = f"{base_url}/services/registry"
     headers = {identity.HEADER: identity.issue(LOADER, secret, ttl_seconds=600)}
@@ -165,6 +247,7 @@ async def load(base_url: str, secret: str) -> dict[str, int]:
                     counts["existing"] += 1
                 else:
                     raise RuntimeError(f"demo data rejected: {response.text}")
+        counts["created" if await load_edition(client, base_url) else "existing"] += 1
     return counts
 
 
