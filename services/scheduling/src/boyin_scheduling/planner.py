@@ -59,6 +59,7 @@ class Planner:
     repos: Repos
     clock: Callable[[], datetime] = utcnow
     workers: int = 2
+    period_s: float = 30.0
     _locks: dict[str, asyncio.Lock] = field(default_factory=dict)
     _jobs: set[asyncio.Task[None]] = field(default_factory=set)
     _wake: asyncio.Event = field(default_factory=asyncio.Event)
@@ -239,14 +240,16 @@ class Planner:
             except BoyinError as exc:
                 log.warning("edition %s cannot be repaired: %s", edition.id, exc)
 
-    async def run(self, seconds: float = 2.0) -> None:
+    async def run(self) -> None:
+        """Reconcile when kicked (every change in this process kicks), and every
+        ``period_s`` anyway (a change whose kick was lost in a crash)."""
         while True:
             try:
                 await self.tick()
             except Exception:
                 log.exception("keeping the schedules current failed; will try again")
             try:
-                await asyncio.wait_for(self._wake.wait(), seconds)
+                await asyncio.wait_for(self._wake.wait(), self.period_s)
             except TimeoutError:
                 pass
             self._wake.clear()
