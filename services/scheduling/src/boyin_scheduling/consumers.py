@@ -97,8 +97,13 @@ class MatchInbox:
         self.planner = planner
 
     async def open_edition(self) -> Edition | None:
-        """The open edition that ends first (the next fair)."""
-        editions = await self.repos.editions.listed([EditionStatus.OPEN.value])
+        """The open edition that ends first among those not over yet (the next fair)."""
+        now = self.planner.clock()
+        editions = [
+            e
+            for e in await self.repos.editions.listed([EditionStatus.OPEN.value])
+            if e.ends() > now
+        ]
         return min(editions, key=lambda e: e.plan.last_day, default=None)
 
     async def _create(self, edition_id: str, match: dict[str, Any]) -> None:
