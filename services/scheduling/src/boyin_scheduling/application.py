@@ -350,7 +350,9 @@ class Scheduling:
         if mode is Mode.ON_SITE:
             for side, party in (("requester_id", requester), ("invitee_id", invitee)):
                 att = await self.repos.attendances.get(attendance_id(edition_id, party.id))
-                if att is not None and att.aggregate.availability.mode is Mode.ONLINE:
+                declared = att.aggregate.availability if att is not None else None
+                av = declared or default_availability(party.kind, party.timezone, party.country)
+                if av.mode is Mode.ONLINE:
                     raise invalid(
                         [
                             error(

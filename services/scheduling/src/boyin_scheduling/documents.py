@@ -345,8 +345,9 @@ def _timetable(t: Timetable | None) -> Doc | None:
     if t is None:
         return None
     return {
-        # compact rows: [meeting id, slot id, table] (5,000 meetings stay a small document)
-        "placements": [[p.meeting_id, p.slot_id, p.table] for p in t.placements],
+        # short keys keep 5,000 placements a small document; objects, not nested lists
+        # (FerretDB 1.x stores no arrays inside arrays)
+        "placements": [{"m": p.meeting_id, "s": p.slot_id, "t": p.table} for p in t.placements],
         "unscheduled": list(t.unscheduled),
         "reasons": {k: {"zh": m.zh, "en": m.en} for k, m in t.reasons.items()},
         "objective": t.objective,
@@ -364,7 +365,7 @@ def _timetable_from(d: Doc | None) -> Timetable | None:
     if d is None:
         return None
     return Timetable(
-        placements=tuple(Placed(m, s, t) for m, s, t in d["placements"]),
+        placements=tuple(Placed(p["m"], p["s"], p["t"]) for p in d["placements"]),
         unscheduled=tuple(d["unscheduled"]),
         reasons={k: Message(v["zh"], v["en"]) for k, v in d["reasons"].items()},
         objective=d["objective"],

@@ -127,10 +127,11 @@ def check_availability(av: Availability, starts: datetime, ends: datetime, kind:
             )
         )
     if av.arrival is not None and av.departure is not None:
-        check_span("", av.arrival, av.departure, out)
-        out = [
+        stay: list[FieldError] = []
+        check_span("", av.arrival, av.departure, stay)
+        out += [
             dataclasses.replace(e, field="departure" if e.field == ".end" else "arrival")
-            for e in out
+            for e in stay
         ]
     for name in ("arrival", "departure"):
         moment: datetime | None = getattr(av, name)

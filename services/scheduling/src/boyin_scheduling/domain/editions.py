@@ -270,7 +270,8 @@ def check_plan(plan: EditionPlan) -> None:
                 )
             )
         previous: Break | None = None
-        for j, b in enumerate(sorted(d.breaks, key=lambda b: b.start)):
+        # in time order, each named by its position in the input
+        for j, b in sorted(enumerate(d.breaks), key=lambda jb: jb[1].start):
             bf = f"{f}.breaks.{j}"
             if b.end <= b.start:
                 out.append(

@@ -133,7 +133,8 @@ class Meeting:
                 "已谢绝或已结束的会谈不能取消",
                 "a declined or finished meeting cannot be cancelled",
             )
-        new = self._next(status=Status.CANCELLED, place=None)
+        # the place stays as it was: agendas and calendars show the slot as cancelled
+        new = self._next(status=Status.CANCELLED)
         return new, [new._event(MeetingCancelled, actor.role.value, reason=reason)]
 
     def set_link(self, actor: Actor, link: str | None) -> Meeting:
