@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 from boyin_scheduling.core import model as core
 from boyin_scheduling.domain.attendance import Attendance, Availability, Mode, default_availability
@@ -32,7 +33,7 @@ class PartyInfo:
     revision: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Fair:
     edition: Edition
     sessions: tuple[Session, ...]
@@ -49,11 +50,16 @@ class Fair:
             kind, info.timezone if info else None, info.country if info else None
         )
 
+    @cached_property
+    def _online(self) -> frozenset[str]:
+        """Parties of the fair's meetings who take part online."""
+        people = {p.id: p.kind for m in self.meetings for p in (m.requester, m.invitee)}
+        return frozenset(
+            pid for pid, kind in people.items() if self.availability(pid, kind).mode is Mode.ONLINE
+        )
+
     def mode(self, meeting: Meeting) -> Mode:
-        if any(
-            self.availability(p.id, p.kind).mode is Mode.ONLINE
-            for p in (meeting.requester, meeting.invitee)
-        ):
+        if meeting.requester.id in self._online or meeting.invitee.id in self._online:
             return Mode.ONLINE
         return meeting.mode or Mode.ON_SITE
 

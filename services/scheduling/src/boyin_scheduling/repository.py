@@ -15,8 +15,6 @@ from boyin_shared.outbox import Outbox
 from boyin_shared.repository import AggregateRepository
 from boyin_shared.store import DocumentStore, Index
 
-PAGE = 500
-
 
 class Editions(AggregateRepository[Edition]):
     collection_name = "editions"
@@ -99,18 +97,12 @@ class Meetings(AggregateRepository[Meeting]):
     async def of_edition(
         self, edition_id: str, statuses: Sequence[Status] | None = None
     ) -> list[Meeting]:
+        """Every meeting of the edition (one query: a fair has thousands, not millions)."""
         flt: dict[str, object] = {"edition_id": edition_id}
         if statuses is not None:
-            flt["status"] = {"$in": [s.value for s in statuses]}
-        out: list[Meeting] = []
-        after: str | None = None
-        while True:
-            page_flt = {**flt, "_id": {"$gt": after}} if after else flt
-            docs = await self.collection.find(page_flt, sort=[("_id", 1)], limit=PAGE)
-            out += [self.from_doc(d) for d in docs]
-            if len(docs) < PAGE:
-                return out
-            after = docs[-1]["_id"]
+            values = [s.value for s in statuses]
+            flt["status"] = values[0] if len(values) == 1 else {"$in": values}
+        return [self.from_doc(d) for d in await self.collection.find(flt)]
 
     async def of_party(
         self,
