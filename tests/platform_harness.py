@@ -54,6 +54,20 @@ async def platform_server(data_dir: Path, **overrides: Any) -> AsyncIterator[str
         await task
 
 
+def on_real_servers(kafka_bootstrap: str, mongo_url: str, namespace: str) -> dict[str, Any]:
+    """Overrides of :func:`platform_server` for the real Kafka broker and MongoDB-wire
+    server (deploy/), in topics and databases of their own (``namespace``)."""
+    return {
+        "bus": "kafka",
+        "kafka_bootstrap": kafka_bootstrap,
+        "kafka_topic_prefix": namespace + ".",
+        "kafka_partitions": 2,
+        "store": "mongo",
+        "mongo_url": mongo_url,
+        "mongo_db_prefix": namespace,
+    }
+
+
 async def graphql_raw(
     url: str, query: str, token: str | None = None, **variables: Any
 ) -> httpx.Response:

@@ -21,7 +21,6 @@ from tests.apps import OPERATOR, as_actor
 from tests.processes import Environment
 
 pytestmark = [pytest.mark.infra, pytest.mark.slow]
-OPERATOR_HEADERS = as_actor(OPERATOR)
 
 
 def credit_code(seed: int) -> str:
@@ -53,7 +52,7 @@ async def poll(fn: Any, *, timeout: float = 30.0) -> Any:
 
 
 async def supply(matching: ManagedProcess) -> dict[str, int]:
-    async with httpx.AsyncClient(headers=OPERATOR_HEADERS) as client:
+    async with httpx.AsyncClient(headers=as_actor(OPERATOR)) as client:
         rows = (await client.get(matching.url + "/pool/districts")).json()
     return {r["district_code"]: r["organisations"] for r in rows}
 
@@ -73,7 +72,7 @@ async def test_event_crosses_kafka_between_processes_into_mongodb(
 ) -> None:
     registry = await start(processes, environment, "registry")
     matching = await start(processes, environment, "matching")
-    async with httpx.AsyncClient(headers=OPERATOR_HEADERS) as client:
+    async with httpx.AsyncClient(headers=as_actor(OPERATOR)) as client:
         response = await client.post(registry.url + "/organisations", json=organisation(1))
         assert response.status_code == 201, response.text
         org_id = response.json()["id"]
@@ -103,7 +102,7 @@ async def test_consumer_killed_after_handling_before_commit_repeats_no_effect(
         "matching",
         faults="after_handle:matching:boyin.registry.organisation.registered",
     )
-    async with httpx.AsyncClient(headers=OPERATOR_HEADERS) as client:
+    async with httpx.AsyncClient(headers=as_actor(OPERATOR)) as client:
         r = await client.post(registry.url + "/organisations", json=organisation(2, "500103"))
         assert r.status_code == 201, r.text
     # The handler ran (effects written) and the process died before committing.
@@ -114,7 +113,7 @@ async def test_consumer_killed_after_handling_before_commit_repeats_no_effect(
     )
 
     await matching.start()  # the event is delivered again
-    async with httpx.AsyncClient(headers=OPERATOR_HEADERS) as client:
+    async with httpx.AsyncClient(headers=as_actor(OPERATOR)) as client:
         r = await client.post(registry.url + "/organisations", json=organisation(3, "500105"))
         assert r.status_code == 201, r.text
     # The later event is counted, so the redelivered one was handled before it.
@@ -133,7 +132,7 @@ async def test_producer_killed_between_write_and_publish_loses_nothing(
     registry = await start(
         processes, environment, "registry", faults="before_publish:organisations"
     )
-    async with httpx.AsyncClient(headers=OPERATOR_HEADERS) as client:
+    async with httpx.AsyncClient(headers=as_actor(OPERATOR)) as client:
         try:
             r = await client.post(registry.url + "/organisations", json=organisation(4, "500112"))
             assert r.status_code == 201, r.text
@@ -145,7 +144,7 @@ async def test_producer_killed_between_write_and_publish_loses_nothing(
 
     await registry.start()  # the sweep publishes what the outbox kept
     await poll(lambda: _has(matching, "500112"))
-    async with httpx.AsyncClient(headers=OPERATOR_HEADERS) as client:
+    async with httpx.AsyncClient(headers=as_actor(OPERATOR)) as client:
         orgs = (await client.get(registry.url + "/organisations")).json()["items"]
     assert [o["credit_code"] for o in orgs] == [credit_code(4)]
     await asyncio.sleep(1.5)  # let any duplicate publish arrive before counting

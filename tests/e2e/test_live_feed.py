@@ -27,11 +27,12 @@ async def test_investor_feed_across_kafka(
 ) -> None:
     registry = environment.process("registry")
     matching = environment.process("matching")
+    scheduling = environment.process("scheduling")
     gateway = environment.process("gateway")
-    urls = {"registry": registry.url, "matching": matching.url}
+    urls = {"registry": registry.url, "matching": matching.url, "scheduling": scheduling.url}
     gateway.env = gateway.env | {"BOYIN_SERVICE_URLS": json.dumps(urls)}
-    processes.extend([registry, matching, gateway])
-    for proc in (registry, matching, gateway):
+    processes.extend([registry, matching, scheduling, gateway])
+    for proc in (registry, matching, scheduling, gateway):
         await proc.start()
     investor = Actor("acc_investor", Role.INVESTOR)
     token = issue_access(investor, gateway.env["BOYIN_JWT_SECRET"])

@@ -17,7 +17,6 @@ from tests.processes import Environment
 from tests.registry.support import demand_body, organisation_body, talent_body
 
 pytestmark = [pytest.mark.infra, pytest.mark.slow]
-HEADERS = as_actor(OPERATOR)
 TOPICS = ["C33-L1", "C33-L3", "C33-F5", "C33-N01", "C33-P3", "C33-F6"]
 
 
@@ -69,7 +68,9 @@ async def test_two_workers_share_the_work_and_survive_a_kill(
     await registry.start()
     for w in workers:
         await w.start()
-    async with httpx.AsyncClient(base_url=registry.url, headers=HEADERS, timeout=30) as client:
+    async with httpx.AsyncClient(
+        base_url=registry.url, headers=as_actor(OPERATOR), timeout=30
+    ) as client:
         org_response = await client.post("/organisations", json=organisation_body(7))
         assert org_response.status_code == 201, org_response.text
         org = org_response.json()
@@ -89,7 +90,9 @@ async def test_two_workers_share_the_work_and_survive_a_kill(
 
     # Every project got its proposals, each announced exactly once.
     survivor = workers[1]
-    async with httpx.AsyncClient(base_url=survivor.url, headers=HEADERS, timeout=30) as m:
+    async with httpx.AsyncClient(
+        base_url=survivor.url, headers=as_actor(OPERATOR), timeout=30
+    ) as m:
         for project in projects:
             for _ in range(300):
                 found = (await m.get(f"/demands/{project}/matches")).json()

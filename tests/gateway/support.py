@@ -306,7 +306,7 @@ def record_gateway_calls(monkeypatch: pytest.MonkeyPatch) -> Recorder:
 
     def recording_open(urls: dict[str, str], secret: str, *, timeout: float = 10.0) -> Pools:
         pools = open_pools(urls, secret, timeout=timeout)
-        for client in (pools.registry, pools.matching):
+        for client in (pools.registry, pools.matching, pools.scheduling):
             client.event_hooks = {"request": [seen], "response": []}
         return pools
 

@@ -85,7 +85,8 @@ class Demo:
 async def demo_platform(tmp_path: Path) -> AsyncIterator[Demo]:
     async with platform_server(tmp_path) as url:
         assert await demo.load(url, SECRET) == {
-            "created": len(demo.ORGANISATIONS) + len(demo.TALENTS),
+            # and the demo fair's edition
+            "created": len(demo.ORGANISATIONS) + len(demo.TALENTS) + 1,
             "existing": 0,
         }
         admin = await admin_token(url)

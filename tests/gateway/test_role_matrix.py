@@ -14,7 +14,14 @@ read from the code under test):
   erasure for administrators; the taxonomy is edited by staff;
 - matching: the review queue is for staff;
 - the live feeds (``feed_schema.py``): new projects for investors and staff, district
-  demands for district officers and staff, pipeline events for staff.
+  demands for district officers and staff, pipeline events for staff, a participant's
+  meetings and sessions for talents and organisations;
+- scheduling: staff prepare, open, close and publish editions, sessions and the timetable,
+  read every meeting and the timetable, sign participants up and arrange meetings and
+  check people in; a talent or organisation signs up, declares availability, reads its
+  attendance, agenda and meetings and asks for meetings for itself; the invitee (or staff)
+  answers a request; either side (or staff) cancels a meeting, sets its video link and
+  records its outcome; a draft edition is seen by staff only, an open one by anyone.
 
 Each cell is ``allowed`` (the success type, or the data) or ``denied`` (a ``Forbidden`` or
 ``NotFound`` problem with a zh/en message, ``null`` for a read, an empty review queue, or
@@ -37,6 +44,9 @@ import pytest_asyncio
 from argon2 import PasswordHasher
 
 from boyin_gateway.accounts import service
+from boyin_gateway.accounts.tokens import issue_access
+from boyin_shared.identity import Actor, Role
+from tests.gateway import scheduling_support as sched
 from tests.gateway.support import (
     CREATE_ACCOUNT,
     CREATE_DEMAND,
@@ -53,6 +63,7 @@ from tests.gateway.support import (
     assert_bilingual,
     cooperation_content,
     demand_action,
+    jwt_secret,
     landing_content,
     organisation_input,
     sign_up,
@@ -119,6 +130,20 @@ class World:
     submitted: dict[str, str] = field(default_factory=dict)  # a submitted demand per role
     ready: dict[str, str] = field(default_factory=dict)  # reviewed, to publish, per role
     matched_id: str = ""  # a published demand of the member's organisation, with a match
+    # -- scheduling
+    edition_id: str = ""  # open, its agenda published
+    draft_edition_id: str = ""  # a draft edition
+    session_id: str = ""  # published, nobody signed up
+    joined_session_id: str = ""  # the talent and the organisation are signed up
+    pair_meeting_id: str = ""  # the talent's with the organisation, accepted
+    check_in_token: str = ""  # the organisation's (on site)
+    drafts: dict[str, str] = field(default_factory=dict)  # a draft edition per role
+    opened: dict[str, str] = field(default_factory=dict)  # an open edition per role
+    solved: dict[str, str] = field(default_factory=dict)  # an edition with a draft timetable
+    cancellable_sessions: dict[str, str] = field(default_factory=dict)
+    guests: dict[str, str] = field(default_factory=dict)  # a talent per role, for arranging
+    requested: dict[str, str] = field(default_factory=dict)  # a request to the organisation
+    mutual: dict[str, str] = field(default_factory=dict)  # a meeting the role's side is in
 
 
 # -- outcomes ----------------------------------------------------------------------------
@@ -407,6 +432,256 @@ OPERATIONS = (
 )
 
 
+# -- scheduling ---------------------------------------------------------------------------
+
+PARTICIPANTS = frozenset({"talent", "organisation"})
+SIDES = PARTICIPANTS | STAFF
+
+
+def scheduling_mutation(document: str, success: str, target: Callable[[World, str], Any]) -> Cell:
+    """A mutation whose one argument set comes from ``target(world, role)``."""
+
+    async def cell(world: World, role: str) -> str:
+        result = await sched.result(world.url, world.tokens[role], document, **target(world, role))
+        return outcome(result, success)
+
+    return cell
+
+
+def scheduling_read(document: str, **fixed: str) -> Cell:
+    """``allowed`` when the read found something (``fixed`` names World attributes):
+    ``denied`` for null, an empty page or a refusal (checked bilingual)."""
+
+    async def cell(world: World, role: str) -> str:
+        variables = {k: getattr(world, v) for k, v in fixed.items()}
+        data = await graphql(world.url, document, world.tokens[role], **variables)
+        (value,) = data.values()
+        if value is None:
+            return DENIED
+        if "edges" in value:
+            return ALLOWED if value["edges"] else DENIED
+        if value.get("__typename") in ("Forbidden", "NotFound", "InvalidInput", "Conflict"):
+            return outcome(value, "")
+        return ALLOWED
+
+    return cell
+
+
+async def sign_ups_of_session(world: World, role: str) -> str:
+    data = await graphql(world.url, sched.SIGN_UPS, world.tokens[role], id=world.joined_session_id)
+    return DENIED if data["session"]["signUps"] is None else ALLOWED
+
+
+async def record_outcome(world: World, role: str) -> str:
+    """Past the permission check, the meeting (not yet begun, or cancelled) is refused
+    for its state: that refusal is the allowed outcome here."""
+    result = await sched.result(
+        world.url, world.tokens[role], sched.RECORD_OUTCOME, id=world.mutual[role], held=True
+    )
+    if result["__typename"] == "Conflict" and result["code"] in ("NOT_STARTED", "NOT_SCHEDULED"):
+        return ALLOWED
+    return outcome(result, "Meeting")
+
+
+def own_availability(world: World, role: str) -> dict[str, Any]:
+    online = {"mode": "ONLINE", "timezone": "Europe/Berlin"}
+    on_site = {"mode": "ON_SITE", "timezone": "Asia/Shanghai"}
+    return {"editionId": world.edition_id, "input": online if role == "talent" else on_site}
+
+
+def own_request(world: World, role: str) -> dict[str, Any]:
+    invitee = world.far_org_id if role == "talent" else world.profile_id
+    return {"editionId": world.edition_id, "input": {"inviteeId": invitee}}
+
+
+def arranged_request(world: World, role: str) -> dict[str, Any]:
+    pair = {"requesterId": world.guests[role], "inviteeId": world.far_org_id, "weight": 80}
+    return {"editionId": world.edition_id, "input": pair}
+
+
+async def my_schedule(world: World) -> dict[str, str]:
+    """Staff cancel the talent's meeting with the organisation: both sides hear of it."""
+
+    async def cancel(world: World) -> None:
+        done = await sched.result(
+            world.url, world.admin, sched.CANCEL_MEETING, id=world.pair_meeting_id
+        )
+        assert done["__typename"] == "Meeting", done
+
+    return await feed_row(world, sched.MY_SCHEDULE, cancel)
+
+
+SCHEDULING_OPERATIONS = (
+    Operation(
+        "createEdition",
+        STAFF,
+        scheduling_mutation(
+            sched.CREATE_EDITION, "FairEdition", lambda w, r: {"input": sched.edition_input()}
+        ),
+    ),
+    Operation(
+        "updateEdition",
+        STAFF,
+        scheduling_mutation(
+            sched.UPDATE_EDITION,
+            "FairEdition",
+            lambda w, r: {"id": w.draft_edition_id, "input": sched.edition_input()},
+        ),
+    ),
+    Operation(
+        "openEdition",
+        STAFF,
+        scheduling_mutation(sched.OPEN_EDITION, "FairEdition", lambda w, r: {"id": w.drafts[r]}),
+    ),
+    Operation(
+        "closeEdition",
+        STAFF,
+        scheduling_mutation(sched.CLOSE_EDITION, "FairEdition", lambda w, r: {"id": w.opened[r]}),
+    ),
+    Operation(
+        "publishAgenda",
+        STAFF,
+        scheduling_mutation(sched.PUBLISH_AGENDA, "FairEdition", lambda w, r: {"id": w.edition_id}),
+    ),
+    Operation(
+        "read a draft edition", STAFF, scheduling_read(sched.FAIR_EDITION, id="draft_edition_id")
+    ),
+    Operation(
+        "read an open edition",
+        frozenset(ROLES),
+        scheduling_read(sched.FAIR_EDITION, id="edition_id"),
+    ),
+    Operation(
+        "addSession",
+        STAFF,
+        scheduling_mutation(
+            sched.ADD_SESSION,
+            "AgendaSession",
+            lambda w, r: {"editionId": w.edition_id, "input": sched.session_input()},
+        ),
+    ),
+    Operation(
+        "updateSession",
+        STAFF,
+        scheduling_mutation(
+            sched.UPDATE_SESSION,
+            "AgendaSession",
+            lambda w, r: {"id": w.session_id, "input": sched.session_input()},
+        ),
+    ),
+    Operation(
+        "cancelSession",
+        STAFF,
+        scheduling_mutation(
+            sched.CANCEL_SESSION, "AgendaSession", lambda w, r: {"id": w.cancellable_sessions[r]}
+        ),
+    ),
+    Operation("session signUps", STAFF, sign_ups_of_session),
+    Operation(
+        "signUpForSession (own)",
+        PARTICIPANTS,
+        scheduling_mutation(
+            sched.SIGN_UP, "AgendaSession", lambda w, r: {"sessionId": w.session_id}
+        ),
+    ),
+    Operation(
+        "signUpForSession for another party",
+        STAFF,
+        scheduling_mutation(
+            sched.SIGN_UP,
+            "AgendaSession",
+            lambda w, r: {"sessionId": w.session_id, "partyId": w.profile_id},
+        ),
+    ),
+    Operation(
+        "withdrawSignUp (own)",
+        PARTICIPANTS,
+        scheduling_mutation(
+            sched.WITHDRAW, "AgendaSession", lambda w, r: {"sessionId": w.joined_session_id}
+        ),
+    ),
+    Operation(
+        "declareAvailability (own)",
+        PARTICIPANTS,
+        scheduling_mutation(sched.DECLARE, "Attendance", own_availability),
+    ),
+    Operation(
+        "rotateCalendarToken",
+        PARTICIPANTS,
+        scheduling_mutation(sched.ROTATE, "Attendance", lambda w, r: {"editionId": w.edition_id}),
+    ),
+    Operation(
+        "checkIn",
+        STAFF,
+        scheduling_mutation(sched.CHECK_IN, "Attendance", lambda w, r: {"code": w.check_in_token}),
+    ),
+    Operation(
+        "myAttendance", PARTICIPANTS, scheduling_read(sched.MY_ATTENDANCE, editionId="edition_id")
+    ),
+    Operation("myAgenda", PARTICIPANTS, scheduling_read(sched.MY_AGENDA, editionId="edition_id")),
+    Operation(
+        "myMeetings", PARTICIPANTS, scheduling_read(sched.MY_MEETINGS, editionId="edition_id")
+    ),
+    Operation("read a meeting", SIDES, scheduling_read(sched.MEETING, id="pair_meeting_id")),
+    Operation(
+        "editionMeetings", STAFF, scheduling_read(sched.EDITION_MEETINGS, editionId="edition_id")
+    ),
+    Operation("schedule", STAFF, scheduling_read(sched.SCHEDULE, editionId="edition_id")),
+    Operation(
+        "requestMeeting (own)",
+        PARTICIPANTS,
+        scheduling_mutation(sched.REQUEST_MEETING, "Meeting", own_request),
+    ),
+    Operation(
+        "requestMeeting between others",
+        STAFF,
+        scheduling_mutation(sched.REQUEST_MEETING, "Meeting", arranged_request),
+    ),
+    Operation(
+        "answerMeeting",
+        STAFF | {"organisation"},
+        scheduling_mutation(
+            sched.ANSWER_MEETING, "Meeting", lambda w, r: {"id": w.requested[r], "accept": True}
+        ),
+    ),
+    Operation(
+        "setVideoLink",
+        SIDES,
+        scheduling_mutation(
+            sched.SET_VIDEO_LINK,
+            "Meeting",
+            lambda w, r: {"id": w.mutual[r], "videoLink": "https://meet.example.cn/boyin"},
+        ),
+    ),
+    Operation("recordMeetingOutcome", SIDES, record_outcome),
+    Operation(
+        "cancelMeeting",
+        SIDES,
+        scheduling_mutation(sched.CANCEL_MEETING, "Meeting", lambda w, r: {"id": w.mutual[r]}),
+    ),
+    Operation(
+        "solveSchedule",
+        STAFF,
+        scheduling_mutation(sched.SOLVE, "Schedule", lambda w, r: {"editionId": w.edition_id}),
+    ),
+    Operation(
+        "publishSchedule",
+        STAFF,
+        scheduling_mutation(
+            sched.PUBLISH_SCHEDULE, "Schedule", lambda w, r: {"editionId": w.solved[r]}
+        ),
+    ),
+    Operation(
+        "repairSchedule",
+        STAFF,
+        scheduling_mutation(
+            sched.REPAIR_SCHEDULE, "Schedule", lambda w, r: {"editionId": w.edition_id}
+        ),
+    ),
+    Operation("subscribe mySchedule", PARTICIPANTS, row=my_schedule),
+)
+
+
 # -- the world ---------------------------------------------------------------------------
 
 
@@ -455,7 +730,120 @@ async def org_demand(world: World, token: str, *, reviewed: bool = False) -> str
     return str(demand["id"])
 
 
-async def build(url: str) -> World:
+async def known(world: World, party_id: str) -> None:
+    """Wait until scheduling has heard of a party the registry announced."""
+    for _ in range(300):
+        found = await sched.result(
+            world.url,
+            world.admin,
+            sched.MY_ATTENDANCE,
+            editionId=world.edition_id,
+            partyId=party_id,
+        )
+        if found["__typename"] == "Attendance":
+            return
+        await asyncio.sleep(0.1)
+    pytest.fail(f"scheduling never heard of {party_id}")
+
+
+async def meeting_request(world: World, token: str | None, invitee: str) -> str:
+    made = await sched.ok(
+        world.url,
+        token,
+        sched.REQUEST_MEETING,
+        "Meeting",
+        editionId=world.edition_id,
+        input={"inviteeId": invitee},
+    )
+    return str(made["id"])
+
+
+async def build_scheduling(world: World, data_dir: Path) -> None:
+    url, admin = world.url, world.admin
+    secret = jwt_secret(data_dir)
+
+    async def edition(*, opened: bool = False) -> str:
+        made = await sched.ok(
+            url, admin, sched.CREATE_EDITION, "FairEdition", input=sched.edition_input()
+        )
+        if opened:
+            await sched.ok(url, admin, sched.OPEN_EDITION, "FairEdition", id=made["id"])
+        return str(made["id"])
+
+    async def talent_acting(email: str) -> tuple[str, str]:
+        """A talent registered by staff, and a token acting for it."""
+        talent_id = await registered_talent(url, admin, email)
+        actor = Actor(f"acc_{talent_id}", Role.TALENT, party_id=talent_id)
+        return talent_id, issue_access(actor, secret)
+
+    world.edition_id, (world.session_id, world.joined_session_id) = await sched.prepared_edition(
+        url, admin, sessions=2
+    )
+    world.draft_edition_id = await edition()
+    for role in ROLES:
+        world.drafts[role] = await edition()
+        world.opened[role] = await edition(opened=True)
+        world.solved[role] = await edition(opened=True)
+        await sched.ok(url, admin, sched.SOLVE, "Schedule", editionId=world.solved[role])
+        session = await sched.ok(
+            url,
+            admin,
+            sched.ADD_SESSION,
+            "AgendaSession",
+            editionId=world.edition_id,
+            input=sched.session_input(
+                start=sched.at(sched.FIRST_DAY, "14:00"), end=sched.at(sched.FIRST_DAY, "15:00")
+            ),
+        )
+        world.cancellable_sessions[role] = session["id"]
+
+    talent, organisation = world.tokens["talent"], world.tokens["organisation"]
+    for party in (
+        world.talent_id,
+        world.org_id,
+        world.profile_id,
+        world.far_org_id,
+        world.other_org_id,
+    ):
+        await known(world, party)
+    for token in (talent, organisation):
+        await sched.ok(
+            url, token, sched.SIGN_UP, "AgendaSession", sessionId=world.joined_session_id
+        )
+    world.pair_meeting_id = await meeting_request(world, talent, world.org_id)
+    await sched.ok(
+        url, organisation, sched.ANSWER_MEETING, "Meeting", id=world.pair_meeting_id, accept=True
+    )
+    attendance = await sched.ok(
+        url, organisation, sched.MY_ATTENDANCE, "Attendance", editionId=world.edition_id
+    )
+    world.check_in_token = attendance["checkInToken"]
+
+    for role in ROLES:
+        world.guests[role] = await registered_talent(url, admin, f"guest.{role}@matrix.example")
+        asker, asking = await talent_acting(f"asker.{role}@matrix.example")
+        side, siding = await talent_acting(f"side.{role}@matrix.example")
+        for party in (world.guests[role], asker, side):
+            await known(world, party)
+        world.requested[role] = await meeting_request(world, asking, world.org_id)
+        world.mutual[role] = (
+            await meeting_request(world, talent, world.other_org_id)
+            if role == "talent"
+            else await meeting_request(world, siding, world.org_id)
+        )
+
+    for role in ROLES:  # the drafts to publish are ready
+        for _ in range(300):
+            schedule = await sched.ok(
+                url, admin, sched.SCHEDULE, "Schedule", editionId=world.solved[role]
+            )
+            assert schedule["job"] != "FAILED", schedule
+            if schedule["draft"] is not None:
+                break
+            await asyncio.sleep(0.1)
+
+
+async def build(url: str, data_dir: Path) -> World:
     admin = await admin_token(url)
     world = World(url, admin)
     world.talent_id, talent = await register_talent(url, "matrix.talent@example.de")
@@ -502,6 +890,7 @@ async def build(url: str) -> World:
         await asyncio.sleep(0.1)
     else:
         pytest.fail("no match waits for review")
+    await build_scheduling(world, data_dir)
     return world
 
 
@@ -514,10 +903,13 @@ async def world(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[World
         async with platform_server(
             data_dir, rate_limit_per_minute=0, rate_limit_anonymous_per_minute=0
         ) as url:
-            yield await build(url)
+            yield await build(url, data_dir)
 
 
-@pytest.mark.parametrize("operation", OPERATIONS, ids=[o.name for o in OPERATIONS])
+ALL_OPERATIONS = (*OPERATIONS, *SCHEDULING_OPERATIONS)
+
+
+@pytest.mark.parametrize("operation", ALL_OPERATIONS, ids=[o.name for o in ALL_OPERATIONS])
 async def test_each_role_may_do_exactly_what_the_rules_allow(
     world: World, operation: Operation
 ) -> None:

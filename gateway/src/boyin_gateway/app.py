@@ -16,7 +16,7 @@ from strawberry.types.unset import UNSET, UnsetType
 from boyin_gateway import files
 from boyin_gateway.accounts.service import Accounts
 from boyin_gateway.accounts.tokens import read_access
-from boyin_gateway.clients import RegistryClient
+from boyin_gateway.clients import RegistryClient, SchedulingClient
 from boyin_gateway.context import ANONYMOUS, Context, Pools
 from boyin_gateway.feeds import Feeds
 from boyin_gateway.limits import LimitRequests, Limits, Throttle
@@ -29,7 +29,7 @@ from boyin_shared.service import start_bus
 from boyin_shared.settings import PlatformSettings
 from boyin_shared.store import DocumentStore
 
-REQUIRED_SERVICES = ("registry", "matching")
+REQUIRED_SERVICES = ("registry", "matching", "scheduling")
 
 
 @dataclass
@@ -119,6 +119,10 @@ def create_app(
         pools = running[0].pools
         return RegistryClient(pools.registry, pools.secret, actor)
 
+    def scheduling_for(actor: Actor) -> SchedulingClient:
+        pools = running[0].pools
+        return SchedulingClient(pools.scheduling, pools.secret, actor)
+
     def account_of(token: str) -> str | None:
         try:
             return read_access(token, jwt_secret).account_id
@@ -152,5 +156,6 @@ def create_app(
         ),
         prefix="/graphql",
     )
-    app.include_router(files.router(actor_of, registry_for))
+    app.include_router(files.router(actor_of, registry_for, scheduling_for))
+    app.include_router(files.calendar_router(scheduling_for))
     return app

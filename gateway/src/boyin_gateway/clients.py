@@ -9,23 +9,32 @@ import httpx
 from pydantic import BaseModel, TypeAdapter
 
 from boyin_gateway.dto import (
+    AgendaItemDto,
     AttachmentDto,
+    AttendanceDto,
     AuditEntryDto,
     CriterionDto,
     DemandDto,
     DemandPageDto,
     DistrictSupplyDto,
+    EditionDto,
     ErrorDto,
     ImportDto,
     MatchDto,
+    MeetingDto,
     NamedDto,
     NoticeDto,
     OrganisationDto,
     OrganisationPageDto,
+    ScheduleDto,
+    SessionDto,
+    SignUpDto,
+    SlotDto,
     TalentDto,
     TalentPageDto,
     TaxonomyDto,
     TextDto,
+    TimetableDetailDto,
 )
 from boyin_shared import identity, tracing
 from boyin_shared.identity import Actor
@@ -303,3 +312,176 @@ class MatchingClient(ServiceClient):
 
     async def review_queue(self) -> list[MatchDto]:
         return _MATCH_LIST.validate_python(await self.request("GET", "/review-queue"))
+
+
+_EDITIONS = TypeAdapter(list[EditionDto])
+_SLOTS = TypeAdapter(list[SlotDto])
+_SESSIONS = TypeAdapter(list[SessionDto])
+_SIGN_UPS = TypeAdapter(list[SignUpDto])
+_MEETINGS = TypeAdapter(list[MeetingDto])
+_AGENDA = TypeAdapter(list[AgendaItemDto])
+
+
+def _params(**values: Any) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if v is not None}
+
+
+class SchedulingClient(ServiceClient):
+    """The scheduling service: editions, sessions, attendance, meetings, the timetable."""
+
+    # -- editions --------------------------------------------------------------------
+
+    async def editions(self) -> list[EditionDto]:
+        return _EDITIONS.validate_python(await self.request("GET", "/editions"))
+
+    async def edition(self, edition_id: str) -> EditionDto:
+        return EditionDto.model_validate(await self.request("GET", f"/editions/{_seg(edition_id)}"))
+
+    async def create_edition(self, body: dict[str, Any]) -> EditionDto:
+        return EditionDto.model_validate(await self.request("POST", "/editions", json=body))
+
+    async def edit_edition(self, edition_id: str, body: dict[str, Any]) -> EditionDto:
+        return EditionDto.model_validate(
+            await self.request("PUT", f"/editions/{_seg(edition_id)}", json=body)
+        )
+
+    async def edition_action(self, edition_id: str, action: str) -> EditionDto:
+        """``open``, ``close`` or ``agenda/publish``."""
+        return EditionDto.model_validate(
+            await self.request("POST", f"/editions/{_seg(edition_id)}/{action}")
+        )
+
+    async def slots(self, edition_id: str) -> list[SlotDto]:
+        return _SLOTS.validate_python(
+            await self.request("GET", f"/editions/{_seg(edition_id)}/slots")
+        )
+
+    # -- sessions --------------------------------------------------------------------
+
+    async def sessions(self, edition_id: str) -> list[SessionDto]:
+        return _SESSIONS.validate_python(
+            await self.request("GET", f"/editions/{_seg(edition_id)}/sessions")
+        )
+
+    async def session(self, session_id: str) -> SessionDto:
+        return SessionDto.model_validate(await self.request("GET", f"/sessions/{_seg(session_id)}"))
+
+    async def add_session(self, edition_id: str, body: dict[str, Any]) -> SessionDto:
+        return SessionDto.model_validate(
+            await self.request("POST", f"/editions/{_seg(edition_id)}/sessions", json=body)
+        )
+
+    async def edit_session(self, session_id: str, body: dict[str, Any]) -> SessionDto:
+        return SessionDto.model_validate(
+            await self.request("PUT", f"/sessions/{_seg(session_id)}", json=body)
+        )
+
+    async def session_action(
+        self, session_id: str, action: str, body: dict[str, Any] | None = None
+    ) -> SessionDto:
+        """``cancel``, ``sign-up`` or ``withdraw``."""
+        return SessionDto.model_validate(
+            await self.request("POST", f"/sessions/{_seg(session_id)}/{action}", json=body or {})
+        )
+
+    async def sign_ups(self, session_id: str) -> list[SignUpDto]:
+        return _SIGN_UPS.validate_python(
+            await self.request("GET", f"/sessions/{_seg(session_id)}/sign-ups")
+        )
+
+    # -- attendance ------------------------------------------------------------------
+
+    async def attendance(self, edition_id: str, party_id: str | None) -> AttendanceDto:
+        return AttendanceDto.model_validate(
+            await self.request(
+                "GET",
+                f"/editions/{_seg(edition_id)}/attendance",
+                params=_params(party_id=party_id),
+            )
+        )
+
+    async def declare(
+        self, edition_id: str, body: dict[str, Any], party_id: str | None
+    ) -> AttendanceDto:
+        return AttendanceDto.model_validate(
+            await self.request(
+                "PUT",
+                f"/editions/{_seg(edition_id)}/attendance",
+                json=body,
+                params=_params(party_id=party_id),
+            )
+        )
+
+    async def rotate_calendar_token(self, edition_id: str) -> AttendanceDto:
+        return AttendanceDto.model_validate(
+            await self.request("POST", f"/editions/{_seg(edition_id)}/attendance/calendar-token")
+        )
+
+    async def check_in(self, token: str) -> AttendanceDto:
+        return AttendanceDto.model_validate(
+            await self.request("POST", "/check-in", json={"token": token})
+        )
+
+    # -- meetings --------------------------------------------------------------------
+
+    async def request_meeting(self, edition_id: str, body: dict[str, Any]) -> MeetingDto:
+        return MeetingDto.model_validate(
+            await self.request("POST", f"/editions/{_seg(edition_id)}/meetings", json=body)
+        )
+
+    async def edition_meetings(
+        self, edition_id: str, *, status: str | None, after: str | None, limit: int
+    ) -> list[MeetingDto]:
+        params = _params(status=status, after=after, limit=limit)
+        return _MEETINGS.validate_python(
+            await self.request("GET", f"/editions/{_seg(edition_id)}/meetings", params=params)
+        )
+
+    async def my_meetings(
+        self, *, edition_id: str | None, party_id: str | None, after: str | None, limit: int
+    ) -> list[MeetingDto]:
+        params = _params(edition_id=edition_id, party_id=party_id, after=after, limit=limit)
+        return _MEETINGS.validate_python(await self.request("GET", "/meetings", params=params))
+
+    async def meeting(self, meeting_id: str) -> MeetingDto:
+        return MeetingDto.model_validate(await self.request("GET", f"/meetings/{_seg(meeting_id)}"))
+
+    async def meeting_action(
+        self, meeting_id: str, action: str, body: dict[str, Any], *, method: str = "POST"
+    ) -> MeetingDto:
+        """``answer``, ``cancel``, ``outcome`` (POST) or ``video-link`` (PUT)."""
+        return MeetingDto.model_validate(
+            await self.request(method, f"/meetings/{_seg(meeting_id)}/{action}", json=body)
+        )
+
+    # -- the timetable ---------------------------------------------------------------
+
+    async def schedule(self, edition_id: str) -> ScheduleDto:
+        return ScheduleDto.model_validate(
+            await self.request("GET", f"/editions/{_seg(edition_id)}/schedule")
+        )
+
+    async def timetable(self, edition_id: str, which: str) -> TimetableDetailDto:
+        """Every placement of the ``draft`` or ``published`` timetable."""
+        return TimetableDetailDto.model_validate(
+            await self.request("GET", f"/editions/{_seg(edition_id)}/schedule/{_seg(which)}")
+        )
+
+    async def schedule_action(
+        self, edition_id: str, action: str, body: dict[str, Any] | None = None
+    ) -> ScheduleDto:
+        """``solve``, ``publish`` or ``repair``."""
+        return ScheduleDto.model_validate(
+            await self.request(
+                "POST", f"/editions/{_seg(edition_id)}/schedule/{action}", json=body or {}
+            )
+        )
+
+    # -- agendas ---------------------------------------------------------------------
+
+    async def agenda(self, edition_id: str, party_id: str | None) -> list[AgendaItemDto]:
+        return _AGENDA.validate_python(
+            await self.request(
+                "GET", f"/editions/{_seg(edition_id)}/agenda", params=_params(party_id=party_id)
+            )
+        )

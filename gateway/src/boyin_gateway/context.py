@@ -9,7 +9,8 @@ from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
 from boyin_gateway.accounts.service import Accounts
-from boyin_gateway.clients import MatchingClient, RegistryClient
+from boyin_gateway.clients import MatchingClient, RegistryClient, SchedulingClient
+from boyin_gateway.dto import MeetingDto, TimetableDetailDto
 from boyin_gateway.feeds import Feeds
 from boyin_gateway.types import Organisation, Talent
 from boyin_shared.identity import Actor, Role
@@ -23,6 +24,7 @@ class Pools:
 
     registry: httpx.AsyncClient
     matching: httpx.AsyncClient
+    scheduling: httpx.AsyncClient
     secret: str
 
     @classmethod
@@ -30,18 +32,20 @@ class Pools:
         return cls(
             registry=httpx.AsyncClient(base_url=urls["registry"], timeout=timeout),
             matching=httpx.AsyncClient(base_url=urls["matching"], timeout=timeout),
+            scheduling=httpx.AsyncClient(base_url=urls["scheduling"], timeout=timeout),
             secret=secret,
         )
 
     async def close(self) -> None:
         await self.registry.aclose()
         await self.matching.aclose()
+        await self.scheduling.aclose()
 
 
 class Loaders:
     """Batch the lookups of one request: N owners become one call per service."""
 
-    def __init__(self, registry: RegistryClient) -> None:
+    def __init__(self, registry: RegistryClient, scheduling: SchedulingClient) -> None:
         async def organisations(ids: list[str]) -> list[Organisation | None]:
             found = {o.id: Organisation.of(o) for o in await registry.organisations_by_id(ids)}
             return [found.get(i) for i in ids]
@@ -50,8 +54,50 @@ class Loaders:
             found = {t.id: Talent.of(t) for t in await registry.talents_by_id(ids)}
             return [found.get(i) for i in ids]
 
+        async def edition_meetings(edition_ids: list[str]) -> list[dict[str, MeetingDto]]:
+            """Every meeting of each edition, by id: a page of placements names its meetings
+            with a few pages of 500 rather than a call per meeting (staff only)."""
+            found: list[dict[str, MeetingDto]] = []
+            for edition_id in edition_ids:
+                meetings: dict[str, MeetingDto] = {}
+                after: str | None = None
+                while True:
+                    page = await scheduling.edition_meetings(
+                        edition_id, status=None, after=after, limit=MEETINGS_PAGE
+                    )
+                    meetings.update((m.id, m) for m in page)
+                    if len(page) < MEETINGS_PAGE:
+                        break
+                    after = page[-1].id
+                found.append(meetings)
+            return found
+
+        async def timetables(keys: list[tuple[str, str]]) -> list[TimetableDetailDto]:
+            """A timetable's placements, asked for once however many fields read them."""
+            return [await scheduling.timetable(edition_id, which) for edition_id, which in keys]
+
         self.organisations = DataLoader(load_fn=organisations, max_batch_size=200)
         self.talents = DataLoader(load_fn=talents, max_batch_size=200)
+        self.edition_meetings = DataLoader(load_fn=edition_meetings)
+        self.timetables = DataLoader(load_fn=timetables)
+
+    async def party(self, party_id: str, kind: str | None = None) -> Organisation | Talent | None:
+        """A talent or an organisation (``kind`` "talent"/"organisation" as scheduling
+        names them; without it, the registry's id prefix decides, then the other type)."""
+        talent_first = kind == "talent" if kind else party_id.startswith("tal_")
+        first, second = (
+            (self.talents, self.organisations)
+            if talent_first
+            else (self.organisations, self.talents)
+        )
+        found: Organisation | Talent | None = await first.load(party_id)
+        if found is None and kind is None:
+            found = await second.load(party_id)
+        return found
+
+
+#: meetings asked for per call when the gateway reads a whole edition's
+MEETINGS_PAGE = 500
 
 
 class Context(BaseContext):
@@ -62,7 +108,7 @@ class Context(BaseContext):
         self._pools = pools
         #: set by graphql-transport-ws from the client's connection_init payload
         self.connection_params: dict[str, object] | None = None
-        self._acting: list[RegistryClient] = []
+        self._acting: list[RegistryClient | SchedulingClient] = []
         self.authenticate(actor)
 
     def authenticate(self, actor: Actor) -> None:
@@ -70,7 +116,8 @@ class Context(BaseContext):
         self.actor = actor
         self.registry = RegistryClient(self._pools.registry, self._pools.secret, actor)
         self.matching = MatchingClient(self._pools.matching, self._pools.secret, actor)
-        self.loaders = Loaders(self.registry)
+        self.scheduling = SchedulingClient(self._pools.scheduling, self._pools.secret, actor)
+        self.loaders = Loaders(self.registry, self.scheduling)
 
     def registry_acting_for(self, party_id: str) -> RegistryClient:
         """The registry as the caller acting for ``party_id``: the party their account is
@@ -81,7 +128,26 @@ class Context(BaseContext):
         self._acting.append(client)
         return client
 
+    def scheduling_acting_for(self, party_id: str) -> SchedulingClient:
+        """Scheduling as the caller acting for ``party_id`` (see :meth:`registry_acting_for`)."""
+        client = SchedulingClient(
+            self._pools.scheduling, self._pools.secret, replace(self.actor, party_id=party_id)
+        )
+        self._acting.append(client)
+        return client
+
+    async def scheduling_for_participant(self) -> SchedulingClient:
+        """Scheduling as the caller; a talent or organisation whose token was issued before
+        it registered acts for the party its account is now bound to."""
+        actor = self.actor
+        if actor.role not in (Role.TALENT, Role.ORGANISATION) or actor.party_id is not None:
+            return self.scheduling
+        account = await self.accounts.get(actor.account_id)
+        if account is None or account.party_id is None:
+            return self.scheduling
+        return self.scheduling_acting_for(account.party_id)
+
     @property
     def downstream_calls(self) -> int:
         acting = sum(c.calls for c in self._acting)
-        return self.registry.calls + self.matching.calls + acting
+        return self.registry.calls + self.matching.calls + self.scheduling.calls + acting

@@ -8,16 +8,23 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any, cast
 
 import strawberry
 from strawberry.permission import BasePermission
 
 from boyin_gateway.context import Context
+from boyin_gateway.feeds import MEETING_EVENTS
 from boyin_gateway.types import LocalizedText
 from boyin_shared.contracts.common import LocalizedText as TextData
 from boyin_shared.contracts.matching import MatchMutuallyAccepted, MatchProposed
 from boyin_shared.contracts.registry import DemandPublished, DemandSnapshot
+from boyin_shared.contracts.scheduling import (
+    MeetingChange,
+    MeetingPlace,
+    SessionChanged,
+    SessionSignUpChanged,
+)
 from boyin_shared.events import Event
 from boyin_shared.identity import Role
 
@@ -46,6 +53,13 @@ class DistrictOfficers(_Roles):
 class Participants(_Roles):
     roles = (Role.TALENT, Role.ORGANISATION, *STAFF)
     message = "仅限已登记的人才和单位 / Registered talents and organisations only"
+
+
+class OwnParties(_Roles):
+    """A feed of one's own meetings and sessions: staff act for no party of their own."""
+
+    roles = (Role.TALENT, Role.ORGANISATION)
+    message = "仅限已登记的人才和单位本人 / Talents and organisations themselves only"
 
 
 class Staff(_Roles):
@@ -87,6 +101,130 @@ class MatchNews:
     counterpart_demand_id: str
     score: float
     at: datetime
+
+
+@strawberry.type(description="When and where a meeting is held (no table: online).")
+class MeetingSlot:
+    slot_id: str
+    start: datetime
+    end: datetime
+    table: int | None
+    video_link: str | None
+    schedule_version: int
+
+
+def _slot(place: MeetingPlace | None) -> MeetingSlot | None:
+    if place is None:
+        return None
+    return MeetingSlot(
+        slot_id=place.slot_id,
+        start=place.start,
+        end=place.end,
+        table=place.table,
+        video_link=place.video_link,
+        schedule_version=place.schedule_version,
+    )
+
+
+@strawberry.type(description="A change to one of the subscriber's meetings.")
+class MeetingNews:
+    meeting_id: str
+    #: the event: REQUESTED, ACCEPTED, DECLINED, CANCELLED, SCHEDULED, RESCHEDULED, HELD, NO_SHOW
+    change: str
+    edition_id: str
+    status: str
+    outcome: str | None
+    #: REQUESTER or INVITEE: the subscriber's side
+    my_role: str
+    counterpart_id: str
+    counterpart_kind: str
+    place: MeetingSlot | None
+    previous_place: MeetingSlot | None
+    reason: str | None
+    by_role: str
+    at: datetime
+
+
+@strawberry.type(description="A change to a session the subscriber presents, joined or waits for.")
+class SessionNews:
+    session_id: str
+    #: CHANGED (``changed`` names the fields), or the subscriber's sign-up:
+    #: CONFIRMED, WAITLISTED, PROMOTED, CANCELLED
+    change: str
+    edition_id: str
+    changed: list[str]
+    title: LocalizedText | None
+    start: datetime | None
+    end: datetime | None
+    room: str | None
+    status: str | None
+    at: datetime
+
+
+ScheduleNews = Annotated[MeetingNews | SessionNews, strawberry.union("ScheduleNews")]
+
+
+def _meeting_news(event: Event, party: str | None) -> MeetingNews | None:
+    if party is None or not isinstance(event, MEETING_EVENTS):
+        return None
+    data = getattr(event, "data", None)
+    if not isinstance(data, MeetingChange):
+        return None
+    m = data.meeting
+    if party == m.requester.party_id:
+        mine, other = "REQUESTER", m.invitee
+    elif party == m.invitee.party_id:
+        mine, other = "INVITEE", m.requester
+    else:
+        return None
+    return MeetingNews(
+        meeting_id=m.meeting_id,
+        change=_change(event).upper(),
+        edition_id=m.edition_id,
+        status=m.status,
+        outcome=m.outcome,
+        my_role=mine,
+        counterpart_id=other.party_id,
+        counterpart_kind=other.party_kind,
+        place=_slot(m.place),
+        previous_place=_slot(data.previous_place),
+        reason=data.reason,
+        by_role=data.by_role,
+        at=event.time,
+    )
+
+
+def _session_news(event: Event, party: str | None) -> SessionNews | None:
+    if party is None:
+        return None
+    if isinstance(event, SessionChanged) and party in event.data.affected:
+        s = event.data.session
+        return SessionNews(
+            session_id=s.session_id,
+            change="CHANGED",
+            edition_id=s.edition_id,
+            changed=list(event.data.changed),
+            title=_text(s.title),
+            start=s.start,
+            end=s.end,
+            room=s.room,
+            status=s.status,
+            at=event.time,
+        )
+    if isinstance(event, SessionSignUpChanged) and event.data.party_id == party:
+        return SessionNews(
+            session_id=event.data.session_id,
+            change=event.data.state,
+            edition_id=event.data.edition_id,
+            changed=[],
+            title=None,
+            start=None,
+            end=None,
+            room=None,
+            status=None,
+            at=event.time,
+        )
+    return None
 
 
 @strawberry.type
@@ -209,9 +347,23 @@ class FeedSubscription:
             async for item in listener:
                 yield item
 
+    @strawberry.subscription(permission_classes=[OwnParties])  # type: ignore[untyped-decorator]
+    async def my_schedule(self, info: Info) -> AsyncGenerator[ScheduleNews, None]:
+        """Changes to the subscriber's meetings (requested, answered, cancelled, placed,
+        moved, held) and to the sessions they present, joined or wait for."""
+        party = info.context.actor.party_id
+
+        def select(event: Event) -> MeetingNews | SessionNews | None:
+            return _meeting_news(event, party) or _session_news(event, party)
+
+        async with info.context.feeds.listen(select) as listener:
+            async for item in listener:
+                yield cast(MeetingNews | SessionNews, item)
+
     @strawberry.subscription(permission_classes=[Staff])  # type: ignore[untyped-decorator]
     async def pipeline_events(self, info: Info) -> AsyncGenerator[PipelineEvent, None]:
-        """Every event of the platform, for the operators' dashboards."""
+        """Every event of the platform (registry, matching and scheduling), for the
+        operators' dashboards."""
 
         def select(event: Event) -> PipelineEvent:
             return PipelineEvent(

@@ -30,9 +30,52 @@ from boyin_shared.contracts.registry import (
     TalentUpdated,
     TaxonomyChanged,
 )
+from boyin_shared.contracts.scheduling import (
+    AgendaPublished,
+    EditionClosed,
+    EditionOpened,
+    MeetingAccepted,
+    MeetingCancelled,
+    MeetingDeclined,
+    MeetingHeld,
+    MeetingNoShow,
+    MeetingRequested,
+    MeetingRescheduled,
+    MeetingScheduled,
+    ParticipantCheckedIn,
+    SchedulePublished,
+    SessionChanged,
+    SessionPublished,
+    SessionSignUpChanged,
+)
 from boyin_shared.events import Event
 
 T = TypeVar("T")
+
+#: a participant's own meetings: each carries the meeting with both sides' party ids
+MEETING_EVENTS: tuple[type[Event], ...] = (
+    MeetingRequested,
+    MeetingAccepted,
+    MeetingDeclined,
+    MeetingCancelled,
+    MeetingScheduled,
+    MeetingRescheduled,
+    MeetingHeld,
+    MeetingNoShow,
+)
+
+#: the rest of scheduling's events (for the operators' pipeline feed)
+SCHEDULING_EVENTS: tuple[type[Event], ...] = (
+    *MEETING_EVENTS,
+    EditionOpened,
+    EditionClosed,
+    AgendaPublished,
+    SessionPublished,
+    SessionChanged,
+    SessionSignUpChanged,
+    SchedulePublished,
+    ParticipantCheckedIn,
+)
 
 #: every event a feed may carry
 FEED_EVENTS: tuple[type[Event], ...] = (
@@ -50,6 +93,7 @@ FEED_EVENTS: tuple[type[Event], ...] = (
     TaxonomyChanged,
     MatchProposed,
     MatchMutuallyAccepted,
+    *SCHEDULING_EVENTS,
 )
 
 

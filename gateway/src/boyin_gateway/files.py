@@ -10,6 +10,14 @@ Downloads
     may not see, ``422`` for a bad filter). Query parameters are snake_case, as in the
     services' HTTP APIs.
 
+Scheduling
+    ``GET /files/editions/{id}/agenda.ics`` (the signed-in participant's agenda as
+    iCalendar) and ``GET /files/editions/{id}/check-in.svg`` (their check-in QR code) are
+    passed through from the scheduling service like the registry's downloads.
+    ``GET /calendar/{token}.ics`` is the subscribable calendar feed: calendar apps send no
+    token, so the secret in the address is the credential and the call reaches the
+    scheduling service as a visitor (an unknown or replaced address is ``404``).
+
 Uploads (``uploadAttachment``, ``startImport``)
     are GraphQL multipart requests (https://github.com/jaydenseric/graphql-multipart-request-spec)
     to ``/graphql``: the parts ``operations`` and ``map``, then the files. Strawberry leaves
@@ -34,7 +42,14 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.background import BackgroundTask
 from starlette.requests import HTTPConnection
 
-from boyin_gateway.clients import RegistryClient, ServiceError, ServiceUnavailable
+from boyin_gateway.clients import (
+    RegistryClient,
+    SchedulingClient,
+    ServiceClient,
+    ServiceError,
+    ServiceUnavailable,
+)
+from boyin_gateway.context import ANONYMOUS
 from boyin_gateway.demand_types import Channel, DemandStatus
 from boyin_shared.errors import BoyinError, FieldError, Message, unauthenticated
 from boyin_shared.http import error_body
@@ -102,38 +117,57 @@ def _unavailable() -> JSONResponse:
     return JSONResponse(error_body(error), status_code=503)
 
 
+async def _stream(
+    client: ServiceClient, path: str, params: dict[str, Any], *, public: bool
+) -> Response:
+    """The service's answer to ``GET path``, streamed through (a refusal as its JSON)."""
+    clean = {k: v for k, v in params.items() if v is not None}
+    try:
+        upstream = await client.stream("GET", path, params=clean)
+    except ServiceError as exc:
+        if public and exc.error.code == "SIGN_IN_REQUIRED":
+            return _unauthenticated()
+        return _refusal(exc)
+    except ServiceUnavailable:
+        return _unavailable()
+    headers = {h: v for h in _PASSED_ON if (v := upstream.headers.get(h))}
+    headers["cache-control"] = "private, no-store"
+    headers["x-content-type-options"] = "nosniff"
+    return StreamingResponse(
+        upstream.aiter_raw(),
+        status_code=upstream.status_code,
+        headers=headers,
+        background=BackgroundTask(upstream.aclose),
+    )
+
+
 def router(
-    actor_of: Callable[[Request], Actor], registry_for: Callable[[Actor], RegistryClient]
+    actor_of: Callable[[Request], Actor],
+    registry_for: Callable[[Actor], RegistryClient],
+    scheduling_for: Callable[[Actor], SchedulingClient],
 ) -> APIRouter:
     """The download routes; ``actor_of`` reads the caller's token (raising a 401
-    ``BoyinError`` when it is invalid), ``registry_for`` calls the registry as them."""
+    ``BoyinError`` when it is invalid), ``registry_for`` and ``scheduling_for`` call the
+    services as them."""
     files = APIRouter(prefix="/files", tags=["files"])
 
-    async def pass_on(request: Request, path: str, params: dict[str, Any]) -> Response:
+    async def pass_on(
+        request: Request,
+        path: str,
+        params: dict[str, Any],
+        client_for: Callable[[Actor], ServiceClient] = registry_for,
+        *,
+        signed_in: bool = False,
+    ) -> Response:
         try:
             actor = actor_of(request)
         except BoyinError as exc:
             if exc.status == 401:
                 return _unauthenticated()
             raise
-        clean = {k: v for k, v in params.items() if v is not None}
-        try:
-            upstream = await registry_for(actor).stream("GET", path, params=clean)
-        except ServiceError as exc:
-            if actor.role is Role.PUBLIC and exc.error.code == "SIGN_IN_REQUIRED":
-                return _unauthenticated()
-            return _refusal(exc)
-        except ServiceUnavailable:
-            return _unavailable()
-        headers = {h: v for h in _PASSED_ON if (v := upstream.headers.get(h))}
-        headers["cache-control"] = "private, no-store"
-        headers["x-content-type-options"] = "nosniff"
-        return StreamingResponse(
-            upstream.aiter_raw(),
-            status_code=upstream.status_code,
-            headers=headers,
-            background=BackgroundTask(upstream.aclose),
-        )
+        if signed_in and actor.role is Role.PUBLIC:
+            return _unauthenticated()
+        return await _stream(client_for(actor), path, params, public=actor.role is Role.PUBLIC)
 
     @files.get("/attachments/{attachment_id}")
     async def attachment(attachment_id: str, request: Request) -> Response:
@@ -176,4 +210,28 @@ def router(
         }
         return await pass_on(request, "/exports/demands", params)
 
+    @files.get("/editions/{edition_id}/agenda.ics")
+    async def agenda_ics(edition_id: str, request: Request) -> Response:
+        """The signed-in participant's agenda of an edition, as an iCalendar file."""
+        path = f"/editions/{quote(edition_id, safe='')}/agenda.ics"
+        return await pass_on(request, path, {}, scheduling_for, signed_in=True)
+
+    @files.get("/editions/{edition_id}/check-in.svg")
+    async def check_in_qr(edition_id: str, request: Request) -> Response:
+        """The signed-in participant's check-in QR code for an edition (SVG)."""
+        path = f"/editions/{quote(edition_id, safe='')}/attendance/qr.svg"
+        return await pass_on(request, path, {}, scheduling_for, signed_in=True)
+
     return files
+
+
+def calendar_router(scheduling_for: Callable[[Actor], SchedulingClient]) -> APIRouter:
+    """``GET /calendar/{token}.ics``: no sign-in, the secret token is the credential."""
+    calendar = APIRouter(tags=["files"])
+
+    @calendar.get("/calendar/{token}.ics")
+    async def calendar_feed(token: str) -> Response:
+        path = f"/calendar/{quote(token, safe='')}.ics"
+        return await _stream(scheduling_for(ANONYMOUS), path, {}, public=False)
+
+    return calendar

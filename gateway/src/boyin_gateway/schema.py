@@ -14,8 +14,10 @@ from strawberry.types import ExecutionContext
 
 from boyin_gateway import limits
 from boyin_gateway.account_schema import AccountMutation, AccountQuery
+from boyin_gateway.edition_schema import EditionMutation, EditionQuery
 from boyin_gateway.feed_schema import FeedSubscription
 from boyin_gateway.match_schema import MatchMutation, MatchQuery
+from boyin_gateway.meeting_schema import MeetingMutation, MeetingQuery
 from boyin_gateway.privacy_schema import PrivacyMutation, PrivacyQuery
 from boyin_gateway.reference_schema import ReferenceMutation, ReferenceQuery
 from boyin_gateway.registry_schema import RegistryMutation, RegistryQuery
@@ -23,7 +25,16 @@ from boyin_gateway.upload_schema import UploadMutation, UploadQuery
 
 Query = merge_types(
     "Query",
-    (AccountQuery, RegistryQuery, ReferenceQuery, PrivacyQuery, UploadQuery, MatchQuery),
+    (
+        AccountQuery,
+        RegistryQuery,
+        ReferenceQuery,
+        PrivacyQuery,
+        UploadQuery,
+        MatchQuery,
+        EditionQuery,
+        MeetingQuery,
+    ),
 )
 Mutation = merge_types(
     "Mutation",
@@ -34,6 +45,8 @@ Mutation = merge_types(
         PrivacyMutation,
         UploadMutation,
         MatchMutation,
+        EditionMutation,
+        MeetingMutation,
     ),
 )
 

@@ -8,6 +8,7 @@ from typing import Annotated, Any, cast
 from urllib.parse import quote
 
 import strawberry
+from strawberry.extensions.field_extension import AsyncExtensionResolver, FieldExtension
 from strawberry.types.field import StrawberryField
 
 from boyin_gateway.clients import ServiceError
@@ -185,6 +186,44 @@ class NotFound(Problem):
 @strawberry.type(description="Not allowed for who you are (or you are not signed in).")
 class Forbidden(Problem):
     pass
+
+
+def staff_only_problem() -> Forbidden:
+    return Forbidden(
+        code="FORBIDDEN",
+        message=LocalizedText(zh="仅限工作人员", en="staff only"),
+        fields=[],
+    )
+
+
+class StaffOnly(FieldExtension):
+    """Refuse a field to everyone but operators and administrators in the gateway itself
+    (the service refuses them too): a result union answers ``Forbidden``, a nullable
+    read ``null``. No service is called for a refused caller."""
+
+    def __init__(self, *, refusal: Callable[[], Any] = staff_only_problem) -> None:
+        super().__init__()
+        self.refusal = refusal
+
+    async def resolve_async(
+        self, next_: AsyncExtensionResolver, source: Any, info: Any, **kwargs: Any
+    ) -> Any:
+        if not info.context.actor.is_staff:
+            return self.refusal()
+        return await next_(source, info, **kwargs)
+
+
+def staff_mutation(description: str) -> _Decorator:
+    """A mutation for operators and administrators only (see :class:`StaffOnly`)."""
+    return cast(_Decorator, strawberry.mutation(description=description, extensions=[StaffOnly()]))
+
+
+def staff_field(description: str, *, refusal: Callable[[], Any] = staff_only_problem) -> _Decorator:
+    """A query field for operators and administrators only (see :class:`StaffOnly`)."""
+    return cast(
+        _Decorator,
+        strawberry.field(description=description, extensions=[StaffOnly(refusal=refusal)]),
+    )
 
 
 def problem(error: ServiceError) -> InvalidInput | Conflict | NotFound | Forbidden:
