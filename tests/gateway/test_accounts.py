@@ -268,8 +268,16 @@ async def test_sign_out_revokes_the_session(url: str) -> None:
     rotated = await refresh(url, session["refreshToken"])
     assert rotated["__typename"] == "Session"
 
+    access = rotated["accessToken"]
+    assert (await post_me(url, f"Bearer {access}")).status_code == 200
     assert (await graphql(url, SIGN_OUT, refreshToken=rotated["refreshToken"]))["signOut"] is True
     assert (await refresh(url, rotated["refreshToken"]))["__typename"] == "Forbidden"
+    # the session's access tokens die with it, before they expire (both of them)
+    for token in (access, session["accessToken"]):
+        response = await post_me(url, f"Bearer {token}")
+        assert response.status_code == 401, response.text
+        assert response.json()["error"]["code"] == "UNAUTHENTICATED"
+    assert (await post_me(url, f"Bearer {kept['accessToken']}")).status_code == 200
     assert (await refresh(url, session["refreshToken"]))["__typename"] == "Forbidden"
     # Signing out of one session leaves the others; an unknown token is not an error.
     assert (await refresh(url, kept["refreshToken"]))["__typename"] == "Session"

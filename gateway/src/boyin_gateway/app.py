@@ -22,7 +22,7 @@ from boyin_gateway.feeds import Feeds
 from boyin_gateway.limits import LimitRequests, Limits, Throttle
 from boyin_gateway.schema import build_schema
 from boyin_shared import http
-from boyin_shared.errors import BoyinError, TransientError
+from boyin_shared.errors import BoyinError, TransientError, unauthenticated
 from boyin_shared.identity import Actor
 from boyin_shared.runtime import make_bus, make_store
 from boyin_shared.service import start_bus
@@ -55,10 +55,18 @@ class GatewayRouter(GraphQLRouter[Context, None]):
             return _NO_PAYLOAD  # a visitor: only what the public may see
         token = str(value).removeprefix("Bearer ").strip()
         try:
-            context.authenticate(read_access(token, self._jwt_secret))
+            context.authenticate(await authenticated(context.accounts, token, self._jwt_secret))
         except BoyinError as exc:
             raise ConnectionRejectionError({"code": exc.code, "message": exc.message.en}) from exc
         return _NO_PAYLOAD
+
+
+async def authenticated(accounts: Accounts, token: str, jwt_secret: str) -> Actor:
+    """The actor of an access token that is valid and whose session is still signed in."""
+    actor = read_access(token, jwt_secret)
+    if actor.session_id is not None and await accounts.session_revoked(actor.session_id):
+        raise unauthenticated()
+    return actor
 
 
 #: acknowledge the connection without a payload
@@ -105,15 +113,16 @@ def create_app(
             await up.pools.close()
             await up.store.close()
 
-    def actor_of(request: HTTPConnection) -> Actor:
+    async def actor_of(request: HTTPConnection) -> Actor:
         header = request.headers.get("authorization", "")
         if header.lower().startswith("bearer "):
-            return read_access(header[7:].strip(), jwt_secret)  # 401 when invalid or expired
+            # 401 when invalid, expired or its session was signed out
+            return await authenticated(running[0].accounts, header[7:].strip(), jwt_secret)
         return ANONYMOUS
 
     async def context(request: HTTPConnection) -> Context:
         up = running[0]
-        return Context(up.pools, up.accounts, actor_of(request), up.feeds)
+        return Context(up.pools, up.accounts, await actor_of(request), up.feeds)
 
     def registry_for(actor: Actor) -> RegistryClient:
         pools = running[0].pools

@@ -33,7 +33,7 @@ Uploads (``uploadAttachment``, ``startImport``)
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, Literal
 from urllib.parse import quote
 
@@ -142,7 +142,7 @@ async def _stream(
 
 
 def router(
-    actor_of: Callable[[Request], Actor],
+    actor_of: Callable[[Request], Awaitable[Actor]],
     registry_for: Callable[[Actor], RegistryClient],
     scheduling_for: Callable[[Actor], SchedulingClient],
 ) -> APIRouter:
@@ -160,7 +160,7 @@ def router(
         signed_in: bool = False,
     ) -> Response:
         try:
-            actor = actor_of(request)
+            actor = await actor_of(request)
         except BoyinError as exc:
             if exc.status == 401:
                 return _unauthenticated()

@@ -44,6 +44,9 @@ class Actor:
     district_code: str | None = None
     #: the talent or organisation this account acts for
     party_id: str | None = None
+    #: the sign-in session (refresh-token family) an access token belongs to: signing
+    #: out revokes it, and with it every access token of the session
+    session_id: str | None = None
 
     @property
     def is_staff(self) -> bool:
@@ -67,6 +70,8 @@ def encode_actor(actor: Actor, secret: str, *, audience: str, ttl_seconds: int) 
         claims["district"] = actor.district_code
     if actor.party_id:
         claims["party"] = actor.party_id
+    if actor.session_id:
+        claims["sid"] = actor.session_id
     return jwt.encode(claims, secret, algorithm="HS256")
 
 
@@ -79,6 +84,7 @@ def decode_actor(token: str, secret: str, *, audience: str) -> Actor:
             role=Role(claims["role"]),
             district_code=claims.get("district"),
             party_id=claims.get("party"),
+            session_id=claims.get("sid"),
         )
     except (jwt.PyJWTError, KeyError, ValueError) as exc:
         raise unauthenticated() from exc

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -32,6 +34,9 @@ from boyin_shared.store import AlreadyExists, DocumentStore, Update
 _HASHER = PasswordHasher()
 # Verified against when the login is unknown, so both paths take the same time.
 _DUMMY_HASH = _HASHER.hash("not a real password 0")
+
+#: how long a session found live is trusted before it is looked up again
+SESSION_CHECK_SECONDS = 5.0
 
 
 def _bad_credentials() -> BoyinError:
@@ -79,6 +84,8 @@ class Accounts:
         self.logins = self.store.collection("logins")
         self.refresh = self.store.collection("refresh_tokens")
         self.families = self.store.collection("token_families")
+        self._revoked: set[str] = set()
+        self._live: dict[str, float] = {}  # session id -> when to check it again
 
     # -- accounts ---------------------------------------------------------------------
 
@@ -205,7 +212,9 @@ class Accounts:
             }
         )
         return TokenPair(
-            access_token=issue_access(account.actor(), self.jwt_secret),
+            access_token=issue_access(
+                dataclasses.replace(account.actor(), session_id=family), self.jwt_secret
+            ),
             refresh_token=token,
             expires_in=ACCESS_TTL_SECONDS,
         )
@@ -223,6 +232,7 @@ class Accounts:
         )
         if not first_use:
             await self.families.update(doc["family"], Update(set={"revoked": True}))
+            self._revoked.add(doc["family"])
             raise unauthenticated()
         account = await self.get(doc["account_id"])
         if account is None or account.disabled:
@@ -233,6 +243,25 @@ class Accounts:
         doc = await self.refresh.get(refresh_key(refresh_token))
         if doc is not None:
             await self.families.update(doc["family"], Update(set={"revoked": True}))
+            self._revoked.add(doc["family"])
+
+    async def session_revoked(self, session_id: str) -> bool:
+        """Whether the session an access token belongs to was signed out (or its refresh
+        token reused). A live session is re-checked after ``SESSION_CHECK_SECONDS``, so a
+        sign-out at another gateway replica takes effect within that time."""
+        if session_id in self._revoked:
+            return True
+        now = time.monotonic()
+        if self._live.get(session_id, 0.0) > now:
+            return False
+        family = await self.families.get(session_id)
+        if family is None or family["revoked"]:
+            self._revoked.add(session_id)
+            return True
+        if len(self._live) > 100_000:
+            self._live.clear()
+        self._live[session_id] = now + SESSION_CHECK_SECONDS
+        return False
 
 
 def check_login_quietly(login: str) -> str:
