@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
 
+from boyin_scheduling.app import definition as scheduling
 from boyin_shared.bus.embedded import EmbeddedBus
 from boyin_shared.clock import new_id
 from boyin_shared.contracts.common import LocalizedText
@@ -22,7 +26,7 @@ from boyin_shared.contracts.registry import (
     TalentRegistered,
 )
 from boyin_shared.identity import Actor, Role
-from tests.apps import Running, as_actor
+from tests.apps import Running, as_actor, running
 
 #: the test fair is always three weeks ahead, so "not begun yet" holds whenever tests run
 FIRST_DAY = date.today() + timedelta(days=21)
@@ -306,3 +310,31 @@ def events_by_meeting(events: list[dict[str, Any]], name: str) -> dict[str, int]
     for subject in seen.values():
         counts[subject] = counts.get(subject, 0) + 1
     return counts
+
+
+@dataclass
+class OpenFair:
+    """An open edition (``fair_body``) and four parties the service knows: two talents in
+    Chongqing, one in Berlin, one organisation."""
+
+    r: Running
+    api: httpx.AsyncClient
+    edition_id: str
+    t1: str
+    t2: str
+    abroad: str
+    org: str
+
+
+@asynccontextmanager
+async def open_fair(tmp_path: Path) -> AsyncIterator[OpenFair]:
+    async with running([scheduling], tmp_path) as r:
+        api = r.client("scheduling")
+        eid = ok(await api.post("/editions", json=fair_body()), 201)["id"]
+        ok(await api.post(f"/editions/{eid}/open"))
+        t1 = await announce_talent(r, "李伟")
+        t2 = await announce_talent(r, "王芳")
+        abroad = await announce_talent(r, "Anna Berg", country="DE", timezone="Europe/Berlin")
+        org = await announce_organisation(r, "重庆某研究院")
+        await wait_known(r, t1, t2, abroad, org)
+        yield OpenFair(r, api, eid, t1, t2, abroad, org)

@@ -5,58 +5,33 @@ embedded bus and SQLite)."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
-from boyin_scheduling.app import definition as scheduling
-from tests.apps import Running, running
 from tests.scheduling.support import (
     FAIR_FIRST,
     FAIR_LAST,
-    announce_organisation,
-    announce_talent,
     at,
     fair_body,
     field_refusal,
     headers,
     of_type,
     ok,
+    open_fair,
     organisation,
     refusal,
     scheduling_events,
     talent,
-    wait_known,
 )
-
-
-@dataclass
-class Fair:
-    r: Running
-    api: httpx.AsyncClient
-    edition_id: str
-    t1: str
-    t2: str
-    abroad: str
-    org: str
+from tests.scheduling.support import OpenFair as Fair
 
 
 @pytest.fixture
 async def fair(tmp_path: Path) -> AsyncIterator[Fair]:
-    """An open edition and four registered parties (one talent lives in Berlin)."""
-    async with running([scheduling], tmp_path) as r:
-        api = r.client("scheduling")
-        eid = ok(await api.post("/editions", json=fair_body()), 201)["id"]
-        ok(await api.post(f"/editions/{eid}/open"))
-        t1 = await announce_talent(r, "李伟")
-        t2 = await announce_talent(r, "王芳")
-        abroad = await announce_talent(r, "Anna Berg", country="DE", timezone="Europe/Berlin")
-        org = await announce_organisation(r, "重庆某研究院")
-        await wait_known(r, t1, t2, abroad, org)
-        yield Fair(r, api, eid, t1, t2, abroad, org)
+    async with open_fair(tmp_path) as f:
+        yield f
 
 
 def session_body(**overrides: Any) -> dict[str, Any]:

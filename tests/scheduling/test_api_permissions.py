@@ -5,53 +5,31 @@ participants see open editions and their own meetings only, only the invitee ans
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
 
-from boyin_scheduling.app import definition as scheduling
 from boyin_shared.identity import Actor, Role
-from tests.apps import Running, running
 from tests.scheduling.support import (
     FAIR_FIRST,
-    announce_organisation,
-    announce_talent,
     at,
     fair_body,
     headers,
     ok,
+    open_fair,
     organisation,
     refusal,
     talent,
-    wait_known,
 )
+from tests.scheduling.support import OpenFair as Fair
 
 VISITOR = Actor(account_id="anonymous", role=Role.PUBLIC)
 
 
-@dataclass
-class Fair:
-    r: Running
-    api: httpx.AsyncClient
-    edition_id: str
-    t1: str
-    t2: str
-    org: str
-
-
 @pytest.fixture
 async def fair(tmp_path: Path) -> AsyncIterator[Fair]:
-    async with running([scheduling], tmp_path) as r:
-        api = r.client("scheduling")
-        eid = ok(await api.post("/editions", json=fair_body()), 201)["id"]
-        ok(await api.post(f"/editions/{eid}/open"))
-        t1 = await announce_talent(r, "李伟")
-        t2 = await announce_talent(r, "王芳")
-        org = await announce_organisation(r, "重庆某研究院")
-        await wait_known(r, t1, t2, org)
-        yield Fair(r, api, eid, t1, t2, org)
+    async with open_fair(tmp_path) as f:
+        yield f
 
 
 def as_(actor: Actor) -> dict[str, str]:

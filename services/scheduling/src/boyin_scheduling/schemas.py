@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
@@ -37,20 +37,15 @@ class TextIO(_In):
         return Text(self.zh or None, self.en or None)
 
     @classmethod
-    def of(cls, t: Text) -> TextIO:
+    def of(cls, t: Text) -> Self:
         return cls(zh=t.zh, en=t.en)
 
 
-class LongTextIO(_In):
+class LongTextIO(TextIO):
+    """Text of a paragraph or two (descriptions)."""
+
     zh: Long | None = None
     en: Long | None = None
-
-    def domain(self) -> Text:
-        return Text(self.zh or None, self.en or None)
-
-    @classmethod
-    def of(cls, t: Text) -> LongTextIO:
-        return cls(zh=t.zh, en=t.en)
 
 
 # -- editions ----------------------------------------------------------------------
