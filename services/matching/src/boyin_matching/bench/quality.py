@@ -76,7 +76,8 @@ def rankers(m: Matcher, seed: int = 7) -> dict[str, Ranker]:
         pool = next(p for p in m.pools.values() if query in p.rows)
         other = m.pools[COUNTERPART[pool.channel]]
         crows = other.live_rows()
-        block = score_block(pool, np.array([pool.rows[query]], np.intp), other, crows)
+        qrow = np.array([pool.rows[query]], np.intp)
+        block = score_block(pool, qrow, other, crows, prior=m.prior(pool, qrow))
         return block, [other.ids[r] for r in crows], (pool, other)
 
     def by(values: Sequence[float] | np.ndarray, ids: list[str]) -> list[str]:

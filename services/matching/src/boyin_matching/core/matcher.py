@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import os
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
-from boyin_matching.core import lexical
+from boyin_matching.core import blas, lexical
 from boyin_matching.core.pool import Columns, Pool
 from boyin_matching.core.profiles import COUNTERPART, Profile
 from boyin_matching.core.scorer import (
+    WEIGHTS,
     Block,
     _z_forward,
     fuse,
     harmonic,
-    lang_stats,
+    language_priors,
+    pooled_stats,
     score_block,
     score_pairs,
 )
@@ -34,6 +39,13 @@ PREFILTER_FROM = 20_000
 PREFILTER = 3_000
 #: exact cosines of this many random candidates give the per-language statistics
 STATS_SAMPLE = 2_000
+#: rematch: queries per block, and candidates per query fused in full
+REMATCH_BLOCK = 256
+SHORTLIST = 300
+#: rematch blocks scored at once (threads; numpy's kernels release the GIL)
+REMATCH_THREADS = max(1, min(2, os.cpu_count() or 1))
+#: profiles per side sampled for the language-pair priors of the statistics
+PRIOR_SAMPLE = 1_000
 
 
 @dataclass(frozen=True)
@@ -71,6 +83,8 @@ class Matcher:
         #: basis of the reduced vectors (top eigenvectors of the vectors' second moments)
         self.basis: F32 | None = None
         self._basis_size = 0
+        #: per query channel: (live sizes when fitted, 2 x 2 prior means, spreads)
+        self._priors: dict[str, tuple[tuple[int, int], F32, F32]] = {}
 
     # -- the pool --------------------------------------------------------------------
 
@@ -111,6 +125,7 @@ class Matcher:
         self._maybe_fit_basis()
         for profile in profiles:
             self._weighted(profile.demand_id)
+        self._priors.clear()
         for pool in self.pools.values():
             rows = pool.live_rows()
             for start in range(0, len(rows), batch):
@@ -154,11 +169,31 @@ class Matcher:
                 return pool.profiles[row]
         return None
 
+    def prior(self, pool: Pool, qrows: NDArray[np.intp]) -> tuple[F32, F32]:
+        """The language-pair priors (B x 2) of the statistics of queries ``qrows`` of
+        ``pool``; refitted when either side's live size moved by more than a tenth."""
+        other = self.pools[COUNTERPART[pool.channel]]
+        sizes = (len(pool), len(other))
+        cached = self._priors.get(pool.channel)
+        if cached is None or any(
+            abs(a - b) > max(10, b // 10) for a, b in zip(sizes, cached[0], strict=True)
+        ):
+            rng = np.random.default_rng(0)
+            q = pool.live_rows()
+            c = other.live_rows()
+            q = np.sort(rng.choice(q, min(len(q), PRIOR_SAMPLE), replace=False))
+            c = np.sort(rng.choice(c, min(len(c), PRIOR_SAMPLE), replace=False))
+            mu, sd = language_priors(pool.vectors[q], pool.lang[q], other.vectors[c], other.lang[c])
+            cached = (sizes, mu, sd)
+            self._priors[pool.channel] = cached
+        lang = pool.lang[qrows].astype(np.intp)
+        return cached[1][lang], cached[2][lang]
+
     def _refresh_stats(self, pool: Pool, rows: NDArray[np.intp]) -> None:
         other = self.pools[COUNTERPART[pool.channel]]
         if len(other) == 0 or len(rows) == 0:
             return
-        block = score_block(pool, rows, other, slice(0, other.size))
+        block = score_block(pool, rows, other, slice(0, other.size), prior=self.prior(pool, rows))
         for i, row in enumerate(rows):
             pool.set_stats(int(row), block.query_mu[i], block.query_sd[i])
 
@@ -185,7 +220,9 @@ class Matcher:
             block = score_block(pool, qrow, other, crows, forward_stats=stats)
         else:
             crows = np.arange(other.size)
-            block = score_block(pool, qrow, other, slice(0, other.size))
+            block = score_block(
+                pool, qrow, other, slice(0, other.size), prior=self.prior(pool, qrow)
+            )
         return self._rank(pool, int(qrow[0]), other, crows, block, 0, k, exposure, use_lexical)
 
     def _prefilter(
@@ -208,7 +245,12 @@ class Matcher:
         live = np.flatnonzero(alive)
         sample = live[rng.choice(len(live), min(len(live), STATS_SAMPLE), replace=False)]
         cos = (other.vectors[sample] @ qvec)[None, :].astype(np.float32)
-        _, mu, sd = _z_forward(cos, other.lang[sample], np.ones(len(sample), bool))
+        _, mu, sd = _z_forward(
+            cos,
+            other.lang[sample],
+            np.ones(len(sample), bool),
+            self.prior(pool, np.array([qrow], np.intp)),
+        )
         return top.astype(np.intp), (mu, sd)
 
     def _weighted(self, demand_id: str) -> dict[str, float]:
@@ -232,7 +274,7 @@ class Matcher:
         else:
             n = other.size
             cos = (pool.vectors[qrow] @ other.vectors[:n].T).astype(np.float32)
-            _, mu, sd = _z_forward(cos, other.lang[:n], other.alive[:n])
+            _, mu, sd = _z_forward(cos, other.lang[:n], other.alive[:n], self.prior(pool, qrow))
             stats = (mu, sd)
         block = score_block(pool, qrow, other, crows, forward_stats=stats)
         return self._rank(pool, int(qrow[0]), other, crows, block, 0, 1, None, True)
@@ -313,60 +355,162 @@ class Matcher:
         return out
 
     def rematch(
-        self, k: int = 50, block_size: int = 512, shortlist: int = 400
+        self, k: int = 50, block_size: int = REMATCH_BLOCK, shortlist: int = SHORTLIST
     ) -> Iterator[tuple[str, list[tuple[str, float]]]]:
         """Ranked counterparts of every profile (both directions); yields
         (demand id, [(id, score)]).
 
         A block of queries at a time (bounded memory): exact cosines against the whole
-        other pool give the per-language statistics and, with taxonomy closeness, a
-        shortlist per query; the full reciprocal fusion then ranks the shortlist. No
-        lexical re-rank and no exposure control here (both are per list and sequential).
-        Each profile's statistics for the other side's view are refreshed on the way."""
-        for channel in (
-            "PROJECT_COOPERATION",
-            "PROJECT_LANDING",
-            "JOB_SEEKING",
-            "TALENT_RECRUITMENT",
-        ):
-            pool = self.pools[channel]
-            other = self.pools[COUNTERPART[channel]]
-            rows = pool.live_rows()
-            n = other.size
-            live = len(other)
-            if live == 0:
-                continue
-            dead = ~other.alive[:n]
-            p = min(shortlist, live)
-            kk = min(k, p)
-            for start in range(0, len(rows), block_size):
-                qrows = rows[start : start + block_size]
-                cos = (pool.vectors[qrows] @ other.vectors[:n].T).astype(np.float32)
-                mu, sd = lang_stats(cos, other.lang[:n], other.alive[:n])
-                pool.mu[qrows], pool.sd[qrows] = mu, sd
-                ql = pool.leaf[qrows]
-                same = (
-                    (ql[:, None, 0] & other.leaf[None, :n, 0])
-                    | (ql[:, None, 1] & other.leaf[None, :n, 1])
-                ) != 0
-                rough = cos + 0.08 * same
-                rough[:, dead] = -np.inf
-                idx = np.argpartition(-rough, p - 1, axis=1)[:, :p]
-                exact = np.take_along_axis(cos, idx, axis=1)
-                _, _, scores = score_pairs(pool, qrows, other, idx, exact, (mu, sd))
-                scores = np.where(
-                    np.take_along_axis(rough, idx, axis=1) == -np.inf, -np.inf, scores
-                )
-                top = np.argpartition(-scores, kk - 1, axis=1)[:, :kk]
-                top_scores = np.take_along_axis(scores, top, axis=1)
-                order = np.argsort(-top_scores, axis=1, kind="stable")
-                best = np.take_along_axis(np.take_along_axis(idx, top, axis=1), order, axis=1)
-                best_scores = np.take_along_axis(top_scores, order, axis=1)
-                for i, row in enumerate(qrows):
-                    yield (
-                        pool.ids[row],
-                        [
-                            (other.ids[col], float(v))
-                            for col, v in zip(best[i], best_scores[i], strict=True)
-                        ],
+        other pool give the per-language statistics and a rough score per pair (the
+        query's semantic view, z-normalised per candidate language and squashed, plus
+        taxonomy closeness); the ``shortlist`` best by that score per query are fused in
+        full (both views, every signal) and ranked. No lexical re-rank and no exposure
+        control here (both are per list and sequential). Each profile's statistics for
+        the other side's view are refreshed on the way, so a channel's blocks are all
+        done before its counterpart's start; within a channel, REMATCH_THREADS blocks are
+        scored at a time (numpy releases the GIL; OpenBLAS is held to one thread meanwhile)
+        and the lists come out in row order. Blocks are computed a little ahead of the
+        consumer, so the matcher must not change while a rematch is being read."""
+        with blas.single_threaded(), ThreadPoolExecutor(REMATCH_THREADS) as workers:
+            for channel in (
+                "PROJECT_COOPERATION",
+                "PROJECT_LANDING",
+                "JOB_SEEKING",
+                "TALENT_RECRUITMENT",
+            ):
+                pool = self.pools[channel]
+                other = self.pools[COUNTERPART[channel]]
+                rows = pool.live_rows()
+                if len(rows) == 0 or len(other) == 0:
+                    continue
+                side = _Counterparts(other)
+                self.prior(pool, rows[:1])  # refitted here, if at all: not in the threads
+                pending: deque[Future[tuple[NDArray[np.intp], NDArray[np.object_], F32]]]
+                pending = deque()
+                for start in range(0, len(rows), block_size):
+                    qrows = rows[start : start + block_size]
+                    pending.append(
+                        workers.submit(self._rematch_block, pool, qrows, side, k, shortlist)
                     )
+                    if len(pending) > REMATCH_THREADS:
+                        yield from _lists(pool, *pending.popleft().result())
+                while pending:
+                    yield from _lists(pool, *pending.popleft().result())
+
+    def _rematch_block(
+        self,
+        pool: Pool,
+        qrows: NDArray[np.intp],
+        side: _Counterparts,
+        k: int,
+        shortlist: int,
+    ) -> tuple[NDArray[np.intp], NDArray[np.object_], F32]:
+        """The ranked ids and scores (B x k) of a block of queries."""
+        other = side.pool
+        n = len(side.cols)
+        p = min(shortlist, n)
+        kk = min(k, p)
+        cos: F32 = pool.vectors[qrows] @ side.vectors.T
+        mu, sd = side.stats(cos, self.prior(pool, qrows))
+        pool.mu[qrows], pool.sd[qrows] = mu, sd
+        if p < n:
+            rough = side.rough(pool, qrows, cos, mu, sd)
+            pick = np.argpartition(rough, n - p, axis=1)[:, n - p :]
+            del rough
+            exact = np.take_along_axis(cos, pick, axis=1)
+        else:
+            pick = np.broadcast_to(np.arange(n), cos.shape)
+            exact = cos
+        del cos
+        _, _, scores = score_pairs(pool, qrows, other, side.cols[pick], exact, (mu, sd))
+        if kk == p:
+            top = np.broadcast_to(np.arange(p), scores.shape)
+        elif kk > 0:
+            top = np.argpartition(scores, p - kk, axis=1)[:, p - kk :]
+        else:
+            top = np.zeros((len(qrows), 0), np.intp)
+        top_scores = np.take_along_axis(scores, top, axis=1)
+        order = np.argsort(-top_scores, axis=1, kind="stable")
+        best = np.take_along_axis(np.take_along_axis(pick, top, axis=1), order, axis=1)
+        return qrows, side.ids[best], np.take_along_axis(top_scores, order, axis=1)
+
+
+def _lists(
+    pool: Pool, qrows: NDArray[np.intp], names: NDArray[np.object_], values: F32
+) -> Iterator[tuple[str, list[tuple[str, float]]]]:
+    for i, row in enumerate(qrows):
+        yield pool.ids[row], list(zip(names[i].tolist(), values[i].tolist(), strict=True))
+
+
+def _taxonomy_bits(pool: Pool, rows: NDArray[np.intp]) -> NDArray[np.uint8]:
+    """Rows' taxonomy bit sets as 0/1 columns: 128 codes, 64 groups, 64 systems."""
+    words = np.concatenate(
+        [pool.leaf[rows], pool.group[rows][:, None], pool.root[rows][:, None]], axis=1
+    )
+    bits: NDArray[np.uint8] = np.unpackbits(
+        np.ascontiguousarray(words.astype("<u8")).view(np.uint8), axis=1, bitorder="little"
+    )
+    return bits
+
+
+class _Counterparts:
+    """One side of a rematch, ready for blocks of queries: its live rows grouped by
+    language (so per-language normalisation works on column ranges), their vectors and
+    taxonomy columns (so taxonomy closeness of a block is a small matrix product)."""
+
+    def __init__(self, pool: Pool) -> None:
+        self.pool = pool
+        live = pool.live_rows()
+        lang = pool.lang[live]
+        self.cols: NDArray[np.intp] = np.concatenate([live[lang == 0], live[lang == 1]])
+        self.split = int((lang == 0).sum())
+        self.vectors: F32 = np.ascontiguousarray(pool.vectors[self.cols])
+        self.counts = np.array([self.split, len(self.cols) - self.split], np.float64)
+        self.ranges = (slice(0, self.split), slice(self.split, len(self.cols)))
+        self.ones = np.ones(len(self.cols), np.float32)
+        self.ids: NDArray[np.object_] = np.array(pool.ids, dtype=object)[self.cols]
+        bits = _taxonomy_bits(pool, self.cols)
+        self.used = np.flatnonzero(bits.any(axis=0))
+        self.taxonomy: F32 = np.ascontiguousarray(bits[:, self.used], dtype=np.float32)
+        # a shared code, group and system add up to the 1 / 0.6 / 0.25 scale (capped at 1)
+        self.level = np.concatenate(
+            [np.full(128, 1.0 - 0.6), np.full(64, 0.6 - 0.25), np.full(64, 0.25)]
+        ).astype(np.float32)[self.used]
+
+    def stats(self, cos: F32, prior: tuple[F32, F32]) -> tuple[F32, F32]:
+        """``lang_stats`` on column ranges: sums and sums of squares, no temporaries."""
+        b = cos.shape[0]
+        mean = np.zeros((b, 2), np.float32)
+        second = np.zeros((b, 2), np.float32)
+        for code, cols in enumerate(self.ranges):
+            count = self.counts[code]
+            if count:
+                part = cos[:, cols]
+                mean[:, code] = (part @ self.ones[cols]) / count
+                second[:, code] = np.einsum("ij,ij->i", part, part) / count
+        return pooled_stats(self.counts, mean, second, prior)
+
+    def rough(self, pool: Pool, qrows: NDArray[np.intp], cos: F32, mu: F32, sd: F32) -> F32:
+        """The query's view of each candidate from meaning and taxonomy alone: the
+        weighted semantic (squashed z, per candidate language) plus taxonomy closeness
+        (each shared code, group and system adds its step of the 0.25 / 0.6 / 1 scale)."""
+        weights = WEIGHTS[pool.channel]
+        ws, wt = weights["semantic"], weights["taxonomy"]
+        # squash(z) = 1 / (1 + exp(-1.7 (z - 1))), z = (cos - mu) / sd
+        a = (-1.7 / sd).astype(np.float32)
+        b = (1.7 * (mu / sd + 1.0)).astype(np.float32)
+        out = np.empty_like(cos)
+        for code, cols in enumerate(self.ranges):
+            np.multiply(cos[:, cols], a[:, code, None], out=out[:, cols])
+            out[:, cols] += b[:, code, None]
+        with np.errstate(over="ignore"):
+            np.exp(out, out=out)
+        out += 1.0
+        np.divide(ws, out, out=out)
+        if len(self.used):
+            q = _taxonomy_bits(pool, qrows)[:, self.used].astype(np.float32)
+            tax = (q * self.level) @ self.taxonomy.T
+            np.minimum(tax, 1.0, out=tax)
+            tax *= wt
+            out += tax
+        return out

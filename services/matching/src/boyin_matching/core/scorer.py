@@ -57,8 +57,10 @@ WEIGHTS: dict[str, dict[str, float]] = {
         "edition": 0.05,
     },
 }
-#: fewer candidates of a language than this: calibrate cosines instead of z-normalising
+#: fewer candidates of a language than this: its statistics lean on a prior (SHRINK
+#: pseudo-candidates of the language pair's typical cosines, or CALIBRATION)
 MIN_FOR_STATS = 20
+SHRINK = 20.0
 CALIBRATION = (0.22, 0.12)  # typical mean and spread of USE cosines between unrelated texts
 
 
@@ -94,27 +96,95 @@ class Block:
     query_sd: F32
 
 
-def lang_stats(cos: F32, lang: NDArray[np.int8], alive: Mask) -> tuple[F32, F32]:
+def lang_stats(
+    cos: F32, lang: NDArray[np.int8], alive: Mask, prior: tuple[F32, F32] | None = None
+) -> tuple[F32, F32]:
     """Each query's mean and spread of cosines per candidate language (live candidates
-    only); calibrated defaults for a language with too few candidates. Computed with
-    matrix-vector products, without copying the B x N cosines."""
+    only). Computed with matrix-vector products, without copying the B x N cosines; see
+    ``pooled_stats`` for languages with few candidates."""
     b = cos.shape[0]
-    mu = np.full((b, 2), CALIBRATION[0], np.float32)
-    sd = np.full((b, 2), CALIBRATION[1], np.float32)
+    counts = np.zeros(2)
+    mean = np.zeros((b, 2), cos.dtype)
+    second = np.zeros((b, 2), cos.dtype)
     for code in (0, 1):
         weight = ((lang == code) & alive).astype(np.float32)
-        count = float(weight.sum())
+        counts[code] = count = float(weight.sum())
+        if count:
+            mean[:, code] = (cos @ weight) / count
+            second[:, code] = ((cos * cos) @ weight) / count
+    return pooled_stats(counts, mean, second, prior)
+
+
+def pooled_stats(
+    counts: NDArray[np.float64],
+    mean: NDArray[Any],
+    second: NDArray[Any],
+    prior: tuple[F32, F32] | None = None,
+) -> tuple[F32, F32]:
+    """Means and spreads (B x 2) from each query's first and second moments of its cosines
+    per candidate language (``counts`` candidates of each language).
+
+    A language with fewer than MIN_FOR_STATS candidates is too small for statistics of its
+    own: its few cosines are pooled with SHRINK pseudo-candidates drawn from ``prior`` (B x 2
+    means and spreads: what the query's language usually gets with each candidate
+    language, see ``language_priors``; the fixed CALIBRATION without one)."""
+    b = mean.shape[0]
+    if prior is None:
+        mu = np.full((b, 2), CALIBRATION[0], np.float32)
+        sd = np.full((b, 2), CALIBRATION[1], np.float32)
+    else:
+        mu = np.array(prior[0], np.float32).reshape(b, 2)
+        sd = np.array(prior[1], np.float32).reshape(b, 2)
+    for code in (0, 1):
+        count = float(counts[code])
+        if count == 0:
+            continue
+        m = mean[:, code]
+        var = np.maximum(second[:, code] - m * m, 0.0)
         if count >= MIN_FOR_STATS:
-            mean = (cos @ weight) / count
-            var = ((cos * cos) @ weight) / count - mean * mean
-            mu[:, code] = mean
-            sd[:, code] = np.sqrt(np.maximum(var, 0.0)) + 1e-6
+            mu[:, code] = m
+            sd[:, code] = np.sqrt(var) + 1e-6
+            continue
+        prior_mu, prior_sd = mu[:, code], sd[:, code]
+        pooled_mu = (count * m + SHRINK * prior_mu) / (count + SHRINK)
+        pooled_var = (
+            count * (var + (m - pooled_mu) ** 2)
+            + SHRINK * (prior_sd**2 + (prior_mu - pooled_mu) ** 2)
+        ) / (count + SHRINK)
+        mu[:, code] = pooled_mu
+        sd[:, code] = np.sqrt(pooled_var) + 1e-6
     return mu, sd
 
 
-def _z_forward(cos: F32, lang: NDArray[np.int8], alive: Mask) -> tuple[F32, F32, F32]:
+def language_priors(
+    q_vectors: F32, q_lang: NDArray[np.int8], c_vectors: F32, c_lang: NDArray[np.int8]
+) -> tuple[F32, F32]:
+    """2 x 2 tables (query language x candidate language) of the mean cosine and the
+    typical within-query spread, from (a sample of) two pools; CALIBRATION where a language
+    pair has too few pairs. Cross-lingual cosines of USE run lower than same-language ones,
+    so a fixed calibration would favour same-language candidates."""
+    mu = np.full((2, 2), CALIBRATION[0], np.float32)
+    sd = np.full((2, 2), CALIBRATION[1], np.float32)
+    if len(q_vectors) == 0 or len(c_vectors) == 0:
+        return mu, sd
+    cos = (q_vectors @ c_vectors.T).astype(np.float64)
+    for a in (0, 1):
+        rows = cos[q_lang == a]
+        for c in (0, 1):
+            block = rows[:, c_lang == c]
+            if block.size < MIN_FOR_STATS or block.shape[1] < 2:
+                continue
+            centred = block - block.mean(axis=1, keepdims=True)
+            mu[a, c] = block.mean()
+            sd[a, c] = np.sqrt((centred**2).sum() / (block.size - block.shape[0]))
+    return mu, sd
+
+
+def _z_forward(
+    cos: F32, lang: NDArray[np.int8], alive: Mask, prior: tuple[F32, F32] | None = None
+) -> tuple[F32, F32, F32]:
     """z-scores of each query's cosines within each candidate language."""
-    mu, sd = lang_stats(cos, lang, alive)
+    mu, sd = lang_stats(cos, lang, alive, prior)
     index = lang.astype(np.intp)
     z: F32 = ((cos - mu[:, index]) / sd[:, index]).astype(np.float32)
     return z, mu, sd
@@ -212,15 +282,17 @@ def score_block(
     c: Pool,
     crows: Rows,
     forward_stats: tuple[F32, F32] | None = None,
+    prior: tuple[F32, F32] | None = None,
 ) -> Block:
     """Scores of the queries ``qrows`` against the candidates ``crows`` (a slice reads the
     pool's arrays in place; dead rows get scores too and are masked by the caller).
 
     ``forward_stats`` (B x 2 means and spreads per candidate language) replace the
-    statistics of ``crows`` when those are a pre-selected subset of the pool."""
+    statistics of ``crows`` when those are a pre-selected subset of the pool; otherwise
+    they are computed from ``crows``, shrunk toward ``prior`` (see ``lang_stats``)."""
     cos = (q.vectors[qrows] @ c.vectors[crows].T).astype(np.float32)
     if forward_stats is None:
-        z, mu, sd = _z_forward(cos, c.lang[crows], c.alive[crows])
+        z, mu, sd = _z_forward(cos, c.lang[crows], c.alive[crows], prior)
     else:
         mu, sd = forward_stats
         lang = c.lang[crows].astype(np.intp)
