@@ -143,6 +143,13 @@ class ExplanationDto(_Dto):
     mismatches_zh: list[str]
     mismatches_en: list[str]
     capped_note: dict[str, str] | None = None
+    reliability_note: dict[str, str] | None = None
+
+
+class MeetingOutcomeDto(_Dto):
+    meeting_id: str
+    outcome: str
+    absent: list[str]
 
 
 class MatchDto(_Dto):
@@ -156,6 +163,7 @@ class MatchDto(_Dto):
     my_response: str | None
     source: str
     explanation: ExplanationDto | None
+    meeting: MeetingOutcomeDto | None = None
 
 
 # -- reference data and privacy ---------------------------------------------------------

@@ -21,6 +21,16 @@ class MatchExplanation:
     mismatches_zh: list[str]
     mismatches_en: list[str]
     congestion_note: LocalizedText | None
+    #: operators only: the counterpart missed meetings at the fair (its scores are lowered)
+    reliability_note: LocalizedText | None
+
+
+@strawberry.type(description="The outcome of the meeting the two sides had at the fair.")
+class MatchMeeting:
+    meeting_id: str
+    #: HELD or NO_SHOW
+    outcome: str
+    absent_party_ids: list[str]
 
 
 @strawberry.type
@@ -35,6 +45,7 @@ class Match:
     my_response: str | None
     source: str
     explanation: MatchExplanation | None
+    meeting: MatchMeeting | None
 
     @classmethod
     def of(cls, dto: MatchDto) -> Match:
@@ -42,12 +53,16 @@ class Match:
         explanation = None
         if e is not None:
             note = e.capped_note
+            reliability = e.reliability_note
             explanation = MatchExplanation(
                 reasons_zh=e.zh,
                 reasons_en=e.en,
                 mismatches_zh=e.mismatches_zh,
                 mismatches_en=e.mismatches_en,
                 congestion_note=LocalizedText(zh=note["zh"], en=note["en"]) if note else None,
+                reliability_note=LocalizedText(zh=reliability["zh"], en=reliability["en"])
+                if reliability
+                else None,
             )
         return cls(
             id=strawberry.ID(dto.match_id),
@@ -60,6 +75,13 @@ class Match:
             my_response=dto.my_response,
             source=dto.source,
             explanation=explanation,
+            meeting=MatchMeeting(
+                meeting_id=dto.meeting.meeting_id,
+                outcome=dto.meeting.outcome,
+                absent_party_ids=dto.meeting.absent,
+            )
+            if dto.meeting
+            else None,
         )
 
 

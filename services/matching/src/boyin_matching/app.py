@@ -13,6 +13,7 @@ from boyin_matching.consumers import GROUP, RegistryProjection
 from boyin_matching.core.matcher import Matcher
 from boyin_matching.demand_events import DemandProjection
 from boyin_matching.engine import Engine
+from boyin_matching.feedback import Feedback
 from boyin_matching.match_api import router as match_router
 from boyin_matching.readmodel import Counterparts, DistrictSupplies
 from boyin_matching.repository import Profiles, Proposals, Taxonomy
@@ -53,7 +54,10 @@ async def build(ctx: ServiceContext) -> Built:
     matcher = Matcher(lambda texts: model.encode(list(texts)), 512)
     proposals = Proposals(ctx.store)
     await proposals.prepare()
-    engine = Engine(matcher, Profiles(ctx.store), Taxonomy(ctx.store), proposals, ctx.outbox)
+    feedback = Feedback(ctx.store)
+    engine = Engine(
+        matcher, Profiles(ctx.store), Taxonomy(ctx.store), proposals, ctx.outbox, feedback=feedback
+    )
     await engine.load()
     demands = DemandProjection(engine, counterparts)
     state = MatchingState(projection, engine)
@@ -64,7 +68,11 @@ async def build(ctx: ServiceContext) -> Built:
 
     return Built(
         state=state,
-        subscriptions=[Subscription(GROUP, {**projection.handlers(), **demands.handlers()})],
+        subscriptions=[
+            Subscription(
+                GROUP, {**projection.handlers(), **demands.handlers(), **feedback.handlers()}
+            )
+        ],
         outbox_collections=[proposals.collection],
         background=[every(1.0, engine.sync, "follow the pool's change log")],
         on_stop=stop,

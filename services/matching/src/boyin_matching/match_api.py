@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, Depends, Query, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from boyin_matching.engine import Engine
+from boyin_matching.feedback import Record
 from boyin_matching.repository import MUTUAL
 from boyin_shared.errors import BoyinError, Message, not_found
 from boyin_shared.identity import Actor, CurrentActor, CurrentMember, Role
@@ -31,6 +33,14 @@ class ExplanationOut(BaseModel):
     mismatches_en: list[str]
     #: operators only: congestion control held this candidate back
     capped_note: dict[str, str] | None = None
+    #: operators only: the counterpart missed meetings at the fair (its scores are lowered)
+    reliability_note: dict[str, str] | None = None
+
+
+class MeetingOutcomeOut(BaseModel):
+    meeting_id: str
+    outcome: str  # HELD | NO_SHOW
+    absent: list[str]
 
 
 class MatchOut(BaseModel):
@@ -44,6 +54,8 @@ class MatchOut(BaseModel):
     my_response: str | None
     source: str
     explanation: ExplanationOut | None
+    #: the meeting the two had at the fair, once its outcome is recorded
+    meeting: MeetingOutcomeOut | None = None
 
 
 class RespondIn(BaseModel):
@@ -64,13 +76,19 @@ class ManualIn(BaseModel):
     note: str = Field(min_length=1, max_length=2000)
 
 
-def _view(engine: Engine, doc: Document, viewer_demand: str, actor: Actor) -> MatchOut:
+def _view(
+    engine: Engine,
+    doc: Document,
+    viewer_demand: str,
+    actor: Actor,
+    records: Mapping[str, Record] | None = None,
+) -> MatchOut:
     mine = "supply" if doc["supply"]["demand_id"] == viewer_demand else "demand"
     other = "demand" if mine == "supply" else "supply"
     explanation = engine.explanation(doc, viewer_demand)
     out = None
     if explanation is not None:
-        capped = explanation.capped_note if actor.role in (Role.OPERATOR, Role.ADMIN) else None
+        capped = explanation.capped_note if _operator(actor) else None
         out = ExplanationOut(
             zh=[r.message.zh for r in explanation.reasons],
             en=[r.message.en for r in explanation.reasons],
@@ -78,6 +96,10 @@ def _view(engine: Engine, doc: Document, viewer_demand: str, actor: Actor) -> Ma
             mismatches_en=[r.message.en for r in explanation.mismatches],
             capped_note={"zh": capped.zh, "en": capped.en} if capped else None,
         )
+        record = (records or {}).get(doc[other]["party_id"]) if _operator(actor) else None
+        note = record.note() if record else None
+        if note is not None:
+            out.reliability_note = {"zh": note.zh, "en": note.en}
     status_ = doc["status"] if doc["status"] == MUTUAL else "PROPOSED"
     return MatchOut(
         match_id=doc["_id"],
@@ -90,6 +112,20 @@ def _view(engine: Engine, doc: Document, viewer_demand: str, actor: Actor) -> Ma
         my_response=doc["responses"].get(mine),
         source=doc["source"],
         explanation=out,
+        meeting=MeetingOutcomeOut.model_validate(doc["meeting"]) if doc.get("meeting") else None,
+    )
+
+
+def _operator(actor: Actor) -> bool:
+    return actor.role in (Role.OPERATOR, Role.ADMIN)
+
+
+async def _records(eng: Engine, actor: Actor, docs: list[Document]) -> dict[str, Record]:
+    """Operators see the counterparts' attendance record (see ``feedback``)."""
+    if not _operator(actor) or eng.feedback is None:
+        return {}
+    return await eng.feedback.records(
+        d[side]["party_id"] for d in docs for side in ("supply", "demand")
     )
 
 
@@ -113,7 +149,8 @@ async def matches_of(
     if not _may_see(actor, owner):
         raise not_found("demand", demand_id, zh_kind="需求")
     docs = await eng.proposals.of_demand(demand_id, limit)
-    return [_view(eng, d, demand_id, actor) for d in docs]
+    records = await _records(eng, actor, docs)
+    return [_view(eng, d, demand_id, actor, records) for d in docs]
 
 
 @router.post("/matches/{match_id}/respond")
@@ -134,7 +171,8 @@ async def review_queue(actor: CurrentActor, eng: EngineDep) -> list[MatchOut]:
             code="FORBIDDEN", message=Message("仅限工作人员", "staff only"), status=403
         )
     docs = await eng.proposals.pending_review()
-    return [_view(eng, d, d["supply"]["demand_id"], actor) for d in docs]
+    records = await _records(eng, actor, docs)
+    return [_view(eng, d, d["supply"]["demand_id"], actor, records) for d in docs]
 
 
 @router.post("/matches/{match_id}/review", tags=["operations"])

@@ -1,0 +1,178 @@
+"""Feedback from the fair: meeting outcomes (scheduling's events) lower the scores of a
+party that did not come, mark the match with its meeting, and are counted once."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from boyin_matching.app import definition as matching
+from boyin_matching.core.matcher import Candidate
+from boyin_matching.engine import Engine
+from boyin_matching.feedback import Record, rerank
+from boyin_registry.app import definition as registry
+from boyin_shared.contracts.scheduling import (
+    MeetingChange,
+    MeetingHeld,
+    MeetingNoShow,
+    MeetingParty,
+    MeetingSnapshot,
+)
+from boyin_shared.identity import Actor, Role
+from tests.apps import as_actor, running
+from tests.matching.test_flow import LANDING, PROJECT, matches, publish
+from tests.registry.support import (
+    demand_body,
+    organisation_body,
+    organisation_member,
+    talent_body,
+    talent_member,
+)
+
+OPERATOR = Actor(account_id="acc_op", role=Role.OPERATOR)
+
+
+def candidate(demand_id: str, score: float) -> Candidate:
+    return Candidate(
+        demand_id=demand_id,
+        score=score,
+        forward=score,
+        reverse=score,
+        cosine=0.5,
+        semantic_forward=0.5,
+        semantic_reverse=0.5,
+        taxonomy=1.0,
+        lexical=0.0,
+        signals={},
+        shared_terms=(),
+        capped=False,
+    )
+
+
+def test_reliability_of_a_record() -> None:
+    assert Record("p").factor == 1.0 and Record("p").note() is None
+    assert Record("p", showed=5).factor == 1.0
+    once = Record("p", missed=1)
+    assert once.reliability == pytest.approx(2 / 3) and once.factor == pytest.approx(
+        0.8 + 0.2 * 2 / 3
+    )
+    assert Record("p", missed=3).factor < once.factor < Record("p", showed=3, missed=1).factor
+    note = Record("p", showed=1, missed=2).note()
+    assert note is not None and "2" in note.zh and "missed 2 of 3" in note.en
+
+
+def test_rerank_scales_by_the_owner_and_cuts_to_k() -> None:
+    found = [candidate("d1", 0.90), candidate("d2", 0.85), candidate("d3", 0.50)]
+    owners = {"d1": "p1", "d2": "p2", "d3": "p3"}
+    ranked = rerank(found, owners, {"p1": Record("p1", missed=2)}, k=2)
+    assert [c.demand_id for c in ranked] == ["d2", "d1"]
+    assert ranked[1].score == pytest.approx(0.90 * Record("p1", missed=2).factor)
+    # without records nothing changes
+    assert rerank(found, owners, {}, k=3) == found
+
+
+def outcome(
+    kind: type[MeetingHeld] | type[MeetingNoShow],
+    match_id: str,
+    talent: str,
+    org: str,
+    meeting_id: str,
+    absent: tuple[str, ...] = (),
+) -> MeetingHeld | MeetingNoShow:
+    snapshot = MeetingSnapshot(
+        meeting_id=meeting_id,
+        edition_id="ed_1",
+        requester=MeetingParty(party_kind="talent", party_id=talent),
+        invitee=MeetingParty(party_kind="organisation", party_id=org),
+        source="MATCH",
+        match_id=match_id,
+        status="ACCEPTED",
+        outcome="HELD" if kind is MeetingHeld else "NO_SHOW",
+        mode="ON_SITE",
+        place=None,
+        revision=3,
+    )
+    return kind.create(
+        subject=meeting_id,
+        data=MeetingChange(meeting=snapshot, by_role="OPERATOR", absent=absent),
+    )
+
+
+async def test_a_missed_meeting_lowers_the_partys_scores_once_and_marks_the_match(
+    tmp_path: Path,
+) -> None:
+    async with running([registry, matching], tmp_path) as r:
+        reg = r.client("registry")
+        org = (await reg.post("/organisations", json=organisation_body(1))).json()
+        talent = (await reg.post("/talents", json=talent_body())).json()
+        org_member = organisation_member(org["id"])
+        landing = await publish(r, demand_body("PROJECT_LANDING", org["id"]) | LANDING, org_member)
+        project = await publish(
+            r,
+            demand_body("PROJECT_COOPERATION", talent["id"]) | PROJECT,
+            talent_member(talent["id"]),
+        )
+        found = await matches(r.client("matching"), landing, org_member)
+        match = next(m for m in found if m["counterpart_demand_id"] == project)
+        engine = r.hosts["matching"].app.state.service.engine
+        assert isinstance(engine, Engine)
+        before = {c.demand_id: c.score for c in await engine.ranked(landing)}
+
+        missed = outcome(
+            MeetingNoShow,
+            match["match_id"],
+            talent["id"],
+            org["id"],
+            "mt_1",
+            absent=(talent["id"],),
+        )
+        await r.bus.publish([missed])
+        await r.bus.publish([missed])  # a redelivery counts once
+        feedback = engine.feedback
+        assert feedback is not None
+
+        async def recorded() -> bool:
+            got = await feedback.records([talent["id"]])
+            return talent["id"] in got
+
+        for _ in range(100):
+            if await recorded():
+                break
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.3)  # let the repeat arrive too
+        record = await feedback.records([talent["id"], org["id"]])
+        assert record[talent["id"]] == Record(talent["id"], showed=0, missed=1)
+        assert record[org["id"]] == Record(org["id"], showed=1, missed=0)
+
+        after = {c.demand_id: c.score for c in await engine.ranked(landing)}
+        assert after[project] == pytest.approx(before[project] * record[talent["id"]].factor)
+
+        # the operator reads why; the organisation sees the meeting, not the note
+        op_view = await r.client("matching").get(
+            f"/demands/{landing}/matches", headers=as_actor(OPERATOR)
+        )
+        mine = next(m for m in op_view.json() if m["match_id"] == match["match_id"])
+        assert mine["meeting"] == {
+            "meeting_id": "mt_1",
+            "outcome": "NO_SHOW",
+            "absent": [talent["id"]],
+        }
+        assert "missed 1 of 1" in mine["explanation"]["reliability_note"]["en"]
+        org_view = await matches(r.client("matching"), landing, org_member)
+        theirs = next(m for m in org_view if m["match_id"] == match["match_id"])
+        assert theirs["meeting"]["outcome"] == "NO_SHOW"
+        assert theirs["explanation"]["reliability_note"] is None
+
+        # a corrected outcome replaces the first: the talent did come after all
+        held = outcome(MeetingHeld, match["match_id"], talent["id"], org["id"], "mt_1")
+        await r.bus.publish([held])
+        for _ in range(100):
+            if (await feedback.records([talent["id"]]))[talent["id"]].missed == 0:
+                break
+            await asyncio.sleep(0.05)
+        assert (await feedback.records([talent["id"]]))[talent["id"]] == replace(
+            Record(talent["id"]), showed=1
+        )
