@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -12,8 +13,10 @@ import pytest
 from boyin_matching.app import definition as matching
 from boyin_matching.core.matcher import Candidate
 from boyin_matching.engine import Engine
-from boyin_matching.feedback import Record, rerank
+from boyin_matching.feedback import Record, Screened, rerank
 from boyin_registry.app import definition as registry
+from boyin_shared.contracts.agreements import AgreementParty, AgreementSigned, Signing
+from boyin_shared.contracts.mentors import ProjectScreened, Screening
 from boyin_shared.contracts.scheduling import (
     MeetingChange,
     MeetingHeld,
@@ -81,6 +84,7 @@ def outcome(
     org: str,
     meeting_id: str,
     absent: tuple[str, ...] = (),
+    revision: int = 3,
 ) -> MeetingHeld | MeetingNoShow:
     snapshot = MeetingSnapshot(
         meeting_id=meeting_id,
@@ -93,7 +97,7 @@ def outcome(
         outcome="HELD" if kind is MeetingHeld else "NO_SHOW",
         mode="ON_SITE",
         place=None,
-        revision=3,
+        revision=revision,
     )
     return kind.create(
         subject=meeting_id,
@@ -167,12 +171,112 @@ async def test_a_missed_meeting_lowers_the_partys_scores_once_and_marks_the_matc
         assert theirs["explanation"]["reliability_note"] is None
 
         # a corrected outcome replaces the first: the talent did come after all
-        held = outcome(MeetingHeld, match["match_id"], talent["id"], org["id"], "mt_1")
-        await r.bus.publish([held])
+        held = outcome(MeetingHeld, match["match_id"], talent["id"], org["id"], "mt_1", revision=4)
+        await r.bus.publish([held, missed])  # the old no-show, redelivered late, changes nothing
         for _ in range(100):
             if (await feedback.records([talent["id"]]))[talent["id"]].missed == 0:
                 break
             await asyncio.sleep(0.05)
+        await asyncio.sleep(0.3)  # the late no-show has been handled too
         assert (await feedback.records([talent["id"]]))[talent["id"]] == replace(
             Record(talent["id"]), showed=1
         )
+
+
+def test_screening_moves_scores_around_the_neutral_sixty() -> None:
+    assert Screened("d", 60, 1).factor == 1.0
+    assert Screened("d", 100, 2).factor == pytest.approx(1.10)
+    assert Screened("d", 0, 1).factor == pytest.approx(0.85)
+    found = [candidate("d1", 0.80), candidate("d2", 0.78), candidate("d3", 0.95)]
+    ranked = rerank(
+        found,
+        {"d1": "p1", "d2": "p2", "d3": "p3"},
+        {},
+        k=3,
+        screenings={"d2": Screened("d2", 90, 3), "d3": Screened("d3", 100, 1)},
+    )
+    assert [c.demand_id for c in ranked] == ["d3", "d2", "d1"]
+    assert ranked[0].score == 1.0  # capped
+    assert "3 mentors: 90/100" in Screened("d2", 90, 3).reason().en
+
+
+def test_a_signed_agreement_counts_twice_as_a_meeting_attended() -> None:
+    assert Record("p", missed=1, signed=1).reliability == pytest.approx(4 / 5)
+    assert Record("p", missed=1, signed=1).factor > Record("p", showed=1, missed=1).factor
+
+
+async def test_mentors_screening_and_a_signed_agreement_reach_the_match(tmp_path: Path) -> None:
+    async with running([registry, matching], tmp_path) as r:
+        reg = r.client("registry")
+        org = (await reg.post("/organisations", json=organisation_body(1))).json()
+        talent = (await reg.post("/talents", json=talent_body())).json()
+        org_member = organisation_member(org["id"])
+        landing = await publish(r, demand_body("PROJECT_LANDING", org["id"]) | LANDING, org_member)
+        project = await publish(
+            r,
+            demand_body("PROJECT_COOPERATION", talent["id"]) | PROJECT,
+            talent_member(talent["id"]),
+        )
+        found = await matches(r.client("matching"), landing, org_member)
+        match = next(m for m in found if m["counterpart_demand_id"] == project)
+        engine = r.hosts["matching"].app.state.service.engine
+        assert isinstance(engine, Engine) and engine.feedback is not None
+        before = {c.demand_id: c.score for c in await engine.ranked(landing)}
+
+        def screened(mentor: str, score: int) -> ProjectScreened:
+            return ProjectScreened.create(
+                subject=project,
+                data=Screening(
+                    screening_id=f"s_{mentor}_{score}",
+                    demand_id=project,
+                    mentor_id=mentor,
+                    score=score,
+                    recommendation="RECOMMEND",
+                ),
+            )
+
+        # a mentor scores 40, then changes their mind to 90; another gives 70
+        await r.bus.publish([screened("m1", 40), screened("m1", 90), screened("m2", 70)])
+        signed = AgreementSigned.create(
+            subject="ag_1",
+            data=Signing(
+                agreement_id="ag_1",
+                match_id=match["match_id"],
+                parties=(
+                    AgreementParty(party_kind="talent", party_id=talent["id"], demand_id=project),
+                    AgreementParty(
+                        party_kind="organisation", party_id=org["id"], demand_id=landing
+                    ),
+                ),
+                signed_at=datetime(2026, 12, 12, 10, 0, tzinfo=UTC),
+            ),
+        )
+        await r.bus.publish([signed, signed])
+        feedback = engine.feedback
+
+        async def settled() -> bool:
+            s = await feedback.screenings([project])
+            rec = await feedback.records([talent["id"]])
+            return (
+                project in s
+                and s[project].mentors == 2
+                and s[project].mean == 80
+                and talent["id"] in rec
+            )
+
+        for _ in range(100):
+            if await settled():
+                break
+            await asyncio.sleep(0.05)
+        assert await settled()
+        assert (await feedback.records([talent["id"]]))[talent["id"]].signed == 1
+
+        after = {c.demand_id: c.score for c in await engine.ranked(landing)}
+        expected = min(1.0, before[project] * Screened(project, 80, 2).factor)
+        assert after[project] == pytest.approx(expected)
+
+        view = await matches(r.client("matching"), landing, org_member)
+        mine = next(m for m in view if m["match_id"] == match["match_id"])
+        assert mine["agreement"]["agreement_id"] == "ag_1"
+        assert any("2 mentors: 80/100" in line for line in mine["explanation"]["en"])
+        assert any("2 位导师评审" in line for line in mine["explanation"]["zh"])

@@ -152,6 +152,11 @@ class MeetingOutcomeDto(_Dto):
     absent: list[str]
 
 
+class AgreementRefDto(_Dto):
+    agreement_id: str
+    signed_at: datetime
+
+
 class MatchDto(_Dto):
     match_id: str
     demand_id: str
@@ -164,6 +169,7 @@ class MatchDto(_Dto):
     source: str
     explanation: ExplanationDto | None
     meeting: MeetingOutcomeDto | None = None
+    agreement: AgreementRefDto | None = None
 
 
 # -- reference data and privacy ---------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 import strawberry
@@ -33,6 +34,12 @@ class MatchMeeting:
     absent_party_ids: list[str]
 
 
+@strawberry.type(description="The agreement a match led to.")
+class MatchAgreement:
+    agreement_id: str
+    signed_at: datetime
+
+
 @strawberry.type
 class Match:
     id: strawberry.ID
@@ -46,6 +53,7 @@ class Match:
     source: str
     explanation: MatchExplanation | None
     meeting: MatchMeeting | None
+    agreement: MatchAgreement | None
 
     @classmethod
     def of(cls, dto: MatchDto) -> Match:
@@ -81,6 +89,11 @@ class Match:
                 absent_party_ids=dto.meeting.absent,
             )
             if dto.meeting
+            else None,
+            agreement=MatchAgreement(
+                agreement_id=dto.agreement.agreement_id, signed_at=dto.agreement.signed_at
+            )
+            if dto.agreement
             else None,
         )
 

@@ -1,14 +1,18 @@
-"""Feedback from the fair: which meetings were held and who did not come (scheduling's
-``MeetingHeld`` / ``MeetingNoShow``).
+"""Feedback: what happened after matching, fused into the ranking.
 
-* A match whose meeting took place (or not) carries the outcome, for both sides and the
-  operators to see.
-* Each party keeps the outcome of every meeting it had (``showed`` or ``missed``, by
-  meeting id, so a corrected outcome replaces the first and a redelivery changes
-  nothing). Its **reliability** ``(showed + 2) / (showed + missed + 2)`` (no history: 1)
-  scales its scores in other people's recommendations by ``0.8 + 0.2 × reliability``: a
-  party that missed one meeting of one ranks about 7% lower, one that came to every meeting
-  loses nothing. Operators see why; the other side is not told.
+* **Meetings** (scheduling's ``MeetingHeld`` / ``MeetingNoShow``): a match whose meeting
+  took place (or not) carries the outcome, for both sides and the operators to see. Each
+  party keeps the outcome of every meeting it had (``showed`` or ``missed``, by meeting id,
+  so a corrected outcome replaces the first and a redelivery changes nothing). Its
+  **reliability** ``(showed + 2·signed + 2) / (showed + 2·signed + missed + 2)`` (no
+  history: 1) scales its scores in other people's lists by ``0.8 + 0.2 × reliability``: a
+  party that missed its only meeting ranks about 7% lower. Operators see why; the other
+  side is not told.
+* **Mentors' screening** (``ProjectScreened``): the mean of the mentors' scores of a demand
+  (each mentor's latest) moves its scores by ``1 + 0.25 × (mean − 60) / 100`` (60, "sound",
+  changes nothing; 100 adds 10%, 0 takes 15%), capped at 1; everyone reads the mean.
+* **Agreements** (``AgreementSigned``): the match is marked signed, and each party's
+  signed agreements count twice as meetings attended in its reliability.
 """
 
 from __future__ import annotations
@@ -18,12 +22,16 @@ from dataclasses import dataclass, replace
 
 from boyin_matching.core.matcher import Candidate
 from boyin_shared.bus import Handler
+from boyin_shared.contracts.agreements import AgreementSigned
+from boyin_shared.contracts.mentors import ProjectScreened
 from boyin_shared.contracts.scheduling import MeetingHeld, MeetingNoShow
 from boyin_shared.errors import Message
 from boyin_shared.events import Event
-from boyin_shared.store import AlreadyExists, DocumentStore, Update
+from boyin_shared.store import AlreadyExists, Collection, DocumentStore, Update
 
 FLOOR = 0.8  # the factor of a party that never came: its scores keep 80%
+NEUTRAL_SCREENING = 60  # a mentor score that changes nothing
+SCREENING_WEIGHT = 0.25
 
 
 @dataclass(frozen=True)
@@ -31,10 +39,12 @@ class Record:
     party_id: str
     showed: int = 0
     missed: int = 0
+    signed: int = 0
 
     @property
     def reliability(self) -> float:
-        return (self.showed + 2) / (self.showed + self.missed + 2)
+        good = self.showed + 2 * self.signed
+        return (good + 2) / (good + self.missed + 2)
 
     @property
     def factor(self) -> float:
@@ -52,42 +62,81 @@ class Record:
         )
 
 
+@dataclass(frozen=True)
+class Screened:
+    demand_id: str
+    mean: float
+    mentors: int
+
+    @property
+    def factor(self) -> float:
+        return 1 + SCREENING_WEIGHT * (self.mean - NEUTRAL_SCREENING) / 100
+
+    def reason(self) -> Message:
+        return Message(
+            f"{self.mentors} 位导师评审，平均 {self.mean:.0f}/100 分",
+            f"screened by {self.mentors} mentor{'s' if self.mentors > 1 else ''}: "
+            f"{self.mean:.0f}/100 on average",
+        )
+
+
 class Feedback:
     def __init__(self, store: DocumentStore) -> None:
         self.parties = store.collection("party_feedback")
+        self.demands = store.collection("demand_screening")
         self.proposals = store.collection("proposals")
 
     async def records(self, party_ids: Iterable[str]) -> dict[str, Record]:
         out: dict[str, Record] = {}
         for doc in await self.parties.get_many(sorted(set(party_ids))):
-            outcomes = list((doc.get("meetings") or {}).values())
-            out[doc["_id"]] = Record(doc["_id"], outcomes.count("showed"), outcomes.count("missed"))
+            outcomes = [entry["v"] for entry in (doc.get("meetings") or {}).values()]
+            out[doc["_id"]] = Record(
+                doc["_id"],
+                outcomes.count("showed"),
+                outcomes.count("missed"),
+                len(doc.get("agreements") or {}),
+            )
         return out
 
-    async def _mark(self, party_id: str, meeting_id: str, outcome: str) -> None:
+    async def screenings(self, demand_ids: Iterable[str]) -> dict[str, Screened]:
+        out: dict[str, Screened] = {}
+        for doc in await self.demands.get_many(sorted(set(demand_ids))):
+            scores = [entry["v"] for entry in (doc.get("mentors") or {}).values()]
+            if scores:
+                out[doc["_id"]] = Screened(doc["_id"], sum(scores) / len(scores), len(scores))
+        return out
+
+    async def _put(
+        self, collection: Collection, doc_id: str, field: str, key: str, value: object, order: str
+    ) -> None:
+        """Set ``field.key`` of one document to ``value`` unless what is there came from a
+        later (or the same) fact: ``order`` sorts facts in time, so a redelivered or late
+        older event changes nothing (idempotent, race-safe)."""
+        entry = {"v": value, "o": order}
         for _ in range(10):
-            doc = await self.parties.get(party_id)
+            doc = await collection.get(doc_id)
             if doc is None:
                 try:
-                    await self.parties.insert({"_id": party_id, "meetings": {meeting_id: outcome}})
+                    await collection.insert({"_id": doc_id, field: {key: entry}})
                     return
                 except AlreadyExists:
                     continue
-            if (doc.get("meetings") or {}).get(meeting_id) == outcome:
-                return  # a redelivery
-            if await self.parties.update(
-                party_id,
-                Update(set={f"meetings.{meeting_id}": outcome}),
-                where={"_rev": doc["_rev"]},
+            held = (doc.get(field) or {}).get(key)
+            if held is not None and held["o"] >= order:
+                return  # a redelivery, or older than what is known
+            if await collection.update(
+                doc_id, Update(set={f"{field}.{key}": entry}), where={"_rev": doc["_rev"]}
             ):
                 return
-        raise RuntimeError(f"could not record feedback of {party_id}")
+        raise RuntimeError(f"could not record feedback on {collection.name}/{doc_id}")
 
     async def on_outcome(self, event: MeetingHeld | MeetingNoShow) -> None:
         m = event.data.meeting
         absent = set(event.data.absent) if isinstance(event, MeetingNoShow) else set()
+        order = f"{m.revision:012d}"  # the meeting's revision orders its outcomes
         for party in (m.requester.party_id, m.invitee.party_id):
-            await self._mark(party, m.meeting_id, "missed" if party in absent else "showed")
+            outcome = "missed" if party in absent else "showed"
+            await self._put(self.parties, party, "meetings", m.meeting_id, outcome, order)
         if m.match_id is not None:
             outcome = {"meeting_id": m.meeting_id, "outcome": m.outcome, "absent": sorted(absent)}
             # an annotation, not a domain change: it must not fail a concurrent answer
@@ -95,18 +144,49 @@ class Feedback:
                 m.match_id, Update(set={"meeting": outcome}, bump_rev=False)
             )
 
+    async def on_screened(self, event: ProjectScreened) -> None:
+        d = event.data
+        order = event.time.isoformat()  # a mentor's latest screening counts
+        await self._put(self.demands, d.demand_id, "mentors", d.mentor_id, d.score, order)
+
+    async def on_signed(self, event: AgreementSigned) -> None:
+        d = event.data
+        for party in d.parties:
+            await self._put(self.parties, party.party_id, "agreements", d.agreement_id, True, "0")
+        if d.match_id is not None:
+            signed = {"agreement_id": d.agreement_id, "signed_at": d.signed_at.isoformat()}
+            await self.proposals.update(
+                d.match_id, Update(set={"agreement": signed}, bump_rev=False)
+            )
+
     def handlers(self) -> dict[type[Event], Handler]:
-        return {MeetingHeld: self.on_outcome, MeetingNoShow: self.on_outcome}
+        return {
+            MeetingHeld: self.on_outcome,
+            MeetingNoShow: self.on_outcome,
+            ProjectScreened: self.on_screened,
+            AgreementSigned: self.on_signed,
+        }
 
 
 def rerank(
-    candidates: Sequence[Candidate], owners: dict[str, str], records: dict[str, Record], k: int
+    candidates: Sequence[Candidate],
+    owners: dict[str, str],
+    records: dict[str, Record],
+    k: int,
+    screenings: dict[str, Screened] | None = None,
 ) -> list[Candidate]:
-    """``candidates`` with each score scaled by its owner's reliability, best ``k`` first.
-    ``owners`` maps a candidate demand to the party that owns it."""
+    """``candidates`` with each score scaled by its owner's reliability and its mentors'
+    screening (capped at 1), best ``k`` first. ``owners`` maps a candidate demand to the
+    party that owns it."""
+    screenings = screenings or {}
     scaled = []
     for c in candidates:
+        factor = 1.0
         record = records.get(owners.get(c.demand_id, ""))
-        scaled.append(c if record is None else replace(c, score=c.score * record.factor))
+        if record is not None:
+            factor *= record.factor
+        if (screened := screenings.get(c.demand_id)) is not None:
+            factor *= screened.factor
+        scaled.append(c if factor == 1.0 else replace(c, score=min(1.0, c.score * factor)))
     scaled.sort(key=lambda c: -c.score)
     return scaled[:k]

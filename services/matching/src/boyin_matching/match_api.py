@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from boyin_matching.engine import Engine
-from boyin_matching.feedback import Record
+from boyin_matching.feedback import Record, Screened
 from boyin_matching.repository import MUTUAL
 from boyin_shared.errors import BoyinError, Message, not_found
 from boyin_shared.identity import Actor, CurrentActor, CurrentMember, Role
@@ -37,6 +37,11 @@ class ExplanationOut(BaseModel):
     reliability_note: dict[str, str] | None = None
 
 
+class AgreementOut(BaseModel):
+    agreement_id: str
+    signed_at: str
+
+
 class MeetingOutcomeOut(BaseModel):
     meeting_id: str
     outcome: str  # HELD | NO_SHOW
@@ -56,6 +61,8 @@ class MatchOut(BaseModel):
     explanation: ExplanationOut | None
     #: the meeting the two had at the fair, once its outcome is recorded
     meeting: MeetingOutcomeOut | None = None
+    #: the agreement the match led to, once signed
+    agreement: AgreementOut | None = None
 
 
 class RespondIn(BaseModel):
@@ -81,7 +88,7 @@ def _view(
     doc: Document,
     viewer_demand: str,
     actor: Actor,
-    records: Mapping[str, Record] | None = None,
+    known: Known | None = None,
 ) -> MatchOut:
     mine = "supply" if doc["supply"]["demand_id"] == viewer_demand else "demand"
     other = "demand" if mine == "supply" else "supply"
@@ -96,7 +103,12 @@ def _view(
             mismatches_en=[r.message.en for r in explanation.mismatches],
             capped_note={"zh": capped.zh, "en": capped.en} if capped else None,
         )
-        record = (records or {}).get(doc[other]["party_id"]) if _operator(actor) else None
+        records, screenings = known or ({}, {})
+        screened = screenings.get(doc[other]["demand_id"])
+        if screened is not None:  # mentors' view of the counterpart: a reason for everyone
+            out.zh.append(screened.reason().zh)
+            out.en.append(screened.reason().en)
+        record = records.get(doc[other]["party_id"]) if _operator(actor) else None
         note = record.note() if record else None
         if note is not None:
             out.reliability_note = {"zh": note.zh, "en": note.en}
@@ -113,6 +125,7 @@ def _view(
         source=doc["source"],
         explanation=out,
         meeting=MeetingOutcomeOut.model_validate(doc["meeting"]) if doc.get("meeting") else None,
+        agreement=AgreementOut.model_validate(doc["agreement"]) if doc.get("agreement") else None,
     )
 
 
@@ -120,13 +133,21 @@ def _operator(actor: Actor) -> bool:
     return actor.role in (Role.OPERATOR, Role.ADMIN)
 
 
-async def _records(eng: Engine, actor: Actor, docs: list[Document]) -> dict[str, Record]:
-    """Operators see the counterparts' attendance record (see ``feedback``)."""
-    if not _operator(actor) or eng.feedback is None:
-        return {}
-    return await eng.feedback.records(
-        d[side]["party_id"] for d in docs for side in ("supply", "demand")
-    )
+#: what feedback knows of the parties and demands on a page (see ``feedback``)
+Known = tuple[Mapping[str, Record], Mapping[str, Screened]]
+
+
+async def _known(eng: Engine, actor: Actor, docs: list[Document]) -> Known:
+    """Mentors' screening of the demands on the page (for everyone) and, for operators,
+    the parties' attendance records."""
+    if eng.feedback is None:
+        return {}, {}
+    sides = ("supply", "demand")
+    screenings = await eng.feedback.screenings(d[s]["demand_id"] for d in docs for s in sides)
+    if not _operator(actor):
+        return {}, screenings
+    records = await eng.feedback.records(d[s]["party_id"] for d in docs for s in sides)
+    return records, screenings
 
 
 def _may_see(actor: Actor, owner_id: str | None) -> bool:
@@ -149,8 +170,8 @@ async def matches_of(
     if not _may_see(actor, owner):
         raise not_found("demand", demand_id, zh_kind="需求")
     docs = await eng.proposals.of_demand(demand_id, limit)
-    records = await _records(eng, actor, docs)
-    return [_view(eng, d, demand_id, actor, records) for d in docs]
+    known = await _known(eng, actor, docs)
+    return [_view(eng, d, demand_id, actor, known) for d in docs]
 
 
 @router.post("/matches/{match_id}/respond")
@@ -171,8 +192,8 @@ async def review_queue(actor: CurrentActor, eng: EngineDep) -> list[MatchOut]:
             code="FORBIDDEN", message=Message("仅限工作人员", "staff only"), status=403
         )
     docs = await eng.proposals.pending_review()
-    records = await _records(eng, actor, docs)
-    return [_view(eng, d, d["supply"]["demand_id"], actor, records) for d in docs]
+    known = await _known(eng, actor, docs)
+    return [_view(eng, d, d["supply"]["demand_id"], actor, known) for d in docs]
 
 
 @router.post("/matches/{match_id}/review", tags=["operations"])

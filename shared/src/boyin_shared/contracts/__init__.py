@@ -3,6 +3,6 @@
 Importing this package registers every event in :data:`boyin_shared.events.CATALOG`.
 """
 
-from boyin_shared.contracts import matching, registry, scheduling
+from boyin_shared.contracts import agreements, matching, mentors, registry, scheduling
 
-__all__ = ["matching", "registry", "scheduling"]
+__all__ = ["agreements", "matching", "mentors", "registry", "scheduling"]
