@@ -70,11 +70,15 @@ def test_reliability_of_a_record() -> None:
 def test_rerank_scales_by_the_owner_and_cuts_to_k() -> None:
     found = [candidate("d1", 0.90), candidate("d2", 0.85), candidate("d3", 0.50)]
     owners = {"d1": "p1", "d2": "p2", "d3": "p3"}
-    ranked = rerank(found, owners, {"p1": Record("p1", missed=2)}, k=2)
+    ranked = rerank(("q", "me"), found, owners, {"p1": Record("p1", missed=2)}, k=2)
     assert [c.demand_id for c in ranked] == ["d2", "d1"]
     assert ranked[1].score == pytest.approx(0.90 * Record("p1", missed=2).factor)
     # without records nothing changes
-    assert rerank(found, owners, {}, k=3) == found
+    assert rerank(("q", "me"), found, owners, {}, k=3) == found
+    # the query's own record scales every pair alike: the order stays
+    mine = rerank(("q", "me"), found, owners, {"me": Record("me", missed=1)}, k=3)
+    assert [c.demand_id for c in mine] == ["d1", "d2", "d3"]
+    assert mine[0].score == pytest.approx(0.90 * Record("me", missed=1).factor)
 
 
 def outcome(
@@ -124,6 +128,7 @@ async def test_a_missed_meeting_lowers_the_partys_scores_once_and_marks_the_matc
         engine = r.hosts["matching"].app.state.service.engine
         assert isinstance(engine, Engine)
         before = {c.demand_id: c.score for c in await engine.ranked(landing)}
+        before_project = {c.demand_id: c.score for c in await engine.ranked(project)}
 
         missed = outcome(
             MeetingNoShow,
@@ -153,6 +158,16 @@ async def test_a_missed_meeting_lowers_the_partys_scores_once_and_marks_the_matc
 
         after = {c.demand_id: c.score for c in await engine.ranked(landing)}
         assert after[project] == pytest.approx(before[project] * record[talent["id"]].factor)
+        # the full rematch job writes each pair from its supply's side, with the same
+        # feedback: the talent's own record scales the pair there too
+        seen_from_project = {c.demand_id: c.score for c in await engine.ranked(project)}
+        await engine.rematch()
+        stored = await engine.proposals.collection.get(match["match_id"])
+        assert stored is not None
+        assert stored["score"] == pytest.approx(seen_from_project[landing], rel=1e-4)
+        assert stored["score"] == pytest.approx(
+            before_project[landing] * record[talent["id"]].factor, rel=1e-4
+        )
 
         # the operator reads why; the organisation sees the meeting, not the note
         op_view = await r.client("matching").get(
@@ -189,6 +204,7 @@ def test_screening_moves_scores_around_the_neutral_sixty() -> None:
     assert Screened("d", 0, 1).factor == pytest.approx(0.85)
     found = [candidate("d1", 0.80), candidate("d2", 0.78), candidate("d3", 0.95)]
     ranked = rerank(
+        ("q", "me"),
         found,
         {"d1": "p1", "d2": "p2", "d3": "p3"},
         {},

@@ -20,7 +20,7 @@ from numpy.typing import NDArray
 from boyin_matching.core.explain import Explanation, explain
 from boyin_matching.core.matcher import Candidate, Matcher
 from boyin_matching.core.profiles import Profile
-from boyin_matching.feedback import Feedback, rerank
+from boyin_matching.feedback import Feedback, Record, Screened, rerank
 from boyin_matching.repository import (
     DECLINED,
     MUTUAL,
@@ -141,19 +141,29 @@ class Engine:
         return candidates
 
     async def ranked(self, demand_id: str) -> list[Candidate]:
-        """The demand's best candidates, each scaled by its owner's reliability at the fair
-        (``feedback``): a few more are ranked so a demoted one can leave the list."""
+        """The demand's best candidates, each scaled by its owner's reliability and its
+        mentors' screening (``feedback``): a few more are ranked so a demoted one can
+        leave the list."""
         extra = FEEDBACK_MARGIN if self.feedback is not None else 0
         found = self.matcher.candidates(demand_id, PROPOSALS_PER_DEMAND + extra, self._exposure)
         if self.feedback is None:
             return found
-        owners = {
+        query = self.matcher.profile(demand_id)
+        if query is None:
+            return found
+        owners = self._owners(found)
+        records = await self.feedback.records([query.owner_id, *owners.values()])
+        screenings = await self.feedback.screenings([demand_id, *owners])
+        return rerank(
+            (demand_id, query.owner_id), found, owners, records, PROPOSALS_PER_DEMAND, screenings
+        )
+
+    def _owners(self, found: Sequence[Candidate]) -> dict[str, str]:
+        return {
             c.demand_id: p.owner_id
             for c in found
             if (p := self.matcher.profile(c.demand_id)) is not None
         }
-        records = await self.feedback.records(owners.values())
-        return rerank(found, owners, records, PROPOSALS_PER_DEMAND)
 
     async def removed(self, demand_id: str, revision: int) -> None:
         """A demand left the shelf (withdrawn, expired, back in review): forget it."""
@@ -320,7 +330,8 @@ class Engine:
         (``Matcher.finish``: lexical re-rank, exposure control with the counts as they are
         now) and proposed, yielding to the event loop after each supply, so the service
         answers and ``sync``/``published`` may change the pool between chunks: a supply
-        removed meanwhile is skipped, a counterpart removed meanwhile is left out."""
+        removed meanwhile is skipped, a counterpart removed meanwhile is left out. The
+        feedback (reliability, mentors' screening) known when the job starts applies."""
         await self.sync()
         supply_ids = [
             pid
@@ -331,12 +342,13 @@ class Engine:
         total = len(supply_ids)
         self.job = RematchJob(total=total, state="running")
         written = 0
+        known = await self.feedback.everything() if self.feedback is not None else None
         try:
             for start in range(0, total, REMATCH_CHUNK):
                 chunk = supply_ids[start : start + REMATCH_CHUNK]
                 lists = dict(self.matcher.rematch(k=REMATCH_SHORTLIST, queries=chunk))
                 for query_id in chunk:
-                    written += await self._rematched(query_id, lists.get(query_id))
+                    written += await self._rematched(query_id, lists.get(query_id), known)
                     await asyncio.sleep(0)  # let the service answer while the job runs
                     self.job.done += 1
                     if progress is not None:
@@ -347,14 +359,31 @@ class Engine:
         self.job.state = "done"
         return written
 
-    async def _rematched(self, query_id: str, ranked: list[tuple[str, float]] | None) -> int:
+    async def _rematched(
+        self,
+        query_id: str,
+        ranked: list[tuple[str, float]] | None,
+        known: tuple[dict[str, Record], dict[str, Screened]] | None = None,
+    ) -> int:
         """Finish one supply's rematch shortlist and propose the best; how many proposed."""
         query = self.matcher.profile(query_id)
         if query is None or not ranked:
             return 0
+        extra = FEEDBACK_MARGIN if known is not None else 0
         finished = self.matcher.finish(
-            query_id, [i for i, _ in ranked], PROPOSALS_PER_DEMAND, self._exposure
+            query_id, [i for i, _ in ranked], PROPOSALS_PER_DEMAND + extra, self._exposure
         )
+        if known is not None:  # the same feedback a newly published demand's list gets
+            records, screenings = known
+            owners = self._owners(finished)
+            finished = rerank(
+                (query_id, query.owner_id),
+                finished,
+                owners,
+                records,
+                PROPOSALS_PER_DEMAND,
+                screenings,
+            )
         for c in finished:
             await self._propose(query, c)
         return len(finished)

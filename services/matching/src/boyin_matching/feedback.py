@@ -1,5 +1,8 @@
 """Feedback: what happened after matching, fused into the ranking.
 
+Every factor below applies to a pair through both of its sides, so a match scores the same
+from either side's list.
+
 * **Meetings** (scheduling's ``MeetingHeld`` / ``MeetingNoShow``): a match whose meeting
   took place (or not) carries the outcome, for both sides and the operators to see. Each
   party keeps the outcome of every meeting it had (``showed`` or ``missed``, by meeting id,
@@ -27,7 +30,7 @@ from boyin_shared.contracts.mentors import ProjectScreened
 from boyin_shared.contracts.scheduling import MeetingHeld, MeetingNoShow
 from boyin_shared.errors import Message
 from boyin_shared.events import Event
-from boyin_shared.store import AlreadyExists, Collection, DocumentStore, Update
+from boyin_shared.store import AlreadyExists, Collection, Document, DocumentStore, Update
 
 FLOOR = 0.8  # the factor of a party that never came: its scores keep 80%
 NEUTRAL_SCREENING = 60  # a mentor score that changes nothing
@@ -87,24 +90,15 @@ class Feedback:
         self.proposals = store.collection("proposals")
 
     async def records(self, party_ids: Iterable[str]) -> dict[str, Record]:
-        out: dict[str, Record] = {}
-        for doc in await self.parties.get_many(sorted(set(party_ids))):
-            outcomes = [entry["v"] for entry in (doc.get("meetings") or {}).values()]
-            out[doc["_id"]] = Record(
-                doc["_id"],
-                outcomes.count("showed"),
-                outcomes.count("missed"),
-                len(doc.get("agreements") or {}),
-            )
-        return out
+        return _records(await self.parties.get_many(sorted(set(party_ids))))
 
     async def screenings(self, demand_ids: Iterable[str]) -> dict[str, Screened]:
-        out: dict[str, Screened] = {}
-        for doc in await self.demands.get_many(sorted(set(demand_ids))):
-            scores = [entry["v"] for entry in (doc.get("mentors") or {}).values()]
-            if scores:
-                out[doc["_id"]] = Screened(doc["_id"], sum(scores) / len(scores), len(scores))
-        return out
+        return _screenings(await self.demands.get_many(sorted(set(demand_ids))))
+
+    async def everything(self) -> tuple[dict[str, Record], dict[str, Screened]]:
+        """All records and screenings (small: one document per party or demand that has
+        any), for the rematch job."""
+        return _records(await self.parties.find({})), _screenings(await self.demands.find({}))
 
     async def _put(
         self, collection: Collection, doc_id: str, field: str, key: str, value: object, order: str
@@ -138,11 +132,9 @@ class Feedback:
             outcome = "missed" if party in absent else "showed"
             await self._put(self.parties, party, "meetings", m.meeting_id, outcome, order)
         if m.match_id is not None:
-            outcome = {"meeting_id": m.meeting_id, "outcome": m.outcome, "absent": sorted(absent)}
+            met = {"meeting_id": m.meeting_id, "outcome": m.outcome, "absent": sorted(absent)}
             # an annotation, not a domain change: it must not fail a concurrent answer
-            await self.proposals.update(
-                m.match_id, Update(set={"meeting": outcome}, bump_rev=False)
-            )
+            await self.proposals.update(m.match_id, Update(set={"meeting": met}, bump_rev=False))
 
     async def on_screened(self, event: ProjectScreened) -> None:
         d = event.data
@@ -168,25 +160,56 @@ class Feedback:
         }
 
 
+def _records(docs: Sequence[Document]) -> dict[str, Record]:
+    out: dict[str, Record] = {}
+    for doc in docs:
+        outcomes = [entry["v"] for entry in (doc.get("meetings") or {}).values()]
+        out[doc["_id"]] = Record(
+            doc["_id"],
+            outcomes.count("showed"),
+            outcomes.count("missed"),
+            len(doc.get("agreements") or {}),
+        )
+    return out
+
+
+def _screenings(docs: Sequence[Document]) -> dict[str, Screened]:
+    out: dict[str, Screened] = {}
+    for doc in docs:
+        scores = [entry["v"] for entry in (doc.get("mentors") or {}).values()]
+        if scores:
+            out[doc["_id"]] = Screened(doc["_id"], sum(scores) / len(scores), len(scores))
+    return out
+
+
 def rerank(
+    query: tuple[str, str],
     candidates: Sequence[Candidate],
     owners: dict[str, str],
     records: dict[str, Record],
     k: int,
     screenings: dict[str, Screened] | None = None,
 ) -> list[Candidate]:
-    """``candidates`` with each score scaled by its owner's reliability and its mentors'
-    screening (capped at 1), best ``k`` first. ``owners`` maps a candidate demand to the
-    party that owns it."""
+    """The list of ``query`` (its demand id, its owner) with each pair's score scaled by
+    both sides' reliability and mentors' screening (capped at 1), best ``k`` first.
+
+    Both sides count, so a pair scores the same whichever side's list it is read from
+    (the query's own factor does not change the order of its list). ``owners`` maps a
+    candidate demand to the party that owns it."""
     screenings = screenings or {}
+
+    def factor(demand_id: str, owner: str | None) -> float:
+        f = 1.0
+        if owner is not None and (record := records.get(owner)) is not None:
+            f *= record.factor
+        if (screened := screenings.get(demand_id)) is not None:
+            f *= screened.factor
+        return f
+
+    own = factor(*query)
     scaled = []
     for c in candidates:
-        factor = 1.0
-        record = records.get(owners.get(c.demand_id, ""))
-        if record is not None:
-            factor *= record.factor
-        if (screened := screenings.get(c.demand_id)) is not None:
-            factor *= screened.factor
-        scaled.append(c if factor == 1.0 else replace(c, score=min(1.0, c.score * factor)))
+        f = own * factor(c.demand_id, owners.get(c.demand_id))
+        scaled.append(c if f == 1.0 else replace(c, score=min(1.0, c.score * f)))
     scaled.sort(key=lambda c: -c.score)
     return scaled[:k]

@@ -2,7 +2,9 @@
 
 * one new demand against ``--pool`` counterparts: from its vector to the ranked, explained
   top 50 (p50/p95 over ``--queries`` queries); encoding a demand is timed separately;
-* a full rematch of ``--rematch`` x ``--rematch`` profiles, with its peak memory.
+* a full rematch of ``--rematch`` x ``--rematch`` profiles, with its peak memory;
+* the service's rematch job (``Engine.rematch``) on as many projects and demands, on the
+  embedded SQLite store: ranking and proposal writing timed apart (``--only job``).
 
 Vectors are random unit vectors (the scorer's cost does not depend on what they mean);
 texts are short synthetic English, so the lexical re-rank has real terms to weigh.
@@ -10,21 +12,31 @@ texts are short synthetic English, so the lexical re-rank has real terms to weig
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import os
 import random
 import resource
 import statistics
+import tempfile
 import time
 import tracemalloc
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from pathlib import Path
 
 import numpy as np
 
+from boyin_matching import engine as engine_module
 from boyin_matching.bench.quality import load_tree
 from boyin_matching.core import matcher as matcher_module
 from boyin_matching.core.explain import explain
-from boyin_matching.core.matcher import Matcher
+from boyin_matching.core.matcher import Candidate, Matcher
 from boyin_matching.core.profiles import Profile
+from boyin_matching.engine import Engine
+from boyin_matching.repository import Profiles, Proposals, Taxonomy
+from boyin_shared.bus.embedded import EmbeddedBus
+from boyin_shared.outbox import Outbox
+from boyin_shared.store.sqlite import SqliteStore
 
 STAGES = ("IDEA", "PROTOTYPE", "PILOT", "PRODUCT")
 MODES = ("TECH_TRANSFER", "JOINT_RD", "INVESTMENT", "INCUBATION", "OFFSHORE_RD")
@@ -110,12 +122,17 @@ def vectors(n: int, rng: np.random.Generator) -> np.ndarray:
     return v
 
 
-def run(pool_size: int, rematch_size: int, queries: int, only: str = "") -> None:
-    """``only``: "latency" or "rematch" (each in a fresh process gives honest peak RSS)."""
-    if only != "rematch":
+def run(
+    pool_size: int, rematch_size: int, queries: int, only: str = "", shortlist: int = 0
+) -> None:
+    """``only``: "latency", "rematch" or "job" (each in a fresh process gives honest peak
+    RSS); ``shortlist``: the job's shortlist per supply (0: the engine's)."""
+    if only in ("", "latency"):
         run_latency(pool_size, queries)
-    if only != "latency":
+    if only in ("", "rematch"):
         run_rematch(rematch_size)
+    if only in ("", "job"):
+        asyncio.run(run_job(rematch_size, shortlist))
 
 
 def run_latency(pool_size: int, queries: int) -> None:
@@ -215,3 +232,129 @@ def run_rematch(rematch_size: int) -> None:
         f"top 50 {100 * found / (50 * len(kept)):.2f}%, identical lists "
         f"{100 * same / len(kept):.1f}% ({len(kept)} queries)"
     )
+
+
+class _TimedMatcher(Matcher):
+    """Adds up the time spent in the job's ranking: the rematch lists, then finishing."""
+
+    ranking = finishing = 0.0
+
+    def rematch(
+        self,
+        k: int = 50,
+        block_size: int = matcher_module.REMATCH_BLOCK,
+        shortlist: int = matcher_module.SHORTLIST,
+        *,
+        queries: Collection[str] | None = None,
+    ) -> Iterator[tuple[str, list[tuple[str, float]]]]:
+        lists = super().rematch(k, block_size, shortlist, queries=queries)
+        while True:
+            t = time.perf_counter()
+            item = next(lists, None)
+            self.ranking += time.perf_counter() - t
+            if item is None:
+                return
+            yield item
+
+    def finish(
+        self,
+        demand_id: str,
+        shortlist: Sequence[str],
+        k: int = 50,
+        exposure: Mapping[str, int] | None = None,
+        *,
+        use_lexical: bool = True,
+    ) -> list[Candidate]:
+        t = time.perf_counter()
+        out = super().finish(demand_id, shortlist, k, exposure, use_lexical=use_lexical)
+        self.finishing += time.perf_counter() - t
+        return out
+
+
+class _TimedEngine(Engine):
+    """Adds up the time spent writing proposals (``_propose``: the store, the outbox)."""
+
+    writing = 0.0
+
+    async def _propose(
+        self, query: Profile, c: Candidate, *, source: str = "auto", note: str | None = None
+    ) -> None:
+        t = time.perf_counter()
+        await super()._propose(query, c, source=source, note=note)
+        self.writing += time.perf_counter() - t
+
+
+async def _stalls(gaps: list[float], stop: asyncio.Event) -> None:
+    """The longest the event loop went without running this task (it asks every 10 ms)."""
+    while not stop.is_set():
+        t = time.perf_counter()
+        await asyncio.sleep(0.01)
+        gaps.append(time.perf_counter() - t - 0.01)
+
+
+async def run_job(size: int, shortlist: int = 0) -> None:
+    """The service's rematch job (``Engine.rematch``) on ``size`` projects x ``size``
+    demands, built as the service builds it (``app.build``) on the embedded SQLite store,
+    with the pool indexed from random vectors (no encoder), run twice: on an empty store
+    (every proposal new) and again (every proposal rewritten in place)."""
+    if shortlist:
+        engine_module.REMATCH_SHORTLIST = shortlist
+    tree = load_tree()
+    codes = [c for c in tree.parents if tree.parents[c] is not None]
+    rng, nrng = random.Random(2), np.random.default_rng(2)
+
+    def no_encoder(texts: object) -> np.ndarray:
+        raise AssertionError("vectors are given")
+
+    m = _TimedMatcher(no_encoder, 512, tree)
+    m.add_many(synthetic(size, "PROJECT_COOPERATION", codes, rng), vectors(size, nrng))
+    m.add_many(synthetic(size, "PROJECT_LANDING", codes, rng), vectors(size, nrng))
+    with tempfile.TemporaryDirectory() as tmp:
+        store = SqliteStore(Path(tmp) / "matching.sqlite")
+        bus = EmbeddedBus(Path(tmp) / "bus.sqlite")
+        proposals = Proposals(store)
+        await proposals.prepare()
+        engine = _TimedEngine(m, Profiles(store), Taxonomy(store), proposals, Outbox(store, bus))
+        gc.collect()
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(
+            f"rematch job {size:,} projects x {size:,} demands, top "
+            f"{engine_module.PROPOSALS_PER_DEMAND} of a shortlist of "
+            f"{engine_module.REMATCH_SHORTLIST} per project, chunks of "
+            f"{engine_module.REMATCH_CHUNK:,}; embedded SQLite store; process RSS {rss:.0f} MiB"
+        )
+        collecting = [0.0, 0.0]  # the garbage collector: its time, and when it started
+
+        def collector(phase: str, info: Mapping[str, int]) -> None:
+            if phase == "start":
+                collecting[1] = time.perf_counter()
+            else:
+                collecting[0] += time.perf_counter() - collecting[1]
+
+        gc.callbacks.append(collector)
+        for run in ("first (empty store)", "second (proposals exist)"):
+            m.ranking = m.finishing = engine.writing = 0.0
+            collecting[0] = 0.0
+            gaps: list[float] = []
+            stop = asyncio.Event()
+            watcher = asyncio.create_task(_stalls(gaps, stop))
+            load = os.getloadavg()[0]
+            t, cpu = time.perf_counter(), time.process_time()
+            written = await engine.rematch()
+            elapsed, cpu = time.perf_counter() - t, time.process_time() - cpu
+            stop.set()
+            await watcher
+            rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            other = elapsed - m.ranking - m.finishing - engine.writing
+            print(
+                f"  {run}: {elapsed:.1f} s wall ({cpu:.1f} s CPU, load {load:.1f}), "
+                f"{written:,} proposals; ranking {m.ranking + m.finishing:.1f} s "
+                f"(rematch lists {m.ranking:.1f} s, finishing {m.finishing:.1f} s), "
+                f"writing proposals {engine.writing:.1f} s, the rest {other:.1f} s "
+                f"(in all of which the garbage collector {collecting[0]:.1f} s); "
+                f"longest event-loop stall {1000 * max(gaps, default=0):.0f} ms; "
+                f"process peak RSS {rss:.0f} MiB"
+            )
+        gc.callbacks.remove(collector)
+        await store.close()
+        await bus.stop()

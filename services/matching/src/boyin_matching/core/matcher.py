@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -208,12 +208,10 @@ class Matcher:
         use_lexical: bool = True,
     ) -> list[Candidate]:
         """The best ``k`` counterparts of a published profile, best first."""
-        pool = next((p for p in self.pools.values() if demand_id in p.rows), None)
-        if pool is None or not pool.alive[pool.rows[demand_id]]:
+        found = self._query(demand_id)
+        if found is None:
             return []
-        other = self.pools[COUNTERPART[pool.channel]]
-        if len(other) == 0:
-            return []
+        pool, other = found
         qrow = np.array([pool.rows[demand_id]], np.intp)
         if other.size >= PREFILTER_FROM and self.basis is not None:
             crows, stats = self._prefilter(pool, int(qrow[0]), other)
@@ -224,6 +222,54 @@ class Matcher:
                 pool, qrow, other, slice(0, other.size), prior=self.prior(pool, qrow)
             )
         return self._rank(pool, int(qrow[0]), other, crows, block, 0, k, exposure, use_lexical)
+
+    def finish(
+        self,
+        demand_id: str,
+        shortlist: Sequence[str],
+        k: int = 50,
+        exposure: Mapping[str, int] | None = None,
+        *,
+        use_lexical: bool = True,
+    ) -> list[Candidate]:
+        """The best ``k`` of a precomputed ``shortlist`` of counterparts (e.g. a list from
+        ``rematch``), finished exactly as ``candidates`` finishes its own ranking (the same
+        ``_rank``): the best RERANK by the fused score get the lexical signal, exposure
+        control holds back the widely recommended, and the candidates carry the signals and
+        terms the explanations need. Ids no longer published are skipped.
+
+        The query's per-language statistics are its stored ones (``rematch`` has just
+        refreshed them; adding a profile computes its own), computed afresh only if it has
+        none; ``candidates`` computes them from the whole pool (or a sample of a large one),
+        so scores agree with it to float32 rounding (1e-6) below PREFILTER_FROM."""
+        found = self._query(demand_id)
+        if found is None or len(shortlist) == 0:
+            return []
+        pool, other = found
+        row = pool.rows[demand_id]
+        crows = np.array([other.rows.get(i, -1) for i in shortlist], np.intp)
+        crows = crows[crows >= 0]  # dead rows stay in: ``_rank`` leaves them out
+        if len(crows) == 0:
+            return []
+        qrow = np.array([row], np.intp)
+        stats = (pool.mu[qrow], pool.sd[qrow])
+        if (stats[1] <= 0).any():
+            n = other.size
+            cos = (pool.vectors[qrow] @ other.vectors[:n].T).astype(np.float32)
+            _, mu, sd = _z_forward(cos, other.lang[:n], other.alive[:n], self.prior(pool, qrow))
+            stats = (mu, sd)
+        block = score_block(pool, qrow, other, crows, forward_stats=stats)
+        return self._rank(pool, row, other, crows, block, 0, k, exposure, use_lexical)
+
+    def _query(self, demand_id: str) -> tuple[Pool, Pool] | None:
+        """A published profile's pool and its counterparts' (None if either is empty)."""
+        pool = next((p for p in self.pools.values() if demand_id in p.rows), None)
+        if pool is None or not pool.alive[pool.rows[demand_id]]:
+            return None
+        other = self.pools[COUNTERPART[pool.channel]]
+        if len(other) == 0:
+            return None
+        return pool, other
 
     def _prefilter(
         self, pool: Pool, qrow: int, other: Pool
@@ -300,13 +346,10 @@ class Matcher:
         top = top[alive[top]]
         query_id = pool.ids[qrow]
         lex = np.zeros(len(top), np.float32)
-        shared: list[tuple[str, ...]] = [()] * len(top)
         if use_lexical:
             qvec = self._weighted(query_id)
             for j, col in enumerate(top):
-                cvec = self._weighted(other.ids[crows[col]])
-                lex[j] = lexical.cosine(qvec, cvec)
-                shared[j] = tuple(lexical.shared_terms(qvec, cvec))
+                lex[j] = lexical.cosine(qvec, self._weighted(other.ids[crows[col]]))
         signals = {name: (s[i, top], a[i, top]) for name, (s, a) in block.signals.items()}
         forward = fuse(
             pool.channel,
@@ -336,6 +379,10 @@ class Matcher:
         out = []
         for j in order:
             col = int(top[j])
+            shared: tuple[str, ...] = ()
+            if use_lexical:  # for the kept ones only
+                cvec = self._weighted(other.ids[crows[col]])
+                shared = tuple(lexical.shared_terms(qvec, cvec))
             out.append(
                 Candidate(
                     demand_id=other.ids[crows[col]],
@@ -348,17 +395,22 @@ class Matcher:
                     taxonomy=float(block.taxonomy[i, col]),
                     lexical=float(lex[j]),
                     signals={n: float(s[j]) for n, (s, a) in signals.items() if a[j]},
-                    shared_terms=shared[j],
+                    shared_terms=shared,
                     capped=bool(capped[j]),
                 )
             )
         return out
 
     def rematch(
-        self, k: int = 50, block_size: int = REMATCH_BLOCK, shortlist: int = SHORTLIST
+        self,
+        k: int = 50,
+        block_size: int = REMATCH_BLOCK,
+        shortlist: int = SHORTLIST,
+        *,
+        queries: Collection[str] | None = None,
     ) -> Iterator[tuple[str, list[tuple[str, float]]]]:
-        """Ranked counterparts of every profile (both directions); yields
-        (demand id, [(id, score)]).
+        """Ranked counterparts of every profile (both directions), or of the published
+        ones among ``queries``; yields (demand id, [(id, score)]).
 
         A block of queries at a time (bounded memory): exact cosines against the whole
         other pool give the per-language statistics and a rough score per pair (the
@@ -381,6 +433,8 @@ class Matcher:
                 pool = self.pools[channel]
                 other = self.pools[COUNTERPART[channel]]
                 rows = pool.live_rows()
+                if queries is not None:
+                    rows = rows[np.isin(rows, [pool.rows.get(q, -1) for q in queries])]
                 if len(rows) == 0 or len(other) == 0:
                     continue
                 side = _Counterparts(other)
