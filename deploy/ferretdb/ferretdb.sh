@@ -201,6 +201,13 @@ do_start() {
 	do_install
 	local pid
 	pid="$(current_pid)"
+	if [[ -n "$pid" && ! -d "$DATA_DIR" ]]; then
+		# a server whose data directory was deleted (a checkout removed and made again in
+		# the same place) answers pings but cannot open a database: replace it
+		log "pid $pid serves a data directory that is gone ($DATA_DIR); restarting it"
+		do_stop
+		pid=""
+	fi
 	if [[ -n "$pid" ]]; then
 		if wait_ready_quiet "$pid"; then
 			log "already running (pid $pid) on $ADDR"

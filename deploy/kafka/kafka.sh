@@ -237,6 +237,13 @@ do_start() {
   lock
   local pid t0
   pid="$(broker_pid)"
+  if [[ -n "$pid" && ! -d "$DATA" ]]; then
+    # a broker whose log directory was deleted (a checkout removed and made again in the
+    # same place) cannot keep its data: replace it
+    log "pid $pid serves a data directory that is gone ($DATA); restarting it"
+    do_stop
+    pid=""
+  fi
   if [[ -n "$pid" ]]; then
     if is_ready; then
       log "already running (pid $pid) on $HOST:$PORT"
