@@ -8,13 +8,10 @@ a participant by naming ``partyId``.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
-
 import strawberry
 
 from boyin_gateway.clients import SchedulingClient, ServiceError
 from boyin_gateway.context import Context
-from boyin_gateway.dto import AttendanceDto, EditionDto, SessionDto
 from boyin_gateway.schedule_types import (
     Agenda,
     AgendaItem,
@@ -31,10 +28,7 @@ from boyin_gateway.schedule_types import (
     body_of,
 )
 from boyin_gateway.types import (
-    Conflict,
-    Forbidden,
-    InvalidInput,
-    NotFound,
+    answered,
     described_field,
     described_mutation,
     problem,
@@ -43,33 +37,10 @@ from boyin_gateway.types import (
 
 Info = strawberry.Info[Context, None]
 
-Problem4 = InvalidInput | Conflict | NotFound | Forbidden
-
 
 async def participant(info: Info) -> SchedulingClient:
     """Scheduling as the caller (a participant acts for its own party)."""
     return await info.context.scheduling_for_participant()
-
-
-async def _edition(call: Awaitable[EditionDto]) -> FairEdition | Problem4:
-    try:
-        return FairEdition.of(await call)
-    except ServiceError as exc:
-        return problem(exc)
-
-
-async def _session(call: Awaitable[SessionDto]) -> AgendaSession | Problem4:
-    try:
-        return AgendaSession.of(await call)
-    except ServiceError as exc:
-        return problem(exc)
-
-
-async def _attendance(call: Awaitable[AttendanceDto]) -> Attendance | Problem4:
-    try:
-        return Attendance.of(await call)
-    except ServiceError as exc:
-        return problem(exc)
 
 
 def _party(party_id: strawberry.ID | None) -> str | None:
@@ -104,7 +75,7 @@ class EditionQuery:
         self, info: Info, edition_id: strawberry.ID, party_id: strawberry.ID | None = None
     ) -> AttendanceResult:
         client = await participant(info)
-        return await _attendance(client.attendance(str(edition_id), _party(party_id)))
+        return await answered(client.attendance(str(edition_id), _party(party_id)), Attendance.of)
 
     @described_field(
         "The signed-in participant's sessions and placed meetings in time order; staff "
@@ -125,42 +96,58 @@ class EditionQuery:
 class EditionMutation:
     @staff_mutation("Create an edition (a draft: participants do not see it yet).")
     async def create_edition(self, info: Info, input: FairEditionInput) -> FairEditionResult:
-        return await _edition(info.context.scheduling.create_edition(input.to_body()))
+        return await answered(
+            info.context.scheduling.create_edition(input.to_body()), FairEdition.of
+        )
 
     @staff_mutation("Replace an edition's dates, hours, rooms and tables.")
     async def update_edition(
         self, info: Info, id: strawberry.ID, input: FairEditionInput
     ) -> FairEditionResult:
-        return await _edition(info.context.scheduling.edit_edition(str(id), input.to_body()))
+        return await answered(
+            info.context.scheduling.edit_edition(str(id), input.to_body()), FairEdition.of
+        )
 
     @staff_mutation("Open an edition: visible, taking sign-ups and meeting requests.")
     async def open_edition(self, info: Info, id: strawberry.ID) -> FairEditionResult:
-        return await _edition(info.context.scheduling.edition_action(str(id), "open"))
+        return await answered(
+            info.context.scheduling.edition_action(str(id), "open"), FairEdition.of
+        )
 
     @staff_mutation("Close an edition (kept for the record).")
     async def close_edition(self, info: Info, id: strawberry.ID) -> FairEditionResult:
-        return await _edition(info.context.scheduling.edition_action(str(id), "close"))
+        return await answered(
+            info.context.scheduling.edition_action(str(id), "close"), FairEdition.of
+        )
 
     @staff_mutation("Publish every draft session and announce the agenda's new version.")
     async def publish_agenda(self, info: Info, id: strawberry.ID) -> FairEditionResult:
-        return await _edition(info.context.scheduling.edition_action(str(id), "agenda/publish"))
+        return await answered(
+            info.context.scheduling.edition_action(str(id), "agenda/publish"), FairEdition.of
+        )
 
     @staff_mutation("Add a session (a draft until the agenda is published).")
     async def add_session(
         self, info: Info, edition_id: strawberry.ID, input: AgendaSessionInput
     ) -> AgendaSessionResult:
         body = body_of(input)
-        return await _session(info.context.scheduling.add_session(str(edition_id), body))
+        return await answered(
+            info.context.scheduling.add_session(str(edition_id), body), AgendaSession.of
+        )
 
     @staff_mutation("Replace a session; everyone signed up hears of the change.")
     async def update_session(
         self, info: Info, id: strawberry.ID, input: AgendaSessionInput
     ) -> AgendaSessionResult:
-        return await _session(info.context.scheduling.edit_session(str(id), body_of(input)))
+        return await answered(
+            info.context.scheduling.edit_session(str(id), body_of(input)), AgendaSession.of
+        )
 
     @staff_mutation("Cancel a session; everyone signed up hears of it.")
     async def cancel_session(self, info: Info, id: strawberry.ID) -> AgendaSessionResult:
-        return await _session(info.context.scheduling.session_action(str(id), "cancel"))
+        return await answered(
+            info.context.scheduling.session_action(str(id), "cancel"), AgendaSession.of
+        )
 
     @described_mutation(
         "Sign up for a session (a full one puts you on its waiting list); staff sign "
@@ -171,7 +158,9 @@ class EditionMutation:
     ) -> AgendaSessionResult:
         client = await participant(info)
         body = {"party_id": _party(party_id)} if party_id is not None else {}
-        return await _session(client.session_action(str(session_id), "sign-up", body))
+        return await answered(
+            client.session_action(str(session_id), "sign-up", body), AgendaSession.of
+        )
 
     @described_mutation("Withdraw from a session (staff: someone's, with partyId).")
     async def withdraw_sign_up(
@@ -179,7 +168,9 @@ class EditionMutation:
     ) -> AgendaSessionResult:
         client = await participant(info)
         body = {"party_id": _party(party_id)} if party_id is not None else {}
-        return await _session(client.session_action(str(session_id), "withdraw", body))
+        return await answered(
+            client.session_action(str(session_id), "withdraw", body), AgendaSession.of
+        )
 
     @described_mutation(
         "Declare how and when you take part in an edition (staff: someone's, with partyId)."
@@ -192,15 +183,17 @@ class EditionMutation:
         party_id: strawberry.ID | None = None,
     ) -> AttendanceResult:
         client = await participant(info)
-        return await _attendance(client.declare(str(edition_id), body_of(input), _party(party_id)))
+        return await answered(
+            client.declare(str(edition_id), body_of(input), _party(party_id)), Attendance.of
+        )
 
     @described_mutation("A new secret address for your calendar feed; the old one stops working.")
     async def rotate_calendar_token(
         self, info: Info, edition_id: strawberry.ID
     ) -> AttendanceResult:
         client = await participant(info)
-        return await _attendance(client.rotate_calendar_token(str(edition_id)))
+        return await answered(client.rotate_calendar_token(str(edition_id)), Attendance.of)
 
     @staff_mutation("Check a participant in at the venue (the content of their QR code).")
     async def check_in(self, info: Info, token: str) -> AttendanceResult:
-        return await _attendance(info.context.scheduling.check_in(token))
+        return await answered(info.context.scheduling.check_in(token), Attendance.of)

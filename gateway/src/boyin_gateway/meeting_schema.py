@@ -3,14 +3,11 @@ scheduler computes for them (solve, review, publish, repair; staff only)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
-
 import strawberry
 
 from boyin_gateway.clients import ServiceError
 from boyin_gateway.context import Context
-from boyin_gateway.dto import MeetingDto, ScheduleDto
-from boyin_gateway.edition_schema import Problem4, participant
+from boyin_gateway.edition_schema import participant
 from boyin_gateway.schedule_types import (
     EditionMeetingsResult,
     Meeting,
@@ -24,6 +21,7 @@ from boyin_gateway.schedule_types import (
 )
 from boyin_gateway.types import (
     PageInfo,
+    answered,
     described_field,
     described_mutation,
     problem,
@@ -37,20 +35,6 @@ MAX_PAGE = 100
 
 def _first(first: int) -> int:
     return max(1, min(first, MAX_PAGE))
-
-
-async def _meeting(call: Awaitable[MeetingDto]) -> Meeting | Problem4:
-    try:
-        return Meeting.of(await call)
-    except ServiceError as exc:
-        return problem(exc)
-
-
-async def _schedule(call: Awaitable[ScheduleDto]) -> Schedule | Problem4:
-    try:
-        return Schedule.of(await call)
-    except ServiceError as exc:
-        return problem(exc)
 
 
 _EMPTY = MeetingConnection(edges=[], page_info=PageInfo(has_next_page=False, end_cursor=None))
@@ -113,7 +97,7 @@ class MeetingQuery:
 
     @staff_field("An edition's timetable: the draft, the published one and their placements.")
     async def schedule(self, info: Info, edition_id: strawberry.ID) -> ScheduleResult:
-        return await _schedule(info.context.scheduling.schedule(str(edition_id)))
+        return await answered(info.context.scheduling.schedule(str(edition_id)), Schedule.of)
 
 
 @strawberry.type
@@ -126,7 +110,7 @@ class MeetingMutation:
         self, info: Info, edition_id: strawberry.ID, input: MeetingRequestInput
     ) -> MeetingResult:
         client = await participant(info)
-        return await _meeting(client.request_meeting(str(edition_id), body_of(input)))
+        return await answered(client.request_meeting(str(edition_id), body_of(input)), Meeting.of)
 
     @described_mutation("Accept or decline a meeting request (the invitee, or staff).")
     async def answer_meeting(
@@ -134,14 +118,16 @@ class MeetingMutation:
     ) -> MeetingResult:
         client = await participant(info)
         body = {"accept": accept, "reason": reason}
-        return await _meeting(client.meeting_action(str(id), "answer", body))
+        return await answered(client.meeting_action(str(id), "answer", body), Meeting.of)
 
     @described_mutation("Cancel a meeting (either side, or staff).")
     async def cancel_meeting(
         self, info: Info, id: strawberry.ID, reason: str | None = None
     ) -> MeetingResult:
         client = await participant(info)
-        return await _meeting(client.meeting_action(str(id), "cancel", {"reason": reason}))
+        return await answered(
+            client.meeting_action(str(id), "cancel", {"reason": reason}), Meeting.of
+        )
 
     @described_mutation("Set (or, with null, remove) an online meeting's https video link.")
     async def set_video_link(
@@ -149,7 +135,9 @@ class MeetingMutation:
     ) -> MeetingResult:
         client = await participant(info)
         body = {"video_link": video_link}
-        return await _meeting(client.meeting_action(str(id), "video-link", body, method="PUT"))
+        return await answered(
+            client.meeting_action(str(id), "video-link", body, method="PUT"), Meeting.of
+        )
 
     @described_mutation(
         "Whether a meeting was held once it has begun; a no-show names who was absent."
@@ -159,7 +147,7 @@ class MeetingMutation:
     ) -> MeetingResult:
         client = await participant(info)
         body = {"held": held, "absent": absent or []}
-        return await _meeting(client.meeting_action(str(id), "outcome", body))
+        return await answered(client.meeting_action(str(id), "outcome", body), Meeting.of)
 
     @staff_mutation(
         "Compute a draft timetable in the background (poll `schedule` until its job is IDLE)."
@@ -172,13 +160,15 @@ class MeetingMutation:
         lp_bound: bool = True,
     ) -> ScheduleResult:
         body = {"time_limit_s": time_limit_s, "lp_bound": lp_bound}
-        return await _schedule(
-            info.context.scheduling.schedule_action(str(edition_id), "solve", body)
+        return await answered(
+            info.context.scheduling.schedule_action(str(edition_id), "solve", body), Schedule.of
         )
 
     @staff_mutation("Publish the draft timetable: every meeting gets its place.")
     async def publish_schedule(self, info: Info, edition_id: strawberry.ID) -> ScheduleResult:
-        return await _schedule(info.context.scheduling.schedule_action(str(edition_id), "publish"))
+        return await answered(
+            info.context.scheduling.schedule_action(str(edition_id), "publish"), Schedule.of
+        )
 
     @staff_mutation(
         "Repair the published timetable now (movePlaced: move up to two placed meetings "
@@ -188,6 +178,6 @@ class MeetingMutation:
         self, info: Info, edition_id: strawberry.ID, move_placed: bool = False
     ) -> ScheduleResult:
         body = {"move_placed": move_placed}
-        return await _schedule(
-            info.context.scheduling.schedule_action(str(edition_id), "repair", body)
+        return await answered(
+            info.context.scheduling.schedule_action(str(edition_id), "repair", body), Schedule.of
         )

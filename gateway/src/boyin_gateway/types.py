@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Annotated, Any, cast
+from typing import Annotated, Any, TypeVar, cast
 from urllib.parse import quote
 
 import strawberry
@@ -274,3 +274,17 @@ class OrganisationInput:
     description_zh: str | None = None
     description_en: str | None = None
     contacts: list[ContactInput] = strawberry.field(default_factory=list)
+
+
+_Dto = TypeVar("_Dto")
+_Out = TypeVar("_Out")
+
+
+async def answered(
+    call: Awaitable[_Dto], to: Callable[[_Dto], _Out]
+) -> _Out | InvalidInput | Conflict | NotFound | Forbidden:
+    """A service call's answer as a GraphQL type, or its expected failure as a problem."""
+    try:
+        return to(await call)
+    except ServiceError as exc:
+        return problem(exc)
