@@ -21,8 +21,9 @@ OPERATOR = Actor(account_id="acc_operator", role=Role.OPERATOR)
 
 
 def as_actor(actor: Actor) -> dict[str, str]:
-    """Headers that make a call on behalf of ``actor`` (as the gateway would)."""
-    return {identity.HEADER: identity.issue(actor, SECRET)}
+    """Headers that make a call on behalf of ``actor`` (as the gateway would). Valid for an
+    hour: a client made at the start of a long test must not expire halfway."""
+    return {identity.HEADER: identity.issue(actor, SECRET, ttl_seconds=3600)}
 
 
 @dataclass

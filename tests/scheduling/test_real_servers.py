@@ -36,7 +36,6 @@ from tests.processes import Environment
 from tests.scheduling.support import SCHEDULING_TOPIC, fair_body
 
 pytestmark = [pytest.mark.infra, pytest.mark.slow]
-OPERATOR_HEADERS = as_actor(OPERATOR)
 
 
 @pytest.fixture
@@ -174,7 +173,7 @@ async def test_a_mutual_match_on_kafka_becomes_a_meeting(
 ) -> None:
     service = await start(processes, environment)
     async with httpx.AsyncClient(
-        base_url=service.url, headers=OPERATOR_HEADERS, timeout=30
+        base_url=service.url, headers=as_actor(OPERATOR), timeout=30
     ) as client:
         eid = await open_edition(client, n_tables=2)
         tid, t_event = talent_registered("李伟")
@@ -214,7 +213,7 @@ async def test_killed_during_catch_up_every_meeting_ends_placed_once(
 ) -> None:
     service = await start(processes, environment)
     async with httpx.AsyncClient(
-        base_url=service.url, headers=OPERATOR_HEADERS, timeout=60
+        base_url=service.url, headers=as_actor(OPERATOR), timeout=60
     ) as client:
         eid = await open_edition(client, n_tables=10)
         talents = [talent_registered(f"人才{i}") for i in range(20)]
@@ -255,7 +254,7 @@ async def test_killed_during_catch_up_every_meeting_ends_placed_once(
     service.stop()
     await service.start(extra_env={"BOYIN_FAULTS": "before_publish:meetings"})
     async with httpx.AsyncClient(
-        base_url=service.url, headers=OPERATOR_HEADERS, timeout=60
+        base_url=service.url, headers=as_actor(OPERATOR), timeout=60
     ) as client:
         try:
             published = await client.post(f"/editions/{eid}/schedule/publish")
@@ -278,7 +277,7 @@ async def test_killed_during_catch_up_every_meeting_ends_placed_once(
 
     await service.start()  # no fault: the outbox sweep and the catch-up resume
     async with httpx.AsyncClient(
-        base_url=service.url, headers=OPERATOR_HEADERS, timeout=60
+        base_url=service.url, headers=as_actor(OPERATOR), timeout=60
     ) as client:
 
         async def caught_up() -> bool:
