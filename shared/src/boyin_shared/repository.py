@@ -13,7 +13,7 @@ from typing import Any, Generic, Protocol, TypeVar
 from boyin_shared.errors import BoyinError, Message
 from boyin_shared.events import Event
 from boyin_shared.outbox import Outbox, already_applied
-from boyin_shared.store import Collection, Document, DocumentStore, Index
+from boyin_shared.store import AlreadyExists, Collection, Document, DocumentStore, Index
 
 
 class HasId(Protocol):
@@ -107,6 +107,26 @@ class AggregateRepository(Generic[A]):
             new, events = await mutate(loaded.aggregate)
             if await self.save(loaded, new, events):
                 return new
+        raise concurrent_change()
+
+    async def put_newer(
+        self, aggregate: A, revision: Callable[[A], int], *, attempts: int = 10
+    ) -> bool:
+        """Store ``aggregate`` unless the stored one is as new or newer by ``revision`` (a
+        projection of another service's data: repeats and late older events change
+        nothing). True when it was written."""
+        for _ in range(attempts):
+            loaded = await self.get(aggregate.id)
+            if loaded is None:
+                try:
+                    await self.add(aggregate)
+                    return True
+                except AlreadyExists:
+                    continue
+            if revision(loaded.aggregate) >= revision(aggregate):
+                return False
+            if await self.save(loaded, aggregate):
+                return True
         raise concurrent_change()
 
     def from_doc(self, doc: Document) -> A:

@@ -29,19 +29,7 @@ class RegistryProjection:
     supplies: DistrictSupplies
 
     async def _upsert(self, party: Counterpart) -> None:
-        for _ in range(10):
-            loaded = await self.counterparts.get(party.id)
-            if loaded is None:
-                try:
-                    await self.counterparts.add(party)
-                    return
-                except AlreadyExists:
-                    continue
-            if loaded.aggregate.revision >= party.revision:
-                return  # a repeat or an older revision
-            if await self.counterparts.save(loaded, party):
-                return
-        raise RuntimeError(f"could not store counterpart {party.id}")
+        await self.counterparts.put_newer(party, lambda c: c.revision)
 
     async def _count_organisation(self, district: str, event_id: str) -> None:
         for _ in range(20):

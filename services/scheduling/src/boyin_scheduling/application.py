@@ -230,10 +230,7 @@ class Scheduling:
 
     async def _acting_party(self, actor: Actor, party_id: str | None) -> PartyInfo:
         """The caller's own party, or (staff only) the one named."""
-        if party_id is not None and party_id != actor.party_id:
-            require_staff(actor)
-            return await self.party(party_id)
-        return await self.party(own_party(actor))
+        return await self.party(await self.acting_party_id(actor, party_id))
 
     async def acting_party_id(self, actor: Actor, party_id: str | None) -> str:
         if party_id is not None and party_id != actor.party_id:

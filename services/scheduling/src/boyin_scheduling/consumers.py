@@ -43,20 +43,7 @@ class PartyProjection:
     repos: Repos
 
     async def _upsert(self, party: PartyInfo) -> None:
-        parties = self.repos.parties
-        for _ in range(10):
-            loaded = await parties.get(party.id)
-            if loaded is None:
-                try:
-                    await parties.add(party)
-                    return
-                except AlreadyExists:
-                    continue
-            if loaded.aggregate.revision >= party.revision:
-                return
-            if await parties.save(loaded, party):
-                return
-        raise RuntimeError(f"could not store party {party.id}")
+        await self.repos.parties.put_newer(party, lambda p: p.revision)
 
     async def on_talent(self, event: TalentRegistered | TalentUpdated) -> None:
         d = event.data
