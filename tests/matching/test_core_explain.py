@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from boyin_matching.core.explain import Explanation, explain
-from boyin_matching.core.matcher import Candidate
+from boyin_matching.core.finishing import Candidate
 from boyin_matching.core.profiles import Profile
 from boyin_shared.errors import Message
 from tests.matching.test_core_support import matcher, near, profile, random_unit, tree

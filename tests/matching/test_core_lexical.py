@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import math
+import random
 
 import pytest
 
-from boyin_matching.core.lexical import Vocabulary, cosine, shared_terms, tokens
+from boyin_matching.core.lexical import (
+    Vocabulary,
+    cosine,
+    cosines,
+    shared_terms,
+    sparse,
+    tokens,
+)
 
 
 def test_chinese_gets_jieba_words_and_character_bigrams() -> None:
@@ -125,3 +133,31 @@ def test_shared_terms_strongest_first_without_overlapping_terms() -> None:
     assert shared_terms(a, {"none": 1.0}) == []
     many = {f"term{i:02d}": 1.0 / (i + 1) for i in range(10)}
     assert shared_terms(many, many) == ["term00", "term01", "term02", "term03", "term04"]
+
+
+def test_cosines_of_many_pairs_at_once_are_the_pairwise_cosines() -> None:
+    """Random vectors over a small vocabulary (so pairs share some terms, none or all),
+    rows of different lengths with gaps (None): every cell is ``cosine`` of its pair."""
+    r = random.Random(7)
+    words = [f"w{i}" for i in range(30)]
+    vocabulary = Vocabulary()
+    texts = [r.choices(words, k=r.randint(0, 12)) for _ in range(40)]
+    for text in texts:
+        vocabulary.add(text)
+    vecs = [vocabulary.weights(t) for t in texts]
+    index: dict[str, int] = {}
+    arrays = [sparse(v, index) for v in vecs]
+    queries = list(range(6))
+    rows = [[r.randrange(6, 40) if r.random() < 0.85 else None for _ in range(9)] for _ in queries]
+    got = cosines(
+        [arrays[q] for q in queries],
+        [[None if c is None else arrays[c] for c in row] for row in rows],
+        9,
+    )
+    assert got.shape == (6, 9)
+    for q, row in zip(queries, rows, strict=True):
+        for j, c in enumerate(row):
+            want = 0.0 if c is None else cosine(vecs[q], vecs[c])
+            assert got[q, j] == pytest.approx(want, abs=1e-12)
+    assert (got > 0).sum() > 10 and (got == 0).sum() > 3
+    assert cosines([], [], 5).shape == (0, 5)

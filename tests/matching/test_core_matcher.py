@@ -10,8 +10,10 @@ from typing import Any
 import numpy as np
 import pytest
 
+from boyin_matching.core import finishing as finishing_module
 from boyin_matching.core import matcher as matcher_module
-from boyin_matching.core.matcher import Candidate, Matcher, exposure_cap
+from boyin_matching.core.finishing import Candidate, exposure_cap
+from boyin_matching.core.matcher import Matcher
 from boyin_matching.core.profiles import COUNTERPART, Profile
 from tests.matching.test_core_support import (
     DIM,
@@ -195,7 +197,7 @@ def test_the_exposure_cap_demotes_and_marks_a_capped_candidate() -> None:
     assert held.score == pytest.approx(free[0].score)  # the score itself is not changed
     assert [c.demand_id for c in capped if c.capped] == ["right"]
     # the list is ordered by the score, halved for the capped candidate
-    keys = [c.score * (matcher_module.CAP_PENALTY if c.capped else 1.0) for c in capped]
+    keys = [c.score * (finishing_module.CAP_PENALTY if c.capped else 1.0) for c in capped]
     assert keys == sorted(keys, reverse=True)
     # a candidate with a larger capacity is held back only at its own cap
     far = m.candidates("q", k=10, exposure={"far": 30})

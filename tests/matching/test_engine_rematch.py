@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from boyin_matching import engine as engine_module
-from boyin_matching.core import matcher as matcher_module
+from boyin_matching.core import finishing as finishing_module
 from boyin_matching.core.matcher import Matcher
 from boyin_matching.core.profiles import Profile
 from boyin_matching.engine import PROPOSALS_PER_DEMAND, Engine
@@ -184,7 +184,7 @@ async def test_job_with_the_50_shortlist_agrees_with_the_per_query_path(
     the proposals (seeds 0-2; 99.8-99.9% with a shortlist of 100, 100% with 200)."""
     monkeypatch.setattr(engine_module, "REMATCH_SHORTLIST", 50)
     if not caps:
-        monkeypatch.setattr(matcher_module, "exposure_cap", lambda profile: 10**9)
+        monkeypatch.setattr(finishing_module, "exposure_cap", lambda profile: 10**9)
     job, reference = build(market(seed)), build(market(seed))
     await job.rematch()
     await per_query(reference)
@@ -239,8 +239,9 @@ async def test_answered_matches_keep_their_history(build: Build) -> None:
 
 async def test_changes_between_chunks(build: Build, monkeypatch: pytest.MonkeyPatch) -> None:
     """Supplies and counterparts removed while the job runs (between its chunks, as
-    ``sync`` may) are neither proposed nor proposed to."""
+    ``sync`` may: between its write batches) are neither proposed nor proposed to."""
     monkeypatch.setattr(engine_module, "REMATCH_CHUNK", 10)
+    monkeypatch.setattr(engine_module, "REMATCH_BATCH", 5)
     engine = build(market(5))
     supplies = engine.matcher.pools["PROJECT_COOPERATION"].live_rows()
     late_supply = engine.matcher.pools["PROJECT_COOPERATION"].ids[supplies[-1]]
@@ -248,7 +249,8 @@ async def test_changes_between_chunks(build: Build, monkeypatch: pytest.MonkeyPa
     gone = {landing.ids[r] for r in landing.live_rows()}
 
     def progress(done: int, total: int) -> None:
-        if done == 5:  # within the first chunk: its lists were ranked with them
+        if done == 5:  # within the first chunk: its lists were ranked with them, the
+            # first batch was written with them
             engine.matcher.remove(late_supply)
             for demand_id in gone:
                 engine.matcher.remove(demand_id)

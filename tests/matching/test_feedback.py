@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from boyin_matching.app import definition as matching
-from boyin_matching.core.matcher import Candidate
+from boyin_matching.core.finishing import Candidate
 from boyin_matching.engine import Engine
 from boyin_matching.feedback import Record, Screened, rerank
 from boyin_registry.app import definition as registry

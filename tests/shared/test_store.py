@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from boyin_shared.store import AlreadyExists, DocumentStore, Index, Update
+from boyin_shared.store import AlreadyExists, DocumentStore, Edit, Index, Update
 from boyin_shared.store.filters import UnsupportedFilter
 
 
@@ -134,6 +134,33 @@ async def test_structured_update(store: DocumentStore) -> None:
         "box": [{"id": "e2", "v": 2}],
     }
     assert not await c.update("nope", Update(set={"n": 1}))
+
+
+async def test_update_many_applies_each_edit_on_its_own(store: DocumentStore) -> None:
+    """Each edit as ``update`` would apply it: its ``where`` guards it alone, a missing
+    document skips it alone, and the count says how many applied; a unique-index clash
+    raises as ``update`` does."""
+    c = store.collection("many")
+    await c.ensure_indexes([Index((("code", 1),), unique=True)])
+    for i in range(4):
+        await c.insert({"_id": f"m{i}", "code": f"c{i}", "n": i, "box": []})
+    changed = await c.update_many(
+        [
+            Edit("m0", Update(set={"n": 10}, push={"box": ["a"]})),
+            Edit("m1", Update(set={"n": 11}), where={"n": 99}),  # guard fails
+            Edit("gone", Update(set={"n": 1})),
+            Edit("m3", Update(inc={"n": 5}), where={"_rev": 1}),
+        ]
+    )
+    assert changed == 2
+    docs = {d["_id"]: d for d in await c.get_many(["m0", "m1", "m2", "m3"])}
+    assert (docs["m0"]["n"], docs["m0"]["box"], docs["m0"]["_rev"]) == (10, ["a"], 2)
+    assert (docs["m1"]["n"], docs["m1"]["_rev"]) == (1, 1)
+    assert (docs["m3"]["n"], docs["m3"]["_rev"]) == (8, 2)
+    assert await c.update_many([]) == 0
+    with pytest.raises(AlreadyExists):
+        await c.update_many([Edit("m2", Update(set={"code": "c3"}))])
+    assert (await c.get("m2") or {})["code"] == "c2"
 
 
 async def test_concurrent_optimistic_updates_lose_nothing(store: DocumentStore) -> None:

@@ -52,6 +52,19 @@ def _events_json(events: Sequence[Event]) -> list[dict[str, Any]]:
     return [e.model_dump(mode="json") for e in events]
 
 
+def _new(
+    doc_id: str, state: Mapping[str, Any], events: Sequence[Event], consumed: str | None
+) -> Document:
+    return {
+        **state,
+        "_id": doc_id,
+        "_outbox": _events_json(events),
+        "_oseq": len(events),
+        "_pending": bool(events),
+        "_inbox": [consumed] if consumed else [],
+    }
+
+
 class Outbox:
     """Writes aggregates with their events, and relays the events to the bus."""
 
@@ -83,17 +96,24 @@ class Outbox:
         consumed: str | None = None,
     ) -> None:
         """Insert a new aggregate with its first events. Raises ``AlreadyExists``."""
-        await collection.insert(
-            {
-                **state,
-                "_id": doc_id,
-                "_outbox": _events_json(events),
-                "_oseq": len(events),
-                "_pending": bool(events),
-                "_inbox": [consumed] if consumed else [],
-            }
-        )
+        await collection.insert(_new(doc_id, state, events, consumed))
         self._notify(collection, doc_id, events)
+
+    async def create_many(
+        self,
+        collection: Collection,
+        aggregates: Sequence[tuple[str, Mapping[str, Any], Sequence[Event]]],
+    ) -> set[str]:
+        """Insert new aggregates (id, state, first events) in one round trip, each on its
+        own; returns the ids that already existed (left as they were, without the events
+        given for them here)."""
+        clashes = set(
+            await collection.insert_many([_new(i, state, ev, None) for i, state, ev in aggregates])
+        )
+        for doc_id, _, events in aggregates:
+            if doc_id not in clashes:
+                self._notify(collection, doc_id, events)
+        return clashes
 
     async def save(
         self,

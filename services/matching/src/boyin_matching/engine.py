@@ -8,9 +8,10 @@ which worker handles which demand (by partition), so each is matched once.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +19,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from boyin_matching.core.explain import Explanation, explain
-from boyin_matching.core.matcher import Candidate, Matcher
+from boyin_matching.core.finishing import Candidate
+from boyin_matching.core.matcher import Matcher
 from boyin_matching.core.profiles import Profile
 from boyin_matching.feedback import Feedback, Record, Screened, rerank
 from boyin_matching.repository import (
@@ -41,6 +43,7 @@ from boyin_shared.contracts.matching import (
     Proposal,
 )
 from boyin_shared.errors import BoyinError, Message, not_found
+from boyin_shared.events import Event
 from boyin_shared.identity import Actor, Role
 from boyin_shared.outbox import Outbox
 from boyin_shared.store import AlreadyExists, Document
@@ -184,29 +187,11 @@ class Engine:
             return
         supply, demand = self._sides(query, other)
         mid = match_id(supply.demand_id, demand.demand_id)
-        state: dict[str, Any] = {
-            **candidate_state(c),
-            "supply": _party(supply),
-            "demand": _party(demand),
-            "party_ids": [supply.demand_id, demand.demand_id],
-            "status": PROPOSED,
-            "responses": {},
-            "source": source,
-            "review": "confirmed" if source == "operator" else "pending",
-            "note": note,
-            "updated_at": utcnow().isoformat(),
-        }
-        event = MatchProposed.create(
-            subject=mid,
-            data=Proposal(
-                match_id=mid,
-                supply=MatchParty(**_party(supply)),
-                demand=MatchParty(**_party(demand)),
-                score=round(c.score, 6),
-            ),
-        )
+        state = _proposal(supply, demand, c, source=source, note=note)
         try:
-            await self.outbox.create(self.proposals.collection, mid, state, [event])
+            await self.outbox.create(
+                self.proposals.collection, mid, state, [_announcement(mid, supply, demand, c)]
+            )
         except AlreadyExists:
             existing = await self.proposals.collection.get(mid)
             if existing is None or existing["status"] != PROPOSED:
@@ -319,7 +304,9 @@ class Engine:
 
     async def rematch(self, progress: Callable[[int, int], None] | None = None) -> int:
         """Recompute every supply's proposals (after a model or taxonomy change); answered
-        ones stay (``_propose`` keeps their history).
+        ones stay as they are, open ones are rescored in place (their responses, review
+        and note kept), and new ones are proposed and announced. Returns how many
+        proposals the supplies' lists hold.
 
         REMATCH_CHUNK supplies at a time are ranked by ``Matcher.rematch`` (blocks of
         queries against the whole other side, a shortlist of REMATCH_SHORTLIST each), read
@@ -327,11 +314,17 @@ class Engine:
         threads, so the matcher must not change meanwhile, and nothing else runs on the
         event loop until it is done (a chunk takes about 0.2 s on 10,000 counterparts).
         Then each supply's shortlist is finished as a newly published demand's ranking is
-        (``Matcher.finish``: lexical re-rank, exposure control with the counts as they are
-        now) and proposed, yielding to the event loop after each supply, so the service
-        answers and ``sync``/``published`` may change the pool between chunks: a supply
-        removed meanwhile is skipped, a counterpart removed meanwhile is left out. The
-        feedback (reliability, mentors' screening) known when the job starts applies."""
+        (``Matcher.finish``: lexical re-rank, exposure control) and REMATCH_BATCH supplies'
+        proposals are written at a time (``_write``: one read, one insert, one update),
+        yielding to the event loop between batches, so the service answers and
+        ``sync``/``published`` may change the pool between them: a supply removed
+        meanwhile is skipped, a counterpart removed meanwhile is left out. The feedback
+        (reliability, mentors' screening) known when the job starts applies.
+
+        Exposure counts every pair of a list as new while its batch is finished (so a
+        popular counterpart is capped within the batch too) and are corrected when the
+        batch is written: a pair proposed before was counted then, an answered one is not
+        on offer."""
         await self.sync()
         supply_ids = [
             pid
@@ -343,56 +336,141 @@ class Engine:
         self.job = RematchJob(total=total, state="running")
         written = 0
         known = await self.feedback.everything() if self.feedback is not None else None
+        # The pool's millions of long-lived objects (profiles, term weights) stay out of
+        # the collections the job's garbage sets off (they took a fifth of its time).
+        gc.freeze()
         try:
             for start in range(0, total, REMATCH_CHUNK):
                 chunk = supply_ids[start : start + REMATCH_CHUNK]
                 lists = dict(self.matcher.rematch(k=REMATCH_SHORTLIST, queries=chunk))
-                for query_id in chunk:
-                    written += await self._rematched(query_id, lists.get(query_id), known)
+                for first in range(0, len(chunk), REMATCH_BATCH):
+                    batch = chunk[first : first + REMATCH_BATCH]
+                    written += await self._write(self._finished(batch, lists, known))
+                    for _ in batch:
+                        self.job.done += 1
+                        if progress is not None:
+                            progress(self.job.done, total)
                     await asyncio.sleep(0)  # let the service answer while the job runs
-                    self.job.done += 1
-                    if progress is not None:
-                        progress(self.job.done, total)
         except Exception as exc:
             self.job.state, self.job.error = "failed", str(exc)
             raise
+        finally:
+            gc.unfreeze()
         self.job.state = "done"
         return written
 
-    async def _rematched(
+    def _finished(
         self,
-        query_id: str,
-        ranked: list[tuple[str, float]] | None,
-        known: tuple[dict[str, Record], dict[str, Screened]] | None = None,
-    ) -> int:
-        """Finish one supply's rematch shortlist and propose the best; how many proposed."""
-        query = self.matcher.profile(query_id)
-        if query is None or not ranked:
-            return 0
+        batch: Sequence[str],
+        lists: Mapping[str, list[tuple[str, float]]],
+        known: tuple[dict[str, Record], dict[str, Screened]] | None,
+    ) -> list[list[tuple[Profile, Profile, Candidate]]]:
+        """Supplies' rematch shortlists finished (scored together, each list made in turn
+        with the exposure counts the lists before it left): their (supply, demand,
+        candidate) pairs, each counted in the exposure as if new."""
         extra = FEEDBACK_MARGIN if known is not None else 0
-        finished = self.matcher.finish(
-            query_id, [i for i, _ in ranked], PROPOSALS_PER_DEMAND + extra, self._exposure
-        )
-        if known is not None:  # the same feedback a newly published demand's list gets
-            records, screenings = known
-            owners = self._owners(finished)
-            finished = rerank(
-                (query_id, query.owner_id),
-                finished,
-                owners,
-                records,
-                PROPOSALS_PER_DEMAND,
-                screenings,
-            )
-        for c in finished:
-            await self._propose(query, c)
-        return len(finished)
+        shortlists = [(q, [i for i, _ in lists.get(q, [])]) for q in batch]
+        out = []
+        for query_id, pending in self.matcher.finish_many(shortlists, PROPOSALS_PER_DEMAND + extra):
+            query = self.matcher.profile(query_id)
+            if query is None or pending is None:
+                continue
+            finished = pending.candidates(self._exposure)
+            if known is not None:  # the same feedback a newly published demand's list gets
+                records, screenings = known
+                owners = self._owners(finished)
+                finished = rerank(
+                    (query_id, query.owner_id),
+                    finished,
+                    owners,
+                    records,
+                    PROPOSALS_PER_DEMAND,
+                    screenings,
+                )
+            pairs = []
+            for c in finished:
+                other = self.matcher.profile(c.demand_id)
+                if other is None:
+                    continue
+                supply, demand = self._sides(query, other)
+                pairs.append((supply, demand, c))
+                self._exposure[supply.demand_id] += 1
+                self._exposure[demand.demand_id] += 1
+            out.append(pairs)
+        return out
+
+    async def _write(self, lists: Sequence[list[tuple[Profile, Profile, Candidate]]]) -> int:
+        """Write a batch of supplies' lists: new pairs proposed and announced, open ones
+        rescored where their scores changed, answered ones left alone; how many pairs."""
+        pairs = {
+            match_id(supply.demand_id, demand.demand_id): (supply, demand, c)
+            for found in lists
+            for supply, demand, c in found
+        }
+        existing = await self.proposals.existing(list(pairs))
+        fresh: list[tuple[str, dict[str, Any], list[Event]]] = []
+        rescored: dict[str, dict[str, Any]] = {}
+        for mid, (supply, demand, c) in pairs.items():
+            doc = existing.get(mid)
+            if doc is None:
+                fresh.append(
+                    (mid, _proposal(supply, demand, c), [_announcement(mid, supply, demand, c)])
+                )
+                continue
+            self._exposure[supply.demand_id] -= 1  # counted when first proposed, or answered
+            self._exposure[demand.demand_id] -= 1
+            scored = {**candidate_state(c), "supply": _party(supply), "demand": _party(demand)}
+            if doc["status"] == PROPOSED and any(doc.get(k) != v for k, v in scored.items()):
+                rescored[mid] = scored
+        for mid in await self.outbox.create_many(self.proposals.collection, fresh):
+            supply, demand, _ = pairs[mid]  # proposed meanwhile by a newly published demand
+            self._exposure[supply.demand_id] -= 1
+            self._exposure[demand.demand_id] -= 1
+        await self.proposals.rescore(rescored)
+        return len(pairs)
 
 
 #: rematch job: supplies ranked at a time (the event loop waits for each chunk), and the
 #: shortlist of each that gets the lexical re-rank and exposure control
 REMATCH_CHUNK = 1_000
 REMATCH_SHORTLIST = 50
+#: rematch job: supplies whose proposals are written together
+REMATCH_BATCH = 100
+
+
+def _proposal(
+    supply: Profile,
+    demand: Profile,
+    c: Candidate,
+    *,
+    source: str = "auto",
+    note: str | None = None,
+) -> dict[str, Any]:
+    """A new proposal's stored state."""
+    return {
+        **candidate_state(c),
+        "supply": _party(supply),
+        "demand": _party(demand),
+        "party_ids": [supply.demand_id, demand.demand_id],
+        "status": PROPOSED,
+        "responses": {},
+        "source": source,
+        "review": "confirmed" if source == "operator" else "pending",
+        "note": note,
+        "updated_at": utcnow().isoformat(),
+    }
+
+
+def _announcement(mid: str, supply: Profile, demand: Profile, c: Candidate) -> MatchProposed:
+    return MatchProposed.create(
+        subject=mid,
+        data=Proposal(
+            match_id=mid,
+            supply=MatchParty(**_party(supply)),
+            demand=MatchParty(**_party(demand)),
+            score=round(c.score, 6),
+        ),
+    )
 
 
 def _party(p: Profile) -> dict[str, str]:

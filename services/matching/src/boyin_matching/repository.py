@@ -10,10 +10,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from boyin_matching.core.matcher import Candidate
+from boyin_matching.core.finishing import Candidate
 from boyin_matching.core.profiles import Profile
 from boyin_shared.clock import new_id, utcnow
-from boyin_shared.store import AlreadyExists, Document, DocumentStore, Index, Update
+from boyin_shared.store import AlreadyExists, Document, DocumentStore, Edit, Index, Update
 
 F32 = NDArray[np.float32]
 
@@ -212,6 +212,21 @@ class Proposals:
     async def pending_review(self, limit: int = 100) -> list[Document]:
         return await self.collection.find(
             {"review": "pending", "status": PROPOSED}, sort=[("score", -1)], limit=limit
+        )
+
+    async def existing(self, ids: list[str]) -> dict[str, Document]:
+        """The stored proposals among ``ids``, by id."""
+        return {d["_id"]: d for d in await self.collection.get_many(ids)}
+
+    async def rescore(self, scored: dict[str, dict[str, Any]]) -> int:
+        """New scores (and what goes with them) for open proposals, in one round trip; an
+        answered one meanwhile is left as it is."""
+        now = utcnow().isoformat()
+        return await self.collection.update_many(
+            [
+                Edit(mid, Update(set={**fields, "updated_at": now}), where={"status": PROPOSED})
+                for mid, fields in scored.items()
+            ]
         )
 
     async def withdraw_all_of(self, demand_id: str) -> int:

@@ -10,14 +10,22 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
-from pymongo import ASCENDING, DESCENDING, AsyncMongoClient
+from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, ConnectionFailure, DuplicateKeyError, OperationFailure
 
 from boyin_shared.errors import TransientError
 from boyin_shared.store import filters
-from boyin_shared.store.port import AlreadyExists, Document, Filter, Index, Sort, Update
+from boyin_shared.store.port import (
+    AlreadyExists,
+    Document,
+    Edit,
+    Filter,
+    Index,
+    Sort,
+    Update,
+)
 
 # Server error codes that mean "try again": interrupted at shutdown, not primary, etc.
 _TRANSIENT_CODES = {6, 7, 89, 91, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436}
@@ -39,6 +47,20 @@ async def _translated(collection: str, key: str = "") -> AsyncIterator[None]:
 
 def _sort(sort: Sort) -> list[tuple[str, int]]:
     return [(k, DESCENDING if d < 0 else ASCENDING) for k, d in sort]
+
+
+def _operators(change: Update) -> dict[str, Any]:
+    ops: dict[str, Any] = {}
+    inc = {**change.inc, **({"_rev": 1} if change.bump_rev else {})}
+    if inc:
+        ops["$inc"] = inc
+    if change.set:
+        ops["$set"] = dict(change.set)
+    if change.push:
+        ops["$push"] = {k: {"$each": list(v)} for k, v in change.push.items()}
+    if change.pull:
+        ops["$pullAll"] = {k: list(vs) for k, vs in change.pull.items()}
+    return ops
 
 
 class MongoCollection:
@@ -82,19 +104,25 @@ class MongoCollection:
         return result.matched_count == 1
 
     async def update(self, doc_id: str, change: Update, *, where: Filter | None = None) -> bool:
-        ops: dict[str, Any] = {}
-        inc = {**change.inc, **({"_rev": 1} if change.bump_rev else {})}
-        if inc:
-            ops["$inc"] = inc
-        if change.set:
-            ops["$set"] = dict(change.set)
-        if change.push:
-            ops["$push"] = {k: {"$each": list(v)} for k, v in change.push.items()}
-        if change.pull:
-            ops["$pullAll"] = {k: list(vs) for k, vs in change.pull.items()}
         async with _translated(self.name, doc_id):
-            result = await self._raw.update_one({**(where or {}), "_id": doc_id}, ops)
+            result = await self._raw.update_one(
+                {**(where or {}), "_id": doc_id}, _operators(change)
+            )
         return result.matched_count == 1
+
+    async def update_many(self, edits: Sequence[Edit]) -> int:
+        if not edits:
+            return 0
+        ops = [UpdateOne({**(e.where or {}), "_id": e.doc_id}, _operators(e.change)) for e in edits]
+        async with _translated(self.name):
+            try:
+                result = await self._raw.bulk_write(ops, ordered=False)
+            except BulkWriteError as exc:  # MongoDB: the others were applied
+                clashes = [e for e in exc.details.get("writeErrors", []) if e.get("code") == 11000]
+                if not clashes:
+                    raise
+                raise AlreadyExists(self.name, str(edits[clashes[0]["index"]].doc_id)) from exc
+        return result.matched_count
 
     async def delete(self, doc_id: str, *, expected_rev: int | None = None) -> bool:
         query: dict[str, Any] = {"_id": doc_id}

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 Document = dict[str, Any]
 Filter = Mapping[str, Any]
@@ -62,6 +62,14 @@ class Update:
     bump_rev: bool = True
 
 
+class Edit(NamedTuple):
+    """One document's change in :meth:`Collection.update_many`: as ``update`` takes it."""
+
+    doc_id: str
+    change: Update
+    where: Filter | None = None
+
+
 class Collection(Protocol):
     name: str
 
@@ -86,6 +94,15 @@ class Collection(Protocol):
 
         Increments ``_rev``. Returns whether a document was changed.
         """
+        ...
+
+    async def update_many(self, edits: Sequence[Edit]) -> int:
+        """Apply each edit as ``update`` would, in one round trip to the database. Each is
+        atomic on its own document, not all of them together (no transactions across
+        documents). Returns how many documents were changed. An edit that would break a
+        unique index raises :class:`AlreadyExists`, and which of the others were applied
+        is then undefined (FerretDB 1.x stops at the clash, MongoDB goes on, SQLite
+        applies none): use ``update`` for edits that may clash."""
         ...
 
     async def delete(self, doc_id: str, *, expected_rev: int | None = None) -> bool: ...

@@ -7,7 +7,6 @@ inside ``update`` is atomic with respect to every other call on the same store.
 from __future__ import annotations
 
 import asyncio
-import json
 import sqlite3
 import threading
 from collections.abc import Callable, Sequence
@@ -16,7 +15,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from boyin_shared.store import changes, filters
-from boyin_shared.store.port import AlreadyExists, Document, Filter, Index, Sort, Update
+from boyin_shared.store.port import AlreadyExists, Document, Edit, Filter, Index, Sort, Update
 
 T = TypeVar("T")
 
@@ -70,7 +69,7 @@ def _table(name: str) -> str:
 
 
 def _load(text: str) -> Document:
-    doc: Document = json.loads(text)
+    doc: Document = filters.loads(text)
     return doc
 
 
@@ -168,31 +167,55 @@ class SqliteCollection:
 
         return await self.db.run(write)
 
+    def _update_one(
+        self, conn: sqlite3.Connection, doc_id: str, change: Update, where: Filter | None
+    ) -> bool:
+        """Inside a transaction the caller opened."""
+        row = conn.execute(f"SELECT doc FROM {self._table} WHERE id = ?", (doc_id,)).fetchone()
+        if row is None:
+            return False
+        doc = _load(row[0])
+        if where and not filters.matches_where(doc, where):
+            return False
+        new = changes.apply(doc, change)
+        try:
+            conn.execute(
+                f"UPDATE {self._table} SET rev = ?, doc = ? WHERE id = ?",
+                (new["_rev"], filters.dumps(new), doc_id),
+            )
+        except sqlite3.IntegrityError as exc:
+            raise AlreadyExists(self.name, doc_id) from exc
+        return True
+
     async def update(self, doc_id: str, change: Update, *, where: Filter | None = None) -> bool:
         await self._ensure_table()
 
         def write(conn: sqlite3.Connection) -> bool:
             conn.execute("BEGIN IMMEDIATE")
             try:
-                row = conn.execute(
-                    f"SELECT doc FROM {self._table} WHERE id = ?", (doc_id,)
-                ).fetchone()
-                if row is None or (where and not filters.matches_where(_load(row[0]), where)):
-                    conn.execute("ROLLBACK")
-                    return False
-                new = changes.apply(_load(row[0]), change)
-                conn.execute(
-                    f"UPDATE {self._table} SET rev = ?, doc = ? WHERE id = ?",
-                    (new["_rev"], filters.dumps(new), doc_id),
-                )
-                conn.execute("COMMIT")
-                return True
-            except sqlite3.IntegrityError as exc:
-                conn.execute("ROLLBACK")
-                raise AlreadyExists(self.name, doc_id) from exc
+                done = self._update_one(conn, doc_id, change, where)
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
+            conn.execute("COMMIT" if done else "ROLLBACK")
+            return done
+
+        return await self.db.run(write)
+
+    async def update_many(self, edits: Sequence[Edit]) -> int:
+        if not edits:
+            return 0
+        await self._ensure_table()
+
+        def write(conn: sqlite3.Connection) -> int:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                changed = sum(self._update_one(conn, *edit) for edit in edits)
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+            return changed
 
         return await self.db.run(write)
 

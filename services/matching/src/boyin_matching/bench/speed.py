@@ -30,9 +30,11 @@ from boyin_matching import engine as engine_module
 from boyin_matching.bench.quality import load_tree
 from boyin_matching.core import matcher as matcher_module
 from boyin_matching.core.explain import explain
-from boyin_matching.core.matcher import Candidate, Matcher
+from boyin_matching.core.finishing import Candidate
+from boyin_matching.core.matcher import Matcher
 from boyin_matching.core.profiles import Profile
 from boyin_matching.engine import Engine
+from boyin_matching.feedback import Record, Screened
 from boyin_matching.repository import Profiles, Proposals, Taxonomy
 from boyin_shared.bus.embedded import EmbeddedBus
 from boyin_shared.outbox import Outbox
@@ -235,9 +237,9 @@ def run_rematch(rematch_size: int) -> None:
 
 
 class _TimedMatcher(Matcher):
-    """Adds up the time spent in the job's ranking: the rematch lists, then finishing."""
+    """Adds up the time spent making the job's rematch lists."""
 
-    ranking = finishing = 0.0
+    ranking = 0.0
 
     def rematch(
         self,
@@ -256,32 +258,29 @@ class _TimedMatcher(Matcher):
                 return
             yield item
 
-    def finish(
+
+class _TimedEngine(Engine):
+    """Adds up the time spent finishing the lists (``_finished``: lexical re-rank,
+    exposure control, candidates) and writing proposals (``_write``: store, outbox)."""
+
+    finishing = writing = 0.0
+
+    def _finished(
         self,
-        demand_id: str,
-        shortlist: Sequence[str],
-        k: int = 50,
-        exposure: Mapping[str, int] | None = None,
-        *,
-        use_lexical: bool = True,
-    ) -> list[Candidate]:
+        batch: Sequence[str],
+        lists: Mapping[str, list[tuple[str, float]]],
+        known: tuple[dict[str, Record], dict[str, Screened]] | None,
+    ) -> list[list[tuple[Profile, Profile, Candidate]]]:
         t = time.perf_counter()
-        out = super().finish(demand_id, shortlist, k, exposure, use_lexical=use_lexical)
+        out = super()._finished(batch, lists, known)
         self.finishing += time.perf_counter() - t
         return out
 
-
-class _TimedEngine(Engine):
-    """Adds up the time spent writing proposals (``_propose``: the store, the outbox)."""
-
-    writing = 0.0
-
-    async def _propose(
-        self, query: Profile, c: Candidate, *, source: str = "auto", note: str | None = None
-    ) -> None:
+    async def _write(self, lists: Sequence[list[tuple[Profile, Profile, Candidate]]]) -> int:
         t = time.perf_counter()
-        await super()._propose(query, c, source=source, note=note)
+        written = await super()._write(lists)
         self.writing += time.perf_counter() - t
+        return written
 
 
 async def _stalls(gaps: list[float], stop: asyncio.Event) -> None:
@@ -333,7 +332,7 @@ async def run_job(size: int, shortlist: int = 0) -> None:
 
         gc.callbacks.append(collector)
         for run in ("first (empty store)", "second (proposals exist)"):
-            m.ranking = m.finishing = engine.writing = 0.0
+            m.ranking = engine.finishing = engine.writing = 0.0
             collecting[0] = 0.0
             gaps: list[float] = []
             stop = asyncio.Event()
@@ -345,11 +344,11 @@ async def run_job(size: int, shortlist: int = 0) -> None:
             stop.set()
             await watcher
             rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-            other = elapsed - m.ranking - m.finishing - engine.writing
+            other = elapsed - m.ranking - engine.finishing - engine.writing
             print(
                 f"  {run}: {elapsed:.1f} s wall ({cpu:.1f} s CPU, load {load:.1f}), "
-                f"{written:,} proposals; ranking {m.ranking + m.finishing:.1f} s "
-                f"(rematch lists {m.ranking:.1f} s, finishing {m.finishing:.1f} s), "
+                f"{written:,} proposals; ranking {m.ranking + engine.finishing:.1f} s "
+                f"(rematch lists {m.ranking:.1f} s, finishing {engine.finishing:.1f} s), "
                 f"writing proposals {engine.writing:.1f} s, the rest {other:.1f} s "
                 f"(in all of which the garbage collector {collecting[0]:.1f} s); "
                 f"longest event-loop stall {1000 * max(gaps, default=0):.0f} ms; "

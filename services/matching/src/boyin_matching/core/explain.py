@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from boyin_matching.core import signals as sig
-from boyin_matching.core.matcher import Candidate, exposure_cap
+from boyin_matching.core.finishing import Candidate, exposure_cap
 from boyin_matching.core.profiles import Profile
 from boyin_matching.core.taxonomy import TaxonomyTree
 from boyin_shared.errors import Message

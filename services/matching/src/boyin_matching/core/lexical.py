@@ -8,8 +8,14 @@ import math
 import re
 import warnings
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import cache
+
+import numpy as np
+from numpy.typing import NDArray
+
+#: a TF-IDF vector as arrays: term ids (ascending) and their weights
+Sparse = tuple[NDArray[np.int64], NDArray[np.float64]]
 
 _LATIN = re.compile(r"[a-z0-9][a-z0-9+.#-]*[a-z0-9+#]|[a-z0-9]")
 _HAN = re.compile(r"[\u3400-\u9fff]+")
@@ -108,6 +114,46 @@ def cosine(a: dict[str, float], b: dict[str, float]) -> float:
     if len(a) > len(b):
         a, b = b, a
     return sum(v * b.get(t, 0.0) for t, v in a.items())
+
+
+def sparse(vec: dict[str, float], index: dict[str, int]) -> Sparse:
+    """``vec`` as arrays, its terms numbered by ``index`` (new terms get the next ids)."""
+    ids = np.fromiter((index.setdefault(t, len(index)) for t in vec), np.int64, len(vec))
+    weights = np.fromiter(vec.values(), np.float64, len(vec))
+    order = np.argsort(ids)
+    return ids[order], weights[order]
+
+
+def cosines(
+    queries: Sequence[Sparse], candidates: Sequence[Sequence[Sparse | None]], width: int
+) -> NDArray[np.float64]:
+    """B x ``width``: each query's cosine with each of its candidates (0 for None), all
+    pairs in one pass: every (query, term) becomes one sorted key, and each candidate
+    term looks its key up."""
+    b = len(queries)
+    out = np.zeros(b * width)
+    if b == 0 or width == 0:
+        return out.reshape(b, width)
+    span = np.int64(1 << 31)  # above any term id: keys stay unique and sorted
+    qkeys = np.concatenate([ids + i * span for i, (ids, _) in enumerate(queries)])
+    qweights = np.concatenate([w for _, w in queries])
+    keys: list[NDArray[np.int64]] = []
+    weights: list[NDArray[np.float64]] = []
+    pairs: list[NDArray[np.int64]] = []
+    for i, row in enumerate(candidates):
+        for j, c in enumerate(row):
+            if c is not None and len(c[0]):
+                keys.append(c[0] + i * span)
+                weights.append(c[1])
+                pairs.append(np.full(len(c[0]), i * width + j, np.int64))
+    if not keys or len(qkeys) == 0:
+        return out.reshape(b, width)
+    ckeys = np.concatenate(keys)
+    at = np.minimum(np.searchsorted(qkeys, ckeys), len(qkeys) - 1)
+    hit = qkeys[at] == ckeys
+    contributions = np.where(hit, qweights[at] * np.concatenate(weights), 0.0)
+    out += np.bincount(np.concatenate(pairs), contributions, minlength=b * width)
+    return out.reshape(b, width)
 
 
 def shared_terms(a: dict[str, float], b: dict[str, float], limit: int = 5) -> list[str]:

@@ -6,20 +6,18 @@ import os
 from collections import deque
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
 from boyin_matching.core import blas, lexical
+from boyin_matching.core.finishing import Candidate, Finishing, Pending
 from boyin_matching.core.pool import Columns, Pool
 from boyin_matching.core.profiles import COUNTERPART, Profile
 from boyin_matching.core.scorer import (
     WEIGHTS,
     Block,
     _z_forward,
-    fuse,
-    harmonic,
     language_priors,
     pooled_stats,
     score_block,
@@ -30,15 +28,13 @@ from boyin_matching.core.taxonomy import TaxonomyTree
 F32 = NDArray[np.float32]
 Encode = Callable[[Sequence[str]], F32]
 
-#: candidates re-ranked with the lexical signal before the final cut
-RERANK = 200
-#: exposure beyond its cap halves a candidate's rank score (congestion control)
-CAP_PENALTY = 0.5
 #: above this many candidates, a cheap first pass (reduced vectors) picks PREFILTER of them
 PREFILTER_FROM = 20_000
 PREFILTER = 3_000
 #: exact cosines of this many random candidates give the per-language statistics
 STATS_SAMPLE = 2_000
+#: finishing: queries scored together
+FINISH_BLOCK = 64
 #: rematch: queries per block, and candidates per query fused in full
 REMATCH_BLOCK = 256
 SHORTLIST = 300
@@ -46,28 +42,6 @@ SHORTLIST = 300
 REMATCH_THREADS = max(1, min(2, os.cpu_count() or 1))
 #: profiles per side sampled for the language-pair priors of the statistics
 PRIOR_SAMPLE = 1_000
-
-
-@dataclass(frozen=True)
-class Candidate:
-    demand_id: str
-    score: float  # reciprocal, in [0, 1]
-    forward: float  # the query side's view of the candidate
-    reverse: float  # the candidate's view of the query side
-    cosine: float
-    semantic_forward: float
-    semantic_reverse: float
-    taxonomy: float
-    lexical: float
-    signals: Mapping[str, float]  # the structured signals that apply
-    shared_terms: tuple[str, ...]
-    capped: bool  # shown less because the candidate is already widely recommended
-
-
-def exposure_cap(profile: Profile) -> int:
-    """How many recommendation lists a party may appear in before it is held back:
-    about three times what it can take on (meetings, positions)."""
-    return max(3, 3 * profile.capacity)
 
 
 class Matcher:
@@ -79,7 +53,8 @@ class Matcher:
         self.pools = {ch: Pool(ch, dim, self.columns) for ch in COUNTERPART}
         self.vocabulary = lexical.Vocabulary()
         self._terms: dict[str, list[str]] = {}
-        self._weights: dict[str, tuple[int, dict[str, float]]] = {}
+        self._weights: dict[str, tuple[int, dict[str, float], lexical.Sparse]] = {}
+        self._term_ids: dict[str, int] = {}
         #: basis of the reduced vectors (top eigenvectors of the vectors' second moments)
         self.basis: F32 | None = None
         self._basis_size = 0
@@ -221,7 +196,24 @@ class Matcher:
             block = score_block(
                 pool, qrow, other, slice(0, other.size), prior=self.prior(pool, qrow)
             )
-        return self._rank(pool, int(qrow[0]), other, crows, block, 0, k, exposure, use_lexical)
+        return self._finishing(pool, qrow, other, crows[None, :], block, k, use_lexical).candidates(
+            0, exposure
+        )
+
+    def _finishing(
+        self,
+        pool: Pool,
+        qrows: NDArray[np.intp],
+        other: Pool,
+        rows: NDArray[np.intp],
+        block: Block,
+        k: int,
+        use_lexical: bool,
+        valid: NDArray[np.bool_] | None = None,
+    ) -> Finishing:
+        alive = other.alive[rows] if valid is None else valid & other.alive[rows]
+        terms = self._weighted if use_lexical else None
+        return Finishing(pool, qrows, other, rows, alive, block, k, terms)
 
     def finish(
         self,
@@ -234,7 +226,7 @@ class Matcher:
     ) -> list[Candidate]:
         """The best ``k`` of a precomputed ``shortlist`` of counterparts (e.g. a list from
         ``rematch``), finished exactly as ``candidates`` finishes its own ranking (the same
-        ``_rank``): the best RERANK by the fused score get the lexical signal, exposure
+        ``Finishing``): the best RERANK by the fused score get the lexical signal, exposure
         control holds back the widely recommended, and the candidates carry the signals and
         terms the explanations need. Ids no longer published are skipped.
 
@@ -242,24 +234,66 @@ class Matcher:
         refreshed them; adding a profile computes its own), computed afresh only if it has
         none; ``candidates`` computes them from the whole pool (or a sample of a large one),
         so scores agree with it to float32 rounding (1e-6) below PREFILTER_FROM."""
-        found = self._query(demand_id)
-        if found is None or len(shortlist) == 0:
-            return []
-        pool, other = found
-        row = pool.rows[demand_id]
-        crows = np.array([other.rows.get(i, -1) for i in shortlist], np.intp)
-        crows = crows[crows >= 0]  # dead rows stay in: ``_rank`` leaves them out
-        if len(crows) == 0:
-            return []
-        qrow = np.array([row], np.intp)
-        stats = (pool.mu[qrow], pool.sd[qrow])
-        if (stats[1] <= 0).any():
+        ((_, pending),) = self.finish_many([(demand_id, shortlist)], k, use_lexical=use_lexical)
+        return pending.candidates(exposure) if pending is not None else []
+
+    def finish_many(
+        self,
+        shortlists: Sequence[tuple[str, Sequence[str]]],
+        k: int = 50,
+        *,
+        use_lexical: bool = True,
+    ) -> list[tuple[str, Pending | None]]:
+        """``finish`` for many queries at once, scored together (those of one channel in
+        blocks of FINISH_BLOCK): each query's list to make (None when it has nothing to
+        rank), whose ``candidates(exposure)`` uses the exposure counts of that moment, so
+        lists made in turn see each other's counts, as ``finish`` called in turn would."""
+        out: list[tuple[str, Pending | None]] = [(q, None) for q, _ in shortlists]
+        groups: dict[str, list[tuple[int, int, NDArray[np.intp]]]] = {}
+        for position, (demand_id, shortlist) in enumerate(shortlists):
+            found = self._query(demand_id)
+            if found is None or len(shortlist) == 0:
+                continue
+            pool, other = found
+            crows = np.array([other.rows.get(i, -1) for i in shortlist], np.intp)
+            crows = crows[crows >= 0]  # dead rows stay in: ``Finishing`` leaves them out
+            if len(crows):
+                groups.setdefault(pool.channel, []).append((position, pool.rows[demand_id], crows))
+        for channel, members in groups.items():
+            pool, other = self.pools[channel], self.pools[COUNTERPART[channel]]
+            for start in range(0, len(members), FINISH_BLOCK):
+                part = members[start : start + FINISH_BLOCK]
+                finishing = self._finish_block(pool, other, part, k, use_lexical)
+                for i, (position, _, _) in enumerate(part):
+                    out[position] = (shortlists[position][0], Pending(finishing, i))
+        return out
+
+    def _finish_block(
+        self,
+        pool: Pool,
+        other: Pool,
+        part: Sequence[tuple[int, int, NDArray[np.intp]]],
+        k: int,
+        use_lexical: bool,
+    ) -> Finishing:
+        width = max(len(crows) for _, _, crows in part)
+        rows = np.zeros((len(part), width), np.intp)
+        valid = np.zeros((len(part), width), bool)
+        for i, (_, _, crows) in enumerate(part):
+            rows[i, : len(crows)] = crows
+            valid[i, : len(crows)] = True
+        qrows = np.array([row for _, row, _ in part], np.intp)
+        mu, sd = pool.mu[qrows].copy(), pool.sd[qrows].copy()
+        for lacking in np.flatnonzero((sd <= 0).any(axis=1)).tolist():
+            one = qrows[lacking : lacking + 1]  # no statistics stored: from the whole pool
             n = other.size
-            cos = (pool.vectors[qrow] @ other.vectors[:n].T).astype(np.float32)
-            _, mu, sd = _z_forward(cos, other.lang[:n], other.alive[:n], self.prior(pool, qrow))
-            stats = (mu, sd)
-        block = score_block(pool, qrow, other, crows, forward_stats=stats)
-        return self._rank(pool, row, other, crows, block, 0, k, exposure, use_lexical)
+            cos = (pool.vectors[one] @ other.vectors[:n].T).astype(np.float32)
+            _, mu[lacking : lacking + 1], sd[lacking : lacking + 1] = _z_forward(
+                cos, other.lang[:n], other.alive[:n], self.prior(pool, one)
+            )
+        cos = np.einsum("bd,bpd->bp", pool.vectors[qrows], other.vectors[rows]).astype(np.float32)
+        block = score_pairs(pool, qrows, other, rows, cos, (mu, sd))
+        return self._finishing(pool, qrows, other, rows, block, k, use_lexical, valid)
 
     def _query(self, demand_id: str) -> tuple[Pool, Pool] | None:
         """A published profile's pool and its counterparts' (None if either is empty)."""
@@ -299,14 +333,16 @@ class Matcher:
         )
         return top.astype(np.intp), (mu, sd)
 
-    def _weighted(self, demand_id: str) -> dict[str, float]:
-        """A profile's TF-IDF vector, cached until the pool has grown by a tenth."""
+    def _weighted(self, demand_id: str) -> tuple[dict[str, float], lexical.Sparse]:
+        """A profile's TF-IDF vector (as a dict and as arrays), cached until the pool has
+        grown by a tenth."""
         cached = self._weights.get(demand_id)
         docs = self.vocabulary.documents
         if cached is None or abs(cached[0] - docs) > max(10, docs // 10):
-            cached = (docs, self.vocabulary.weights(self._terms.get(demand_id, [])))
+            vec = self.vocabulary.weights(self._terms.get(demand_id, []))
+            cached = (docs, vec, lexical.sparse(vec, self._term_ids))
             self._weights[demand_id] = cached
-        return cached[1]
+        return cached[1], cached[2]
 
     def pair(self, a: str, b: str) -> list[Candidate]:
         """``b`` scored as a candidate of ``a`` (e.g. a match an operator adds by hand)."""
@@ -323,83 +359,7 @@ class Matcher:
             _, mu, sd = _z_forward(cos, other.lang[:n], other.alive[:n], self.prior(pool, qrow))
             stats = (mu, sd)
         block = score_block(pool, qrow, other, crows, forward_stats=stats)
-        return self._rank(pool, int(qrow[0]), other, crows, block, 0, 1, None, True)
-
-    def _rank(
-        self,
-        pool: Pool,
-        qrow: int,
-        other: Pool,
-        crows: NDArray[np.intp],
-        block: Block,
-        i: int,
-        k: int,
-        exposure: Mapping[str, int] | None,
-        use_lexical: bool,
-    ) -> list[Candidate]:
-        alive = other.alive[crows]
-        prelim = np.where(alive, block.reciprocal[i], -np.inf)
-        m = min(int(alive.sum()), max(k, RERANK) if use_lexical else k)
-        if m == 0:
-            return []
-        top = np.argpartition(-prelim, m - 1)[:m] if m < len(crows) else np.arange(len(crows))
-        top = top[alive[top]]
-        query_id = pool.ids[qrow]
-        lex = np.zeros(len(top), np.float32)
-        if use_lexical:
-            qvec = self._weighted(query_id)
-            for j, col in enumerate(top):
-                lex[j] = lexical.cosine(qvec, self._weighted(other.ids[crows[col]]))
-        signals = {name: (s[i, top], a[i, top]) for name, (s, a) in block.signals.items()}
-        forward = fuse(
-            pool.channel,
-            block.semantic_forward[i, top],
-            block.taxonomy[i, top],
-            signals,
-            lex if use_lexical else None,
-        )
-        reverse = fuse(
-            other.channel,
-            block.semantic_reverse[i, top],
-            block.taxonomy[i, top],
-            signals,
-            lex if use_lexical else None,
-        )
-        final = harmonic(forward, reverse)
-        capped = np.zeros(len(top), bool)
-        if exposure:
-            for j, col in enumerate(top):
-                profile = other.profiles[crows[col]]
-                if profile is not None and exposure.get(profile.demand_id, 0) >= exposure_cap(
-                    profile
-                ):
-                    capped[j] = True
-        rank = final * np.where(capped, CAP_PENALTY, 1.0)
-        order = np.argsort(-rank, kind="stable")[:k]
-        out = []
-        for j in order:
-            col = int(top[j])
-            shared: tuple[str, ...] = ()
-            if use_lexical:  # for the kept ones only
-                cvec = self._weighted(other.ids[crows[col]])
-                shared = tuple(lexical.shared_terms(qvec, cvec))
-            out.append(
-                Candidate(
-                    demand_id=other.ids[crows[col]],
-                    score=float(final[j]),
-                    forward=float(forward[j]),
-                    reverse=float(reverse[j]),
-                    cosine=float(block.cosine[i, col]),
-                    semantic_forward=float(block.semantic_forward[i, col]),
-                    semantic_reverse=float(block.semantic_reverse[i, col]),
-                    taxonomy=float(block.taxonomy[i, col]),
-                    lexical=float(lex[j]),
-                    signals={n: float(s[j]) for n, (s, a) in signals.items() if a[j]},
-                    shared_terms=shared,
-                    capped=bool(capped[j]),
-                )
-            )
-        return out
+        return self._finishing(pool, qrow, other, crows[None, :], block, 1, True).candidates(0)
 
     def rematch(
         self,
@@ -476,7 +436,7 @@ class Matcher:
             pick = np.broadcast_to(np.arange(n), cos.shape)
             exact = cos
         del cos
-        _, _, scores = score_pairs(pool, qrows, other, side.cols[pick], exact, (mu, sd))
+        scores = score_pairs(pool, qrows, other, side.cols[pick], exact, (mu, sd)).reciprocal
         if kk == p:
             top = np.broadcast_to(np.arange(p), scores.shape)
         elif kk > 0:

@@ -336,10 +336,9 @@ def score_pairs(
     idx: NDArray[np.intp],
     cos: F32,
     forward_stats: tuple[F32, F32],
-) -> tuple[F32, F32, F32]:
-    """Forward, reverse and reciprocal scores of B queries against their own B x P
-    candidates ``idx`` (exact cosines given); the full pool's per-language statistics come
-    in ``forward_stats``."""
+) -> Block:
+    """Scores of B queries against their own B x P candidates ``idx`` (exact cosines
+    given); the full pool's per-language statistics come in ``forward_stats``."""
     mu, sd = forward_stats
     b = np.arange(len(qrows))[:, None]
     lang = c.lang[idx].astype(np.intp)
@@ -360,4 +359,15 @@ def score_pairs(
     signals = structured(q, qrows, c, idx)
     forward = fuse(q.channel, sem_f, taxonomy, signals)
     reverse = fuse(c.channel, sem_r, taxonomy, signals)
-    return forward, reverse, harmonic(forward, reverse)
+    return Block(
+        cosine=cos,
+        semantic_forward=sem_f,
+        semantic_reverse=sem_r,
+        taxonomy=taxonomy,
+        signals=signals,
+        forward=forward,
+        reverse=reverse,
+        reciprocal=harmonic(forward, reverse),
+        query_mu=mu,
+        query_sd=sd,
+    )
