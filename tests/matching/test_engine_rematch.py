@@ -238,8 +238,8 @@ async def test_answered_matches_keep_their_history(build: Build) -> None:
 
 
 async def test_changes_between_chunks(build: Build, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Supplies and counterparts removed while the job runs (between its chunks, as
-    ``sync`` may: between its write batches) are neither proposed nor proposed to."""
+    """Supplies and counterparts removed while the job runs (between its write batches,
+    as ``sync`` may) are neither proposed nor proposed to by the lists finished after."""
     monkeypatch.setattr(engine_module, "REMATCH_CHUNK", 10)
     monkeypatch.setattr(engine_module, "REMATCH_BATCH", 5)
     engine = build(market(5))
@@ -249,8 +249,7 @@ async def test_changes_between_chunks(build: Build, monkeypatch: pytest.MonkeyPa
     gone = {landing.ids[r] for r in landing.live_rows()}
 
     def progress(done: int, total: int) -> None:
-        if done == 5:  # within the first chunk: its lists were ranked with them, the
-            # first batch was written with them
+        if done == 5:  # the first batch is written: its lists were ranked with them
             engine.matcher.remove(late_supply)
             for demand_id in gone:
                 engine.matcher.remove(demand_id)
@@ -259,7 +258,7 @@ async def test_changes_between_chunks(build: Build, monkeypatch: pytest.MonkeyPa
     docs = await proposals(engine)
     assert written == len(docs)
     to_gone = [d for d in docs.values() if d["demand"]["demand_id"] in gone]
-    assert len(to_gone) == 5 * PROPOSALS_PER_DEMAND  # the first five supplies' only
+    assert len(to_gone) == 5 * PROPOSALS_PER_DEMAND  # the first batch's only
     assert len(docs) > len(to_gone)  # the job seekers' proposals are made all the same
     assert not any(late_supply in d["party_ids"] for d in docs.values())
     assert engine.job.done == engine.job.total

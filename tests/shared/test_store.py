@@ -60,6 +60,21 @@ async def test_insert_many_reports_clashes_and_keeps_the_rest(store: DocumentSto
     assert clashes == ["r2"]
     assert await c.count() == 5
     assert (await c.get("r2") or {})["v"] == 0
+    # a clash on a unique index, and an id given twice: each the only one left out
+    c = store.collection("coded")
+    await c.ensure_indexes([Index((("code", 1),), unique=True)])
+    await c.insert({"_id": "k0", "code": "taken"})
+    clashes = await c.insert_many(
+        [
+            {"_id": "k1", "code": "a"},
+            {"_id": "k2", "code": "taken"},
+            {"_id": "k3", "code": "b"},
+            {"_id": "k1", "code": "c"},
+        ]
+    )
+    assert sorted(clashes) == ["k1", "k2"]
+    assert [d["code"] for d in await c.get_many(["k1", "k3"])] == ["a", "b"]
+    assert await c.get("k2") is None
 
 
 async def test_filters_have_the_same_meaning_on_both_adapters(store: DocumentStore) -> None:

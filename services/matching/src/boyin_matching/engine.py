@@ -190,7 +190,7 @@ class Engine:
         state = _proposal(supply, demand, c, source=source, note=note)
         try:
             await self.outbox.create(
-                self.proposals.collection, mid, state, [_announcement(mid, supply, demand, c)]
+                self.proposals.collection, mid, state, [_announcement(mid, state)]
             )
         except AlreadyExists:
             existing = await self.proposals.collection.get(mid)
@@ -345,7 +345,12 @@ class Engine:
                 lists = dict(self.matcher.rematch(k=REMATCH_SHORTLIST, queries=chunk))
                 for first in range(0, len(chunk), REMATCH_BATCH):
                     batch = chunk[first : first + REMATCH_BATCH]
-                    written += await self._write(self._finished(batch, lists, known))
+                    # Written before the next batch is finished: overlapping the two on
+                    # the database's thread made both slower (the thread's Python waits
+                    # for the interpreter lock while this one finishes).
+                    written += await self._store(
+                        await self._plan(self._finished(batch, lists, known))
+                    )
                     for _ in batch:
                         self.job.done += 1
                         if progress is not None:
@@ -399,35 +404,47 @@ class Engine:
             out.append(pairs)
         return out
 
-    async def _write(self, lists: Sequence[list[tuple[Profile, Profile, Candidate]]]) -> int:
-        """Write a batch of supplies' lists: new pairs proposed and announced, open ones
-        rescored where their scores changed, answered ones left alone; how many pairs."""
+    async def _plan(self, lists: Sequence[list[tuple[Profile, Profile, Candidate]]]) -> WritePlan:
+        """What writing a batch of supplies' lists takes: new pairs proposed and
+        announced, open ones rescored where their scores changed, answered ones left
+        alone (one read)."""
         pairs = {
             match_id(supply.demand_id, demand.demand_id): (supply, demand, c)
             for found in lists
             for supply, demand, c in found
         }
         existing = await self.proposals.existing(list(pairs))
-        fresh: list[tuple[str, dict[str, Any], list[Event]]] = []
-        rescored: dict[str, dict[str, Any]] = {}
+        plan = WritePlan(
+            pairs={mid: (s.demand_id, d.demand_id) for mid, (s, d, _) in pairs.items()}
+        )
+        now = utcnow().isoformat()
         for mid, (supply, demand, c) in pairs.items():
             doc = existing.get(mid)
             if doc is None:
-                fresh.append(
-                    (mid, _proposal(supply, demand, c), [_announcement(mid, supply, demand, c)])
-                )
+                state = _proposal(supply, demand, c, now=now)
+                plan.fresh.append((mid, state, [_announcement(mid, state)]))
                 continue
             self._exposure[supply.demand_id] -= 1  # counted when first proposed, or answered
             self._exposure[demand.demand_id] -= 1
             scored = {**candidate_state(c), "supply": _party(supply), "demand": _party(demand)}
             if doc["status"] == PROPOSED and any(doc.get(k) != v for k, v in scored.items()):
-                rescored[mid] = scored
-        for mid in await self.outbox.create_many(self.proposals.collection, fresh):
-            supply, demand, _ = pairs[mid]  # proposed meanwhile by a newly published demand
-            self._exposure[supply.demand_id] -= 1
-            self._exposure[demand.demand_id] -= 1
-        await self.proposals.rescore(rescored)
-        return len(pairs)
+                plan.rescored[mid] = scored
+        return plan
+
+    async def _store(self, plan: WritePlan) -> int:
+        """Write a planned batch (one insert, one update); how many pairs it holds."""
+        for mid in await self.outbox.create_many(self.proposals.collection, plan.fresh):
+            for party in plan.pairs[mid]:  # proposed meanwhile by a newly published demand
+                self._exposure[party] -= 1
+        await self.proposals.rescore(plan.rescored)
+        return len(plan.pairs)
+
+
+@dataclass
+class WritePlan:
+    pairs: dict[str, tuple[str, str]]  # match id -> (supply, demand) demand ids
+    fresh: list[tuple[str, dict[str, Any], list[Event]]] = field(default_factory=list)
+    rescored: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 #: rematch job: supplies ranked at a time (the event loop waits for each chunk), and the
@@ -445,6 +462,7 @@ def _proposal(
     *,
     source: str = "auto",
     note: str | None = None,
+    now: str | None = None,
 ) -> dict[str, Any]:
     """A new proposal's stored state."""
     return {
@@ -457,18 +475,17 @@ def _proposal(
         "source": source,
         "review": "confirmed" if source == "operator" else "pending",
         "note": note,
-        "updated_at": utcnow().isoformat(),
+        "updated_at": now or utcnow().isoformat(),
     }
 
 
-def _announcement(mid: str, supply: Profile, demand: Profile, c: Candidate) -> MatchProposed:
+def _announcement(mid: str, state: dict[str, Any]) -> MatchProposed:
+    """The event that tells of a new proposal (``state`` from ``_proposal``)."""
+    data = {"match_id": mid, "score": state["score"]}
     return MatchProposed.create(
         subject=mid,
-        data=Proposal(
-            match_id=mid,
-            supply=MatchParty(**_party(supply)),
-            demand=MatchParty(**_party(demand)),
-            score=round(c.score, 6),
+        data=Proposal.model_validate(
+            {**data, "supply": state["supply"], "demand": state["demand"]}
         ),
     )
 

@@ -197,7 +197,10 @@ class Proposals:
 
     async def prepare(self) -> None:
         await self.collection.ensure_indexes(
-            [Index((("party_ids", 1), ("score", -1))), Index((("review", 1),))]
+            [
+                Index((("party_ids", 1), ("score", -1)), over_list=True),
+                Index((("review", 1),)),
+            ]
         )
 
     async def of_demand(self, demand_id: str, limit: int = 50) -> list[Document]:

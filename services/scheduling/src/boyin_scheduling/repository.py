@@ -36,7 +36,7 @@ class Sessions(AggregateRepository[Session]):
     collection_name = "sessions"
     indexes = (
         Index((("edition_id", 1), ("start", 1))),
-        Index((("people", 1),)),
+        Index((("people", 1),), over_list=True),
     )
 
     def __init__(self, store: DocumentStore, outbox: Outbox) -> None:
@@ -86,7 +86,7 @@ class Meetings(AggregateRepository[Meeting]):
     collection_name = "meetings"
     indexes = (
         Index((("edition_id", 1), ("status", 1))),
-        Index((("parties", 1), ("edition_id", 1))),
+        Index((("parties", 1), ("edition_id", 1)), over_list=True),
     )
 
     def __init__(self, store: DocumentStore, outbox: Outbox) -> None:

@@ -36,8 +36,14 @@ class AlreadyExists(Exception):
 
 @dataclass(frozen=True)
 class Index:
+    """Keys and direction. ``over_list``: the first key holds a list. MongoDB indexes
+    each of its elements; the embedded SQLite store filters lists element by element
+    (``json_each``), which an index over the list's JSON text cannot serve, so it does
+    not build one (it would only slow every write)."""
+
     keys: tuple[tuple[str, int], ...]
     unique: bool = False
+    over_list: bool = False
 
     @property
     def name(self) -> str:

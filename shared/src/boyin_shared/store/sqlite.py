@@ -135,14 +135,9 @@ class SqliteCollection:
         await self._ensure_table()
 
         def write(conn: sqlite3.Connection) -> list[str]:
-            clashes: list[str] = []
             conn.execute("BEGIN")
             try:
-                for doc in docs:
-                    try:
-                        self._insert_one(conn, doc)
-                    except AlreadyExists:
-                        clashes.append(str(doc["_id"]))
+                clashes = self._insert_all(conn, docs)
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
@@ -150,6 +145,42 @@ class SqliteCollection:
             return clashes
 
         return await self.db.run(write)
+
+    def _insert_all(self, conn: sqlite3.Connection, docs: Sequence[Document]) -> list[str]:
+        """Inside a transaction: the new ids in one statement; one by one only when a
+        unique index clashes, to tell which."""
+        ids = [str(d["_id"]) for d in docs]
+        taken: set[str] = set()
+        for start in range(0, len(ids), 10_000):
+            part = ids[start : start + 10_000]
+            marks = ",".join("?" * len(part))
+            taken.update(
+                r[0]
+                for r in conn.execute(f"SELECT id FROM {self._table} WHERE id IN ({marks})", part)
+            )
+        planned: list[Document] = []
+        clashes: list[str] = []
+        for doc_id, doc in zip(ids, docs, strict=True):
+            if doc_id in taken:
+                clashes.append(doc_id)
+                continue
+            taken.add(doc_id)
+            planned.append(doc)
+        conn.execute("SAVEPOINT bulk")
+        try:
+            conn.executemany(
+                f"INSERT INTO {self._table} (id, rev, doc) VALUES (?, 1, ?)",
+                [(str(d["_id"]), filters.dumps({**d, "_rev": 1})) for d in planned],
+            )
+        except sqlite3.IntegrityError:
+            conn.execute("ROLLBACK TO bulk")
+            for doc in planned:
+                try:
+                    self._insert_one(conn, doc)
+                except AlreadyExists:
+                    clashes.append(str(doc["_id"]))
+        conn.execute("RELEASE bulk")
+        return clashes
 
     async def replace(self, doc: Document, *, expected_rev: int) -> bool:
         await self._ensure_table()
@@ -270,6 +301,9 @@ class SqliteCollection:
 
         def create(conn: sqlite3.Connection) -> None:
             for index in indexes:
+                if index.over_list:  # one an earlier version built
+                    conn.execute(f'DROP INDEX IF EXISTS "{self.name}_{index.name}"')
+                    continue
                 columns = ", ".join(
                     f"json_extract(doc, '{filters.json_path(k)}')" + (" DESC" if d < 0 else "")
                     for k, d in index.keys

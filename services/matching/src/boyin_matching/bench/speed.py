@@ -33,7 +33,7 @@ from boyin_matching.core.explain import explain
 from boyin_matching.core.finishing import Candidate
 from boyin_matching.core.matcher import Matcher
 from boyin_matching.core.profiles import Profile
-from boyin_matching.engine import Engine
+from boyin_matching.engine import Engine, WritePlan
 from boyin_matching.feedback import Record, Screened
 from boyin_matching.repository import Profiles, Proposals, Taxonomy
 from boyin_shared.bus.embedded import EmbeddedBus
@@ -261,7 +261,8 @@ class _TimedMatcher(Matcher):
 
 class _TimedEngine(Engine):
     """Adds up the time spent finishing the lists (``_finished``: lexical re-rank,
-    exposure control, candidates) and writing proposals (``_write``: store, outbox)."""
+    exposure control, candidates) and writing them (``_plan``: the read, the documents
+    and events; ``_store``: the insert and the update)."""
 
     finishing = writing = 0.0
 
@@ -276,11 +277,17 @@ class _TimedEngine(Engine):
         self.finishing += time.perf_counter() - t
         return out
 
-    async def _write(self, lists: Sequence[list[tuple[Profile, Profile, Candidate]]]) -> int:
+    async def _plan(self, lists: Sequence[list[tuple[Profile, Profile, Candidate]]]) -> WritePlan:
         t = time.perf_counter()
-        written = await super()._write(lists)
+        plan = await super()._plan(lists)
         self.writing += time.perf_counter() - t
-        return written
+        return plan
+
+    async def _store(self, plan: WritePlan) -> int:
+        t = time.perf_counter()
+        count = await super()._store(plan)
+        self.writing += time.perf_counter() - t
+        return count
 
 
 async def _stalls(gaps: list[float], stop: asyncio.Event) -> None:

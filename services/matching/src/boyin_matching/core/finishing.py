@@ -122,37 +122,50 @@ class Finishing:
         if len(cols) == 0:
             return []
         other = self.other
+        ids, profiles = other.ids, other.profiles
         rows = self.rows[i, cols].tolist()
-        capped = np.zeros(len(cols), bool)
+        rank = self.final[i, cols]
         if exposure:
-            for j, row in enumerate(rows):
-                profile = other.profiles[row]
-                if profile is not None and exposure.get(other.ids[row], 0) >= exposure_cap(profile):
-                    capped[j] = True
-        rank = self.final[i, cols] * np.where(capped, CAP_PENALTY, 1.0)
+            capped = np.array(
+                [
+                    (p := profiles[row]) is not None
+                    and exposure.get(ids[row], 0) >= exposure_cap(p)
+                    for row in rows
+                ],
+                bool,
+            )
+            rank = rank * np.where(capped, CAP_PENALTY, 1.0)
+        else:
+            capped = np.zeros(len(cols), bool)
         order = np.argsort(-rank, kind="stable")[: self.k].tolist()
-        query_terms = self.terms(self.query.ids[self.qrows[i]])[0] if self.terms else None
-        signals = [(n, s[i], a[i]) for n, (s, a) in self.signals.items()]
-        out = []
+        terms = self.terms
+        query_terms = terms(self.query.ids[self.qrows[i]])[0] if terms is not None else {}
+        final, forward, reverse = self.final[i].tolist(), self.forward[i], self.reverse[i]
+        cosine, lexical_ = self.cosine[i].tolist(), self.lexical[i].tolist()
+        sem_f, sem_r = self.semantic_forward[i].tolist(), self.semantic_reverse[i].tolist()
+        taxonomy = self.taxonomy[i].tolist()
+        signals = [(n, s[i].tolist(), a[i].tolist()) for n, (s, a) in self.signals.items()]
+        forward_, reverse_ = forward.tolist(), reverse.tolist()
+        cut, out = capped.tolist(), []
         for j in order:
             col, row = int(cols[j]), rows[j]
             shared: tuple[str, ...] = ()
-            if query_terms is not None and self.terms is not None and self.lexical[i, col] > 0:
-                shared = tuple(lexical.shared_terms(query_terms, self.terms(other.ids[row])[0]))
+            if terms is not None and lexical_[col] > 0:
+                shared = tuple(lexical.shared_terms(query_terms, terms(ids[row])[0]))
             out.append(
                 Candidate(
-                    demand_id=other.ids[row],
-                    score=float(self.final[i, col]),
-                    forward=float(self.forward[i, col]),
-                    reverse=float(self.reverse[i, col]),
-                    cosine=float(self.cosine[i, col]),
-                    semantic_forward=float(self.semantic_forward[i, col]),
-                    semantic_reverse=float(self.semantic_reverse[i, col]),
-                    taxonomy=float(self.taxonomy[i, col]),
-                    lexical=float(self.lexical[i, col]),
-                    signals={n: float(s[col]) for n, s, a in signals if a[col]},
+                    demand_id=ids[row],
+                    score=final[col],
+                    forward=forward_[col],
+                    reverse=reverse_[col],
+                    cosine=cosine[col],
+                    semantic_forward=sem_f[col],
+                    semantic_reverse=sem_r[col],
+                    taxonomy=taxonomy[col],
+                    lexical=lexical_[col],
+                    signals={n: s[col] for n, s, a in signals if a[col]},
                     shared_terms=shared,
-                    capped=bool(capped[j]),
+                    capped=cut[j],
                 )
             )
         return out

@@ -139,20 +139,23 @@ def cosines(
     qweights = np.concatenate([w for _, w in queries])
     keys: list[NDArray[np.int64]] = []
     weights: list[NDArray[np.float64]] = []
-    pairs: list[NDArray[np.int64]] = []
+    cells: list[int] = []
+    lengths: list[int] = []
     for i, row in enumerate(candidates):
         for j, c in enumerate(row):
             if c is not None and len(c[0]):
-                keys.append(c[0] + i * span)
+                keys.append(c[0])
                 weights.append(c[1])
-                pairs.append(np.full(len(c[0]), i * width + j, np.int64))
+                cells.append(i * width + j)
+                lengths.append(len(c[0]))
     if not keys or len(qkeys) == 0:
         return out.reshape(b, width)
-    ckeys = np.concatenate(keys)
+    cell = np.repeat(np.array(cells, np.int64), lengths)
+    ckeys = np.concatenate(keys) + (cell // width) * span
     at = np.minimum(np.searchsorted(qkeys, ckeys), len(qkeys) - 1)
     hit = qkeys[at] == ckeys
     contributions = np.where(hit, qweights[at] * np.concatenate(weights), 0.0)
-    out += np.bincount(np.concatenate(pairs), contributions, minlength=b * width)
+    out += np.bincount(cell, contributions, minlength=b * width)
     return out.reshape(b, width)
 
 
