@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import random
 
 import pytest
 
@@ -176,6 +177,43 @@ async def test_update_many_applies_each_edit_on_its_own(store: DocumentStore) ->
     with pytest.raises(AlreadyExists):
         await c.update_many([Edit("m2", Update(set={"code": "c3"}))])
     assert (await c.get("m2") or {})["code"] == "c2"
+
+
+async def test_update_many_does_what_update_does(store: DocumentStore) -> None:
+    """Random edits (sets of every kind of value, additions, guards that hold or not,
+    dotted paths, lists) applied by ``update_many`` and one by one by ``update`` leave
+    the same documents and count the same changes (SQLite applies the simple ones in SQL,
+    the others in Python)."""
+    r = random.Random(3)
+    values = [0, 7, -1.5, "文字", "", None, True, False, [1, "a"], {"k": [2, {"z": None}]}]
+    many, one = store.collection("bulk"), store.collection("single")
+    for c in (many, one):
+        for i in range(12):
+            await c.insert({"_id": f"d{i}", "n": i, "s": "open" if i % 3 else "shut", "x": {}})
+    edits = []
+    for _ in range(60):
+        field = r.choice(["a", "b", "n", "s", "x.y", "flag"])
+        change = (
+            Update(set={field: r.choice(values), "t": r.choice(values)})
+            if r.random() < 0.6
+            else Update(inc={r.choice(["n", "m", "x.c"]): r.choice([1, 5, -2])})
+        )
+        if r.random() < 0.2:
+            change = Update(set=change.set, inc=change.inc, bump_rev=False)
+        if r.random() < 0.15:
+            change = Update(set=change.set, push={"box": [r.choice(values)]})
+        where = r.choice(
+            [None, {"s": "open"}, {"s": "shut"}, {"n": 3}, {"gone": None}, {"flag": True}]
+        )
+        edits.append(Edit(f"d{r.randrange(13)}", change, where))
+    for start in range(0, len(edits), 7):
+        part = edits[start : start + 7]
+        singly = sum([await one.update(e.doc_id, e.change, where=e.where) for e in part])
+        assert await many.update_many(part) == singly
+    got = {d["_id"]: d for d in await many.find({})}
+    want = {d["_id"]: d for d in await one.find({})}
+    assert got == want
+    assert any(d["_rev"] > 3 for d in got.values())
 
 
 async def test_concurrent_optimistic_updates_lose_nothing(store: DocumentStore) -> None:

@@ -49,7 +49,8 @@ def json_path(field: str) -> str:
     return "$." + field
 
 
-def _scalar(value: Any) -> Any:
+def scalar(value: Any) -> Any:
+    """A value as SQLite compares it (booleans are 0 and 1 in its JSON functions)."""
     if isinstance(value, bool):
         return int(value)
     return value
@@ -89,7 +90,7 @@ def _operator(field: str, op: str, arg: Any, params: list[Any]) -> str:
         if arg is None:
             params.append(json_path(field))
             return "json_extract(doc, ?) IS NULL"
-        return _any_element(field, "e.value = ?", params, [_scalar(arg)])
+        return _any_element(field, "e.value = ?", params, [scalar(arg)])
     if op == "$ne":
         return "NOT (" + _operator(field, "$eq", arg, params) + ")"
     if op == "$in":
@@ -98,7 +99,7 @@ def _operator(field: str, op: str, arg: Any, params: list[Any]) -> str:
         parts = []
         if any(a is None for a in arg):
             parts.append(_operator(field, "$eq", None, params))
-        values = [_scalar(a) for a in arg if a is not None]
+        values = [scalar(a) for a in arg if a is not None]
         if values:
             marks = ",".join("?" * len(values))
             parts.append(_any_element(field, f"e.value IN ({marks})", params, values))
@@ -106,7 +107,7 @@ def _operator(field: str, op: str, arg: Any, params: list[Any]) -> str:
     if op == "$nin":
         return "NOT " + _operator(field, "$in", arg, params)
     if op in _COMPARE:
-        return _any_element(field, f"e.value {_COMPARE[op]} ?", params, [_scalar(arg)])
+        return _any_element(field, f"e.value {_COMPARE[op]} ?", params, [scalar(arg)])
     raise UnsupportedFilter(op)
 
 
