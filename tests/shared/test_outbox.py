@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 from boyin_shared.bus.embedded import EmbeddedBus
 from boyin_shared.events import Event
@@ -76,6 +76,53 @@ async def test_a_crash_between_write_and_publish_loses_nothing(store: DocumentSt
     assert await restarted.sweep() == 3
     assert bus.published == [e.id for e in events]
     assert await restarted.sweep() == 0
+    await bus.stop()
+
+
+class WritingBus(RecordingBus):
+    """Publishes, then (once) lets a domain write add an event to a document being
+    flushed: the moment between the relay's read and its clearing write."""
+
+    def __init__(self, write: Callable[[], Awaitable[None]]) -> None:
+        super().__init__()
+        self.write: Callable[[], Awaitable[None]] | None = write
+
+    async def publish(self, events: Sequence[Event]) -> None:
+        await super().publish(events)
+        if self.write is not None:
+            write, self.write = self.write, None
+            await write()
+
+
+async def test_many_documents_flushed_together_lose_and_repeat_nothing(
+    store: DocumentStore,
+) -> None:
+    """Forty documents in one flush (one read, one publish, one write), one of which
+    takes a new event while it is being flushed: every event is published once, every
+    outbox ends empty and unflagged."""
+    things = store.collection("things")
+    late = note("t7", 99)
+
+    async def write() -> None:
+        doc = await things.get("t7")
+        assert doc is not None
+        assert await outbox.save(things, doc, {"n": -1}, [late])
+
+    bus = WritingBus(write)
+    await bus.start()
+    outbox = Outbox(store, bus)
+    await outbox.track(things)
+    created = []
+    for i in range(40):
+        events = [note(f"t{i}", j) for j in range(i % 3)]
+        created += [e.id for e in events]
+        await outbox.create(things, f"t{i}", {"n": i}, events)
+    ids = [f"t{i}" for i in range(40)]
+    assert await outbox.flush_many(things, [*ids, "gone"]) == len(created) + 1
+    assert sorted(bus.published) == sorted([*created, late.id])
+    for doc in await things.find({}):
+        assert doc["_outbox"] == [] and doc["_pending"] is False, doc
+    assert await outbox.sweep() == 0
     await bus.stop()
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import random
+from pathlib import Path
 
 import pytest
 
 from boyin_shared.store import AlreadyExists, DocumentStore, Edit, Index, Update
 from boyin_shared.store.filters import UnsupportedFilter
+from boyin_shared.store.sqlite import SqliteStore
 
 
 async def _seed(store: DocumentStore) -> None:
@@ -78,9 +80,24 @@ async def test_insert_many_reports_clashes_and_keeps_the_rest(store: DocumentSto
     assert await c.get("k2") is None
 
 
-async def test_filters_have_the_same_meaning_on_both_adapters(store: DocumentStore) -> None:
-    await _seed(store)
+@pytest.mark.parametrize("indexed", [False, True])
+async def test_filters_have_the_same_meaning_on_both_adapters(
+    store: DocumentStore, indexed: bool
+) -> None:
+    """The same answers whether the fields are indexed or not (SQLite compares an
+    indexed field's value directly, so that its index serves the query, and looks
+    into every element of other fields, which may hold lists)."""
     people = store.collection("people")
+    if indexed:
+        await people.ensure_indexes(
+            [
+                Index((("profile.district", 1), ("name", 1))),
+                Index((("score", -1),)),
+                Index((("joined", 1), ("profile.active", 1), ("nickname", 1))),
+                Index((("tags", 1), ("_id", 1)), over_list=True),
+            ]
+        )
+    await _seed(store)
 
     async def ids(flt: dict[str, object]) -> list[str]:
         return sorted(d["_id"] for d in await people.find(flt))
@@ -100,6 +117,19 @@ async def test_filters_have_the_same_meaning_on_both_adapters(store: DocumentSto
     assert await ids({"$or": [{"name": "Bo"}, {"tags": "materials"}]}) == ["p1", "p3"]
     assert await ids({"$and": [{"tags": "ai"}, {"profile.district": "jiangbei"}]}) == ["p1"]
     assert await people.count({"profile.district": {"$in": ["yuzhong", "liangjiang"]}}) == 3
+    assert await ids({"score": {"$in": [3, None]}}) == ["p1", "p3"]
+    assert await ids({"score": {"$nin": [3, 8]}}) == ["p0", "p3"]
+    assert await ids({"score": {"$nin": [3, None]}}) == ["p0", "p2"]
+    assert await ids({"score": {"$ne": 5}}) == ["p1", "p2", "p3"]
+    assert await ids({"score": {"$ne": None}}) == ["p0", "p1", "p2"]
+    assert await ids({"nickname": {"$ne": "x"}, "score": {"$lte": 3}}) == ["p1"]
+    assert await ids({"nickname": {"$in": [None]}}) == ["p0", "p1", "p2", "p3"]
+    assert await ids({"_id": {"$gt": "p1"}, "profile.active": False}) == ["p3"]
+    assert await ids({"_id": {"$in": ["p2", "p9"]}, "tags": {"$nin": ["x"]}}) == ["p2"]
+    by_score = await people.find({"score": {"$gte": 0}}, sort=[("score", -1)])
+    assert [d["_id"] for d in by_score] == ["p2", "p0", "p1"]
+    by_id = await people.find({}, sort=[("_id", -1)], limit=2)
+    assert [d["_id"] for d in by_id] == ["p3", "p2"]
 
 
 async def test_sort_skip_limit(store: DocumentStore) -> None:
@@ -239,3 +269,26 @@ async def test_delete_and_get_many(store: DocumentStore) -> None:
     assert await c.delete("k0", expected_rev=1)
     assert not await c.delete("k0")
     assert sorted(d["_id"] for d in await c.get_many(["k1", "k2", "k9", "k1"])) == ["k1", "k2"]
+
+
+async def test_sqlite_answers_on_indexed_fields_from_their_index(tmp_path: Path) -> None:
+    """The embedded store's plan for a filter and a sort on indexed fields uses the
+    index (a scan of every document's JSON otherwise)."""
+    store = SqliteStore(tmp_path / "plans.sqlite")
+    c = store.collection("rows")
+    await c.ensure_indexes([Index((("_pending", 1),)), Index((("kind", 1), ("at", -1)))])
+    await c.insert_many([{"_id": f"r{i}", "_pending": i % 2 == 0, "kind": "k"} for i in range(50)])
+
+    async def plan(flt: dict[str, object], sort: list[tuple[str, int]]) -> str:
+        sql, params = c._select("doc", flt, sort, None, 0)
+        rows = await store.db.run(
+            lambda conn: conn.execute("EXPLAIN QUERY PLAN " + sql, params).fetchall()
+        )
+        return " | ".join(str(r[-1]) for r in rows)
+
+    assert "USING INDEX" in await plan({"_pending": True}, [])
+    shown = await plan({"kind": "k", "at": {"$gt": "2026"}}, [("at", -1)])
+    assert "USING INDEX" in shown and "TEMP B-TREE" not in shown, shown
+    assert "SCAN" in await plan({"other": 1}, [])  # not indexed: every row
+    assert len(await c.find({"_pending": True})) == 25
+    await store.close()

@@ -28,11 +28,13 @@ from prometheus_client import Counter
 from boyin_shared import faults
 from boyin_shared.bus import EventBus
 from boyin_shared.events import Event, decode
-from boyin_shared.store import Collection, Document, DocumentStore, Index, Update
+from boyin_shared.store import Collection, Document, DocumentStore, Edit, Index, Update
 
 log = logging.getLogger("boyin.outbox")
 
 INBOX_SIZE = 256
+#: documents the relay and the sweep flush together (one read, one publish, one write)
+RELAY_BATCH = 200
 BOOKKEEPING = ("_rev", "_outbox", "_oseq", "_pending", "_inbox")
 PUBLISHED = Counter(
     "boyin_events_published_total", "Events published by the outbox relay", ["topic"]
@@ -152,10 +154,52 @@ class Outbox:
 
     async def flush(self, collection: Collection, doc_id: str) -> int:
         """Publish and clear one document's outbox; returns how many were published."""
+        return await self.flush_many(collection, [doc_id])
+
+    async def flush_many(self, collection: Collection, doc_ids: Sequence[str]) -> int:
+        """Publish and clear these documents' outboxes together: one read, one publish,
+        one write; a document that took new events meanwhile is then done on its own.
+        Returns how many events were published."""
         async with self._flushing:
-            return await self._flush(collection, doc_id)
+            docs = await collection.get_many(doc_ids)
+            sent = [(d, d["_outbox"]) for d in docs if d.get("_outbox")]
+            published = 0
+            if sent:
+                events = [decode(e) for _, pending in sent for e in pending]
+                faults.hit("before_publish", collection.name)
+                await self._bus.publish(events)
+                for e in events:
+                    PUBLISHED.labels(e.topic).inc()
+                published = len(events)
+            # Clear what was published, and the flag, where no event came meanwhile.
+            done = [(d, pending) for d, pending in sent] + [
+                (d, []) for d in docs if d.get("_pending") and not d.get("_outbox")
+            ]
+            cleared = await collection.update_many(
+                [
+                    Edit(
+                        d["_id"],
+                        Update(
+                            set={"_pending": False},
+                            pull={"_outbox": pending} if pending else {},
+                            bump_rev=False,
+                        ),
+                        where={"_oseq": d.get("_oseq", 0)},
+                    )
+                    for d, pending in done
+                ]
+            )
+            if cleared < len(done):  # some took new events: theirs are still to send
+                for d, pending in done:
+                    if pending:  # whatever was sent goes (a no-op where it went already)
+                        await collection.update(
+                            d["_id"], Update(pull={"_outbox": pending}, bump_rev=False)
+                        )
+                    published += await self._flush(collection, d["_id"])
+            return published
 
     async def _flush(self, collection: Collection, doc_id: str) -> int:
+        """One document, until its outbox is empty and its flag cleared."""
         published = 0
         for _ in range(100):
             doc = await collection.get(doc_id)
@@ -189,12 +233,9 @@ class Outbox:
         """Flush every document that still has pending events (crash recovery)."""
         total = 0
         for collection in list(self._tracked.values()):
-            while docs := await collection.find({"_pending": True}, limit=100):
-                flushed = 0
-                for doc in docs:
-                    flushed += await self.flush(collection, doc["_id"])
-                total += flushed
-                if len(docs) < 100:
+            while docs := await collection.find({"_pending": True}, limit=RELAY_BATCH):
+                total += await self.flush_many(collection, [d["_id"] for d in docs])
+                if len(docs) < RELAY_BATCH:
                     break
         return total
 
@@ -216,12 +257,18 @@ class Outbox:
 
     async def _relay(self) -> None:
         while True:
-            collection, doc_id = await self._queue.get()
-            try:
-                await self.flush(collection, doc_id)
-            except Exception:
-                # The sweep picks it up again once the bus or database is back.
-                log.warning("relay failed; the sweep will retry", exc_info=True)
+            waiting = [await self._queue.get()]  # then whatever else is queued, together
+            while len(waiting) < RELAY_BATCH and not self._queue.empty():
+                waiting.append(self._queue.get_nowait())
+            by_collection: dict[str, tuple[Collection, list[str]]] = {}
+            for collection, doc_id in waiting:
+                by_collection.setdefault(collection.name, (collection, []))[1].append(doc_id)
+            for collection, doc_ids in by_collection.values():
+                try:
+                    await self.flush_many(collection, list(dict.fromkeys(doc_ids)))
+                except Exception:
+                    # The sweep picks them up again once the bus or database is back.
+                    log.warning("relay failed; the sweep will retry", exc_info=True)
 
     async def _sweeper(self) -> None:
         while True:

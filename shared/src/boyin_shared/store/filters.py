@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 import pydantic_core
@@ -59,20 +60,60 @@ def scalar(value: Any) -> Any:
 _COMPARE = {"$gt": ">", "$gte": ">=", "$lt": "<", "$lte": "<="}
 
 
-def to_sql(flt: Mapping[str, Any], params: list[Any]) -> str:
-    """Translate a checked filter to a WHERE clause over ``doc`` (the JSON column)."""
+def to_sql(
+    flt: Mapping[str, Any], params: list[Any], scalars: AbstractSet[str] = frozenset()
+) -> str:
+    """Translate a checked filter to a WHERE clause over ``doc`` (the JSON column).
+
+    A field may hold a list, whose elements each match (``json_each``); the ``scalars``
+    are known not to (the keys of the collection's indexes), so they are compared as
+    ``json_extract(doc, '$.field')``, the expression their index is built on, which lets
+    SQLite use it."""
     clauses: list[str] = []
     for key, value in flt.items():
         if key == "$and":
-            clauses.append("(" + " AND ".join(to_sql(sub, params) for sub in value) + ")")
+            clauses.append("(" + " AND ".join(to_sql(sub, params, scalars) for sub in value) + ")")
         elif key == "$or":
-            clauses.append("(" + " OR ".join(to_sql(sub, params) for sub in value) + ")")
+            clauses.append("(" + " OR ".join(to_sql(sub, params, scalars) for sub in value) + ")")
         elif isinstance(value, Mapping) and any(k.startswith("$") for k in value):
             for op, arg in value.items():
-                clauses.append(_operator(key, op, arg, params))
+                clauses.append(_on(key, op, arg, params, scalars))
         else:
-            clauses.append(_operator(key, "$eq", value, params))
+            clauses.append(_on(key, "$eq", value, params, scalars))
     return " AND ".join(clauses) if clauses else "1"
+
+
+def extract(field: str) -> str:
+    """The SQL of a field's value, its path written out (as index expressions are);
+    ``_id`` is the table's key column."""
+    if field == "_id":
+        return "id"
+    if not _PATH.match(field):
+        raise UnsupportedFilter(f"unsupported field path {field!r}")
+    return f"json_extract(doc, '{json_path(field)}')"
+
+
+def _on(field: str, op: str, arg: Any, params: list[Any], scalars: AbstractSet[str]) -> str:
+    if field not in scalars or op == "$exists" or (op in ("$eq", "$ne") and arg is None):
+        return _operator(field, op, arg, params)
+    value = extract(field)
+    if op == "$eq":
+        params.append(scalar(arg))
+        return f"{value} = ?"
+    if op == "$ne":  # a missing field is not equal either
+        params.append(scalar(arg))
+        return f"{value} IS NOT ?"
+    if op in ("$in", "$nin"):
+        known = [scalar(a) for a in arg if a is not None]
+        params.extend(known)
+        among = f"{value} IN ({','.join('?' * len(known))})" if known else "0"
+        if op == "$in":
+            return f"({among} OR {value} IS NULL)" if None in arg else among
+        if None in arg:
+            return f"({value} IS NOT NULL AND NOT ({among}))"
+        return f"({value} IS NULL OR NOT ({among}))"
+    params.append(scalar(arg))
+    return f"{value} {_COMPARE[op]} ?"
 
 
 def _any_element(field: str, condition: str, params: list[Any], args: list[Any]) -> str:

@@ -84,6 +84,8 @@ class SqliteCollection:
         self.name = name
         self._table = _table(name)
         self._ready = False
+        #: fields that hold no lists (``_id``, and every key of an index but a list's)
+        self._scalars: set[str] = {"_id"}
 
     async def _ensure_table(self) -> None:
         if self._ready:
@@ -320,12 +322,13 @@ class SqliteCollection:
         flt = flt or {}
         filters.check(flt)
         params: list[Any] = []
-        sql = f"SELECT {what} FROM {self._table} WHERE {filters.to_sql(flt, params)}"
+        where = filters.to_sql(flt, params, self._scalars)
+        sql = f"SELECT {what} FROM {self._table} WHERE {where}"
         if sort:
-            order = []
-            for field, direction in sort:
-                params.append(filters.json_path(field))
-                order.append(f"json_extract(doc, ?) {'DESC' if direction < 0 else 'ASC'}")
+            order = [
+                f"{filters.extract(field)} {'DESC' if direction < 0 else 'ASC'}"
+                for field, direction in sort
+            ]
             sql += " ORDER BY " + ", ".join(order)
         if limit is not None or skip:
             sql += " LIMIT ? OFFSET ?"
@@ -348,6 +351,8 @@ class SqliteCollection:
 
     async def ensure_indexes(self, indexes: Sequence[Index]) -> None:
         await self._ensure_table()
+        for index in indexes:
+            self._scalars.update(k for k, _ in index.keys[1 if index.over_list else 0 :])
 
         def create(conn: sqlite3.Connection) -> None:
             for index in indexes:
@@ -355,8 +360,7 @@ class SqliteCollection:
                     conn.execute(f'DROP INDEX IF EXISTS "{self.name}_{index.name}"')
                     continue
                 columns = ", ".join(
-                    f"json_extract(doc, '{filters.json_path(k)}')" + (" DESC" if d < 0 else "")
-                    for k, d in index.keys
+                    filters.extract(k) + (" DESC" if d < 0 else "") for k, d in index.keys
                 )
                 unique = "UNIQUE " if index.unique else ""
                 conn.execute(
