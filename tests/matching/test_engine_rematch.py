@@ -262,3 +262,47 @@ async def test_changes_between_chunks(build: Build, monkeypatch: pytest.MonkeyPa
     assert len(docs) > len(to_gone)  # the job seekers' proposals are made all the same
     assert not any(late_supply in d["party_ids"] for d in docs.values())
     assert engine.job.done == engine.job.total
+
+
+async def test_a_rematch_replaces_the_lists_it_made_before(
+    build: Build, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second rematch with lists of 8 instead of 20 withdraws the supplies' earlier
+    proposals that left their lists, except those a side answered or an operator
+    reviewed; proposals a demand's own ranking made are not the supplies' to replace."""
+    engine = build(market(6))
+    await engine.rematch()
+    first = await proposals(engine)
+    answered, reviewed = sorted(first)[:2]
+    for mid, change in (
+        (answered, {"responses": {"demand": "YES"}}),
+        (reviewed, {"review": "confirmed"}),
+    ):
+        assert await engine.outbox.save(engine.proposals.collection, first[mid], change)
+    demand_id = next(iter(first.values()))["demand"]["demand_id"]
+    demand = engine.matcher.profile(demand_id)
+    assert demand is not None
+    for c in engine.matcher.candidates(demand_id, 30):  # the demand's own list
+        await engine._propose(demand, c)
+    from_demand = {
+        mid for mid, d in (await proposals(engine)).items() if d.get("origin") == "demand"
+    }
+    monkeypatch.setattr(engine_module, "PROPOSALS_PER_DEMAND", 8)
+    await engine.rematch()
+    after = await proposals(engine)
+    open_ = {mid: d for mid, d in after.items() if d["status"] == PROPOSED}
+    by_supply: dict[str, int] = {}
+    for d in open_.values():
+        if d["origin"] == "supply" and d["review"] == "pending" and not d["responses"]:
+            by_supply[d["supply"]["demand_id"]] = by_supply.get(d["supply"]["demand_id"], 0) + 1
+    assert by_supply and max(by_supply.values()) <= 8
+    withdrawn = [d for d in after.values() if d.get("withdrawn_by") == "rematch"]
+    assert len(withdrawn) > len(first) / 2
+    assert {answered, reviewed} <= open_.keys()
+    assert from_demand and from_demand <= open_.keys()
+    # the exposure counts are what is open now
+    counts: dict[str, int] = {}
+    for d in open_.values():
+        for party in d["party_ids"]:
+            counts[party] = counts.get(party, 0) + 1
+    assert {k: v for k, v in engine._exposure.items() if v} == counts

@@ -187,7 +187,8 @@ class Engine:
             return
         supply, demand = self._sides(query, other)
         mid = match_id(supply.demand_id, demand.demand_id)
-        state = _proposal(supply, demand, c, source=source, note=note)
+        origin = "supply" if query is supply else "demand"
+        state = _proposal(supply, demand, c, source=source, note=note, origin=origin)
         try:
             await self.outbox.create(
                 self.proposals.collection, mid, state, [_announcement(mid, state)]
@@ -349,7 +350,7 @@ class Engine:
                     # the database's thread made both slower (the thread's Python waits
                     # for the interpreter lock while this one finishes).
                     written += await self._store(
-                        await self._plan(self._finished(batch, lists, known))
+                        await self._plan(batch, self._finished(batch, lists, known))
                     )
                     for _ in batch:
                         self.job.done += 1
@@ -404,10 +405,13 @@ class Engine:
             out.append(pairs)
         return out
 
-    async def _plan(self, lists: Sequence[list[tuple[Profile, Profile, Candidate]]]) -> WritePlan:
+    async def _plan(
+        self, supplies: Sequence[str], lists: Sequence[list[tuple[Profile, Profile, Candidate]]]
+    ) -> WritePlan:
         """What writing a batch of supplies' lists takes: new pairs proposed and
         announced, open ones rescored where their scores changed, answered ones left
-        alone (one read)."""
+        alone; the supplies' earlier proposals no longer on their lists withdrawn as
+        superseded, unless a side answered or an operator reviewed them (two reads)."""
         pairs = {
             match_id(supply.demand_id, demand.demand_id): (supply, demand, c)
             for found in lists
@@ -429,6 +433,11 @@ class Engine:
             scored = {**candidate_state(c), "supply": _party(supply), "demand": _party(demand)}
             if doc["status"] == PROPOSED and any(doc.get(k) != v for k, v in scored.items()):
                 plan.rescored[mid] = scored
+        for doc in await self.proposals.ranked_for(list(supplies)):
+            if doc["_id"] not in pairs:
+                plan.superseded.append(doc)
+                for party in doc["party_ids"]:
+                    self._exposure[party] -= 1
         return plan
 
     async def _store(self, plan: WritePlan) -> int:
@@ -436,7 +445,7 @@ class Engine:
         for mid in await self.outbox.create_many(self.proposals.collection, plan.fresh):
             for party in plan.pairs[mid]:  # proposed meanwhile by a newly published demand
                 self._exposure[party] -= 1
-        await self.proposals.rescore(plan.rescored)
+        await self.proposals.rescore(plan.rescored, plan.superseded)
         return len(plan.pairs)
 
 
@@ -445,6 +454,7 @@ class WritePlan:
     pairs: dict[str, tuple[str, str]]  # match id -> (supply, demand) demand ids
     fresh: list[tuple[str, dict[str, Any], list[Event]]] = field(default_factory=list)
     rescored: dict[str, dict[str, Any]] = field(default_factory=dict)
+    superseded: list[Document] = field(default_factory=list)
 
 
 #: rematch job: supplies ranked at a time (the event loop waits for each chunk), and the
@@ -463,8 +473,9 @@ def _proposal(
     source: str = "auto",
     note: str | None = None,
     now: str | None = None,
+    origin: str = "supply",
 ) -> dict[str, Any]:
-    """A new proposal's stored state."""
+    """A new proposal's stored state; ``origin``: whose ranking proposed it."""
     return {
         **candidate_state(c),
         "supply": _party(supply),
@@ -475,6 +486,7 @@ def _proposal(
         "source": source,
         "review": "confirmed" if source == "operator" else "pending",
         "note": note,
+        "origin": origin,
         "updated_at": now or utcnow().isoformat(),
     }
 

@@ -4,6 +4,7 @@ proposals, and a short change log the workers follow to keep their in-memory poo
 from __future__ import annotations
 
 import base64
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -200,6 +201,7 @@ class Proposals:
             [
                 Index((("party_ids", 1), ("score", -1)), over_list=True),
                 Index((("review", 1),)),
+                Index((("supply.demand_id", 1), ("status", 1))),
             ]
         )
 
@@ -221,14 +223,33 @@ class Proposals:
         """The stored proposals among ``ids``, by id."""
         return {d["_id"]: d for d in await self.collection.get_many(ids)}
 
-    async def rescore(self, scored: dict[str, dict[str, Any]]) -> int:
-        """New scores (and what goes with them) for open proposals, in one round trip; an
-        answered one meanwhile is left as it is."""
+    async def ranked_for(self, supply_ids: list[str]) -> list[Document]:
+        """The open proposals these supplies' own rankings made (not a demand's ranking,
+        not an operator): those a rematch replaces unless they are answered or reviewed."""
+        docs = await self.collection.find(
+            {"supply.demand_id": {"$in": supply_ids}, "status": PROPOSED, "origin": "supply"}
+        )
+        return [d for d in docs if d["review"] == "pending" and not d["responses"]]
+
+    async def rescore(
+        self, scored: dict[str, dict[str, Any]], superseded: Sequence[Document] = ()
+    ) -> int:
+        """New scores (and what goes with them) for open proposals, and the given ones
+        withdrawn as superseded, in one round trip; one answered or reviewed meanwhile is
+        left as it is. Returns how many were written."""
         now = utcnow().isoformat()
         return await self.collection.update_many(
             [
                 Edit(mid, Update(set={**fields, "updated_at": now}), where={"status": PROPOSED})
                 for mid, fields in scored.items()
+            ]
+            + [
+                Edit(
+                    doc["_id"],
+                    Update(set={"status": WITHDRAWN, "withdrawn_by": "rematch", "updated_at": now}),
+                    where={"_rev": doc["_rev"]},
+                )
+                for doc in superseded
             ]
         )
 

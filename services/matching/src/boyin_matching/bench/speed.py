@@ -277,9 +277,11 @@ class _TimedEngine(Engine):
         self.finishing += time.perf_counter() - t
         return out
 
-    async def _plan(self, lists: Sequence[list[tuple[Profile, Profile, Candidate]]]) -> WritePlan:
+    async def _plan(
+        self, supplies: Sequence[str], lists: Sequence[list[tuple[Profile, Profile, Candidate]]]
+    ) -> WritePlan:
         t = time.perf_counter()
-        plan = await super()._plan(lists)
+        plan = await super()._plan(supplies, lists)
         self.writing += time.perf_counter() - t
         return plan
 
