@@ -313,20 +313,7 @@ def score_block(
         np.float32
     )
     signals = structured(q, qrows, c, crows)
-    forward = fuse(q.channel, sem_f, taxonomy, signals)
-    reverse = fuse(c.channel, sem_r, taxonomy, signals)
-    return Block(
-        cosine=cos,
-        semantic_forward=sem_f,
-        semantic_reverse=sem_r,
-        taxonomy=taxonomy,
-        signals=signals,
-        forward=forward,
-        reverse=reverse,
-        reciprocal=harmonic(forward, reverse),
-        query_mu=mu,
-        query_sd=sd,
-    )
+    return _fused(q, c, cos, sem_f, sem_r, taxonomy, signals, (mu, sd))
 
 
 def score_pairs(
@@ -357,6 +344,20 @@ def score_pairs(
         np.float32
     )
     signals = structured(q, qrows, c, idx)
+    return _fused(q, c, cos, sem_f, sem_r, taxonomy, signals, (mu, sd))
+
+
+def _fused(
+    q: Pool,
+    c: Pool,
+    cos: F32,
+    sem_f: F32,
+    sem_r: F32,
+    taxonomy: F32,
+    signals: dict[str, tuple[F32, Mask]],
+    stats: tuple[F32, F32],
+) -> Block:
+    """Both sides' views fused, and their harmonic mean."""
     forward = fuse(q.channel, sem_f, taxonomy, signals)
     reverse = fuse(c.channel, sem_r, taxonomy, signals)
     return Block(
@@ -368,6 +369,6 @@ def score_pairs(
         forward=forward,
         reverse=reverse,
         reciprocal=harmonic(forward, reverse),
-        query_mu=mu,
-        query_sd=sd,
+        query_mu=stats[0],
+        query_sd=stats[1],
     )
