@@ -306,17 +306,19 @@ class Engine:
     async def rematch(self, progress: Callable[[int, int], None] | None = None) -> int:
         """Recompute every supply's proposals (after a model or taxonomy change); answered
         ones stay as they are, open ones are rescored in place (their responses, review
-        and note kept), and new ones are proposed and announced. Returns how many
-        proposals the supplies' lists hold.
+        and note kept), new ones are proposed and announced, and the supply's earlier
+        proposals that left its list are withdrawn as superseded unless answered or
+        reviewed. Returns how many proposals the supplies' lists hold.
 
         REMATCH_CHUNK supplies at a time are ranked by ``Matcher.rematch`` (blocks of
         queries against the whole other side, a shortlist of REMATCH_SHORTLIST each), read
         to the end without awaiting anything: the generator computes blocks ahead on
         threads, so the matcher must not change meanwhile, and nothing else runs on the
         event loop until it is done (a chunk takes about 0.2 s on 10,000 counterparts).
-        Then each supply's shortlist is finished as a newly published demand's ranking is
-        (``Matcher.finish``: lexical re-rank, exposure control) and REMATCH_BATCH supplies'
-        proposals are written at a time (``_write``: one read, one insert, one update),
+        Then REMATCH_BATCH supplies' shortlists are finished together as a newly published
+        demand's ranking is (``Matcher.finish_many``: lexical re-rank, exposure control,
+        each list made in turn) and their proposals written at once (``_plan``: two reads;
+        ``_store``: one insert, one update),
         yielding to the event loop between batches, so the service answers and
         ``sync``/``published`` may change the pool between them: a supply removed
         meanwhile is skipped, a counterpart removed meanwhile is left out. The feedback
