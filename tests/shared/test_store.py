@@ -209,6 +209,16 @@ async def test_update_many_applies_each_edit_on_its_own(store: DocumentStore) ->
     assert (await c.get("m2") or {})["code"] == "c2"
 
 
+async def test_update_many_of_hundreds(store: DocumentStore) -> None:
+    """250 edits in one call (FerretDB 1.24 hangs on one command of 100 updates or more,
+    so the MongoDB adapter sends them 50 at a time)."""
+    c = store.collection("hundreds")
+    assert not await c.insert_many([{"_id": f"h{i:03}", "n": i} for i in range(250)])
+    edits = [Edit(f"h{i:03}", Update(inc={"n": 1000})) for i in range(250)]
+    assert await c.update_many(edits) == 250
+    assert sorted(d["n"] for d in await c.find({})) == list(range(1000, 1250))
+
+
 async def test_update_many_does_what_update_does(store: DocumentStore) -> None:
     """Random edits (sets of every kind of value, additions, guards that hold or not,
     dotted paths, lists) applied by ``update_many`` and one by one by ``update`` leave

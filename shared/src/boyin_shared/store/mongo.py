@@ -49,6 +49,11 @@ def _sort(sort: Sort) -> list[tuple[str, int]]:
     return [(k, DESCENDING if d < 0 else ASCENDING) for k, d in sort]
 
 
+#: updates sent in one command: FerretDB 1.24 stops answering (every client, until it is
+#: restarted) when one ``update`` command holds 100 statements or more; 99 work
+BULK_EDITS = 50
+
+
 def _operators(change: Update) -> dict[str, Any]:
     ops: dict[str, Any] = {}
     inc = {**change.inc, **({"_rev": 1} if change.bump_rev else {})}
@@ -111,8 +116,12 @@ class MongoCollection:
         return result.matched_count == 1
 
     async def update_many(self, edits: Sequence[Edit]) -> int:
-        if not edits:
-            return 0
+        changed = 0
+        for start in range(0, len(edits), BULK_EDITS):
+            changed += await self._bulk(edits[start : start + BULK_EDITS])
+        return changed
+
+    async def _bulk(self, edits: Sequence[Edit]) -> int:
         ops = [UpdateOne({**(e.where or {}), "_id": e.doc_id}, _operators(e.change)) for e in edits]
         async with _translated(self.name):
             try:
@@ -171,6 +180,9 @@ class MongoStore:
             url,
             serverSelectionTimeoutMS=timeout_ms,
             connectTimeoutMS=timeout_ms,
+            # a server that stops answering fails the call (a transient error) after two
+            # minutes instead of holding it forever
+            socketTimeoutMS=120_000,
             retryWrites=False,  # FerretDB 1.x is a standalone without sessions
             tz_aware=True,
         )
