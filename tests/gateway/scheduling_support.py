@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,10 +15,9 @@ from tests.gateway.support import PROBLEM, assert_bilingual, staff_token
 from tests.gateway.test_registry_flow import register_organisation, register_talent
 from tests.graphql_ws import Subscription, subscribe
 from tests.platform_harness import graphql
+from tests.scheduling.support import FIRST_DAY, LAST_DAY, at, edition_body
 
 #: the test fair is always three weeks ahead (as in tests/scheduling), so it has not begun
-FIRST_DAY = date.today() + timedelta(days=21)
-LAST_DAY = FIRST_DAY + timedelta(days=1)
 
 EDITION_FIELDS = "id status name { zh en } timezone firstDay lastDay slotCount agendaVersion"
 EDITION_RESULT = f"__typename ... on FairEdition {{ {EDITION_FIELDS} }} {PROBLEM}"
@@ -159,31 +158,16 @@ subscription {
 }"""
 
 
-def at(day: date, hm: str) -> str:
-    return f"{day.isoformat()}T{hm}:00+08:00"
-
-
 def edition_input(tables: int = 4, **overrides: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "name": {"zh": "第十届离岸创新创业项目洽谈会", "en": "10th Offshore Innovation Fair"},
-        "timezone": "Asia/Shanghai",
-        "firstDay": FIRST_DAY.isoformat(),
-        "lastDay": LAST_DAY.isoformat(),
-        "slotMinutes": 30,
-        "days": [
-            {
-                "day": FIRST_DAY.isoformat(),
-                "start": "09:00",
-                "end": "17:00",
-                "breaks": [{"start": "12:00", "end": "13:30"}],
-            },
-            {"day": LAST_DAY.isoformat(), "start": "09:00", "end": "12:00"},
-        ],
-        "rooms": [{"id": "hall-a", "name": {"zh": "A 厅", "en": "Hall A"}}],
-        "tables": [{"number": n, "room": "hall-a"} for n in range(1, tables + 1)],
-    }
+    """The scheduling tests' edition (``edition_body``) as GraphQL input."""
+    body = {_camel(k): v for k, v in edition_body(tables).items()}
     body.update(overrides)
     return body
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
 
 
 def session_input(**overrides: Any) -> dict[str, Any]:

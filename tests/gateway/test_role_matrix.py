@@ -83,6 +83,7 @@ from tests.gateway.test_registry_flow import (
 )
 from tests.graphql_ws import Subscription, subscribe
 from tests.platform_harness import graphql, graphql_raw, platform_server
+from tests.scheduling.support import FIRST_DAY, at
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -791,9 +792,7 @@ async def build_scheduling(world: World, data_dir: Path) -> None:
             sched.ADD_SESSION,
             "AgendaSession",
             editionId=world.edition_id,
-            input=sched.session_input(
-                start=sched.at(sched.FIRST_DAY, "14:00"), end=sched.at(sched.FIRST_DAY, "15:00")
-            ),
+            input=sched.session_input(start=at(FIRST_DAY, "14:00"), end=at(FIRST_DAY, "15:00")),
         )
         world.cancellable_sessions[role] = session["id"]
 

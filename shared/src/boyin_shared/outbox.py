@@ -172,9 +172,7 @@ class Outbox:
                     PUBLISHED.labels(e.topic).inc()
                 published = len(events)
             # Clear what was published, and the flag, where no event came meanwhile.
-            done = [(d, pending) for d, pending in sent] + [
-                (d, []) for d in docs if d.get("_pending") and not d.get("_outbox")
-            ]
+            done = sent + [(d, []) for d in docs if d.get("_pending") and not d.get("_outbox")]
             cleared = await collection.update_many(
                 [
                     Edit(

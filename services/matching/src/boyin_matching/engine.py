@@ -33,6 +33,7 @@ from boyin_matching.repository import (
     candidate_of,
     candidate_state,
     match_id,
+    replaceable,
 )
 from boyin_shared.clock import utcnow
 from boyin_shared.contracts.matching import (
@@ -317,7 +318,7 @@ class Engine:
         event loop until it is done (a chunk takes about 0.2 s on 10,000 counterparts).
         Then REMATCH_BATCH supplies' shortlists are finished together as a newly published
         demand's ranking is (``Matcher.finish_many``: lexical re-rank, exposure control,
-        each list made in turn) and their proposals written at once (``_plan``: two reads;
+        each list made in turn) and their proposals written at once (``_plan``: one read;
         ``_store``: one insert, one update),
         yielding to the event loop between batches, so the service answers and
         ``sync``/``published`` may change the pool between them: a supply removed
@@ -413,13 +414,13 @@ class Engine:
         """What writing a batch of supplies' lists takes: new pairs proposed and
         announced, open ones rescored where their scores changed, answered ones left
         alone; the supplies' earlier proposals no longer on their lists withdrawn as
-        superseded, unless a side answered or an operator reviewed them (two reads)."""
+        superseded, unless a side answered or an operator reviewed them (one read)."""
         pairs = {
             match_id(supply.demand_id, demand.demand_id): (supply, demand, c)
             for found in lists
             for supply, demand, c in found
         }
-        existing = await self.proposals.existing(list(pairs))
+        existing = await self.proposals.of_supplies(list(supplies))
         plan = WritePlan(
             pairs={mid: (s.demand_id, d.demand_id) for mid, (s, d, _) in pairs.items()}
         )
@@ -435,8 +436,8 @@ class Engine:
             scored = {**candidate_state(c), "supply": _party(supply), "demand": _party(demand)}
             if doc["status"] == PROPOSED and any(doc.get(k) != v for k, v in scored.items()):
                 plan.rescored[mid] = scored
-        for doc in await self.proposals.ranked_for(list(supplies)):
-            if doc["_id"] not in pairs:
+        for mid, doc in existing.items():
+            if mid not in pairs and replaceable(doc):
                 plan.superseded.append(doc)
                 for party in doc["party_ids"]:
                     self._exposure[party] -= 1

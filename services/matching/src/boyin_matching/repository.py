@@ -156,6 +156,17 @@ def match_id(supply_id: str, demand_id: str) -> str:
     return f"{supply_id}~{demand_id}"
 
 
+def replaceable(doc: Document) -> bool:
+    """An open proposal a supply's own ranking made (not a demand's ranking, not an
+    operator) that nobody has answered or reviewed: a rematch replaces it."""
+    return (
+        doc["status"] == PROPOSED
+        and doc.get("origin") == "supply"
+        and doc["review"] == "pending"
+        and not doc["responses"]
+    )
+
+
 def candidate_state(c: Candidate) -> dict[str, Any]:
     return {
         "score": round(c.score, 6),
@@ -219,17 +230,10 @@ class Proposals:
             {"review": "pending", "status": PROPOSED}, sort=[("score", -1)], limit=limit
         )
 
-    async def existing(self, ids: list[str]) -> dict[str, Document]:
-        """The stored proposals among ``ids``, by id."""
-        return {d["_id"]: d for d in await self.collection.get_many(ids)}
-
-    async def ranked_for(self, supply_ids: list[str]) -> list[Document]:
-        """The open proposals these supplies' own rankings made (not a demand's ranking,
-        not an operator): those a rematch replaces unless they are answered or reviewed."""
-        docs = await self.collection.find(
-            {"supply.demand_id": {"$in": supply_ids}, "status": PROPOSED, "origin": "supply"}
-        )
-        return [d for d in docs if d["review"] == "pending" and not d["responses"]]
+    async def of_supplies(self, supply_ids: list[str]) -> dict[str, Document]:
+        """Every stored proposal of these supplies, by id."""
+        docs = await self.collection.find({"supply.demand_id": {"$in": supply_ids}})
+        return {d["_id"]: d for d in docs}
 
     async def rescore(
         self, scored: dict[str, dict[str, Any]], superseded: Sequence[Document] = ()

@@ -113,9 +113,6 @@ class Finishing:
         )
         self.final = harmonic(self.forward, self.reverse)
 
-    def __len__(self) -> int:
-        return len(self.qrows)
-
     def candidates(self, i: int, exposure: Mapping[str, int] | None = None) -> list[Candidate]:
         """Query ``i``'s best ``k``, best first, with the exposure counts as they are now."""
         cols = np.flatnonzero(self.valid[i])
@@ -140,12 +137,11 @@ class Finishing:
         order = np.argsort(-rank, kind="stable")[: self.k].tolist()
         terms = self.terms
         query_terms = terms(self.query.ids[self.qrows[i]])[0] if terms is not None else {}
-        final, forward, reverse = self.final[i].tolist(), self.forward[i], self.reverse[i]
+        final, forward, reverse = (a[i].tolist() for a in (self.final, self.forward, self.reverse))
         cosine, lexical_ = self.cosine[i].tolist(), self.lexical[i].tolist()
         sem_f, sem_r = self.semantic_forward[i].tolist(), self.semantic_reverse[i].tolist()
         taxonomy = self.taxonomy[i].tolist()
         signals = [(n, s[i].tolist(), a[i].tolist()) for n, (s, a) in self.signals.items()]
-        forward_, reverse_ = forward.tolist(), reverse.tolist()
         cut, out = capped.tolist(), []
         for j in order:
             col, row = int(cols[j]), rows[j]
@@ -156,8 +152,8 @@ class Finishing:
                 Candidate(
                     demand_id=ids[row],
                     score=final[col],
-                    forward=forward_[col],
-                    reverse=reverse_[col],
+                    forward=forward[col],
+                    reverse=reverse[col],
                     cosine=cosine[col],
                     semantic_forward=sem_f[col],
                     semantic_reverse=sem_r[col],
