@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -10,10 +13,27 @@ import httpx
 import pytest
 from websockets.exceptions import ConnectionClosedError
 
+from boyin_gateway.accounts.tokens import issue_access
+from boyin_gateway.feeds import QUEUE_BOUND, Feeds
+from boyin_platform import app as platform_app
 from boyin_shared import identity
+from boyin_shared.bus import EventBus
+from boyin_shared.contracts.matching import (
+    MatchesProposed,
+    MatchMutuallyAccepted,
+    MatchParty,
+    MatchProposed,
+    MutualMatch,
+    Proposal,
+    ProposedMatches,
+)
+from boyin_shared.events import Event
 from boyin_shared.identity import Actor, Role
+from boyin_shared.runtime import make_bus
+from boyin_shared.settings import PlatformSettings
 from tests.apps import SECRET
-from tests.graphql_ws import subscribe
+from tests.gateway.support import jwt_secret
+from tests.graphql_ws import Subscription, subscribe
 from tests.platform_harness import ADMIN_LOGIN, ADMIN_PASSWORD, graphql, platform_server, sign_in
 from tests.registry.support import demand_body, talent_body
 
@@ -22,6 +42,8 @@ subscription($filter: ProjectFilter) {
   newProjects(filter: $filter) { demandId title { en } taxonomyCodes stage fundingSoughtWan }
 }"""
 PIPELINE = "subscription { pipelineEvents { type subject } }"
+MY_MATCHES = """
+subscription { myMatches { matchId kind myDemandId counterpartDemandId score at } }"""
 CREATE = """
 mutation($login: String!, $password: String!) {
   createAccount(login: $login, password: $password, role: INVESTOR) { __typename }
@@ -94,3 +116,158 @@ async def _talents(url: str) -> list[str]:
             assert created.status_code == 201, created.text
             ids.append(created.json()["id"])
     return ids
+
+
+# -- myMatches: the matching service's events, published on the platform's own bus -----------
+
+ME = MatchParty(party_kind="talent", party_id="tal_feed_me", demand_id="dem_mine")
+NOBODY = MatchParty(party_kind="organisation", party_id="org_feed_nobody", demand_id="dem_nobody")
+
+
+def other(n: int) -> MatchParty:
+    return MatchParty(party_kind="organisation", party_id=f"org_feed_{n}", demand_id=f"dem_{n}")
+
+
+@dataclass
+class Live:
+    """The platform, its bus (to publish matching's events on) and the gateway's feeds."""
+
+    url: str
+    bus: EventBus
+    feeds: Feeds
+    secret: str
+
+    def token(self, party: MatchParty) -> str:
+        role = Role.TALENT if party.party_kind == "talent" else Role.ORGANISATION
+        return issue_access(
+            Actor(f"acc_{party.party_id}", role, party_id=party.party_id), self.secret
+        )
+
+    async def listening(self, count: int) -> None:
+        """Until ``count`` subscriptions listen to the feeds."""
+        for _ in range(100):
+            if len(self.feeds.listeners) == count:
+                return
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"{len(self.feeds.listeners)} listeners, not {count}")
+
+    async def publish(self, *events: Event) -> None:
+        await self.bus.publish(events)
+
+
+@pytest.fixture
+async def live(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Live]:
+    buses: list[EventBus] = []
+    feeds = Feeds()
+
+    def kept_bus(settings: PlatformSettings, client_id: str) -> EventBus:
+        buses.append(make_bus(settings, client_id))
+        return buses[-1]
+
+    monkeypatch.setattr(platform_app, "make_bus", kept_bus)
+    monkeypatch.setattr(platform_app, "Feeds", lambda: feeds)
+    async with platform_server(tmp_path) as url:
+        (bus,) = buses
+        yield Live(url, bus, feeds, jwt_secret(tmp_path))
+
+
+def proposal(match_id: str, supply: MatchParty, demand: MatchParty, score: float = 0.5) -> Proposal:
+    return Proposal(match_id=match_id, supply=supply, demand=demand, score=score)
+
+
+def ranked(demand_id: str, *proposals: Proposal) -> MatchesProposed:
+    data = ProposedMatches(demand_id=demand_id, source="auto", proposals=proposals)
+    return MatchesProposed.create(subject=demand_id, data=data)
+
+
+def proposed(p: Proposal) -> MatchProposed:
+    """The event matching published per proposal before it announced lists."""
+    return MatchProposed.create(subject=p.match_id, data=p)
+
+
+async def news(feed: Subscription) -> dict[str, Any]:
+    item: dict[str, Any] = (await feed.next())["myMatches"]
+    return item
+
+
+def at(item: dict[str, Any]) -> datetime:
+    return datetime.fromisoformat(item.pop("at"))
+
+
+async def test_my_matches_has_one_item_per_proposal_of_a_list_that_involves_the_party(
+    live: Live,
+) -> None:
+    as_supply = proposal("mat_as_supply", ME, other(1), score=0.9)
+    as_demand = proposal("mat_as_demand", other(2), ME, score=0.7)
+    elsewhere = proposal("mat_elsewhere", other(3), other(4), score=0.8)
+    mine_and_nobodys = proposal("mat_next", NOBODY, ME, score=0.6)
+    async with (
+        subscribe(live.url, MY_MATCHES, live.token(ME)) as mine,
+        subscribe(live.url, MY_MATCHES, live.token(NOBODY)) as nobodys,
+    ):
+        await live.listening(2)
+        listed = ranked("dem_ranked", as_supply, elsewhere, as_demand)
+        # the next event involves both: what each gets before it is all the list gave them
+        await live.publish(listed, ranked("dem_later", mine_and_nobodys))
+        first, second, third = await news(mine), await news(mine), await news(mine)
+        nobody_first = await news(nobodys)
+
+    assert at(first) == at(second) == listed.time
+    assert first == {
+        "matchId": "mat_as_supply",  # the proposal's, not the event's subject (the demand)
+        "kind": "PROPOSED",
+        "myDemandId": "dem_mine",
+        "counterpartDemandId": "dem_1",
+        "score": 0.9,
+    }
+    assert second == {
+        "matchId": "mat_as_demand",
+        "kind": "PROPOSED",
+        "myDemandId": "dem_mine",
+        "counterpartDemandId": "dem_2",
+        "score": 0.7,
+    }
+    assert third["matchId"] == nobody_first["matchId"] == "mat_next"
+    assert (third["myDemandId"], third["counterpartDemandId"]) == ("dem_mine", "dem_nobody")
+    assert (nobody_first["myDemandId"], nobody_first["counterpartDemandId"]) == (
+        "dem_nobody",
+        "dem_mine",
+    )
+
+
+async def test_a_list_longer_than_the_queue_drops_its_oldest_items(live: Live) -> None:
+    extra = 5
+    many = [proposal(f"mat_{n:03d}", ME, other(n)) for n in range(QUEUE_BOUND + extra)]
+    async with subscribe(live.url, MY_MATCHES, live.token(ME)) as mine:
+        await live.listening(1)
+        await live.publish(ranked("dem_ranked", *many))
+        received = [(await news(mine))["matchId"] for _ in range(QUEUE_BOUND)]
+        (listener,) = live.feeds.listeners
+        assert listener.dropped == extra
+        await live.publish(proposed(proposal("mat_after", other(9), ME)))
+        after = await news(mine)
+
+    assert received == [p.match_id for p in many[extra:]]  # the newest, in order
+    assert after["matchId"] == "mat_after"  # nothing else was left in the queue
+
+
+async def test_my_matches_still_reads_single_proposals_and_mutual_matches(live: Live) -> None:
+    old = proposal("mat_old", other(1), ME, score=0.4)
+    mutual = MutualMatch(match_id="mat_old", first=ME, second=other(1), score=0.4)
+    async with subscribe(live.url, MY_MATCHES, live.token(ME)) as mine:
+        await live.listening(1)
+        elsewhere = proposed(proposal("mat_elsewhere", other(2), other(3)))
+        single = proposed(old)
+        accepted = MatchMutuallyAccepted.create(subject="mat_old", data=mutual)
+        await live.publish(elsewhere, single, accepted)
+        first, second = await news(mine), await news(mine)
+
+    assert (at(first), at(second)) == (single.time, accepted.time)
+    assert first == {
+        "matchId": "mat_old",
+        "kind": "PROPOSED",
+        "myDemandId": "dem_mine",
+        "counterpartDemandId": "dem_1",
+        "score": 0.4,
+    }
+    assert second == first | {"kind": "MUTUAL"}

@@ -17,7 +17,12 @@ from boyin_gateway.context import Context
 from boyin_gateway.feeds import MEETING_EVENTS
 from boyin_gateway.types import LocalizedText
 from boyin_shared.contracts.common import LocalizedText as TextData
-from boyin_shared.contracts.matching import MatchMutuallyAccepted, MatchProposed
+from boyin_shared.contracts.matching import (
+    MatchesProposed,
+    MatchMutuallyAccepted,
+    MatchParty,
+    MatchProposed,
+)
 from boyin_shared.contracts.registry import DemandPublished, DemandSnapshot
 from boyin_shared.contracts.scheduling import (
     MeetingChange,
@@ -101,6 +106,28 @@ class MatchNews:
     counterpart_demand_id: str
     score: float
     at: datetime
+
+
+def _match_news(
+    party: str | None,
+    match_id: str,
+    kind: str,
+    sides: tuple[MatchParty, MatchParty],
+    score: float,
+    at: datetime,
+) -> MatchNews | None:
+    """The match as the subscriber sees it, if ``party`` is one of its two sides."""
+    for mine, other in (sides, sides[::-1]):
+        if party is not None and mine.party_id == party:
+            return MatchNews(
+                match_id=match_id,
+                kind=kind,
+                my_demand_id=mine.demand_id,
+                counterpart_demand_id=other.demand_id,
+                score=score,
+                at=at,
+            )
+    return None
 
 
 @strawberry.type(description="When and where a meeting is held (no table: online).")
@@ -322,28 +349,27 @@ class FeedSubscription:
         """New matches and mutual matches of the subscriber's own demands."""
         party = info.context.actor.party_id
 
-        def select(event: Event) -> MatchNews | None:
-            if isinstance(event, MatchProposed):
-                sides, kind = (event.data.supply, event.data.demand), "PROPOSED"
-                score = event.data.score
-            elif isinstance(event, MatchMutuallyAccepted):
-                sides, kind = (event.data.first, event.data.second), "MUTUAL"
-                score = event.data.score
-            else:
-                return None
-            for mine, other in (sides, sides[::-1]):
-                if party is not None and mine.party_id == party:
-                    return MatchNews(
-                        match_id=event.subject,
-                        kind=kind,
-                        my_demand_id=mine.demand_id,
-                        counterpart_demand_id=other.demand_id,
-                        score=score,
-                        at=event.time,
+        def select(event: Event) -> list[MatchNews]:
+            if isinstance(event, MatchesProposed):  # a list: the subject is not a match
+                found = [
+                    _match_news(
+                        party, p.match_id, "PROPOSED", (p.supply, p.demand), p.score, event.time
                     )
-            return None
+                    for p in event.data.proposals
+                ]
+            elif isinstance(event, MatchProposed):
+                d = event.data
+                sides = (d.supply, d.demand)
+                found = [_match_news(party, event.subject, "PROPOSED", sides, d.score, event.time)]
+            elif isinstance(event, MatchMutuallyAccepted):
+                m = event.data
+                sides = (m.first, m.second)
+                found = [_match_news(party, event.subject, "MUTUAL", sides, m.score, event.time)]
+            else:
+                return []
+            return [news for news in found if news is not None]
 
-        async with info.context.feeds.listen(select) as listener:
+        async with info.context.feeds.listen_many(select) as listener:
             async for item in listener:
                 yield item
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import secrets
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from boyin_shared.bus import Subscription
-from boyin_shared.contracts.matching import MatchMutuallyAccepted, MatchProposed
+from boyin_shared.contracts.matching import MatchesProposed, MatchMutuallyAccepted, MatchProposed
 from boyin_shared.contracts.registry import (
     DemandExpired,
     DemandPublished,
@@ -92,28 +92,31 @@ FEED_EVENTS: tuple[type[Event], ...] = (
     TalentUpdated,
     TaxonomyChanged,
     MatchProposed,
+    MatchesProposed,
     MatchMutuallyAccepted,
     *SCHEDULING_EVENTS,
 )
 
+#: items a subscriber's queue holds before its oldest are dropped
+QUEUE_BOUND = 200
+
 
 @dataclass(eq=False)  # each listener is its own (hashable by identity)
 class Listener(Generic[T]):
-    """One subscriber: a filter that turns an event into an item (or None), and a queue."""
+    """One subscriber: a filter that turns an event into its items (none, one or several),
+    and a queue bounded per item."""
 
-    select: Callable[[Event], T | None]
-    queue: asyncio.Queue[T] = field(default_factory=lambda: asyncio.Queue(maxsize=200))
+    select: Callable[[Event], Iterable[T]]
+    queue: asyncio.Queue[T] = field(default_factory=lambda: asyncio.Queue(maxsize=QUEUE_BOUND))
     dropped: int = 0
 
     def offer(self, event: Event) -> None:
-        item = self.select(event)
-        if item is None:
-            return
-        if self.queue.full():
-            with contextlib.suppress(asyncio.QueueEmpty):
-                self.queue.get_nowait()
-            self.dropped += 1
-        self.queue.put_nowait(item)
+        for item in self.select(event):
+            if self.queue.full():
+                with contextlib.suppress(asyncio.QueueEmpty):
+                    self.queue.get_nowait()
+                self.dropped += 1
+            self.queue.put_nowait(item)
 
     async def __aiter__(self) -> AsyncIterator[T]:
         while True:
@@ -130,8 +133,22 @@ class Feeds:
         for listener in list(self.listeners):
             listener.offer(event)
 
+    def listen(
+        self, select: Callable[[Event], T | None]
+    ) -> contextlib.AbstractAsyncContextManager[Listener[T]]:
+        """Listen for one item (or None) per event."""
+
+        def one(event: Event) -> tuple[T, ...]:
+            item = select(event)
+            return () if item is None else (item,)
+
+        return self.listen_many(one)
+
     @contextlib.asynccontextmanager
-    async def listen(self, select: Callable[[Event], T | None]) -> AsyncIterator[Listener[T]]:
+    async def listen_many(
+        self, select: Callable[[Event], Iterable[T]]
+    ) -> AsyncIterator[Listener[T]]:
+        """Listen for any number of items per event (e.g. one per proposal of a list)."""
         listener: Listener[T] = Listener(select)
         self.listeners.add(listener)  # type: ignore[arg-type]
         try:

@@ -33,6 +33,16 @@ class Proposal(EventData):
     score: float
 
 
+class ProposedMatches(EventData):
+    """Matches newly proposed together: those a demand's ranking put on its list for the
+    first time (``demand_id`` is that demand), or one an operator added by hand (``demand_id``
+    is the demand the operator started from)."""
+
+    demand_id: str
+    source: Literal["auto", "operator"]
+    proposals: tuple[Proposal, ...]
+
+
 class _MatchingEvent(Event):
     topic: ClassVar[str] = TOPIC
     source: Literal["/boyin/matching"] = "/boyin/matching"
@@ -46,7 +56,18 @@ class MatchMutuallyAccepted(_MatchingEvent):
     data: MutualMatch
 
 
+# One proposal per event: published until matches were announced a list at a time
+# (MatchesProposed); consumers still accept it from older logs.
 class MatchProposed(_MatchingEvent):
     type: Literal["boyin.matching.match.proposed"] = "boyin.matching.match.proposed"
     schemaversion: Literal[1] = 1
     data: Proposal
+
+
+class MatchesProposed(_MatchingEvent):
+    """New proposals, one event per list (a ranking of 20 is one message, not 20): the
+    subject is the ranked demand, or the match an operator added."""
+
+    type: Literal["boyin.matching.matches.proposed"] = "boyin.matching.matches.proposed"
+    schemaversion: Literal[1] = 1
+    data: ProposedMatches
