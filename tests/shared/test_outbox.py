@@ -169,3 +169,28 @@ async def test_inbox_remembers_consumed_events(store: DocumentStore) -> None:
     assert already_applied(doc, "ev_a") and already_applied(doc, "ev_b")
     assert not already_applied(doc, "ev_c")
     await bus.stop()
+
+
+async def test_save_many_writes_each_unless_changed_since_read(store: DocumentStore) -> None:
+    bus = RecordingBus()
+    await bus.start()
+    outbox = Outbox(store, bus)
+    things = store.collection("things")
+    await outbox.track(things)
+    for i in range(3):
+        await outbox.create(things, f"t{i}", {"v": 0}, [], consumed=f"seen{i}")
+    read = {d["_id"]: d for d in await things.get_many(["t0", "t1", "t2"])}
+    assert await outbox.save(things, read["t1"], {"v": -1})  # written meanwhile
+    events = {k: note(k, 1) for k in read}
+    saves = [(read[k], {"v": 1, "_rev": 99, "_id": "x"}, [events[k]]) for k in sorted(read)]
+    assert await outbox.save_many(things, saves) == 2
+    after = {d["_id"]: d for d in await things.get_many(["t0", "t1", "t2"])}
+    for k in ("t0", "t2"):  # state and event together; bookkeeping given as state ignored
+        assert (after[k]["v"], after[k]["_rev"], after[k]["_pending"]) == (1, 2, True)
+        assert [e["id"] for e in after[k]["_outbox"]] == [events[k].id]
+        assert after[k]["_inbox"] == [f"seen{k[1]}"]
+    assert (after["t1"]["v"], after["t1"]["_outbox"]) == (-1, [])  # left as it was
+    assert await outbox.save_many(things, []) == 0
+    assert await outbox.sweep() == 2
+    assert sorted(bus.published) == sorted([events["t0"].id, events["t2"].id])
+    await bus.stop()

@@ -67,6 +67,24 @@ def _new(
     }
 
 
+def _saving(
+    loaded: Document, state: Mapping[str, Any], events: Sequence[Event], consumed: str | None
+) -> tuple[str, Update, dict[str, Any]]:
+    """The guarded update that saves ``state`` and appends ``events`` to ``loaded``."""
+    changes: dict[str, Any] = {k: v for k, v in state.items() if k not in BOOKKEEPING}
+    changes.pop("_id", None)
+    if consumed:
+        changes["_inbox"] = [*(loaded.get("_inbox") or []), consumed][-INBOX_SIZE:]
+    if events:
+        changes["_pending"] = True
+    update = Update(
+        set=changes,
+        inc={"_oseq": len(events)} if events else {},
+        push={"_outbox": _events_json(events)} if events else {},
+    )
+    return loaded["_id"], update, {"_rev": loaded["_rev"]}
+
+
 class Outbox:
     """Writes aggregates with their events, and relays the events to the bus."""
 
@@ -127,24 +145,28 @@ class Outbox:
         consumed: str | None = None,
     ) -> bool:
         """Write a changed aggregate read as ``loaded``; False if someone wrote it since."""
-        changes: dict[str, Any] = {k: v for k, v in state.items() if k not in BOOKKEEPING}
-        changes.pop("_id", None)
-        if consumed:
-            changes["_inbox"] = [*(loaded.get("_inbox") or []), consumed][-INBOX_SIZE:]
-        if events:
-            changes["_pending"] = True
-        ok = await collection.update(
-            loaded["_id"],
-            Update(
-                set=changes,
-                inc={"_oseq": len(events)} if events else {},
-                push={"_outbox": _events_json(events)} if events else {},
-            ),
-            where={"_rev": loaded["_rev"]},
-        )
+        doc_id, change, where = _saving(loaded, state, events, consumed)
+        ok = await collection.update(doc_id, change, where=where)
         if ok:
             self._notify(collection, loaded["_id"], events)
         return ok
+
+    async def save_many(
+        self,
+        collection: Collection,
+        saves: Sequence[tuple[Document, Mapping[str, Any], Sequence[Event]]],
+    ) -> int:
+        """``save`` for several aggregates (each as read, its new state, its events) in one
+        round trip; each is written unless someone wrote it since it was read. Returns how
+        many were written: which ones were not is for the caller to read back."""
+        if not saves:
+            return 0
+        written = await collection.update_many(
+            [Edit(*_saving(loaded, state, events, None)) for loaded, state, events in saves]
+        )
+        for loaded, _, events in saves:  # one not written has nothing new for the relay
+            self._notify(collection, loaded["_id"], events)
+        return written
 
     def _notify(self, collection: Collection, doc_id: str, events: Sequence[Event]) -> None:
         if events and self._tasks:
