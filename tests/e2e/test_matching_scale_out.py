@@ -17,6 +17,7 @@ from tests.processes import Environment
 from tests.registry.support import demand_body, organisation_body, talent_body
 
 pytestmark = [pytest.mark.infra, pytest.mark.slow]
+ANNOUNCED = "boyin.matching.matches.proposed"
 TOPICS = ["C33-L1", "C33-L3", "C33-F5", "C33-N01", "C33-P3", "C33-F6"]
 
 
@@ -38,7 +39,7 @@ async def publish(client: httpx.AsyncClient, body: dict[str, Any]) -> str:
 async def proposed_events(
     environment: Environment, kafka_bootstrap: str, expected: int
 ) -> list[dict[str, Any]]:
-    """MatchProposed events on the topic, until ``expected`` matches are announced."""
+    """MatchesProposed events on the topic, until ``expected`` matches are announced."""
     consumer = AIOKafkaConsumer(
         environment.namespace + ".boyin.matching.events",
         bootstrap_servers=kafka_bootstrap,
@@ -51,12 +52,12 @@ async def proposed_events(
         for _ in range(60):
             batch = await consumer.getmany(timeout_ms=500)
             out += [json.loads(m.value) for ms in batch.values() for m in ms]
-            proposed = [e for e in out if e["type"] == "boyin.matching.match.proposed"]
-            if len({e["data"]["match_id"] for e in proposed}) >= expected:
+            proposed = [e for e in out if e["type"] == ANNOUNCED]
+            if len({p["match_id"] for e in proposed for p in e["data"]["proposals"]}) >= expected:
                 break
     finally:
         await consumer.stop()
-    return [e for e in out if e["type"] == "boyin.matching.match.proposed"]
+    return [e for e in out if e["type"] == ANNOUNCED]
 
 
 async def test_two_workers_share_the_work_and_survive_a_kill(
@@ -105,7 +106,8 @@ async def test_two_workers_share_the_work_and_survive_a_kill(
     # survivor, so a message may arrive twice, but always as the same event (same id).
     ids_per_match: dict[str, set[str]] = {}
     for e in events:
-        ids_per_match.setdefault(e["data"]["match_id"], set()).add(e["id"])
+        for p in e["data"]["proposals"]:
+            ids_per_match.setdefault(p["match_id"], set()).add(e["id"])
     assert len(ids_per_match) == len(projects) * len(landings)
     assert {len(ids) for ids in ids_per_match.values()} == {1}
     # Both workers did part of the work before the kill.

@@ -123,7 +123,8 @@ async def build() -> AsyncIterator[Build]:
 
 
 async def per_query(engine: Engine) -> int:
-    """The job as it was: ``candidates`` for every supply, in row order, proposed at once."""
+    """The job as it was: ``candidates`` for every supply, in row order, each list
+    written as a newly published demand's is."""
     written = 0
     for channel in ("PROJECT_COOPERATION", "JOB_SEEKING"):
         pool = engine.matcher.pools[channel]
@@ -131,9 +132,8 @@ async def per_query(engine: Engine) -> int:
             query_id = pool.ids[row]
             query = engine.matcher.profile(query_id)
             assert query is not None
-            for c in engine.matcher.candidates(query_id, PROPOSALS_PER_DEMAND, engine._exposure):
-                await engine._propose(query, c)
-                written += 1
+            found = engine.matcher.candidates(query_id, PROPOSALS_PER_DEMAND, engine._exposure)
+            written += await engine._write([engine._listed(query, found)], engine.matcher.removals)
     return written
 
 
@@ -282,10 +282,10 @@ async def test_a_rematch_replaces_the_lists_it_made_before(
     demand_id = next(iter(first.values()))["demand"]["demand_id"]
     demand = engine.matcher.profile(demand_id)
     assert demand is not None
-    for c in engine.matcher.candidates(demand_id, 30):  # the demand's own list
-        await engine._propose(demand, c)
+    own = engine.matcher.candidates(demand_id, 30)  # the demand's own list
+    await engine._write([engine._listed(demand, own)], engine.matcher.removals)
     from_demand = {
-        mid for mid, d in (await proposals(engine)).items() if d.get("origin") == "demand"
+        mid for mid, d in (await proposals(engine)).items() if d.get("ranked_by") == demand_id
     }
     monkeypatch.setattr(engine_module, "PROPOSALS_PER_DEMAND", 8)
     await engine.rematch()
@@ -296,7 +296,7 @@ async def test_a_rematch_replaces_the_lists_it_made_before(
         if d["origin"] == "supply" and d["review"] == "pending" and not d["responses"]:
             by_supply[d["supply"]["demand_id"]] = by_supply.get(d["supply"]["demand_id"], 0) + 1
     assert by_supply and max(by_supply.values()) <= 8
-    withdrawn = [d for d in after.values() if d.get("withdrawn_by") == "rematch"]
+    withdrawn = [d for d in after.values() if d.get("withdrawn_by") == "superseded"]
     assert len(withdrawn) > len(first) / 2
     assert {answered, reviewed} <= open_.keys()
     assert from_demand and from_demand <= open_.keys()

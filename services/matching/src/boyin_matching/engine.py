@@ -8,6 +8,7 @@ which worker handles which demand (by partition), so each is matched once.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import logging
 from collections import Counter
@@ -18,11 +19,13 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from boyin_matching import listing
 from boyin_matching.core.explain import Explanation, explain
 from boyin_matching.core.finishing import Candidate
 from boyin_matching.core.matcher import Matcher
 from boyin_matching.core.profiles import Profile
 from boyin_matching.feedback import Feedback, Record, Screened, rerank
+from boyin_matching.listing import Ranked, WritePlan
 from boyin_matching.repository import (
     DECLINED,
     MUTUAL,
@@ -31,18 +34,12 @@ from boyin_matching.repository import (
     Proposals,
     Taxonomy,
     candidate_of,
-    candidate_state,
     match_id,
-    replaceable,
+    ranked_by,
+    revivable,
 )
-from boyin_shared.clock import utcnow
-from boyin_shared.contracts.matching import (
-    MatchMutuallyAccepted,
-    MatchParty,
-    MatchProposed,
-    MutualMatch,
-    Proposal,
-)
+from boyin_shared.clock import new_id, utcnow
+from boyin_shared.contracts.matching import MatchMutuallyAccepted, MatchParty, MutualMatch
 from boyin_shared.errors import BoyinError, Message, not_found
 from boyin_shared.events import Event
 from boyin_shared.identity import Actor, Role
@@ -140,8 +137,7 @@ class Engine:
         await self.sync()
         self.matcher.add(profile, vector)
         candidates = await self.ranked(profile.demand_id)
-        for c in candidates:
-            await self._propose(profile, c)
+        await self._write([self._listed(profile, candidates)], self.matcher.removals)
         return candidates
 
     async def ranked(self, demand_id: str) -> list[Candidate]:
@@ -173,35 +169,50 @@ class Engine:
         """A demand left the shelf (withdrawn, expired, back in review): forget it."""
         if await self.profiles.drop(demand_id, revision):
             self.matcher.remove(demand_id)
-            await self.proposals.withdraw_all_of(demand_id)
+            for doc in await self.proposals.withdraw_all_of(demand_id):
+                if doc["status"] == PROPOSED:  # it was on offer
+                    for party in doc["party_ids"]:
+                        self._exposure[party] -= 1
 
     # -- proposals -------------------------------------------------------------------
 
     def _sides(self, a: Profile, b: Profile) -> tuple[Profile, Profile]:
         return (a, b) if a.is_supply else (b, a)
 
-    async def _propose(
-        self, query: Profile, c: Candidate, *, source: str = "auto", note: str | None = None
-    ) -> None:
+    async def _propose_by_operator(self, query: Profile, c: Candidate, note: str) -> None:
+        """An operator's proposal, announced on its own; one open already is rescored and
+        confirmed with the operator's note, one the system withdrew is proposed again."""
         other = self.matcher.profile(c.demand_id)
         if other is None:
             return
         supply, demand = self._sides(query, other)
         mid = match_id(supply.demand_id, demand.demand_id)
-        origin = "supply" if query is supply else "demand"
-        state = _proposal(supply, demand, c, source=source, note=note, origin=origin)
-        try:
-            await self.outbox.create(
-                self.proposals.collection, mid, state, [_announcement(mid, state)]
-            )
-        except AlreadyExists:
+        state = listing.proposal_state(
+            supply, demand, c, now=utcnow().isoformat(), ranking=None, source="operator", note=note
+        )
+        said = {mid: (state["supply"], state["demand"], state["score"])}
+        event = listing.announcement(query.demand_id, [mid], said, source="operator", subject=mid)
+        for _ in range(10):
             existing = await self.proposals.collection.get(mid)
-            if existing is None or existing["status"] != PROPOSED:
-                return  # answered matches keep their history
-            await self.outbox.save(
-                self.proposals.collection, existing, {**state, "responses": existing["responses"]}
+            if existing is None:
+                try:
+                    await self.outbox.create(self.proposals.collection, mid, state, [event])
+                except AlreadyExists:
+                    continue
+                break
+            if existing["status"] == PROPOSED:
+                kept = {**state, "responses": existing["responses"]}
+                if await self.outbox.save(self.proposals.collection, existing, kept):
+                    return
+            elif revivable(existing):
+                if await self.outbox.save(self.proposals.collection, existing, state, [event]):
+                    break
+            else:
+                return  # answered, or withdrawn by a person: its history stays
+        else:
+            raise BoyinError(
+                code="CONCURRENT_CHANGE", message=Message("请重试", "retry"), status=409
             )
-            return
         for party in state["party_ids"]:
             self._exposure[party] += 1
 
@@ -288,7 +299,7 @@ class Engine:
                 status=422,
             )
         [c] = self.matcher.pair(a, b)
-        await self._propose(first, c, source="operator", note=note)
+        await self._propose_by_operator(first, c, note)
         supply, demand = self._sides(first, second)
         return await self.get(match_id(supply.demand_id, demand.demand_id))
 
@@ -305,11 +316,10 @@ class Engine:
     # -- rematch ---------------------------------------------------------------------
 
     async def rematch(self, progress: Callable[[int, int], None] | None = None) -> int:
-        """Recompute every supply's proposals (after a model or taxonomy change); answered
-        ones stay as they are, open ones are rescored in place (their responses, review
-        and note kept), new ones are proposed and announced, and the supply's earlier
-        proposals that left its list are withdrawn as superseded unless answered or
-        reviewed. Returns how many proposals the supplies' lists hold.
+        """Recompute every supply's list (after a model or taxonomy change) and write it as
+        a newly published demand's list is written (``listing``: new pairs proposed, open
+        ones rescored, the supply's earlier ones no longer listed superseded, one
+        announcement per list). Returns how many proposals the supplies' lists hold.
 
         REMATCH_CHUNK supplies at a time are ranked by ``Matcher.rematch`` (blocks of
         queries against the whole other side, a shortlist of REMATCH_SHORTLIST each), read
@@ -318,17 +328,18 @@ class Engine:
         event loop until it is done (a chunk takes about 0.2 s on 10,000 counterparts).
         Then REMATCH_BATCH supplies' shortlists are finished together as a newly published
         demand's ranking is (``Matcher.finish_many``: lexical re-rank, exposure control,
-        each list made in turn) and their proposals written at once (``_plan``: one read;
-        ``_store``: one insert, one update),
-        yielding to the event loop between batches, so the service answers and
-        ``sync``/``published`` may change the pool between them: a supply removed
-        meanwhile is skipped, a counterpart removed meanwhile is left out. The feedback
-        (reliability, mentors' screening) known when the job starts applies.
+        each list made in turn) and written at once (``_plan``: two reads; ``_store``:
+        the proposals' insert and update, then the rankings'). Each batch's insert runs
+        on the database's thread while the next batch is finished here (a single SQL
+        statement, which does not wait for this thread's interpreter lock row by row).
 
-        Exposure counts every pair of a list as new while its batch is finished (so a
-        popular counterpart is capped within the batch too) and are corrected when the
-        batch is written: a pair proposed before was counted then, an answered one is not
-        on offer."""
+        Between batches the service answers, and ``sync``/``published`` may change the
+        pool: a supply removed meanwhile is skipped, a counterpart removed meanwhile is
+        left out. The feedback (reliability, mentors' screening) known when the job starts
+        applies. Exposure counts every pair of a list as new while its batch is finished
+        (so a popular counterpart is capped within the batch too) and are corrected when
+        the batch is planned and written: a pair proposed before was counted then, an
+        answered one is not on offer."""
         await self.sync()
         supply_ids = [
             pid
@@ -340,6 +351,20 @@ class Engine:
         self.job = RematchJob(total=total, state="running")
         written = 0
         known = await self.feedback.everything() if self.feedback is not None else None
+        writing: asyncio.Task[int] | None = None
+        reported = 0
+
+        async def written_so_far() -> int:
+            nonlocal writing, reported
+            if writing is None:
+                return 0
+            count, writing = await writing, None
+            for _ in range(reported, self.job.done):
+                reported += 1
+                if progress is not None:
+                    progress(reported, total)
+            return count
+
         # The pool's millions of long-lived objects (profiles, term weights) stay out of
         # the collections the job's garbage sets off (they took a fifth of its time).
         gc.freeze()
@@ -349,18 +374,19 @@ class Engine:
                 lists = dict(self.matcher.rematch(k=REMATCH_SHORTLIST, queries=chunk))
                 for first in range(0, len(chunk), REMATCH_BATCH):
                     batch = chunk[first : first + REMATCH_BATCH]
-                    # Written before the next batch is finished: overlapping the two on
-                    # the database's thread made both slower (the thread's Python waits
-                    # for the interpreter lock while this one finishes).
-                    written += await self._store(
-                        await self._plan(batch, self._finished(batch, lists, known))
-                    )
-                    for _ in batch:
-                        self.job.done += 1
-                        if progress is not None:
-                            progress(self.job.done, total)
-                    await asyncio.sleep(0)  # let the service answer while the job runs
-        except Exception as exc:
+                    finished = self._finished(batch, lists, known)
+                    removals = self.matcher.removals
+                    written += await written_so_far()  # the batch before: then this one
+                    plan = await self._plan(finished, removals)
+                    writing = asyncio.create_task(self._store(plan))
+                    self.job.done += len(batch)
+                    await asyncio.sleep(0)  # its insert starts; the service answers
+            written += await written_so_far()
+        except BaseException as exc:
+            if writing is not None:
+                writing.cancel()
+                with contextlib.suppress(BaseException):
+                    await writing
             self.job.state, self.job.error = "failed", str(exc)
             raise
         finally:
@@ -368,15 +394,27 @@ class Engine:
         self.job.state = "done"
         return written
 
+    def _listed(self, query: Profile, candidates: Sequence[Candidate]) -> Ranked:
+        """A finished list as pairs, each counted in the exposure as if new."""
+        pairs = []
+        for c in candidates:
+            other = self.matcher.profile(c.demand_id)
+            if other is None:
+                continue
+            supply, demand = self._sides(query, other)
+            pairs.append((supply, demand, c))
+            self._exposure[supply.demand_id] += 1
+            self._exposure[demand.demand_id] += 1
+        return Ranked(query, pairs)
+
     def _finished(
         self,
         batch: Sequence[str],
         lists: Mapping[str, list[tuple[str, float]]],
         known: tuple[dict[str, Record], dict[str, Screened]] | None,
-    ) -> list[list[tuple[Profile, Profile, Candidate]]]:
+    ) -> list[Ranked]:
         """Supplies' rematch shortlists finished (scored together, each list made in turn
-        with the exposure counts the lists before it left): their (supply, demand,
-        candidate) pairs, each counted in the exposure as if new."""
+        with the exposure counts the lists before it left)."""
         extra = FEEDBACK_MARGIN if known is not None else 0
         shortlists = [(q, [i for i, _ in lists.get(q, [])]) for q in batch]
         out = []
@@ -396,68 +434,127 @@ class Engine:
                     PROPOSALS_PER_DEMAND,
                     screenings,
                 )
-            pairs = []
-            for c in finished:
-                other = self.matcher.profile(c.demand_id)
-                if other is None:
-                    continue
-                supply, demand = self._sides(query, other)
-                pairs.append((supply, demand, c))
-                self._exposure[supply.demand_id] += 1
-                self._exposure[demand.demand_id] += 1
-            out.append(pairs)
+            out.append(self._listed(query, finished))
         return out
 
-    async def _plan(
-        self, supplies: Sequence[str], lists: Sequence[list[tuple[Profile, Profile, Candidate]]]
-    ) -> WritePlan:
-        """What writing a batch of supplies' lists takes: new pairs proposed and
-        announced, open ones rescored where their scores changed, answered ones left
-        alone; the supplies' earlier proposals no longer on their lists withdrawn as
-        superseded, unless a side answered or an operator reviewed them (one read)."""
-        pairs = {
-            match_id(supply.demand_id, demand.demand_id): (supply, demand, c)
-            for found in lists
-            for supply, demand, c in found
-        }
-        existing = await self.proposals.of_supplies(list(supplies))
-        plan = WritePlan(
-            pairs={mid: (s.demand_id, d.demand_id) for mid, (s, d, _) in pairs.items()}
-        )
-        now = utcnow().isoformat()
-        for mid, (supply, demand, c) in pairs.items():
-            doc = existing.get(mid)
-            if doc is None:
-                state = _proposal(supply, demand, c, now=now)
-                plan.fresh.append((mid, state, [_announcement(mid, state)]))
-                continue
-            self._exposure[supply.demand_id] -= 1  # counted when first proposed, or answered
-            self._exposure[demand.demand_id] -= 1
-            scored = {**candidate_state(c), "supply": _party(supply), "demand": _party(demand)}
-            if doc["status"] == PROPOSED and any(doc.get(k) != v for k, v in scored.items()):
-                plan.rescored[mid] = scored
-        for mid, doc in existing.items():
-            if mid not in pairs and replaceable(doc):
-                plan.superseded.append(doc)
-                for party in doc["party_ids"]:
-                    self._exposure[party] -= 1
+    def _current(self, lists: Sequence[Ranked], removals: int) -> list[Ranked]:
+        """Lists finished when the matcher had seen ``removals`` removals, without what was
+        removed since: a ranked demand's whole list, a counterpart's pair (its exposure
+        taken back)."""
+        if self.matcher.removals == removals:
+            return list(lists)
+        out = []
+        for ranked in lists:
+            alive = self.matcher.profile(ranked.query.demand_id) is not None
+            kept = []
+            for pair in ranked.pairs:
+                supply, demand, _ = pair
+                if alive and self.matcher.profile(self._other(ranked, pair)) is not None:
+                    kept.append(pair)
+                    continue
+                self._exposure[supply.demand_id] -= 1
+                self._exposure[demand.demand_id] -= 1
+            if alive:
+                out.append(Ranked(ranked.query, kept))
+        return out
+
+    @staticmethod
+    def _other(ranked: Ranked, pair: listing.Pair) -> str:
+        supply, demand, _ = pair
+        return demand.demand_id if ranked.query.demand_id == supply.demand_id else supply.demand_id
+
+    async def _write(self, lists: Sequence[Ranked], removals: int) -> int:
+        return await self._store(await self._plan(lists, removals))
+
+    async def _plan(self, lists: Sequence[Ranked], removals: int) -> WritePlan:
+        """What writing these lists takes (``listing.plan``), from three reads: the
+        rankings' documents, the stored proposals of their pairs, and the open ones the
+        rankings made."""
+        current = self._current(lists, removals)
+        ids = [r.query.demand_id for r in current]
+        rankings = await self.proposals.rankings_of(ids)
+        wanted = {match_id(s.demand_id, d.demand_id) for r in current for s, d, _ in r.pairs}
+        existing = await self.proposals.by_id(sorted(wanted))
+        existing.update(await self.proposals.open_ones_of(ids))
+        plan = listing.plan(current, rankings, existing, utcnow().isoformat())
+        self._exposure.update(plan.exposure)
         return plan
 
     async def _store(self, plan: WritePlan) -> int:
-        """Write a planned batch (one insert, one update); how many pairs it holds."""
-        for mid in await self.outbox.create_many(self.proposals.collection, plan.fresh):
-            for party in plan.pairs[mid]:  # proposed meanwhile by a newly published demand
+        """Write a plan: the proposals (one insert, one update), then the rankings with
+        their announcements; how many pairs the lists hold."""
+        clashes = await self.outbox.create_many(
+            self.proposals.collection, [(mid, state, ()) for mid, state in plan.fresh.items()]
+        )
+        lost = set(clashes)  # proposed meanwhile by another ranking: it announces them
+        wanted = len(plan.rescored) + len(plan.superseded) + len(plan.revived)
+        if await self.proposals.rescore(plan.rescored, plan.superseded, plan.revived) < wanted:
+            back = await self.proposals.by_id(list(plan.revived))
+            lost.update(
+                mid
+                for mid in plan.revived
+                if mid not in back
+                or back[mid]["status"] != PROPOSED
+                or back[mid].get("ranked_by") != plan.revived[mid][1]["ranked_by"]
+            )
+        for mid in lost:
+            for party in plan.pair_of(mid):
                 self._exposure[party] -= 1
-        await self.proposals.rescore(plan.rescored, plan.superseded)
-        return len(plan.pairs)
+        await self._rankings(plan, lost)
+        return sum(len(mids) for mids in plan.lists.values())
 
+    async def _rankings(self, plan: WritePlan, lost: set[str]) -> None:
+        """The rankings' new lists, each announcing what it listed first; one written
+        meanwhile (another ranking of the same demand) is settled on its own."""
+        now, write = utcnow().isoformat(), new_id("w_")
+        new: list[tuple[str, dict[str, Any], list[Event]]] = []
+        saves: list[tuple[Document, Mapping[str, Any], Sequence[Event]]] = []
+        for ranking, mids in plan.lists.items():
+            said = [mid for mid in plan.announce[ranking] if mid not in lost]
+            events: list[Event] = (
+                [listing.announcement(ranking, said, plan.parties)] if said else []
+            )
+            state = listing.ranking_state(mids, now, write)
+            before = plan.rankings[ranking]
+            if before is None:
+                new.append((ranking, state, events))
+            else:
+                saves.append((before, state, events))
+        taken = await self.outbox.create_many(self.proposals.rankings, new)
+        if taken or await self.outbox.save_many(self.proposals.rankings, saves) < len(saves):
+            back = await self.proposals.rankings_of(list(plan.lists))
+            for ranking, mids in plan.lists.items():
+                if back.get(ranking, {}).get("write") != write:
+                    await self._settle(ranking, mids, plan)
 
-@dataclass
-class WritePlan:
-    pairs: dict[str, tuple[str, str]]  # match id -> (supply, demand) demand ids
-    fresh: list[tuple[str, dict[str, Any], list[Event]]] = field(default_factory=list)
-    rescored: dict[str, dict[str, Any]] = field(default_factory=dict)
-    superseded: list[Document] = field(default_factory=list)
+    async def _settle(self, ranking: str, mids: Sequence[str], plan: WritePlan) -> None:
+        """Write one ranking's list over a newer document of it: announce the open
+        proposals this ranking made that it had not listed."""
+        for _ in range(10):
+            before = (await self.proposals.rankings_of([ranking])).get(ranking)
+            listed = set(before["listed"]) if before is not None else set()
+            docs = await self.proposals.by_id(list(mids))
+            said = [
+                mid
+                for mid in mids
+                if mid not in listed
+                and mid in docs
+                and docs[mid]["status"] == PROPOSED
+                and ranked_by(docs[mid]) == ranking
+            ]
+            events: list[Event] = (
+                [listing.announcement(ranking, said, plan.parties)] if said else []
+            )
+            state = listing.ranking_state(mids, utcnow().isoformat(), new_id("w_"))
+            if before is None:
+                try:
+                    await self.outbox.create(self.proposals.rankings, ranking, state, events)
+                    return
+                except AlreadyExists:
+                    continue
+            if await self.outbox.save(self.proposals.rankings, before, state, events):
+                return
+        raise RuntimeError(f"the ranking of {ranking} keeps changing")
 
 
 #: rematch job: supplies ranked at a time (the event loop waits for each chunk), and the
@@ -466,50 +563,3 @@ REMATCH_CHUNK = 1_000
 REMATCH_SHORTLIST = 50
 #: rematch job: supplies whose proposals are written together
 REMATCH_BATCH = 100
-
-
-def _proposal(
-    supply: Profile,
-    demand: Profile,
-    c: Candidate,
-    *,
-    source: str = "auto",
-    note: str | None = None,
-    now: str | None = None,
-    origin: str = "supply",
-) -> dict[str, Any]:
-    """A new proposal's stored state; ``origin``: whose ranking proposed it."""
-    return {
-        **candidate_state(c),
-        "supply": _party(supply),
-        "demand": _party(demand),
-        "party_ids": [supply.demand_id, demand.demand_id],
-        "status": PROPOSED,
-        "responses": {},
-        "source": source,
-        "review": "confirmed" if source == "operator" else "pending",
-        "note": note,
-        "origin": origin,
-        "updated_at": now or utcnow().isoformat(),
-    }
-
-
-def _announcement(mid: str, state: dict[str, Any]) -> MatchProposed:
-    """The event that tells of a new proposal (``state`` from ``_proposal``)."""
-    data = {"match_id": mid, "score": state["score"]}
-    return MatchProposed.create(
-        subject=mid,
-        data=Proposal.model_validate(
-            {**data, "supply": state["supply"], "demand": state["demand"]}
-        ),
-    )
-
-
-def _party(p: Profile) -> dict[str, str]:
-    return {"party_kind": p.owner_kind, "party_id": p.owner_id, "demand_id": p.demand_id}
-
-
-def profiles_of(docs: Sequence[Document]) -> list[Profile]:
-    from boyin_matching.repository import profile_of
-
-    return [profile_of(d)[0] for d in docs]

@@ -4,7 +4,7 @@ proposals, and a short change log the workers follow to keep their in-memory poo
 from __future__ import annotations
 
 import base64
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -156,14 +156,31 @@ def match_id(supply_id: str, demand_id: str) -> str:
     return f"{supply_id}~{demand_id}"
 
 
-def replaceable(doc: Document) -> bool:
-    """An open proposal a supply's own ranking made (not a demand's ranking, not an
-    operator) that nobody has answered or reviewed: a rematch replaces it."""
+#: why the system (not a person) withdrew a proposal: its ranking no longer lists it, or
+#: one of its demands left the shelf ("rematch": the name superseded had before)
+SYSTEM_WITHDRAWALS = ("superseded", "removed", "rematch")
+
+
+def ranked_by(doc: Document) -> str | None:
+    """The demand whose ranking proposed this match (None: an operator, or unknown)."""
+    by = doc.get("ranked_by")
+    if by is None and doc.get("origin") in ("supply", "demand") and doc.get("source") == "auto":
+        by = doc[doc["origin"]]["demand_id"]  # stored before rankings named themselves
+    return str(by) if by is not None else None
+
+
+def untouched(doc: Document) -> bool:
+    """Nobody has answered it and no operator has reviewed it."""
+    return doc["review"] == "pending" and not doc["responses"]
+
+
+def revivable(doc: Document) -> bool:
+    """Withdrawn by the system, never answered or reviewed: a ranking that lists it again
+    proposes it again."""
     return (
-        doc["status"] == PROPOSED
-        and doc.get("origin") == "supply"
-        and doc["review"] == "pending"
-        and not doc["responses"]
+        doc["status"] == WITHDRAWN
+        and doc.get("withdrawn_by") in SYSTEM_WITHDRAWALS
+        and untouched(doc)
     )
 
 
@@ -202,17 +219,21 @@ def candidate_of(doc: Document, demand_id: str) -> Candidate:
 
 @dataclass
 class Proposals:
+    """Proposed matches (one document per pair), and each demand's ranking: the match ids
+    on its latest list, best first, whose document announces the newly listed ones."""
+
     store: DocumentStore
 
     def __post_init__(self) -> None:
         self.collection = self.store.collection("proposals")
+        self.rankings = self.store.collection("rankings")
 
     async def prepare(self) -> None:
         await self.collection.ensure_indexes(
             [
                 Index((("party_ids", 1), ("score", -1)), over_list=True),
                 Index((("review", 1),)),
-                Index((("supply.demand_id", 1), ("status", 1))),
+                Index((("ranked_by", 1), ("status", 1))),
             ]
         )
 
@@ -230,17 +251,29 @@ class Proposals:
             {"review": "pending", "status": PROPOSED}, sort=[("score", -1)], limit=limit
         )
 
-    async def of_supplies(self, supply_ids: list[str]) -> dict[str, Document]:
-        """Every stored proposal of these supplies, by id."""
-        docs = await self.collection.find({"supply.demand_id": {"$in": supply_ids}})
+    async def by_id(self, ids: Sequence[str]) -> dict[str, Document]:
+        return {d["_id"]: d for d in await self.collection.get_many(ids)}
+
+    async def open_ones_of(self, rankings: Sequence[str]) -> dict[str, Document]:
+        """The open proposals these demands' rankings made."""
+        docs = await self.collection.find(
+            {"ranked_by": {"$in": list(rankings)}, "status": PROPOSED}
+        )
         return {d["_id"]: d for d in docs}
 
+    async def rankings_of(self, demand_ids: Sequence[str]) -> dict[str, Document]:
+        return {d["_id"]: d for d in await self.rankings.get_many(demand_ids)}
+
     async def rescore(
-        self, scored: dict[str, dict[str, Any]], superseded: Sequence[Document] = ()
+        self,
+        scored: Mapping[str, Mapping[str, Any]],
+        superseded: Sequence[Document] = (),
+        revived: Mapping[str, tuple[int, Mapping[str, Any]]] = {},
     ) -> int:
-        """New scores (and what goes with them) for open proposals, and the given ones
-        withdrawn as superseded, in one round trip; one answered or reviewed meanwhile is
-        left as it is. Returns how many were written."""
+        """In one round trip: new scores (and what goes with them) for open proposals, one
+        answered or reviewed meanwhile left as it is; the given ones withdrawn as
+        superseded and the given withdrawn ones (id -> revision read, new fields) proposed
+        again, each unless written since it was read. Returns how many were written."""
         now = utcnow().isoformat()
         return await self.collection.update_many(
             [
@@ -250,19 +283,30 @@ class Proposals:
             + [
                 Edit(
                     doc["_id"],
-                    Update(set={"status": WITHDRAWN, "withdrawn_by": "rematch", "updated_at": now}),
+                    Update(
+                        set={"status": WITHDRAWN, "withdrawn_by": "superseded", "updated_at": now}
+                    ),
                     where={"_rev": doc["_rev"]},
                 )
                 for doc in superseded
             ]
+            + [
+                Edit(mid, Update(set={**fields, "updated_at": now}), where={"_rev": rev})
+                for mid, (rev, fields) in revived.items()
+            ]
         )
 
-    async def withdraw_all_of(self, demand_id: str) -> int:
-        count = 0
-        open_ = {"$in": [PROPOSED, DECLINED]}  # a mutual match is kept: it has happened
+    async def withdraw_all_of(self, demand_id: str) -> list[Document]:
+        """Withdraw a demand's open and declined matches (it left the shelf); a mutual
+        match is kept: it has happened. Returns the documents withdrawn, as they were."""
+        withdrawn = []
+        open_ = {"$in": [PROPOSED, DECLINED]}
+        now = utcnow().isoformat()
         for doc in await self.collection.find({"party_ids": demand_id, "status": open_}):
             if await self.collection.update(
-                doc["_id"], Update(set={"status": WITHDRAWN}), where={"_rev": doc["_rev"]}
+                doc["_id"],
+                Update(set={"status": WITHDRAWN, "withdrawn_by": "removed", "updated_at": now}),
+                where={"_rev": doc["_rev"]},
             ):
-                count += 1
-        return count
+                withdrawn.append(doc)
+        return withdrawn

@@ -30,11 +30,11 @@ from boyin_matching import engine as engine_module
 from boyin_matching.bench.quality import load_tree
 from boyin_matching.core import matcher as matcher_module
 from boyin_matching.core.explain import explain
-from boyin_matching.core.finishing import Candidate
 from boyin_matching.core.matcher import Matcher
 from boyin_matching.core.profiles import Profile
-from boyin_matching.engine import Engine, WritePlan
+from boyin_matching.engine import Engine
 from boyin_matching.feedback import Record, Screened
+from boyin_matching.listing import Ranked, WritePlan
 from boyin_matching.repository import Profiles, Proposals, Taxonomy
 from boyin_shared.bus.embedded import EmbeddedBus
 from boyin_shared.outbox import Outbox
@@ -261,34 +261,34 @@ class _TimedMatcher(Matcher):
 
 class _TimedEngine(Engine):
     """Adds up the time spent finishing the lists (``_finished``: lexical re-rank,
-    exposure control, candidates) and writing them (``_plan``: the read, the documents
-    and events; ``_store``: the insert and the update)."""
+    exposure control, candidates), planning their writes (``_plan``: two reads, the
+    documents and what to announce) and storing them (``_store``: inserts, updates and
+    the rankings with their events; on the database's thread while the next batch is
+    finished, so this time overlaps the others)."""
 
-    finishing = writing = 0.0
+    finishing = planning = storing = 0.0
 
     def _finished(
         self,
         batch: Sequence[str],
         lists: Mapping[str, list[tuple[str, float]]],
         known: tuple[dict[str, Record], dict[str, Screened]] | None,
-    ) -> list[list[tuple[Profile, Profile, Candidate]]]:
+    ) -> list[Ranked]:
         t = time.perf_counter()
         out = super()._finished(batch, lists, known)
         self.finishing += time.perf_counter() - t
         return out
 
-    async def _plan(
-        self, supplies: Sequence[str], lists: Sequence[list[tuple[Profile, Profile, Candidate]]]
-    ) -> WritePlan:
+    async def _plan(self, lists: Sequence[Ranked], removals: int) -> WritePlan:
         t = time.perf_counter()
-        plan = await super()._plan(supplies, lists)
-        self.writing += time.perf_counter() - t
+        plan = await super()._plan(lists, removals)
+        self.planning += time.perf_counter() - t
         return plan
 
     async def _store(self, plan: WritePlan) -> int:
         t = time.perf_counter()
         count = await super()._store(plan)
-        self.writing += time.perf_counter() - t
+        self.storing += time.perf_counter() - t
         return count
 
 
@@ -325,6 +325,7 @@ async def run_job(size: int, shortlist: int = 0) -> None:
         await proposals.prepare()
         outbox = Outbox(store, bus)
         await outbox.track(proposals.collection)
+        await outbox.track(proposals.rankings)
         engine = _TimedEngine(m, Profiles(store), Taxonomy(store), proposals, outbox)
         gc.collect()
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -344,7 +345,7 @@ async def run_job(size: int, shortlist: int = 0) -> None:
 
         gc.callbacks.append(collector)
         for run in ("first (empty store)", "second (proposals exist)"):
-            m.ranking = engine.finishing = engine.writing = 0.0
+            m.ranking = engine.finishing = engine.planning = engine.storing = 0.0
             collecting[0] = 0.0
             gaps: list[float] = []
             stop = asyncio.Event()
@@ -356,21 +357,24 @@ async def run_job(size: int, shortlist: int = 0) -> None:
             stop.set()
             await watcher
             rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-            other = elapsed - m.ranking - engine.finishing - engine.writing
+            rest = elapsed - m.ranking - engine.finishing - engine.planning
+            events = await proposals.rankings.count({"_pending": True})
             print(
                 f"  {run}: {elapsed:.1f} s wall ({cpu:.1f} s CPU, load {load:.1f}), "
                 f"{written:,} proposals; ranking {m.ranking + engine.finishing:.1f} s "
                 f"(rematch lists {m.ranking:.1f} s, finishing {engine.finishing:.1f} s), "
-                f"writing proposals {engine.writing:.1f} s, the rest {other:.1f} s "
-                f"(in all of which the garbage collector {collecting[0]:.1f} s); "
+                f"planning the writes {engine.planning:.1f} s, storing {engine.storing:.1f} s "
+                f"(overlapping the next batch's finishing), the rest {rest:.1f} s (waiting "
+                f"for the writes, in all of which the garbage collector {collecting[0]:.1f} s); "
                 f"longest event-loop stall {1000 * max(gaps, default=0):.0f} ms; "
                 f"process peak RSS {rss:.0f} MiB"
             )
             t = time.perf_counter()
             relayed = await outbox.sweep()  # what the relay does after the job
             print(
-                f"    then the outbox relay published its {relayed:,} new proposals' events "
-                f"to the embedded bus in {time.perf_counter() - t:.1f} s"
+                f"    then the outbox relay published {relayed:,} events announcing new "
+                f"proposals (one per list; {events:,} rankings had some) to the embedded bus "
+                f"in {time.perf_counter() - t:.1f} s"
             )
         gc.callbacks.remove(collector)
         await store.close()

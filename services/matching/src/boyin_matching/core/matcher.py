@@ -60,6 +60,9 @@ class Matcher:
         self._basis_size = 0
         #: per query channel: (live sizes when fitted, 2 x 2 prior means, spreads)
         self._priors: dict[str, tuple[tuple[int, int], F32, F32]] = {}
+        #: profiles removed (or re-indexed) so far: a holder of lists made earlier can
+        #: tell whether any of their members may have left
+        self.removals = 0
 
     # -- the pool --------------------------------------------------------------------
 
@@ -132,6 +135,7 @@ class Matcher:
     def remove(self, demand_id: str) -> bool:
         for pool in self.pools.values():
             if pool.remove(demand_id):
+                self.removals += 1
                 self.vocabulary.remove(self._terms.pop(demand_id, []))
                 self._weights.pop(demand_id, None)
                 return True

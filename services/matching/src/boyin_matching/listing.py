@@ -1,0 +1,209 @@
+"""Writing ranked lists: what a batch of rankings changes in the stored proposals.
+
+A ranking is a demand's finished list of candidates (a newly published demand's, or a
+supply's in the rematch job). Writing it:
+
+* pairs new to the store are proposed;
+* open proposals on it are rescored where their scores moved (their responses, review and
+  note kept); answered ones are left as they are;
+* proposals the system withdrew (superseded, or a demand left the shelf) and nobody
+  answered or reviewed are proposed again;
+* the open proposals this ranking made earlier that are not on its list are withdrawn as
+  superseded, unless a side answered or an operator reviewed them (found by who made
+  them, not by the ranking's stored list: a crash may have left some it never listed);
+* the ranking's own document keeps its list and announces, in one ``MatchesProposed``,
+  the proposals it put on its list for the first time (one message per list, not one
+  per pair). A proposal another demand's ranking made is announced by that ranking.
+
+The proposals are written before the ranking, so a crash in between leaves proposals the
+ranking has not listed yet: written again, the ranking announces them then.
+
+Planning is plain Python over what was read; the engine reads, then writes the plan.
+Exposure (how many open lists each party is on) was counted for every pair as if new
+while the lists were finished; the plan carries the corrections.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from boyin_matching.core.finishing import Candidate
+from boyin_matching.core.profiles import Profile
+from boyin_matching.repository import (
+    PROPOSED,
+    candidate_state,
+    match_id,
+    ranked_by,
+    revivable,
+    untouched,
+)
+from boyin_shared.contracts.matching import MatchesProposed, ProposedMatches
+from boyin_shared.store import Document
+
+#: (supply, demand, candidate) of one list entry
+Pair = tuple[Profile, Profile, Candidate]
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """One ranking's finished list: the ranked demand and its pairs, best first."""
+
+    query: Profile
+    pairs: Sequence[Pair]
+
+
+@dataclass
+class WritePlan:
+    #: ranking (demand id) -> its match ids, best first
+    lists: dict[str, list[str]] = field(default_factory=dict)
+    #: ranking -> its rankings document as read (None: its first list)
+    rankings: dict[str, Document | None] = field(default_factory=dict)
+    #: new proposals' stored states
+    fresh: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: open proposals' changed fields
+    rescored: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: withdrawn proposals proposed again: id -> (revision read, changed fields)
+    revived: dict[str, tuple[int, dict[str, Any]]] = field(default_factory=dict)
+    #: open proposals no longer listed, as read
+    superseded: list[Document] = field(default_factory=list)
+    #: ranking -> the match ids it announces, if written as planned
+    announce: dict[str, list[str]] = field(default_factory=dict)
+    #: match id -> (supply party, demand party, score): what an announcement says
+    parties: dict[str, tuple[dict[str, str], dict[str, str], float]] = field(default_factory=dict)
+    #: corrections to the exposure counted while the lists were finished
+    exposure: Counter[str] = field(default_factory=Counter)
+
+    def pair_of(self, mid: str) -> tuple[str, str]:
+        supply, demand, _ = self.parties[mid]
+        return supply["demand_id"], demand["demand_id"]
+
+
+def party(p: Profile) -> dict[str, str]:
+    return {"party_kind": p.owner_kind, "party_id": p.owner_id, "demand_id": p.demand_id}
+
+
+def proposal_state(
+    supply: Profile,
+    demand: Profile,
+    c: Candidate,
+    *,
+    now: str,
+    ranking: str | None,
+    source: str = "auto",
+    note: str | None = None,
+) -> dict[str, Any]:
+    """A new proposal's stored state; ``ranking``: the demand whose ranking proposed it."""
+    return {
+        **candidate_state(c),
+        "supply": party(supply),
+        "demand": party(demand),
+        "party_ids": [supply.demand_id, demand.demand_id],
+        "status": PROPOSED,
+        "responses": {},
+        "source": source,
+        "review": "confirmed" if source == "operator" else "pending",
+        "note": note,
+        "ranked_by": ranking,
+        "origin": None
+        if ranking is None
+        else ("supply" if ranking == supply.demand_id else "demand"),
+        "updated_at": now,
+    }
+
+
+def plan(
+    lists: Sequence[Ranked],
+    rankings: Mapping[str, Document],
+    existing: Mapping[str, Document],
+    now: str,
+) -> WritePlan:
+    """The writes of these lists, given their rankings' documents and the stored
+    proposals of their pairs and every open one their rankings made (by match id)."""
+    out = WritePlan()
+    made: dict[str, list[Document]] = {}  # ranking -> the open proposals it made
+    for doc in existing.values():
+        if doc["status"] == PROPOSED and (by := ranked_by(doc)) is not None:
+            made.setdefault(by, []).append(doc)
+    for ranked in lists:
+        ranking = ranked.query.demand_id
+        before = rankings.get(ranking)
+        listed_before = set(before["listed"]) if before is not None else set()
+        mids: list[str] = []
+        announce: list[str] = []
+        for supply, demand, c in ranked.pairs:
+            mid = match_id(supply.demand_id, demand.demand_id)
+            mids.append(mid)
+            if mid in out.parties:  # on an earlier list of this batch: planned there
+                out.exposure[supply.demand_id] -= 1
+                out.exposure[demand.demand_id] -= 1
+                continue
+            stored = existing.get(mid)
+            if stored is None:
+                out.fresh[mid] = state = proposal_state(supply, demand, c, now=now, ranking=ranking)
+                out.parties[mid] = (state["supply"], state["demand"], state["score"])
+                announce.append(mid)
+                continue
+            scored = {**candidate_state(c), "supply": party(supply), "demand": party(demand)}
+            out.parties[mid] = (scored["supply"], scored["demand"], scored["score"])
+            doc = stored
+            if revivable(doc):
+                origin = "supply" if ranking == supply.demand_id else "demand"
+                out.revived[mid] = (
+                    doc["_rev"],
+                    {
+                        **scored,
+                        "status": PROPOSED,
+                        "withdrawn_by": None,
+                        "ranked_by": ranking,
+                        "origin": origin,
+                    },
+                )
+                announce.append(mid)
+                continue
+            # on offer already (counted when it was proposed), or answered (not on offer)
+            out.exposure[supply.demand_id] -= 1
+            out.exposure[demand.demand_id] -= 1
+            if doc["status"] != PROPOSED:
+                continue
+            if any(doc.get(k) != v for k, v in scored.items()):
+                out.rescored[mid] = scored
+            if mid not in listed_before and ranked_by(doc) == ranking:
+                announce.append(mid)  # proposed by this ranking, which never listed it
+        kept = set(mids)
+        for doc in sorted(made.get(ranking, ()), key=lambda d: str(d["_id"])):
+            if doc["_id"] not in kept and untouched(doc):
+                out.superseded.append(doc)
+                for p in doc["party_ids"]:
+                    out.exposure[p] -= 1
+        out.lists[ranking] = mids
+        out.rankings[ranking] = before
+        out.announce[ranking] = announce
+    return out
+
+
+def ranking_state(mids: Sequence[str], now: str, write: str) -> dict[str, Any]:
+    """A ranking's stored state: its list, when, and which write made it."""
+    return {"listed": list(mids), "updated_at": now, "write": write}
+
+
+def announcement(
+    demand_id: str,
+    mids: Sequence[str],
+    parties: Mapping[str, tuple[dict[str, str], dict[str, str], float]],
+    *,
+    source: str = "auto",
+    subject: str | None = None,
+) -> MatchesProposed:
+    """The event that tells of new proposals (``parties``: what ``WritePlan.parties``
+    holds), validated in one call however long the list."""
+    proposals = []
+    for mid in mids:
+        supply, demand, score = parties[mid]
+        proposals.append({"match_id": mid, "supply": supply, "demand": demand, "score": score})
+    data = {"demand_id": demand_id, "source": source, "proposals": proposals}
+    return MatchesProposed.create(
+        subject=subject or demand_id, data=ProposedMatches.model_validate(data)
+    )
