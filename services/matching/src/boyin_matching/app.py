@@ -73,7 +73,7 @@ async def build(ctx: ServiceContext) -> Built:
                 GROUP, {**projection.handlers(), **demands.handlers(), **feedback.handlers()}
             )
         ],
-        outbox_collections=[proposals.collection],
+        outbox_collections=[proposals.collection, proposals.rankings],
         background=[every(1.0, engine.sync, "follow the pool's change log")],
         on_stop=stop,
     )
