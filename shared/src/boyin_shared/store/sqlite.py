@@ -78,6 +78,27 @@ def _load(text: str) -> Document:
     return doc
 
 
+_INT64 = range(-(2**63), 2**63)
+
+
+class _Texts:
+    """The stored text of the documents of one ``insert_many``: one JSON array, each
+    element ``filters.dumps({**doc, "_rev": 1})`` exactly (``json_each`` hands an
+    element's text back unchanged)."""
+
+    def __init__(self, docs: Sequence[Document], array: str) -> None:
+        self.docs = docs
+        self.array = array
+        #: SQLite's ``json_extract(doc, '$._id')`` is then what ``str(doc["_id"])``
+        #: gives, once stored in the TEXT column
+        self.in_sql = all(
+            type(i) is str or (type(i) is int and i in _INT64) for i in (d["_id"] for d in docs)
+        )
+
+    def one(self, i: int) -> str:
+        return filters.dumps({**self.docs[i], "_rev": 1})
+
+
 class SqliteCollection:
     def __init__(self, db: SqliteDatabase, name: str) -> None:
         self.db = db
@@ -139,12 +160,18 @@ class SqliteCollection:
         await self.db.run(lambda conn: self._insert_one(conn, doc))
 
     async def insert_many(self, docs: Sequence[Document]) -> list[str]:
+        if not docs:
+            return []
         await self._ensure_table()
+        # The documents become text here, in the caller's thread: the database thread
+        # holds the GIL only to look up the ids and to bind one parameter.
+        ids = [str(d["_id"]) for d in docs]
+        texts = _Texts(docs, filters.dumps([{**d, "_rev": 1} for d in docs]))
 
         def write(conn: sqlite3.Connection) -> list[str]:
             conn.execute("BEGIN")
             try:
-                clashes = self._insert_all(conn, docs)
+                clashes = self._insert_all(conn, ids, texts)
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
@@ -153,41 +180,80 @@ class SqliteCollection:
 
         return await self.db.run(write)
 
-    def _insert_all(self, conn: sqlite3.Connection, docs: Sequence[Document]) -> list[str]:
-        """Inside a transaction: the new ids in one statement; one by one only when a
-        unique index clashes, to tell which."""
-        ids = [str(d["_id"]) for d in docs]
+    def _insert_all(self, conn: sqlite3.Connection, ids: list[str], texts: _Texts) -> list[str]:
+        """Inside a transaction: the documents whose ids are new, the first of each id,
+        in one statement; the ids left out, and then those of the documents a unique
+        index turned away (the first document with a key wins, as one by one).
+
+        The statement reads the documents out of one JSON array (``json_each``), so all
+        its work runs in one ``sqlite3_step``, without the GIL: ``executemany`` takes the
+        GIL back after every row, and waits up to the switch interval for it each time
+        while another thread computes."""
         taken: set[str] = set()
         for start in range(0, len(ids), 10_000):
             part = ids[start : start + 10_000]
             marks = ",".join("?" * len(part))
-            taken.update(
-                r[0]
-                for r in conn.execute(f"SELECT id FROM {self._table} WHERE id IN ({marks})", part)
-            )
-        planned: list[Document] = []
+            row = conn.execute(  # one row, however many are taken: one step
+                f"SELECT json_group_array(id) FROM {self._table} WHERE id IN ({marks})", part
+            ).fetchone()
+            taken.update(filters.loads(row[0]))
+        planned: list[int] = []
         clashes: list[str] = []
-        for doc_id, doc in zip(ids, docs, strict=True):
+        for i, doc_id in enumerate(ids):
             if doc_id in taken:
                 clashes.append(doc_id)
                 continue
             taken.add(doc_id)
-            planned.append(doc)
-        conn.execute("SAVEPOINT bulk")
-        try:
-            conn.executemany(
-                f"INSERT INTO {self._table} (id, rev, doc) VALUES (?, 1, ?)",
-                [(str(d["_id"]), filters.dumps({**d, "_rev": 1})) for d in planned],
-            )
-        except sqlite3.IntegrityError:
-            conn.execute("ROLLBACK TO bulk")
-            for doc in planned:
-                try:
-                    self._insert_one(conn, doc)
-                except AlreadyExists:
-                    clashes.append(str(doc["_id"]))
-        conn.execute("RELEASE bulk")
+            planned.append(i)
+        if not planned:
+            return clashes
+        if texts.in_sql:
+            try:
+                written = self._insert_from_json(conn, texts.array, len(ids), planned)
+            except sqlite3.OperationalError as exc:  # NaN or an infinity: not JSON to SQLite
+                if "malformed JSON" not in str(exc):
+                    raise
+                written = self._insert_rows(conn, ids, texts, planned)
+        else:
+            written = self._insert_rows(conn, ids, texts, planned)
+        if written < len(planned):
+            wanted = [ids[i] for i in planned]
+            row = conn.execute(
+                f"SELECT json_group_array(j.value) FROM json_each(?) AS j WHERE NOT EXISTS "
+                f"(SELECT 1 FROM {self._table} AS t WHERE t.id = j.value)",
+                (filters.dumps(wanted),),
+            ).fetchone()
+            missing = set(filters.loads(row[0]))
+            clashes.extend(doc_id for doc_id in wanted if doc_id in missing)
         return clashes
+
+    def _insert_from_json(
+        self, conn: sqlite3.Connection, array: str, count: int, planned: list[int]
+    ) -> int:
+        """The planned elements of the array, in its order (json_each reads it in order),
+        skipping any row a unique index refuses; how many were written."""
+        sql = (
+            f"INSERT OR IGNORE INTO {self._table} (id, rev, doc) "
+            "SELECT json_extract(value, '$._id'), 1, value FROM json_each(?)"
+        )
+        params: tuple[str, ...] = (array,)
+        if len(planned) < count:
+            left_out = sorted(set(range(count)) - set(planned))
+            sql += " WHERE key NOT IN (SELECT value FROM json_each(?))"
+            params = (array, "[" + ",".join(map(str, left_out)) + "]")
+        return conn.execute(sql, params).rowcount
+
+    def _insert_rows(
+        self, conn: sqlite3.Connection, ids: list[str], texts: _Texts, planned: list[int]
+    ) -> int:
+        """Row by row, for what one JSON array cannot carry (ids other than strings and
+        64-bit integers, numbers JSON has not): as many GIL hand-overs as documents, and
+        the documents serialised again here, one by one."""
+        cur = conn.executemany(
+            f"INSERT OR IGNORE INTO {self._table} (id, rev, doc) VALUES (?, 1, ?)",
+            [(ids[i], texts.one(i)) for i in planned],
+        )
+        return cur.rowcount
 
     async def replace(self, doc: Document, *, expected_rev: int) -> bool:
         await self._ensure_table()
