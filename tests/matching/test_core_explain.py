@@ -3,7 +3,6 @@ signals the ranking used."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -34,7 +33,7 @@ def candidate(demand_id: str, **changes: Any) -> Candidate:
         shared_terms=("激光雷达", "lidar"),
         capped=False,
     )
-    return replace(base, **changes)
+    return base._replace(**changes)
 
 
 def pair(

@@ -21,7 +21,7 @@ from either side's list.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from boyin_matching.core.finishing import Candidate
 from boyin_shared.bus import Handler
@@ -210,6 +210,6 @@ def rerank(
     scaled = []
     for c in candidates:
         f = own * factor(c.demand_id, owners.get(c.demand_id))
-        scaled.append(c if f == 1.0 else replace(c, score=min(1.0, c.score * f)))
+        scaled.append(c if f == 1.0 else c._replace(score=min(1.0, c.score * f)))
     scaled.sort(key=lambda c: -c.score)
     return scaled[:k]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -35,10 +35,22 @@ CAP_PENALTY = 0.5
 
 #: a profile's TF-IDF vector, as a dict (for the shared terms) and as arrays (for cosines)
 Terms = Callable[[str], tuple[dict[str, float], lexical.Sparse]]
+#: decimals of the numbers a candidate carries rounded (those a proposal stores rounded)
+DECIMALS = 6
+#: the numbers rounded, in Candidate's order from ``score`` (0): forward, reverse, cosine,
+#: semantic_forward, semantic_reverse, lexical
+ROUNDED = [1, 2, 3, 4, 5, 7]
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
+    """One ranked counterpart. A named tuple (immutable; ``c._replace(score=...)`` for a
+    changed copy): the rematch job makes hundreds of thousands, and a tuple is made three
+    times faster than a frozen dataclass.
+
+    ``forward``, ``reverse``, ``cosine``, ``semantic_*`` and ``lexical`` come rounded to
+    6 decimals (as they are stored); ``score`` does not (the feedback scales it before it
+    is stored, see ``feedback.rerank``), nor do ``taxonomy`` and ``signals``."""
+
     demand_id: str
     score: float  # reciprocal, in [0, 1]
     forward: float  # the query side's view of the candidate
@@ -112,6 +124,27 @@ class Finishing:
             other.channel, self.semantic_reverse, self.taxonomy, self.signals, lexical_signal
         )
         self.final = harmonic(self.forward, self.reverse)
+        # Each candidate's numbers in Candidate's order (score .. lexical) and the unrounded
+        # lexical, B x P x 9 float64: one gather and one ``tolist`` per list. Rounded float
+        # for float as Python's ``round(x, 6)`` rounds: a float32 times 10**6 is exact in
+        # float64, so numpy's multiply, rint (half to even) and divide round the exact
+        # value and give the double nearest the decimal, as ``round`` does.
+        numbers = np.stack(
+            [
+                self.final,
+                self.forward,
+                self.reverse,
+                self.cosine,
+                self.semantic_forward,
+                self.semantic_reverse,
+                self.taxonomy,
+                self.lexical,
+                self.lexical,
+            ],
+            axis=-1,
+        ).astype(np.float64)
+        numbers[..., ROUNDED] = numbers[..., ROUNDED].round(DECIMALS)
+        self.numbers: NDArray[np.float64] = numbers
 
     def candidates(self, i: int, exposure: Mapping[str, int] | None = None) -> list[Candidate]:
         """Query ``i``'s best ``k``, best first, with the exposure counts as they are now."""
@@ -120,48 +153,52 @@ class Finishing:
             return []
         other = self.other
         ids, profiles = other.ids, other.profiles
-        rows = self.rows[i, cols].tolist()
+        rows = self.rows[i, cols]
         rank = self.final[i, cols]
         if exposure:
             capped = np.array(
                 [
                     (p := profiles[row]) is not None
                     and exposure.get(ids[row], 0) >= exposure_cap(p)
-                    for row in rows
+                    for row in rows.tolist()
                 ],
                 bool,
             )
             rank = rank * np.where(capped, CAP_PENALTY, 1.0)
         else:
             capped = np.zeros(len(cols), bool)
-        order = np.argsort(-rank, kind="stable")[: self.k].tolist()
+        order = np.argsort(-rank, kind="stable")[: self.k]  # by the unrounded score
+        picked = cols[order]
         terms = self.terms
         query_terms = terms(self.query.ids[self.qrows[i]])[0] if terms is not None else {}
-        final, forward, reverse = (a[i].tolist() for a in (self.final, self.forward, self.reverse))
-        cosine, lexical_ = self.cosine[i].tolist(), self.lexical[i].tolist()
-        sem_f, sem_r = self.semantic_forward[i].tolist(), self.semantic_reverse[i].tolist()
-        taxonomy = self.taxonomy[i].tolist()
         signals = [(n, s[i].tolist(), a[i].tolist()) for n, (s, a) in self.signals.items()]
-        cut, out = capped.tolist(), []
-        for j in order:
-            col, row = int(cols[j]), rows[j]
+        out = []
+        for row, col, cut, numbers in zip(
+            rows[order].tolist(),
+            picked.tolist(),
+            capped[order].tolist(),
+            self.numbers[i, picked].tolist(),
+            strict=True,
+        ):
+            score, forward, reverse, cosine, sem_f, sem_r, taxonomy, lexical_, unrounded = numbers
+            demand_id = ids[row]
             shared: tuple[str, ...] = ()
-            if terms is not None and lexical_[col] > 0:
-                shared = tuple(lexical.shared_terms(query_terms, terms(ids[row])[0]))
+            if terms is not None and unrounded > 0:
+                shared = tuple(lexical.shared_terms(query_terms, terms(demand_id)[0]))
             out.append(
                 Candidate(
-                    demand_id=ids[row],
-                    score=final[col],
-                    forward=forward[col],
-                    reverse=reverse[col],
-                    cosine=cosine[col],
-                    semantic_forward=sem_f[col],
-                    semantic_reverse=sem_r[col],
-                    taxonomy=taxonomy[col],
-                    lexical=lexical_[col],
-                    signals={n: s[col] for n, s, a in signals if a[col]},
-                    shared_terms=shared,
-                    capped=cut[j],
+                    demand_id,
+                    score,
+                    forward,
+                    reverse,
+                    cosine,
+                    sem_f,
+                    sem_r,
+                    taxonomy,
+                    lexical_,
+                    {n: s[col] for n, s, a in signals if a[col]},
+                    shared,
+                    cut,
                 )
             )
         return out
