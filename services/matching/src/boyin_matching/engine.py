@@ -474,8 +474,8 @@ class Engine:
         ids = [r.query.demand_id for r in current]
         rankings = await self.proposals.rankings_of(ids)
         wanted = {match_id(s.demand_id, d.demand_id) for r in current for s, d, _ in r.pairs}
-        existing = await self.proposals.by_id(sorted(wanted))
-        existing.update(await self.proposals.open_ones_of(ids))
+        existing = await self.proposals.open_ones_of(ids)  # most of the pairs, if not new
+        existing.update(await self.proposals.by_id(sorted(wanted - existing.keys())))
         plan = listing.plan(current, rankings, existing, utcnow().isoformat())
         self._exposure.update(plan.exposure)
         return plan

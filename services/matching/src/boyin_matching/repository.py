@@ -185,15 +185,17 @@ def revivable(doc: Document) -> bool:
 
 
 def candidate_state(c: Candidate) -> dict[str, Any]:
+    """A candidate's stored numbers. ``Finishing`` made every number but the score with 6
+    decimals already (feedback only rescales the score): only the score is rounded here."""
     return {
         "score": round(c.score, 6),
-        "forward": round(c.forward, 6),
-        "reverse": round(c.reverse, 6),
-        "cosine": round(c.cosine, 6),
-        "semantic_forward": round(c.semantic_forward, 6),
-        "semantic_reverse": round(c.semantic_reverse, 6),
+        "forward": c.forward,
+        "reverse": c.reverse,
+        "cosine": c.cosine,
+        "semantic_forward": c.semantic_forward,
+        "semantic_reverse": c.semantic_reverse,
         "taxonomy": c.taxonomy,
-        "lexical": round(c.lexical, 6),
+        "lexical": c.lexical,
         "signals": dict(c.signals),
         "shared_terms": list(c.shared_terms),
         "capped": c.capped,
