@@ -206,3 +206,20 @@ def test_a_candidate_is_an_immutable_named_tuple() -> None:
         c.score = 1.0  # type: ignore[misc]
     d = c._replace(score=0.25)
     assert (d.score, d.demand_id, c.score) == (0.25, "d", 0.5)
+
+
+def test_candidates_without_terms_differ_in_nothing_else() -> None:
+    m = market(3)
+    query, demands = m.pools["PROJECT_COOPERATION"].ids[0], m.pools["PROJECT_LANDING"].ids
+    [(_, pending)] = m.finish_many([(query, demands[:80])], k=25)
+    assert pending is not None
+    exposure = {demands[3]: 100}
+    full = pending.candidates(exposure)
+    bare = pending.candidates(exposure, with_terms=False)
+    assert any(c.shared_terms for c in full)
+    assert all(c.shared_terms == () for c in bare)
+    assert [c._replace(shared_terms=()) for c in full] == bare
+    for c in full:
+        assert c.shared_terms == m.shared_terms(query, c.demand_id) or (
+            c.lexical == 0 and not c.shared_terms
+        )

@@ -158,3 +158,27 @@ async def test_an_operators_proposal_is_announced_on_its_own(build: Build) -> No
     await engine.rematch()
     assert (await proposals(engine))[doc["_id"]]["status"] == PROPOSED
     assert (await announced(engine))[doc["_id"]] == 1
+
+
+async def test_a_stored_proposal_is_explained_with_the_terms_its_profiles_share(
+    build: Build,
+) -> None:
+    """Lists are stored without their shared terms (the job does not compute them); the
+    explanation read later takes them from the two profiles, as ``candidates`` would."""
+    engine = build(market(12))
+    await engine.rematch()
+    docs = await proposals(engine)
+    doc = next(d for d in docs.values() if d["lexical"] > 0)
+    assert "shared_terms" not in doc
+    supply, demand = doc["party_ids"]
+    found = {c.demand_id: c for c in engine.matcher.candidates(supply, 200)}
+    assert found[demand].shared_terms  # what the interactive ranking shows for the pair
+    for viewer in (supply, demand):
+        explanation = engine.explanation(doc, viewer)
+        assert explanation is not None
+        [lexical] = [r for r in explanation.reasons if r.signal == "lexical"]
+        assert lexical.message.en == "shared terms: " + ", ".join(found[demand].shared_terms)
+    plain = next(d for d in docs.values() if d["lexical"] == 0)
+    explanation = engine.explanation(plain, plain["party_ids"][0])
+    assert explanation is not None
+    assert not [r for r in explanation.reasons if r.signal == "lexical"]

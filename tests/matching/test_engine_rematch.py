@@ -162,7 +162,7 @@ async def test_job_proposes_what_the_per_query_path_proposes(
     for mid, doc in want.items():
         for key in ("score", "forward", "reverse", "lexical", "cosine"):
             assert got[mid][key] == pytest.approx(doc[key], abs=1e-5), (mid, key)
-        for key in ("signals", "shared_terms", "capped", "status", "taxonomy"):
+        for key in ("signals", "capped", "status", "taxonomy"):
             assert got[mid][key] == doc[key], (mid, key)
     assert job._exposure == reference._exposure
     assert any(doc["capped"] for doc in want.values())  # exposure control did bite

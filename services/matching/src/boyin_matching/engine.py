@@ -311,7 +311,10 @@ class Engine:
         query, other = self.matcher.profile(viewer_demand), self.matcher.profile(other_id)
         if query is None or other is None:
             return None
-        return explain(candidate_of(doc, other_id), query, other, self.matcher.tree)
+        c = candidate_of(doc, other_id)
+        if c.lexical > 0:  # the terms of the profiles as they are now
+            c = c._replace(shared_terms=self.matcher.shared_terms(viewer_demand, other_id))
+        return explain(c, query, other, self.matcher.tree)
 
     # -- rematch ---------------------------------------------------------------------
 
@@ -396,15 +399,17 @@ class Engine:
 
     def _listed(self, query: Profile, candidates: Sequence[Candidate]) -> Ranked:
         """A finished list as pairs, each counted in the exposure as if new."""
+        counterparts = self.matcher.pools[query.counterpart_channel]
         pairs = []
+        exposure = self._exposure
         for c in candidates:
-            other = self.matcher.profile(c.demand_id)
+            other = counterparts.profile(c.demand_id)
             if other is None:
                 continue
-            supply, demand = self._sides(query, other)
-            pairs.append((supply, demand, c))
-            self._exposure[supply.demand_id] += 1
-            self._exposure[demand.demand_id] += 1
+            pair = (query, other, c) if query.is_supply else (other, query, c)
+            pairs.append(pair)
+            exposure[query.demand_id] += 1
+            exposure[other.demand_id] += 1
         return Ranked(query, pairs)
 
     def _finished(
@@ -422,7 +427,7 @@ class Engine:
             query = self.matcher.profile(query_id)
             if query is None or pending is None:
                 continue
-            finished = pending.candidates(self._exposure)
+            finished = pending.candidates(self._exposure, with_terms=False)  # read: explanation
             if known is not None:  # the same feedback a newly published demand's list gets
                 records, screenings = known
                 owners = self._owners(finished)

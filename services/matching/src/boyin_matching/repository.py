@@ -186,7 +186,9 @@ def revivable(doc: Document) -> bool:
 
 def candidate_state(c: Candidate) -> dict[str, Any]:
     """A candidate's stored numbers. ``Finishing`` made every number but the score with 6
-    decimals already (feedback only rescales the score): only the score is rounded here."""
+    decimals already (feedback only rescales the score): only the score is rounded here.
+    The shared terms are not stored: an explanation takes them from the profiles when it
+    is read (as the rest of its text)."""
     return {
         "score": round(c.score, 6),
         "forward": c.forward,
@@ -197,7 +199,6 @@ def candidate_state(c: Candidate) -> dict[str, Any]:
         "taxonomy": c.taxonomy,
         "lexical": c.lexical,
         "signals": dict(c.signals),
-        "shared_terms": list(c.shared_terms),
         "capped": c.capped,
     }
 
@@ -214,7 +215,7 @@ def candidate_of(doc: Document, demand_id: str) -> Candidate:
         taxonomy=doc["taxonomy"],
         lexical=doc["lexical"],
         signals=doc["signals"],
-        shared_terms=tuple(doc["shared_terms"]),
+        shared_terms=tuple(doc.get("shared_terms", ())),
         capped=doc["capped"],
     )
 

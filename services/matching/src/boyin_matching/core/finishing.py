@@ -146,8 +146,12 @@ class Finishing:
         numbers[..., ROUNDED] = numbers[..., ROUNDED].round(DECIMALS)
         self.numbers: NDArray[np.float64] = numbers
 
-    def candidates(self, i: int, exposure: Mapping[str, int] | None = None) -> list[Candidate]:
-        """Query ``i``'s best ``k``, best first, with the exposure counts as they are now."""
+    def candidates(
+        self, i: int, exposure: Mapping[str, int] | None = None, *, with_terms: bool = True
+    ) -> list[Candidate]:
+        """Query ``i``'s best ``k``, best first, with the exposure counts as they are now;
+        ``with_terms``: with the terms their explanations show (else none: a list that is
+        stored gets them when it is read, from the profiles of that moment)."""
         cols = np.flatnonzero(self.valid[i])
         if len(cols) == 0:
             return []
@@ -169,7 +173,7 @@ class Finishing:
             capped = np.zeros(len(cols), bool)
         order = np.argsort(-rank, kind="stable")[: self.k]  # by the unrounded score
         picked = cols[order]
-        terms = self.terms
+        terms = self.terms if with_terms else None
         query_terms = terms(self.query.ids[self.qrows[i]])[0] if terms is not None else {}
         signals = [(n, s[i].tolist(), a[i].tolist()) for n, (s, a) in self.signals.items()]
         out = []
@@ -212,5 +216,7 @@ class Pending:
     finishing: Finishing
     i: int
 
-    def candidates(self, exposure: Mapping[str, int] | None = None) -> list[Candidate]:
-        return self.finishing.candidates(self.i, exposure)
+    def candidates(
+        self, exposure: Mapping[str, int] | None = None, *, with_terms: bool = True
+    ) -> list[Candidate]:
+        return self.finishing.candidates(self.i, exposure, with_terms=with_terms)

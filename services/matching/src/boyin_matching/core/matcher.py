@@ -348,6 +348,10 @@ class Matcher:
             self._weights[demand_id] = cached
         return cached[1], cached[2]
 
+    def shared_terms(self, a: str, b: str) -> tuple[str, ...]:
+        """The terms two published profiles share that weigh most (for explanations)."""
+        return tuple(lexical.shared_terms(self._weighted(a)[0], self._weighted(b)[0]))
+
     def pair(self, a: str, b: str) -> list[Candidate]:
         """``b`` scored as a candidate of ``a`` (e.g. a match an operator adds by hand)."""
         pool = next(p for p in self.pools.values() if a in p.rows)

@@ -164,6 +164,11 @@ class Pool:
         self.profiles[row] = None
         return True
 
+    def profile(self, demand_id: str) -> Profile | None:
+        """A published profile of this pool (None: unknown or removed)."""
+        row = self.rows.get(demand_id)
+        return None if row is None else self.profiles[row]
+
     def set_stats(self, row: int, mu: F32, sd: F32) -> None:
         self.mu[row] = mu
         self.sd[row] = sd
