@@ -178,6 +178,33 @@ async def test_sqlite_insert_many_is_one_statement(tmp_path: Path) -> None:
     await store.close()
 
 
+async def test_sqlite_update_many_appends_in_sql(tmp_path: Path) -> None:
+    """An outbox's save (set fields, count and append its events, guarded by the revision)
+    runs as one UPDATE per document: the document never comes to Python."""
+    store = SqliteStore(tmp_path / "push.sqlite")
+    c = store.collection("boxes")
+    await c.insert_many([{"_id": "a", "box": [{"k": 1}]}, {"_id": "b"}])
+    traced: list[str] = []
+    await store.db.run(lambda conn: conn.set_trace_callback(traced.append))
+    edits = [
+        Edit(
+            doc_id,
+            Update(set={"v": ["x", 2]}, inc={"n": 2}, push={"box": [{"k": 2}, "文字", None]}),
+            where={"_rev": 1},
+        )
+        for doc_id in ("a", "b", "c")
+    ]
+    assert await c.update_many(edits) == 2
+    await store.db.run(lambda conn: conn.set_trace_callback(None))
+    assert not [sql for sql in traced if sql.lstrip().upper().startswith("SELECT")], traced
+    a, b = await c.get("a"), await c.get("b")
+    assert a is not None and b is not None
+    assert a["box"] == [{"k": 1}, {"k": 2}, "文字", None] and b["box"] == [{"k": 2}, "文字", None]
+    assert (a["v"], a["n"], a["_rev"], b["n"]) == (["x", 2], 2, 2, 2)
+    assert await c.update_many(edits[:1]) == 0  # the revision moved on
+    await store.close()
+
+
 async def test_sqlite_insert_many_writes_no_later_copy_of_an_id(tmp_path: Path) -> None:
     """A second document with an id is a clash even when a unique index turned the first
     one away (the embedded store decides by the order given; MongoDB writes the second)."""
@@ -361,6 +388,7 @@ async def test_update_many_does_what_update_does(store: DocumentStore) -> None:
     the others in Python)."""
     r = random.Random(3)
     values = [0, 7, -1.5, "文字", "", None, True, False, [1, "a"], {"k": [2, {"z": None}]}]
+    values_in_lists = [v for v in values if not isinstance(v, list)]  # FerretDB 1.x: no [[…]]
     many, one = store.collection("bulk"), store.collection("single")
     for c in (many, one):
         for i in range(12):
@@ -375,8 +403,9 @@ async def test_update_many_does_what_update_does(store: DocumentStore) -> None:
         )
         if r.random() < 0.2:
             change = Update(set=change.set, inc=change.inc, bump_rev=False)
-        if r.random() < 0.15:
-            change = Update(set=change.set, push={"box": [r.choice(values)]})
+        if r.random() < 0.3:  # one item or several, to a list that is there or not
+            items = [r.choice(values_in_lists) for _ in range(r.randint(1, 3))]
+            change = Update(set=change.set, push={r.choice(["box", "bag"]): items})
         where = r.choice(
             [None, {"s": "open"}, {"s": "shut"}, {"n": 3}, {"gone": None}, {"flag": True}]
         )

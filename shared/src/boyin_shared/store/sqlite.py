@@ -335,13 +335,14 @@ class SqliteCollection:
         return await self.db.run(write)
 
     def _in_sql(self, edit: Edit) -> tuple[str, list[Any]] | None:
-        """An edit that only sets and adds to top-level fields, guarded by top-level
-        scalars, as one UPDATE that SQLite's JSON functions apply without the document
-        coming to Python; None for any other edit."""
+        """An edit that only sets, adds to and appends to top-level fields, guarded by
+        top-level scalars, as one UPDATE that SQLite's JSON functions apply without the
+        document coming to Python; None for any other edit."""
         change, where = edit.change, edit.where or {}
-        if change.push or change.pull or change.set.keys() & change.inc.keys():
+        fields = [*change.set, *change.inc, *change.push]
+        if change.pull or len(set(fields)) < len(fields):
             return None
-        if not all(_TOP_LEVEL.match(k) for k in (*change.set, *change.inc, *where)):
+        if not all(_TOP_LEVEL.match(k) for k in (*fields, *where)):
             return None
         if any(isinstance(v, Mapping | list) for v in where.values()):
             return None
@@ -353,6 +354,16 @@ class SqliteCollection:
         for key, amount in change.inc.items():
             paths.append(f"'$.{key}', coalesce(json_extract(doc, '$.{key}'), 0) + ?")
             params.append(amount)
+        for key, items in change.push.items():
+            if not items:
+                continue
+            # the list as it is (none: empty), each item appended at its end ('$[#]')
+            appended = ", ".join(["'$[#]', json(?)"] * len(items))
+            paths.append(
+                f"'$.{key}', json_insert(json(coalesce(json_extract(doc, '$.{key}'), '[]')), "
+                f"{appended})"
+            )
+            params.extend(filters.dumps(item) for item in items)
         revision = ""
         if change.bump_rev:
             paths.append("'$._rev', rev + 1")
