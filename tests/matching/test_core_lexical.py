@@ -5,14 +5,18 @@ from __future__ import annotations
 import math
 import random
 
+import numpy as np
 import pytest
 
 from boyin_matching.core.lexical import (
+    Sparse,
     Vocabulary,
     cosine,
     cosines,
+    cosines_by_row,
     shared_terms,
     sparse,
+    term_rows,
     tokens,
 )
 
@@ -161,3 +165,36 @@ def test_cosines_of_many_pairs_at_once_are_the_pairwise_cosines() -> None:
             assert got[q, j] == pytest.approx(want, abs=1e-12)
     assert (got > 0).sum() > 10 and (got == 0).sum() > 3
     assert cosines([], [], 5).shape == (0, 5)
+
+
+def test_cosines_by_row_are_the_cosines_of_the_pairs() -> None:
+    """The same pairs given as rows of compressed sparse rows (some rows without a
+    vector, some cells not valid, empty texts): the same cosines as ``cosines``."""
+    r = random.Random(11)
+    words = [f"w{i}" for i in range(30)]
+    vocabulary = Vocabulary()
+    texts = [r.choices(words, k=r.randint(0, 12)) for _ in range(50)]
+    for text in texts:
+        vocabulary.add(text)
+    index: dict[str, int] = {}
+    arrays = [sparse(vocabulary.weights(t), index) for t in texts]
+    vectors: list[Sparse | None] = [None if i % 7 == 3 else a for i, a in enumerate(arrays)]
+    table = term_rows(vectors)
+    queries = [arrays[q] for q in range(5)]
+    rows = np.array([[r.randrange(50) for _ in range(11)] for _ in queries], np.intp)
+    valid = np.array([[r.random() < 0.8 for _ in range(11)] for _ in queries])
+    got = cosines_by_row(queries, table, rows, valid)
+    want = cosines(
+        queries,
+        [
+            [vectors[c] if ok else None for c, ok in zip(row, oks, strict=True)]
+            for row, oks in zip(rows.tolist(), valid.tolist(), strict=True)
+        ],
+        11,
+    )
+    assert got.shape == (5, 11)
+    np.testing.assert_allclose(got, want, atol=1e-12)
+    assert (got > 0).sum() > 10 and (got[~valid] == 0).all()
+    nothing = np.zeros((0, 4), np.intp)
+    assert cosines_by_row([], table, nothing, nothing.astype(bool)).shape == (0, 4)
+    assert (cosines_by_row(queries, term_rows([None] * 50), rows, valid) == 0).all()

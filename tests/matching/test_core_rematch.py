@@ -114,6 +114,21 @@ def test_rematch_ranks_as_the_straightforward_path(seed: int) -> None:
         assert [s for _, s in ranked] == pytest.approx([c.score for c in reference], abs=1e-5)
 
 
+def test_shortlists_are_the_rematch_lists_as_rows() -> None:
+    """The job's ``shortlists`` (counterpart rows) are ``rematch``'s lists (ids), query
+    by query, for the queries asked only."""
+    m = random_market(SIZES, 4)
+    for _ in m.rematch(k=1):  # statistics refreshed, as above
+        pass
+    queries = [m.pools[ch].ids[r] for ch in CHANNELS for r in m.pools[ch].live_rows()[::3]]
+    want = list(m.rematch(k=12, queries=queries))
+    got = list(m.shortlists(k=12, queries=queries))
+    assert [q for q, _ in got] == [q for q, _ in want] and len(got) == len(queries)
+    for (query, rows), (_, ranked) in zip(got, want, strict=True):
+        other = m.pools[COUNTERPART[next(c for c in CHANNELS if query in m.pools[c].rows)]]
+        assert [other.ids[r] for r in rows.tolist()] == [i for i, _ in ranked], query
+
+
 @pytest.mark.parametrize("seed", [0, 1])
 def test_the_rematch_shortlist_keeps_the_exact_top(seed: int) -> None:
     """A shortlist smaller than the pool (the rough score picks it): the scores are the

@@ -324,7 +324,7 @@ class Engine:
         ones rescored, the supply's earlier ones no longer listed superseded, one
         announcement per list). Returns how many proposals the supplies' lists hold.
 
-        REMATCH_CHUNK supplies at a time are ranked by ``Matcher.rematch`` (blocks of
+        REMATCH_CHUNK supplies at a time are ranked by ``Matcher.shortlists`` (blocks of
         queries against the whole other side, a shortlist of REMATCH_SHORTLIST each), read
         to the end without awaiting anything: the generator computes blocks ahead on
         threads, so the matcher must not change meanwhile, and nothing else runs on the
@@ -374,7 +374,7 @@ class Engine:
         try:
             for start in range(0, total, REMATCH_CHUNK):
                 chunk = supply_ids[start : start + REMATCH_CHUNK]
-                lists = dict(self.matcher.rematch(k=REMATCH_SHORTLIST, queries=chunk))
+                lists = dict(self.matcher.shortlists(k=REMATCH_SHORTLIST, queries=chunk))
                 for first in range(0, len(chunk), REMATCH_BATCH):
                     batch = chunk[first : first + REMATCH_BATCH]
                     finished = self._finished(batch, lists, known)
@@ -415,13 +415,13 @@ class Engine:
     def _finished(
         self,
         batch: Sequence[str],
-        lists: Mapping[str, list[tuple[str, float]]],
+        lists: Mapping[str, NDArray[np.intp]],
         known: tuple[dict[str, Record], dict[str, Screened]] | None,
     ) -> list[Ranked]:
         """Supplies' rematch shortlists finished (scored together, each list made in turn
         with the exposure counts the lists before it left)."""
         extra = FEEDBACK_MARGIN if known is not None else 0
-        shortlists = [(q, [i for i, _ in lists.get(q, [])]) for q in batch]
+        shortlists = [(q, lists.get(q, NOTHING)) for q in batch]
         out = []
         for query_id, pending in self.matcher.finish_many(shortlists, PROPOSALS_PER_DEMAND + extra):
             query = self.matcher.profile(query_id)
@@ -568,3 +568,4 @@ REMATCH_CHUNK = 1_000
 REMATCH_SHORTLIST = 50
 #: rematch job: supplies whose proposals are written together
 REMATCH_BATCH = 100
+NOTHING: NDArray[np.intp] = np.zeros(0, np.intp)

@@ -85,6 +85,13 @@ def party(p: Profile) -> dict[str, str]:
     return {"party_kind": p.owner_kind, "party_id": p.owner_id, "demand_id": p.demand_id}
 
 
+def _entry(entries: dict[str, dict[str, str]], p: Profile) -> dict[str, str]:
+    found = entries.get(p.demand_id)
+    if found is None:
+        found = entries[p.demand_id] = party(p)
+    return found
+
+
 def proposal_state(
     supply: Profile,
     demand: Profile,
@@ -94,24 +101,26 @@ def proposal_state(
     ranking: str | None,
     source: str = "auto",
     note: str | None = None,
+    parties: tuple[dict[str, str], dict[str, str]] | None = None,
 ) -> dict[str, Any]:
-    """A new proposal's stored state; ``ranking``: the demand whose ranking proposed it."""
-    return {
-        **candidate_state(c),
-        "supply": party(supply),
-        "demand": party(demand),
-        "party_ids": [supply.demand_id, demand.demand_id],
-        "status": PROPOSED,
-        "responses": {},
-        "source": source,
-        "review": "confirmed" if source == "operator" else "pending",
-        "note": note,
-        "ranked_by": ranking,
-        "origin": None
-        if ranking is None
-        else ("supply" if ranking == supply.demand_id else "demand"),
-        "updated_at": now,
-    }
+    """A new proposal's stored state; ``ranking``: the demand whose ranking proposed it;
+    ``parties``: the two sides' party entries, if made already."""
+    supply_party, demand_party = parties or (party(supply), party(demand))
+    state = candidate_state(c)
+    state.update(
+        supply=supply_party,
+        demand=demand_party,
+        party_ids=[supply.demand_id, demand.demand_id],
+        status=PROPOSED,
+        responses={},
+        source=source,
+        review="confirmed" if source == "operator" else "pending",
+        note=note,
+        ranked_by=ranking,
+        origin=None if ranking is None else ("supply" if ranking == supply.demand_id else "demand"),
+        updated_at=now,
+    )
+    return state
 
 
 def plan(
@@ -123,6 +132,7 @@ def plan(
     """The writes of these lists, given their rankings' documents and the stored
     proposals of their pairs and every open one their rankings made (by match id)."""
     out = WritePlan()
+    entries: dict[str, dict[str, str]] = {}  # a profile's party entry, made once
     made: dict[str, list[Document]] = {}  # ranking -> the open proposals it made
     for doc in existing.values():
         if doc["status"] == PROPOSED and (by := ranked_by(doc)) is not None:
@@ -140,13 +150,16 @@ def plan(
                 out.exposure[supply.demand_id] -= 1
                 out.exposure[demand.demand_id] -= 1
                 continue
+            sides = (_entry(entries, supply), _entry(entries, demand))
             stored = existing.get(mid)
             if stored is None:
-                out.fresh[mid] = state = proposal_state(supply, demand, c, now=now, ranking=ranking)
+                out.fresh[mid] = state = proposal_state(
+                    supply, demand, c, now=now, ranking=ranking, parties=sides
+                )
                 out.parties[mid] = (state["supply"], state["demand"], state["score"])
                 announce.append(mid)
                 continue
-            scored = {**candidate_state(c), "supply": party(supply), "demand": party(demand)}
+            scored = {**candidate_state(c), "supply": sides[0], "demand": sides[1]}
             out.parties[mid] = (scored["supply"], scored["demand"], scored["score"])
             doc = stored
             if revivable(doc):

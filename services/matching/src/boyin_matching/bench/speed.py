@@ -25,6 +25,7 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
+from numpy.typing import NDArray
 
 from boyin_matching import engine as engine_module
 from boyin_matching.bench.quality import load_tree
@@ -241,15 +242,10 @@ class _TimedMatcher(Matcher):
 
     ranking = 0.0
 
-    def rematch(
-        self,
-        k: int = 50,
-        block_size: int = matcher_module.REMATCH_BLOCK,
-        shortlist: int = matcher_module.SHORTLIST,
-        *,
-        queries: Collection[str] | None = None,
-    ) -> Iterator[tuple[str, list[tuple[str, float]]]]:
-        lists = super().rematch(k, block_size, shortlist, queries=queries)
+    def shortlists(
+        self, k: int = 50, *, queries: Collection[str]
+    ) -> Iterator[tuple[str, NDArray[np.intp]]]:
+        lists = super().shortlists(k, queries=queries)
         while True:
             t = time.perf_counter()
             item = next(lists, None)
@@ -271,7 +267,7 @@ class _TimedEngine(Engine):
     def _finished(
         self,
         batch: Sequence[str],
-        lists: Mapping[str, list[tuple[str, float]]],
+        lists: Mapping[str, NDArray[np.intp]],
         known: tuple[dict[str, Record], dict[str, Screened]] | None,
     ) -> list[Ranked]:
         t = time.perf_counter()

@@ -74,7 +74,8 @@ def exposure_cap(profile: Profile) -> int:
 class Finishing:
     """B queries of ``query`` against their own candidates ``rows`` (B x P rows of
     ``other``; ``valid`` marks those that may be proposed), scored in ``block`` (B x P).
-    ``terms`` None: no lexical signal."""
+    ``terms`` None: no lexical signal; ``term_rows``: the counterparts' TF-IDF vectors by
+    row, if the caller has them (else they are looked up one by one)."""
 
     def __init__(
         self,
@@ -86,6 +87,7 @@ class Finishing:
         block: Block,
         k: int,
         terms: Terms | None,
+        term_rows: lexical.TermRows | None = None,
     ) -> None:
         self.query, self.qrows, self.other, self.k, self.terms = query, qrows, other, k, terms
         b, p = rows.shape
@@ -109,13 +111,15 @@ class Finishing:
         lexical_signal: F32 | None = None
         if terms is not None:
             queries = [terms(query.ids[r])[1] for r in qrows.tolist()]
-            candidates = [
-                [terms(other.ids[r])[1] if ok else None for r, ok in zip(rs, oks, strict=True)]
-                for rs, oks in zip(self.rows.tolist(), self.valid.tolist(), strict=True)
-            ]
-            self.lexical = lexical.cosines(queries, candidates, self.rows.shape[1]).astype(
-                np.float32
-            )
+            if term_rows is not None:  # the counterparts' vectors by row, all at once
+                cosines = lexical.cosines_by_row(queries, term_rows, self.rows, self.valid)
+            else:
+                candidates = [
+                    [terms(other.ids[r])[1] if ok else None for r, ok in zip(rs, oks, strict=True)]
+                    for rs, oks in zip(self.rows.tolist(), self.valid.tolist(), strict=True)
+                ]
+                cosines = lexical.cosines(queries, candidates, self.rows.shape[1])
+            self.lexical = cosines.astype(np.float32)
             lexical_signal = self.lexical
         self.forward = fuse(
             query.channel, self.semantic_forward, self.taxonomy, self.signals, lexical_signal

@@ -16,6 +16,9 @@ from numpy.typing import NDArray
 
 #: a TF-IDF vector as arrays: term ids (ascending) and their weights
 Sparse = tuple[NDArray[np.int64], NDArray[np.float64]]
+#: a pool's TF-IDF vectors by row (compressed sparse rows): row r's term ids and weights
+#: are ``ids[starts[r]:starts[r + 1]]`` and ``weights[...]``
+TermRows = tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]
 
 _LATIN = re.compile(r"[a-z0-9][a-z0-9+.#-]*[a-z0-9+#]|[a-z0-9]")
 _HAN = re.compile(r"[\u3400-\u9fff]+")
@@ -156,6 +159,55 @@ def cosines(
     hit = qkeys[at] == ckeys
     contributions = np.where(hit, qweights[at] * np.concatenate(weights), 0.0)
     out += np.bincount(cell, contributions, minlength=b * width)
+    return out.reshape(b, width)
+
+
+def term_rows(vectors: Sequence[Sparse | None]) -> TermRows:
+    """Row by row TF-IDF vectors (None: a row without one) as compressed sparse rows."""
+    lengths = np.fromiter((0 if v is None else len(v[0]) for v in vectors), np.int64, len(vectors))
+    starts = np.zeros(len(vectors) + 1, np.int64)
+    np.cumsum(lengths, out=starts[1:])
+    present = [v for v in vectors if v is not None]
+    if not present:
+        return starts, np.zeros(0, np.int64), np.zeros(0, np.float64)
+    ids = np.concatenate([v[0] for v in present]).astype(np.int64, copy=False)
+    weights = np.concatenate([v[1] for v in present]).astype(np.float64, copy=False)
+    return starts, ids, weights
+
+
+def cosines_by_row(
+    queries: Sequence[Sparse],
+    rows_terms: TermRows,
+    rows: NDArray[np.intp],
+    valid: NDArray[np.bool_],
+) -> NDArray[np.float64]:
+    """``cosines`` with the candidates given as rows (B x width) of ``rows_terms`` (0
+    where not ``valid``): the candidates' terms are gathered by array indexing, with no
+    loop over the pairs."""
+    b, width = rows.shape
+    out = np.zeros(b * width)
+    starts, term_ids, term_weights = rows_terms
+    if b == 0 or width == 0 or not any(len(ids) for ids, _ in queries):
+        return out.reshape(b, width)
+    span = np.int64(1 << 31)
+    qkeys = np.concatenate([ids + i * span for i, (ids, _) in enumerate(queries)])
+    qweights = np.concatenate([w for _, w in queries])
+    cells = np.flatnonzero(valid.ravel())
+    picked = rows.ravel()[cells]
+    first, lengths = starts[picked], starts[picked + 1] - starts[picked]
+    total = int(lengths.sum())
+    if total == 0:
+        return out.reshape(b, width)
+    # the position of every term of every picked row: its row's start, plus its rank
+    before = np.cumsum(lengths) - lengths
+    at_term = np.repeat(first - before, lengths) + np.arange(total)
+    cell = np.repeat(cells, lengths)
+    ckeys = term_ids[at_term] + (cell // width) * span
+    at = np.minimum(np.searchsorted(qkeys, ckeys), len(qkeys) - 1)
+    hit = qkeys[at] == ckeys
+    out += np.bincount(
+        cell, np.where(hit, qweights[at] * term_weights[at_term], 0.0), minlength=b * width
+    )
     return out.reshape(b, width)
 
 

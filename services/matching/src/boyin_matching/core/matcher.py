@@ -63,6 +63,8 @@ class Matcher:
         #: profiles removed (or re-indexed) so far: a holder of lists made earlier can
         #: tell whether any of their members may have left
         self.removals = 0
+        #: per pool: its TF-IDF vectors by row, and the pool's state they were made for
+        self._rows_terms: dict[str, tuple[tuple[int, int, int], lexical.TermRows]] = {}
 
     # -- the pool --------------------------------------------------------------------
 
@@ -214,10 +216,11 @@ class Matcher:
         k: int,
         use_lexical: bool,
         valid: NDArray[np.bool_] | None = None,
+        term_rows: lexical.TermRows | None = None,
     ) -> Finishing:
         alive = other.alive[rows] if valid is None else valid & other.alive[rows]
         terms = self._weighted if use_lexical else None
-        return Finishing(pool, qrows, other, rows, alive, block, k, terms)
+        return Finishing(pool, qrows, other, rows, alive, block, k, terms, term_rows)
 
     def finish(
         self,
@@ -243,7 +246,7 @@ class Matcher:
 
     def finish_many(
         self,
-        shortlists: Sequence[tuple[str, Sequence[str]]],
+        shortlists: Sequence[tuple[str, Sequence[str] | NDArray[np.intp]]],
         k: int = 50,
         *,
         use_lexical: bool = True,
@@ -259,8 +262,11 @@ class Matcher:
             if found is None or len(shortlist) == 0:
                 continue
             pool, other = found
-            crows = np.array([other.rows.get(i, -1) for i in shortlist], np.intp)
-            crows = crows[crows >= 0]  # dead rows stay in: ``Finishing`` leaves them out
+            if isinstance(shortlist, np.ndarray):  # rows of ``other`` (from ``shortlists``)
+                crows = shortlist.astype(np.intp, copy=False)
+            else:
+                crows = np.array([other.rows.get(i, -1) for i in shortlist], np.intp)
+                crows = crows[crows >= 0]  # dead rows stay in: ``Finishing`` leaves them out
             if len(crows):
                 groups.setdefault(pool.channel, []).append((position, pool.rows[demand_id], crows))
         for channel, members in groups.items():
@@ -297,7 +303,22 @@ class Matcher:
             )
         cos = np.einsum("bd,bpd->bp", pool.vectors[qrows], other.vectors[rows]).astype(np.float32)
         block = score_pairs(pool, qrows, other, rows, cos, (mu, sd))
-        return self._finishing(pool, qrows, other, rows, block, k, use_lexical, valid)
+        term_rows = self._term_rows(other) if use_lexical else None
+        return self._finishing(pool, qrows, other, rows, block, k, use_lexical, valid, term_rows)
+
+    def _term_rows(self, pool: Pool) -> lexical.TermRows:
+        """The pool's TF-IDF vectors by row, kept until the pool changes (many blocks of a
+        rematch use them; a single query looks its candidates up one by one instead)."""
+        key = (pool.size, self.removals, self.vocabulary.documents)
+        cached = self._rows_terms.get(pool.channel)
+        if cached is None or cached[0] != key:
+            vectors = [
+                None if p is None else self._weighted(p.demand_id)[1]
+                for p in pool.profiles[: pool.size]
+            ]
+            cached = (key, lexical.term_rows(vectors))
+            self._rows_terms[pool.channel] = cached
+        return cached[1]
 
     def _query(self, demand_id: str) -> tuple[Pool, Pool] | None:
         """A published profile's pool and its counterparts' (None if either is empty)."""
@@ -391,6 +412,26 @@ class Matcher:
         scored at a time (numpy releases the GIL; OpenBLAS is held to one thread meanwhile)
         and the lists come out in row order. Blocks are computed a little ahead of the
         consumer, so the matcher must not change while a rematch is being read."""
+        for pool, side, qrows, best, scores in self._ranked_blocks(
+            k, block_size, shortlist, queries
+        ):
+            yield from _lists(pool, qrows, side.ids[best], scores)
+
+    def shortlists(
+        self, k: int = 50, *, queries: Collection[str]
+    ) -> Iterator[tuple[str, NDArray[np.intp]]]:
+        """``rematch`` of ``queries`` as each query's ranked counterpart rows (of the
+        counterpart pool), best first, for ``finish_many``: no ids and scores are made."""
+        for pool, side, qrows, best, _ in self._ranked_blocks(k, REMATCH_BLOCK, SHORTLIST, queries):
+            ranked = side.cols[best]
+            for i, row in enumerate(qrows.tolist()):
+                yield pool.ids[row], ranked[i]
+
+    def _ranked_blocks(
+        self, k: int, block_size: int, shortlist: int, queries: Collection[str] | None
+    ) -> Iterator[tuple[Pool, _Counterparts, NDArray[np.intp], NDArray[np.intp], F32]]:
+        """Blocks of ranked queries: their pool, the counterparts, the query rows, each
+        one's best ``k`` (positions in the counterparts' columns) and their scores."""
         with blas.single_threaded(), ThreadPoolExecutor(REMATCH_THREADS) as workers:
             for channel in (
                 "PROJECT_COOPERATION",
@@ -407,7 +448,7 @@ class Matcher:
                     continue
                 side = _Counterparts(other)
                 self.prior(pool, rows[:1])  # refitted here, if at all: not in the threads
-                pending: deque[Future[tuple[NDArray[np.intp], NDArray[np.object_], F32]]]
+                pending: deque[Future[tuple[NDArray[np.intp], NDArray[np.intp], F32]]]
                 pending = deque()
                 for start in range(0, len(rows), block_size):
                     qrows = rows[start : start + block_size]
@@ -415,9 +456,9 @@ class Matcher:
                         workers.submit(self._rematch_block, pool, qrows, side, k, shortlist)
                     )
                     if len(pending) > REMATCH_THREADS:
-                        yield from _lists(pool, *pending.popleft().result())
+                        yield (pool, side, *pending.popleft().result())
                 while pending:
-                    yield from _lists(pool, *pending.popleft().result())
+                    yield (pool, side, *pending.popleft().result())
 
     def _rematch_block(
         self,
@@ -426,8 +467,9 @@ class Matcher:
         side: _Counterparts,
         k: int,
         shortlist: int,
-    ) -> tuple[NDArray[np.intp], NDArray[np.object_], F32]:
-        """The ranked ids and scores (B x k) of a block of queries."""
+    ) -> tuple[NDArray[np.intp], NDArray[np.intp], F32]:
+        """The ranked counterparts (B x k positions in ``side``'s columns) and their scores
+        of a block of queries."""
         other = side.pool
         n = len(side.cols)
         p = min(shortlist, n)
@@ -454,7 +496,7 @@ class Matcher:
         top_scores = np.take_along_axis(scores, top, axis=1)
         order = np.argsort(-top_scores, axis=1, kind="stable")
         best = np.take_along_axis(np.take_along_axis(pick, top, axis=1), order, axis=1)
-        return qrows, side.ids[best], np.take_along_axis(top_scores, order, axis=1)
+        return qrows, best, np.take_along_axis(top_scores, order, axis=1)
 
 
 def _lists(
