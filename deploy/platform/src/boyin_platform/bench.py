@@ -87,7 +87,8 @@ async def latency(samples: int) -> None:
     logs = Path(tempfile.mkdtemp(prefix="boyin-bench-"))
     registry = ManagedProcess("registry", "boyin_registry", env, logs)
     matching = ManagedProcess("matching", "boyin_matching", env, logs)
-    urls = {"registry": registry.url, "matching": matching.url}
+    scheduling = ManagedProcess("scheduling", "boyin_scheduling", env, logs)
+    urls = {"registry": registry.url, "matching": matching.url, "scheduling": scheduling.url}
     gateway = ManagedProcess(
         "gateway",
         "boyin_gateway",
@@ -102,7 +103,7 @@ async def latency(samples: int) -> None:
         | {"BOYIN_RATE_LIMIT_PER_MINUTE": "0"},  # the benchmark polls as fast as it can
         logs,
     )
-    procs = [registry, matching, gateway]
+    procs = [registry, matching, scheduling, gateway]
     try:
         for p in procs:
             await p.start()
