@@ -13,6 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from boyin_matching.bench.quality import load_tree
+from boyin_matching.core.finishing import Candidate
 from boyin_matching.core.matcher import Matcher
 from boyin_matching.core.profiles import Profile
 from boyin_matching.core.taxonomy import TaxonomyTree
@@ -85,4 +86,22 @@ def profile(
         revision=1,
         capacity=capacity,
         degree=degree,
+    )
+
+
+def candidate(demand_id: str, score: float) -> Candidate:
+    """A candidate with plain numbers: both views at ``score``, no lexical signal."""
+    return Candidate(
+        demand_id=demand_id,
+        score=score,
+        forward=score,
+        reverse=score,
+        cosine=0.5,
+        semantic_forward=0.5,
+        semantic_reverse=0.5,
+        taxonomy=1.0,
+        lexical=0.0,
+        signals={},
+        shared_terms=(),
+        capped=False,
     )

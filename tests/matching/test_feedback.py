@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from boyin_matching.app import definition as matching
-from boyin_matching.core.finishing import Candidate
 from boyin_matching.engine import Engine
 from boyin_matching.feedback import Record, Screened, rerank
 from boyin_registry.app import definition as registry
@@ -26,6 +25,7 @@ from boyin_shared.contracts.scheduling import (
 )
 from boyin_shared.identity import Actor, Role
 from tests.apps import as_actor, running
+from tests.matching.test_core_support import candidate
 from tests.matching.test_flow import LANDING, PROJECT, matches, publish
 from tests.registry.support import (
     demand_body,
@@ -36,23 +36,6 @@ from tests.registry.support import (
 )
 
 OPERATOR = Actor(account_id="acc_op", role=Role.OPERATOR)
-
-
-def candidate(demand_id: str, score: float) -> Candidate:
-    return Candidate(
-        demand_id=demand_id,
-        score=score,
-        forward=score,
-        reverse=score,
-        cosine=0.5,
-        semantic_forward=0.5,
-        semantic_reverse=0.5,
-        taxonomy=1.0,
-        lexical=0.0,
-        signals={},
-        shared_terms=(),
-        capped=False,
-    )
 
 
 def test_reliability_of_a_record() -> None:

@@ -5,13 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from boyin_matching.core.finishing import Candidate
 from boyin_matching.core.profiles import Profile
 from boyin_matching.listing import Ranked, announcement, plan, proposal_state, ranking_state
 from boyin_matching.repository import DECLINED, PROPOSED, WITHDRAWN, match_id
 from boyin_shared.contracts.matching import MatchesProposed
 from boyin_shared.store import Document
-from tests.matching.test_core_support import profile
+from tests.matching.test_core_support import candidate, profile
 
 NOW = "2026-11-27T20:00:00+00:00"
 SUPPLY = replace(profile("p1", "PROJECT_COOPERATION"), owner_kind="talent")
@@ -20,35 +19,18 @@ LANDINGS = [
 ]
 
 
-def cand(demand_id: str, score: float) -> Candidate:
-    return Candidate(
-        demand_id=demand_id,
-        score=score,
-        forward=score,
-        reverse=score,
-        cosine=0.5,
-        semantic_forward=0.5,
-        semantic_reverse=0.5,
-        taxonomy=1.0,
-        lexical=0.0,
-        signals={},
-        shared_terms=(),
-        capped=False,
-    )
-
-
 def ranked(query: Profile, others: list[Profile], scores: list[float]) -> Ranked:
     pairs = []
     for other, score in zip(others, scores, strict=True):
         supply, demand = (query, other) if query.is_supply else (other, query)
-        pairs.append((supply, demand, cand(other.demand_id, score)))
+        pairs.append((supply, demand, candidate(other.demand_id, score)))
     return Ranked(query, pairs)
 
 
 def stored(
     supply: Profile, demand: Profile, score: float, ranking: str | None, **changes: Any
 ) -> Document:
-    c = cand(demand.demand_id, score)
+    c = candidate(demand.demand_id, score)
     doc = proposal_state(supply, demand, c, now=NOW, ranking=ranking)
     return {**doc, "_id": match_id(supply.demand_id, demand.demand_id), "_rev": 1, **changes}
 
