@@ -205,6 +205,40 @@ async def test_sqlite_update_many_appends_in_sql(tmp_path: Path) -> None:
     await store.close()
 
 
+async def test_sqlite_update_many_is_one_statement_per_shape(tmp_path: Path) -> None:
+    """Edits of distinct documents: one UPDATE per shape (rescores, withdrawals), guards
+    checked per document; a unique clash in a statement is found one by one."""
+    store = SqliteStore(tmp_path / "shapes.sqlite")
+    c = store.collection("props")
+    await c.ensure_indexes([Index((("code", 1),), unique=True)])
+    await c.insert_many(
+        [{"_id": f"p{i}", "status": "OPEN", "score": 0.0, "code": f"c{i}"} for i in range(300)]
+    )
+    rescores = [
+        Edit(f"p{i}", Update(set={"score": i / 7, "signals": {"a": i}}), where={"status": "OPEN"})
+        for i in range(0, 200)
+    ]
+    closes = [
+        Edit(f"p{i}", Update(set={"status": "SHUT"}), where={"_rev": 1 if i % 2 else 5})
+        for i in range(200, 300)
+    ]
+    traced: list[str] = []
+    await store.db.run(lambda conn: conn.set_trace_callback(traced.append))
+    assert await c.update_many([*rescores, *closes]) == 200 + 50
+    await store.db.run(lambda conn: conn.set_trace_callback(None))
+    updates = [sql for sql in traced if sql.lstrip().upper().startswith("UPDATE")]
+    assert len(updates) == 2 and all("json_each" in sql for sql in updates), updates
+    docs = {d["_id"]: d for d in await c.find({})}
+    assert docs["p7"]["score"] == 1.0 and docs["p7"]["signals"] == {"a": 7}
+    assert docs["p7"]["_rev"] == 2
+    assert [docs[f"p{i}"]["status"] for i in (200, 201)] == ["OPEN", "SHUT"]
+    clash = [Edit("p0", Update(set={"code": "c1"})), Edit("p2", Update(set={"code": "x"}))]
+    with pytest.raises(AlreadyExists):
+        await c.update_many(clash)
+    assert (await c.get("p2") or {})["code"] == "c2"  # the call left nothing
+    await store.close()
+
+
 async def test_sqlite_insert_many_writes_no_later_copy_of_an_id(tmp_path: Path) -> None:
     """A second document with an id is a clash even when a unique index turned the first
     one away (the embedded store decides by the order given; MongoDB writes the second)."""
@@ -381,20 +415,13 @@ async def test_update_many_of_hundreds(store: DocumentStore) -> None:
     assert sorted(d["n"] for d in await c.find({})) == list(range(1000, 1250))
 
 
-async def test_update_many_does_what_update_does(store: DocumentStore) -> None:
-    """Random edits (sets of every kind of value, additions, guards that hold or not,
-    dotted paths, lists) applied by ``update_many`` and one by one by ``update`` leave
-    the same documents and count the same changes (SQLite applies the simple ones in SQL,
-    the others in Python)."""
-    r = random.Random(3)
+def random_edits(r: random.Random, ids: list[str]) -> list[Edit]:
+    """Random edits (sets of every kind of value, additions, appends, guards that hold or
+    not, dotted paths, lists) of these documents, in this order."""
     values = [0, 7, -1.5, "文字", "", None, True, False, [1, "a"], {"k": [2, {"z": None}]}]
     values_in_lists = [v for v in values if not isinstance(v, list)]  # FerretDB 1.x: no [[…]]
-    many, one = store.collection("bulk"), store.collection("single")
-    for c in (many, one):
-        for i in range(12):
-            await c.insert({"_id": f"d{i}", "n": i, "s": "open" if i % 3 else "shut", "x": {}})
     edits = []
-    for _ in range(60):
+    for doc_id in ids:
         field = r.choice(["a", "b", "n", "s", "x.y", "flag"])
         change = (
             Update(set={field: r.choice(values), "t": r.choice(values)})
@@ -409,9 +436,27 @@ async def test_update_many_does_what_update_does(store: DocumentStore) -> None:
         where = r.choice(
             [None, {"s": "open"}, {"s": "shut"}, {"n": 3}, {"gone": None}, {"flag": True}]
         )
-        edits.append(Edit(f"d{r.randrange(13)}", change, where))
-    for start in range(0, len(edits), 7):
-        part = edits[start : start + 7]
+        edits.append(Edit(doc_id, change, where))
+    return edits
+
+
+@pytest.mark.parametrize("distinct", [False, True])
+async def test_update_many_does_what_update_does(store: DocumentStore, distinct: bool) -> None:
+    """Random edits applied by ``update_many`` and one by one by ``update`` leave the same
+    documents and count the same changes. SQLite applies the simple ones in SQL: one
+    statement per shape when every edit is of another document (``distinct``), one per
+    edit in order when a document is edited twice; the others in Python."""
+    r = random.Random(3 if not distinct else 4)
+    many, one = store.collection("bulk"), store.collection("single")
+    for c in (many, one):
+        for i in range(12):
+            await c.insert({"_id": f"d{i}", "n": i, "s": "open" if i % 3 else "shut", "x": {}})
+    for _ in range(10):
+        if distinct:
+            ids = [f"d{i}" for i in r.sample(range(13), 9)]  # d12 does not exist
+        else:
+            ids = [f"d{r.randrange(13)}" for _ in range(7)]
+        part = random_edits(r, ids)
         singly = sum([await one.update(e.doc_id, e.change, where=e.where) for e in part])
         assert await many.update_many(part) == singly
     got = {d["_id"]: d for d in await many.find({})}

@@ -310,22 +310,26 @@ class SqliteCollection:
         if not edits:
             return 0
         await self._ensure_table()
+        # Edits of distinct documents go in a few statements, one per shape (which fields
+        # they set, add to and append to, which they are guarded by), their values read
+        # from one JSON array made here, in the caller's thread.
+        grouped = self._grouped(edits)
 
         def write(conn: sqlite3.Connection) -> int:
-            changed = 0
             conn.execute("BEGIN IMMEDIATE")
             try:
-                for edit in edits:
-                    statement = self._in_sql(edit)
-                    if statement is None:
-                        changed += self._update_one(conn, *edit)
-                        continue
-                    try:
-                        changed += conn.execute(*statement).rowcount
-                    except sqlite3.IntegrityError as exc:
-                        raise AlreadyExists(self.name, edit.doc_id) from exc
-                    except sqlite3.OperationalError:  # a value SQLite's JSON cannot hold
-                        changed += self._update_one(conn, *edit)
+                if grouped is None:
+                    changed = self._each(conn, edits)
+                else:
+                    statements, rest = grouped
+                    changed = self._each(conn, rest)
+                    for sql, params, members in statements:
+                        try:
+                            changed += conn.execute(sql, params).rowcount
+                        except (sqlite3.IntegrityError, sqlite3.OperationalError):
+                            # a unique clash (which edit?) or a value SQLite's JSON cannot
+                            # hold: the statement left nothing; these one by one
+                            changed += self._each(conn, members)
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
@@ -334,17 +338,104 @@ class SqliteCollection:
 
         return await self.db.run(write)
 
+    def _each(self, conn: sqlite3.Connection, edits: Sequence[Edit]) -> int:
+        """Edits one statement each, in order (inside the caller's transaction)."""
+        changed = 0
+        for edit in edits:
+            statement = self._in_sql(edit)
+            if statement is None:
+                changed += self._update_one(conn, *edit)
+                continue
+            try:
+                changed += conn.execute(*statement).rowcount
+            except sqlite3.IntegrityError as exc:
+                raise AlreadyExists(self.name, edit.doc_id) from exc
+            except sqlite3.OperationalError:  # a value SQLite's JSON cannot hold
+                changed += self._update_one(conn, *edit)
+        return changed
+
+    def _grouped(
+        self, edits: Sequence[Edit]
+    ) -> tuple[list[tuple[str, tuple[str], list[Edit]]], list[Edit]] | None:
+        """One UPDATE ... FROM json_each per shape of the simple edits (and the others,
+        to apply one by one); None if a document is edited twice (then they all go one
+        by one, in order)."""
+        if len({e.doc_id for e in edits}) < len(edits):
+            return None
+        shapes: dict[tuple[Any, ...], list[Edit]] = {}
+        rest: list[Edit] = []
+        for edit in edits:
+            if not self._simple(edit):
+                rest.append(edit)
+                continue
+            change, where = edit.change, edit.where or {}
+            shape = (
+                tuple(change.set),
+                tuple(change.inc),
+                tuple((k, len(v)) for k, v in change.push.items() if v),
+                tuple(where),
+                change.bump_rev,
+            )
+            shapes.setdefault(shape, []).append(edit)
+        statements = []
+        for (sets, incs, pushes, guards, bump), members in shapes.items():
+            if not (sets or incs or pushes or bump):
+                rest.extend(members)
+                continue
+            paths = [f"'$.{k}', j.e -> '$.s.{k}'" for k in sets]
+            paths += [
+                f"'$.{k}', coalesce(json_extract(doc, '$.{k}'), 0) + (j.e ->> '$.n.{k}')"
+                for k in incs
+            ]
+            for k, count in pushes:
+                items = ", ".join(f"'$[#]', j.e -> '$.p.{k}[{i}]'" for i in range(count))
+                paths.append(
+                    f"'$.{k}', json_insert(json(coalesce(json_extract(doc, '$.{k}'), '[]')), "
+                    f"{items})"
+                )
+            revision = ""
+            if bump:
+                paths.append("'$._rev', rev + 1")
+                revision = ", rev = rev + 1"
+            checks = "".join(
+                f" AND json_extract(doc, '$.{k}') IS (j.e ->> '$.w.{k}')" for k in guards
+            )
+            sql = (
+                f"UPDATE {self._table} SET doc = json_set(doc, {', '.join(paths)}){revision} "
+                f"FROM (SELECT value AS e FROM json_each(?)) AS j "
+                f"WHERE {self._table}.id = (j.e ->> '$.i'){checks}"
+            )
+            rows = [
+                {
+                    "i": e.doc_id,
+                    "s": e.change.set,
+                    "n": e.change.inc,
+                    "p": e.change.push,
+                    "w": e.where or {},
+                }
+                for e in members
+            ]
+            statements.append((sql, (filters.dumps(rows),), members))
+        return statements, rest
+
+    @staticmethod
+    def _simple(edit: Edit) -> bool:
+        """Sets, additions and appends to top-level fields, guarded by top-level scalars:
+        what SQLite's JSON functions apply without the document coming to Python."""
+        change, where = edit.change, edit.where or {}
+        fields = [*change.set, *change.inc, *change.push]
+        if change.pull or len(set(fields)) < len(fields):
+            return False
+        if not all(_TOP_LEVEL.match(k) for k in (*fields, *where)):
+            return False
+        return not any(isinstance(v, Mapping | list) for v in where.values())
+
     def _in_sql(self, edit: Edit) -> tuple[str, list[Any]] | None:
         """An edit that only sets, adds to and appends to top-level fields, guarded by
         top-level scalars, as one UPDATE that SQLite's JSON functions apply without the
         document coming to Python; None for any other edit."""
         change, where = edit.change, edit.where or {}
-        fields = [*change.set, *change.inc, *change.push]
-        if change.pull or len(set(fields)) < len(fields):
-            return None
-        if not all(_TOP_LEVEL.match(k) for k in (*fields, *where)):
-            return None
-        if any(isinstance(v, Mapping | list) for v in where.values()):
+        if not self._simple(edit):
             return None
         paths: list[str] = []
         params: list[Any] = []
