@@ -299,8 +299,10 @@ async def _stalls(gaps: list[float], stop: asyncio.Event) -> None:
 async def run_job(size: int, shortlist: int = 0) -> None:
     """The service's rematch job (``Engine.rematch``) on ``size`` projects x ``size``
     demands, built as the service builds it (``app.build``) on the embedded SQLite store,
-    with the pool indexed from random vectors (no encoder), run twice: on an empty store
-    (every proposal new) and again (every proposal rewritten in place)."""
+    with the pool indexed from random vectors (no encoder), run three times: on an empty
+    store (every proposal new), again (the same model: few scores move), and after every
+    vector moved (as after a model change: most lists change, most proposals are
+    rescored, superseded or new)."""
     if shortlist:
         engine_module.REMATCH_SHORTLIST = shortlist
     tree = load_tree()
@@ -340,7 +342,13 @@ async def run_job(size: int, shortlist: int = 0) -> None:
                 collecting[0] += time.perf_counter() - collecting[1]
 
         gc.callbacks.append(collector)
-        for run in ("first (empty store)", "second (proposals exist)"):
+        runs = ("first (empty store)", "second (proposals exist)", "third (after a model change)")
+        for run in runs:
+            if run.startswith("third"):  # every vector moved: most scores and lists change
+                for pool in m.pools.values():
+                    n = pool.size
+                    moved = pool.vectors[:n] + 0.3 * vectors(n, nrng) / np.sqrt(2.0)
+                    pool.vectors[:n] = moved / np.linalg.norm(moved, axis=1, keepdims=True)
             m.ranking = engine.finishing = engine.planning = engine.storing = 0.0
             collecting[0] = 0.0
             gaps: list[float] = []
