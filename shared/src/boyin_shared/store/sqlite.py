@@ -67,6 +67,11 @@ class SqliteDatabase:
 _TOP_LEVEL = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
+#: what an edit SQL applies sets, adds to, appends to (and how many) and is guarded by,
+#: and whether it bumps the revision: edits of one shape share one statement
+_Shape = tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[str, int], ...], tuple[str, ...], bool]
+
+
 def _table(name: str) -> str:
     if not name.replace("_", "").isalnum():
         raise ValueError(f"bad collection name {name!r}")
@@ -342,12 +347,12 @@ class SqliteCollection:
         """Edits one statement each, in order (inside the caller's transaction)."""
         changed = 0
         for edit in edits:
-            statement = self._in_sql(edit)
-            if statement is None:
+            shape = self._shape(edit)
+            if shape is None:
                 changed += self._update_one(conn, *edit)
                 continue
             try:
-                changed += conn.execute(*statement).rowcount
+                changed += conn.execute(*self._statement(shape, [edit])).rowcount
             except sqlite3.IntegrityError as exc:
                 raise AlreadyExists(self.name, edit.doc_id) from exc
             except sqlite3.OperationalError:  # a value SQLite's JSON cannot hold
@@ -357,118 +362,78 @@ class SqliteCollection:
     def _grouped(
         self, edits: Sequence[Edit]
     ) -> tuple[list[tuple[str, tuple[str], list[Edit]]], list[Edit]] | None:
-        """One UPDATE ... FROM json_each per shape of the simple edits (and the others,
-        to apply one by one); None if a document is edited twice (then they all go one
-        by one, in order)."""
+        """One statement per shape of the edits SQL can apply (and the others, to apply
+        one by one); None if a document is edited twice (then they all go one by one, in
+        order)."""
         if len({e.doc_id for e in edits}) < len(edits):
             return None
-        shapes: dict[tuple[Any, ...], list[Edit]] = {}
+        shapes: dict[_Shape, list[Edit]] = {}
         rest: list[Edit] = []
         for edit in edits:
-            if not self._simple(edit):
+            shape = self._shape(edit)
+            if shape is None:
                 rest.append(edit)
-                continue
-            change, where = edit.change, edit.where or {}
-            shape = (
-                tuple(change.set),
-                tuple(change.inc),
-                tuple((k, len(v)) for k, v in change.push.items() if v),
-                tuple(where),
-                change.bump_rev,
-            )
-            shapes.setdefault(shape, []).append(edit)
-        statements = []
-        for (sets, incs, pushes, guards, bump), members in shapes.items():
-            if not (sets or incs or pushes or bump):
-                rest.extend(members)
-                continue
-            paths = [f"'$.{k}', j.e -> '$.s.{k}'" for k in sets]
-            paths += [
-                f"'$.{k}', coalesce(json_extract(doc, '$.{k}'), 0) + (j.e ->> '$.n.{k}')"
-                for k in incs
-            ]
-            for k, count in pushes:
-                items = ", ".join(f"'$[#]', j.e -> '$.p.{k}[{i}]'" for i in range(count))
-                paths.append(
-                    f"'$.{k}', json_insert(json(coalesce(json_extract(doc, '$.{k}'), '[]')), "
-                    f"{items})"
-                )
-            revision = ""
-            if bump:
-                paths.append("'$._rev', rev + 1")
-                revision = ", rev = rev + 1"
-            checks = "".join(
-                f" AND json_extract(doc, '$.{k}') IS (j.e ->> '$.w.{k}')" for k in guards
-            )
-            sql = (
-                f"UPDATE {self._table} SET doc = json_set(doc, {', '.join(paths)}){revision} "
-                f"FROM (SELECT value AS e FROM json_each(?)) AS j "
-                f"WHERE {self._table}.id = (j.e ->> '$.i'){checks}"
-            )
-            rows = [
-                {
-                    "i": e.doc_id,
-                    "s": e.change.set,
-                    "n": e.change.inc,
-                    "p": e.change.push,
-                    "w": e.where or {},
-                }
-                for e in members
-            ]
-            statements.append((sql, (filters.dumps(rows),), members))
+            else:
+                shapes.setdefault(shape, []).append(edit)
+        statements = [
+            (*self._statement(shape, members), members) for shape, members in shapes.items()
+        ]
         return statements, rest
 
     @staticmethod
-    def _simple(edit: Edit) -> bool:
-        """Sets, additions and appends to top-level fields, guarded by top-level scalars:
-        what SQLite's JSON functions apply without the document coming to Python."""
+    def _shape(edit: Edit) -> _Shape | None:
+        """What an edit sets, adds to, appends to and is guarded by, if SQLite's JSON
+        functions can apply it without the document coming to Python: top-level fields
+        only, guarded by top-level scalars; None for any other edit, or one that writes
+        nothing."""
         change, where = edit.change, edit.where or {}
         fields = [*change.set, *change.inc, *change.push]
         if change.pull or len(set(fields)) < len(fields):
-            return False
-        if not all(_TOP_LEVEL.match(k) for k in (*fields, *where)):
-            return False
-        return not any(isinstance(v, Mapping | list) for v in where.values())
-
-    def _in_sql(self, edit: Edit) -> tuple[str, list[Any]] | None:
-        """An edit that only sets, adds to and appends to top-level fields, guarded by
-        top-level scalars, as one UPDATE that SQLite's JSON functions apply without the
-        document coming to Python; None for any other edit."""
-        change, where = edit.change, edit.where or {}
-        if not self._simple(edit):
             return None
-        paths: list[str] = []
-        params: list[Any] = []
-        for key, value in change.set.items():
-            paths.append(f"'$.{key}', json(?)")
-            params.append(filters.dumps(value))
-        for key, amount in change.inc.items():
-            paths.append(f"'$.{key}', coalesce(json_extract(doc, '$.{key}'), 0) + ?")
-            params.append(amount)
-        for key, items in change.push.items():
-            if not items:
-                continue
+        if not all(_TOP_LEVEL.match(k) for k in (*fields, *where)):
+            return None
+        if any(isinstance(v, Mapping | list) for v in where.values()):
+            return None
+        pushes = tuple((k, len(v)) for k, v in change.push.items() if v)
+        if not (change.set or change.inc or pushes or change.bump_rev):
+            return None
+        return tuple(change.set), tuple(change.inc), pushes, tuple(where), change.bump_rev
+
+    def _statement(self, shape: _Shape, members: Sequence[Edit]) -> tuple[str, tuple[str]]:
+        """One UPDATE of every document of ``members`` (edits of one shape, of distinct
+        documents), their values read from one JSON array (``json_each``)."""
+        sets, incs, pushes, guards, bump = shape
+        paths = [f"'$.{k}', j.e -> '$.s.{k}'" for k in sets]
+        paths += [
+            f"'$.{k}', coalesce(json_extract(doc, '$.{k}'), 0) + (j.e ->> '$.n.{k}')" for k in incs
+        ]
+        for k, count in pushes:
             # the list as it is (none: empty), each item appended at its end ('$[#]')
-            appended = ", ".join(["'$[#]', json(?)"] * len(items))
+            items = ", ".join(f"'$[#]', j.e -> '$.p.{k}[{i}]'" for i in range(count))
             paths.append(
-                f"'$.{key}', json_insert(json(coalesce(json_extract(doc, '$.{key}'), '[]')), "
-                f"{appended})"
+                f"'$.{k}', json_insert(json(coalesce(json_extract(doc, '$.{k}'), '[]')), {items})"
             )
-            params.extend(filters.dumps(item) for item in items)
         revision = ""
-        if change.bump_rev:
+        if bump:
             paths.append("'$._rev', rev + 1")
             revision = ", rev = rev + 1"
-        if not paths:
-            return None
-        guards = "".join(f" AND json_extract(doc, '$.{key}') IS ?" for key in where)
-        params.append(edit.doc_id)
-        params.extend(filters.scalar(v) for v in where.values())
+        checks = "".join(f" AND json_extract(doc, '$.{k}') IS (j.e ->> '$.w.{k}')" for k in guards)
         sql = (
             f"UPDATE {self._table} SET doc = json_set(doc, {', '.join(paths)}){revision} "
-            f"WHERE id = ?{guards}"
+            f"FROM (SELECT value AS e FROM json_each(?)) AS j "
+            f"WHERE {self._table}.id = (j.e ->> '$.i'){checks}"
         )
-        return sql, params
+        rows = [
+            {
+                "i": e.doc_id,
+                "s": e.change.set,
+                "n": e.change.inc,
+                "p": e.change.push,
+                "w": e.where or {},
+            }
+            for e in members
+        ]
+        return sql, (filters.dumps(rows),)
 
     async def delete(self, doc_id: str, *, expected_rev: int | None = None) -> bool:
         await self._ensure_table()
