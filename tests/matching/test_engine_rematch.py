@@ -293,7 +293,8 @@ async def test_a_rematch_replaces_the_lists_it_made_before(
     open_ = {mid: d for mid, d in after.items() if d["status"] == PROPOSED}
     by_supply: dict[str, int] = {}
     for d in open_.values():
-        if d["origin"] == "supply" and d["review"] == "pending" and not d["responses"]:
+        made = d["ranked_by"] == d["supply"]["demand_id"]
+        if made and d["review"] == "pending" and not d["responses"]:
             by_supply[d["supply"]["demand_id"]] = by_supply.get(d["supply"]["demand_id"], 0) + 1
     assert by_supply and max(by_supply.values()) <= 8
     withdrawn = [d for d in after.values() if d.get("withdrawn_by") == "superseded"]

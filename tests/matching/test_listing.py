@@ -40,7 +40,7 @@ def test_a_first_list_proposes_and_announces_every_pair() -> None:
     mids = [match_id("p1", f"l{i}") for i in range(3)]
     assert out.lists == {"p1": mids}
     assert list(out.fresh) == mids and out.announce == {"p1": mids}
-    assert out.fresh[mids[0]]["ranked_by"] == "p1" and out.fresh[mids[0]]["origin"] == "supply"
+    assert out.fresh[mids[0]]["ranked_by"] == "p1"  # the supply's own ranking
     assert out.rankings == {"p1": None}
     assert not (out.rescored or out.revived or out.superseded)
     assert not +out.exposure  # nothing to take back: every pair is new
@@ -51,7 +51,7 @@ def test_a_demands_list_is_the_demands_own() -> None:
     supplies = [profile(f"p{i}", "PROJECT_COOPERATION") for i in range(2)]
     out = plan([ranked(landing, supplies, [0.9, 0.8])], {}, {}, NOW)
     mid = match_id("p0", "l0")
-    assert out.fresh[mid]["origin"] == "demand" and out.fresh[mid]["ranked_by"] == "l0"
+    assert out.fresh[mid]["ranked_by"] == "l0"  # the landing's own ranking
     assert out.fresh[mid]["supply"]["demand_id"] == "p0"
 
 

@@ -117,7 +117,6 @@ def proposal_state(
         review="confirmed" if source == "operator" else "pending",
         note=note,
         ranked_by=ranking,
-        origin=None if ranking is None else ("supply" if ranking == supply.demand_id else "demand"),
         updated_at=now,
     )
     return state
@@ -163,7 +162,6 @@ def plan(
             out.parties[mid] = (scored["supply"], scored["demand"], scored["score"])
             doc = stored
             if revivable(doc):
-                origin = "supply" if ranking == supply.demand_id else "demand"
                 out.revived[mid] = (
                     doc["_rev"],
                     {
@@ -171,7 +169,6 @@ def plan(
                         "status": PROPOSED,
                         "withdrawn_by": None,
                         "ranked_by": ranking,
-                        "origin": origin,
                     },
                 )
                 announce.append(mid)

@@ -164,8 +164,6 @@ SYSTEM_WITHDRAWALS = ("superseded", "removed", "rematch")
 def ranked_by(doc: Document) -> str | None:
     """The demand whose ranking proposed this match (None: an operator, or unknown)."""
     by = doc.get("ranked_by")
-    if by is None and doc.get("origin") in ("supply", "demand") and doc.get("source") == "auto":
-        by = doc[doc["origin"]]["demand_id"]  # stored before rankings named themselves
     return str(by) if by is not None else None
 
 
