@@ -406,8 +406,8 @@ class Engine:
             other = counterparts.profile(c.demand_id)
             if other is None:
                 continue
-            pair = (query, other, c) if query.is_supply else (other, query, c)
-            pairs.append(pair)
+            supply, demand = self._sides(query, other)
+            pairs.append((supply, demand, c))
             exposure[query.demand_id] += 1
             exposure[other.demand_id] += 1
         return Ranked(query, pairs)
