@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 
-from boyin_shared.bus import Subscription
+import pytest
+
+from boyin_shared.bus import DuplicateHandler, Subscription, handlers
 from boyin_shared.errors import TransientError
 from tests.shared.conftest import BusHarness, eventually
 from tests.shared.sample_events import NoteWritten, note
@@ -144,3 +146,13 @@ async def test_committed_offsets_survive_a_restart(bus_harness: BusHarness) -> N
     await again.start()
     await again.publish([note("k", 3)])
     await eventually(lambda: second == [3])
+
+
+def test_handler_tables_refuse_an_event_claimed_twice() -> None:
+    async def first(event: NoteWritten) -> None: ...
+
+    async def second(event: NoteWritten) -> None: ...
+
+    assert handlers({NoteWritten: first}, {}) == {NoteWritten: first}
+    with pytest.raises(DuplicateHandler, match=r"NoteWritten .* both .*first and .*second"):
+        handlers({NoteWritten: first}, {NoteWritten: second})

@@ -10,9 +10,9 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
-from boyin_shared.errors import BoyinError, Message
 from boyin_shared.events import Event
 from boyin_shared.outbox import Outbox, already_applied
+from boyin_shared.retry import AGAIN, ATTEMPTS, Again, optimistic
 from boyin_shared.store import AlreadyExists, Collection, Document, DocumentStore, Index
 
 
@@ -33,16 +33,6 @@ class Loaded(Generic[A]):
 
     def applied(self, event_id: str) -> bool:
         return already_applied(self.doc, event_id)
-
-
-def concurrent_change() -> BoyinError:
-    return BoyinError(
-        code="CONCURRENT_CHANGE",
-        message=Message(
-            "该记录刚被他人修改，请刷新后重试", "Changed by someone else; reload and retry"
-        ),
-        status=409,
-    )
 
 
 class AggregateRepository(Generic[A]):
@@ -97,37 +87,39 @@ class AggregateRepository(Generic[A]):
         aggregate_id: str,
         mutate: Callable[[A], Awaitable[tuple[A, Sequence[Event]]]],
         *,
-        attempts: int = 5,
+        attempts: int = ATTEMPTS,
     ) -> A | None:
         """Load, mutate and save, retrying a few times on a concurrent write."""
-        for _ in range(attempts):
+
+        async def attempt() -> A | Again | None:
             loaded = await self.get(aggregate_id)
             if loaded is None:
                 return None
             new, events = await mutate(loaded.aggregate)
-            if await self.save(loaded, new, events):
-                return new
-        raise concurrent_change()
+            return new if await self.save(loaded, new, events) else AGAIN
+
+        return await optimistic(attempt, attempts=attempts)
 
     async def put_newer(
-        self, aggregate: A, revision: Callable[[A], int], *, attempts: int = 10
+        self, aggregate: A, revision: Callable[[A], int], *, attempts: int = ATTEMPTS
     ) -> bool:
         """Store ``aggregate`` unless the stored one is as new or newer by ``revision`` (a
         projection of another service's data: repeats and late older events change
         nothing). True when it was written."""
-        for _ in range(attempts):
+
+        async def attempt() -> bool | Again:
             loaded = await self.get(aggregate.id)
             if loaded is None:
                 try:
                     await self.add(aggregate)
                     return True
                 except AlreadyExists:
-                    continue
+                    return AGAIN
             if revision(loaded.aggregate) >= revision(aggregate):
                 return False
-            if await self.save(loaded, aggregate):
-                return True
-        raise concurrent_change()
+            return True if await self.save(loaded, aggregate) else AGAIN
+
+        return await optimistic(attempt, attempts=attempts)
 
     def from_doc(self, doc: Document) -> A:
         return self._from_doc(doc)

@@ -17,7 +17,7 @@ from boyin_matching.feedback import Feedback
 from boyin_matching.match_api import router as match_router
 from boyin_matching.readmodel import Counterparts, DistrictSupplies
 from boyin_matching.repository import Profiles, Proposals, Taxonomy
-from boyin_shared.bus import Subscription
+from boyin_shared.bus import Subscription, handlers
 from boyin_shared.service import Built, ServiceContext, ServiceDefinition, every
 
 ENCODER_THREADS = 1  # the model's default of 4 threads is ten times slower on 2 cores
@@ -70,7 +70,7 @@ async def build(ctx: ServiceContext) -> Built:
         state=state,
         subscriptions=[
             Subscription(
-                GROUP, {**projection.handlers(), **demands.handlers(), **feedback.handlers()}
+                GROUP, handlers(projection.handlers(), demands.handlers(), feedback.handlers())
             )
         ],
         outbox_collections=[proposals.collection, proposals.rankings],

@@ -13,7 +13,7 @@ from boyin_registry.repository import DemandQuery, Demands, Organisations, Talen
 from boyin_shared.clock import new_id, utcnow
 from boyin_shared.errors import BoyinError, Message, not_found
 from boyin_shared.identity import Actor, Role
-from boyin_shared.repository import concurrent_change
+from boyin_shared.retry import concurrent_change
 
 SYSTEM = Actor(account_id="system:expiry", role=Role.SERVICE)
 

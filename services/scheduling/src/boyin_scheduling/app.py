@@ -18,7 +18,7 @@ from boyin_scheduling.repository import (
     Sessions,
 )
 from boyin_scheduling.schedule_api import router as schedule_router
-from boyin_shared.bus import Subscription
+from boyin_shared.bus import Subscription, handlers
 from boyin_shared.service import Built, ServiceContext, ServiceDefinition, every
 
 
@@ -48,7 +48,7 @@ async def build(ctx: ServiceContext) -> Built:
     state = SchedulingState(Scheduling(repos, planner), planner, inbox)
     return Built(
         state=state,
-        subscriptions=[Subscription(GROUP, {**parties.handlers(), **inbox.handlers()})],
+        subscriptions=[Subscription(GROUP, handlers(parties.handlers(), inbox.handlers()))],
         outbox_collections=[
             repos.editions.collection,
             repos.sessions.collection,

@@ -37,7 +37,7 @@ from boyin_scheduling.solving import SolveOptions, repair, solve
 from boyin_shared.clock import utcnow
 from boyin_shared.errors import BoyinError, not_found
 from boyin_shared.events import Event
-from boyin_shared.repository import concurrent_change
+from boyin_shared.retry import concurrent_change
 from boyin_shared.store import AlreadyExists
 
 log = logging.getLogger("boyin.scheduling.planner")

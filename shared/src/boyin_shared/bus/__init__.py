@@ -1,5 +1,5 @@
 """Event bus port and its two adapters (Kafka, embedded)."""
 
-from boyin_shared.bus.port import EventBus, Handler, Subscription
+from boyin_shared.bus.port import DuplicateHandler, EventBus, Handler, Subscription, handlers
 
-__all__ = ["EventBus", "Handler", "Subscription"]
+__all__ = ["DuplicateHandler", "EventBus", "Handler", "Subscription", "handlers"]

@@ -39,6 +39,34 @@ class Subscription:
         return dead_letter_topic(self.group)
 
 
+class DuplicateHandler(ValueError):
+    """Two handler tables of one consumer group claim the same event class."""
+
+
+def handlers(*tables: Mapping[type[Event], Handler]) -> dict[type[Event], Handler]:
+    """One consumer group's handler tables as one, refusing an event claimed twice.
+
+    ``{**a, **b}`` would let ``b``'s handler replace ``a``'s without a word; this raises
+    :class:`DuplicateHandler` naming the event and both handlers instead. An event that
+    really needs two effects gets one handler that does both, or a second group."""
+    merged: dict[type[Event], Handler] = {}
+    for table in tables:
+        for cls, handler in table.items():
+            if cls in merged:
+                fields = cls.model_fields
+                raise DuplicateHandler(
+                    f"{cls.__name__} ({fields['type'].default} "
+                    f"v{fields['schemaversion'].default}) is handled by both "
+                    f"{_name(merged[cls])} and {_name(handler)}"
+                )
+            merged[cls] = handler
+    return merged
+
+
+def _name(handler: Handler) -> str:
+    return getattr(handler, "__qualname__", repr(handler))
+
+
 def dead_letter_topic(group: str) -> str:
     return f"boyin.dlq.{group}"
 
