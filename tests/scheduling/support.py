@@ -10,10 +10,11 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
+from boyin_scheduling.app import SchedulingState
 from boyin_scheduling.app import definition as scheduling
 from boyin_shared.bus.embedded import EmbeddedBus
 from boyin_shared.clock import new_id
@@ -192,14 +193,14 @@ def field_refusal(response: httpx.Response, field: str, code: str) -> dict[str, 
     return dict(found[0])
 
 
-def state(r: Running) -> Any:
-    """The scheduling service's state (``app.SchedulingState``) in this process."""
-    return r.hosts["scheduling"].app.state.service
+def state(r: Running) -> SchedulingState:
+    """The scheduling service's state in this process."""
+    return cast(SchedulingState, r.hosts["scheduling"].app.state.service)
 
 
 async def wait_known(r: Running, *party_ids: str) -> None:
     """Until the scheduling service has stored every party the tests announced."""
-    parties = state(r).scheduling.repos.parties
+    parties = state(r).repos.parties
 
     async def all_known() -> bool:
         return len(await parties.get_many(list(party_ids))) == len(party_ids)
@@ -283,7 +284,7 @@ def places(meetings: dict[str, dict[str, Any]]) -> dict[str, tuple[str, int | No
 
 async def outbox_drained(r: Running) -> None:
     """Until every event scheduling has written is on the bus (no outbox left pending)."""
-    repos = state(r).scheduling.repos
+    repos = state(r).repos
     collections = [
         repos.editions.collection,
         repos.sessions.collection,

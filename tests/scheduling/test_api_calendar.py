@@ -10,7 +10,7 @@ from pathlib import Path
 import icalendar
 
 from boyin_scheduling.app import definition as scheduling
-from boyin_scheduling.core.ics import meeting_uid
+from boyin_scheduling.solver.ics import meeting_uid
 from tests.apps import running
 from tests.scheduling.support import (
     announce_organisation,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from boyin_scheduling.app import definition as scheduling
-from boyin_scheduling.consumers import meeting_of_match
+from boyin_scheduling.meetings.domain import meeting_of_match
 from boyin_shared.clock import new_id
 from boyin_shared.contracts.matching import MatchMutuallyAccepted, MatchParty, MutualMatch
 from tests.apps import running
@@ -84,10 +84,10 @@ async def test_a_match_with_no_open_edition_waits_until_one_opens(tmp_path: Path
         o = await announce_organisation(r, "重庆某研究院")
         await wait_known(r, t, o)
         match_id = await announce_mutual_match(r, t, o, 0.6)
-        waiting = state(r).inbox.waiting
+        waiting = state(r).meetings.waiting
 
         async def parked() -> bool:
-            return [d["_id"] for d in await waiting.find()] == [match_id]
+            return [m for m, _ in await waiting.listed()] == [match_id]
 
         await eventually(parked, what="the match waiting")
         assert ok(await api.get(f"/editions/{draft}/meetings")) == []
@@ -106,7 +106,7 @@ async def test_a_match_with_no_open_edition_waits_until_one_opens(tmp_path: Path
             "ACCEPTED",
             60,
         )
-        assert await waiting.find() == []
+        assert await waiting.listed() == []
         # assigning again changes nothing
         assert await state(r).inbox.assign() == 0
         assert [m["id"] for m in ok(await api.get(f"/editions/{draft}/meetings"))] == [mid]

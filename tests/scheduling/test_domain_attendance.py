@@ -9,14 +9,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from boyin_scheduling.domain.attendance import (
+from boyin_scheduling.attendance.domain import (
     Attendance,
     Availability,
-    Mode,
     Span,
     check_availability,
     default_availability,
 )
+from boyin_shared.api.scheduling import Mode
 from boyin_shared.contracts.scheduling import CheckIn
 from boyin_shared.errors import BoyinError, FieldError
 

@@ -8,18 +8,18 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from boyin_scheduling.domain.editions import (
+from boyin_scheduling.editions.domain import (
     Break,
     Edition,
     EditionPlan,
-    EditionStatus,
     FairDay,
     Room,
     TableSpec,
     check_plan,
     grid,
 )
-from boyin_scheduling.domain.rules import Text
+from boyin_scheduling.rules import Text
+from boyin_shared.api.scheduling import EditionStatus
 from boyin_shared.errors import BoyinError, FieldError
 
 D1 = date(2030, 12, 12)

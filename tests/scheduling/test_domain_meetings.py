@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from boyin_scheduling.domain.meetings import Meeting, Outcome, Party, Place, Source, Status
+from boyin_scheduling.meetings.domain import Meeting, Party, Place
+from boyin_shared.api.scheduling import MeetingOutcome, MeetingSource, MeetingStatus
 from boyin_shared.contracts.scheduling import MeetingChange
 from boyin_shared.errors import BoyinError
 from boyin_shared.identity import Actor, Role
@@ -22,13 +23,13 @@ STRANGER = Actor(account_id="acc_x", role=Role.TALENT, party_id="tal_9")
 OPERATOR = Actor(account_id="acc_op", role=Role.OPERATOR)
 
 
-def request(status: Status = Status.REQUESTED) -> Meeting:
+def request(status: MeetingStatus = MeetingStatus.REQUESTED) -> Meeting:
     return Meeting(
         id="mt_1",
         edition_id="ed_1",
         requester=Party("talent", "tal_1"),
         invitee=Party("organisation", "org_1"),
-        source=Source.DIRECT,
+        source=MeetingSource.DIRECT,
         status=status,
     )
 
@@ -39,7 +40,7 @@ def place(hour: int = 9, table: int | None = 3, version: int = 1) -> Place:
 
 
 def scheduled(hour: int = 9) -> Meeting:
-    m, _ = request(Status.ACCEPTED).placed(place(hour), 1)
+    m, _ = request(MeetingStatus.ACCEPTED).placed(place(hour), 1)
     return m
 
 
@@ -56,7 +57,7 @@ def test_only_the_invitee_answers() -> None:
     with refused("FORBIDDEN", 403):
         request().answer(STRANGER, True, None)
     m, [event] = request().answer(ORG, True, "gladly")
-    assert m.status is Status.ACCEPTED and m.revision == 2
+    assert m.status is MeetingStatus.ACCEPTED and m.revision == 2
     assert event.type == "boyin.scheduling.meeting.accepted" and event.sequence == 2
     assert isinstance(event.data, MeetingChange)
     assert (event.data.by_role, event.data.reason) == ("ORGANISATION", "gladly")
@@ -64,7 +65,7 @@ def test_only_the_invitee_answers() -> None:
 
 def test_staff_may_answer_for_the_invitee() -> None:
     m, [event] = request().answer(OPERATOR, False, None)
-    assert m.status is Status.DECLINED and event.type == "boyin.scheduling.meeting.declined"
+    assert m.status is MeetingStatus.DECLINED and event.type == "boyin.scheduling.meeting.declined"
 
 
 def test_an_answer_is_given_once() -> None:
@@ -85,7 +86,7 @@ def test_either_side_or_staff_cancels_and_the_place_is_kept_for_the_calendars() 
     # agendas and calendar feeds can show it as cancelled
     for actor in (TALENT, ORG, OPERATOR):
         m, [event] = scheduled().cancel(actor, "ill")
-        assert m.status is Status.CANCELLED and m.place == scheduled().place
+        assert m.status is MeetingStatus.CANCELLED and m.place == scheduled().place
         assert event.type == "boyin.scheduling.meeting.cancelled"
         assert isinstance(event.data, MeetingChange) and event.data.reason == "ill"
     with refused("FORBIDDEN", 403):
@@ -109,12 +110,12 @@ def test_cancelling_twice_is_harmless_but_declined_or_finished_meetings_stay() -
 
 def test_an_outcome_only_after_the_meeting_began() -> None:
     with refused("NOT_SCHEDULED"):
-        request(Status.ACCEPTED).record_outcome(ORG, True, (), NINE)
+        request(MeetingStatus.ACCEPTED).record_outcome(ORG, True, (), NINE)
     m = scheduled(10)
     with refused("NOT_STARTED"):
         m.record_outcome(ORG, True, (), NINE.replace(hour=9, minute=59))
     held, [event] = m.record_outcome(ORG, True, (), NINE.replace(hour=10))
-    assert held.outcome is Outcome.HELD and event.type == "boyin.scheduling.meeting.held"
+    assert held.outcome is MeetingOutcome.HELD and event.type == "boyin.scheduling.meeting.held"
     with refused("FORBIDDEN", 403):
         m.record_outcome(STRANGER, True, (), NINE.replace(hour=11))
 
@@ -129,7 +130,7 @@ def test_a_no_show_names_the_absent_side() -> None:
     with refused("BAD_OUTCOME"):
         m.record_outcome(TALENT, True, ("org_1",), later)
     absent, [event] = m.record_outcome(TALENT, False, ("org_1",), later)
-    assert absent.outcome is Outcome.NO_SHOW and absent.absent == ("org_1",)
+    assert absent.outcome is MeetingOutcome.NO_SHOW and absent.absent == ("org_1",)
     assert event.type == "boyin.scheduling.meeting.no_show"
     assert isinstance(event.data, MeetingChange) and event.data.absent == ("org_1",)
     same, none = absent.record_outcome(OPERATOR, False, ("org_1",), later)
@@ -140,7 +141,7 @@ def test_a_no_show_names_the_absent_side() -> None:
 
 
 def test_placed_says_scheduled_then_rescheduled_then_nothing_for_the_same_place() -> None:
-    m = request(Status.ACCEPTED)
+    m = request(MeetingStatus.ACCEPTED)
     first, [e1] = m.placed(place(9, 3, 1), 1)
     assert e1.type == "boyin.scheduling.meeting.scheduled"
     assert first.place == place(9, 3, 1) and first.synced_version == 1
@@ -164,22 +165,24 @@ def test_placed_says_scheduled_then_rescheduled_then_nothing_for_the_same_place(
 
 
 def test_another_table_in_the_same_slot_is_a_move() -> None:
-    first, _ = request(Status.ACCEPTED).placed(place(9, 3), 1)
+    first, _ = request(MeetingStatus.ACCEPTED).placed(place(9, 3), 1)
     _, [event] = first.placed(place(9, 4, 2), 2)
     assert event.type == "boyin.scheduling.meeting.rescheduled"
 
 
 def test_losing_the_place_is_a_reschedule_without_a_place() -> None:
-    first, _ = request(Status.ACCEPTED).placed(place(), 1)
+    first, _ = request(MeetingStatus.ACCEPTED).placed(place(), 1)
     dropped, [event] = first.placed(None, 2)
     assert dropped.place is None and event.type == "boyin.scheduling.meeting.rescheduled"
     assert isinstance(event.data, MeetingChange) and event.data.meeting.place is None
-    never, none = request(Status.ACCEPTED).placed(None, 2)
+    never, none = request(MeetingStatus.ACCEPTED).placed(None, 2)
     assert none == [] and never.synced_version == 2
 
 
-@pytest.mark.parametrize("status", [Status.REQUESTED, Status.DECLINED, Status.CANCELLED])
-def test_only_an_accepted_meeting_gets_a_place(status: Status) -> None:
+@pytest.mark.parametrize(
+    "status", [MeetingStatus.REQUESTED, MeetingStatus.DECLINED, MeetingStatus.CANCELLED]
+)
+def test_only_an_accepted_meeting_gets_a_place(status: MeetingStatus) -> None:
     m, events = request(status).placed(place(), 4)
     assert events == [] and m.place is None and m.synced_version == 4
 
@@ -193,7 +196,9 @@ def test_a_finished_meeting_keeps_its_place() -> None:
 def test_creation_events_follow_the_source() -> None:
     [requested] = request().created(TALENT)
     assert requested.type == "boyin.scheduling.meeting.requested"
-    match = dataclasses.replace(request(Status.ACCEPTED), source=Source.MATCH, match_id="m_1")
+    match = dataclasses.replace(
+        request(MeetingStatus.ACCEPTED), source=MeetingSource.MATCH, match_id="m_1"
+    )
     [accepted] = match.created(OPERATOR)
     assert accepted.type == "boyin.scheduling.meeting.accepted"
     assert isinstance(accepted.data, MeetingChange) and accepted.data.meeting.match_id == "m_1"

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from boyin_scheduling.domain.schedules import Placed, Schedule, Timetable, changed_meetings
+from boyin_scheduling.schedules.domain import Placed, Schedule, Timetable, changed_meetings
 from boyin_shared.contracts.scheduling import ScheduleRelease
 from boyin_shared.errors import BoyinError
 

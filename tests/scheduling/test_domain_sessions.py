@@ -9,16 +9,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from boyin_scheduling.domain.rules import Text
-from boyin_scheduling.domain.sessions import (
-    Presenter,
-    Session,
-    SessionKind,
-    SessionPlan,
-    SessionStatus,
-    SignUpState,
-    check_session,
-)
+from boyin_scheduling.rules import Text
+from boyin_scheduling.sessions.domain import Presenter, Session, SessionPlan, check_session
+from boyin_shared.api.scheduling import SessionKind, SessionStatus, SignUpState
 from boyin_shared.contracts.scheduling import SessionChange, SignUpChange
 from boyin_shared.errors import BoyinError
 from boyin_shared.events import Event

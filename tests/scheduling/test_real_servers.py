@@ -18,7 +18,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from pymongo import AsyncMongoClient
 
 from boyin_platform.processes import ManagedProcess
-from boyin_scheduling.consumers import meeting_of_match
+from boyin_scheduling.meetings.domain import meeting_of_match
 from boyin_shared.clock import new_id
 from boyin_shared.contracts.common import LocalizedText
 from boyin_shared.contracts.matching import MatchMutuallyAccepted, MatchParty, MutualMatch

@@ -11,7 +11,7 @@ from typing import Any
 import icalendar
 
 from boyin_scheduling.app import definition as scheduling
-from boyin_scheduling.consumers import meeting_of_match
+from boyin_scheduling.meetings.domain import meeting_of_match
 from tests.apps import running
 from tests.scheduling.support import (
     FIRST_DAY,

@@ -16,11 +16,11 @@ from zoneinfo import ZoneInfo
 import icalendar
 
 from boyin_scheduling.app import definition as scheduling
-from boyin_scheduling.consumers import meeting_of_match
-from boyin_scheduling.core.ics import meeting_uid
-from boyin_scheduling.core.model import Placement, Schedule
-from boyin_scheduling.core.validate import validate_schedule
-from boyin_scheduling.fair import build_instance
+from boyin_scheduling.meetings.domain import meeting_of_match
+from boyin_scheduling.schedules.fair import build_instance
+from boyin_scheduling.solver.ics import meeting_uid
+from boyin_scheduling.solver.model import Placement, Schedule
+from boyin_scheduling.solver.validate import validate_schedule
 from tests.apps import running
 from tests.scheduling.support import (
     FAIR_FIRST,

@@ -1,30 +1,46 @@
-"""The scheduling service definition."""
+"""The scheduling service definition: its features wired together (no logic here)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from boyin_scheduling.application import Scheduling
-from boyin_scheduling.consumers import GROUP, MatchInbox, PartyProjection
-from boyin_scheduling.edition_api import router as edition_router
-from boyin_scheduling.meeting_api import router as meeting_router
-from boyin_scheduling.planner import Planner, Repos
-from boyin_scheduling.repository import (
-    Attendances,
-    Editions,
-    Meetings,
-    Parties,
-    Schedules,
-    Sessions,
-)
-from boyin_scheduling.schedule_api import router as schedule_router
+from boyin_scheduling.attendance import api as attendance_api
+from boyin_scheduling.attendance.repository import Attendances
+from boyin_scheduling.attendance.service import AttendanceService
+from boyin_scheduling.editions import api as editions_api
+from boyin_scheduling.editions.repository import Editions
+from boyin_scheduling.editions.service import EditionService
+from boyin_scheduling.meetings import api as meetings_api
+from boyin_scheduling.meetings.consumers import MatchInbox
+from boyin_scheduling.meetings.repository import Meetings, WaitingMatches
+from boyin_scheduling.meetings.service import MeetingService
+from boyin_scheduling.parties.consumers import PartyProjection
+from boyin_scheduling.parties.repository import Parties
+from boyin_scheduling.parties.service import PartyService
+from boyin_scheduling.schedules import api as schedules_api
+from boyin_scheduling.schedules.planner import Planner, Repos
+from boyin_scheduling.schedules.repository import Schedules
+from boyin_scheduling.schedules.service import ScheduleService
+from boyin_scheduling.sessions import api as sessions_api
+from boyin_scheduling.sessions.repository import Sessions
+from boyin_scheduling.sessions.service import SessionService
 from boyin_shared.bus import Subscription, handlers
 from boyin_shared.service import Built, ServiceContext, ServiceDefinition, every
+
+GROUP = "scheduling"
 
 
 @dataclass
 class SchedulingState:
-    scheduling: Scheduling
+    """What the routers reach through ``request.app.state.service``."""
+
+    repos: Repos
+    parties: PartyService
+    editions: EditionService
+    sessions: SessionService
+    attendance: AttendanceService
+    meetings: MeetingService
+    schedules: ScheduleService
     planner: Planner
     inbox: MatchInbox
 
@@ -43,12 +59,33 @@ async def build(ctx: ServiceContext) -> Built:
         await repo.prepare()
     planner = Planner(repos)
     await planner.interrupted()
-    inbox = MatchInbox(repos, s, planner)
-    parties = PartyProjection(repos)
-    state = SchedulingState(Scheduling(repos, planner), planner, inbox)
+    kick = planner.kick
+    parties = PartyService(repos.parties)
+    editions = EditionService(repos.editions, kick)
+    sessions = SessionService(repos.sessions, editions, parties, kick)
+    attendance = AttendanceService(
+        repos.attendances, editions, parties, repos.sessions, repos.meetings, kick
+    )
+    meetings = MeetingService(
+        repos.meetings, WaitingMatches(s), editions, parties, attendance, kick
+    )
+    inbox = MatchInbox(meetings)
+    state = SchedulingState(
+        repos=repos,
+        parties=parties,
+        editions=editions,
+        sessions=sessions,
+        attendance=attendance,
+        meetings=meetings,
+        schedules=ScheduleService(planner),
+        planner=planner,
+        inbox=inbox,
+    )
     return Built(
         state=state,
-        subscriptions=[Subscription(GROUP, handlers(parties.handlers(), inbox.handlers()))],
+        subscriptions=[
+            Subscription(GROUP, handlers(PartyProjection(parties).handlers(), inbox.handlers()))
+        ],
         outbox_collections=[
             repos.editions.collection,
             repos.sessions.collection,
@@ -68,6 +105,12 @@ definition = ServiceDefinition(
     name="scheduling",
     title="Boyin scheduling",
     description="Fair editions, agenda sessions and automatically scheduled one-on-one meetings.",
-    routers=[edition_router, meeting_router, schedule_router],
+    routers=[
+        editions_api.router,
+        sessions_api.router,
+        meetings_api.router,
+        attendance_api.router,
+        schedules_api.router,
+    ],
     build=build,
 )

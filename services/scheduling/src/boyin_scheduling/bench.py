@@ -1,4 +1,4 @@
-"""``python -m boyin_scheduling.bench``: the whole scheduling core on the benchmark fair.
+"""``python -m boyin_scheduling.bench``: the whole scheduling solver on the benchmark fair.
 
 Prints the instance, the greedy plan against the bounds, CP-SAT after a time limit (status,
 its own bound, the gap to the LP bound), local polishing, table numbering, the validator's
@@ -17,18 +17,18 @@ from typing import TypeVar
 
 import numpy as np
 
-from boyin_scheduling.core.bounds import compute_bounds, lp_bound
-from boyin_scheduling.core.cpsat import CpSatOptions, solve_cpsat
-from boyin_scheduling.core.generator import FairConfig, generate_fair
-from boyin_scheduling.core.greedy import solve_greedy
-from boyin_scheduling.core.ics import agenda_ics
-from boyin_scheduling.core.metrics import PlanMetrics, plan_metrics
-from boyin_scheduling.core.model import Kind, Mode, Request, Schedule
-from boyin_scheduling.core.polish import polish
-from boyin_scheduling.core.problem import Problem, build_problem
-from boyin_scheduling.core.repair import add_meeting, cancel_meeting
-from boyin_scheduling.core.tables import schedule_from_plan
-from boyin_scheduling.core.validate import validate_schedule
+from boyin_scheduling.solver.bounds import compute_bounds, lp_bound
+from boyin_scheduling.solver.cpsat import CpSatOptions, solve_cpsat
+from boyin_scheduling.solver.generator import FairConfig, generate_fair
+from boyin_scheduling.solver.greedy import solve_greedy
+from boyin_scheduling.solver.ics import agenda_ics
+from boyin_scheduling.solver.metrics import PlanMetrics, plan_metrics
+from boyin_scheduling.solver.model import Kind, Mode, Request, Schedule
+from boyin_scheduling.solver.polish import polish
+from boyin_scheduling.solver.problem import Problem, build_problem
+from boyin_scheduling.solver.repair import add_meeting, cancel_meeting
+from boyin_scheduling.solver.tables import schedule_from_plan
+from boyin_scheduling.solver.validate import validate_schedule
 
 T = TypeVar("T")
 

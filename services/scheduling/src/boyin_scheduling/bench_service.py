@@ -1,6 +1,6 @@
 """``python -m boyin_scheduling.bench_service``: the benchmark fair through the service.
 
-The seeded 5,000-request fair of ``core.generator`` is stored as the service's own
+The seeded 5,000-request fair of ``solver.generator`` is stored as the service's own
 aggregates (through its repositories, on SQLite or ``--store mongo``), then timed as an
 operator and the participants would use it: load the fair from the store, solve (greedy,
 CP-SAT under ``--cpsat`` seconds, LP bound), publish, give every meeting its place (one
@@ -24,30 +24,26 @@ from pathlib import Path
 import numpy as np
 
 from boyin_scheduling.app import SchedulingState, definition
-from boyin_scheduling.core import model as core
-from boyin_scheduling.core.generator import FairConfig, generate_fair
-from boyin_scheduling.core.validate import validate_schedule
-from boyin_scheduling.domain.attendance import Attendance, Availability, Mode, Span
-from boyin_scheduling.domain.editions import (
-    Break,
-    Edition,
-    EditionPlan,
+from boyin_scheduling.attendance.domain import Attendance, Availability, Span
+from boyin_scheduling.editions.domain import Break, Edition, EditionPlan, FairDay, TableSpec
+from boyin_scheduling.meetings.domain import Meeting, Party
+from boyin_scheduling.parties.domain import PartyInfo
+from boyin_scheduling.rules import Text
+from boyin_scheduling.schedules.fair import build_instance
+from boyin_scheduling.schedules.planner import Planner, Repos
+from boyin_scheduling.schedules.solving import SolveOptions
+from boyin_scheduling.sessions.domain import Presenter, Session, SessionPlan
+from boyin_scheduling.solver import model as core
+from boyin_scheduling.solver.generator import FairConfig, generate_fair
+from boyin_scheduling.solver.validate import validate_schedule
+from boyin_shared.api.scheduling import (
     EditionStatus,
-    FairDay,
-    TableSpec,
-)
-from boyin_scheduling.domain.meetings import Meeting, Party, Source, Status
-from boyin_scheduling.domain.rules import Text
-from boyin_scheduling.domain.sessions import (
-    Presenter,
-    Session,
+    MeetingSource,
+    MeetingStatus,
+    Mode,
     SessionKind,
-    SessionPlan,
     SessionStatus,
 )
-from boyin_scheduling.fair import PartyInfo, build_instance
-from boyin_scheduling.planner import Planner, Repos
-from boyin_scheduling.solving import SolveOptions
 from boyin_shared.bus.embedded import EmbeddedBus
 from boyin_shared.errors import BoyinError
 from boyin_shared.identity import Actor, Role
@@ -105,8 +101,8 @@ async def store_fair(repos: Repos, inst: core.Instance, first_day: date) -> str:
             edition_id=edition.id,
             requester=Party(kinds[r.a], r.a),
             invitee=Party(kinds[r.b], r.b),
-            source=Source.OPERATOR,
-            status=Status.ACCEPTED,
+            source=MeetingSource.OPERATOR,
+            status=MeetingStatus.ACCEPTED,
             weight=r.weight,
             must_meet=r.must_meet,
             mode=Mode.ONLINE if r.mode is core.Mode.ONLINE else Mode.ON_SITE,
@@ -154,7 +150,7 @@ async def run(store: str, cpsat: float, changes: int) -> None:
         await host.start()
         state = host.app.state.service
         assert isinstance(state, SchedulingState)
-        planner, app = state.planner, state.scheduling
+        planner, meetings = state.planner, state.meetings
         repos = planner.repos
         try:
             t0 = time.perf_counter()
@@ -201,7 +197,7 @@ async def run(store: str, cpsat: float, changes: int) -> None:
                 version = (await planner.schedule(eid)).version
                 t0 = time.perf_counter()
                 try:
-                    m = await app.request_meeting(
+                    m = await meetings.request(
                         OPERATOR,
                         eid,
                         invitee_id=str(rng.choice(orgs)),
@@ -226,7 +222,7 @@ async def run(store: str, cpsat: float, changes: int) -> None:
                 version = (await planner.schedule(eid)).version
                 mid = current.published.placements[i].meeting_id
                 t0 = time.perf_counter()
-                await app.cancel_meeting(OPERATOR, mid, "benchmark")
+                await meetings.cancel(OPERATOR, mid, "benchmark")
                 await settled(planner, eid, version)
                 cancel_times.append(time.perf_counter() - t0)
 
