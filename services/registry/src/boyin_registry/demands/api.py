@@ -1,4 +1,5 @@
-"""HTTP API of demands."""
+"""Demands over HTTP. :data:`Filters` parses the filters of a demand list (also used by
+the export)."""
 
 from __future__ import annotations
 
@@ -6,46 +7,34 @@ from dataclasses import replace
 from typing import Annotated, cast
 
 from fastapi import APIRouter, Depends, Query, Request, status
-from pydantic import BaseModel
 
-from boyin_registry.attachments import Attachments
-from boyin_registry.demand_commands import DemandCommands
-from boyin_registry.demand_schemas import (
+from boyin_registry.attachments.service import Attachments
+from boyin_registry.demands.repository import DemandQuery
+from boyin_registry.demands.schemas import content_of, demand_out
+from boyin_registry.demands.service import DemandCommands
+from boyin_registry.reference.api import Ref
+from boyin_shared.api.registry import (
+    ChangesOut,
+    Channel,
+    ClaimReview,
     ClaimReviewIn,
+    Criterion,
     DemandContentIn,
     DemandIn,
     DemandOut,
     EditionIn,
     OptionalReasonIn,
+    Page,
     ReasonIn,
 )
-from boyin_registry.domain.demands import (
-    Attachment,
-    Channel,
-    ClaimInput,
-    DemandContent,
-    demand_content,
-)
-from boyin_registry.domain.eligibility import ClaimReview, Criterion
-from boyin_registry.reference import Reference
-from boyin_registry.repository import DemandQuery
-from boyin_registry.schemas import Page
-from boyin_registry.taxonomy import ReferenceData
 from boyin_shared.clock import utcnow
-from boyin_shared.errors import FieldError, Message, invalid
-from boyin_shared.identity import CurrentActor, CurrentMember, Role, require
+from boyin_shared.identity import CurrentActor, CurrentMember
 
 router = APIRouter(prefix="/demands", tags=["demands"])
 
 
 def commands(request: Request) -> DemandCommands:
     return cast(DemandCommands, request.app.state.service.demands)
-
-
-async def reference(request: Request) -> Reference:
-    """The current reference data (re-read if an operator changed the taxonomy)."""
-    data = cast(ReferenceData, request.app.state.service.registry.reference_data)
-    return await data.current()
 
 
 def attachments(request: Request) -> Attachments:
@@ -76,33 +65,6 @@ def demand_filters(
 Commands = Annotated[DemandCommands, Depends(commands)]
 Filters = Annotated[DemandQuery, Depends(demand_filters)]
 Files = Annotated[Attachments, Depends(attachments)]
-Ref = Annotated[Reference, Depends(reference)]
-
-
-def content_of(
-    body: DemandContentIn,
-    ref: Reference,
-    prefix: str = "",
-    attachments: tuple[Attachment, ...] = (),
-) -> DemandContent:
-    return demand_content(
-        channel=Channel(body.details.channel),
-        title_zh=body.title_zh,
-        title_en=body.title_en,
-        description_zh=body.description_zh,
-        description_en=body.description_en,
-        taxonomy_codes=body.taxonomy_codes,
-        keywords=body.keywords,
-        editions=body.editions,
-        claims=[ClaimInput(c.criterion, c.evidence, c.evidence_file) for c in body.claims],
-        details=body.details.to_domain(),
-        expires_on=body.expires_on,
-        attachments=attachments,
-        ref=ref,
-        known_editions=list(ref.editions),
-        today=utcnow().date(),
-        prefix=prefix,
-    )
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
@@ -114,7 +76,7 @@ async def create_demand(
     demand = await cmd.create(
         actor, Channel(body.details.channel), body.owner_id, content, submit=body.submit
     )
-    return DemandOut.of(demand)
+    return demand_out(demand)
 
 
 @router.get("")
@@ -127,15 +89,9 @@ async def list_demands(
 ) -> Page[DemandOut]:
     items = await cmd.page(actor, replace(filters, after=after, limit=limit))
     return Page(
-        items=[DemandOut.of(d) for d in items],
+        items=[demand_out(d) for d in items],
         next_after=items[-1].id if len(items) == limit else None,
     )
-
-
-class ChangesOut(BaseModel):
-    items: list[DemandOut]
-    #: pass as ``since`` next time; unchanged when nothing new happened
-    cursor: str | None
 
 
 @router.get("/changes", tags=["feeds"])
@@ -147,14 +103,13 @@ async def changes(
 ) -> ChangesOut:
     """What changed since a cursor, for systems that cannot hold a websocket (districts
     pulling their demand feed)."""
-    items = await cmd.demands.changed_since(since, actor, limit)
-    cursor = f"{items[-1].updated_at.isoformat()}|{items[-1].id}" if items else since
-    return ChangesOut(items=[DemandOut.of(d) for d in items], cursor=cursor)
+    items, cursor = await cmd.changes(actor, since, limit)
+    return ChangesOut(items=[demand_out(d) for d in items], cursor=cursor)
 
 
 @router.get("/{demand_id}")
 async def get_demand(demand_id: str, actor: CurrentActor, cmd: Commands) -> DemandOut:
-    return DemandOut.of(await cmd.get(actor, demand_id))
+    return demand_out(await cmd.get(actor, demand_id))
 
 
 @router.put("/{demand_id}")
@@ -167,19 +122,17 @@ async def edit_demand(
     files: Files,
 ) -> DemandOut:
     attached = await files.usable_by(actor, body.attachment_ids, "attachment_ids")
-    return DemandOut.of(
-        await cmd.edit(actor, demand_id, content_of(body, ref, attachments=attached))
-    )
+    return demand_out(await cmd.edit(actor, demand_id, content_of(body, ref, attachments=attached)))
 
 
 @router.post("/{demand_id}/submit")
 async def submit_demand(demand_id: str, actor: CurrentMember, cmd: Commands) -> DemandOut:
-    return DemandOut.of(await cmd.submit(actor, demand_id))
+    return demand_out(await cmd.submit(actor, demand_id))
 
 
 @router.post("/{demand_id}/start-review")
 async def start_review(demand_id: str, actor: CurrentMember, cmd: Commands) -> DemandOut:
-    return DemandOut.of(await cmd.start_review(actor, demand_id))
+    return demand_out(await cmd.start_review(actor, demand_id))
 
 
 @router.post("/{demand_id}/claims/{criterion}/review")
@@ -187,55 +140,42 @@ async def review_claim(
     demand_id: str, criterion: Criterion, body: ClaimReviewIn, actor: CurrentMember, cmd: Commands
 ) -> DemandOut:
     outcome = ClaimReview(body.outcome)
-    return DemandOut.of(await cmd.review_claim(actor, demand_id, criterion, outcome, body.note))
+    return demand_out(await cmd.review_claim(actor, demand_id, criterion, outcome, body.note))
 
 
 @router.post("/{demand_id}/publish")
 async def publish_demand(demand_id: str, actor: CurrentMember, cmd: Commands) -> DemandOut:
-    return DemandOut.of(await cmd.publish(actor, demand_id))
+    return demand_out(await cmd.publish(actor, demand_id))
 
 
 @router.post("/{demand_id}/return")
 async def return_demand(
     demand_id: str, body: ReasonIn, actor: CurrentMember, cmd: Commands
 ) -> DemandOut:
-    return DemandOut.of(await cmd.send_back(actor, demand_id, body.reason))
+    return demand_out(await cmd.send_back(actor, demand_id, body.reason))
 
 
 @router.post("/{demand_id}/reject")
 async def reject_demand(
     demand_id: str, body: ReasonIn, actor: CurrentMember, cmd: Commands
 ) -> DemandOut:
-    return DemandOut.of(await cmd.reject(actor, demand_id, body.reason))
+    return demand_out(await cmd.reject(actor, demand_id, body.reason))
 
 
 @router.post("/{demand_id}/withdraw")
 async def withdraw_demand(
     demand_id: str, body: OptionalReasonIn, actor: CurrentMember, cmd: Commands
 ) -> DemandOut:
-    return DemandOut.of(await cmd.withdraw(actor, demand_id, body.reason))
+    return demand_out(await cmd.withdraw(actor, demand_id, body.reason))
 
 
 @router.post("/{demand_id}/reactivate")
 async def reactivate_demand(
     demand_id: str, body: EditionIn, actor: CurrentMember, cmd: Commands, ref: Ref
 ) -> DemandOut:
-    if body.edition not in ref.editions:
-        raise invalid(
-            [
-                FieldError(
-                    "edition",
-                    "UNKNOWN_EDITION",
-                    Message(
-                        f"未知的洽谈会届次：{body.edition}", f"unknown fair edition: {body.edition}"
-                    ),
-                )
-            ]
-        )
-    return DemandOut.of(await cmd.reactivate(actor, demand_id, body.edition))
+    return demand_out(await cmd.reactivate(actor, demand_id, body.edition, ref.editions))
 
 
 @router.post("/expire-due", tags=["operations"])
 async def expire_due(actor: CurrentMember, cmd: Commands) -> dict[str, int]:
-    require(actor, Role.OPERATOR, Role.ADMIN, Role.SERVICE)
-    return {"expired": await cmd.expire_due(utcnow().date())}
+    return {"expired": await cmd.expire_due(utcnow().date(), actor)}

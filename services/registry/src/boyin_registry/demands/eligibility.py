@@ -1,7 +1,7 @@
 """Eligibility: the situations a supplier and the conditions a demander may claim.
 
 A submission claims at least one, each with evidence (text or a file); reviewers confirm or
-reject each claim.
+reject each claim. Plain Python.
 """
 
 from __future__ import annotations
@@ -10,27 +10,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
+from boyin_shared.api.registry import ClaimReview, Criterion
+
 
 class Claimant(StrEnum):
     SUPPLIER = "SUPPLIER"
     DEMANDER = "DEMANDER"
-
-
-class Criterion(StrEnum):
-    # the six situations a talent (supplier) may claim
-    BOTTLENECK_TECHNOLOGY = "BOTTLENECK_TECHNOLOGY"
-    TRANSFER_INTENTION = "TRANSFER_INTENTION"
-    INNOVATION_PROJECT = "INNOVATION_PROJECT"
-    FINANCING_INTENTION = "FINANCING_INTENTION"
-    OFFSHORE_EXPERIENCE = "OFFSHORE_EXPERIENCE"
-    CHONGQING_INTENTION = "CHONGQING_INTENTION"
-    # the six conditions an organisation (demander) may claim
-    FACILITIES_SCENARIOS = "FACILITIES_SCENARIOS"
-    KEY_PLATFORMS = "KEY_PLATFORMS"
-    INCUBATION_CAPABILITY = "INCUBATION_CAPABILITY"
-    INVESTMENT_CAPABILITY = "INVESTMENT_CAPABILITY"
-    SUPPORT_POLICIES = "SUPPORT_POLICIES"
-    COOPERATION_INTENTION = "COOPERATION_INTENTION"
 
 
 @dataclass(frozen=True)
@@ -94,12 +79,6 @@ CRITERIA: dict[Criterion, CriterionInfo] = {
         Claimant.DEMANDER, "有合作意向", "Intends to cooperate"
     ),
 }
-
-
-class ClaimReview(StrEnum):
-    PENDING = "PENDING"
-    CONFIRMED = "CONFIRMED"
-    REJECTED = "REJECTED"
 
 
 @dataclass(frozen=True)

@@ -1,14 +1,12 @@
-"""From the registry's aggregates to its integration events (no contact details)."""
+"""From demands to their integration events (no contact details)."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from boyin_registry.documents import details_state
-from boyin_registry.domain.common import Bilingual
-from boyin_registry.domain.demands import Demand, Status
-from boyin_registry.domain.profiles import Organisation, Talent
-from boyin_shared.contracts.common import LocalizedText
+from boyin_registry.demands.domain import Demand, details_state, owner_kind
+from boyin_registry.profiles.events import localized
+from boyin_shared.api.registry import Status
 from boyin_shared.contracts.registry import (
     ClaimSnapshot,
     DemandExpired,
@@ -20,58 +18,8 @@ from boyin_shared.contracts.registry import (
     DemandTransition,
     DemandUpdated,
     DemandWithdrawn,
-    OrganisationProfile,
-    OrganisationRegistered,
-    OrganisationUpdated,
-    TalentProfile,
-    TalentRegistered,
-    TalentUpdated,
 )
 from boyin_shared.events import Event
-
-
-def _text(value: Bilingual) -> LocalizedText:
-    return LocalizedText(zh=value.zh, en=value.en)
-
-
-def organisation_profile(org: Organisation) -> OrganisationProfile:
-    d = org.details
-    return OrganisationProfile(
-        organisation_id=org.id,
-        name=_text(d.name),
-        kind=d.kind.value,
-        district_code=d.district_code,
-        credit_code=d.credit_code,
-        platforms=tuple(f"{p.level.value}:{p.name}" for p in d.platforms),
-        taxonomy_codes=d.taxonomy_codes,
-        revision=org.revision,
-    )
-
-
-def organisation_event(org: Organisation) -> OrganisationRegistered | OrganisationUpdated:
-    cls = OrganisationRegistered if org.revision == 1 else OrganisationUpdated
-    return cls.create(subject=org.id, data=organisation_profile(org), sequence=org.revision)
-
-
-def talent_profile(talent: Talent) -> TalentProfile:
-    d = talent.details
-    return TalentProfile(
-        talent_id=talent.id,
-        name=_text(d.name),
-        degree=d.degree.value,
-        field=_text(d.field_of_study),
-        institution=_text(d.institution),
-        country=d.country,
-        timezone=d.timezone,
-        languages=d.languages,
-        taxonomy_codes=d.taxonomy_codes,
-        revision=talent.revision,
-    )
-
-
-def talent_event(talent: Talent) -> TalentRegistered | TalentUpdated:
-    cls = TalentRegistered if talent.revision == 1 else TalentUpdated
-    return cls.create(subject=talent.id, data=talent_profile(talent), sequence=talent.revision)
 
 
 def demand_snapshot(d: Demand) -> DemandSnapshot:
@@ -79,12 +27,12 @@ def demand_snapshot(d: Demand) -> DemandSnapshot:
     return DemandSnapshot(
         demand_id=d.id,
         channel=d.channel.value,
-        owner_kind="talent" if d.channel.owner_kind == "talent" else "organisation",
+        owner_kind="talent" if owner_kind(d.channel) == "talent" else "organisation",
         owner_id=d.owner_id,
         district_code=d.district_code,
         status=d.status.value,
-        title=_text(c.title),
-        description=_text(c.description),
+        title=localized(c.title),
+        description=localized(c.description),
         language=c.language,
         taxonomy_codes=c.taxonomy_codes,
         keywords=c.keywords,

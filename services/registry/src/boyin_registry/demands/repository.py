@@ -1,172 +1,43 @@
-"""Explicit mapping between the registry's aggregates and their stored documents."""
+"""Where demands are kept: every query and write of the ``demands`` collection and of
+``demand_refs`` (spreadsheet keys bound to demands), and the explicit mapping between the
+aggregate and its stored document."""
 
 from __future__ import annotations
 
-from dataclasses import fields
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
-from enum import Enum
 from typing import Any
 
-from boyin_registry.domain.common import Bilingual, Contact
-from boyin_registry.domain.demands import (
-    Attachment,
-    Channel,
-    CooperationMode,
+from boyin_registry.attachments.domain import Attachment
+from boyin_registry.demands.domain import (
     Demand,
     DemandContent,
     Details,
-    IpStatus,
     JobSeeking,
     ProjectCooperation,
     ProjectLanding,
-    Stage,
-    Status,
     TalentRecruitment,
     Transition,
+    details_state,
+)
+from boyin_registry.demands.eligibility import Claim
+from boyin_registry.profiles.repository import bilingual_from, bilingual_state
+from boyin_shared.api.registry import (
+    Channel,
+    ClaimReview,
+    CooperationMode,
+    Criterion,
+    Degree,
+    IpStatus,
+    Stage,
+    Status,
     WorkMode,
 )
-from boyin_registry.domain.eligibility import Claim, ClaimReview, Criterion
-from boyin_registry.domain.profiles import (
-    Consent,
-    Degree,
-    Organisation,
-    OrganisationDetails,
-    OrganisationKind,
-    Platform,
-    PlatformLevel,
-    Talent,
-    TalentDetails,
-    TeamMember,
-)
-
-
-def _bi(value: Bilingual) -> dict[str, str | None]:
-    return {"zh": value.zh, "en": value.en}
-
-
-def _bi_from(doc: dict[str, Any]) -> Bilingual:
-    return Bilingual(zh=doc.get("zh"), en=doc.get("en"))
-
-
-def _contact(c: Contact) -> dict[str, Any]:
-    return {"name": c.name, "email": c.email, "phone": c.phone, "role": c.role}
-
-
-def _contact_from(doc: dict[str, Any]) -> Contact:
-    return Contact(
-        name=doc["name"], email=doc.get("email"), phone=doc.get("phone"), role=doc.get("role")
-    )
-
-
-def organisation_state(org: Organisation) -> dict[str, Any]:
-    d = org.details
-    return {
-        "name": _bi(d.name),
-        "kind": d.kind.value,
-        "district_code": d.district_code,
-        "credit_code": d.credit_code,
-        "platforms": [{"level": p.level.value, "name": p.name} for p in d.platforms],
-        "taxonomy_codes": list(d.taxonomy_codes),
-        "description": _bi(d.description),
-        "contacts": [_contact(c) for c in d.contacts],
-        "revision": org.revision,
-        "registered_at": org.registered_at.isoformat(),
-        "updated_at": org.updated_at.isoformat(),
-    }
-
-
-def organisation_from(doc: dict[str, Any]) -> Organisation:
-    return Organisation(
-        id=doc["_id"],
-        details=OrganisationDetails(
-            name=_bi_from(doc["name"]),
-            kind=OrganisationKind(doc["kind"]),
-            district_code=doc["district_code"],
-            credit_code=doc["credit_code"],
-            platforms=tuple(
-                Platform(PlatformLevel(p["level"]), p["name"]) for p in doc["platforms"]
-            ),
-            taxonomy_codes=tuple(doc["taxonomy_codes"]),
-            description=_bi_from(doc["description"]),
-            contacts=tuple(_contact_from(c) for c in doc["contacts"]),
-        ),
-        revision=doc["revision"],
-        registered_at=datetime.fromisoformat(doc["registered_at"]),
-        updated_at=datetime.fromisoformat(doc["updated_at"]),
-    )
-
-
-def talent_state(talent: Talent) -> dict[str, Any]:
-    d = talent.details
-    return {
-        "name": _bi(d.name),
-        "degree": d.degree.value,
-        "field": _bi(d.field_of_study),
-        "institution": _bi(d.institution),
-        "country": d.country,
-        "location": d.location,
-        "timezone": d.timezone,
-        "languages": list(d.languages),
-        "contact": _contact(d.contact),
-        "team": [{"name": m.name, "role": m.role} for m in d.team],
-        "taxonomy_codes": list(d.taxonomy_codes),
-        "revision": talent.revision,
-        "registered_at": talent.registered_at.isoformat(),
-        "updated_at": talent.updated_at.isoformat(),
-        "consents": [
-            {
-                "notice_version": c.notice_version,
-                "purposes": list(c.purposes),
-                "at": c.at.isoformat(),
-            }
-            for c in talent.consents
-        ],
-        "erased_at": talent.erased_at.isoformat() if talent.erased_at else None,
-    }
-
-
-def talent_from(doc: dict[str, Any]) -> Talent:
-    return Talent(
-        id=doc["_id"],
-        details=TalentDetails(
-            name=_bi_from(doc["name"]),
-            degree=Degree(doc["degree"]),
-            field_of_study=_bi_from(doc["field"]),
-            institution=_bi_from(doc["institution"]),
-            country=doc["country"],
-            location=doc["location"],
-            timezone=doc["timezone"],
-            languages=tuple(doc["languages"]),
-            contact=_contact_from(doc["contact"]),
-            team=tuple(TeamMember(m["name"], m["role"]) for m in doc["team"]),
-            taxonomy_codes=tuple(doc["taxonomy_codes"]),
-        ),
-        revision=doc["revision"],
-        registered_at=datetime.fromisoformat(doc["registered_at"]),
-        updated_at=datetime.fromisoformat(doc["updated_at"]),
-        consents=tuple(
-            Consent(c["notice_version"], tuple(c["purposes"]), datetime.fromisoformat(c["at"]))
-            for c in doc.get("consents", [])
-        ),
-        erased_at=datetime.fromisoformat(doc["erased_at"]) if doc.get("erased_at") else None,
-    )
-
-
-# -- demands --------------------------------------------------------------------------
-
-
-def details_state(details: Details) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for f in fields(details):
-        value = getattr(details, f.name)
-        if isinstance(value, tuple):
-            value = [v.value if isinstance(v, Enum) else v for v in value]
-        elif isinstance(value, Enum):
-            value = value.value
-        elif isinstance(value, date):
-            value = value.isoformat()
-        out[f.name] = value
-    return out
+from boyin_shared.identity import Actor, Role
+from boyin_shared.outbox import Outbox
+from boyin_shared.repository import AggregateRepository
+from boyin_shared.store import AlreadyExists, DocumentStore, Index
 
 
 def details_from(channel: Channel, doc: dict[str, Any]) -> Details:
@@ -238,8 +109,8 @@ def demand_state(d: Demand) -> dict[str, Any]:
         "owner_id": d.owner_id,
         "district_code": d.district_code,
         "status": d.status.value,
-        "title": _bi(c.title),
-        "description": _bi(c.description),
+        "title": bilingual_state(c.title),
+        "description": bilingual_state(c.description),
         "language": c.language,
         "taxonomy_codes": list(c.taxonomy_codes),
         "keywords": list(c.keywords),
@@ -285,8 +156,8 @@ def demand_from(doc: dict[str, Any]) -> Demand:
         owner_id=doc["owner_id"],
         district_code=doc.get("district_code"),
         content=DemandContent(
-            title=_bi_from(doc["title"]),
-            description=_bi_from(doc["description"]),
+            title=bilingual_from(doc["title"]),
+            description=bilingual_from(doc["description"]),
             taxonomy_codes=tuple(doc["taxonomy_codes"]),
             keywords=tuple(doc["keywords"]),
             editions=tuple(doc["editions"]),
@@ -312,3 +183,108 @@ def demand_from(doc: dict[str, Any]) -> Demand:
         external_ref=doc.get("external_ref"),
         published_revision=doc.get("published_revision"),
     )
+
+
+@dataclass(frozen=True)
+class DemandQuery:
+    channel: str | None = None
+    status: str | None = None
+    district_code: str | None = None
+    taxonomy_code: str | None = None
+    language: str | None = None
+    edition: str | None = None
+    owner_id: str | None = None
+    after: str | None = None
+    limit: int = 50
+
+
+def visible_to(actor: Actor) -> dict[str, Any]:
+    """What ``actor`` may list: staff all, district officers their district, others what is
+    published plus their own."""
+    if actor.is_staff:
+        return {}
+    if actor.role is Role.DISTRICT_OFFICER:
+        return {"district_code": actor.district_code or "-"}
+    if actor.party_id and actor.role in (Role.TALENT, Role.ORGANISATION):
+        return {"$or": [{"status": "PUBLISHED"}, {"owner_id": actor.party_id}]}
+    return {"status": "PUBLISHED"}
+
+
+class Demands(AggregateRepository[Demand]):
+    collection_name = "demands"
+    indexes = (
+        Index((("status", 1), ("_id", 1))),
+        Index((("district_code", 1), ("_id", 1))),
+        Index((("owner_id", 1),)),
+    )
+
+    def __init__(self, store: DocumentStore, outbox: Outbox) -> None:
+        super().__init__(store, outbox, to_state=demand_state, from_doc=demand_from)
+        #: external reference (spreadsheet key) -> demand id; ``_id`` is the key itself,
+        #: so claiming a key is one atomic insert
+        self.refs = store.collection("demand_refs")
+
+    async def page(self, query: DemandQuery, actor: Actor) -> list[Demand]:
+        parts: list[dict[str, Any]] = []
+        scope = visible_to(actor)
+        if scope:
+            parts.append(scope)
+        for key in ("channel", "status", "district_code", "language", "owner_id"):
+            value = getattr(query, key)
+            if value:
+                parts.append({key: value})
+        if query.taxonomy_code:
+            parts.append({"taxonomy_codes": query.taxonomy_code})
+        if query.edition:
+            parts.append({"editions": query.edition})
+        if query.after:
+            parts.append({"_id": {"$gt": query.after}})
+        flt: dict[str, Any] = {"$and": parts} if parts else {}
+        docs = await self.collection.find(flt, sort=[("_id", 1)], limit=query.limit)
+        return [self.from_doc(d) for d in docs]
+
+    async def changed_since(self, cursor: str | None, actor: Actor, limit: int) -> list[Demand]:
+        """Demands changed after ``cursor`` ("<updated_at>|<id>"), oldest change first."""
+        parts: list[dict[str, Any]] = []
+        scope = visible_to(actor)
+        if scope:
+            parts.append(scope)
+        if cursor:
+            at, _, last = cursor.partition("|")
+            parts.append(
+                {"$or": [{"updated_at": {"$gt": at}}, {"updated_at": at, "_id": {"$gt": last}}]}
+            )
+        flt: dict[str, Any] = {"$and": parts} if parts else {}
+        docs = await self.collection.find(flt, sort=[("updated_at", 1), ("_id", 1)], limit=limit)
+        return [self.from_doc(d) for d in docs]
+
+    async def due(self, today: date, limit: int = 200) -> list[Demand]:
+        docs = await self.collection.find(
+            {"status": "PUBLISHED", "expires_on": {"$lt": today.isoformat()}},
+            sort=[("_id", 1)],
+            limit=limit,
+        )
+        return [self.from_doc(d) for d in docs]
+
+    async def id_for_ref(self, ref: str) -> str | None:
+        doc = await self.refs.get(ref)
+        return None if doc is None else str(doc["demand_id"])
+
+    async def claim_ref(self, ref: str, demand_id: str) -> str:
+        """Bind ``ref`` to ``demand_id`` unless it is bound already; returns the bound id."""
+        try:
+            await self.refs.insert({"_id": ref, "demand_id": demand_id})
+            return demand_id
+        except AlreadyExists:
+            existing = await self.id_for_ref(ref)
+            assert existing is not None
+            return existing
+
+    async def bound_ids(self, refs: Sequence[str]) -> dict[str, str]:
+        """The demand id each of ``refs`` is bound to (unbound ones are left out)."""
+        return {str(d["_id"]): str(d["demand_id"]) for d in await self.refs.get_many(list(refs))}
+
+    async def carrying(self, attachment_id: str, limit: int) -> list[Demand]:
+        """Demands (at most ``limit``) that carry an attachment."""
+        docs = await self.collection.find({"attachment_ids": attachment_id}, limit=limit)
+        return [self.from_doc(d) for d in docs]

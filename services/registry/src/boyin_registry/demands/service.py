@@ -1,25 +1,27 @@
-"""Use cases of demands: create, edit, move through review, list, expire."""
+"""Use cases of demands: create, edit, move through review, list, follow, expire."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from boyin_registry.domain.demands import WITHDRAWABLE, Channel, Demand, DemandContent, Status
-from boyin_registry.domain.eligibility import ClaimReview, Criterion
-from boyin_registry.events import demand_events
-from boyin_registry.repository import DemandQuery, Demands, Organisations, Talents
+from boyin_registry.demands.domain import WITHDRAWABLE, Demand, DemandContent, owner_kind
+from boyin_registry.demands.events import demand_events
+from boyin_registry.demands.repository import DemandQuery, Demands
+from boyin_registry.profiles.repository import Organisations, Talents
+from boyin_shared.api.registry import Channel, ClaimReview, Criterion, Status
 from boyin_shared.clock import new_id, utcnow
-from boyin_shared.errors import BoyinError, Message, not_found
-from boyin_shared.identity import Actor, Role
-from boyin_shared.retry import concurrent_change
+from boyin_shared.errors import BoyinError, FieldError, Message, forbidden, invalid, not_found
+from boyin_shared.events import Event
+from boyin_shared.identity import Actor, Role, require
 
 SYSTEM = Actor(account_id="system:expiry", role=Role.SERVICE)
 
 
-def _forbidden(zh: str, en: str) -> BoyinError:
-    return BoyinError(code="FORBIDDEN", message=Message(zh, en), status=403)
+def _absent(demand_id: str) -> BoyinError:
+    # Not visible is reported as absent, so existence is not leaked.
+    return not_found("demand", demand_id, zh_kind="需求")
 
 
 @dataclass
@@ -30,7 +32,7 @@ class DemandCommands:
 
     async def _owner_district(self, channel: Channel, owner_id: str) -> str | None:
         """The reviewing district of a new demand; checks the owner exists."""
-        if channel.owner_kind == "organisation":
+        if owner_kind(channel) == "organisation":
             loaded = await self.organisations.get(owner_id)
             if loaded is None:
                 raise not_found("organisation", owner_id, zh_kind="单位")
@@ -44,7 +46,7 @@ class DemandCommands:
     ) -> None:
         if actor.is_staff:
             return
-        if actor.party_id == owner_id and actor.role.value.lower() == channel.owner_kind:
+        if actor.party_id == owner_id and actor.role.value.lower() == owner_kind(channel):
             return
         if (
             actor.role is Role.DISTRICT_OFFICER
@@ -52,7 +54,9 @@ class DemandCommands:
             and district == actor.district_code
         ):
             return  # district officers submit on behalf of organisations in their district
-        raise _forbidden("无权为该主体创建需求", "you may not create demands for this party")
+        raise forbidden(
+            Message("无权为该主体创建需求", "you may not create demands for this party")
+        )
 
     async def create(
         self,
@@ -88,8 +92,7 @@ class DemandCommands:
     async def get(self, actor: Actor, demand_id: str) -> Demand:
         loaded = await self.demands.get(demand_id)
         if loaded is None or not loaded.aggregate.may_view(actor):
-            # Not visible is reported as absent, so existence is not leaked.
-            raise not_found("demand", demand_id, zh_kind="需求")
+            raise _absent(demand_id)
         return loaded.aggregate
 
     async def change(
@@ -98,15 +101,17 @@ class DemandCommands:
         """Apply a domain step with its events; retried on a concurrent write.
 
         A demand the caller may not see is reported as absent, as on reads."""
-        for _ in range(5):
-            loaded = await self.demands.get(demand_id)
-            if loaded is None or not loaded.aggregate.may_view(actor):
-                raise not_found("demand", demand_id, zh_kind="需求")
-            before = loaded.aggregate
+
+        async def mutate(before: Demand) -> tuple[Demand, Sequence[Event]]:
+            if not before.may_view(actor):
+                raise _absent(demand_id)
             after = step(before)
-            if await self.demands.save(loaded, after, demand_events(before, after)):
-                return after
-        raise concurrent_change()
+            return after, demand_events(before, after)
+
+        changed = await self.demands.change(demand_id, mutate, attempts=5)
+        if changed is None:
+            raise _absent(demand_id)
+        return changed
 
     async def edit(self, actor: Actor, demand_id: str, content: DemandContent) -> Demand:
         return await self.change(demand_id, lambda d: d.edit(content, actor, utcnow()), actor)
@@ -141,14 +146,36 @@ class DemandCommands:
     async def withdraw(self, actor: Actor, demand_id: str, reason: str | None) -> Demand:
         return await self.change(demand_id, lambda d: d.withdraw(actor, utcnow(), reason), actor)
 
-    async def reactivate(self, actor: Actor, demand_id: str, edition: str) -> Demand:
+    async def reactivate(
+        self, actor: Actor, demand_id: str, edition: str, known_editions: Collection[str]
+    ) -> Demand:
+        if edition not in known_editions:
+            raise invalid(
+                [
+                    FieldError(
+                        "edition",
+                        "UNKNOWN_EDITION",
+                        Message(f"未知的洽谈会届次：{edition}", f"unknown fair edition: {edition}"),
+                    )
+                ]
+            )
         return await self.change(demand_id, lambda d: d.reactivate(edition, actor, utcnow()), actor)
 
     async def page(self, actor: Actor, query: DemandQuery) -> list[Demand]:
         return await self.demands.page(query, actor)
 
-    async def expire_due(self, today: date) -> int:
+    async def changes(
+        self, actor: Actor, since: str | None, limit: int
+    ) -> tuple[list[Demand], str | None]:
+        """What changed after the cursor ``since`` that ``actor`` may see, oldest change
+        first, and the cursor to pass next time (``since`` again when nothing changed)."""
+        items = await self.demands.changed_since(since, actor, limit)
+        cursor = f"{items[-1].updated_at.isoformat()}|{items[-1].id}" if items else since
+        return items, cursor
+
+    async def expire_due(self, today: date, actor: Actor = SYSTEM) -> int:
         """Expire published demands whose deadline has passed; returns how many."""
+        require(actor, Role.OPERATOR, Role.ADMIN, Role.SERVICE)
         count = 0
         while due := await self.demands.due(today):
             for demand in due:

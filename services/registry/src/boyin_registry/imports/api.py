@@ -8,24 +8,19 @@ reports its progress and the rows that failed, a page at a time.
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
-from typing import Annotated, Literal, cast
+from typing import Annotated, cast
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
-from pydantic import BaseModel
 from starlette.datastructures import UploadFile as StarletteUpload
 
-from boyin_registry.demand_api import Filters
-from boyin_registry.importing import ErrorsPage, Importer, Job, RowResult, scope_of
-from boyin_registry.spreadsheets import (
-    CSV_MEDIA_TYPE,
-    MAX_FILE_BYTES,
-    XLSX_MEDIA_TYPE,
-    read_sheet,
-    template,
-    too_large,
-)
+from boyin_registry.demands.api import Filters
+from boyin_registry.imports.domain import Job, scope_of
+from boyin_registry.imports.export import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, template
+from boyin_registry.imports.schemas import import_out
+from boyin_registry.imports.service import Importer
+from boyin_registry.imports.spreadsheets import MAX_FILE_BYTES, read_sheet, too_large
+from boyin_shared.api.registry import Format, HeaderLanguage, ImportOut
 from boyin_shared.clock import utcnow
 from boyin_shared.errors import BoyinError, Message
 from boyin_shared.identity import CurrentActor, CurrentMember
@@ -35,125 +30,12 @@ router = APIRouter(tags=["imports"])
 #: the form's own bytes around the file
 _MAX_BODY = MAX_FILE_BYTES + 64 * 1024
 
-Format = Literal["xlsx", "csv"]
-HeaderLanguage = Literal["zh", "en"]
-
 
 def importer(request: Request) -> Importer:
     return cast(Importer, request.app.state.service.imports)
 
 
 Imports = Annotated[Importer, Depends(importer)]
-
-
-# -- DTOs -----------------------------------------------------------------------------------
-
-
-class MessageOut(BaseModel):
-    zh: str
-    en: str
-
-    @classmethod
-    def of(cls, m: Message) -> MessageOut:
-        return cls(zh=m.zh, en=m.en)
-
-
-class CellErrorOut(BaseModel):
-    #: the column's header as the file writes it; None for the row as a whole
-    column: str | None
-    field: str
-    code: str
-    message: MessageOut
-
-
-class RowErrorOut(BaseModel):
-    #: the row's number as the spreadsheet shows it
-    row: int
-    key: str | None
-    errors: list[CellErrorOut]
-
-    @classmethod
-    def of(cls, r: RowResult) -> RowErrorOut:
-        return cls(
-            row=r.row,
-            key=r.key,
-            errors=[
-                CellErrorOut(
-                    column=e.column, field=e.field, code=e.code, message=MessageOut.of(e.message)
-                )
-                for e in r.errors
-            ],
-        )
-
-
-class ErrorsOut(BaseModel):
-    #: rows that failed so far
-    total: int
-    offset: int
-    items: list[RowErrorOut]
-    #: pass as ``errors_offset`` for the next page; None on the last
-    next_offset: int | None
-
-
-class CountsOut(BaseModel):
-    created: int
-    updated: int
-    unchanged: int
-    failed: int
-
-
-class JobErrorOut(BaseModel):
-    code: str
-    message: MessageOut
-
-
-class ImportOut(BaseModel):
-    id: str
-    #: queued, running, done or failed
-    status: str
-    #: failed jobs (interrupted by a restart, or by the database) go on where they stopped
-    resumable: bool
-    scope: str
-    filename: str | None
-    format: str
-    total: int
-    processed: int
-    counts: CountsOut
-    #: headers of the file that name no column (their cells were not read)
-    ignored_columns: list[str]
-    error: JobErrorOut | None
-    created_at: datetime
-    started_at: datetime | None
-    finished_at: datetime | None
-    errors: ErrorsOut
-
-    @classmethod
-    def of(cls, job: Job, page: ErrorsPage) -> ImportOut:
-        shown = page.offset + len(page.items)
-        return cls(
-            id=job.id,
-            status=job.status,
-            resumable=job.status == "failed",
-            scope=job.scope,
-            filename=job.filename,
-            format=job.format,
-            total=job.total,
-            processed=job.processed,
-            counts=CountsOut(**job.counts),
-            ignored_columns=job.ignored,
-            error=JobErrorOut(code=job.error_code or "", message=MessageOut.of(job.error))
-            if job.error
-            else None,
-            created_at=job.created_at,
-            started_at=job.started_at,
-            finished_at=job.finished_at,
-            errors=ErrorsOut(
-                total=page.total,
-                offset=page.offset,
-                items=[RowErrorOut.of(r) for r in page.items],
-                next_offset=shown if page.items and shown < page.total else None,
-            ),
-        )
 
 
 # -- uploads --------------------------------------------------------------------------------
@@ -207,7 +89,7 @@ def _download(data: bytes, fmt: str, name: str) -> Response:
 
 
 async def _out(imports: Importer, job: Job, offset: int, limit: int) -> ImportOut:
-    return ImportOut.of(job, await imports.failures(job, offset, limit))
+    return import_out(job, await imports.failures(job, offset, limit))
 
 
 # -- routes ---------------------------------------------------------------------------------

@@ -1,33 +1,13 @@
-"""Who may see contact details, the grants that mutual matches create, and the audit log.
-
-Contact details are shown to their owner, to operators (every such read is audit-logged),
-to the district officer of an organisation's district, and to a counterpart only after both
-sides said yes to a match (matching's ``MatchMutuallyAccepted`` event).
-"""
+"""Where disclosure grants and the audit log are kept: every query and write of the
+``disclosures`` and ``audit`` collections."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from boyin_shared.bus import Subscription
 from boyin_shared.clock import new_id, utcnow
-from boyin_shared.contracts.matching import MatchMutuallyAccepted
-from boyin_shared.identity import Actor, Role
+from boyin_shared.identity import Actor
 from boyin_shared.store import AlreadyExists, DocumentStore, Index
-
-
-def may_see_contacts(
-    actor: Actor, *, party_id: str, district_code: str | None, disclosed: bool
-) -> bool:
-    if actor.is_staff or actor.party_id == party_id:
-        return True
-    if (
-        actor.role is Role.DISTRICT_OFFICER
-        and district_code
-        and actor.district_code == district_code
-    ):
-        return True
-    return disclosed
 
 
 @dataclass
@@ -69,14 +49,6 @@ class Disclosures:
         """An erased person's contacts are shown to no one, and they see no one's."""
         for d in await self.collection.find({"$or": [{"subject": party_id}, {"viewer": party_id}]}):
             await self.collection.delete(d["_id"])
-
-    async def on_mutual_match(self, event: MatchMutuallyAccepted) -> None:
-        first, second = event.data.first.party_id, event.data.second.party_id
-        await self.grant(first, second, event.data.match_id)
-        await self.grant(second, first, event.data.match_id)
-
-    def subscription(self) -> Subscription:
-        return Subscription("registry.disclosures", {MatchMutuallyAccepted: self.on_mutual_match})
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""The registry's use cases: validate, change aggregates, record events."""
+"""Use cases of profiles: register, change and read organisations and talents, deciding
+who may do each and whether the caller sees contact details."""
 
 from __future__ import annotations
 
@@ -6,22 +7,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from boyin_registry.documents import talent_state
-from boyin_registry.domain.profiles import (
+from boyin_registry.privacy.service import Privacy
+from boyin_registry.profiles.domain import (
     Consent,
     Organisation,
     OrganisationDetails,
     Talent,
     TalentDetails,
-    check_consent,
 )
-from boyin_registry.events import organisation_event, talent_event
-from boyin_registry.privacy import AuditLog, Disclosures, may_see_contacts
-from boyin_registry.reference import Reference
-from boyin_registry.repository import Organisations, Talents
-from boyin_registry.taxonomy import ReferenceData
+from boyin_registry.profiles.events import organisation_event, talent_event
+from boyin_registry.profiles.repository import Organisations, Talents
+from boyin_registry.profiles.validation import check_consent
+from boyin_registry.reference.service import ReferenceData
 from boyin_shared.clock import new_id, utcnow
-from boyin_shared.errors import BoyinError, FieldError, Message, invalid, not_found
+from boyin_shared.errors import BoyinError, FieldError, Message, forbidden, invalid, not_found
 from boyin_shared.events import Event
 from boyin_shared.identity import Actor, Role
 from boyin_shared.store import AlreadyExists
@@ -35,10 +34,6 @@ def _duplicate(field: str, zh: str, en: str) -> BoyinError:
     return error
 
 
-def _forbidden(zh: str, en: str) -> BoyinError:
-    return BoyinError(code="FORBIDDEN", message=Message(zh, en), status=403)
-
-
 @dataclass(frozen=True)
 class Viewed(Generic[P]):
     """A profile and whether the caller may see its contact details."""
@@ -48,28 +43,11 @@ class Viewed(Generic[P]):
 
 
 @dataclass
-class Registry:
+class Profiles:
     organisations: Organisations
     talents: Talents
     reference_data: ReferenceData
-    disclosures: Disclosures
-    audit: AuditLog
-
-    @property
-    def reference(self) -> Reference:
-        """Reference data as last refreshed (requests refresh it through ``current_reference``)."""
-        return self.reference_data.cached
-
-    async def _contacts_visible(
-        self, actor: Actor, party_id: str, district_code: str | None
-    ) -> bool:
-        disclosed = await self.disclosures.granted(actor.party_id, party_id)
-        visible = may_see_contacts(
-            actor, party_id=party_id, district_code=district_code, disclosed=disclosed
-        )
-        if visible and actor.role in (Role.OPERATOR, Role.ADMIN):
-            await self.audit.record(actor, "read_contacts", party_id)
-        return visible
+    privacy: Privacy
 
     async def register_organisation(
         self, actor: Actor, details: OrganisationDetails
@@ -79,7 +57,7 @@ class Registry:
         )
         self_registration = actor.role is Role.ORGANISATION and actor.party_id is None
         if not (actor.is_staff or own_district or self_registration):
-            raise _forbidden("无权登记该单位", "you may not register this organisation")
+            raise forbidden(Message("无权登记该单位", "you may not register this organisation"))
         now = utcnow()
         org = Organisation(new_id("org_"), details, 1, now, now)
         try:
@@ -101,7 +79,7 @@ class Registry:
                 actor.role is Role.DISTRICT_OFFICER and details.district_code != actor.district_code
             )
             if moves_away or not self._may_edit_organisation(actor, org):
-                raise _forbidden("无权修改该单位", "you may not change this organisation")
+                raise forbidden(Message("无权修改该单位", "you may not change this organisation"))
             new = org.updated(details, utcnow())
             return new, [organisation_event(new)]
 
@@ -131,13 +109,15 @@ class Registry:
             return actor.district_code == org.details.district_code
         return True
 
+    async def _viewed_organisation(self, actor: Actor, org: Organisation) -> Viewed[Organisation]:
+        visible = await self.privacy.contacts_visible(actor, org.id, org.details.district_code)
+        return Viewed(org, visible)
+
     async def organisation(self, actor: Actor, org_id: str) -> Viewed[Organisation]:
         loaded = await self.organisations.get(org_id)
         if loaded is None or not self._may_view_organisation(actor, loaded.aggregate):
             raise not_found("organisation", org_id, zh_kind="单位")
-        org = loaded.aggregate
-        visible = await self._contacts_visible(actor, org.id, org.details.district_code)
-        return Viewed(org, visible)
+        return await self._viewed_organisation(actor, loaded.aggregate)
 
     async def organisations_page(
         self, actor: Actor, *, district_code: str | None, after: str | None, limit: int
@@ -147,17 +127,14 @@ class Registry:
                 return []
             district_code = actor.district_code or "-"
         orgs = await self.organisations.page(district_code=district_code, after=after, limit=limit)
-        return [
-            Viewed(o, await self._contacts_visible(actor, o.id, o.details.district_code))
-            for o in orgs
-        ]
+        return [await self._viewed_organisation(actor, o) for o in orgs]
 
     async def organisations_by_id(
         self, actor: Actor, ids: Sequence[str]
     ) -> list[Viewed[Organisation]]:
         found = await self.organisations.get_many(ids)
         return [
-            Viewed(o, await self._contacts_visible(actor, o.id, o.details.district_code))
+            await self._viewed_organisation(actor, o)
             for i in dict.fromkeys(ids)
             if (o := found.get(i)) is not None and self._may_view_organisation(actor, o)
         ]
@@ -167,7 +144,7 @@ class Registry:
             return []
         found = await self.talents.get_many(ids)
         return [
-            Viewed(t, await self._contacts_visible(actor, t.id, None))
+            Viewed(t, await self.privacy.contacts_visible(actor, t.id, None))
             for i in dict.fromkeys(ids)
             if (t := found.get(i)) is not None
         ]
@@ -176,9 +153,10 @@ class Registry:
         self, actor: Actor, details: TalentDetails, consent: tuple[str, Sequence[str]]
     ) -> Talent:
         if not (actor.is_staff or (actor.role is Role.TALENT and actor.party_id is None)):
-            raise _forbidden("无权登记人才", "you may not register a talent")
+            raise forbidden(Message("无权登记人才", "you may not register a talent"))
         notice_version, purposes = consent
-        check_consent(notice_version, purposes, self.reference.notice.version)
+        # Reference data as last refreshed (the request refreshed it while parsing).
+        check_consent(notice_version, purposes, self.reference_data.cached.notice.version)
         now = utcnow()
         agreed = Consent(notice_version, tuple(purposes), now)
         talent = Talent(new_id("tal_"), details, 1, now, now, consents=(agreed,))
@@ -196,37 +174,5 @@ class Registry:
         loaded = await self.talents.get(talent_id)
         if loaded is None or actor.role is Role.PUBLIC:
             raise not_found("talent", talent_id, zh_kind="人才")
-        visible = await self._contacts_visible(actor, talent_id, None)
+        visible = await self.privacy.contacts_visible(actor, talent_id, None)
         return Viewed(loaded.aggregate, visible)
-
-    async def personal_data(self, actor: Actor, talent_id: str) -> dict[str, object]:
-        """Everything the registry holds about a person, for them to take away."""
-        if not (actor.party_id == talent_id or actor.role in (Role.OPERATOR, Role.ADMIN)):
-            raise _forbidden("无权导出该用户的个人信息", "you may not export this person's data")
-        loaded = await self.talents.get(talent_id)
-        if loaded is None:
-            raise not_found("talent", talent_id, zh_kind="人才")
-        if actor.role in (Role.OPERATOR, Role.ADMIN):
-            await self.audit.record(actor, "export_personal_data", talent_id)
-        return {
-            "profile": talent_state(loaded.aggregate),
-            "disclosed_to": await self.disclosures.viewers_of(talent_id),
-            "staff_reads": await self.audit.of_subject(talent_id),
-        }
-
-    async def erase_talent(self, actor: Actor, talent_id: str) -> Talent:
-        """Delete a person's data: the profile is blanked, the e-mail freed, events follow."""
-        if not (actor.party_id == talent_id or actor.role is Role.ADMIN):
-            raise _forbidden("无权删除该用户的个人信息", "you may not erase this person's data")
-
-        async def mutate(t: Talent) -> tuple[Talent, Sequence[Event]]:
-            if t.erased_at is not None:
-                return t, ()
-            erased = t.erased(utcnow())
-            return erased, [talent_event(erased)]
-
-        erased = await self.talents.change(talent_id, mutate)
-        if erased is None:
-            raise not_found("talent", talent_id, zh_kind="人才")
-        await self.disclosures.revoke_party(talent_id)
-        return erased

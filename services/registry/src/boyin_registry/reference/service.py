@@ -10,47 +10,44 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from boyin_registry.reference import Named, Reference, shipped
-from boyin_shared.clock import utcnow
-from boyin_shared.contracts.common import LocalizedText
-from boyin_shared.contracts.registry import TaxonomyChange, TaxonomyChanged
-from boyin_shared.errors import BoyinError, FieldError, Message, invalid, not_found
+from boyin_registry.reference.domain import Named, Reference
+from boyin_registry.reference.events import taxonomy_event
+from boyin_registry.reference.repository import Taxonomy
+from boyin_registry.reference.shipped import shipped
+from boyin_shared.errors import FieldError, Message, invalid, not_found
 from boyin_shared.identity import Actor, Role, require
-from boyin_shared.outbox import Outbox
-from boyin_shared.store import AlreadyExists, DocumentStore, Update
 
 _CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,31}$")
-META = "version"
+
+
+def _taken(code: str) -> FieldError:
+    return FieldError(
+        "code", "TAKEN", Message(f"代码 {code} 已存在", f"code {code} exists already")
+    )
+
+
+def _names_required() -> FieldError:
+    return FieldError(
+        "name", "REQUIRED", Message("请填写中文和英文名称", "give the Chinese and English names")
+    )
 
 
 @dataclass
 class ReferenceData:
     """The current reference data, re-read when another writer changed the taxonomy."""
 
-    store: DocumentStore
-    outbox: Outbox
+    taxonomy: Taxonomy
     _cached: Reference = field(default_factory=shipped)
 
-    def __post_init__(self) -> None:
-        self.nodes = self.store.collection("taxonomy")
-        self.meta = self.store.collection("taxonomy_meta")
-
     async def prepare(self) -> None:
-        await self.outbox.track(self.nodes)
+        await self.taxonomy.track()
         base = shipped()
-        if await self.meta.get(META) is None:
+        if await self.taxonomy.version() is None:
             # Seeding announces every code, so consumers (matching) learn the whole tree.
             for node in base.taxonomy.values():
-                event = _event(node, "added", base.taxonomy_version)
-                state = {k: v for k, v in _doc(node, active=True).items() if k != "_id"}
-                try:
-                    await self.outbox.create(self.nodes, node.code, state, [event])
-                except AlreadyExists:
-                    pass  # a concurrent first start seeded it
-            try:
-                await self.meta.insert({"_id": META, "version": base.taxonomy_version})
-            except AlreadyExists:
-                pass
+                event = taxonomy_event(node, "added", base.taxonomy_version)
+                await self.taxonomy.seed(node, [event])
+            await self.taxonomy.seeded(base.taxonomy_version)
         await self.current()
 
     @property
@@ -59,44 +56,16 @@ class ReferenceData:
         return self._cached
 
     async def current(self) -> Reference:
-        meta = await self.meta.get(META)
-        version = int(meta["version"]) if meta else self._cached.taxonomy_version
-        if version != self._cached.taxonomy_version or meta is None:
-            docs = await self.nodes.find({})
-            nodes = {
-                d["_id"]: Named(
-                    d["_id"],
-                    d["name"]["zh"],
-                    d["name"]["en"],
-                    kind="" if d["active"] else "retired",
-                    parent=d.get("parent"),
-                )
-                for d in docs
-            }
-            self._cached = self._cached.with_taxonomy(nodes, version)
+        stored = await self.taxonomy.version()
+        version = self._cached.taxonomy_version if stored is None else stored
+        if version != self._cached.taxonomy_version or stored is None:
+            self._cached = self._cached.with_taxonomy(await self.taxonomy.all(), version)
         return self._cached
 
-    async def _bump(self) -> int:
-        for _ in range(20):
-            meta = await self.meta.get(META)
-            assert meta is not None
-            version = int(meta["version"]) + 1
-            if await self.meta.update(
-                META, Update(set={"version": version}), where={"version": version - 1}
-            ):
-                return version
-        raise BoyinError(
-            code="CONCURRENT_CHANGE",
-            message=Message("分类正被他人修改，请重试", "the taxonomy is being changed; retry"),
-            status=409,
-        )
-
     async def _changed(self, code: str, change: str, version: int) -> None:
-        doc = await self.nodes.get(code)
-        assert doc is not None
-        node = Named(code, doc["name"]["zh"], doc["name"]["en"], parent=doc.get("parent"))
-        event = _event(node, change, version)
-        await self.outbox.save(self.nodes, doc, {"version": version}, [event])
+        stored = await self.taxonomy.get(code)
+        assert stored is not None
+        await self.taxonomy.stamp(stored, version, [taxonomy_event(stored.node, change, version)])
         await self.current()
 
     async def add(self, actor: Actor, code: str, parent: str | None, zh: str, en: str) -> None:
@@ -123,19 +92,9 @@ class ReferenceData:
                 )
             )
         if not zh.strip() or not en.strip():
-            problems.append(
-                FieldError(
-                    "name",
-                    "REQUIRED",
-                    Message("请填写中文和英文名称", "give the Chinese and English names"),
-                )
-            )
-        if await self.nodes.get(code) is not None:
-            problems.append(
-                FieldError(
-                    "code", "TAKEN", Message(f"代码 {code} 已存在", f"code {code} exists already")
-                )
-            )
+            problems.append(_names_required())
+        if await self.taxonomy.get(code) is not None:
+            problems.append(_taken(code))
         if (
             parent is not None
             and ref.taxonomy.get(parent) is not None
@@ -150,72 +109,28 @@ class ReferenceData:
             )
         if problems:
             raise invalid(problems)
-        version = await self._bump()
-        node = Named(code, zh.strip(), en.strip(), parent=parent)
-        try:
-            await self.nodes.insert(_doc(node, active=True) | {"version": version})
-        except AlreadyExists:
-            raise invalid(
-                [
-                    FieldError(
-                        "code",
-                        "TAKEN",
-                        Message(f"代码 {code} 已存在", f"code {code} exists already"),
-                    )
-                ]
-            ) from None
+        version = await self.taxonomy.bump()
+        if not await self.taxonomy.add(Named(code, zh.strip(), en.strip(), parent=parent), version):
+            raise invalid([_taken(code)])
         await self._changed(code, "added", version)
 
     async def rename(self, actor: Actor, code: str, zh: str, en: str) -> None:
         require(actor, Role.OPERATOR, Role.ADMIN)
-        if await self.nodes.get(code) is None:
+        if await self.taxonomy.get(code) is None:
             raise not_found("taxonomy code", code, zh_kind="产业分类")
         if not zh.strip() or not en.strip():
-            raise invalid(
-                [
-                    FieldError(
-                        "name",
-                        "REQUIRED",
-                        Message("请填写中文和英文名称", "give the Chinese and English names"),
-                    )
-                ]
-            )
-        version = await self._bump()
-        await self.nodes.update(code, Update(set={"name": {"zh": zh.strip(), "en": en.strip()}}))
+            raise invalid([_names_required()])
+        version = await self.taxonomy.bump()
+        await self.taxonomy.rename(code, zh.strip(), en.strip())
         await self._changed(code, "renamed", version)
 
     async def retire(self, actor: Actor, code: str) -> None:
         require(actor, Role.OPERATOR, Role.ADMIN)
-        doc = await self.nodes.get(code)
-        if doc is None:
+        stored = await self.taxonomy.get(code)
+        if stored is None:
             raise not_found("taxonomy code", code, zh_kind="产业分类")
-        if not doc["active"]:
+        if not stored.active:
             return  # retired already: no new version, nothing announced
-        version = await self._bump()
-        await self.nodes.update(
-            code, Update(set={"active": False, "retired_at": utcnow().isoformat()})
-        )
+        version = await self.taxonomy.bump()
+        await self.taxonomy.retire(code)
         await self._changed(code, "retired", version)
-
-
-def _doc(node: Named, *, active: bool) -> dict[str, object]:
-    return {
-        "_id": node.code,
-        "parent": node.parent,
-        "name": {"zh": node.zh, "en": node.en},
-        "active": active,
-    }
-
-
-def _event(node: Named, change: str, version: int) -> TaxonomyChanged:
-    return TaxonomyChanged.create(
-        subject=node.code,
-        data=TaxonomyChange(
-            code=node.code,
-            parent=node.parent,
-            name=LocalizedText(zh=node.zh, en=node.en),
-            change=change,
-            version=version,
-        ),
-        sequence=version,
-    )
