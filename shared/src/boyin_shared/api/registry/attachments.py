@@ -6,8 +6,11 @@ from pydantic import BaseModel
 
 
 class AttachmentOut(BaseModel):
-    # The OpenAPI document names this model by its first home (a demand's attachments
-    # share the class name); the name is frozen with the snapshot.
+    # Two models are called AttachmentOut (this one and a demand's attachment in ``demands``),
+    # so the OpenAPI document names each by its module. The module it lived in before the
+    # move to shared keeps the component name of the snapshot,
+    # boyin_registry__attachments_api__AttachmentOut (tests/contracts/openapi/registry.json).
+    # It is a name only: nothing imports that module, which no longer exists.
     __module__ = "boyin_registry.attachments_api"
 
     id: str

@@ -191,8 +191,11 @@ class TransitionOut(BaseModel):
 
 
 class AttachmentOut(BaseModel):
-    # The OpenAPI document names this model by its first home (another AttachmentOut,
-    # the upload's answer, shares the class name); the name is frozen with the snapshot.
+    # Two models are called AttachmentOut (this one and the upload's answer in ``attachments``),
+    # so the OpenAPI document names each by its module. The module it lived in before the
+    # move to shared keeps the component name of the snapshot,
+    # boyin_registry__demand_schemas__AttachmentOut (tests/contracts/openapi/registry.json).
+    # It is a name only: nothing imports that module, which no longer exists.
     __module__ = "boyin_registry.demand_schemas"
 
     id: str
