@@ -15,7 +15,7 @@ import pytest
 from pymongo import AsyncMongoClient
 
 from boyin_platform.processes import ManagedProcess
-from boyin_registry.credit_code import check_character
+from boyin_registry.profiles.credit_code import check_character
 from boyin_shared.faults import EXIT_CODE
 from tests.apps import OPERATOR, as_actor
 from tests.processes import Environment

@@ -15,7 +15,7 @@ import pytest
 from boyin_gateway import app as gateway_app
 from boyin_gateway.context import Context, Pools
 from boyin_platform.demo import CONSENT
-from boyin_registry.credit_code import check_character
+from boyin_registry.profiles.credit_code import check_character
 from tests.platform_harness import ADMIN_LOGIN, ADMIN_PASSWORD, graphql, sign_in
 
 PASSWORD = "correct-horse-battery-9"

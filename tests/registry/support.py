@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from boyin_registry.credit_code import check_character
+from boyin_registry.profiles.credit_code import check_character
 from boyin_shared.bus.embedded import EmbeddedBus
 from boyin_shared.contracts.registry import TOPIC
 from boyin_shared.identity import Actor, Role

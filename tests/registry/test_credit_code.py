@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from boyin_registry.credit_code import ALPHABET, check_character, normalise, problem
+from boyin_registry.profiles.credit_code import ALPHABET, check_character, normalise, problem
 
 # GB 32100-2015, table of code characters and their values (I, O, S, V, Z are not used).
 _VALUES = {str(d): d for d in range(10)} | {

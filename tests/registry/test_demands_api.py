@@ -13,7 +13,7 @@ import jwt
 import pytest
 
 from boyin_registry.app import definition
-from boyin_registry.demand_commands import DemandCommands
+from boyin_registry.demands.service import DemandCommands
 from boyin_shared import identity
 from boyin_shared.clock import utcnow
 from boyin_shared.contracts.registry import (

@@ -10,30 +10,34 @@ from typing import Any
 
 import pytest
 
-from boyin_registry.domain.common import Bilingual
-from boyin_registry.domain.demands import (
-    Attachment,
-    Channel,
-    ClaimInput,
-    CooperationMode,
+from boyin_registry.attachments.domain import Attachment
+from boyin_registry.demands.content import ClaimInput, demand_content
+from boyin_registry.demands.domain import (
     Demand,
     DemandContent,
     Details,
-    IpStatus,
     JobSeeking,
     ProjectCooperation,
     ProjectLanding,
-    Stage,
-    Status,
     TalentRecruitment,
     Transition,
-    WorkMode,
-    demand_content,
+    owner_kind,
 )
-from boyin_registry.domain.eligibility import Claim, ClaimReview, Criterion
-from boyin_registry.domain.profiles import Degree
-from boyin_registry.events import demand_events
-from boyin_registry.reference import shipped
+from boyin_registry.demands.eligibility import Claim
+from boyin_registry.demands.events import demand_events
+from boyin_registry.profiles.domain import Bilingual
+from boyin_registry.reference.shipped import shipped
+from boyin_shared.api.registry import (
+    Channel,
+    ClaimReview,
+    CooperationMode,
+    Criterion,
+    Degree,
+    IpStatus,
+    Stage,
+    Status,
+    WorkMode,
+)
 from boyin_shared.contracts.registry import (
     DemandExpired,
     DemandPublished,
@@ -136,7 +140,7 @@ def demand(
             x.reviewed(ClaimReview.CONFIRMED, "acc_operator", T0, None) for x in c.claims
         )
         c = replace(c, claims=claims)
-    talent = channel.owner_kind == "talent"
+    talent = owner_kind(channel) == "talent"
     return Demand(
         id="dem_1",
         channel=channel,
@@ -799,13 +803,13 @@ ON_TALENT_DEMAND = {
 @pytest.mark.parametrize("channel", [Channel.PROJECT_LANDING, Channel.JOB_SEEKING])
 def test_who_may_edit_review_and_view(channel: Channel, name: str) -> None:
     actor = ACTORS[name]
-    table = ON_ORG_DEMAND if channel.owner_kind == "organisation" else ON_TALENT_DEMAND
+    table = ON_ORG_DEMAND if owner_kind(channel) == "organisation" else ON_TALENT_DEMAND
     may_edit, may_review = table.get(name, (False, False))
     draft = demand(channel)
     assert draft.may_edit(actor) is may_edit
     assert draft.may_review(actor) is may_review
     assert draft.may_view(actor) is may_edit
-    owner = "org-owner" if channel.owner_kind == "organisation" else "talent-owner"
+    owner = "org-owner" if owner_kind(channel) == "organisation" else "talent-owner"
     assert draft.is_owner(actor) is (name == owner)
     for status in Status:
         assert replace(draft, status=status).may_view(actor) is (

@@ -17,8 +17,9 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from boyin_registry.app import definition
-from boyin_registry.importing import Importer
-from boyin_registry.spreadsheets import BY_KEY, IMPORT_COLUMNS, MAX_ROWS
+from boyin_registry.imports.columns import BY_KEY, IMPORT_COLUMNS
+from boyin_registry.imports.service import Importer
+from boyin_registry.imports.spreadsheets import MAX_ROWS
 from boyin_shared.identity import Actor, Role
 from tests.apps import OPERATOR, Running, as_actor, running
 from tests.registry.support import (

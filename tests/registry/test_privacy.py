@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from boyin_registry.app import definition
-from boyin_registry.privacy import Disclosures
+from boyin_registry.privacy.repository import Disclosures
 from boyin_shared.bus.embedded import EmbeddedBus
 from boyin_shared.bus.port import dead_letter_topic
 from boyin_shared.contracts.matching import MatchMutuallyAccepted, MatchParty, MutualMatch
@@ -88,7 +88,7 @@ class Parties:
         return [single, batched]
 
     def disclosures(self) -> Disclosures:
-        found = self.r.hosts["registry"].app.state.service.registry.disclosures
+        found = self.r.hosts["registry"].app.state.service.privacy.disclosures
         assert isinstance(found, Disclosures)
         return found
 

@@ -8,19 +8,17 @@ from typing import Any
 
 import pytest
 
-from boyin_registry.domain.common import Bilingual, Contact
-from boyin_registry.domain.profiles import (
-    ContactInput,
-    Degree,
+from boyin_registry.profiles.domain import (
+    Bilingual,
+    Contact,
     OrganisationDetails,
-    OrganisationKind,
     Platform,
-    PlatformLevel,
     TalentDetails,
-    organisation_details,
-    talent_details,
 )
-from boyin_registry.reference import Named, shipped
+from boyin_registry.profiles.validation import ContactInput, organisation_details, talent_details
+from boyin_registry.reference.domain import Named
+from boyin_registry.reference.shipped import shipped
+from boyin_shared.api.registry import Degree, OrganisationKind, PlatformLevel
 from boyin_shared.errors import BoyinError, FieldError
 from tests.registry.support import LIANGJIANG, YUZHONG, credit_code, has_cjk
 

@@ -15,17 +15,13 @@ from typing import Any
 
 import pytest
 
-from boyin_registry.domain.demands import (
-    CooperationMode,
-    IpStatus,
+from boyin_registry.demands.domain import (
     JobSeeking,
     ProjectCooperation,
     ProjectLanding,
-    Stage,
     TalentRecruitment,
-    WorkMode,
 )
-from boyin_registry.domain.profiles import Degree
+from boyin_shared.api.registry import CooperationMode, Degree, IpStatus, Stage, WorkMode
 from boyin_shared.text import detect_language
 
 HERE = Path(__file__).resolve().parent

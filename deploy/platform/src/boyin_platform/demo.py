@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 
-from boyin_registry.credit_code import check_character
+from boyin_registry.profiles.credit_code import check_character
 from boyin_shared import identity
 from boyin_shared.identity import Actor, Role
 

@@ -1,32 +1,45 @@
-"""The registry as a service definition: what it stores, serves and publishes."""
+"""The registry as a service definition: what it stores, serves and publishes.
+
+Wiring only: each feature's repositories, its service, routers, consumers and jobs.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from boyin_registry.api import router
-from boyin_registry.application import Registry
-from boyin_registry.attachments import Attachments, LocalFileStore
-from boyin_registry.attachments_api import router as attachments_router
-from boyin_registry.demand_api import router as demand_router
-from boyin_registry.demand_commands import DemandCommands
-from boyin_registry.import_api import router as import_router
-from boyin_registry.importing import Importer
-from boyin_registry.privacy import AuditLog, Disclosures
-from boyin_registry.reference_api import router as reference_router
-from boyin_registry.repository import Demands, Organisations, Talents
-from boyin_registry.taxonomy import ReferenceData
+from boyin_registry.attachments import api as attachments_api
+from boyin_registry.attachments.repository import AttachmentRecords, LocalFileStore
+from boyin_registry.attachments.service import Attachments
+from boyin_registry.demands import api as demands_api
+from boyin_registry.demands.repository import Demands
+from boyin_registry.demands.service import DemandCommands
+from boyin_registry.imports import api as imports_api
+from boyin_registry.imports.repository import ImportJobs
+from boyin_registry.imports.service import Importer
+from boyin_registry.privacy import api as privacy_api
+from boyin_registry.privacy import consumers as privacy_consumers
+from boyin_registry.privacy.repository import AuditLog, Disclosures
+from boyin_registry.privacy.service import Privacy
+from boyin_registry.profiles import api as profiles_api
+from boyin_registry.profiles.repository import Organisations, Talents
+from boyin_registry.profiles.service import Profiles
+from boyin_registry.reference import api as reference_api
+from boyin_registry.reference.repository import Taxonomy
+from boyin_registry.reference.service import ReferenceData
 from boyin_shared.clock import utcnow
 from boyin_shared.service import Built, ServiceContext, ServiceDefinition, every
 
 
 @dataclass
 class RegistryState:
-    """What the registry's routers reach through ``request.app.state.service``."""
+    """What the registry's routers reach through ``request.app.state.service``: one
+    service per feature."""
 
-    registry: Registry
+    profiles: Profiles
     demands: DemandCommands
+    reference: ReferenceData
     attachments: Attachments
+    privacy: Privacy
     imports: Importer
 
 
@@ -37,29 +50,33 @@ async def build(ctx: ServiceContext) -> Built:
     for repo in (organisations, talents, demands):
         await repo.prepare()
     demand_commands = DemandCommands(demands, organisations, talents)
-    reference = ReferenceData(ctx.store, ctx.outbox)
+
+    reference = ReferenceData(Taxonomy(ctx.store, ctx.outbox))
     await reference.prepare()
-    disclosures = Disclosures(ctx.store)
-    attachments = Attachments(
-        ctx.store,
-        LocalFileStore(ctx.settings.files_dir or ctx.settings.data_dir / "files"),
-        ctx.settings.max_upload_mb * 1024 * 1024,
-    )
-    await attachments.prepare()
+
     audit = AuditLog(ctx.store)
     await audit.prepare()
-    imports = Importer(demand_commands, reference.current, ctx.store)
+    privacy = Privacy(talents, Disclosures(ctx.store), audit, demand_commands)
+
+    records = AttachmentRecords(ctx.store)
+    await records.prepare()
+    files = LocalFileStore(ctx.settings.files_dir or ctx.settings.data_dir / "files")
+    attachments = Attachments(records, files, demands, ctx.settings.max_upload_mb * 1024 * 1024)
+
+    imports = Importer(demand_commands, reference.current, ImportJobs(ctx.store))
     return Built(
         state=RegistryState(
-            registry=Registry(organisations, talents, reference, disclosures, audit),
+            profiles=Profiles(organisations, talents, reference, privacy),
             demands=demand_commands,
-            imports=imports,
+            reference=reference,
             attachments=attachments,
+            privacy=privacy,
+            imports=imports,
         ),
         background=[
             every(3600, lambda: demand_commands.expire_due(utcnow().date()), "expire demands")
         ],
-        subscriptions=[disclosures.subscription()],
+        subscriptions=[privacy_consumers.subscription(privacy)],
         outbox_collections=[organisations.collection, talents.collection, demands.collection],
         on_stop=imports.stop,
     )
@@ -69,6 +86,13 @@ definition = ServiceDefinition(
     name="registry",
     title="Boyin registry",
     description="Talents, organisations, their demands and the reference data.",
-    routers=[router, demand_router, reference_router, attachments_router, import_router],
+    routers=[
+        profiles_api.router,
+        privacy_api.router,
+        demands_api.router,
+        reference_api.router,
+        attachments_api.router,
+        imports_api.router,
+    ],
     build=build,
 )

@@ -1,0 +1,1 @@
+"""Attachments: evidence files and demand documents, kept by content hash."""

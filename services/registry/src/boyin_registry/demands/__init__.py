@@ -1,0 +1,1 @@
+"""Demands: what talents offer and organisations seek, reviewed before they are published."""

@@ -1,0 +1,290 @@
+"""Where demands are kept: every query and write of the ``demands`` collection and of
+``demand_refs`` (spreadsheet keys bound to demands), and the explicit mapping between the
+aggregate and its stored document."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from boyin_registry.attachments.domain import Attachment
+from boyin_registry.demands.domain import (
+    Demand,
+    DemandContent,
+    Details,
+    JobSeeking,
+    ProjectCooperation,
+    ProjectLanding,
+    TalentRecruitment,
+    Transition,
+    details_state,
+)
+from boyin_registry.demands.eligibility import Claim
+from boyin_registry.profiles.repository import bilingual_from, bilingual_state
+from boyin_shared.api.registry import (
+    Channel,
+    ClaimReview,
+    CooperationMode,
+    Criterion,
+    Degree,
+    IpStatus,
+    Stage,
+    Status,
+    WorkMode,
+)
+from boyin_shared.identity import Actor, Role
+from boyin_shared.outbox import Outbox
+from boyin_shared.repository import AggregateRepository
+from boyin_shared.store import AlreadyExists, DocumentStore, Index
+
+
+def details_from(channel: Channel, doc: dict[str, Any]) -> Details:
+    if channel is Channel.PROJECT_COOPERATION:
+        return ProjectCooperation(
+            stage=Stage(doc["stage"]),
+            trl=doc["trl"],
+            ip_status=IpStatus(doc["ip_status"]),
+            sought=tuple(CooperationMode(m) for m in doc["sought"]),
+            funding_sought_wan=doc.get("funding_sought_wan"),
+            team_size=doc.get("team_size", 1),
+        )
+    if channel is Channel.JOB_SEEKING:
+        start = doc.get("earliest_start")
+        return JobSeeking(
+            desired_role=doc["desired_role"],
+            work_mode=WorkMode(doc["work_mode"]),
+            earliest_start=date.fromisoformat(start) if start else None,
+            salary_min_wan=doc.get("salary_min_wan"),
+            salary_max_wan=doc.get("salary_max_wan"),
+        )
+    if channel is Channel.PROJECT_LANDING:
+        stage = doc.get("wanted_stage")
+        return ProjectLanding(
+            cooperation_modes=tuple(CooperationMode(m) for m in doc["cooperation_modes"]),
+            budget_wan=doc.get("budget_wan"),
+            facilities=doc.get("facilities"),
+            policies=doc.get("policies"),
+            wanted_stage=Stage(stage) if stage else None,
+        )
+    return TalentRecruitment(
+        positions=doc["positions"],
+        degree_required=Degree(doc["degree_required"]),
+        work_mode=WorkMode(doc["work_mode"]),
+        package=doc.get("package"),
+        location_district=doc.get("location_district"),
+    )
+
+
+def _claim_state(c: Claim) -> dict[str, Any]:
+    return {
+        "criterion": c.criterion.value,
+        "evidence": c.evidence,
+        "evidence_file": c.evidence_file,
+        "review": c.review.value,
+        "reviewed_by": c.reviewed_by,
+        "reviewed_at": c.reviewed_at.isoformat() if c.reviewed_at else None,
+        "review_note": c.review_note,
+    }
+
+
+def _claim_from(doc: dict[str, Any]) -> Claim:
+    at = doc.get("reviewed_at")
+    return Claim(
+        criterion=Criterion(doc["criterion"]),
+        evidence=doc.get("evidence"),
+        evidence_file=doc.get("evidence_file"),
+        review=ClaimReview(doc["review"]),
+        reviewed_by=doc.get("reviewed_by"),
+        reviewed_at=datetime.fromisoformat(at) if at else None,
+        review_note=doc.get("review_note"),
+    )
+
+
+def demand_state(d: Demand) -> dict[str, Any]:
+    c = d.content
+    return {
+        "channel": d.channel.value,
+        "owner_id": d.owner_id,
+        "district_code": d.district_code,
+        "status": d.status.value,
+        "title": bilingual_state(c.title),
+        "description": bilingual_state(c.description),
+        "language": c.language,
+        "taxonomy_codes": list(c.taxonomy_codes),
+        "keywords": list(c.keywords),
+        "editions": list(c.editions),
+        "claims": [_claim_state(x) for x in c.claims],
+        "details": details_state(c.details),
+        "attachment_ids": [a.id for a in c.attachments],
+        "attachments": [
+            {
+                "id": a.id,
+                "name": a.name,
+                "content_type": a.content_type,
+                "size": a.size,
+                "sha256": a.sha256,
+            }
+            for a in c.attachments
+        ],
+        "expires_on": c.expires_on.isoformat() if c.expires_on else None,
+        "history": [
+            {
+                "to": t.to.value,
+                "by": t.by,
+                "role": t.role,
+                "at": t.at.isoformat(),
+                "reason": t.reason,
+            }
+            for t in d.history
+        ],
+        "revision": d.revision,
+        "published_revision": d.published_revision,
+        "external_ref": d.external_ref,
+        "created_at": d.created_at.isoformat(),
+        "updated_at": d.updated_at.isoformat(),
+    }
+
+
+def demand_from(doc: dict[str, Any]) -> Demand:
+    channel = Channel(doc["channel"])
+    expires = doc.get("expires_on")
+    return Demand(
+        id=doc["_id"],
+        channel=channel,
+        owner_id=doc["owner_id"],
+        district_code=doc.get("district_code"),
+        content=DemandContent(
+            title=bilingual_from(doc["title"]),
+            description=bilingual_from(doc["description"]),
+            taxonomy_codes=tuple(doc["taxonomy_codes"]),
+            keywords=tuple(doc["keywords"]),
+            editions=tuple(doc["editions"]),
+            claims=tuple(_claim_from(x) for x in doc["claims"]),
+            details=details_from(channel, doc["details"]),
+            attachments=tuple(Attachment(**a) for a in doc.get("attachments", [])),
+            expires_on=date.fromisoformat(expires) if expires else None,
+        ),
+        status=Status(doc["status"]),
+        history=tuple(
+            Transition(
+                Status(t["to"]),
+                t["by"],
+                t["role"],
+                datetime.fromisoformat(t["at"]),
+                t.get("reason"),
+            )
+            for t in doc["history"]
+        ),
+        revision=doc["revision"],
+        created_at=datetime.fromisoformat(doc["created_at"]),
+        updated_at=datetime.fromisoformat(doc["updated_at"]),
+        external_ref=doc.get("external_ref"),
+        published_revision=doc.get("published_revision"),
+    )
+
+
+@dataclass(frozen=True)
+class DemandQuery:
+    channel: str | None = None
+    status: str | None = None
+    district_code: str | None = None
+    taxonomy_code: str | None = None
+    language: str | None = None
+    edition: str | None = None
+    owner_id: str | None = None
+    after: str | None = None
+    limit: int = 50
+
+
+def visible_to(actor: Actor) -> dict[str, Any]:
+    """What ``actor`` may list: staff all, district officers their district, others what is
+    published plus their own."""
+    if actor.is_staff:
+        return {}
+    if actor.role is Role.DISTRICT_OFFICER:
+        return {"district_code": actor.district_code or "-"}
+    if actor.party_id and actor.role in (Role.TALENT, Role.ORGANISATION):
+        return {"$or": [{"status": "PUBLISHED"}, {"owner_id": actor.party_id}]}
+    return {"status": "PUBLISHED"}
+
+
+class Demands(AggregateRepository[Demand]):
+    collection_name = "demands"
+    indexes = (
+        Index((("status", 1), ("_id", 1))),
+        Index((("district_code", 1), ("_id", 1))),
+        Index((("owner_id", 1),)),
+    )
+
+    def __init__(self, store: DocumentStore, outbox: Outbox) -> None:
+        super().__init__(store, outbox, to_state=demand_state, from_doc=demand_from)
+        #: external reference (spreadsheet key) -> demand id; ``_id`` is the key itself,
+        #: so claiming a key is one atomic insert
+        self.refs = store.collection("demand_refs")
+
+    async def page(self, query: DemandQuery, actor: Actor) -> list[Demand]:
+        parts: list[dict[str, Any]] = []
+        scope = visible_to(actor)
+        if scope:
+            parts.append(scope)
+        for key in ("channel", "status", "district_code", "language", "owner_id"):
+            value = getattr(query, key)
+            if value:
+                parts.append({key: value})
+        if query.taxonomy_code:
+            parts.append({"taxonomy_codes": query.taxonomy_code})
+        if query.edition:
+            parts.append({"editions": query.edition})
+        if query.after:
+            parts.append({"_id": {"$gt": query.after}})
+        flt: dict[str, Any] = {"$and": parts} if parts else {}
+        docs = await self.collection.find(flt, sort=[("_id", 1)], limit=query.limit)
+        return [self.from_doc(d) for d in docs]
+
+    async def changed_since(self, cursor: str | None, actor: Actor, limit: int) -> list[Demand]:
+        """Demands changed after ``cursor`` ("<updated_at>|<id>"), oldest change first."""
+        parts: list[dict[str, Any]] = []
+        scope = visible_to(actor)
+        if scope:
+            parts.append(scope)
+        if cursor:
+            at, _, last = cursor.partition("|")
+            parts.append(
+                {"$or": [{"updated_at": {"$gt": at}}, {"updated_at": at, "_id": {"$gt": last}}]}
+            )
+        flt: dict[str, Any] = {"$and": parts} if parts else {}
+        docs = await self.collection.find(flt, sort=[("updated_at", 1), ("_id", 1)], limit=limit)
+        return [self.from_doc(d) for d in docs]
+
+    async def due(self, today: date, limit: int = 200) -> list[Demand]:
+        docs = await self.collection.find(
+            {"status": "PUBLISHED", "expires_on": {"$lt": today.isoformat()}},
+            sort=[("_id", 1)],
+            limit=limit,
+        )
+        return [self.from_doc(d) for d in docs]
+
+    async def id_for_ref(self, ref: str) -> str | None:
+        doc = await self.refs.get(ref)
+        return None if doc is None else str(doc["demand_id"])
+
+    async def claim_ref(self, ref: str, demand_id: str) -> str:
+        """Bind ``ref`` to ``demand_id`` unless it is bound already; returns the bound id."""
+        try:
+            await self.refs.insert({"_id": ref, "demand_id": demand_id})
+            return demand_id
+        except AlreadyExists:
+            existing = await self.id_for_ref(ref)
+            assert existing is not None
+            return existing
+
+    async def bound_ids(self, refs: Sequence[str]) -> dict[str, str]:
+        """The demand id each of ``refs`` is bound to (unbound ones are left out)."""
+        return {str(d["_id"]): str(d["demand_id"]) for d in await self.refs.get_many(list(refs))}
+
+    async def carrying(self, attachment_id: str, limit: int) -> list[Demand]:
+        """Demands (at most ``limit``) that carry an attachment."""
+        docs = await self.collection.find({"attachment_ids": attachment_id}, limit=limit)
+        return [self.from_doc(d) for d in docs]

@@ -1,1 +1,0 @@
-"""The registry's domain: plain Python, no I/O."""

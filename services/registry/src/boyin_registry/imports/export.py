@@ -1,0 +1,146 @@
+"""Writing demand spreadsheets: exports (the import format plus the read-only demand id
+and status columns) and the empty import template. Pure: values in, bytes out."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections.abc import Iterable, Mapping
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+
+from boyin_registry.demands.domain import Demand, details_state
+from boyin_registry.imports.columns import (
+    COLUMNS,
+    FORMULA_START,
+    IMPORT_COLUMNS,
+    LABELS,
+    MAX_CLAIMS,
+)
+from boyin_shared.api.registry import Status
+
+CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+Cell = str | int | None
+
+
+def _listed(values: Iterable[str]) -> str:
+    return "; ".join(values)
+
+
+def _detail_cell(value: object) -> Cell:
+    if isinstance(value, list):
+        return _listed(str(v) for v in value)
+    if value is None or isinstance(value, int | str):
+        return value
+    return str(value)
+
+
+def yes_no(value: bool, lang: str) -> str:
+    if lang == "zh":
+        return "是" if value else "否"
+    return "yes" if value else "no"
+
+
+def demand_cells(demand: Demand, key: str, lang: str) -> dict[str, Cell]:
+    """One demand as a row of the import format (``key`` goes in the external ref column)."""
+    c = demand.content
+    cells: dict[str, Cell] = {
+        "external_ref": key,
+        "channel": demand.channel.value,
+        "owner_id": demand.owner_id,
+        "title_zh": c.title.zh,
+        "title_en": c.title.en,
+        "description_zh": c.description.zh,
+        "description_en": c.description.en,
+        "taxonomy_codes": _listed(c.taxonomy_codes),
+        "keywords": _listed(c.keywords),
+        "editions": _listed(c.editions),
+        "expires_on": c.expires_on.isoformat() if c.expires_on else None,
+        "submit": yes_no(demand.status not in (Status.DRAFT, Status.RETURNED), lang),
+        "demand_id": demand.id,
+        "status": demand.status.value,
+    }
+    for slot, claim in enumerate(c.claims[:MAX_CLAIMS], start=1):
+        cells[f"claim_{slot}_criterion"] = claim.criterion.value
+        cells[f"claim_{slot}_evidence"] = claim.evidence
+    for name, value in details_state(c.details).items():
+        cells[name] = _detail_cell(value)
+    return cells
+
+
+def _csv_safe(value: Cell) -> str:
+    """Text that a spreadsheet program will not run as a formula (undone on import)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) and isinstance(value, str) else text
+
+
+def write_csv(rows: Iterable[Mapping[str, Cell]], lang: str, *, export: bool = False) -> bytes:
+    """UTF-8 with a byte order mark, so Excel opens the Chinese text correctly."""
+    columns = COLUMNS if export else IMPORT_COLUMNS
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([c.header(lang) for c in columns])
+    for row in rows:
+        writer.writerow([_csv_safe(row.get(c.key)) for c in columns])
+    return codecs.BOM_UTF8 + out.getvalue().encode("utf-8")
+
+
+def _xlsx_cell(sheet: object, value: Cell) -> object:
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # never a formula, whatever it starts with
+    return cell
+
+
+def write_xlsx(
+    rows: Iterable[Mapping[str, Cell]], lang: str, *, export: bool = False, notes: bool = False
+) -> bytes:
+    columns = COLUMNS if export else IMPORT_COLUMNS
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("需求" if lang == "zh" else "Demands")
+    sheet.freeze_panes = "A2"
+    sheet.append([c.header(lang) for c in columns])
+    for row in rows:
+        sheet.append([_xlsx_cell(sheet, row.get(c.key)) for c in columns])
+    if notes:
+        _notes_sheet(book, lang)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _notes_sheet(book: Workbook, lang: str) -> None:
+    zh = lang == "zh"
+    sheet = book.create_sheet("说明" if zh else "Notes")
+    sheet.append(
+        ["列名", "英文列名", "必填", "说明"] if zh else ["Column", "Chinese", "Required", "Notes"]
+    )
+    for c in IMPORT_COLUMNS:
+        other = c.en if zh else c.zh
+        note = c.note_zh if zh else c.note_en
+        sheet.append([c.header(lang), other, yes_no(c.required, lang), note])
+    sheet.append([])
+    sheet.append(["取值" if zh else "Allowed values"])
+    for kind in LABELS:
+        for member in kind:
+            label = LABELS[kind].get(member.value, "")
+            sheet.append([kind.__name__, member.value, label])
+
+
+def template(fmt: str, lang: str) -> bytes:
+    """An empty import file: the header row (and, in XLSX, a sheet of notes)."""
+    if fmt == "csv":
+        return write_csv([], lang)
+    return write_xlsx([], lang, notes=True)
+
+
+def write(fmt: str, rows: Iterable[Mapping[str, Cell]], lang: str) -> bytes:
+    """An export: the import format plus the read-only demand id and status columns."""
+    if fmt == "csv":
+        return write_csv(rows, lang, export=True)
+    return write_xlsx(rows, lang, export=True)

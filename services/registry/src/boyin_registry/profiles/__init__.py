@@ -1,0 +1,1 @@
+"""Profiles: the organisations and talents that register, and who may see them."""

@@ -1,0 +1,104 @@
+"""Organisations and talents over HTTP (served to the gateway and to operators' tools)."""
+
+from __future__ import annotations
+
+from typing import Annotated, cast
+
+from fastapi import APIRouter, Depends, Query, Request, status
+
+from boyin_registry.profiles.schemas import (
+    consent_of,
+    organisation_details_of,
+    organisation_out,
+    talent_details_of,
+    talent_out,
+)
+from boyin_registry.profiles.service import Profiles
+from boyin_registry.reference.api import Ref
+from boyin_shared.api.registry import OrganisationIn, OrganisationOut, Page, TalentIn, TalentOut
+from boyin_shared.identity import CurrentActor, CurrentMember
+
+router = APIRouter()
+
+
+def profiles(request: Request) -> Profiles:
+    return cast(Profiles, request.app.state.service.profiles)
+
+
+ProfilesDep = Annotated[Profiles, Depends(profiles)]
+
+
+@router.post("/organisations", status_code=status.HTTP_201_CREATED, tags=["organisations"])
+async def register_organisation(
+    body: OrganisationIn, actor: CurrentMember, reg: ProfilesDep, ref: Ref
+) -> OrganisationOut:
+    org = await reg.register_organisation(actor, organisation_details_of(body, ref))
+    return organisation_out(org, contacts_visible=True)
+
+
+@router.put("/organisations/{org_id}", tags=["organisations"])
+async def update_organisation(
+    org_id: str, body: OrganisationIn, actor: CurrentMember, reg: ProfilesDep, ref: Ref
+) -> OrganisationOut:
+    org = await reg.update_organisation(actor, org_id, organisation_details_of(body, ref))
+    return organisation_out(org, contacts_visible=True)
+
+
+@router.get("/organisations/{org_id}", tags=["organisations"])
+async def get_organisation(org_id: str, actor: CurrentActor, reg: ProfilesDep) -> OrganisationOut:
+    viewed = await reg.organisation(actor, org_id)
+    return organisation_out(viewed.profile, contacts_visible=viewed.contacts_visible)
+
+
+@router.get("/organisations", tags=["organisations"])
+async def list_organisations(
+    actor: CurrentActor,
+    reg: ProfilesDep,
+    district_code: str | None = None,
+    after: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    ids: Annotated[list[str] | None, Query(max_length=200)] = None,
+) -> Page[OrganisationOut]:
+    """A page of organisations, or (with ``ids``) exactly those the caller may see."""
+    if ids:
+        viewed = await reg.organisations_by_id(actor, ids)
+        return Page(
+            items=[
+                organisation_out(v.profile, contacts_visible=v.contacts_visible) for v in viewed
+            ],
+            next_after=None,
+        )
+    viewed = await reg.organisations_page(
+        actor, district_code=district_code, after=after, limit=limit
+    )
+    return Page(
+        items=[organisation_out(v.profile, contacts_visible=v.contacts_visible) for v in viewed],
+        next_after=viewed[-1].profile.id if len(viewed) == limit else None,
+    )
+
+
+@router.post("/talents", status_code=status.HTTP_201_CREATED, tags=["talents"])
+async def register_talent(
+    body: TalentIn, actor: CurrentMember, reg: ProfilesDep, ref: Ref
+) -> TalentOut:
+    talent = await reg.register_talent(actor, talent_details_of(body, ref), consent_of(body))
+    return talent_out(talent, contacts_visible=True)
+
+
+@router.get("/talents", tags=["talents"])
+async def talents_by_id(
+    actor: CurrentActor,
+    reg: ProfilesDep,
+    ids: Annotated[list[str], Query(min_length=1, max_length=200)],
+) -> Page[TalentOut]:
+    viewed = await reg.talents_by_id(actor, ids)
+    return Page(
+        items=[talent_out(v.profile, contacts_visible=v.contacts_visible) for v in viewed],
+        next_after=None,
+    )
+
+
+@router.get("/talents/{talent_id}", tags=["talents"])
+async def get_talent(talent_id: str, actor: CurrentActor, reg: ProfilesDep) -> TalentOut:
+    viewed = await reg.talent(actor, talent_id)
+    return talent_out(viewed.profile, contacts_visible=viewed.contacts_visible)

@@ -1,0 +1,178 @@
+"""Use cases of profiles: register, change and read organisations and talents, deciding
+who may do each and whether the caller sees contact details."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from boyin_registry.privacy.service import Privacy
+from boyin_registry.profiles.domain import (
+    Consent,
+    Organisation,
+    OrganisationDetails,
+    Talent,
+    TalentDetails,
+)
+from boyin_registry.profiles.events import organisation_event, talent_event
+from boyin_registry.profiles.repository import Organisations, Talents
+from boyin_registry.profiles.validation import check_consent
+from boyin_registry.reference.service import ReferenceData
+from boyin_shared.clock import new_id, utcnow
+from boyin_shared.errors import BoyinError, FieldError, Message, forbidden, invalid, not_found
+from boyin_shared.events import Event
+from boyin_shared.identity import Actor, Role
+from boyin_shared.store import AlreadyExists
+
+P = TypeVar("P", Organisation, Talent)
+
+
+def _duplicate(field: str, zh: str, en: str) -> BoyinError:
+    error = invalid([FieldError(field, "ALREADY_REGISTERED", Message(zh, en))])
+    error.status = 409
+    return error
+
+
+@dataclass(frozen=True)
+class Viewed(Generic[P]):
+    """A profile and whether the caller may see its contact details."""
+
+    profile: P
+    contacts_visible: bool
+
+
+@dataclass
+class Profiles:
+    organisations: Organisations
+    talents: Talents
+    reference_data: ReferenceData
+    privacy: Privacy
+
+    async def register_organisation(
+        self, actor: Actor, details: OrganisationDetails
+    ) -> Organisation:
+        own_district = (
+            actor.role is Role.DISTRICT_OFFICER and actor.district_code == details.district_code
+        )
+        self_registration = actor.role is Role.ORGANISATION and actor.party_id is None
+        if not (actor.is_staff or own_district or self_registration):
+            raise forbidden(Message("无权登记该单位", "you may not register this organisation"))
+        now = utcnow()
+        org = Organisation(new_id("org_"), details, 1, now, now)
+        try:
+            await self.organisations.add(org, [organisation_event(org)])
+        except AlreadyExists as exc:
+            raise _duplicate(
+                "credit_code",
+                f"统一社会信用代码 {details.credit_code} 已登记",
+                f"credit code {details.credit_code} is already registered",
+            ) from exc
+        return org
+
+    async def update_organisation(
+        self, actor: Actor, org_id: str, details: OrganisationDetails
+    ) -> Organisation:
+        async def mutate(org: Organisation) -> tuple[Organisation, Sequence[Event]]:
+            # A district officer may not move an organisation out of its district either.
+            moves_away = (
+                actor.role is Role.DISTRICT_OFFICER and details.district_code != actor.district_code
+            )
+            if moves_away or not self._may_edit_organisation(actor, org):
+                raise forbidden(Message("无权修改该单位", "you may not change this organisation"))
+            new = org.updated(details, utcnow())
+            return new, [organisation_event(new)]
+
+        try:
+            updated = await self.organisations.change(org_id, mutate)
+        except AlreadyExists as exc:
+            raise _duplicate(
+                "credit_code",
+                f"统一社会信用代码 {details.credit_code} 已被其他单位登记",
+                f"credit code {details.credit_code} belongs to another organisation",
+            ) from exc
+        if updated is None:
+            raise not_found("organisation", org_id, zh_kind="单位")
+        return updated
+
+    @staticmethod
+    def _may_edit_organisation(actor: Actor, org: Organisation) -> bool:
+        if actor.is_staff or actor.party_id == org.id:
+            return True
+        return (
+            actor.role is Role.DISTRICT_OFFICER and actor.district_code == org.details.district_code
+        )
+
+    @staticmethod
+    def _may_view_organisation(actor: Actor, org: Organisation) -> bool:
+        if actor.role is Role.DISTRICT_OFFICER:
+            return actor.district_code == org.details.district_code
+        return True
+
+    async def _viewed_organisation(self, actor: Actor, org: Organisation) -> Viewed[Organisation]:
+        visible = await self.privacy.contacts_visible(actor, org.id, org.details.district_code)
+        return Viewed(org, visible)
+
+    async def organisation(self, actor: Actor, org_id: str) -> Viewed[Organisation]:
+        loaded = await self.organisations.get(org_id)
+        if loaded is None or not self._may_view_organisation(actor, loaded.aggregate):
+            raise not_found("organisation", org_id, zh_kind="单位")
+        return await self._viewed_organisation(actor, loaded.aggregate)
+
+    async def organisations_page(
+        self, actor: Actor, *, district_code: str | None, after: str | None, limit: int
+    ) -> list[Viewed[Organisation]]:
+        if actor.role is Role.DISTRICT_OFFICER:
+            if district_code and district_code != actor.district_code:
+                return []
+            district_code = actor.district_code or "-"
+        orgs = await self.organisations.page(district_code=district_code, after=after, limit=limit)
+        return [await self._viewed_organisation(actor, o) for o in orgs]
+
+    async def organisations_by_id(
+        self, actor: Actor, ids: Sequence[str]
+    ) -> list[Viewed[Organisation]]:
+        found = await self.organisations.get_many(ids)
+        return [
+            await self._viewed_organisation(actor, o)
+            for i in dict.fromkeys(ids)
+            if (o := found.get(i)) is not None and self._may_view_organisation(actor, o)
+        ]
+
+    async def talents_by_id(self, actor: Actor, ids: Sequence[str]) -> list[Viewed[Talent]]:
+        if actor.role is Role.PUBLIC:
+            return []
+        found = await self.talents.get_many(ids)
+        return [
+            Viewed(t, await self.privacy.contacts_visible(actor, t.id, None))
+            for i in dict.fromkeys(ids)
+            if (t := found.get(i)) is not None
+        ]
+
+    async def register_talent(
+        self, actor: Actor, details: TalentDetails, consent: tuple[str, Sequence[str]]
+    ) -> Talent:
+        if not (actor.is_staff or (actor.role is Role.TALENT and actor.party_id is None)):
+            raise forbidden(Message("无权登记人才", "you may not register a talent"))
+        notice_version, purposes = consent
+        # Reference data as last refreshed (the request refreshed it while parsing).
+        check_consent(notice_version, purposes, self.reference_data.cached.notice.version)
+        now = utcnow()
+        agreed = Consent(notice_version, tuple(purposes), now)
+        talent = Talent(new_id("tal_"), details, 1, now, now, consents=(agreed,))
+        try:
+            await self.talents.add(talent, [talent_event(talent)])
+        except AlreadyExists as exc:
+            raise _duplicate(
+                "contact.email",
+                f"电子邮箱 {details.contact.email} 已注册",
+                f"e-mail {details.contact.email} is already registered",
+            ) from exc
+        return talent
+
+    async def talent(self, actor: Actor, talent_id: str) -> Viewed[Talent]:
+        loaded = await self.talents.get(talent_id)
+        if loaded is None or actor.role is Role.PUBLIC:
+            raise not_found("talent", talent_id, zh_kind="人才")
+        visible = await self.privacy.contacts_visible(actor, talent_id, None)
+        return Viewed(loaded.aggregate, visible)
