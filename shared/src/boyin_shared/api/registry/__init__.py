@@ -1,14 +1,11 @@
 """The registry's HTTP API models and the enums they use, one module per feature.
 
 The registry answers with these models and its clients parse into them; the registry's
-domain takes its enums from here too, so each is defined once. Two models share the
-class name ``AttachmentOut`` (a demand's attachment, and the answer to an upload, which
-adds ``sha256``): the first is exported here as ``DemandAttachmentOut``.
+domain takes its enums from here too, so each is defined once.
 """
 
 from boyin_shared.api.registry.attachments import AttachmentOut
 from boyin_shared.api.registry.base import Page, StrictIn, TextOut
-from boyin_shared.api.registry.demands import AttachmentOut as DemandAttachmentOut
 from boyin_shared.api.registry.demands import (
     ChangesOut,
     Channel,
@@ -18,6 +15,7 @@ from boyin_shared.api.registry.demands import (
     ClaimReviewIn,
     CooperationMode,
     Criterion,
+    DemandAttachmentOut,
     DemandContentIn,
     DemandIn,
     DemandOut,

@@ -6,12 +6,7 @@ from pydantic import BaseModel
 
 
 class AttachmentOut(BaseModel):
-    # Two models are called AttachmentOut (this one and a demand's attachment in ``demands``),
-    # so the OpenAPI document names each by its module. The module it lived in before the
-    # move to shared keeps the component name of the snapshot,
-    # boyin_registry__attachments_api__AttachmentOut (tests/contracts/openapi/registry.json).
-    # It is a name only: nothing imports that module, which no longer exists.
-    __module__ = "boyin_registry.attachments_api"
+    """A stored file, as its upload answers (with the content's SHA-256)."""
 
     id: str
     name: str

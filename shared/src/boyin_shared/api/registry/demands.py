@@ -190,13 +190,8 @@ class TransitionOut(BaseModel):
     reason: str | None
 
 
-class AttachmentOut(BaseModel):
-    # Two models are called AttachmentOut (this one and the upload's answer in ``attachments``),
-    # so the OpenAPI document names each by its module. The module it lived in before the
-    # move to shared keeps the component name of the snapshot,
-    # boyin_registry__demand_schemas__AttachmentOut (tests/contracts/openapi/registry.json).
-    # It is a name only: nothing imports that module, which no longer exists.
-    __module__ = "boyin_registry.demand_schemas"
+class DemandAttachmentOut(BaseModel):
+    """A file attached to a demand."""
 
     id: str
     name: str
@@ -218,7 +213,7 @@ class DemandOut(BaseModel):
     editions: list[str]
     claims: list[ClaimOut]
     details: dict[str, Any]
-    attachments: list[AttachmentOut]
+    attachments: list[DemandAttachmentOut]
     expires_on: date | None
     history: list[TransitionOut]
     revision: int
