@@ -11,4 +11,5 @@ bash deploy/ferretdb/ferretdb.sh start
 uv run --frozen ruff format --check .
 uv run --frozen ruff check .
 uv run --frozen mypy
+uv run --frozen lint-imports
 uv run --frozen pytest "$@"

@@ -2,7 +2,10 @@
 
 The Kafka broker and the MongoDB-wire server (FerretDB) are installed and started by
 the project's own scripts in ``deploy/`` (idempotent: a running server is reused).
-Nothing here skips: when a server cannot start, the tests that need it fail.
+Nothing here skips: when a server cannot start, the tests that need it fail. Every case
+that needs one carries the ``infra`` marker (the ``store`` fixture's "mongo" parameter, the
+bus harness's "kafka" parameter, and the tests that ask for ``kafka_bootstrap`` or
+``mongo_url`` themselves), so ``pytest -m "not infra"`` runs without Java and Go.
 """
 
 from __future__ import annotations
@@ -53,7 +56,7 @@ def unique_name(prefix: str = "t") -> str:
     return prefix + "".join(secrets.choice(string.ascii_lowercase) for _ in range(12))
 
 
-@pytest.fixture(params=["sqlite", "mongo"])
+@pytest.fixture(params=["sqlite", pytest.param("mongo", marks=pytest.mark.infra)])
 async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[DocumentStore]:
     """The same suite runs against the embedded adapter and the real MongoDB-wire server."""
     if request.param == "sqlite":

@@ -16,11 +16,12 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from boyin_platform.services import SERVICES
+from boyin_platform.services import definitions
 from boyin_shared.service import ServiceDefinition, ServiceHost
 from boyin_shared.settings import PlatformSettings
 
 SNAPSHOTS = Path(__file__).parent / "openapi"
+SERVICES = definitions()
 
 
 def _document(definition: ServiceDefinition) -> str:

@@ -739,12 +739,19 @@ def test_dockerfile_builds_the_locked_workspace() -> None:
     for sync in syncs:
         assert {"--frozen", "--no-dev", "--all-packages"} <= set(sync.split()), sync
 
-    copied = {
-        src.rstrip("/")
-        for c in commands
-        if c.cmd == "COPY" and not any(f.startswith("--from=") for f in c.flags)
-        for src in c.value[:-1]
-    }
+    copied: set[str] = set()
+    for c in commands:
+        if c.cmd != "COPY" or any(f.startswith("--from=") for f in c.flags):
+            continue
+        for src in (s.rstrip("/") for s in c.value[:-1]):
+            if not any(ch in src for ch in "*?["):
+                copied.add(src)
+                continue
+            # Without --parents, a glob would copy every match into one folder.
+            assert "--parents" in c.flags and c.value[-1] in {".", "./"}, c.value
+            matches = {p.relative_to(ROOT).as_posix() for p in ROOT.glob(src)}
+            assert matches, f"COPY {src}: matches nothing"
+            copied |= matches
     for src in copied:
         assert (ROOT / src).exists(), f"COPY {src}: no such path in the repository"
         assert not _ignored(src), f"COPY {src}: excluded by .dockerignore"

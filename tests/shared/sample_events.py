@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import ClassVar
 
 from boyin_shared.events import Event, EventData
 
@@ -12,11 +12,8 @@ class Note(EventData):
     n: int
 
 
-class NoteWritten(Event):
+class NoteWritten(Event, source="/boyin/tests", type="boyin.test.note.written", schemaversion=1):
     topic: ClassVar[str] = "boyin.test.notes"
-    type: Literal["boyin.test.note.written"] = "boyin.test.note.written"
-    source: Literal["/boyin/tests"] = "/boyin/tests"
-    schemaversion: Literal[1] = 1
     data: Note
 
 

@@ -15,7 +15,7 @@ from pydantic import SecretStr
 
 from boyin_gateway.app import create_app as create_gateway
 from boyin_gateway.feeds import Feeds
-from boyin_platform.services import SERVICES
+from boyin_platform.services import definitions
 from boyin_shared import http
 from boyin_shared.runtime import make_bus
 from boyin_shared.service import ServiceHost, start_bus
@@ -48,7 +48,8 @@ def local_secrets(data_dir: Path) -> dict[str, str]:
 
 def create_platform(settings: PlatformSettings) -> FastAPI:
     """Services under ``/services/<name>``, the gateway at ``/graphql``."""
-    urls = {d.name: f"{base_url(settings)}/services/{d.name}" for d in SERVICES}
+    services = definitions()
+    urls = {d.name: f"{base_url(settings)}/services/{d.name}" for d in services}
     update: dict[str, object] = {"service_urls": {**urls, **settings.service_urls}}
     kept = local_secrets(settings.data_dir)
     if settings.internal_token_secret is None:
@@ -56,7 +57,7 @@ def create_platform(settings: PlatformSettings) -> FastAPI:
     if settings.jwt_secret is None:
         update["jwt_secret"] = SecretStr(kept["jwt_secret"])
     settings = settings.model_copy(update=update)
-    hosts = [ServiceHost(d, settings) for d in SERVICES]
+    hosts = [ServiceHost(d, settings) for d in services]
     feeds = Feeds()
     gateway = create_gateway(settings, feeds=feeds)
 

@@ -29,12 +29,12 @@ def plan(args: argparse.Namespace) -> list[ManagedProcess]:
     env = platform_env(secret=secret, jwt_secret=jwt_secret, kafka_bootstrap=kafka, mongo_url=mongo)
     procs: list[ManagedProcess] = []
     urls: dict[str, str] = {}
-    for definition in SERVICES:
-        workers = args.matching_workers if definition.name == "matching" else 1
+    for service in SERVICES:
+        workers = args.matching_workers if service.name == "matching" else 1
         for i in range(workers):
-            name = definition.name if workers == 1 else f"{definition.name}-{i + 1}"
-            proc = ManagedProcess(name, f"boyin_{definition.name}", env, args.logs)
-            urls.setdefault(definition.name, proc.url)
+            name = service.name if workers == 1 else f"{service.name}-{i + 1}"
+            proc = ManagedProcess(name, service.module, env, args.logs)
+            urls.setdefault(service.name, proc.url)
             procs.append(proc)
     gateway_env = platform_env(
         secret=secret,

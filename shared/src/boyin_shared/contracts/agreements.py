@@ -29,12 +29,9 @@ class Signing(EventData):
 TOPIC = "boyin.agreements.events"
 
 
-class _AgreementsEvent(Event):
+class _AgreementsEvent(Event, source="/boyin/agreements"):
     topic: ClassVar[str] = TOPIC
-    source: Literal["/boyin/agreements"] = "/boyin/agreements"
 
 
-class AgreementSigned(_AgreementsEvent):
-    type: Literal["boyin.agreements.agreement.signed"] = "boyin.agreements.agreement.signed"
-    schemaversion: Literal[1] = 1
+class AgreementSigned(_AgreementsEvent, type="boyin.agreements.agreement.signed", schemaversion=1):
     data: Signing

@@ -43,31 +43,24 @@ class ProposedMatches(EventData):
     proposals: tuple[Proposal, ...]
 
 
-class _MatchingEvent(Event):
+class _MatchingEvent(Event, source="/boyin/matching"):
     topic: ClassVar[str] = TOPIC
-    source: Literal["/boyin/matching"] = "/boyin/matching"
 
 
-class MatchMutuallyAccepted(_MatchingEvent):
-    type: Literal["boyin.matching.match.mutually_accepted"] = (
-        "boyin.matching.match.mutually_accepted"
-    )
-    schemaversion: Literal[1] = 1
+class MatchMutuallyAccepted(
+    _MatchingEvent, type="boyin.matching.match.mutually_accepted", schemaversion=1
+):
     data: MutualMatch
 
 
 # One proposal per event: published until matches were announced a list at a time
 # (MatchesProposed); consumers still accept it from older logs.
-class MatchProposed(_MatchingEvent):
-    type: Literal["boyin.matching.match.proposed"] = "boyin.matching.match.proposed"
-    schemaversion: Literal[1] = 1
+class MatchProposed(_MatchingEvent, type="boyin.matching.match.proposed", schemaversion=1):
     data: Proposal
 
 
-class MatchesProposed(_MatchingEvent):
+class MatchesProposed(_MatchingEvent, type="boyin.matching.matches.proposed", schemaversion=1):
     """New proposals, one event per list (a ranking of 20 is one message, not 20): the
     subject is the ranked demand, or the match an operator added."""
 
-    type: Literal["boyin.matching.matches.proposed"] = "boyin.matching.matches.proposed"
-    schemaversion: Literal[1] = 1
     data: ProposedMatches

@@ -27,12 +27,9 @@ class Screening(EventData):
     recommendation: Literal["RECOMMEND", "NEUTRAL", "NOT_RECOMMEND"]
 
 
-class _MentorsEvent(Event):
+class _MentorsEvent(Event, source="/boyin/mentors"):
     topic: ClassVar[str] = TOPIC
-    source: Literal["/boyin/mentors"] = "/boyin/mentors"
 
 
-class ProjectScreened(_MentorsEvent):
-    type: Literal["boyin.mentors.project.screened"] = "boyin.mentors.project.screened"
-    schemaversion: Literal[1] = 1
+class ProjectScreened(_MentorsEvent, type="boyin.mentors.project.screened", schemaversion=1):
     data: Screening

@@ -83,82 +83,59 @@ class TaxonomyChange(EventData):
     version: int
 
 
-class _RegistryEvent(Event):
+class _RegistryEvent(Event, source="/boyin/registry"):
     topic: ClassVar[str] = TOPIC
-    source: Literal["/boyin/registry"] = "/boyin/registry"
 
 
-class OrganisationRegistered(_RegistryEvent):
-    type: Literal["boyin.registry.organisation.registered"] = (
-        "boyin.registry.organisation.registered"
-    )
-    schemaversion: Literal[1] = 1
+class OrganisationRegistered(
+    _RegistryEvent, type="boyin.registry.organisation.registered", schemaversion=1
+):
     data: OrganisationProfile
 
 
-class OrganisationUpdated(_RegistryEvent):
-    type: Literal["boyin.registry.organisation.updated"] = "boyin.registry.organisation.updated"
-    schemaversion: Literal[1] = 1
+class OrganisationUpdated(
+    _RegistryEvent, type="boyin.registry.organisation.updated", schemaversion=1
+):
     data: OrganisationProfile
 
 
-class TalentRegistered(_RegistryEvent):
-    type: Literal["boyin.registry.talent.registered"] = "boyin.registry.talent.registered"
-    schemaversion: Literal[1] = 1
+class TalentRegistered(_RegistryEvent, type="boyin.registry.talent.registered", schemaversion=1):
     data: TalentProfile
 
 
-class TalentUpdated(_RegistryEvent):
-    type: Literal["boyin.registry.talent.updated"] = "boyin.registry.talent.updated"
-    schemaversion: Literal[1] = 1
+class TalentUpdated(_RegistryEvent, type="boyin.registry.talent.updated", schemaversion=1):
     data: TalentProfile
 
 
-class DemandSubmitted(_RegistryEvent):
-    type: Literal["boyin.registry.demand.submitted"] = "boyin.registry.demand.submitted"
-    schemaversion: Literal[1] = 1
+class DemandSubmitted(_RegistryEvent, type="boyin.registry.demand.submitted", schemaversion=1):
     data: DemandTransition
 
 
-class DemandPublished(_RegistryEvent):
-    type: Literal["boyin.registry.demand.published"] = "boyin.registry.demand.published"
-    schemaversion: Literal[1] = 1
+class DemandPublished(_RegistryEvent, type="boyin.registry.demand.published", schemaversion=1):
     data: DemandTransition
 
 
-class DemandUpdated(_RegistryEvent):
+class DemandUpdated(_RegistryEvent, type="boyin.registry.demand.updated", schemaversion=1):
     """The content changed (a published demand that changes goes back to review)."""
 
-    type: Literal["boyin.registry.demand.updated"] = "boyin.registry.demand.updated"
-    schemaversion: Literal[1] = 1
     data: DemandTransition
 
 
-class DemandReturned(_RegistryEvent):
-    type: Literal["boyin.registry.demand.returned"] = "boyin.registry.demand.returned"
-    schemaversion: Literal[1] = 1
+class DemandReturned(_RegistryEvent, type="boyin.registry.demand.returned", schemaversion=1):
     data: DemandTransition
 
 
-class DemandRejected(_RegistryEvent):
-    type: Literal["boyin.registry.demand.rejected"] = "boyin.registry.demand.rejected"
-    schemaversion: Literal[1] = 1
+class DemandRejected(_RegistryEvent, type="boyin.registry.demand.rejected", schemaversion=1):
     data: DemandTransition
 
 
-class DemandWithdrawn(_RegistryEvent):
-    type: Literal["boyin.registry.demand.withdrawn"] = "boyin.registry.demand.withdrawn"
-    schemaversion: Literal[1] = 1
+class DemandWithdrawn(_RegistryEvent, type="boyin.registry.demand.withdrawn", schemaversion=1):
     data: DemandTransition
 
 
-class DemandExpired(_RegistryEvent):
-    type: Literal["boyin.registry.demand.expired"] = "boyin.registry.demand.expired"
-    schemaversion: Literal[1] = 1
+class DemandExpired(_RegistryEvent, type="boyin.registry.demand.expired", schemaversion=1):
     data: DemandTransition
 
 
-class TaxonomyChanged(_RegistryEvent):
-    type: Literal["boyin.registry.taxonomy.changed"] = "boyin.registry.taxonomy.changed"
-    schemaversion: Literal[1] = 1
+class TaxonomyChanged(_RegistryEvent, type="boyin.registry.taxonomy.changed", schemaversion=1):
     data: TaxonomyChange

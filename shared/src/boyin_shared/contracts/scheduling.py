@@ -120,109 +120,88 @@ class CheckIn(EventData):
     at: datetime
 
 
-class _SchedulingEvent(Event):
+class _SchedulingEvent(Event, source="/boyin/scheduling"):
     topic: ClassVar[str] = TOPIC
-    source: Literal["/boyin/scheduling"] = "/boyin/scheduling"
 
 
-class EditionOpened(_SchedulingEvent):
-    type: Literal["boyin.scheduling.edition.opened"] = "boyin.scheduling.edition.opened"
-    schemaversion: Literal[1] = 1
+class EditionOpened(_SchedulingEvent, type="boyin.scheduling.edition.opened", schemaversion=1):
     data: EditionSnapshot
 
 
-class EditionClosed(_SchedulingEvent):
-    type: Literal["boyin.scheduling.edition.closed"] = "boyin.scheduling.edition.closed"
-    schemaversion: Literal[1] = 1
+class EditionClosed(_SchedulingEvent, type="boyin.scheduling.edition.closed", schemaversion=1):
     data: EditionSnapshot
 
 
-class AgendaPublished(_SchedulingEvent):
-    type: Literal["boyin.scheduling.agenda.published"] = "boyin.scheduling.agenda.published"
-    schemaversion: Literal[1] = 1
+class AgendaPublished(_SchedulingEvent, type="boyin.scheduling.agenda.published", schemaversion=1):
     data: AgendaRelease
 
 
-class SessionPublished(_SchedulingEvent):
-    type: Literal["boyin.scheduling.session.published"] = "boyin.scheduling.session.published"
-    schemaversion: Literal[1] = 1
+class SessionPublished(
+    _SchedulingEvent, type="boyin.scheduling.session.published", schemaversion=1
+):
     data: SessionChange
 
 
-class SessionChanged(_SchedulingEvent):
-    type: Literal["boyin.scheduling.session.changed"] = "boyin.scheduling.session.changed"
-    schemaversion: Literal[1] = 1
+class SessionChanged(_SchedulingEvent, type="boyin.scheduling.session.changed", schemaversion=1):
     data: SessionChange
 
 
-class SessionSignUpChanged(_SchedulingEvent):
-    type: Literal["boyin.scheduling.session.sign_up_changed"] = (
-        "boyin.scheduling.session.sign_up_changed"
-    )
-    schemaversion: Literal[1] = 1
+class SessionSignUpChanged(
+    _SchedulingEvent, type="boyin.scheduling.session.sign_up_changed", schemaversion=1
+):
     data: SignUpChange
 
 
-class MeetingRequested(_SchedulingEvent):
-    type: Literal["boyin.scheduling.meeting.requested"] = "boyin.scheduling.meeting.requested"
-    schemaversion: Literal[1] = 1
+class MeetingRequested(
+    _SchedulingEvent, type="boyin.scheduling.meeting.requested", schemaversion=1
+):
     data: MeetingChange
 
 
-class MeetingAccepted(_SchedulingEvent):
-    type: Literal["boyin.scheduling.meeting.accepted"] = "boyin.scheduling.meeting.accepted"
-    schemaversion: Literal[1] = 1
+class MeetingAccepted(_SchedulingEvent, type="boyin.scheduling.meeting.accepted", schemaversion=1):
     data: MeetingChange
 
 
-class MeetingDeclined(_SchedulingEvent):
-    type: Literal["boyin.scheduling.meeting.declined"] = "boyin.scheduling.meeting.declined"
-    schemaversion: Literal[1] = 1
+class MeetingDeclined(_SchedulingEvent, type="boyin.scheduling.meeting.declined", schemaversion=1):
     data: MeetingChange
 
 
-class MeetingCancelled(_SchedulingEvent):
-    type: Literal["boyin.scheduling.meeting.cancelled"] = "boyin.scheduling.meeting.cancelled"
-    schemaversion: Literal[1] = 1
+class MeetingCancelled(
+    _SchedulingEvent, type="boyin.scheduling.meeting.cancelled", schemaversion=1
+):
     data: MeetingChange
 
 
-class MeetingScheduled(_SchedulingEvent):
-    type: Literal["boyin.scheduling.meeting.scheduled"] = "boyin.scheduling.meeting.scheduled"
-    schemaversion: Literal[1] = 1
+class MeetingScheduled(
+    _SchedulingEvent, type="boyin.scheduling.meeting.scheduled", schemaversion=1
+):
     data: MeetingChange
 
 
-class MeetingRescheduled(_SchedulingEvent):
+class MeetingRescheduled(
+    _SchedulingEvent, type="boyin.scheduling.meeting.rescheduled", schemaversion=1
+):
     """The meeting moved (``previous_place`` → ``meeting.place``), or lost its place
     (``meeting.place`` is None) when an operator published a new schedule without it."""
 
-    type: Literal["boyin.scheduling.meeting.rescheduled"] = "boyin.scheduling.meeting.rescheduled"
-    schemaversion: Literal[1] = 1
     data: MeetingChange
 
 
-class MeetingHeld(_SchedulingEvent):
-    type: Literal["boyin.scheduling.meeting.held"] = "boyin.scheduling.meeting.held"
-    schemaversion: Literal[1] = 1
+class MeetingHeld(_SchedulingEvent, type="boyin.scheduling.meeting.held", schemaversion=1):
     data: MeetingChange
 
 
-class MeetingNoShow(_SchedulingEvent):
-    type: Literal["boyin.scheduling.meeting.no_show"] = "boyin.scheduling.meeting.no_show"
-    schemaversion: Literal[1] = 1
+class MeetingNoShow(_SchedulingEvent, type="boyin.scheduling.meeting.no_show", schemaversion=1):
     data: MeetingChange
 
 
-class SchedulePublished(_SchedulingEvent):
-    type: Literal["boyin.scheduling.schedule.published"] = "boyin.scheduling.schedule.published"
-    schemaversion: Literal[1] = 1
+class SchedulePublished(
+    _SchedulingEvent, type="boyin.scheduling.schedule.published", schemaversion=1
+):
     data: ScheduleRelease
 
 
-class ParticipantCheckedIn(_SchedulingEvent):
-    type: Literal["boyin.scheduling.participant.checked_in"] = (
-        "boyin.scheduling.participant.checked_in"
-    )
-    schemaversion: Literal[1] = 1
+class ParticipantCheckedIn(
+    _SchedulingEvent, type="boyin.scheduling.participant.checked_in", schemaversion=1
+):
     data: CheckIn

@@ -5,15 +5,27 @@ datacontenttype``) with the extensions ``schemaversion`` (the data schema's vers
 ``sequence`` (the aggregate revision that produced the event, for ordering and
 idempotent projections), ``traceparent`` (W3C trace context) and ``correlationid``.
 
-Every concrete event is a frozen subclass that fixes ``type``, ``source`` and
-``schemaversion`` with literals and types ``data``; defining it registers it in
-:data:`CATALOG` under ``(type, schemaversion)``. An incompatible change to ``data``
+Every concrete event is a frozen subclass that names its ``type`` and ``schemaversion``
+(and, usually on a service's base class, its ``source``) once, as class keywords, and
+types ``data``::
+
+    class _MatchingEvent(Event, source="/boyin/matching"):
+        topic: ClassVar[str] = TOPIC
+
+    class MatchProposed(_MatchingEvent, type="boyin.matching.match.proposed", schemaversion=1):
+        data: Proposal
+
+Each keyword becomes the field's ``Literal`` type and its default, exactly as if written
+``type: Literal["boyin.matching.match.proposed"] = "boyin.matching.match.proposed"``
+(which is refused, so that each type is spelt once). Defining a concrete event registers
+it in :data:`CATALOG` under ``(type, schemaversion)``. An incompatible change to ``data``
 is a new class with the next ``schemaversion``, never an edit: the contract test in
 ``tests/contracts`` snapshots every schema.
 """
 
 from __future__ import annotations
 
+import inspect
 import json
 from typing import Any, ClassVar, Literal, Self
 
@@ -47,6 +59,28 @@ class Event(BaseModel):
     traceparent: str | None = None
     correlationid: str | None = None
     data: EventData
+
+    def __init_subclass__(
+        cls,
+        *,
+        type: str | None = None,
+        schemaversion: int | None = None,
+        source: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """Turn the class keywords into ``Literal`` fields with that default; this runs
+        before pydantic collects the fields from the class's annotations."""
+        own = inspect.get_annotations(cls)  # this class's own, not its bases'
+        for name, value in (("type", type), ("schemaversion", schemaversion), ("source", source)):
+            if name in own:
+                raise TypeError(
+                    f"{cls.__name__}: give {name} once, as a class keyword "
+                    f"(class {cls.__name__}(..., {name}=...)), not as a field"
+                )
+            if value is not None:
+                cls.__annotations__[name] = Literal[value]
+                setattr(cls, name, value)
+        super().__init_subclass__(**kwargs)
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
