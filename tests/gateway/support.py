@@ -13,7 +13,8 @@ import jwt
 import pytest
 
 from boyin_gateway import app as gateway_app
-from boyin_gateway.context import Context, Pools
+from boyin_gateway.clients import HttpServices
+from boyin_gateway.context import Context
 from boyin_platform.demo import CONSENT
 from boyin_registry.credit_code import check_character
 from tests.platform_harness import ADMIN_LOGIN, ADMIN_PASSWORD, graphql, sign_in
@@ -299,22 +300,24 @@ class Recorder:
 def record_gateway_calls(monkeypatch: pytest.MonkeyPatch) -> Recorder:
     """Install the recording before the platform starts (the pools open at start-up)."""
     recorder = Recorder()
-    open_pools: Callable[..., Pools] = Pools.open
+    open_pools: Callable[..., HttpServices] = HttpServices.open
 
     async def seen(request: httpx.Request) -> None:
         recorder.requests.append(request)
 
-    def recording_open(urls: dict[str, str], secret: str, *, timeout: float = 10.0) -> Pools:
-        pools = open_pools(urls, secret, timeout=timeout)
-        for client in (pools.registry, pools.matching, pools.scheduling):
-            client.event_hooks = {"request": [seen], "response": []}
-        return pools
+    def recording_open(
+        urls: dict[str, str], secret: str, *, timeout: float = 10.0
+    ) -> HttpServices:
+        services = open_pools(urls, secret, timeout=timeout)
+        for pool in services.pools:
+            pool.event_hooks = {"request": [seen], "response": []}
+        return services
 
     class RecordedContext(Context):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             recorder.contexts.append(self)
 
-    monkeypatch.setattr(Pools, "open", staticmethod(recording_open))
+    monkeypatch.setattr(HttpServices, "open", staticmethod(recording_open))
     monkeypatch.setattr(gateway_app, "Context", RecordedContext)
     return recorder

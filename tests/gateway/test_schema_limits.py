@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from boyin_gateway.clients import RegistryClient
-from boyin_gateway.context import Pools
+from boyin_gateway.clients import HttpServices
 from boyin_platform.processes import free_port
 from tests.gateway.support import DEMANDS, SIGN_IN, admin_token, record_gateway_calls
 from tests.platform_harness import (
@@ -99,13 +99,15 @@ async def test_unexpected_failures_are_masked(url: str, monkeypatch: pytest.Monk
 async def test_an_unreachable_service_is_masked_and_accounts_keep_working(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    open_pools = Pools.open
+    open_pools = HttpServices.open
     nowhere = f"http://127.0.0.1:{free_port()}/registry"
 
-    def unreachable_registry(urls: dict[str, str], secret: str, *, timeout: float = 10.0) -> Pools:
+    def unreachable_registry(
+        urls: dict[str, str], secret: str, *, timeout: float = 10.0
+    ) -> HttpServices:
         return open_pools({**urls, "registry": nowhere}, secret, timeout=timeout)
 
-    monkeypatch.setattr(Pools, "open", staticmethod(unreachable_registry))
+    monkeypatch.setattr(HttpServices, "open", staticmethod(unreachable_registry))
     async with platform_server(tmp_path) as url:
         response = await graphql_raw(url, DEMANDS, filter=None, first=5)
         body = response.json()
