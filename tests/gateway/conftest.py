@@ -1,4 +1,5 @@
-"""The whole platform, in-process on a real port, for each gateway test that asks for it."""
+"""Fixtures of the gateway tests: the gateway alone on in-memory fakes of the services
+(``gateway``, most tests), or the whole platform (``url``, the end-to-end flows)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 from argon2 import PasswordHasher
 
 from boyin_gateway.accounts import service
+from tests.gateway.harness import Gateway, gateway_server
 from tests.platform_harness import platform_server
 
 
@@ -17,6 +19,13 @@ def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     """Argon2 with its production cost takes most of a second per hash on a busy machine;
     the tests sign up and in dozens of times. Same algorithm, same code paths, lower cost."""
     monkeypatch.setattr(service, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024))
+
+
+@pytest.fixture
+async def gateway(tmp_path: Path) -> AsyncIterator[Gateway]:
+    """The gateway on fresh fakes (its own data folder); GraphQL at ``gateway.url + /graphql``."""
+    async with gateway_server(tmp_path) as running:
+        yield running
 
 
 @pytest.fixture

@@ -305,9 +305,7 @@ def record_gateway_calls(monkeypatch: pytest.MonkeyPatch) -> Recorder:
     async def seen(request: httpx.Request) -> None:
         recorder.requests.append(request)
 
-    def recording_open(
-        urls: dict[str, str], secret: str, *, timeout: float = 10.0
-    ) -> HttpServices:
+    def recording_open(urls: dict[str, str], secret: str, *, timeout: float = 10.0) -> HttpServices:
         services = open_pools(urls, secret, timeout=timeout)
         for pool in services.pools:
             pool.event_hooks = {"request": [seen], "response": []}
