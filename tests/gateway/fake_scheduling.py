@@ -363,8 +363,7 @@ class FakeScheduling:
     async def request_meeting(self, edition_id: str, body: dict[str, Any]) -> MeetingDto:
         self._called("request_meeting", edition_id=edition_id, body=body)
         self._edition(edition_id)
-        arranged = self.actor.is_staff
-        requester = self._acting(body.get("requester_id")) if arranged else self._own()
+        requester = self._acting(body.get("requester_id"))  # staff name the requester
         invitee = body["invitee_id"]
         made = meeting(
             _id("mee_"),
@@ -372,7 +371,7 @@ class FakeScheduling:
             (requester, self._kind(requester)),
             (invitee, self._kind(invitee)),
         )
-        if arranged:
+        if self.actor.is_staff:
             made = made.model_copy(update={"status": "ACCEPTED", "source": "OPERATOR"})
         self.data.add(made)
         return made

@@ -47,7 +47,7 @@ from tests.gateway.support import (
     sign_up,
     staff_token,
 )
-from tests.platform_harness import ADMIN_LOGIN, graphql, graphql_raw, sign_in
+from tests.platform_harness import ADMIN_LOGIN, graphql, graphql_raw, http_client, sign_in
 
 
 @pytest.fixture
@@ -160,7 +160,7 @@ async def test_duplicate_logins_conflict_whatever_their_case_spaces_or_dashes(ur
 
 async def post_me(url: str, authorization: str) -> httpx.Response:
     """``{ me }`` with this exact Authorization header."""
-    async with httpx.AsyncClient(timeout=30) as client:
+    async with http_client() as client:
         return await client.post(
             url + "/graphql", json={"query": ME}, headers={"authorization": authorization}
         )

@@ -27,7 +27,7 @@ from tests.gateway.support import (
     has_cjk,
 )
 from tests.gateway.test_schema_limits import nested
-from tests.platform_harness import ADMIN_LOGIN, ADMIN_PASSWORD, sign_in
+from tests.platform_harness import ADMIN_LOGIN, ADMIN_PASSWORD, http_client, sign_in
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
@@ -45,7 +45,7 @@ async def post(
     headers = {"authorization": f"Bearer {token}"} if token else {}
     if ip:
         headers["x-forwarded-for"] = ip
-    async with httpx.AsyncClient(timeout=30) as client:
+    async with http_client() as client:
         return await client.post(
             url + "/graphql", json={"query": query, "variables": variables}, headers=headers
         )
@@ -171,7 +171,7 @@ async def test_oversized_bodies_are_refused_with_413(tmp_path: Path) -> None:
                 yield b"x" * 1000
             yield b'"}}'
 
-        async with httpx.AsyncClient(timeout=30) as client:
+        async with http_client() as client:
             chunked = await client.post(
                 url + "/graphql", content=chunks(), headers={"content-type": "application/json"}
             )
@@ -233,7 +233,7 @@ async def test_rate_limits_per_account_and_per_address_answer_429(tmp_path: Path
                 pass
         # other addresses are not affected, and the probes never are
         assert (await post(url, ME, ip="198.51.100.2")).status_code == 200
-        async with httpx.AsyncClient() as client:
+        async with http_client() as client:
             probe = await client.get(url + "/healthz", headers={"x-forwarded-for": "198.51.100.1"})
             assert probe.status_code == 200
 
@@ -298,7 +298,7 @@ TYPO = "{ demandz { edges { cursor } } }"
 
 
 async def graphiql(url: str) -> httpx.Response:
-    async with httpx.AsyncClient() as client:
+    async with http_client() as client:
         return await client.get(url + "/graphql", headers={"accept": "text/html"})
 
 

@@ -34,7 +34,7 @@ from tests.gateway.test_registry_flow import (
     register_organisation,
     register_talent,
 )
-from tests.platform_harness import graphql, graphql_raw, sign_in
+from tests.platform_harness import graphql, graphql_raw, http_client, sign_in
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PREFLIGHT = {"Apollo-Require-Preflight": "true"}
@@ -134,7 +134,7 @@ async def upload(
     """A GraphQL multipart request: ``operations``, ``map``, then the file as ``$file``."""
     operations = json.dumps({"query": document, "variables": {"file": None}})
     headers = bearer(token) | (PREFLIGHT if preflight else {})
-    async with httpx.AsyncClient(timeout=30) as client:
+    async with http_client() as client:
         return await client.post(
             url + "/graphql",
             data={"operations": operations, "map": json.dumps({"0": ["variables.file"]})},
@@ -154,7 +154,7 @@ async def uploaded(
 
 
 async def download(url: str, path: str, token: str | None = None, **params: str) -> httpx.Response:
-    async with httpx.AsyncClient(timeout=30) as client:
+    async with http_client() as client:
         return await client.get(url + path, params=params, headers=bearer(token))
 
 
