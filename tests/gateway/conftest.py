@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+import pytest_asyncio
 from argon2 import PasswordHasher
 
 from boyin_gateway.accounts import service
@@ -33,3 +34,14 @@ async def url(tmp_path: Path) -> AsyncIterator[str]:
     """Base URL of a fresh platform (its own data folder); GraphQL is at ``url + /graphql``."""
     async with platform_server(tmp_path) as base:
         yield base
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def platform_url(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
+    """One platform for every test of a module that runs on the module's event loop
+    (``pytestmark = pytest.mark.asyncio(loop_scope="module")``); each test makes its own
+    parties, so none sees another's."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(service, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024))
+        async with platform_server(tmp_path_factory.mktemp("platform")) as base:
+            yield base
