@@ -9,11 +9,10 @@ not refused here: the gateway refuses them itself.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import httpx
 
@@ -23,7 +22,6 @@ from boyin_gateway.dto import (
     AttendanceDto,
     AvailabilityDto,
     EditionDto,
-    ErrorDto,
     FairDayDto,
     MeetingDto,
     PlacementDto,
@@ -36,28 +34,17 @@ from boyin_gateway.dto import (
     TimetableDto,
 )
 from boyin_shared.identity import Actor, Role
-
-if TYPE_CHECKING:
-    from tests.gateway.fakes import RegistryData
+from tests.gateway.fake_records import RegistryData, new_id, refusal
 
 FIRST_DAY = date(2026, 9, 1)
-_ids = itertools.count(1)
-
-
-def _id(prefix: str) -> str:
-    return f"{prefix}{next(_ids):05d}"
-
-
-def _refusal(status: int, code: str, en: str) -> ServiceError:
-    return ServiceError(status, ErrorDto(code=code, message=TextDto(zh="不允许：" + en, en=en)))
 
 
 def _not_found(what: str) -> ServiceError:
-    return _refusal(404, "NOT_FOUND", f"not found: {what}")
+    return refusal(404, "NOT_FOUND", f"未找到：{what}", f"not found: {what}")
 
 
-def _forbidden() -> ServiceError:
-    return _refusal(403, "FORBIDDEN", "sign in as a talent or an organisation to do this")
+def _forbidden(en: str = "sign in as a talent or an organisation to do this") -> ServiceError:
+    return refusal(403, "FORBIDDEN", "无权执行此操作", en)
 
 
 def edition(edition_id: str, status: str = "OPEN") -> EditionDto:
@@ -186,7 +173,7 @@ class FakeScheduling:
             return "organisation"
         if party_id in self.registry.talents:
             return "talent"
-        raise _refusal(422, "VALIDATION_FAILED", f"no registered party {party_id}")
+        raise refusal(422, "VALIDATION_FAILED", "参与方尚未登记", f"no registered party {party_id}")
 
     def _own(self) -> str:
         if self.actor.party_id is None or self.actor.role is Role.PUBLIC:
@@ -222,7 +209,7 @@ class FakeScheduling:
 
     async def create_edition(self, body: dict[str, Any]) -> EditionDto:
         self._called("create_edition", body=body)
-        made = edition(_id("edi_"), "DRAFT")
+        made = edition(new_id("edi_"), "DRAFT")
         self.data.add(made)
         return made
 
@@ -271,7 +258,7 @@ class FakeScheduling:
     async def add_session(self, edition_id: str, body: dict[str, Any]) -> SessionDto:
         self._called("add_session", edition_id=edition_id, body=body)
         self._edition(edition_id)
-        made = session(_id("ses_"), edition_id, "DRAFT")
+        made = session(new_id("ses_"), edition_id, "DRAFT")
         self.data.add(made)
         return made
 
@@ -292,7 +279,7 @@ class FakeScheduling:
         if action == "sign-up":
             signed[party] = "CONFIRMED"
         elif signed.pop(party, None) is None:
-            raise _refusal(409, "NOT_SIGNED_UP", "not signed up")
+            raise refusal(409, "NOT_SIGNED_UP", "未报名", "not signed up")
         return self._session(session_id)
 
     async def sign_ups(self, session_id: str) -> list[SignUpDto]:
@@ -316,8 +303,8 @@ class FakeScheduling:
                 declared=False,
                 availability=AvailabilityDto(mode="ON_SITE", timezone="Asia/Shanghai"),
                 checked_in_at=None,
-                checkin_token=_id("chk_"),
-                calendar_token=_id("cal_"),
+                checkin_token=new_id("chk_"),
+                calendar_token=new_id("cal_"),
             )
         return self.data.attendances[key]
 
@@ -338,7 +325,7 @@ class FakeScheduling:
     async def rotate_calendar_token(self, edition_id: str) -> AttendanceDto:
         self._called("rotate_calendar_token", edition_id=edition_id)
         found = self._attendance(edition_id, None)
-        changed = found.model_copy(update={"calendar_token": _id("cal_")})
+        changed = found.model_copy(update={"calendar_token": new_id("cal_")})
         self.data.attendances[(edition_id, found.party_id)] = changed
         return changed
 
@@ -366,7 +353,7 @@ class FakeScheduling:
         requester = self._acting(body.get("requester_id"))  # staff name the requester
         invitee = body["invitee_id"]
         made = meeting(
-            _id("mee_"),
+            new_id("mee_"),
             edition_id,
             (requester, self._kind(requester)),
             (invitee, self._kind(invitee)),
@@ -411,9 +398,9 @@ class FakeScheduling:
         if action == "answer" and not (
             self.actor.is_staff or self.actor.party_id == found.invitee_id
         ):
-            raise _refusal(403, "FORBIDDEN", "only the invitee answers a request")
+            raise _forbidden("only the invitee answers a request")
         if action == "outcome":
-            raise _refusal(409, "NOT_STARTED", "the meeting has not begun")
+            raise refusal(409, "NOT_STARTED", "会面尚未开始", "the meeting has not begun")
         updates: dict[str, dict[str, Any]] = {
             "answer": {"status": "ACCEPTED" if body.get("accept") else "DECLINED"},
             "cancel": {"status": "CANCELLED"},
@@ -471,7 +458,7 @@ class FakeScheduling:
         elif action == "publish":
             draft = self.data.timetables.get((edition_id, "draft"))
             if draft is None:
-                raise _refusal(409, "NO_DRAFT", "no draft timetable")
+                raise refusal(409, "NO_DRAFT", "没有草稿", "no draft timetable")
             self.data.timetables[(edition_id, "published")] = draft
         return self._schedule(edition_id)
 

@@ -59,7 +59,7 @@ class Gateway:
 
 @asynccontextmanager
 async def gateway_server(
-    data_dir: Path, platform: FakePlatform | None = None, **overrides: Any
+    data_dir: Path, *, platform: FakePlatform | None = None, **overrides: Any
 ) -> AsyncIterator[Gateway]:
     """Serve the gateway on the fakes; an admin account exists (ADMIN_LOGIN).
     ``overrides`` are settings (e.g. ``graphql_introspection=False``)."""

@@ -17,8 +17,9 @@ from strawberry.dataloader import DataLoader
 
 from boyin_gateway import context as gateway_context
 from boyin_shared.identity import Actor, Role
+from tests.gateway.fake_records import organisation, talent
 from tests.gateway.fake_scheduling import edition, meeting
-from tests.gateway.fakes import FakePlatform, organisation, talent
+from tests.gateway.fakes import FakePlatform
 from tests.gateway.harness import Contexts, Gateway, gateway_server, record_contexts
 from tests.gateway.scheduling_support import solved_and_published
 from tests.gateway.support import (
@@ -107,7 +108,7 @@ async def demo_gateway(tmp_path: Path) -> AsyncIterator[Demo]:
     talents = [f"tal_demo{n}" for n in range(4)]
     platform.registry_data.add(*(organisation(o, YUZHONG) for o in orgs))
     platform.registry_data.add(*(talent(t) for t in talents))
-    async with gateway_server(tmp_path, platform) as gateway:
+    async with gateway_server(tmp_path, platform=platform) as gateway:
         yield Demo(gateway, await admin_token(gateway.url), orgs, talents)
 
 
@@ -238,7 +239,7 @@ async def test_nested_meeting_parties_cost_one_call_per_party_type(
     for n, talent_id in enumerate(talents):
         request = meeting(f"mee_{n}", edition_id, (talent_id, "talent"), (org_id, "organisation"))
         platform.scheduling_data.add(request.model_copy(update={"status": "ACCEPTED"}))
-    async with gateway_server(tmp_path, platform) as gateway:
+    async with gateway_server(tmp_path, platform=platform) as gateway:
         d = Demo(gateway, await admin_token(gateway.url), [org_id], talents)
         org = gateway.token(Actor("acc_org", Role.ORGANISATION, party_id=org_id))
 

@@ -209,8 +209,9 @@ async def test_oversized_bodies_are_refused_with_413(tmp_path: Path) -> None:
 
 
 async def test_rate_limits_per_account_and_per_address_answer_429(tmp_path: Path) -> None:
-    settings = {"rate_limit_per_minute": 5, "rate_limit_anonymous_per_minute": 6}
-    async with gateway_server(tmp_path, **settings) as gw:
+    async with gateway_server(
+        tmp_path, rate_limit_per_minute=5, rate_limit_anonymous_per_minute=6
+    ) as gw:
         url = gw.url
         # Anonymous: 6 a minute from one address, then 429 with Retry-After.
         for _ in range(6):

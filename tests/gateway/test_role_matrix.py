@@ -55,8 +55,9 @@ from boyin_gateway.dto import MatchDto, TimetableDetailDto
 from boyin_shared.identity import Actor, Role
 from tests.gateway import scheduling_support as sched
 from tests.gateway.events import landing, meeting_cancelled, project
+from tests.gateway.fake_records import demand, new_id, organisation, talent
 from tests.gateway.fake_scheduling import edition, meeting, session
-from tests.gateway.fakes import FakePlatform, demand, new_id, organisation, talent
+from tests.gateway.fakes import FakePlatform
 from tests.gateway.harness import Gateway, gateway_server
 from tests.gateway.support import (
     CREATE_ACCOUNT,
@@ -785,7 +786,7 @@ async def build(gateway: Gateway) -> World:
     seed_registry(world, gateway.platform)
 
     def token(account_id: str, role: Role, **more: str) -> str:
-        return gateway.token(Actor(account_id, role, **more))  # type: ignore[arg-type]
+        return gateway.token(Actor(account_id, role, **more))
 
     world.tokens = {
         "anonymous": None,

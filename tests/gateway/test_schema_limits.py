@@ -13,7 +13,8 @@ from boyin_gateway.clients import RegistryClient
 from boyin_platform.processes import free_port
 from boyin_shared.identity import Actor
 from tests.apps import SECRET
-from tests.gateway.fakes import FakePlatform, FakeRegistry
+from tests.gateway.fake_registry import FakeRegistry
+from tests.gateway.fakes import FakePlatform
 from tests.gateway.harness import Gateway, gateway_server
 from tests.gateway.support import DEMANDS, SIGN_IN, admin_token
 from tests.platform_harness import ADMIN_LOGIN, ADMIN_PASSWORD, graphql, graphql_raw
@@ -115,7 +116,7 @@ class UnreachableRegistry(FakePlatform):
 async def test_an_unreachable_service_is_masked_and_accounts_keep_working(
     tmp_path: Path,
 ) -> None:
-    async with gateway_server(tmp_path, UnreachableRegistry()) as gw:
+    async with gateway_server(tmp_path, platform=UnreachableRegistry()) as gw:
         url = gw.url
         response = await graphql_raw(url, DEMANDS, filter=None, first=5)
         body = response.json()
