@@ -5,7 +5,6 @@ them (:class:`ServiceError` with the service's status and code)."""
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -15,7 +14,6 @@ from boyin_gateway.dto import (
     ClaimDto,
     DemandDto,
     ErrorDto,
-    FieldErrorDto,
     MatchDto,
     NamedDto,
     OrganisationDto,
@@ -35,18 +33,8 @@ def new_id(prefix: str) -> str:
 # -- the services' refusals, as the HTTP clients raise them ---------------------------
 
 
-def refusal(status: int, code: str, zh: str, en: str, fields: Iterable[str] = ()) -> ServiceError:
-    return ServiceError(
-        status,
-        ErrorDto(
-            code=code,
-            message=TextDto(zh=zh, en=en),
-            fields=[
-                FieldErrorDto(field=f, code="INVALID", message=TextDto(zh="无效", en="invalid"))
-                for f in fields
-            ],
-        ),
-    )
+def refusal(status: int, code: str, zh: str, en: str) -> ServiceError:
+    return ServiceError(status, ErrorDto(code=code, message=TextDto(zh=zh, en=en)))
 
 
 def not_found(what: str) -> ServiceError:
@@ -59,14 +47,6 @@ def forbidden() -> ServiceError:
 
 def sign_in_required() -> ServiceError:
     return refusal(403, "SIGN_IN_REQUIRED", "请先登录", "Sign in first")
-
-
-def invalid(*fields: str) -> ServiceError:
-    return refusal(422, "VALIDATION_FAILED", "输入有误", "Invalid input", fields)
-
-
-def wrong_step(code: str) -> ServiceError:
-    return refusal(409, code, "当前状态不允许此操作", "not in this state")
 
 
 # -- seeds: the services' records, as the gateway reads them ---------------------------

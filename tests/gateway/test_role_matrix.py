@@ -13,7 +13,7 @@ read from the code under test):
   for signed-in people only, their personal data for operators and administrators, their
   erasure for administrators; the taxonomy is edited by staff;
 - matching: the review queue is for staff;
-- the live feeds (``feed_schema.py``): new projects for investors and staff, district
+- the live feeds (``permissions.py``): new projects for investors and staff, district
   demands for district officers and staff, pipeline events for staff, a participant's
   meetings and sessions for talents and organisations;
 - scheduling: staff prepare, open, close and publish editions, sessions and the timetable,
