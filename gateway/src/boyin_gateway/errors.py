@@ -1,5 +1,7 @@
-"""The gateway's expected failures as GraphQL results: one constructor for each kind, and
-the one mapping of a service's (or the accounts') error to them by HTTP status.
+"""The gateway's expected failures as GraphQL results: the one mapping of a service's (or
+the accounts') error to them by HTTP status (:func:`problem`), and the constructors of
+the refusals the gateway makes itself. A conflict is always someone's ``BoyinError``
+(e.g. ``boyin_shared.errors.conflict``) or a service's 409, mapped by :func:`problem`.
 
 Anything else raised in a resolver is a fault, masked by the schema (``MaskErrors``).
 """
@@ -31,11 +33,6 @@ def _text(message: Message) -> LocalizedText:
 def forbidden(message: Message, *, code: str = "FORBIDDEN") -> Forbidden:
     """Not allowed for who the caller is (or they are not signed in)."""
     return Forbidden(code=code, message=_text(message), fields=[])
-
-
-def conflict(code: str, message: Message) -> Conflict:
-    """The change does not fit the state of what it changes."""
-    return Conflict(code=code, message=_text(message), fields=[])
 
 
 def not_found(message: Message) -> NotFound:
