@@ -10,8 +10,7 @@ not refused here: the gateway refuses them itself.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import httpx
@@ -22,21 +21,26 @@ from boyin_gateway.dto import (
     AttendanceDto,
     AvailabilityDto,
     EditionDto,
-    FairDayDto,
     MeetingDto,
     PlacementDto,
     ScheduleDto,
     SessionDto,
     SignUpDto,
     SlotDto,
-    TextDto,
     TimetableDetailDto,
-    TimetableDto,
 )
 from boyin_shared.identity import Actor, Role
-from tests.gateway.fake_records import RegistryData, new_id, refusal
-
-FIRST_DAY = date(2026, 9, 1)
+from tests.gateway.fake_records import (
+    FIRST_DAY,
+    RegistryData,
+    SchedulingData,
+    edition,
+    meeting,
+    new_id,
+    refusal,
+    session,
+    timetable,
+)
 
 
 def _not_found(what: str) -> ServiceError:
@@ -45,101 +49,6 @@ def _not_found(what: str) -> ServiceError:
 
 def _forbidden(en: str = "sign in as a talent or an organisation to do this") -> ServiceError:
     return refusal(403, "FORBIDDEN", "无权执行此操作", en)
-
-
-def edition(edition_id: str, status: str = "OPEN") -> EditionDto:
-    return EditionDto(
-        id=edition_id,
-        status=status,
-        agenda_version=1 if status == "OPEN" else 0,
-        slots=2,
-        name=TextDto(zh="2026 年会", en="The 2026 fair"),
-        timezone="Asia/Shanghai",
-        first_day=FIRST_DAY,
-        last_day=FIRST_DAY,
-        slot_minutes=30,
-        days=[FairDayDto(day=FIRST_DAY, start=time(9), end=time(17))],
-        local_hours=(time(8), time(22)),
-    )
-
-
-def session(session_id: str, edition_id: str, status: str = "PUBLISHED") -> SessionDto:
-    start = datetime.combine(FIRST_DAY, time(9), UTC)
-    return SessionDto(
-        id=session_id,
-        edition_id=edition_id,
-        status=status,
-        version=1,
-        confirmed=0,
-        waiting=0,
-        my_state=None,
-        kind="ROADSHOW",
-        title=TextDto(zh="路演", en="Roadshow"),
-        start=start,
-        end=start + timedelta(hours=1),
-    )
-
-
-def meeting(
-    meeting_id: str, edition_id: str, requester: tuple[str, str], invitee: tuple[str, str]
-) -> MeetingDto:
-    """A request from ``requester`` to ``invitee``, each ``(party id, kind)``."""
-    return MeetingDto(
-        id=meeting_id,
-        edition_id=edition_id,
-        requester_id=requester[0],
-        requester_kind=requester[1],
-        invitee_id=invitee[0],
-        invitee_kind=invitee[1],
-        source="DIRECT",
-        status="REQUESTED",
-        weight=50,
-        must_meet=False,
-        mode=None,
-        match_id=None,
-        video_link=None,
-        note=None,
-        place=None,
-        outcome=None,
-    )
-
-
-def timetable(meetings: int) -> TimetableDto:
-    return TimetableDto(
-        scheduled=meetings,
-        unscheduled=0,
-        objective=meetings,
-        bound=float(meetings),
-        ratio=1.0,
-        greedy_objective=meetings,
-        solver="fake",
-        seconds=0.0,
-        computed_at=None,
-        violations=0,
-    )
-
-
-@dataclass
-class SchedulingData:
-    editions: dict[str, EditionDto] = field(default_factory=dict)
-    sessions: dict[str, SessionDto] = field(default_factory=dict)
-    #: session → party → CONFIRMED or WAITLISTED
-    sign_ups: dict[str, dict[str, str]] = field(default_factory=dict)
-    attendances: dict[tuple[str, str], AttendanceDto] = field(default_factory=dict)
-    meetings: dict[str, MeetingDto] = field(default_factory=dict)
-    #: (edition, "draft" or "published") → its placements
-    timetables: dict[tuple[str, str], TimetableDetailDto] = field(default_factory=dict)
-
-    def add(self, *records: EditionDto | SessionDto | MeetingDto) -> None:
-        for r in records:
-            book: dict[str, Any] = (
-                self.editions
-                if isinstance(r, EditionDto)
-                else self.sessions
-                if isinstance(r, SessionDto)
-                else self.meetings
-            )
-            book[r.id] = r
 
 
 class FakeScheduling:

@@ -21,9 +21,9 @@ from typing import Any
 
 from boyin_gateway.clients import Matching, Registry, Scheduling, Services
 from boyin_shared.identity import Actor
-from tests.gateway.fake_records import Call, MatchingData, RegistryData
+from tests.gateway.fake_records import Call, MatchingData, RegistryData, SchedulingData
 from tests.gateway.fake_registry import FakeMatching, FakeRegistry, Log
-from tests.gateway.fake_scheduling import FakeScheduling, SchedulingData
+from tests.gateway.fake_scheduling import FakeScheduling
 
 
 @dataclass

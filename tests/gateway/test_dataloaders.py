@@ -17,8 +17,7 @@ from strawberry.dataloader import DataLoader
 
 from boyin_gateway import context as gateway_context
 from boyin_shared.identity import Actor, Role
-from tests.gateway.fake_records import organisation, talent
-from tests.gateway.fake_scheduling import edition, meeting
+from tests.gateway.fake_records import edition, meeting, organisation, talent
 from tests.gateway.fakes import FakePlatform
 from tests.gateway.harness import Contexts, Gateway, gateway_server, record_contexts
 from tests.gateway.scheduling_support import solved_and_published

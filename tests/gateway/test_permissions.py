@@ -18,8 +18,7 @@ from boyin_gateway.feeds import Feeds
 from boyin_gateway.schema import schema
 from boyin_shared.identity import Actor, Role
 from boyin_shared.store.sqlite import SqliteStore
-from tests.gateway.fake_records import talent
-from tests.gateway.fake_scheduling import edition, session
+from tests.gateway.fake_records import edition, session, talent
 from tests.gateway.fakes import FakePlatform
 from tests.gateway.harness import JWT_SECRET
 from tests.gateway.support import PROBLEM, assert_bilingual

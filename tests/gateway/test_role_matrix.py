@@ -55,8 +55,15 @@ from boyin_gateway.dto import MatchDto, TimetableDetailDto
 from boyin_shared.identity import Actor, Role
 from tests.gateway import scheduling_support as sched
 from tests.gateway.events import landing, meeting_cancelled, project
-from tests.gateway.fake_records import demand, new_id, organisation, talent
-from tests.gateway.fake_scheduling import edition, meeting, session
+from tests.gateway.fake_records import (
+    demand,
+    edition,
+    meeting,
+    new_id,
+    organisation,
+    session,
+    talent,
+)
 from tests.gateway.fakes import FakePlatform
 from tests.gateway.harness import Gateway, gateway_server
 from tests.gateway.support import (
