@@ -8,13 +8,12 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import httpx
 import icalendar
 
 from tests.gateway.support import PROBLEM, assert_bilingual, staff_token
 from tests.gateway.test_registry_flow import register_organisation, register_talent
 from tests.graphql_ws import Subscription, subscribe
-from tests.platform_harness import graphql
+from tests.platform_harness import graphql, http_client
 from tests.scheduling.support import FIRST_DAY, LAST_DAY, at, edition_body
 
 #: the test fair is always three weeks ahead (as in tests/scheduling), so it has not begun
@@ -331,7 +330,7 @@ async def meeting_flow(url: str) -> None:
     attendance = await ok(url, talent, MY_ATTENDANCE, "Attendance", editionId=edition_id)
     assert attendance["availability"]["mode"] == "ONLINE"
     assert attendance["calendarUrl"] == url + attendance["calendarPath"]
-    async with httpx.AsyncClient(timeout=30) as anonymous:
+    async with http_client() as anonymous:
         feed_response = await anonymous.get(attendance["calendarUrl"])
         assert feed_response.status_code == 200, feed_response.text
         assert feed_response.headers["content-type"].startswith("text/calendar")
@@ -361,7 +360,7 @@ async def meeting_flow(url: str) -> None:
     # A new calendar address replaces the old one
     rotated = await ok(url, talent, ROTATE, "Attendance", editionId=edition_id)
     assert rotated["calendarUrl"] != attendance["calendarUrl"]
-    async with httpx.AsyncClient(timeout=30) as anonymous:
+    async with http_client() as anonymous:
         gone = await anonymous.get(attendance["calendarUrl"])
         assert gone.status_code == 404 and gone.json()["error"]["code"] == "NOT_FOUND"
         assert (await anonymous.get(rotated["calendarUrl"])).status_code == 200

@@ -2,18 +2,10 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-import httpx
 import jwt
-import pytest
 
-from boyin_gateway import app as gateway_app
-from boyin_gateway.context import Context, Pools
 from boyin_platform.demo import CONSENT
 from boyin_registry.profiles.credit_code import check_character
 from tests.platform_harness import ADMIN_LOGIN, ADMIN_PASSWORD, graphql, sign_in
@@ -262,59 +254,8 @@ def claims_of(token: str) -> dict[str, Any]:
     return claims
 
 
-def jwt_secret(data_dir: Path) -> str:
-    """The access-token secret the single-process platform keeps in its data folder."""
-    secret: str = json.loads((data_dir / "secrets.json").read_text("utf-8"))["jwt_secret"]
-    return secret
-
-
 async def demand_action(
     url: str, token: str, document: str, field: str, **variables: Any
 ) -> dict[str, Any]:
     result: dict[str, Any] = (await graphql(url, document, token, **variables))[field]
     return result
-
-
-# -- watching the gateway's calls to the services ------------------------------------
-
-
-@dataclass
-class Recorder:
-    """The service requests the gateway sent, and the contexts of its GraphQL requests."""
-
-    requests: list[httpx.Request] = field(default_factory=list)
-    contexts: list[Context] = field(default_factory=list)
-
-    def reset(self) -> None:
-        self.requests.clear()
-        self.contexts.clear()
-
-    def paths(self) -> list[str]:
-        return [r.url.path for r in self.requests]
-
-    def ids_asked(self, suffix: str) -> list[list[str]]:
-        return [r.url.params.get_list("ids") for r in self.requests if r.url.path.endswith(suffix)]
-
-
-def record_gateway_calls(monkeypatch: pytest.MonkeyPatch) -> Recorder:
-    """Install the recording before the platform starts (the pools open at start-up)."""
-    recorder = Recorder()
-    open_pools: Callable[..., Pools] = Pools.open
-
-    async def seen(request: httpx.Request) -> None:
-        recorder.requests.append(request)
-
-    def recording_open(urls: dict[str, str], secret: str, *, timeout: float = 10.0) -> Pools:
-        pools = open_pools(urls, secret, timeout=timeout)
-        for client in (pools.registry, pools.matching, pools.scheduling):
-            client.event_hooks = {"request": [seen], "response": []}
-        return pools
-
-    class RecordedContext(Context):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            recorder.contexts.append(self)
-
-    monkeypatch.setattr(Pools, "open", staticmethod(recording_open))
-    monkeypatch.setattr(gateway_app, "Context", RecordedContext)
-    return recorder

@@ -1,7 +1,8 @@
 """Accounts through GraphQL: sign-up, sign-in, sessions and staff-created accounts.
 
-The domain rules (login normalisation, password strength, access tokens) also get fast
-unit tests at the end, without a server.
+Accounts are the gateway's own: these run on the gateway alone, its services the fakes
+(``harness.py``). The domain rules (login normalisation, password strength, access
+tokens) also get fast unit tests at the end, without a server.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -31,6 +31,7 @@ from boyin_gateway.accounts.tokens import (
 )
 from boyin_shared.errors import BoyinError
 from boyin_shared.identity import Actor, Role
+from tests.gateway.harness import JWT_SECRET, Gateway
 from tests.gateway.support import (
     ME,
     PASSWORD,
@@ -42,12 +43,18 @@ from tests.gateway.support import (
     assert_bilingual,
     claims_of,
     create_account,
-    jwt_secret,
     refresh,
     sign_up,
     staff_token,
 )
-from tests.platform_harness import ADMIN_LOGIN, graphql, graphql_raw, sign_in
+from tests.platform_harness import ADMIN_LOGIN, graphql, graphql_raw, http_client, sign_in
+
+
+@pytest.fixture
+def url(gateway: Gateway) -> str:
+    """The gateway on the fakes (accounts need no service)."""
+    return gateway.url
+
 
 # -- sign-up --------------------------------------------------------------------------
 
@@ -153,7 +160,7 @@ async def test_duplicate_logins_conflict_whatever_their_case_spaces_or_dashes(ur
 
 async def post_me(url: str, authorization: str) -> httpx.Response:
     """``{ me }`` with this exact Authorization header."""
-    async with httpx.AsyncClient(timeout=30) as client:
+    async with http_client() as client:
         return await client.post(
             url + "/graphql", json={"query": ME}, headers={"authorization": authorization}
         )
@@ -194,12 +201,10 @@ async def test_me_is_the_account_of_the_token_and_null_when_anonymous(url: str) 
     assert response.json() == {"data": {"me": None}}
 
 
-async def test_invalid_expired_or_forged_bearer_tokens_get_http_401(
-    url: str, tmp_path: Path
-) -> None:
+async def test_invalid_expired_or_forged_bearer_tokens_get_http_401(url: str) -> None:
     signed_up = await sign_up(url, "bearer@example.org", "TALENT")
     good = signed_up["session"]["accessToken"]
-    secret = jwt_secret(tmp_path)
+    secret = JWT_SECRET
     actor = Actor(signed_up["account"]["id"], Role.TALENT)
     header, _, signature = good.split(".")
     elevated = (

@@ -1,23 +1,18 @@
-"""Live feeds over graphql-transport-ws, on the single-process platform."""
+"""Live feeds over graphql-transport-ws: the gateway on the fakes (``harness.py``) hears
+the platform's events as its bus would deliver them (``Gateway.publish``), and each feed
+shows a subscriber what they may see. (The flows in test_scheduling.py carry live feeds
+through the whole platform, on its bus.)"""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from websockets.exceptions import ConnectionClosedError
 
-from boyin_gateway.accounts.tokens import issue_access
+import boyin_shared.contracts  # noqa: F401  (every contract in the catalogue)
 from boyin_gateway.feeds import QUEUE_BOUND, Feeds
-from boyin_platform import app as platform_app
-from boyin_shared import identity
-from boyin_shared.bus import EventBus
 from boyin_shared.contracts.matching import (
     MatchesProposed,
     MatchMutuallyAccepted,
@@ -27,15 +22,12 @@ from boyin_shared.contracts.matching import (
     Proposal,
     ProposedMatches,
 )
-from boyin_shared.events import Event
+from boyin_shared.events import CATALOG
 from boyin_shared.identity import Actor, Role
-from boyin_shared.runtime import make_bus
-from boyin_shared.settings import PlatformSettings
-from tests.apps import SECRET
-from tests.gateway.support import jwt_secret
+from tests.gateway.events import project
+from tests.gateway.harness import Gateway
 from tests.graphql_ws import Subscription, subscribe
-from tests.platform_harness import ADMIN_LOGIN, ADMIN_PASSWORD, graphql, platform_server, sign_in
-from tests.registry.support import demand_body, talent_body
+from tests.platform_harness import ADMIN_LOGIN, ADMIN_PASSWORD, graphql, sign_in
 
 NEW_PROJECTS = """
 subscription($filter: ProjectFilter) {
@@ -51,23 +43,6 @@ mutation($login: String!, $password: String!) {
 OPERATOR = Actor("acc_feed_operator", Role.OPERATOR)
 
 
-async def publish_project(url: str, owner: str, code: str, funding: int) -> str:
-    headers = {identity.HEADER: identity.issue(OPERATOR, SECRET)}
-    body = demand_body("PROJECT_COOPERATION", owner, taxonomy_codes=[code], submit=True)
-    body["details"] = body["details"] | {"funding_sought_wan": funding}
-    async with httpx.AsyncClient(base_url=url + "/services/registry", headers=headers) as client:
-        demand = (await client.post("/demands", json=body)).json()
-        await client.post(f"/demands/{demand['id']}/start-review")
-        for claim in demand["claims"]:
-            await client.post(
-                f"/demands/{demand['id']}/claims/{claim['criterion']}/review",
-                json={"outcome": "CONFIRMED"},
-            )
-        published = await client.post(f"/demands/{demand['id']}/publish")
-        assert published.status_code == 200, published.text
-        return str(demand["id"])
-
-
 async def investor_token(url: str) -> str:
     admin = await sign_in(url, ADMIN_LOGIN, ADMIN_PASSWORD)
     created = await graphql(url, CREATE, admin, login="vc@fund.example", password="investor-pw-123")
@@ -75,47 +50,68 @@ async def investor_token(url: str) -> str:
     return await sign_in(url, "vc@fund.example", "investor-pw-123")
 
 
-async def test_an_investor_receives_projects_matching_the_filter(tmp_path: Path) -> None:
-    async with platform_server(tmp_path) as url:
-        talents = await _talents(url)
-        token = await investor_token(url)
-        wanted: dict[str, Any] = {"taxonomyCodes": ["C33-N01"], "minFundingWan": 100}
-        async with subscribe(url, NEW_PROJECTS, token, filter=wanted) as feed:
-            await asyncio.sleep(0.3)
-            await publish_project(url, talents[0], "C33-F5", 500)  # another cluster
-            await publish_project(url, talents[0], "C33-N01", 50)  # too little funding
-            wanted_id = await publish_project(url, talents[1], "C33-N01", 800)
-            data = await feed.next()
-        item = data["newProjects"]
-        assert item["demandId"] == wanted_id
-        assert item["taxonomyCodes"] == ["C33-N01"]
-        assert item["fundingSoughtWan"] == 800
+async def test_an_investor_receives_projects_matching_the_filter(gateway: Gateway) -> None:
+    token = await investor_token(gateway.url)
+    wanted: dict[str, Any] = {"taxonomyCodes": ["C33-N01"], "minFundingWan": 100}
+    async with subscribe(gateway.url, NEW_PROJECTS, token, filter=wanted) as feed:
+        await gateway.listening(1)
+        await gateway.publish(
+            project("dem_other_cluster", "tal_one", "C33-F5", 500),
+            project("dem_too_little", "tal_one", "C33-N01", 50),
+            project("dem_wanted", "tal_two", "C33-N01", 800),
+        )
+        data = await feed.next()
+    item = data["newProjects"]
+    assert item["demandId"] == "dem_wanted"
+    assert item["taxonomyCodes"] == ["C33-N01"]
+    assert item["fundingSoughtWan"] == 800
 
 
-async def test_feeds_are_only_for_those_allowed(tmp_path: Path) -> None:
-    async with platform_server(tmp_path) as url:
-        async with subscribe(url, NEW_PROJECTS) as anonymous:
-            errors = await anonymous.error()
-        assert "Investors and staff only" in errors[0]["message"]
-        token = await investor_token(url)
-        async with subscribe(url, PIPELINE, token) as investor:
-            errors = await investor.error()
-        assert "Staff only" in errors[0]["message"]
-        with pytest.raises((ConnectionClosedError, AssertionError)):
-            async with subscribe(url, NEW_PROJECTS, "not-a-token") as forged:
-                await forged.next(timeout=3)
+async def test_feeds_are_only_for_those_allowed(gateway: Gateway) -> None:
+    url = gateway.url
+    async with subscribe(url, NEW_PROJECTS) as anonymous:
+        errors = await anonymous.error()
+    assert "Investors and staff only" in errors[0]["message"]
+    token = await investor_token(url)
+    async with subscribe(url, PIPELINE, token) as investor:
+        errors = await investor.error()
+    assert "Staff only" in errors[0]["message"]
+    with pytest.raises((ConnectionClosedError, AssertionError)):
+        async with subscribe(url, NEW_PROJECTS, "not-a-token") as forged:
+            await forged.next(timeout=3)
 
 
-async def _talents(url: str) -> list[str]:
-    """Two fresh talents to own the projects."""
-    headers = {identity.HEADER: identity.issue(OPERATOR, SECRET)}
-    ids = []
-    async with httpx.AsyncClient(base_url=url + "/services/registry", headers=headers) as client:
-        for email in ("feed.one@example.de", "feed.two@example.de"):
-            created = await client.post("/talents", json=talent_body(email))
-            assert created.status_code == 201, created.text
-            ids.append(created.json()["id"])
-    return ids
+def test_the_feeds_hear_every_contract_of_the_catalogue() -> None:
+    """The catalogue is the list: a new contract needs no line in the gateway."""
+    events = set(CATALOG.values())
+    assert {cls.topic for cls in events} >= {
+        "boyin.registry.events",
+        "boyin.matching.events",
+        "boyin.scheduling.events",
+    }
+    assert set(Feeds().subscription().handlers) == events
+
+
+async def test_every_contract_of_the_catalogue_reaches_the_pipeline_feed(
+    gateway: Gateway,
+) -> None:
+    """Each contract class, delivered as the bus delivers it (through the feeds'
+    subscription), is an item of the operators' ``pipelineEvents``."""
+    handlers = gateway.feeds.subscription().handlers
+    staff = gateway.token(OPERATOR)
+    classes = sorted(set(CATALOG.values()), key=lambda c: c.__name__)
+    now = datetime.now().astimezone()
+    # the envelope only (type and source are the class's): the feed reads nothing else
+    envelopes: list[dict[str, Any]] = [
+        {"id": f"ev_{n}", "subject": f"sub_{n}", "time": now} for n in range(len(classes))
+    ]
+    events = [cls.model_construct(**e) for cls, e in zip(classes, envelopes, strict=True)]
+    async with subscribe(gateway.url, PIPELINE, staff) as pipeline:
+        await gateway.listening(1)
+        for event in events:
+            await handlers[type(event)](event)
+        received = [(await pipeline.next())["pipelineEvents"] for _ in events]
+    assert received == [{"type": e.type, "subject": e.subject} for e in events]
 
 
 # -- myMatches: the matching service's events, published on the platform's own bus -----------
@@ -128,47 +124,9 @@ def other(n: int) -> MatchParty:
     return MatchParty(party_kind="organisation", party_id=f"org_feed_{n}", demand_id=f"dem_{n}")
 
 
-@dataclass
-class Live:
-    """The platform, its bus (to publish matching's events on) and the gateway's feeds."""
-
-    url: str
-    bus: EventBus
-    feeds: Feeds
-    secret: str
-
-    def token(self, party: MatchParty) -> str:
-        role = Role.TALENT if party.party_kind == "talent" else Role.ORGANISATION
-        return issue_access(
-            Actor(f"acc_{party.party_id}", role, party_id=party.party_id), self.secret
-        )
-
-    async def listening(self, count: int) -> None:
-        """Until ``count`` subscriptions listen to the feeds."""
-        for _ in range(100):
-            if len(self.feeds.listeners) == count:
-                return
-            await asyncio.sleep(0.05)
-        raise AssertionError(f"{len(self.feeds.listeners)} listeners, not {count}")
-
-    async def publish(self, *events: Event) -> None:
-        await self.bus.publish(events)
-
-
-@pytest.fixture
-async def live(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Live]:
-    buses: list[EventBus] = []
-    feeds = Feeds()
-
-    def kept_bus(settings: PlatformSettings, client_id: str) -> EventBus:
-        buses.append(make_bus(settings, client_id))
-        return buses[-1]
-
-    monkeypatch.setattr(platform_app, "make_bus", kept_bus)
-    monkeypatch.setattr(platform_app, "Feeds", lambda: feeds)
-    async with platform_server(tmp_path) as url:
-        (bus,) = buses
-        yield Live(url, bus, feeds, jwt_secret(tmp_path))
+def token(gateway: Gateway, party: MatchParty) -> str:
+    role = Role.TALENT if party.party_kind == "talent" else Role.ORGANISATION
+    return gateway.token(Actor(f"acc_{party.party_id}", role, party_id=party.party_id))
 
 
 def proposal(match_id: str, supply: MatchParty, demand: MatchParty, score: float = 0.5) -> Proposal:
@@ -195,20 +153,20 @@ def at(item: dict[str, Any]) -> datetime:
 
 
 async def test_my_matches_has_one_item_per_proposal_of_a_list_that_involves_the_party(
-    live: Live,
+    gateway: Gateway,
 ) -> None:
     as_supply = proposal("mat_as_supply", ME, other(1), score=0.9)
     as_demand = proposal("mat_as_demand", other(2), ME, score=0.7)
     elsewhere = proposal("mat_elsewhere", other(3), other(4), score=0.8)
     mine_and_nobodys = proposal("mat_next", NOBODY, ME, score=0.6)
     async with (
-        subscribe(live.url, MY_MATCHES, live.token(ME)) as mine,
-        subscribe(live.url, MY_MATCHES, live.token(NOBODY)) as nobodys,
+        subscribe(gateway.url, MY_MATCHES, token(gateway, ME)) as mine,
+        subscribe(gateway.url, MY_MATCHES, token(gateway, NOBODY)) as nobodys,
     ):
-        await live.listening(2)
+        await gateway.listening(2)
         listed = ranked("dem_ranked", as_supply, elsewhere, as_demand)
         # the next event involves both: what each gets before it is all the list gave them
-        await live.publish(listed, ranked("dem_later", mine_and_nobodys))
+        await gateway.publish(listed, ranked("dem_later", mine_and_nobodys))
         first, second, third = await news(mine), await news(mine), await news(mine)
         nobody_first = await news(nobodys)
 
@@ -235,31 +193,31 @@ async def test_my_matches_has_one_item_per_proposal_of_a_list_that_involves_the_
     )
 
 
-async def test_a_list_longer_than_the_queue_drops_its_oldest_items(live: Live) -> None:
+async def test_a_list_longer_than_the_queue_drops_its_oldest_items(gateway: Gateway) -> None:
     extra = 5
     many = [proposal(f"mat_{n:03d}", ME, other(n)) for n in range(QUEUE_BOUND + extra)]
-    async with subscribe(live.url, MY_MATCHES, live.token(ME)) as mine:
-        await live.listening(1)
-        await live.publish(ranked("dem_ranked", *many))
+    async with subscribe(gateway.url, MY_MATCHES, token(gateway, ME)) as mine:
+        await gateway.listening(1)
+        await gateway.publish(ranked("dem_ranked", *many))
         received = [(await news(mine))["matchId"] for _ in range(QUEUE_BOUND)]
-        (listener,) = live.feeds.listeners
+        (listener,) = gateway.feeds.listeners
         assert listener.dropped == extra
-        await live.publish(proposed(proposal("mat_after", other(9), ME)))
+        await gateway.publish(proposed(proposal("mat_after", other(9), ME)))
         after = await news(mine)
 
     assert received == [p.match_id for p in many[extra:]]  # the newest, in order
     assert after["matchId"] == "mat_after"  # nothing else was left in the queue
 
 
-async def test_my_matches_still_reads_single_proposals_and_mutual_matches(live: Live) -> None:
+async def test_my_matches_still_reads_single_proposals_and_mutual_matches(gateway: Gateway) -> None:
     old = proposal("mat_old", other(1), ME, score=0.4)
     mutual = MutualMatch(match_id="mat_old", first=ME, second=other(1), score=0.4)
-    async with subscribe(live.url, MY_MATCHES, live.token(ME)) as mine:
-        await live.listening(1)
+    async with subscribe(gateway.url, MY_MATCHES, token(gateway, ME)) as mine:
+        await gateway.listening(1)
         elsewhere = proposed(proposal("mat_elsewhere", other(2), other(3)))
         single = proposed(old)
         accepted = MatchMutuallyAccepted.create(subject="mat_old", data=mutual)
-        await live.publish(elsewhere, single, accepted)
+        await gateway.publish(elsewhere, single, accepted)
         first, second = await news(mine), await news(mine)
 
     assert (at(first), at(second)) == (single.time, accepted.time)

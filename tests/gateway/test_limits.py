@@ -1,6 +1,8 @@
 """The gateway's protective limits: query size and shape, request bodies, rate limits,
 sign-in throttling and introspection. Each limit refuses with a code and a message in
-Chinese and English; normal use passes."""
+Chinese and English; normal use passes. The limits are the gateway's own: these run on
+the gateway alone, its services the fakes (``harness.py``), whose log shows that a
+refused request reached no service."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
 from boyin_gateway.limits import TokenBuckets
+from tests.gateway.harness import Gateway, gateway_server
 from tests.gateway.support import (
     ME,
     PASSWORD,
@@ -22,10 +25,9 @@ from tests.gateway.support import (
     admin_token,
     create_account,
     has_cjk,
-    record_gateway_calls,
 )
 from tests.gateway.test_schema_limits import nested
-from tests.platform_harness import ADMIN_LOGIN, ADMIN_PASSWORD, platform_server, sign_in
+from tests.platform_harness import ADMIN_LOGIN, ADMIN_PASSWORD, http_client, sign_in
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
@@ -43,7 +45,7 @@ async def post(
     headers = {"authorization": f"Bearer {token}"} if token else {}
     if ip:
         headers["x-forwarded-for"] = ip
-    async with httpx.AsyncClient(timeout=30) as client:
+    async with http_client() as client:
         return await client.post(
             url + "/graphql", json={"query": query, "variables": variables}, headers=headers
         )
@@ -110,11 +112,10 @@ def test_a_token_bucket_allows_a_burst_then_refills_steadily() -> None:
 
 
 async def test_query_size_and_shape_limits_refuse_before_any_service_call(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
 ) -> None:
-    recorder = record_gateway_calls(monkeypatch)
-    async with platform_server(tmp_path, graphql_max_tokens=100, graphql_max_aliases=3) as url:
-        recorder.reset()
+    async with gateway_server(tmp_path, graphql_max_tokens=100, graphql_max_aliases=3) as gw:
+        url, log = gw.url, gw.platform.log
         long = await post(url, "{ " + "__typename " * 120 + "}")
         (error,) = limit_errors(long, "QUERY_TOO_LONG")
         assert "more than 100 tokens" in error["message"]
@@ -128,7 +129,7 @@ async def test_query_size_and_shape_limits_refuse_before_any_service_call(
         (error,) = limit_errors(await post(url, nested(13)), "QUERY_TOO_DEEP")
         assert error["message"] == "'Deep' exceeds maximum operation depth of 12"
         assert error["extensions"]["message"]["zh"] == "查询嵌套过深（最多 12 层）"
-        assert recorder.requests == []
+        assert log == []
 
         # Within the limits: answered, and a page never exceeds 100 items.
         short = await post(url, "{ " + "__typename " * 90 + "}")
@@ -137,9 +138,7 @@ async def test_query_size_and_shape_limits_refuse_before_any_service_call(
         assert set((await post(url, three)).json()["data"]) == {"a0", "a1", "a2"}
         huge_page = "{ demands(first: 1000) { edges { cursor } } }"
         assert (await post(url, huge_page, await admin_token(url))).json()["data"]
-        assert [
-            r.url.params["limit"] for r in recorder.requests if r.url.path.endswith("/demands")
-        ] == ["100"]
+        assert [c.args["params"]["limit"] for c in log if c.method == "demands"] == [100]
 
 
 # -- request bodies ----------------------------------------------------------------------
@@ -157,13 +156,10 @@ mutation($file: Upload!) { uploadAttachment(file: $file) { __typename ... on Att
 """
 
 
-async def test_oversized_bodies_are_refused_with_413(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    recorder = record_gateway_calls(monkeypatch)
-    async with platform_server(tmp_path, max_request_kb=4, max_upload_mb=1) as url:
+async def test_oversized_bodies_are_refused_with_413(tmp_path: Path) -> None:
+    async with gateway_server(tmp_path, max_request_kb=4, max_upload_mb=1) as gw:
+        url, log = gw.url, gw.platform.log
         admin = await admin_token(url)
-        recorder.reset()
         too_big = await post(url, "query($pad: String) { __typename }", pad="x" * 5000)
         assert too_big.status_code == 413
         assert_refusal(too_big.json(), "REQUEST_TOO_LARGE")
@@ -175,7 +171,7 @@ async def test_oversized_bodies_are_refused_with_413(
                 yield b"x" * 1000
             yield b'"}}'
 
-        async with httpx.AsyncClient(timeout=30) as client:
+        async with http_client() as client:
             chunked = await client.post(
                 url + "/graphql", content=chunks(), headers={"content-type": "application/json"}
             )
@@ -193,7 +189,7 @@ async def test_oversized_bodies_are_refused_with_413(
             )
             assert refused.status_code == 413
             assert_refusal(refused.json(), "REQUEST_TOO_LARGE")
-            assert recorder.requests == []
+            assert log == []
 
             file = PDF + b"%" + b"x" * 8000  # larger than a JSON request may be
             accepted = await client.post(
@@ -213,8 +209,10 @@ async def test_oversized_bodies_are_refused_with_413(
 
 
 async def test_rate_limits_per_account_and_per_address_answer_429(tmp_path: Path) -> None:
-    settings = {"rate_limit_per_minute": 5, "rate_limit_anonymous_per_minute": 6}
-    async with platform_server(tmp_path, **settings) as url:
+    async with gateway_server(
+        tmp_path, rate_limit_per_minute=5, rate_limit_anonymous_per_minute=6
+    ) as gw:
+        url = gw.url
         # Anonymous: 6 a minute from one address, then 429 with Retry-After.
         for _ in range(6):
             assert (await post(url, ME, ip="198.51.100.1")).json() == {"data": {"me": None}}
@@ -236,7 +234,7 @@ async def test_rate_limits_per_account_and_per_address_answer_429(tmp_path: Path
                 pass
         # other addresses are not affected, and the probes never are
         assert (await post(url, ME, ip="198.51.100.2")).status_code == 200
-        async with httpx.AsyncClient() as client:
+        async with http_client() as client:
             probe = await client.get(url + "/healthz", headers={"x-forwarded-for": "198.51.100.1"})
             assert probe.status_code == 200
 
@@ -265,7 +263,8 @@ def outcome(response: httpx.Response) -> str:
 
 
 async def test_failed_sign_ins_are_throttled_per_login_and_address(tmp_path: Path) -> None:
-    async with platform_server(tmp_path, sign_in_attempts=3, sign_in_window_seconds=300) as url:
+    async with gateway_server(tmp_path, sign_in_attempts=3, sign_in_window_seconds=300) as gw:
+        url = gw.url
         here, elsewhere = "203.0.113.1", "203.0.113.2"
         for _ in range(3):
             wrong = await sign_in_from(url, here, ADMIN_LOGIN, "wrong-password-123")
@@ -300,12 +299,13 @@ TYPO = "{ demandz { edges { cursor } } }"
 
 
 async def graphiql(url: str) -> httpx.Response:
-    async with httpx.AsyncClient() as client:
+    async with http_client() as client:
         return await client.get(url + "/graphql", headers={"accept": "text/html"})
 
 
 async def test_introspection_and_graphiql_are_off_in_production(tmp_path: Path) -> None:
-    async with platform_server(tmp_path, graphql_introspection=False) as url:
+    async with gateway_server(tmp_path, graphql_introspection=False) as gw:
+        url = gw.url
         errors = limit_errors(await post(url, SCHEMA), "INTROSPECTION_DISABLED")
         assert "'__schema'" in errors[0]["message"]
         limit_errors(await post(url, TYPE), "INTROSPECTION_DISABLED")
@@ -316,7 +316,8 @@ async def test_introspection_and_graphiql_are_off_in_production(tmp_path: Path) 
         assert [e["message"] for e in typo] == ["Cannot query field 'demandz' on type 'Query'."]
 
 
-async def test_introspection_and_graphiql_are_on_by_default(url: str) -> None:
+async def test_introspection_and_graphiql_are_on_by_default(gateway: Gateway) -> None:
+    url = gateway.url
     schema = (await post(url, SCHEMA)).json()
     assert schema == {"data": {"__schema": {"queryType": {"name": "Query"}}}}
     fields = (await post(url, TYPE)).json()["data"]["__type"]["fields"]

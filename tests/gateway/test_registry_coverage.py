@@ -1,6 +1,8 @@
 """Every capability of the registry, reached through the gateway only: reference data, the
 taxonomy, organisations' updates, personal data, attachments, imports, exports and expiry.
-Files go up as GraphQL multipart requests and come down from the gateway's /files routes."""
+Files go up as GraphQL multipart requests and come down from the gateway's /files routes.
+
+The tests share one platform (each registers its own parties)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import json
 from typing import Any
 
 import httpx
+import pytest
 
 from boyin_platform.demo import CONSENT
 from tests.gateway.support import (
@@ -34,7 +37,15 @@ from tests.gateway.test_registry_flow import (
     register_organisation,
     register_talent,
 )
-from tests.platform_harness import graphql, graphql_raw, sign_in
+from tests.platform_harness import graphql, graphql_raw, http_client, sign_in
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+
+@pytest.fixture
+def url(platform_url: str) -> str:
+    return platform_url
+
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PREFLIGHT = {"Apollo-Require-Preflight": "true"}
@@ -134,7 +145,7 @@ async def upload(
     """A GraphQL multipart request: ``operations``, ``map``, then the file as ``$file``."""
     operations = json.dumps({"query": document, "variables": {"file": None}})
     headers = bearer(token) | (PREFLIGHT if preflight else {})
-    async with httpx.AsyncClient(timeout=30) as client:
+    async with http_client() as client:
         return await client.post(
             url + "/graphql",
             data={"operations": operations, "map": json.dumps({"0": ["variables.file"]})},
@@ -154,7 +165,7 @@ async def uploaded(
 
 
 async def download(url: str, path: str, token: str | None = None, **params: str) -> httpx.Response:
-    async with httpx.AsyncClient(timeout=30) as client:
+    async with http_client() as client:
         return await client.get(url + path, params=params, headers=bearer(token))
 
 
@@ -188,7 +199,7 @@ async def test_reference_data_and_the_privacy_notice_are_for_everyone(url: str) 
 
 
 async def test_operators_add_rename_and_retire_taxonomy_codes(url: str) -> None:
-    operator = await staff_token(url, "ops@coverage.example", "OPERATOR")
+    operator = await staff_token(url, "ops.taxonomy@coverage.example", "OPERATOR")
     before = (await graphql(url, "{ taxonomy { version } }"))["taxonomy"]["version"]
 
     added = (
@@ -226,7 +237,7 @@ async def test_operators_add_rename_and_retire_taxonomy_codes(url: str) -> None:
     assert missing["__typename"] == "NotFound", missing
 
     # permission: an organisation, and a visitor, may not change the taxonomy
-    _, org = await register_organisation(url, "org@coverage.example", 301)
+    _, org = await register_organisation(url, "org.taxonomy@coverage.example", 301)
     for token in (org, None):
         refused = (await graphql(url, RENAME_CODE, token, code="C33-L3", zh="改", en="Changed"))[
             "renameTaxonomyCode"
@@ -236,7 +247,7 @@ async def test_operators_add_rename_and_retire_taxonomy_codes(url: str) -> None:
 
 
 async def test_an_organisation_updates_its_profile_within_its_rights(url: str) -> None:
-    org_id, org = await register_organisation(url, "org@coverage.example", 311)
+    org_id, org = await register_organisation(url, "org.profile@coverage.example", 311)
     changed = organisation_input(311) | {
         "descriptionEn": "Sensor materials research and pilot production.",
         "platforms": [{"level": "MUNICIPAL", "name": "重庆市传感材料工程技术研究中心"}],
@@ -248,10 +259,12 @@ async def test_an_organisation_updates_its_profile_within_its_rights(url: str) -
     assert result["revision"] == 2
     assert result["description"]["en"] == "Sensor materials research and pilot production."
     assert result["platforms"] == [{"level": "MUNICIPAL", "name": "重庆市传感材料工程技术研究中心"}]
-    other_id, other = await register_organisation(url, "other@coverage.example", 312)
+    other_id, other = await register_organisation(url, "other.profile@coverage.example", 312)
 
     # permission: another organisation, and another district's officer
-    shapingba = await staff_token(url, "spb@coverage.example", "DISTRICT_OFFICER", SHAPINGBA)
+    shapingba = await staff_token(
+        url, "spb.profile@coverage.example", "DISTRICT_OFFICER", SHAPINGBA
+    )
     for token in (other, shapingba):
         refused = (await graphql(url, UPDATE_ORGANISATION, token, id=org_id, input=changed))[
             "updateOrganisation"
@@ -300,7 +313,7 @@ async def test_a_talent_takes_away_and_erases_their_data(url: str) -> None:
     assert mine["data"]["profile"]["consents"][0]["notice_version"] == CONSENT["notice_version"]
 
     # staff read it: the read is in the person's audit log
-    operator = await staff_token(url, "ops@coverage.example", "OPERATOR")
+    operator = await staff_token(url, "ops.privacy@coverage.example", "OPERATOR")
     staff_copy = (await graphql(url, PERSONAL_DATA, operator, id=talent_id))["personalData"]
     assert staff_copy["__typename"] == "PersonalDataExport", staff_copy
     token = await sign_in(url, "li.wei@coverage.example", PASSWORD)
@@ -310,7 +323,7 @@ async def test_a_talent_takes_away_and_erases_their_data(url: str) -> None:
     assert {e["role"] for e in audit["entries"]} == {"OPERATOR"}
 
     # permission: others may not export it, see its audit log, or erase it
-    org_id, org = await register_organisation(url, "org@coverage.example", 321)
+    org_id, org = await register_organisation(url, "org.privacy@coverage.example", 321)
     for document, field in ((MY_DATA, "myPersonalData"), (PERSONAL_DATA, "personalData")):
         refused = (await graphql(url, document, org, id=talent_id))[field]
         assert refused["__typename"] == "Forbidden", refused
@@ -355,7 +368,7 @@ async def test_a_talent_takes_away_and_erases_their_data(url: str) -> None:
 
 
 async def test_attachments_go_up_by_multipart_and_come_down_by_the_files_route(url: str) -> None:
-    org_id, org = await register_organisation(url, "org@coverage.example", 331)
+    org_id, org = await register_organisation(url, "org.files@coverage.example", 331)
     attachment = await uploaded(url, org, UPLOAD_ATTACHMENT, PDF, "资质证明.pdf", "application/pdf")
     assert attachment["__typename"] == "Attachment", attachment
     assert (attachment["name"], attachment["size"]) == ("资质证明.pdf", len(PDF))
@@ -384,7 +397,7 @@ async def test_attachments_go_up_by_multipart_and_come_down_by_the_files_route(u
     assert "attachment;" in got.headers["content-disposition"]
 
     # others may not have it (as if it did not exist); a bad token is 401
-    _, talent = await register_talent(url, "li.wei@coverage.example")
+    _, talent = await register_talent(url, "li.wei.files@coverage.example")
     assert_error_body(await download(url, attachment["downloadPath"], talent), 404, "NOT_FOUND")
     assert_error_body(await download(url, attachment["downloadPath"]), 404, "NOT_FOUND")
     unauthenticated = await download(url, attachment["downloadPath"], "not-a-token")
@@ -428,8 +441,8 @@ async def _finished(url: str, token: str, job_id: str) -> dict[str, Any]:
 
 
 async def test_imports_exports_and_expiry_through_the_gateway(url: str) -> None:
-    org_id, org = await register_organisation(url, "org@coverage.example", 341)
-    operator = await staff_token(url, "ops@coverage.example", "OPERATOR")
+    org_id, org = await register_organisation(url, "org.imports@coverage.example", 341)
+    operator = await staff_token(url, "ops.imports@coverage.example", "OPERATOR")
 
     # the template, for anyone: an empty CSV with English headers
     template = await download(url, "/files/imports/template", format="csv", lang="en")
@@ -478,7 +491,7 @@ async def test_imports_exports_and_expiry_through_the_gateway(url: str) -> None:
     assert_bilingual(resumed)
     unknown = (await graphql(url, IMPORT_JOB, operator, id="imp_missing", first=5))["importJob"]
     assert unknown["__typename"] == "NotFound", unknown
-    officer = await staff_token(url, "yz@coverage.example", "DISTRICT_OFFICER", YUZHONG)
+    officer = await staff_token(url, "yz.imports@coverage.example", "DISTRICT_OFFICER", YUZHONG)
     other_scope = (await graphql(url, IMPORT_JOB, officer, id=started["id"], first=5))["importJob"]
     assert other_scope["__typename"] == "NotFound", other_scope
 
@@ -528,7 +541,7 @@ async def test_imports_exports_and_expiry_through_the_gateway(url: str) -> None:
 
 
 async def test_an_upload_variable_that_is_not_a_file_is_bad_input(url: str) -> None:
-    operator = await staff_token(url, "ops@coverage.example", "OPERATOR")
+    operator = await staff_token(url, "ops.upload@coverage.example", "OPERATOR")
     response = await graphql_raw(url, UPLOAD_ATTACHMENT, operator, file="not a file")
     body = response.json()
     assert "errors" not in body, body

@@ -1,9 +1,14 @@
-"""The registry's story told through GraphQL only: accounts, profiles and demands under review."""
+"""The registry's story told through GraphQL only: accounts, profiles and demands under review.
+
+The first story sees every demand of its platform, so it has one of its own; the other
+tests share one (``platform_url``), each registering its own parties."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+
+import pytest
 
 from tests.gateway.support import (
     CREATE_DEMAND,
@@ -33,6 +38,9 @@ from tests.gateway.support import (
 from tests.platform_harness import graphql
 
 PUBLISHED = {"status": "PUBLISHED"}
+
+#: a test on the module's one platform
+shared = pytest.mark.asyncio(loop_scope="module")
 
 
 async def register_talent(url: str, email: str, name_en: str = "Li Wei") -> tuple[str, str]:
@@ -253,7 +261,9 @@ INTROSPECT = """
 """
 
 
-async def test_contact_details_are_in_no_graphql_output_type(url: str) -> None:
+@shared
+async def test_contact_details_are_in_no_graphql_output_type(platform_url: str) -> None:
+    url = platform_url
     types = (await graphql(url, INTROSPECT))["__schema"]["types"]
     outputs = {t["name"]: t for t in types if t["kind"] in ("OBJECT", "INTERFACE")}
     assert {"Organisation", "Talent", "Demand"} <= set(outputs)
@@ -303,15 +313,16 @@ class World:
     other_talent_token: str
 
 
-async def world(url: str) -> World:
-    org_id, org_token = await register_organisation(url, "org@yuzhong.example.cn", 3201)
-    talent_id, talent_token = await register_talent(url, "first@example.de")
-    other_id, other_token = await register_talent(url, "second@example.de")
+async def world(url: str, n: int) -> World:
+    """The parties of the ``n``th test on the shared platform."""
+    org_id, org_token = await register_organisation(url, f"org{n}@yuzhong.example.cn", 3201 + n)
+    talent_id, talent_token = await register_talent(url, f"first{n}@example.de")
+    other_id, other_token = await register_talent(url, f"second{n}@example.de")
     return World(
         admin=await admin_token(url),
-        officer=await staff_token(url, "officer@yuzhong.example", "DISTRICT_OFFICER", YUZHONG),
+        officer=await staff_token(url, f"officer{n}@yuzhong.example", "DISTRICT_OFFICER", YUZHONG),
         other_officer=await staff_token(
-            url, "officer@shapingba.example", "DISTRICT_OFFICER", SHAPINGBA
+            url, f"officer{n}@shapingba.example", "DISTRICT_OFFICER", SHAPINGBA
         ),
         org_id=org_id,
         org_token=org_token,
@@ -322,8 +333,10 @@ async def world(url: str) -> World:
     )
 
 
-async def test_an_officer_of_another_district_may_not_review_or_publish(url: str) -> None:
-    w = await world(url)
+@shared
+async def test_an_officer_of_another_district_may_not_review_or_publish(platform_url: str) -> None:
+    url = platform_url
+    w = await world(url, 1)
     demand = await create_demand(url, w.org_token, w.org_id, landing_content())
     assert demand["__typename"] == "Demand", demand
 
@@ -355,8 +368,10 @@ async def test_an_officer_of_another_district_may_not_review_or_publish(url: str
     assert still["status"] == "UNDER_REVIEW" and still["revision"] == confirmed["revision"]
 
 
-async def test_a_talent_may_not_edit_or_create_for_another_talent(url: str) -> None:
-    w = await world(url)
+@shared
+async def test_a_talent_may_not_edit_or_create_for_another_talent(platform_url: str) -> None:
+    url = platform_url
+    w = await world(url, 2)
     operator = await staff_token(url, "operator@boyin.example", "OPERATOR")
     theirs = await create_demand(
         url, w.other_talent_token, w.other_talent_id, cooperation_content()
@@ -414,8 +429,12 @@ async def test_a_talent_may_not_edit_or_create_for_another_talent(url: str) -> N
     assert own["__typename"] == "Demand" and own["title"]["en"] == "Revised title", own
 
 
-async def test_invalid_demand_content_lists_every_field_in_both_languages(url: str) -> None:
-    w = await world(url)
+@shared
+async def test_invalid_demand_content_lists_every_field_in_both_languages(
+    platform_url: str,
+) -> None:
+    url = platform_url
+    w = await world(url, 3)
     content = cooperation_content(
         titleZh=None,
         titleEn=None,
@@ -467,8 +486,10 @@ async def test_invalid_demand_content_lists_every_field_in_both_languages(url: s
     assert_bilingual(refused)
 
 
-async def test_missing_things_are_not_found_and_wrong_steps_conflict(url: str) -> None:
-    w = await world(url)
+@shared
+async def test_missing_things_are_not_found_and_wrong_steps_conflict(platform_url: str) -> None:
+    url = platform_url
+    w = await world(url, 4)
     for result in (
         await demand_action(url, w.admin, START_REVIEW, "startDemandReview", id="dem_missing"),
         await create_demand(url, w.admin, "org_missing", landing_content()),
@@ -504,7 +525,11 @@ async def test_missing_things_are_not_found_and_wrong_steps_conflict(url: str) -
 # -- one account, one profile -----------------------------------------------------------
 
 
-async def test_an_account_registers_one_profile_even_with_its_first_token(url: str) -> None:
+@shared
+async def test_an_account_registers_one_profile_even_with_its_first_token(
+    platform_url: str,
+) -> None:
+    url = platform_url
     """The access token issued at sign-up says "no party" until it expires; registering a
     second profile with it must not create an orphan profile nobody can act for."""
     talent = (await sign_up(url, "twice@example.de", "TALENT"))["session"]

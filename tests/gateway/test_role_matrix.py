@@ -13,7 +13,7 @@ read from the code under test):
   for signed-in people only, their personal data for operators and administrators, their
   erasure for administrators; the taxonomy is edited by staff;
 - matching: the review queue is for staff;
-- the live feeds (``feed_schema.py``): new projects for investors and staff, district
+- the live feeds (``permissions.py``): new projects for investors and staff, district
   demands for district officers and staff, pipeline events for staff, a participant's
   meetings and sessions for talents and organisations;
 - scheduling: staff prepare, open, close and publish editions, sessions and the timetable,
@@ -26,6 +26,13 @@ read from the code under test):
 Each cell is ``allowed`` (the success type, or the data) or ``denied`` (a ``Forbidden`` or
 ``NotFound`` problem with a zh/en message, ``null`` for a read, an empty review queue, or
 an error on a subscription); anything else is reported as it is.
+
+The table runs on the gateway alone, its services the in-memory fakes (``fakes.py``),
+which apply the services' rules as the services answer them (each service's own tests
+check those rules against the real thing); the rules the gateway applies itself
+(staff-only fields, the feeds, a talent's own data, accounts) are not in the fakes, so a
+gateway that forgot one fails here. The feeds hear the platform's events as its bus
+delivers them (``Gateway.publish``).
 """
 
 from __future__ import annotations
@@ -44,9 +51,21 @@ import pytest_asyncio
 from argon2 import PasswordHasher
 
 from boyin_gateway.accounts import service
-from boyin_gateway.accounts.tokens import issue_access
+from boyin_gateway.dto import MatchDto, TimetableDetailDto
 from boyin_shared.identity import Actor, Role
 from tests.gateway import scheduling_support as sched
+from tests.gateway.events import landing, meeting_cancelled, project
+from tests.gateway.fake_records import (
+    demand,
+    edition,
+    meeting,
+    new_id,
+    organisation,
+    session,
+    talent,
+)
+from tests.gateway.fakes import FakePlatform
+from tests.gateway.harness import Gateway, gateway_server
 from tests.gateway.support import (
     CREATE_ACCOUNT,
     CREATE_DEMAND,
@@ -54,21 +73,13 @@ from tests.gateway.support import (
     PASSWORD,
     PUBLISH,
     REGISTER_ORGANISATION,
-    REGISTER_TALENT,
-    REVIEW_CLAIM,
     SHAPINGBA,
     START_REVIEW,
     YUZHONG,
     admin_token,
     assert_bilingual,
-    cooperation_content,
-    demand_action,
-    jwt_secret,
     landing_content,
     organisation_input,
-    sign_up,
-    staff_token,
-    talent_input,
 )
 from tests.gateway.test_registry_coverage import (
     ADD_CODE,
@@ -76,14 +87,8 @@ from tests.gateway.test_registry_coverage import (
     PERSONAL_DATA,
     UPDATE_ORGANISATION,
 )
-from tests.gateway.test_registry_flow import (
-    register_organisation,
-    register_talent,
-    review_and_publish,
-)
 from tests.graphql_ws import Subscription, subscribe
-from tests.platform_harness import graphql, graphql_raw, platform_server
-from tests.scheduling.support import FIRST_DAY, at
+from tests.platform_harness import graphql, graphql_raw
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -118,7 +123,7 @@ class World:
     """The platform and what the operations act on; one of each per role where the
     operation changes it (so that each cell is independent of the others)."""
 
-    url: str
+    gateway: Gateway
     admin: str
     tokens: dict[str, str | None] = field(default_factory=dict)
     talent_id: str = ""
@@ -145,6 +150,10 @@ class World:
     guests: dict[str, str] = field(default_factory=dict)  # a talent per role, for arranging
     requested: dict[str, str] = field(default_factory=dict)  # a request to the organisation
     mutual: dict[str, str] = field(default_factory=dict)  # a meeting the role's side is in
+
+    @property
+    def url(self) -> str:
+        return self.gateway.url
 
 
 # -- outcomes ----------------------------------------------------------------------------
@@ -361,31 +370,15 @@ async def erase_talent(world: World, role: str) -> str:
 
 
 async def publish_project(world: World) -> None:
-    """A talent's project published (by staff): new projects and pipeline events."""
-    demand = await demand_action(
-        world.url,
-        world.admin,
-        CREATE_DEMAND,
-        "createDemand",
-        ownerId=world.talent_id,
-        content=cooperation_content(),
-        submit=True,
-    )
-    await review_and_publish(world.url, world.admin, demand)
+    """A talent's project is published: new projects and pipeline events."""
+    await world.gateway.publish(project("dem_project", world.talent_id, "C33-L3", 500))
 
 
 async def submit_in_both_districts(world: World) -> None:
-    for owner in (world.org_id, world.far_org_id):
-        created = await demand_action(
-            world.url,
-            world.admin,
-            CREATE_DEMAND,
-            "createDemand",
-            ownerId=owner,
-            content=landing_content(),
-            submit=True,
-        )
-        assert created["__typename"] == "Demand", created
+    await world.gateway.publish(
+        landing("dem_yuzhong", world.org_id, YUZHONG),
+        landing("dem_shapingba", world.far_org_id, SHAPINGBA),
+    )
 
 
 async def new_projects(world: World) -> dict[str, str]:
@@ -508,6 +501,11 @@ async def my_schedule(world: World) -> dict[str, str]:
             world.url, world.admin, sched.CANCEL_MEETING, id=world.pair_meeting_id
         )
         assert done["__typename"] == "Meeting", done
+        await world.gateway.publish(  # as scheduling announces it
+            meeting_cancelled(
+                world.pair_meeting_id, world.edition_id, world.talent_id, world.org_id
+            )
+        )
 
     return await feed_row(world, sched.MY_SCHEDULE, cancel)
 
@@ -686,223 +684,142 @@ SCHEDULING_OPERATIONS = (
 # -- the world ---------------------------------------------------------------------------
 
 
-async def registered_talent(url: str, admin: str, email: str) -> str:
-    talent = (await graphql(url, REGISTER_TALENT, admin, input=talent_input(email)))[
-        "registerTalent"
-    ]
-    assert talent["__typename"] == "Talent", talent
-    return str(talent["id"])
-
-
-async def registered_organisation(url: str, admin: str, number: int, district: str) -> str:
-    org = (
-        await graphql(url, REGISTER_ORGANISATION, admin, input=organisation_input(number, district))
-    )["registerOrganisation"]
-    assert org["__typename"] == "Organisation", org
-    return str(org["id"])
-
-
-async def org_demand(world: World, token: str, *, reviewed: bool = False) -> str:
-    demand = await demand_action(
-        world.url,
-        token,
-        CREATE_DEMAND,
-        "createDemand",
-        ownerId=world.org_id,
-        content=landing_content(),
-        submit=True,
+def seed_registry(world: World, platform: FakePlatform) -> None:
+    registry = platform.registry_data
+    world.talent_id, world.profile_id = "tal_matrix", "tal_profile"
+    world.org_id, world.other_org_id, world.far_org_id = "org_matrix", "org_other", "org_far"
+    registry.add(
+        talent(world.talent_id),
+        talent(world.profile_id),
+        organisation(world.org_id, YUZHONG),
+        organisation(world.other_org_id, YUZHONG),
+        organisation(world.far_org_id, SHAPINGBA),
     )
-    assert demand["status"] == "SUBMITTED", demand
-    if reviewed:
-        await demand_action(
-            world.url, world.admin, START_REVIEW, "startDemandReview", id=demand["id"]
-        )
-        for claim in demand["claims"]:
-            done = await demand_action(
-                world.url,
-                world.admin,
-                REVIEW_CLAIM,
-                "reviewClaim",
-                id=demand["id"],
-                criterion=claim["criterion"],
-                confirmed=True,
-            )
-            assert done["status"] == "UNDER_REVIEW", done
-    return str(demand["id"])
 
+    def org_demand(status: str = "SUBMITTED") -> str:
+        made = demand(new_id("dem_"), world.org_id, status=status, district_code=YUZHONG)
+        registry.add(made)
+        return made.id
 
-async def known(world: World, party_id: str) -> None:
-    """Wait until scheduling has heard of a party the registry announced."""
-    for _ in range(300):
-        found = await sched.result(
-            world.url,
-            world.admin,
-            sched.MY_ATTENDANCE,
-            editionId=world.edition_id,
-            partyId=party_id,
-        )
-        if found["__typename"] == "Attendance":
-            return
-        await asyncio.sleep(0.1)
-    pytest.fail(f"scheduling never heard of {party_id}")
-
-
-async def meeting_request(world: World, token: str | None, invitee: str) -> str:
-    made = await sched.ok(
-        world.url,
-        token,
-        sched.REQUEST_MEETING,
-        "Meeting",
-        editionId=world.edition_id,
-        input={"inviteeId": invitee},
-    )
-    return str(made["id"])
-
-
-async def build_scheduling(world: World, data_dir: Path) -> None:
-    url, admin = world.url, world.admin
-    secret = jwt_secret(data_dir)
-
-    async def edition(*, opened: bool = False) -> str:
-        made = await sched.ok(
-            url, admin, sched.CREATE_EDITION, "FairEdition", input=sched.edition_input()
-        )
-        if opened:
-            await sched.ok(url, admin, sched.OPEN_EDITION, "FairEdition", id=made["id"])
-        return str(made["id"])
-
-    async def talent_acting(email: str) -> tuple[str, str]:
-        """A talent registered by staff, and a token acting for it."""
-        talent_id = await registered_talent(url, admin, email)
-        actor = Actor(f"acc_{talent_id}", Role.TALENT, party_id=talent_id)
-        return talent_id, issue_access(actor, secret)
-
-    world.edition_id, (world.session_id, world.joined_session_id) = await sched.prepared_edition(
-        url, admin, sessions=2
-    )
-    world.draft_edition_id = await edition()
+    world.unpublished_id = org_demand()
     for role in ROLES:
-        world.drafts[role] = await edition()
-        world.opened[role] = await edition(opened=True)
-        world.solved[role] = await edition(opened=True)
-        await sched.ok(url, admin, sched.SOLVE, "Schedule", editionId=world.solved[role])
-        session = await sched.ok(
-            url,
-            admin,
-            sched.ADD_SESSION,
-            "AgendaSession",
-            editionId=world.edition_id,
-            input=sched.session_input(start=at(FIRST_DAY, "14:00"), end=at(FIRST_DAY, "15:00")),
-        )
-        world.cancellable_sessions[role] = session["id"]
+        world.erasable[role] = talent(new_id("tal_")).id
+        registry.add(talent(world.erasable[role]))
+        world.submitted[role] = org_demand()
+        world.ready[role] = org_demand("UNDER_REVIEW")  # its claims confirmed
 
-    talent, organisation = world.tokens["talent"], world.tokens["organisation"]
-    for party in (
-        world.talent_id,
-        world.org_id,
-        world.profile_id,
-        world.far_org_id,
-        world.other_org_id,
-    ):
-        await known(world, party)
-    for token in (talent, organisation):
-        await sched.ok(
-            url, token, sched.SIGN_UP, "AgendaSession", sessionId=world.joined_session_id
-        )
-    world.pair_meeting_id = await meeting_request(world, talent, world.org_id)
-    await sched.ok(
-        url, organisation, sched.ANSWER_MEETING, "Meeting", id=world.pair_meeting_id, accept=True
+    # A published landing offer with a match waiting for an operator's review.
+    world.matched_id = org_demand("PUBLISHED")
+    match = MatchDto(
+        match_id="mat_matrix",
+        demand_id=world.matched_id,
+        counterpart_demand_id="dem_project",
+        counterpart_kind="talent",
+        counterpart_party_id=world.talent_id,
+        score=0.8,
+        status="PENDING_REVIEW",
+        my_response=None,
+        source="auto",
+        explanation=None,
     )
+    platform.matching_data.matches[world.matched_id] = [match]
+    platform.matching_data.queue.append(match)
+
+
+async def seed_scheduling(world: World, platform: FakePlatform) -> None:
+    data, registry = platform.scheduling_data, platform.registry_data
+
+    def an_edition(status: str) -> str:
+        made = edition(new_id("edi_"), status)
+        data.add(made)
+        return made.id
+
+    def a_session() -> str:
+        made = session(new_id("ses_"), world.edition_id)
+        data.add(made)
+        return made.id
+
+    def a_talent() -> str:
+        made = talent(new_id("tal_"))
+        registry.add(made)
+        return made.id
+
+    def a_meeting(requester: str, invitee: tuple[str, str]) -> str:
+        made = meeting(new_id("mee_"), world.edition_id, (requester, "talent"), invitee)
+        data.add(made)
+        return made.id
+
+    world.edition_id = an_edition("OPEN")  # its agenda published
+    world.session_id, world.joined_session_id = a_session(), a_session()
+    data.sign_ups[world.joined_session_id] = {
+        world.talent_id: "CONFIRMED",
+        world.org_id: "CONFIRMED",
+    }
+    world.draft_edition_id = an_edition("DRAFT")
+    for role in ROLES:
+        world.drafts[role] = an_edition("DRAFT")
+        world.opened[role] = an_edition("OPEN")
+        world.solved[role] = an_edition("OPEN")
+        data.timetables[(world.solved[role], "draft")] = TimetableDetailDto(
+            placements=[], unscheduled=[]
+        )
+        world.cancellable_sessions[role] = a_session()
+
+    org = (world.org_id, "organisation")
+    world.pair_meeting_id = a_meeting(world.talent_id, org)
+    accepted = data.meetings[world.pair_meeting_id].model_copy(update={"status": "ACCEPTED"})
+    data.add(accepted)
     attendance = await sched.ok(
-        url, organisation, sched.MY_ATTENDANCE, "Attendance", editionId=world.edition_id
+        world.url,
+        world.tokens["organisation"],
+        sched.MY_ATTENDANCE,
+        "Attendance",
+        editionId=world.edition_id,
     )
     world.check_in_token = attendance["checkInToken"]
 
     for role in ROLES:
-        world.guests[role] = await registered_talent(url, admin, f"guest.{role}@matrix.example")
-        asker, asking = await talent_acting(f"asker.{role}@matrix.example")
-        side, siding = await talent_acting(f"side.{role}@matrix.example")
-        for party in (world.guests[role], asker, side):
-            await known(world, party)
-        world.requested[role] = await meeting_request(world, asking, world.org_id)
+        world.guests[role] = a_talent()
+        world.requested[role] = a_meeting(a_talent(), org)  # another talent asks the org
         world.mutual[role] = (
-            await meeting_request(world, talent, world.other_org_id)
+            a_meeting(world.talent_id, (world.other_org_id, "organisation"))
             if role == "talent"
-            else await meeting_request(world, siding, world.org_id)
+            else a_meeting(a_talent(), org)
         )
 
-    for role in ROLES:  # the drafts to publish are ready
-        for _ in range(300):
-            schedule = await sched.ok(
-                url, admin, sched.SCHEDULE, "Schedule", editionId=world.solved[role]
-            )
-            assert schedule["job"] != "FAILED", schedule
-            if schedule["draft"] is not None:
-                break
-            await asyncio.sleep(0.1)
 
+async def build(gateway: Gateway) -> World:
+    world = World(gateway, await admin_token(gateway.url))
+    seed_registry(world, gateway.platform)
 
-async def build(url: str, data_dir: Path) -> World:
-    admin = await admin_token(url)
-    world = World(url, admin)
-    world.talent_id, talent = await register_talent(url, "matrix.talent@example.de")
-    world.org_id, organisation = await register_organisation(url, "org@matrix.example", 701)
-    investor = (await sign_up(url, "investor@matrix.example", "INVESTOR"))["session"]
+    def token(account_id: str, role: Role, **more: str) -> str:
+        return gateway.token(Actor(account_id, role, **more))
+
     world.tokens = {
         "anonymous": None,
-        "talent": talent,
-        "organisation": organisation,
-        "officer": await staff_token(url, "yz@matrix.example", "DISTRICT_OFFICER", YUZHONG),
-        "other_officer": await staff_token(
-            url, "spb@matrix.example", "DISTRICT_OFFICER", SHAPINGBA
-        ),
-        "investor": investor["accessToken"],
-        "mentor": await staff_token(url, "mentor@matrix.example", "MENTOR"),
-        "operator": await staff_token(url, "ops@matrix.example", "OPERATOR"),
-        "admin": admin,
+        "talent": token("acc_talent", Role.TALENT, party_id=world.talent_id),
+        "organisation": token("acc_org", Role.ORGANISATION, party_id=world.org_id),
+        "officer": token("acc_yz", Role.DISTRICT_OFFICER, district_code=YUZHONG),
+        "other_officer": token("acc_spb", Role.DISTRICT_OFFICER, district_code=SHAPINGBA),
+        "investor": token("acc_investor", Role.INVESTOR),
+        "mentor": token("acc_mentor", Role.MENTOR),
+        "operator": token("acc_ops", Role.OPERATOR),
+        "admin": world.admin,
     }
-    world.other_org_id = await registered_organisation(url, admin, 702, YUZHONG)
-    world.far_org_id = await registered_organisation(url, admin, 703, SHAPINGBA)
-    world.profile_id = await registered_talent(url, admin, "profile@matrix.example")
-    world.unpublished_id = await org_demand(world, organisation)
-    for role in ROLES:
-        world.erasable[role] = await registered_talent(url, admin, f"erase.{role}@matrix.example")
-        world.submitted[role] = await org_demand(world, organisation)
-        world.ready[role] = await org_demand(world, organisation, reviewed=True)
-
-    # A pending match for the review queue: a project and a landing offer that fit.
-    await publish_project(world)
-    landing = await demand_action(
-        url,
-        admin,
-        CREATE_DEMAND,
-        "createDemand",
-        ownerId=world.org_id,
-        content=landing_content(),
-        submit=True,
-    )
-    await review_and_publish(url, admin, landing)
-    world.matched_id = landing["id"]
-    for _ in range(100):
-        if (await graphql(url, REVIEW_QUEUE, admin))["matchReviewQueue"]:
-            break
-        await asyncio.sleep(0.1)
-    else:
-        pytest.fail("no match waits for review")
-    await build_scheduling(world, data_dir)
+    await seed_scheduling(world, gateway.platform)
     return world
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def world(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[World]:
-    """One platform for the whole table (its rate limits off: many calls, one client)."""
+    """One gateway for the whole table (its rate limits off: many calls, one client)."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(service, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024))
         data_dir: Path = tmp_path_factory.mktemp("matrix")
-        async with platform_server(
+        async with gateway_server(
             data_dir, rate_limit_per_minute=0, rate_limit_anonymous_per_minute=0
-        ) as url:
-            yield await build(url, data_dir)
+        ) as gateway:
+            yield await build(gateway)
 
 
 ALL_OPERATIONS = (*OPERATIONS, *SCHEDULING_OPERATIONS)

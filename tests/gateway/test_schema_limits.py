@@ -1,23 +1,23 @@
-"""The schema's guards: depth limit, masked server errors, readable caller mistakes."""
+"""The schema's guards: depth limit, masked server errors, readable caller mistakes; on
+the gateway alone, its services the fakes (``harness.py``)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from boyin_gateway.clients import RegistryClient
-from boyin_gateway.context import Pools
 from boyin_platform.processes import free_port
-from tests.gateway.support import DEMANDS, SIGN_IN, admin_token, record_gateway_calls
-from tests.platform_harness import (
-    ADMIN_LOGIN,
-    ADMIN_PASSWORD,
-    graphql,
-    graphql_raw,
-    platform_server,
-)
+from boyin_shared.identity import Actor
+from tests.apps import SECRET
+from tests.gateway.fake_registry import FakeRegistry
+from tests.gateway.fakes import FakePlatform
+from tests.gateway.harness import Gateway, gateway_server
+from tests.gateway.support import DEMANDS, SIGN_IN, admin_token
+from tests.platform_harness import ADMIN_LOGIN, ADMIN_PASSWORD, graphql, graphql_raw
 
 MASKED = "Unexpected error."
 MAX_DEPTH = 12
@@ -46,27 +46,26 @@ async def errors_of(url: str, query: str, token: str | None = None, **variables:
 
 
 async def test_a_query_deeper_than_the_limit_is_rejected_before_any_service_call(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    gateway: Gateway,
 ) -> None:
-    recorder = record_gateway_calls(monkeypatch)
-    async with platform_server(tmp_path) as url:
-        recorder.reset()
-        too_deep = await errors_of(url, nested(MAX_DEPTH + 1))
-        assert f"'Deep' exceeds maximum operation depth of {MAX_DEPTH}" in too_deep, too_deep
-        assert recorder.requests == []
+    url = gateway.url
+    too_deep = await errors_of(url, nested(MAX_DEPTH + 1))
+    assert f"'Deep' exceeds maximum operation depth of {MAX_DEPTH}" in too_deep, too_deep
+    assert gateway.platform.log == []
 
-        # At the limit only the made-up fields are wrong: no depth error.
-        at_limit = await errors_of(url, nested(MAX_DEPTH))
-        assert at_limit, at_limit
-        assert not any("depth" in m for m in at_limit), at_limit
-        assert at_limit == [f"Cannot query field 'f{MAX_DEPTH - 6}' on type 'LocalizedText'."]
+    # At the limit only the made-up fields are wrong: no depth error.
+    at_limit = await errors_of(url, nested(MAX_DEPTH))
+    assert at_limit, at_limit
+    assert not any("depth" in m for m in at_limit), at_limit
+    assert at_limit == [f"Cannot query field 'f{MAX_DEPTH - 6}' on type 'LocalizedText'."]
 
-        # A real query well within the limit runs.
-        data = await graphql(url, DEMANDS, await admin_token(url), filter=None, first=5)
-        assert data["demands"]["edges"] == []
+    # A real query well within the limit runs.
+    data = await graphql(url, DEMANDS, await admin_token(url), filter=None, first=5)
+    assert data["demands"]["edges"] == []
 
 
-async def test_mistakes_in_a_request_are_reported_as_they_are(url: str) -> None:
+async def test_mistakes_in_a_request_are_reported_as_they_are(gateway: Gateway) -> None:
+    url = gateway.url
     assert await errors_of(url, "{ nope }") == ["Cannot query field 'nope' on type 'Query'."]
     missing = await errors_of(url, "query($id: ID!) { demand(id: $id) { id } }")
     assert len(missing) == 1 and "'$id'" in missing[0] and "'ID!'" in missing[0], missing
@@ -79,11 +78,15 @@ async def test_mistakes_in_a_request_are_reported_as_they_are(url: str) -> None:
     assert all(MASKED not in m for m in wrong_enum + missing)
 
 
-async def test_unexpected_failures_are_masked(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    async def broken(self: RegistryClient, params: dict[str, Any]) -> Any:
+async def test_unexpected_failures_are_masked(
+    gateway: Gateway, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = gateway.url
+
+    async def broken(self: FakeRegistry, params: dict[str, Any]) -> Any:
         raise RuntimeError("registry pool exhausted; password=hunter2 at 10.0.0.7")
 
-    monkeypatch.setattr(RegistryClient, "demands", broken)
+    monkeypatch.setattr(FakeRegistry, "demands", broken)
     response = await graphql_raw(url, DEMANDS, filter=None, first=5)
     assert response.status_code == 200
     body = response.json()
@@ -96,17 +99,25 @@ async def test_unexpected_failures_are_masked(url: str, monkeypatch: pytest.Monk
     assert response.json() == {"data": {"me": None, "organisations": {"edges": []}}}
 
 
+class UnreachableRegistry(FakePlatform):
+    """The registry's real HTTP client, on a port where nothing listens."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pool = httpx.AsyncClient(base_url=f"http://127.0.0.1:{free_port()}/registry")
+
+    def registry(self, actor: Actor) -> RegistryClient:  # type: ignore[override]
+        return RegistryClient(self.pool, SECRET, actor)
+
+    async def close(self) -> None:
+        await self.pool.aclose()
+
+
 async def test_an_unreachable_service_is_masked_and_accounts_keep_working(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
 ) -> None:
-    open_pools = Pools.open
-    nowhere = f"http://127.0.0.1:{free_port()}/registry"
-
-    def unreachable_registry(urls: dict[str, str], secret: str, *, timeout: float = 10.0) -> Pools:
-        return open_pools({**urls, "registry": nowhere}, secret, timeout=timeout)
-
-    monkeypatch.setattr(Pools, "open", staticmethod(unreachable_registry))
-    async with platform_server(tmp_path) as url:
+    async with gateway_server(tmp_path, platform=UnreachableRegistry()) as gw:
+        url = gw.url
         response = await graphql_raw(url, DEMANDS, filter=None, first=5)
         body = response.json()
         assert [e["message"] for e in body["errors"]] == [MASKED], body

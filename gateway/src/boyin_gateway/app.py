@@ -16,8 +16,8 @@ from strawberry.types.unset import UNSET, UnsetType
 from boyin_gateway import files
 from boyin_gateway.accounts.service import Accounts
 from boyin_gateway.accounts.tokens import read_access
-from boyin_gateway.clients import RegistryClient, SchedulingClient
-from boyin_gateway.context import ANONYMOUS, Context, Pools
+from boyin_gateway.clients import Downstream, HttpServices, Services
+from boyin_gateway.context import ANONYMOUS, Context
 from boyin_gateway.feeds import Feeds
 from boyin_gateway.limits import LimitRequests, Limits, Throttle
 from boyin_gateway.schema import build_schema
@@ -34,7 +34,7 @@ REQUIRED_SERVICES = ("registry", "matching", "scheduling")
 
 @dataclass
 class Running:
-    pools: Pools
+    services: Services
     store: DocumentStore
     accounts: Accounts
     feeds: Feeds
@@ -74,13 +74,19 @@ _NO_PAYLOAD: UnsetType = UNSET
 
 
 def create_app(
-    settings: PlatformSettings, *, graphiql: bool = True, feeds: Feeds | None = None
+    settings: PlatformSettings,
+    *,
+    graphiql: bool = True,
+    feeds: Feeds | None = None,
+    services: Services | None = None,
 ) -> FastAPI:
     """The gateway; ``feeds`` is given when the gateway shares the platform's bus (one
-    process), otherwise it opens its own bus client for the live feeds. GraphiQL is served
-    only where introspection is allowed (``BOYIN_GRAPHQL_INTROSPECTION``)."""
+    process), otherwise it opens its own bus client for the live feeds. ``services`` are
+    the services' clients (tests give in-memory fakes); by default HTTP clients of
+    ``BOYIN_SERVICE_URLS``. GraphiQL is served only where introspection is allowed
+    (``BOYIN_GRAPHQL_INTROSPECTION``)."""
     missing = [s for s in REQUIRED_SERVICES if s not in settings.service_urls]
-    if missing:
+    if missing and services is None:
         raise RuntimeError(f"BOYIN_SERVICE_URLS has no URL for {', '.join(missing)}")
     secret = settings.identity_secret()
     jwt_secret = settings.access_token_secret()
@@ -103,14 +109,15 @@ def create_app(
             own_bus = make_bus(settings, client_id="boyin-gateway")
             own_bus.subscribe(live.subscription())
             await start_bus(own_bus)
-        running.append(Running(Pools.open(settings.service_urls, secret), store, accounts, live))
+        clients = services or HttpServices.open(settings.service_urls, secret)
+        running.append(Running(clients, store, accounts, live))
         try:
             yield
         finally:
             up = running.pop()
             if own_bus is not None:
                 await own_bus.stop()
-            await up.pools.close()
+            await up.services.close()
             await up.store.close()
 
     async def actor_of(request: HTTPConnection) -> Actor:
@@ -122,15 +129,13 @@ def create_app(
 
     async def context(request: HTTPConnection) -> Context:
         up = running[0]
-        return Context(up.pools, up.accounts, await actor_of(request), up.feeds)
+        return Context(up.services, up.accounts, await actor_of(request), up.feeds)
 
-    def registry_for(actor: Actor) -> RegistryClient:
-        pools = running[0].pools
-        return RegistryClient(pools.registry, pools.secret, actor)
+    def registry_for(actor: Actor) -> Downstream:
+        return running[0].services.registry(actor)
 
-    def scheduling_for(actor: Actor) -> SchedulingClient:
-        pools = running[0].pools
-        return SchedulingClient(pools.scheduling, pools.secret, actor)
+    def scheduling_for(actor: Actor) -> Downstream:
+        return running[0].services.scheduling(actor)
 
     def account_of(token: str) -> str | None:
         try:

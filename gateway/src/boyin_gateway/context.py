@@ -1,51 +1,28 @@
-"""Per-request GraphQL context: who is calling, clients acting for them, this request's loaders."""
+"""Per-request GraphQL context: who is calling, the services' clients acting for them
+(typed as the clients' protocols, so tests run the schema on fakes), this request's loaders."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-import httpx
 from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
 from boyin_gateway.accounts.service import Accounts
-from boyin_gateway.clients import MatchingClient, RegistryClient, SchedulingClient
+from boyin_gateway.clients import Downstream, Registry, Scheduling, Services
 from boyin_gateway.dto import MeetingDto, TimetableDetailDto
 from boyin_gateway.feeds import Feeds
+from boyin_gateway.permissions import acts_for_no_party_yet
 from boyin_gateway.types import Organisation, Talent
 from boyin_shared.identity import Actor, Role
 
 ANONYMOUS = Actor(account_id="anonymous", role=Role.PUBLIC)
 
 
-@dataclass
-class Pools:
-    """One HTTP connection pool per service, shared by all requests."""
-
-    registry: httpx.AsyncClient
-    matching: httpx.AsyncClient
-    scheduling: httpx.AsyncClient
-    secret: str
-
-    @classmethod
-    def open(cls, urls: dict[str, str], secret: str, *, timeout: float = 10.0) -> Pools:
-        return cls(
-            registry=httpx.AsyncClient(base_url=urls["registry"], timeout=timeout),
-            matching=httpx.AsyncClient(base_url=urls["matching"], timeout=timeout),
-            scheduling=httpx.AsyncClient(base_url=urls["scheduling"], timeout=timeout),
-            secret=secret,
-        )
-
-    async def close(self) -> None:
-        await self.registry.aclose()
-        await self.matching.aclose()
-        await self.scheduling.aclose()
-
-
 class Loaders:
     """Batch the lookups of one request: N owners become one call per service."""
 
-    def __init__(self, registry: RegistryClient, scheduling: SchedulingClient) -> None:
+    def __init__(self, registry: Registry, scheduling: Scheduling) -> None:
         async def organisations(ids: list[str]) -> list[Organisation | None]:
             found = {o.id: Organisation.of(o) for o in await registry.organisations_by_id(ids)}
             return [found.get(i) for i in ids]
@@ -101,46 +78,42 @@ MEETINGS_PAGE = 500
 
 
 class Context(BaseContext):
-    def __init__(self, pools: Pools, accounts: Accounts, actor: Actor, feeds: Feeds) -> None:
+    def __init__(self, services: Services, accounts: Accounts, actor: Actor, feeds: Feeds) -> None:
         super().__init__()
         self.accounts = accounts
         self.feeds = feeds
-        self._pools = pools
+        self._services = services
         #: set by graphql-transport-ws from the client's connection_init payload
         self.connection_params: dict[str, object] | None = None
-        self._acting: list[RegistryClient | SchedulingClient] = []
+        self._acting: list[Downstream] = []
         self.authenticate(actor)
 
     def authenticate(self, actor: Actor) -> None:
         """Act for ``actor`` (a websocket authenticates after the connection is made)."""
         self.actor = actor
-        self.registry = RegistryClient(self._pools.registry, self._pools.secret, actor)
-        self.matching = MatchingClient(self._pools.matching, self._pools.secret, actor)
-        self.scheduling = SchedulingClient(self._pools.scheduling, self._pools.secret, actor)
+        self.registry = self._services.registry(actor)
+        self.matching = self._services.matching(actor)
+        self.scheduling = self._services.scheduling(actor)
         self.loaders = Loaders(self.registry, self.scheduling)
 
-    def registry_acting_for(self, party_id: str) -> RegistryClient:
+    def registry_acting_for(self, party_id: str) -> Registry:
         """The registry as the caller acting for ``party_id``: the party their account is
         bound to, which a token issued before the binding does not name yet."""
-        client = RegistryClient(
-            self._pools.registry, self._pools.secret, replace(self.actor, party_id=party_id)
-        )
+        client = self._services.registry(replace(self.actor, party_id=party_id))
         self._acting.append(client)
         return client
 
-    def scheduling_acting_for(self, party_id: str) -> SchedulingClient:
+    def scheduling_acting_for(self, party_id: str) -> Scheduling:
         """Scheduling as the caller acting for ``party_id`` (see :meth:`registry_acting_for`)."""
-        client = SchedulingClient(
-            self._pools.scheduling, self._pools.secret, replace(self.actor, party_id=party_id)
-        )
+        client = self._services.scheduling(replace(self.actor, party_id=party_id))
         self._acting.append(client)
         return client
 
-    async def scheduling_for_participant(self) -> SchedulingClient:
+    async def scheduling_for_participant(self) -> Scheduling:
         """Scheduling as the caller; a talent or organisation whose token was issued before
         it registered acts for the party its account is now bound to."""
         actor = self.actor
-        if actor.role not in (Role.TALENT, Role.ORGANISATION) or actor.party_id is not None:
+        if not acts_for_no_party_yet(actor):
             return self.scheduling
         account = await self.accounts.get(actor.account_id)
         if account is None or account.party_id is None:

@@ -14,88 +14,19 @@ from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
+import boyin_shared.contracts  # noqa: F401  (registers every contract in the catalogue)
 from boyin_shared.bus import Subscription
-from boyin_shared.contracts.matching import MatchesProposed, MatchMutuallyAccepted, MatchProposed
-from boyin_shared.contracts.registry import (
-    DemandExpired,
-    DemandPublished,
-    DemandRejected,
-    DemandReturned,
-    DemandSubmitted,
-    DemandUpdated,
-    DemandWithdrawn,
-    OrganisationRegistered,
-    OrganisationUpdated,
-    TalentRegistered,
-    TalentUpdated,
-    TaxonomyChanged,
-)
-from boyin_shared.contracts.scheduling import (
-    AgendaPublished,
-    EditionClosed,
-    EditionOpened,
-    MeetingAccepted,
-    MeetingCancelled,
-    MeetingDeclined,
-    MeetingHeld,
-    MeetingNoShow,
-    MeetingRequested,
-    MeetingRescheduled,
-    MeetingScheduled,
-    ParticipantCheckedIn,
-    SchedulePublished,
-    SessionChanged,
-    SessionPublished,
-    SessionSignUpChanged,
-)
-from boyin_shared.events import Event
+from boyin_shared.events import CATALOG, Event
 
 T = TypeVar("T")
 
-#: a participant's own meetings: each carries the meeting with both sides' party ids
-MEETING_EVENTS: tuple[type[Event], ...] = (
-    MeetingRequested,
-    MeetingAccepted,
-    MeetingDeclined,
-    MeetingCancelled,
-    MeetingScheduled,
-    MeetingRescheduled,
-    MeetingHeld,
-    MeetingNoShow,
-)
 
-#: the rest of scheduling's events (for the operators' pipeline feed)
-SCHEDULING_EVENTS: tuple[type[Event], ...] = (
-    *MEETING_EVENTS,
-    EditionOpened,
-    EditionClosed,
-    AgendaPublished,
-    SessionPublished,
-    SessionChanged,
-    SessionSignUpChanged,
-    SchedulePublished,
-    ParticipantCheckedIn,
-)
+def feed_events() -> tuple[type[Event], ...]:
+    """Every event of the platform: each contract of the catalogue (every version), so a
+    new contract reaches the feeds (the operators' ``pipelineEvents`` shows them all)
+    without anyone listing it here."""
+    return tuple(dict.fromkeys(CATALOG.values()))
 
-#: every event a feed may carry
-FEED_EVENTS: tuple[type[Event], ...] = (
-    DemandSubmitted,
-    DemandPublished,
-    DemandUpdated,
-    DemandReturned,
-    DemandRejected,
-    DemandWithdrawn,
-    DemandExpired,
-    OrganisationRegistered,
-    OrganisationUpdated,
-    TalentRegistered,
-    TalentUpdated,
-    TaxonomyChanged,
-    MatchProposed,
-    MatchesProposed,
-    MatchMutuallyAccepted,
-    *SCHEDULING_EVENTS,
-)
 
 #: items a subscriber's queue holds before its oldest are dropped
 QUEUE_BOUND = 200
@@ -159,4 +90,4 @@ class Feeds:
     def subscription(self) -> Subscription:
         """Each gateway instance its own group, starting at the end: feeds are live only."""
         group = f"gateway.feeds.{secrets.token_hex(6)}"
-        return Subscription(group, dict.fromkeys(FEED_EVENTS, self.on_event), from_latest=True)
+        return Subscription(group, dict.fromkeys(feed_events(), self.on_event), from_latest=True)

@@ -42,18 +42,13 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.background import BackgroundTask
 from starlette.requests import HTTPConnection
 
-from boyin_gateway.clients import (
-    RegistryClient,
-    SchedulingClient,
-    ServiceClient,
-    ServiceError,
-    ServiceUnavailable,
-)
+from boyin_gateway.clients import Downstream, ServiceError, ServiceUnavailable
 from boyin_gateway.context import ANONYMOUS
 from boyin_gateway.demand_types import Channel, DemandStatus
+from boyin_gateway.permissions import is_visitor
 from boyin_shared.errors import BoyinError, FieldError, Message, unauthenticated
 from boyin_shared.http import error_body
-from boyin_shared.identity import Actor, Role
+from boyin_shared.identity import Actor
 
 #: headers that make a browser ask before it sends a request (any value will do)
 PREFLIGHT_HEADERS = ("apollo-require-preflight", "x-apollo-operation-name")
@@ -118,7 +113,7 @@ def _unavailable() -> JSONResponse:
 
 
 async def _stream(
-    client: ServiceClient, path: str, params: dict[str, Any], *, public: bool
+    client: Downstream, path: str, params: dict[str, Any], *, public: bool
 ) -> Response:
     """The service's answer to ``GET path``, streamed through (a refusal as its JSON)."""
     clean = {k: v for k, v in params.items() if v is not None}
@@ -143,8 +138,8 @@ async def _stream(
 
 def router(
     actor_of: Callable[[Request], Awaitable[Actor]],
-    registry_for: Callable[[Actor], RegistryClient],
-    scheduling_for: Callable[[Actor], SchedulingClient],
+    registry_for: Callable[[Actor], Downstream],
+    scheduling_for: Callable[[Actor], Downstream],
 ) -> APIRouter:
     """The download routes; ``actor_of`` reads the caller's token (raising a 401
     ``BoyinError`` when it is invalid), ``registry_for`` and ``scheduling_for`` call the
@@ -155,7 +150,7 @@ def router(
         request: Request,
         path: str,
         params: dict[str, Any],
-        client_for: Callable[[Actor], ServiceClient] = registry_for,
+        client_for: Callable[[Actor], Downstream] = registry_for,
         *,
         signed_in: bool = False,
     ) -> Response:
@@ -165,9 +160,9 @@ def router(
             if exc.status == 401:
                 return _unauthenticated()
             raise
-        if signed_in and actor.role is Role.PUBLIC:
+        if signed_in and is_visitor(actor):
             return _unauthenticated()
-        return await _stream(client_for(actor), path, params, public=actor.role is Role.PUBLIC)
+        return await _stream(client_for(actor), path, params, public=is_visitor(actor))
 
     @files.get("/attachments/{attachment_id}")
     async def attachment(attachment_id: str, request: Request) -> Response:
@@ -225,7 +220,7 @@ def router(
     return files
 
 
-def calendar_router(scheduling_for: Callable[[Actor], SchedulingClient]) -> APIRouter:
+def calendar_router(scheduling_for: Callable[[Actor], Downstream]) -> APIRouter:
     """``GET /calendar/{token}.ics``: no sign-in, the secret token is the credential."""
     calendar = APIRouter(tags=["files"])
 

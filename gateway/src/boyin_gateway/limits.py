@@ -5,7 +5,7 @@ Size and shape of a GraphQL operation (refused before any service is called)
       parsed (strawberry's ``MaxTokensLimiter``);
     - ``graphql_max_depth`` (12): nesting of selections (``QueryDepthLimiter``);
     - ``graphql_max_aliases`` (20): aliased fields, which repeat work (``MaxAliasesLimiter``);
-    - page sizes: every ``first`` argument is clamped (100 at most, see registry_schema.py).
+    - page sizes: every ``first`` argument is clamped (100 at most, see schema/registry.py).
 
     The GraphQL error keeps the library's English message and adds ``extensions``:
     ``{"code": "QUERY_TOO_DEEP", "message": {"zh": ..., "en": ...}}`` (codes
@@ -76,7 +76,8 @@ from strawberry.extensions import (
 from strawberry.extensions.field_extension import AsyncExtensionResolver, FieldExtension
 
 from boyin_gateway.accounts.domain import normalise_login
-from boyin_gateway.types import Forbidden, LocalizedText, Problem
+from boyin_gateway.errors import forbidden
+from boyin_gateway.types import Problem
 from boyin_shared.errors import BoyinError, Message
 from boyin_shared.http import error_body
 from boyin_shared.settings import PlatformSettings
@@ -378,13 +379,12 @@ class SignInThrottle(FieldExtension):
             if isinstance(response, Response):
                 response.status_code = 429
                 response.headers["Retry-After"] = str(wait)
-            return Forbidden(
-                code="TOO_MANY_SIGN_IN_ATTEMPTS",
-                message=LocalizedText(
-                    zh=f"登录失败次数过多，请 {wait} 秒后重试",
-                    en=f"too many failed sign-ins; retry in {wait} s",
+            return forbidden(
+                Message(
+                    f"登录失败次数过多，请 {wait} 秒后重试",
+                    f"too many failed sign-ins; retry in {wait} s",
                 ),
-                fields=[],
+                code="TOO_MANY_SIGN_IN_ATTEMPTS",
             )
         result = await next_(source, info, **kwargs)
         if not isinstance(result, Problem):

@@ -25,6 +25,7 @@ from boyin_gateway.dto import (
     SlotDto,
     TimetableDto,
 )
+from boyin_gateway.permissions import nothing, staff_field
 from boyin_gateway.types import (
     Conflict,
     Forbidden,
@@ -33,7 +34,6 @@ from boyin_gateway.types import (
     NotFound,
     PageInfo,
     described_field,
-    staff_field,
 )
 
 
@@ -248,10 +248,6 @@ class SignUp:
         return cls(party_id=dto.party_id, state=dto.state, at=dto.at)
 
 
-def _no_sign_ups() -> None:
-    return None
-
-
 @strawberry.type(
     description="A session of the fair's agenda: a ceremony, a roadshow, a field visit..."
 )
@@ -277,7 +273,7 @@ class AgendaSession:
         description="The caller's own place: CONFIRMED, WAITLISTED, PRESENTER or null."
     )
 
-    @staff_field("Everyone signed up or waiting (staff; null for others).", refusal=_no_sign_ups)
+    @staff_field("Everyone signed up or waiting (staff; null for others).", refusal=nothing)
     async def sign_ups(self, info: strawberry.Info) -> list[SignUp] | None:
         try:
             return [SignUp.of(s) for s in await info.context.scheduling.sign_ups(str(self.id))]

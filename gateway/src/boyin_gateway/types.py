@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated, Any, TypeVar, cast
+from typing import Annotated, Any, cast
 from urllib.parse import quote
 
 import strawberry
-from strawberry.extensions.field_extension import AsyncExtensionResolver, FieldExtension
 from strawberry.types.field import StrawberryField
 
-from boyin_gateway.clients import ServiceError
 from boyin_gateway.dto import (
     AttachmentDto,
     DistrictSupplyDto,
@@ -188,60 +186,6 @@ class Forbidden(Problem):
     pass
 
 
-def staff_only_problem() -> Forbidden:
-    return Forbidden(
-        code="FORBIDDEN",
-        message=LocalizedText(zh="仅限工作人员", en="staff only"),
-        fields=[],
-    )
-
-
-class StaffOnly(FieldExtension):
-    """Refuse a field to everyone but operators and administrators in the gateway itself
-    (the service refuses them too): a result union answers ``Forbidden``, a nullable
-    read ``null``. No service is called for a refused caller."""
-
-    def __init__(self, *, refusal: Callable[[], Any] = staff_only_problem) -> None:
-        super().__init__()
-        self.refusal = refusal
-
-    async def resolve_async(
-        self, next_: AsyncExtensionResolver, source: Any, info: Any, **kwargs: Any
-    ) -> Any:
-        if not info.context.actor.is_staff:
-            return self.refusal()
-        return await next_(source, info, **kwargs)
-
-
-def staff_mutation(description: str) -> _Decorator:
-    """A mutation for operators and administrators only (see :class:`StaffOnly`)."""
-    return cast(_Decorator, strawberry.mutation(description=description, extensions=[StaffOnly()]))
-
-
-def staff_field(description: str, *, refusal: Callable[[], Any] = staff_only_problem) -> _Decorator:
-    """A query field for operators and administrators only (see :class:`StaffOnly`)."""
-    return cast(
-        _Decorator,
-        strawberry.field(description=description, extensions=[StaffOnly(refusal=refusal)]),
-    )
-
-
-def problem(error: ServiceError) -> InvalidInput | Conflict | NotFound | Forbidden:
-    e = error.error
-    fields = [
-        FieldError(field=f.field, code=f.code, message=LocalizedText.of(f.message))
-        for f in e.fields
-    ]
-    message = LocalizedText.of(e.message)
-    if error.status == 404:
-        return NotFound(code=e.code, message=message, fields=fields)
-    if error.status in (401, 403):
-        return Forbidden(code=e.code, message=message, fields=fields)
-    if error.status == 409:
-        return Conflict(code=e.code, message=message, fields=fields)
-    return InvalidInput(code=e.code, message=message, fields=fields)
-
-
 RegisterOrganisationResult = Annotated[
     Organisation | InvalidInput | Conflict | Forbidden,
     strawberry.union("RegisterOrganisationResult"),
@@ -274,17 +218,3 @@ class OrganisationInput:
     description_zh: str | None = None
     description_en: str | None = None
     contacts: list[ContactInput] = strawberry.field(default_factory=list)
-
-
-_Dto = TypeVar("_Dto")
-_Out = TypeVar("_Out")
-
-
-async def answered(
-    call: Awaitable[_Dto], to: Callable[[_Dto], _Out]
-) -> _Out | InvalidInput | Conflict | NotFound | Forbidden:
-    """A service call's answer as a GraphQL type, or its expected failure as a problem."""
-    try:
-        return to(await call)
-    except ServiceError as exc:
-        return problem(exc)

@@ -27,7 +27,15 @@ from boyin_gateway.accounts.tokens import (
     refresh_key,
 )
 from boyin_shared.clock import new_id, utcnow
-from boyin_shared.errors import BoyinError, FieldError, Message, invalid, unauthenticated
+from boyin_shared.errors import (
+    BoyinError,
+    FieldError,
+    Message,
+    conflict,
+    forbidden,
+    invalid,
+    unauthenticated,
+)
 from boyin_shared.identity import Actor, Role
 from boyin_shared.store import AlreadyExists, DocumentStore, Update
 
@@ -44,6 +52,14 @@ def _bad_credentials() -> BoyinError:
         code="INVALID_CREDENTIALS",
         message=Message("账号或密码不正确", "Wrong login or password"),
         status=401,
+    )
+
+
+def already_bound() -> BoyinError:
+    """The account already acts for another talent or organisation."""
+    return conflict(
+        "ALREADY_BOUND",
+        Message("该账号已关联其他主体", "this account already belongs to another party"),
     )
 
 
@@ -106,16 +122,13 @@ class Accounts:
         try:
             await self.logins.insert({"_id": normalised, "account_id": account.id})
         except AlreadyExists:
-            raise BoyinError(
-                code="LOGIN_TAKEN",
-                message=Message("该账号已注册", "This login is already registered"),
-                fields=[
-                    FieldError(
-                        "login", "LOGIN_TAKEN", Message("该账号已注册", "already registered")
-                    )
-                ],
-                status=409,
-            ) from None
+            taken = conflict(
+                "LOGIN_TAKEN", Message("该账号已注册", "This login is already registered")
+            )
+            taken.fields.append(
+                FieldError("login", "LOGIN_TAKEN", Message("该账号已注册", "already registered"))
+            )
+            raise taken from None
         await self.accounts.insert(_account_doc(account))
         return account
 
@@ -137,10 +150,8 @@ class Accounts:
         self, by: Actor, login: str, password: str, role: Role, district_code: str | None
     ) -> Account:
         if role not in CREATED_BY.get(by.role, ()):
-            raise BoyinError(
-                code="FORBIDDEN",
-                message=Message("无权开通该角色的账号", "you may not create accounts of this role"),
-                status=403,
+            raise forbidden(
+                Message("无权开通该角色的账号", "you may not create accounts of this role")
             )
         if (role is Role.DISTRICT_OFFICER) != bool(district_code):
             raise invalid(
@@ -172,13 +183,7 @@ class Accounts:
         if doc is None:
             raise unauthenticated()
         if doc.get("party_id") not in (None, party_id):
-            raise BoyinError(
-                code="ALREADY_BOUND",
-                message=Message(
-                    "该账号已关联其他主体", "this account already belongs to another party"
-                ),
-                status=409,
-            )
+            raise already_bound()
         await self.accounts.update(account_id, Update(set={"party_id": party_id}))
         bound = await self.get(account_id)
         assert bound is not None

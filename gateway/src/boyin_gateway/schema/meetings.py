@@ -7,7 +7,8 @@ import strawberry
 
 from boyin_gateway.clients import ServiceError
 from boyin_gateway.context import Context
-from boyin_gateway.edition_schema import participant
+from boyin_gateway.errors import answered, problem
+from boyin_gateway.permissions import staff_field, staff_mutation
 from boyin_gateway.schedule_types import (
     EditionMeetingsResult,
     Meeting,
@@ -19,15 +20,8 @@ from boyin_gateway.schedule_types import (
     ScheduleResult,
     body_of,
 )
-from boyin_gateway.types import (
-    PageInfo,
-    answered,
-    described_field,
-    described_mutation,
-    problem,
-    staff_field,
-    staff_mutation,
-)
+from boyin_gateway.schema.editions import participant
+from boyin_gateway.types import PageInfo, described_field, described_mutation
 
 Info = strawberry.Info[Context, None]
 MAX_PAGE = 100

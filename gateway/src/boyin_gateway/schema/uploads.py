@@ -18,6 +18,7 @@ from strawberry.file_uploads import Upload
 from boyin_gateway.clients import FilePart, ServiceError
 from boyin_gateway.context import Context
 from boyin_gateway.dto import ImportDto
+from boyin_gateway.errors import problem
 from boyin_gateway.types import (
     Attachment,
     Conflict,
@@ -28,7 +29,6 @@ from boyin_gateway.types import (
     NotFound,
     described_field,
     described_mutation,
-    problem,
 )
 
 Info = strawberry.Info[Context, None]

@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 import strawberry
 
+from boyin_gateway.accounts.service import already_bound
 from boyin_gateway.clients import ServiceError
 from boyin_gateway.context import Context
 from boyin_gateway.demand_types import (
@@ -18,13 +19,14 @@ from boyin_gateway.demand_types import (
     DemandFilter,
 )
 from boyin_gateway.dto import DemandDto
+from boyin_gateway.errors import problem
+from boyin_gateway.permissions import acts_for_no_party_yet
 from boyin_gateway.types import (
     Conflict,
     ContactInput,
     DistrictSupply,
     Forbidden,
     InvalidInput,
-    LocalizedText,
     NotFound,
     Organisation,
     OrganisationConnection,
@@ -34,9 +36,7 @@ from boyin_gateway.types import (
     RegisterOrganisationResult,
     Talent,
     described_mutation,
-    problem,
 )
-from boyin_shared.identity import Role
 
 MAX_PAGE = 100
 Info = strawberry.Info[Context, None]
@@ -168,23 +168,19 @@ async def _already_bound(info: Info) -> Conflict | None:
     """A token issued before the account registered still says it has no party: ask the
     account, or the registry would create a second profile no account acts for."""
     actor = info.context.actor
-    if actor.role not in (Role.TALENT, Role.ORGANISATION) or actor.party_id is not None:
+    if not acts_for_no_party_yet(actor):
         return None
     account = await info.context.accounts.get(actor.account_id)
     if account is None or account.party_id is None:
         return None
-    return Conflict(
-        code="ALREADY_BOUND",
-        message=LocalizedText(
-            zh="该账号已关联其他主体", en="this account already belongs to another party"
-        ),
-        fields=[],
-    )
+    refusal = problem(already_bound())
+    assert isinstance(refusal, Conflict), refusal
+    return refusal
 
 
 async def _bind_if_self_registered(info: Info, party_id: str) -> None:
     actor = info.context.actor
-    if actor.role in (Role.TALENT, Role.ORGANISATION) and actor.party_id is None:
+    if acts_for_no_party_yet(actor):
         await info.context.accounts.bind_party(actor.account_id, party_id)
 
 

@@ -9,9 +9,11 @@ from typing import Annotated, Any, cast
 import strawberry
 from strawberry.scalars import JSON
 
-from boyin_gateway.clients import RegistryClient, ServiceError
+from boyin_gateway.clients import Registry, ServiceError
 from boyin_gateway.context import Context
 from boyin_gateway.dto import AuditEntryDto, NoticeDto
+from boyin_gateway.errors import not_found, problem
+from boyin_gateway.permissions import Talents, guarded_field, guarded_mutation, not_a_talent
 from boyin_gateway.types import (
     Forbidden,
     LocalizedText,
@@ -19,9 +21,8 @@ from boyin_gateway.types import (
     Talent,
     described_field,
     described_mutation,
-    problem,
 )
-from boyin_shared.identity import Role
+from boyin_shared.errors import Message
 
 Info = strawberry.Info[Context, None]
 
@@ -89,34 +90,16 @@ PartyAuditResult = Annotated[
 EraseTalentResult = Annotated[Talent | Forbidden | NotFound, strawberry.union("EraseTalentResult")]
 
 
-def _not_a_talent() -> Forbidden:
-    return Forbidden(
-        code="FORBIDDEN",
-        message=LocalizedText(
-            zh="只有人才本人可以导出或删除自己的个人信息",
-            en="only a talent may export or erase their own personal data",
-        ),
-        fields=[],
-    )
-
-
 def _no_profile() -> NotFound:
-    return NotFound(
-        code="NOT_FOUND",
-        message=LocalizedText(
-            zh="您尚未登记人才信息", en="you have not registered a talent profile"
-        ),
-        fields=[],
-    )
+    return not_found(Message("您尚未登记人才信息", "you have not registered a talent profile"))
 
 
-async def _own_talent(info: Info) -> tuple[str, RegistryClient] | Forbidden | NotFound:
-    """The signed-in talent's id, and a registry client acting for it. A token issued
-    before the profile was registered names no party: the account does."""
+async def _own_talent(info: Info) -> tuple[str, Registry] | NotFound:
+    """The signed-in talent's id (who else may ask, :class:`Talents` decides), and a
+    registry client acting for it. A token issued before the profile was registered
+    names no party: the account does."""
     ctx = info.context
     actor = ctx.actor
-    if actor.role is not Role.TALENT:
-        return _not_a_talent()
     if actor.party_id is not None:
         return actor.party_id, ctx.registry
     account = await ctx.accounts.get(actor.account_id)
@@ -125,7 +108,7 @@ async def _own_talent(info: Info) -> tuple[str, RegistryClient] | Forbidden | No
     return account.party_id, ctx.registry_acting_for(account.party_id)
 
 
-async def _export(registry: RegistryClient, talent_id: str) -> PersonalDataResult:
+async def _export(registry: Registry, talent_id: str) -> PersonalDataResult:
     try:
         data: dict[str, Any] = await registry.personal_data(talent_id)
     except ServiceError as exc:
@@ -135,7 +118,7 @@ async def _export(registry: RegistryClient, talent_id: str) -> PersonalDataResul
     return PersonalDataExport(talent_id=strawberry.ID(talent_id), data=cast(JSON, data))
 
 
-async def _erase(registry: RegistryClient, talent_id: str) -> EraseTalentResult:
+async def _erase(registry: Registry, talent_id: str) -> EraseTalentResult:
     try:
         return Talent.of(await registry.erase_talent(talent_id))
     except ServiceError as exc:
@@ -150,7 +133,7 @@ class PrivacyQuery:
     async def privacy_notice(self, info: Info) -> PrivacyNotice:
         return PrivacyNotice.of(await info.context.registry.privacy_notice())
 
-    @described_field("The signed-in talent's personal data, to take away.")
+    @guarded_field(Talents(not_a_talent), "The signed-in talent's personal data, to take away.")
     async def my_personal_data(self, info: Info) -> PersonalDataResult:
         own = await _own_talent(info)
         if not isinstance(own, tuple):
@@ -180,9 +163,10 @@ class PrivacyQuery:
 
 @strawberry.type
 class PrivacyMutation:
-    @described_mutation(
+    @guarded_mutation(
+        Talents(not_a_talent),
         "Erase the signed-in talent's personal data: the profile is blanked, the "
-        "e-mail freed, contact grants revoked and open demands withdrawn."
+        "e-mail freed, contact grants revoked and open demands withdrawn.",
     )
     async def erase_my_data(self, info: Info) -> EraseTalentResult:
         own = await _own_talent(info)

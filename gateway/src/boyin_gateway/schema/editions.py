@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import strawberry
 
-from boyin_gateway.clients import SchedulingClient, ServiceError
+from boyin_gateway.clients import Scheduling, ServiceError
 from boyin_gateway.context import Context
+from boyin_gateway.errors import answered, problem
+from boyin_gateway.permissions import staff_mutation
 from boyin_gateway.schedule_types import (
     Agenda,
     AgendaItem,
@@ -27,18 +29,12 @@ from boyin_gateway.schedule_types import (
     FairEditionResult,
     body_of,
 )
-from boyin_gateway.types import (
-    answered,
-    described_field,
-    described_mutation,
-    problem,
-    staff_mutation,
-)
+from boyin_gateway.types import described_field, described_mutation
 
 Info = strawberry.Info[Context, None]
 
 
-async def participant(info: Info) -> SchedulingClient:
+async def participant(info: Info) -> Scheduling:
     """Scheduling as the caller (a participant acts for its own party)."""
     return await info.context.scheduling_for_participant()
 

@@ -8,13 +8,20 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator
 from datetime import datetime
-from typing import Annotated, Any, cast
+from typing import Annotated, cast
 
 import strawberry
-from strawberry.permission import BasePermission
 
 from boyin_gateway.context import Context
-from boyin_gateway.feeds import MEETING_EVENTS
+from boyin_gateway.permissions import (
+    DistrictOfficers,
+    InvestorsAndStaff,
+    OwnParties,
+    Participants,
+    Staff,
+    guard,
+    sees_district,
+)
 from boyin_gateway.types import LocalizedText
 from boyin_shared.contracts.common import LocalizedText as TextData
 from boyin_shared.contracts.matching import (
@@ -31,45 +38,8 @@ from boyin_shared.contracts.scheduling import (
     SessionSignUpChanged,
 )
 from boyin_shared.events import Event
-from boyin_shared.identity import Role
 
 Info = strawberry.Info[Context, None]
-STAFF = (Role.OPERATOR, Role.ADMIN)
-
-
-class _Roles(BasePermission):
-    roles: tuple[Role, ...] = ()
-    message = "无权订阅此频道 / You may not subscribe to this feed"
-
-    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
-        return info.context.actor.role in self.roles
-
-
-class InvestorsAndStaff(_Roles):
-    roles = (Role.INVESTOR, *STAFF)
-    message = "仅限投资机构和工作人员 / Investors and staff only"
-
-
-class DistrictOfficers(_Roles):
-    roles = (Role.DISTRICT_OFFICER, *STAFF)
-    message = "仅限区县工作人员 / District officers only"
-
-
-class Participants(_Roles):
-    roles = (Role.TALENT, Role.ORGANISATION, *STAFF)
-    message = "仅限已登记的人才和单位 / Registered talents and organisations only"
-
-
-class OwnParties(_Roles):
-    """A feed of one's own meetings and sessions: staff act for no party of their own."""
-
-    roles = (Role.TALENT, Role.ORGANISATION)
-    message = "仅限已登记的人才和单位本人 / Talents and organisations themselves only"
-
-
-class Staff(_Roles):
-    roles = STAFF
-    message = "仅限工作人员 / Staff only"
 
 
 def _text(t: TextData) -> LocalizedText:
@@ -192,10 +162,8 @@ ScheduleNews = Annotated[MeetingNews | SessionNews, strawberry.union("ScheduleNe
 
 
 def _meeting_news(event: Event, party: str | None) -> MeetingNews | None:
-    if party is None or not isinstance(event, MEETING_EVENTS):
-        return None
     data = getattr(event, "data", None)
-    if not isinstance(data, MeetingChange):
+    if party is None or not isinstance(data, MeetingChange):  # a meeting's event
         return None
     m = data.meeting
     if party == m.requester.party_id:
@@ -290,7 +258,7 @@ def _change(event: Event) -> str:
 
 @strawberry.type
 class FeedSubscription:
-    @strawberry.subscription(permission_classes=[InvestorsAndStaff])  # type: ignore[untyped-decorator]
+    @strawberry.subscription(extensions=guard(InvestorsAndStaff()))  # type: ignore[untyped-decorator]
     async def new_projects(
         self, info: Info, filter: ProjectFilter | None = None
     ) -> AsyncGenerator[ProjectPublished, None]:
@@ -319,7 +287,7 @@ class FeedSubscription:
             async for item in listener:
                 yield item
 
-    @strawberry.subscription(permission_classes=[DistrictOfficers])  # type: ignore[untyped-decorator]
+    @strawberry.subscription(extensions=guard(DistrictOfficers()))  # type: ignore[untyped-decorator]
     async def district_demands(self, info: Info) -> AsyncGenerator[DemandChange, None]:
         """New and changed demands of the officer's district (staff: every district)."""
         actor = info.context.actor
@@ -328,7 +296,7 @@ class FeedSubscription:
             demand = getattr(getattr(event, "data", None), "demand", None)
             if not isinstance(demand, DemandSnapshot):
                 return None
-            if actor.role is Role.DISTRICT_OFFICER and demand.district_code != actor.district_code:
+            if not sees_district(actor, demand.district_code):
                 return None
             return DemandChange(
                 demand_id=demand.demand_id,
@@ -344,7 +312,7 @@ class FeedSubscription:
             async for item in listener:
                 yield item
 
-    @strawberry.subscription(permission_classes=[Participants])  # type: ignore[untyped-decorator]
+    @strawberry.subscription(extensions=guard(Participants()))  # type: ignore[untyped-decorator]
     async def my_matches(self, info: Info) -> AsyncGenerator[MatchNews, None]:
         """New matches and mutual matches of the subscriber's own demands."""
         party = info.context.actor.party_id
@@ -373,7 +341,7 @@ class FeedSubscription:
             async for item in listener:
                 yield item
 
-    @strawberry.subscription(permission_classes=[OwnParties])  # type: ignore[untyped-decorator]
+    @strawberry.subscription(extensions=guard(OwnParties()))  # type: ignore[untyped-decorator]
     async def my_schedule(self, info: Info) -> AsyncGenerator[ScheduleNews, None]:
         """Changes to the subscriber's meetings (requested, answered, cancelled, placed,
         moved, held) and to the sessions they present, joined or wait for."""
@@ -386,7 +354,7 @@ class FeedSubscription:
             async for item in listener:
                 yield cast(MeetingNews | SessionNews, item)
 
-    @strawberry.subscription(permission_classes=[Staff])  # type: ignore[untyped-decorator]
+    @strawberry.subscription(extensions=guard(Staff()))  # type: ignore[untyped-decorator]
     async def pipeline_events(self, info: Info) -> AsyncGenerator[PipelineEvent, None]:
         """Every event of the platform (registry, matching and scheduling), for the
         operators' dashboards."""

@@ -1,4 +1,5 @@
-"""The one GraphQL schema over every service, assembled from each area's part."""
+"""The one GraphQL schema over every service, assembled from each feature's part
+(``schema/<feature>.py``: its types, queries, mutations and subscriptions)."""
 
 from __future__ import annotations
 
@@ -13,15 +14,15 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from boyin_gateway import limits
-from boyin_gateway.account_schema import AccountMutation, AccountQuery
-from boyin_gateway.edition_schema import EditionMutation, EditionQuery
-from boyin_gateway.feed_schema import FeedSubscription
-from boyin_gateway.match_schema import MatchMutation, MatchQuery
-from boyin_gateway.meeting_schema import MeetingMutation, MeetingQuery
-from boyin_gateway.privacy_schema import PrivacyMutation, PrivacyQuery
-from boyin_gateway.reference_schema import ReferenceMutation, ReferenceQuery
-from boyin_gateway.registry_schema import RegistryMutation, RegistryQuery
-from boyin_gateway.upload_schema import UploadMutation, UploadQuery
+from boyin_gateway.schema.accounts import AccountMutation, AccountQuery
+from boyin_gateway.schema.editions import EditionMutation, EditionQuery
+from boyin_gateway.schema.feeds import FeedSubscription
+from boyin_gateway.schema.matches import MatchMutation, MatchQuery
+from boyin_gateway.schema.meetings import MeetingMutation, MeetingQuery
+from boyin_gateway.schema.privacy import PrivacyMutation, PrivacyQuery
+from boyin_gateway.schema.reference import ReferenceMutation, ReferenceQuery
+from boyin_gateway.schema.registry import RegistryMutation, RegistryQuery
+from boyin_gateway.schema.uploads import UploadMutation, UploadQuery
 
 Query = merge_types(
     "Query",
@@ -89,7 +90,7 @@ def build_schema(limit: limits.Limits = limits.DEFAULTS) -> strawberry.Schema:
 
 schema = build_schema()
 
-SDL_PATH = Path(__file__).resolve().parents[2] / "schema.graphql"
+SDL_PATH = Path(__file__).resolve().parents[3] / "schema.graphql"
 
 
 def sdl() -> str:

@@ -10,7 +10,8 @@ import strawberry
 from boyin_gateway.clients import ServiceError
 from boyin_gateway.context import Context
 from boyin_gateway.dto import MatchDto
-from boyin_gateway.types import Forbidden, LocalizedText, NotFound, problem
+from boyin_gateway.errors import problem
+from boyin_gateway.types import Forbidden, LocalizedText, NotFound
 
 Info = strawberry.Info[Context, None]
 

@@ -11,6 +11,7 @@ import strawberry
 from boyin_gateway.clients import ServiceError
 from boyin_gateway.context import Context
 from boyin_gateway.dto import CriterionDto, NamedDto, TaxonomyDto
+from boyin_gateway.errors import problem
 from boyin_gateway.types import (
     Conflict,
     Forbidden,
@@ -19,7 +20,6 @@ from boyin_gateway.types import (
     NotFound,
     described_field,
     described_mutation,
-    problem,
 )
 
 Info = strawberry.Info[Context, None]

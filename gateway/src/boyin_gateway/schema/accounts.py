@@ -10,8 +10,10 @@ import strawberry
 from boyin_gateway.accounts.domain import Account as AccountModel
 from boyin_gateway.accounts.tokens import TokenPair
 from boyin_gateway.context import Context
+from boyin_gateway.errors import problem
 from boyin_gateway.limits import SignInThrottle
-from boyin_gateway.types import Conflict, FieldError, Forbidden, InvalidInput, LocalizedText
+from boyin_gateway.permissions import SignedIn, guarded_field, nothing
+from boyin_gateway.types import Conflict, Forbidden, InvalidInput, NotFound
 from boyin_shared.errors import BoyinError
 from boyin_shared.identity import Role
 
@@ -67,21 +69,6 @@ class SignedUp:
     session: Session
 
 
-def problem_of(error: BoyinError) -> InvalidInput | Conflict | Forbidden:
-    fields = [
-        FieldError(
-            field=f.field, code=f.code, message=LocalizedText(zh=f.message.zh, en=f.message.en)
-        )
-        for f in error.fields
-    ]
-    message = LocalizedText(zh=error.message.zh, en=error.message.en)
-    if error.status == 409:
-        return Conflict(code=error.code, message=message, fields=fields)
-    if error.status in (401, 403):
-        return Forbidden(code=error.code, message=message, fields=fields)
-    return InvalidInput(code=error.code, message=message, fields=fields)
-
-
 SignUpResult = Annotated[SignedUp | InvalidInput | Conflict, strawberry.union("SignUpResult")]
 SessionResult = Annotated[Session | Forbidden, strawberry.union("SessionResult")]
 CreateAccountResult = Annotated[
@@ -91,10 +78,8 @@ CreateAccountResult = Annotated[
 
 @strawberry.type
 class AccountQuery:
-    @strawberry.field
+    @guarded_field(SignedIn(nothing))
     async def me(self, info: Info) -> Account | None:
-        if info.context.actor.role is Role.PUBLIC:
-            return None
         account = await info.context.accounts.get(info.context.actor.account_id)
         return Account.of(account) if account else None
 
@@ -108,7 +93,7 @@ class AccountMutation:
         try:
             account, tokens = await info.context.accounts.sign_up(login, password, Role(role.value))
         except BoyinError as exc:
-            result = problem_of(exc)
+            result = problem(exc)
             assert isinstance(result, InvalidInput | Conflict)
             return result
         return SignedUp(account=Account.of(account), session=Session.of(tokens))
@@ -119,7 +104,7 @@ class AccountMutation:
         try:
             return Session.of(await info.context.accounts.sign_in(login, password))
         except BoyinError as exc:
-            result = problem_of(exc)
+            result = problem(exc)
             assert isinstance(result, Forbidden)
             return result
 
@@ -129,7 +114,7 @@ class AccountMutation:
         try:
             return Session.of(await info.context.accounts.rotate(refresh_token))
         except BoyinError as exc:
-            result = problem_of(exc)
+            result = problem(exc)
             assert isinstance(result, Forbidden)
             return result
 
@@ -154,5 +139,7 @@ class AccountMutation:
                 info.context.actor, login, password, Role(role.value), district_code
             )
         except BoyinError as exc:
-            return problem_of(exc)
+            result = problem(exc)
+            assert not isinstance(result, NotFound), result
+            return result
         return Account.of(account)

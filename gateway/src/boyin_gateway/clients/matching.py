@@ -1,0 +1,48 @@
+"""The matching service's client (:class:`Matching`, and :class:`MatchingClient` over HTTP)."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from pydantic import TypeAdapter
+
+from boyin_gateway.clients.base import Downstream, ServiceClient, seg
+from boyin_gateway.dto import DistrictSupplyDto, MatchDto
+
+
+class Matching(Downstream, Protocol):
+    """The matching service as resolvers use it: supply, a demand's matches, answers, the review queue."""
+
+    async def district_supply(self) -> list[DistrictSupplyDto]: ...
+
+    async def matches(self, demand_id: str, limit: int) -> list[MatchDto]: ...
+
+    async def respond(self, match_id: str, interested: bool) -> dict[str, Any]: ...
+
+    async def review_queue(self) -> list[MatchDto]: ...
+
+
+_SUPPLY_LIST = TypeAdapter(list[DistrictSupplyDto])
+_MATCH_LIST = TypeAdapter(list[MatchDto])
+
+
+class MatchingClient(ServiceClient):
+    """:class:`Matching` over HTTP."""
+
+    async def district_supply(self) -> list[DistrictSupplyDto]:
+        return _SUPPLY_LIST.validate_python(await self.request("GET", "/pool/districts"))
+
+    async def matches(self, demand_id: str, limit: int) -> list[MatchDto]:
+        body = await self.request(
+            "GET", f"/demands/{seg(demand_id)}/matches", params={"limit": limit}
+        )
+        return _MATCH_LIST.validate_python(body)
+
+    async def respond(self, match_id: str, interested: bool) -> dict[str, Any]:
+        body: dict[str, Any] = await self.request(
+            "POST", f"/matches/{seg(match_id)}/respond", json={"interested": interested}
+        )
+        return body
+
+    async def review_queue(self) -> list[MatchDto]:
+        return _MATCH_LIST.validate_python(await self.request("GET", "/review-queue"))

@@ -1,0 +1,290 @@
+"""What the fakes of the services hold and answer (``fakes.py``): their records as the
+gateway reads them (seeds for the tests), and their refusals as the HTTP clients raise
+them (:class:`ServiceError` with the service's status and code)."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from boyin_gateway.clients import ServiceError
+from boyin_gateway.dto import (
+    AttendanceDto,
+    ClaimDto,
+    DemandDto,
+    EditionDto,
+    ErrorDto,
+    FairDayDto,
+    MatchDto,
+    MeetingDto,
+    NamedDto,
+    OrganisationDto,
+    SessionDto,
+    TalentDto,
+    TaxonomyDto,
+    TextDto,
+    TimetableDetailDto,
+    TimetableDto,
+)
+
+NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+_ids = itertools.count(1)
+
+
+def new_id(prefix: str) -> str:
+    return f"{prefix}{next(_ids):05d}"
+
+
+# -- the services' refusals, as the HTTP clients raise them ---------------------------
+
+
+def refusal(status: int, code: str, zh: str, en: str) -> ServiceError:
+    return ServiceError(status, ErrorDto(code=code, message=TextDto(zh=zh, en=en)))
+
+
+def not_found(what: str) -> ServiceError:
+    return refusal(404, "NOT_FOUND", f"未找到：{what}", f"not found: {what}")
+
+
+def forbidden() -> ServiceError:
+    return refusal(403, "FORBIDDEN", "当前身份无权执行此操作", "Your role may not do this")
+
+
+def sign_in_required() -> ServiceError:
+    return refusal(403, "SIGN_IN_REQUIRED", "请先登录", "Sign in first")
+
+
+# -- seeds: the services' records, as the gateway reads them ---------------------------
+
+
+def text(zh: str, en: str) -> TextDto:
+    return TextDto(zh=zh, en=en)
+
+
+def organisation(org_id: str, district_code: str, **overrides: Any) -> OrganisationDto:
+    values: dict[str, Any] = {
+        "id": org_id,
+        "name": text(f"机构{org_id}", f"Organisation {org_id}"),
+        "kind": "ENTERPRISE",
+        "district_code": district_code,
+        "credit_code": f"91{district_code}MA{org_id[-7:]:0>7}",
+        "platforms": [],
+        "taxonomy_codes": ["C33-L3"],
+        "description": text("传感器材料", "Sensor materials"),
+        "revision": 1,
+        "registered_at": NOW,
+        "updated_at": NOW,
+    }
+    return OrganisationDto.model_validate(values | overrides)
+
+
+def talent(talent_id: str, **overrides: Any) -> TalentDto:
+    values: dict[str, Any] = {
+        "id": talent_id,
+        "name": text("李伟", f"Talent {talent_id}"),
+        "degree": "POSTDOC",
+        "field": text("材料", "Materials science"),
+        "institution": text("亚琛工业大学", "RWTH Aachen University"),
+        "country": "DE",
+        "location": "Aachen",
+        "timezone": "Europe/Berlin",
+        "languages": ["zh", "en"],
+        "taxonomy_codes": ["C33-L3"],
+        "revision": 1,
+    }
+    return TalentDto.model_validate(values | overrides)
+
+
+#: every detail a channel's demand has, as the registry answers them
+DETAILS: dict[str, dict[str, object]] = {
+    "PROJECT_LANDING": {
+        "cooperation_modes": ["TECH_TRANSFER"],
+        "budget_wan": 500,
+        "facilities": None,
+        "policies": None,
+        "wanted_stage": "PILOT",
+    },
+    "PROJECT_COOPERATION": {
+        "stage": "PROTOTYPE",
+        "trl": 5,
+        "ip_status": "GRANTED",
+        "sought": ["JOINT_RD"],
+        "funding_sought_wan": None,
+        "team_size": 1,
+    },
+}
+
+
+def demand(
+    demand_id: str,
+    owner_id: str,
+    *,
+    channel: str = "PROJECT_LANDING",
+    status: str = "SUBMITTED",
+    district_code: str | None = None,
+    claims: tuple[str, ...] = ("KEY_PLATFORMS",),
+    details: dict[str, object] | None = None,
+) -> DemandDto:
+    return DemandDto(
+        id=demand_id,
+        channel=channel,
+        owner_id=owner_id,
+        district_code=district_code,
+        status=status,
+        title=text("需求", f"Demand {demand_id}"),
+        description=text("说明", "Description"),
+        language="zh",
+        taxonomy_codes=["C33-L3"],
+        keywords=[],
+        editions=["CQ2026"],
+        claims=[ClaimDto(criterion=c, review="PENDING") for c in claims],
+        details=DETAILS[channel] | (details or {}),
+        history=[],
+        revision=1,
+        created_at=NOW,
+        updated_at=NOW,
+    )
+
+
+@dataclass
+class RegistryData:
+    organisations: dict[str, OrganisationDto] = field(default_factory=dict)
+    talents: dict[str, TalentDto] = field(default_factory=dict)
+    demands: dict[str, DemandDto] = field(default_factory=dict)
+    taxonomy: TaxonomyDto = field(
+        default_factory=lambda: TaxonomyDto(
+            version=1,
+            nodes=[
+                NamedDto(code="C33", zh="新材料", en="New materials", kind="active"),
+                NamedDto(code="C33-L3", zh="传感材料", en="Sensors", kind="active", parent="C33"),
+            ],
+        )
+    )
+
+    def add(self, *records: OrganisationDto | TalentDto | DemandDto) -> None:
+        for r in records:
+            book: dict[str, Any] = (
+                self.organisations
+                if isinstance(r, OrganisationDto)
+                else self.talents
+                if isinstance(r, TalentDto)
+                else self.demands
+            )
+            book[r.id] = r
+
+
+@dataclass
+class MatchingData:
+    #: each demand's matches, as its owner sees them
+    matches: dict[str, list[MatchDto]] = field(default_factory=dict)
+    #: the matches waiting for an operator's review
+    queue: list[MatchDto] = field(default_factory=list)
+
+
+# -- scheduling ----------------------------------------------------------------------
+
+FIRST_DAY = date(2026, 9, 1)
+
+
+def edition(edition_id: str, status: str = "OPEN") -> EditionDto:
+    return EditionDto(
+        id=edition_id,
+        status=status,
+        agenda_version=1 if status == "OPEN" else 0,
+        slots=2,
+        name=TextDto(zh="2026 年会", en="The 2026 fair"),
+        timezone="Asia/Shanghai",
+        first_day=FIRST_DAY,
+        last_day=FIRST_DAY,
+        slot_minutes=30,
+        days=[FairDayDto(day=FIRST_DAY, start=time(9), end=time(17))],
+        local_hours=(time(8), time(22)),
+    )
+
+
+def session(session_id: str, edition_id: str, status: str = "PUBLISHED") -> SessionDto:
+    start = datetime.combine(FIRST_DAY, time(9), UTC)
+    return SessionDto(
+        id=session_id,
+        edition_id=edition_id,
+        status=status,
+        version=1,
+        confirmed=0,
+        waiting=0,
+        my_state=None,
+        kind="ROADSHOW",
+        title=TextDto(zh="路演", en="Roadshow"),
+        start=start,
+        end=start + timedelta(hours=1),
+    )
+
+
+def meeting(
+    meeting_id: str, edition_id: str, requester: tuple[str, str], invitee: tuple[str, str]
+) -> MeetingDto:
+    """A request from ``requester`` to ``invitee``, each ``(party id, kind)``."""
+    return MeetingDto(
+        id=meeting_id,
+        edition_id=edition_id,
+        requester_id=requester[0],
+        requester_kind=requester[1],
+        invitee_id=invitee[0],
+        invitee_kind=invitee[1],
+        source="DIRECT",
+        status="REQUESTED",
+        weight=50,
+        must_meet=False,
+        mode=None,
+        match_id=None,
+        video_link=None,
+        note=None,
+        place=None,
+        outcome=None,
+    )
+
+
+def timetable(meetings: int) -> TimetableDto:
+    return TimetableDto(
+        scheduled=meetings,
+        unscheduled=0,
+        objective=meetings,
+        bound=float(meetings),
+        ratio=1.0,
+        greedy_objective=meetings,
+        solver="fake",
+        seconds=0.0,
+        computed_at=None,
+        violations=0,
+    )
+
+
+@dataclass
+class SchedulingData:
+    editions: dict[str, EditionDto] = field(default_factory=dict)
+    sessions: dict[str, SessionDto] = field(default_factory=dict)
+    #: session → party → CONFIRMED or WAITLISTED
+    sign_ups: dict[str, dict[str, str]] = field(default_factory=dict)
+    attendances: dict[tuple[str, str], AttendanceDto] = field(default_factory=dict)
+    meetings: dict[str, MeetingDto] = field(default_factory=dict)
+    #: (edition, "draft" or "published") → its placements
+    timetables: dict[tuple[str, str], TimetableDetailDto] = field(default_factory=dict)
+
+    def add(self, *records: EditionDto | SessionDto | MeetingDto) -> None:
+        for r in records:
+            book: dict[str, Any] = (
+                self.editions
+                if isinstance(r, EditionDto)
+                else self.sessions
+                if isinstance(r, SessionDto)
+                else self.meetings
+            )
+            book[r.id] = r
+
+
+@dataclass(frozen=True)
+class Call:
+    service: str
+    method: str
+    args: dict[str, Any]

@@ -1,0 +1,359 @@
+"""The in-memory fakes of the registry and of matching (see ``fakes.py``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+from boyin_gateway.clients import FilePart, ServiceUnavailable
+from boyin_gateway.dto import (
+    AttachmentDto,
+    AuditEntryDto,
+    CriterionDto,
+    DemandDto,
+    DemandPageDto,
+    DistrictSupplyDto,
+    ImportDto,
+    MatchDto,
+    NamedDto,
+    NoticeDto,
+    OrganisationDto,
+    OrganisationPageDto,
+    TalentDto,
+    TaxonomyDto,
+)
+from boyin_shared.identity import Actor, Role
+from tests.gateway.fake_records import (
+    MatchingData,
+    RegistryData,
+    demand,
+    forbidden,
+    new_id,
+    not_found,
+    organisation,
+    sign_in_required,
+    talent,
+    text,
+)
+
+#: where a fake writes down each call: (method, arguments)
+Log = Callable[[str, dict[str, Any]], None]
+
+
+class _Fake:
+    def __init__(
+        self, registry: RegistryData, matching: MatchingData, actor: Actor, log: Log
+    ) -> None:
+        self.registry_data = registry
+        self.matching_data = matching
+        self.actor = actor
+        self.calls = 0
+        self._log = log
+
+    def _called(self, method: str, **args: Any) -> None:
+        self.calls += 1
+        self._log(method, args)
+
+    async def stream(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        self._called("stream", path=path)
+        raise not_found(path)  # the fakes hold no files
+
+    @property
+    def staff(self) -> bool:
+        return self.actor.is_staff
+
+    def officer_of(self, district_code: str | None) -> bool:
+        a = self.actor
+        return a.role is Role.DISTRICT_OFFICER and district_code == a.district_code
+
+
+class FakeRegistry(_Fake):
+    """The registry's rules: staff and the district officer of an organisation's district
+    act for it, a party acts for itself; an unpublished demand is seen by those who may
+    change it; talents' profiles are for signed-in people; a district officer sees the
+    organisations of their district only."""
+
+    @property
+    def data(self) -> RegistryData:
+        return self.registry_data
+
+    def _sees_organisation(self, o: OrganisationDto) -> bool:
+        return self.actor.role is not Role.DISTRICT_OFFICER or self.officer_of(o.district_code)
+
+    def _acts_for(self, party_id: str, district_code: str | None) -> bool:
+        return self.staff or self.actor.party_id == party_id or self.officer_of(district_code)
+
+    def _sees_demand(self, d: DemandDto) -> bool:
+        return d.status == "PUBLISHED" or self._acts_for(d.owner_id, d.district_code)
+
+    def _demand(self, demand_id: str) -> DemandDto:
+        found = self.data.demands.get(demand_id)
+        if found is None or not self._sees_demand(found):
+            raise not_found(demand_id)
+        return found
+
+    async def organisation(self, org_id: str) -> OrganisationDto | None:
+        self._called("organisation", id=org_id)
+        found = self.data.organisations.get(org_id)
+        return found if found and self._sees_organisation(found) else None
+
+    async def organisations(
+        self, *, district_code: str | None, after: str | None, limit: int
+    ) -> OrganisationPageDto:
+        self._called("organisations", district_code=district_code, after=after, limit=limit)
+        items = [
+            o
+            for o in self.data.organisations.values()
+            if self._sees_organisation(o) and district_code in (None, o.district_code)
+        ]
+        return OrganisationPageDto(items=items[:limit], next_after=None)
+
+    async def register_organisation(self, body: dict[str, Any]) -> OrganisationDto:
+        self._called("register_organisation", body=body)
+        district = body["district_code"]
+        self_registering = self.actor.role is Role.ORGANISATION and self.actor.party_id is None
+        if not (self.staff or self.officer_of(district) or self_registering):
+            raise forbidden()
+        made = organisation(new_id("org_"), district, credit_code=body["credit_code"])
+        self.data.add(made)
+        return made
+
+    async def organisations_by_id(self, ids: list[str]) -> list[OrganisationDto]:
+        self._called("organisations_by_id", ids=ids)
+        found = (self.data.organisations.get(i) for i in ids)
+        return [o for o in found if o is not None and self._sees_organisation(o)]
+
+    async def talents_by_id(self, ids: list[str]) -> list[TalentDto]:
+        self._called("talents_by_id", ids=ids)
+        if self.actor.role is Role.PUBLIC:
+            return []
+        return [t for i in ids if (t := self.data.talents.get(i)) is not None]
+
+    async def register_talent(self, body: dict[str, Any]) -> TalentDto:
+        self._called("register_talent", body=body)
+        if not (self.staff or (self.actor.role is Role.TALENT and self.actor.party_id is None)):
+            raise forbidden()
+        made = talent(new_id("tal_"))
+        self.data.add(made)
+        return made
+
+    async def demand(self, demand_id: str) -> DemandDto | None:
+        self._called("demand", id=demand_id)
+        found = self.data.demands.get(demand_id)
+        return found if found and self._sees_demand(found) else None
+
+    async def demands(self, params: dict[str, Any]) -> DemandPageDto:
+        self._called("demands", params={k: v for k, v in params.items() if v is not None})
+        wanted = {k: params.get(k) for k in ("channel", "status", "owner_id")}
+        items = [
+            d
+            for d in self.data.demands.values()
+            if self._sees_demand(d)
+            and all(v is None or getattr(d, k) == v for k, v in wanted.items())
+        ]
+        limit = int(params.get("limit") or 20)
+        return DemandPageDto(items=items[:limit], next_after=None)
+
+    async def create_demand(self, body: dict[str, Any]) -> DemandDto:
+        self._called("create_demand", body=body)
+        owner_id = body["owner_id"]
+        org = self.data.organisations.get(owner_id)
+        if org is None and owner_id not in self.data.talents:
+            raise not_found(owner_id)
+        district = org.district_code if org else None
+        if not self._acts_for(owner_id, district):
+            raise forbidden()
+        channel = "PROJECT_LANDING" if org else "PROJECT_COOPERATION"
+        status = "SUBMITTED" if body.get("submit") else "DRAFT"
+        made = demand(
+            new_id("dem_"),
+            owner_id,
+            channel=channel,
+            status=status,
+            district_code=district,
+            claims=tuple(c["criterion"] for c in body.get("claims", [])),
+            details=body.get("details"),
+        )
+        self.data.add(made)
+        return made
+
+    async def edit_demand(self, demand_id: str, body: dict[str, Any]) -> DemandDto:
+        self._called("edit_demand", id=demand_id, body=body)
+        found = self._demand(demand_id)
+        if not self._acts_for(found.owner_id, found.district_code):
+            raise forbidden()
+        return found
+
+    async def demand_action(
+        self, demand_id: str, action: str, body: dict[str, Any] | None = None
+    ) -> DemandDto:
+        self._called("demand_action", id=demand_id, action=action, body=body)
+        found = self._demand(demand_id)
+        reviewing = action in ("start-review", "publish", "return", "reject")
+        reviewing = reviewing or action.startswith("claims/")
+        if reviewing and not (self.staff or self.officer_of(found.district_code)):
+            raise forbidden()
+        if not reviewing and not self._acts_for(found.owner_id, found.district_code):
+            raise forbidden()
+        status = {
+            "submit": "SUBMITTED",
+            "start-review": "UNDER_REVIEW",
+            "publish": "PUBLISHED",
+            "return": "RETURNED",
+            "reject": "REJECTED",
+            "withdraw": "WITHDRAWN",
+        }.get(action, found.status)
+        changed = found.model_copy(update={"status": status, "revision": found.revision + 1})
+        self.data.add(changed)
+        return changed
+
+    async def talent(self, talent_id: str) -> TalentDto | None:
+        self._called("talent", id=talent_id)
+        return None if self.actor.role is Role.PUBLIC else self.data.talents.get(talent_id)
+
+    async def update_organisation(self, org_id: str, body: dict[str, Any]) -> OrganisationDto:
+        self._called("update_organisation", id=org_id, body=body)
+        found = self.data.organisations.get(org_id)
+        if found is None:
+            raise not_found(org_id)
+        if not self._acts_for(org_id, found.district_code):
+            raise forbidden()
+        changed = found.model_copy(update={"revision": found.revision + 1})
+        self.data.add(changed)
+        return changed
+
+    async def expire_due(self) -> int:
+        self._called("expire_due")
+        if not self.staff:
+            raise forbidden()
+        return 0
+
+    # -- reference data ------------------------------------------------------------
+
+    async def districts(self) -> list[NamedDto]:
+        self._called("districts")
+        return [NamedDto(code="500103", zh="渝中区", en="Yuzhong District", kind="district")]
+
+    async def editions(self) -> list[NamedDto]:
+        self._called("editions")
+        return [NamedDto(code="CQ2026", zh="2026 年", en="2026", kind="edition")]
+
+    async def criteria(self) -> list[CriterionDto]:
+        self._called("criteria")
+        return [CriterionDto(code="KEY_PLATFORMS", side="SUPPLIER", zh="重点平台", en="Key")]
+
+    async def taxonomy(self) -> TaxonomyDto:
+        self._called("taxonomy")
+        return self.data.taxonomy
+
+    async def add_taxonomy_code(self, body: dict[str, Any]) -> None:
+        self._called("add_taxonomy_code", body=body)
+        if not self.staff:
+            raise forbidden()
+        t = self.data.taxonomy
+        node = NamedDto(
+            code=body["code"],
+            zh=body["name_zh"],
+            en=body["name_en"],
+            kind="active",
+            parent=body["parent"],
+        )
+        self.data.taxonomy = TaxonomyDto(version=t.version + 1, nodes=[*t.nodes, node])
+
+    async def rename_taxonomy_code(self, code: str, body: dict[str, Any]) -> None:
+        self._called("rename_taxonomy_code", code=code, body=body)
+        raise forbidden() if not self.staff else ServiceUnavailable("not in the fake")
+
+    async def retire_taxonomy_code(self, code: str) -> None:
+        self._called("retire_taxonomy_code", code=code)
+        raise forbidden() if not self.staff else ServiceUnavailable("not in the fake")
+
+    # -- privacy -------------------------------------------------------------------
+
+    async def privacy_notice(self) -> NoticeDto:
+        self._called("privacy_notice")
+        return NoticeDto(version="2026-01", text={"zh": "通知", "en": "Notice"}, purposes={})
+
+    def _person(self, talent_id: str, *, allowed: bool) -> TalentDto:
+        found = self.data.talents.get(talent_id)
+        if found is None:
+            raise not_found(talent_id)
+        if not allowed:
+            raise forbidden()
+        return found
+
+    async def personal_data(self, talent_id: str) -> dict[str, Any]:
+        self._called("personal_data", id=talent_id)
+        own = self.actor.party_id == talent_id
+        person = self._person(talent_id, allowed=self.staff or own)
+        return {"profile": person.model_dump(mode="json")}
+
+    async def erase_talent(self, talent_id: str) -> TalentDto:
+        self._called("erase_talent", id=talent_id)
+        own = self.actor.party_id == talent_id
+        person = self._person(talent_id, allowed=self.actor.role is Role.ADMIN or own)
+        erased = person.model_copy(update={"name": text("已删除用户", "Deleted user")})
+        self.data.add(erased)
+        return erased
+
+    async def audit_of(self, party_id: str) -> list[AuditEntryDto]:
+        self._called("audit_of", party_id=party_id)
+        if not (self.staff or self.actor.party_id == party_id):
+            raise forbidden()
+        return []
+
+    # -- files and imports -----------------------------------------------------------
+
+    async def upload_attachment(self, file: FilePart) -> AttachmentDto:
+        name, content, content_type = file
+        self._called("upload_attachment", name=name)
+        if self.actor.role is Role.PUBLIC:
+            raise sign_in_required()
+        size = len(content.read())
+        return AttachmentDto(id=new_id("att_"), name=name, content_type=content_type, size=size)
+
+    async def start_import(self, file: FilePart) -> ImportDto:
+        self._called("start_import", name=file[0])
+        raise forbidden() if not self.staff else ServiceUnavailable("not in the fake")
+
+    async def import_job(self, job_id: str, *, errors_offset: int, errors_limit: int) -> ImportDto:
+        self._called("import_job", id=job_id)
+        raise not_found(job_id)
+
+    async def resume_import(self, job_id: str) -> ImportDto:
+        self._called("resume_import", id=job_id)
+        raise not_found(job_id)
+
+
+class FakeMatching(_Fake):
+    """Matching's rules: a demand's matches are its owner's and staff's business (others
+    are told the demand is not found); the review queue is for staff."""
+
+    async def district_supply(self) -> list[DistrictSupplyDto]:
+        self._called("district_supply")
+        return []
+
+    def _owns(self, demand_id: str) -> bool:
+        found = self.registry_data.demands.get(demand_id)
+        return found is not None and found.owner_id == self.actor.party_id
+
+    async def matches(self, demand_id: str, limit: int) -> list[MatchDto]:
+        self._called("matches", demand_id=demand_id, limit=limit)
+        if not (self.staff or self._owns(demand_id)):
+            raise not_found(demand_id)
+        return self.matching_data.matches.get(demand_id, [])[:limit]
+
+    async def respond(self, match_id: str, interested: bool) -> dict[str, Any]:
+        self._called("respond", match_id=match_id, interested=interested)
+        for demand_id, listed in self.matching_data.matches.items():
+            if any(m.match_id == match_id for m in listed) and self._owns(demand_id):
+                return {"match_id": match_id, "status": "ACCEPTED" if interested else "DECLINED"}
+        raise not_found(match_id)
+
+    async def review_queue(self) -> list[MatchDto]:
+        self._called("review_queue")
+        if not self.staff:
+            raise forbidden()
+        return list(self.matching_data.queue)

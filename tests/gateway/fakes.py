@@ -1,0 +1,70 @@
+"""In-memory fakes of the registry, matching and scheduling clients, for running the
+gateway's schema (or its whole ASGI app) without the services.
+
+Each fake implements the client protocol the resolvers depend on (``boyin_gateway.clients``;
+mypy checks it, see the end of the module) and behaves as the service does for what the
+gateway tests use: the same answers, and the same refusals raised as the HTTP clients
+raise them (:class:`ServiceError` with the service's status and code: 404 ``NOT_FOUND``
+for what the caller may not see, 403 ``FORBIDDEN`` for what they may see but not do, 409
+for a wrong step, 422 ``VALIDATION_FAILED``). The rules are the services' own, written
+down here in short; the gateway's own rules (staff-only fields, the feeds, personal data)
+are deliberately *not* repeated, so a test fails when the gateway forgets one.
+
+Every call is logged on :attr:`FakePlatform.log` (service, method, arguments) and counted
+per client (``calls``), as the HTTP clients count theirs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from boyin_gateway.clients import Matching, Registry, Scheduling, Services
+from boyin_shared.identity import Actor
+from tests.gateway.fake_records import Call, MatchingData, RegistryData, SchedulingData
+from tests.gateway.fake_registry import FakeMatching, FakeRegistry, Log
+from tests.gateway.fake_scheduling import FakeScheduling
+
+
+@dataclass
+class FakePlatform:
+    """The three services in memory (``boyin_gateway.clients.Services``)."""
+
+    registry_data: RegistryData = field(default_factory=RegistryData)
+    matching_data: MatchingData = field(default_factory=MatchingData)
+    scheduling_data: SchedulingData = field(default_factory=SchedulingData)
+    log: list[Call] = field(default_factory=list)
+
+    def _logger(self, service: str) -> Log:
+        def log(method: str, args: dict[str, Any]) -> None:
+            self.log.append(Call(service, method, args))
+
+        return log
+
+    def registry(self, actor: Actor) -> FakeRegistry:
+        return FakeRegistry(self.registry_data, self.matching_data, actor, self._logger("registry"))
+
+    def matching(self, actor: Actor) -> FakeMatching:
+        return FakeMatching(self.registry_data, self.matching_data, actor, self._logger("matching"))
+
+    def scheduling(self, actor: Actor) -> FakeScheduling:
+        return FakeScheduling(
+            self.scheduling_data, self.registry_data, actor, self._logger("scheduling")
+        )
+
+    async def close(self) -> None:
+        return None
+
+    def methods(self, service: str | None = None) -> list[str]:
+        """The methods called, in order (of one service)."""
+        return [c.method for c in self.log if service in (None, c.service)]
+
+    def ids_asked(self, method: str) -> list[list[str]]:
+        return [list(c.args["ids"]) for c in self.log if c.method == method]
+
+
+def _conforms(
+    platform: FakePlatform, actor: Actor
+) -> tuple[Services, Registry, Matching, Scheduling]:
+    """Nothing at run time: mypy checks here that the fakes implement the protocols."""
+    return platform, platform.registry(actor), platform.matching(actor), platform.scheduling(actor)

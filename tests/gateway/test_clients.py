@@ -1,0 +1,140 @@
+"""The HTTP clients of the services: how a service's answer becomes a result or an error
+(what the fakes in ``fakes.py`` imitate), the identity and trace they send, the paths
+they build. No service runs: httpx answers through a mock transport."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+
+from boyin_gateway.clients import (
+    MatchingClient,
+    RegistryClient,
+    SchedulingClient,
+    ServiceError,
+    ServiceUnavailable,
+)
+from boyin_gateway.errors import problem
+from boyin_gateway.types import Conflict, Forbidden, InvalidInput, NotFound
+from boyin_shared import identity
+from boyin_shared.identity import Actor, Role
+from tests.apps import SECRET
+from tests.gateway.fake_records import demand
+from tests.gateway.fakes import FakePlatform
+
+ACTOR = Actor("acc_1", Role.ORGANISATION, party_id="org_1")
+Answer = Callable[[httpx.Request], httpx.Response]
+
+
+def error(status: int, code: str) -> httpx.Response:
+    body = {"error": {"code": code, "message": {"zh": "错误", "en": "error"}, "fields": []}}
+    return httpx.Response(status, json=body)
+
+
+def pool(answer: Answer, seen: list[httpx.Request] | None = None) -> httpx.AsyncClient:
+    def handle(request: httpx.Request) -> httpx.Response:
+        if seen is not None:
+            seen.append(request)
+        return answer(request)
+
+    return httpx.AsyncClient(base_url="http://registry", transport=httpx.MockTransport(handle))
+
+
+async def answered(answer: Answer, call: Callable[[RegistryClient], Any]) -> Any:
+    async with pool(answer) as http:
+        return await call(RegistryClient(http, SECRET, ACTOR))
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "kind"),
+    [
+        (404, "NOT_FOUND", NotFound),
+        (403, "FORBIDDEN", Forbidden),
+        (401, "UNAUTHENTICATED", Forbidden),
+        (409, "ILLEGAL_TRANSITION", Conflict),
+        (422, "VALIDATION_FAILED", InvalidInput),
+    ],
+)
+async def test_an_error_in_the_platform_shape_is_a_service_error_and_its_problem(
+    status: int, code: str, kind: type[Any]
+) -> None:
+    with pytest.raises(ServiceError) as caught:
+        await answered(lambda r: error(status, code), lambda c: c.demand_action("d1", "publish"))
+    assert (caught.value.status, caught.value.error.code) == (status, code)
+    found = problem(caught.value)
+    assert isinstance(found, kind) and found.code == code
+
+
+async def test_a_lookup_of_what_is_not_found_is_none() -> None:
+    assert await answered(lambda r: error(404, "NOT_FOUND"), lambda c: c.demand("d1")) is None
+    assert await answered(lambda r: error(404, "NOT_FOUND"), lambda c: c.talent("t1")) is None
+    # the fake answers the same
+    fake = FakePlatform().registry(ACTOR)
+    assert await fake.demand("d1") is None and await fake.talent("t1") is None
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        lambda r: httpx.Response(500, json={"error": {"code": "BOOM"}}),
+        lambda r: httpx.Response(503, text="upstream down"),
+        lambda r: httpx.Response(400, text="<html>proxy</html>"),
+    ],
+    ids=["5xx", "5xx without a body", "4xx not in the platform's shape"],
+)
+async def test_faults_are_unavailable_not_the_callers_mistake(answer: Answer) -> None:
+    with pytest.raises(ServiceUnavailable):
+        await answered(answer, lambda c: c.demand_action("d1", "publish"))
+
+
+async def test_no_such_route_is_not_found_and_no_answer_is_unavailable() -> None:
+    with pytest.raises(ServiceError) as caught:
+        await answered(lambda r: httpx.Response(404, text="Not Found"), lambda c: c.taxonomy())
+    assert (caught.value.status, caught.value.error.code) == (404, "NOT_FOUND")
+
+    def unreachable(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("connection refused", request=request)
+
+    with pytest.raises(ServiceUnavailable):
+        await answered(unreachable, lambda c: c.taxonomy())
+
+
+async def test_calls_carry_the_signed_caller_and_ids_stay_one_path_segment() -> None:
+    seen: list[httpx.Request] = []
+    body = demand("d1/publish?", "org_1").model_dump(mode="json")
+    async with pool(lambda r: httpx.Response(200, json=body), seen) as http:
+        client = RegistryClient(http, SECRET, ACTOR)
+        found = await client.demand("d1/publish?")
+        assert found is not None and found.id == "d1/publish?"
+        await client.add_taxonomy_code({"code": "X"})  # an empty answer is fine too
+    assert client.calls == 2
+    assert seen[0].url.raw_path == b"/demands/d1%2Fpublish%3F"
+    assert identity.verify(seen[0].headers[identity.HEADER], SECRET) == ACTOR
+
+
+async def test_each_client_reads_its_services_answers() -> None:
+    match = {
+        "match_id": "m1",
+        "demand_id": "d1",
+        "counterpart_demand_id": "d2",
+        "counterpart_kind": "talent",
+        "counterpart_party_id": "t1",
+        "score": 0.5,
+        "status": "PROPOSED",
+        "my_response": None,
+        "source": "auto",
+        "explanation": None,
+    }
+    seen: list[httpx.Request] = []
+    async with pool(lambda r: httpx.Response(200, json=[match]), seen) as http:
+        matches = await MatchingClient(http, SECRET, ACTOR).matches("d1", 5)
+        assert [m.match_id for m in matches] == ["m1"]
+    async with pool(lambda r: httpx.Response(200, json=[]), seen) as http:
+        assert await SchedulingClient(http, SECRET, ACTOR).sign_ups("s1") == []
+    assert [(r.url.path, r.url.params.get("limit")) for r in seen] == [
+        ("/demands/d1/matches", "5"),
+        ("/sessions/s1/sign-ups", None),
+    ]
