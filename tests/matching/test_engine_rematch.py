@@ -14,17 +14,17 @@ import numpy as np
 import pytest
 
 from boyin_matching import engine as engine_module
-from boyin_matching.core import finishing as finishing_module
-from boyin_matching.core.matcher import Matcher
-from boyin_matching.core.profiles import Profile
 from boyin_matching.engine import PROPOSALS_PER_DEMAND, Engine
+from boyin_matching.ranking import finishing as finishing_module
+from boyin_matching.ranking.matcher import Matcher
+from boyin_matching.ranking.profiles import Profile
 from boyin_matching.repository import DECLINED, PROPOSED, Profiles, Proposals, Taxonomy
 from boyin_shared.bus.embedded import EmbeddedBus
 from boyin_shared.outbox import Outbox
 from boyin_shared.store import Document
 from boyin_shared.store.sqlite import SqliteStore
-from tests.matching.test_core_rematch import CODES, _details
-from tests.matching.test_core_support import matcher, profile, random_unit, unit
+from tests.matching.test_ranking_rematch import CODES, _details
+from tests.matching.test_ranking_support import matcher, profile, random_unit, unit
 
 EN = [
     "battery",

@@ -25,8 +25,8 @@ from boyin_shared.contracts.scheduling import (
 )
 from boyin_shared.identity import Actor, Role
 from tests.apps import as_actor, running
-from tests.matching.test_core_support import candidate
 from tests.matching.test_flow import LANDING, PROJECT, matches, publish
+from tests.matching.test_ranking_support import candidate
 from tests.registry.support import (
     demand_body,
     organisation_body,

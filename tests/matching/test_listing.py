@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from boyin_matching.core.profiles import Profile
 from boyin_matching.listing import Ranked, announcement, plan, proposal_state, ranking_state
+from boyin_matching.ranking.profiles import Profile
 from boyin_matching.repository import DECLINED, PROPOSED, WITHDRAWN, match_id
 from boyin_shared.contracts.matching import MatchesProposed
 from boyin_shared.store import Document
-from tests.matching.test_core_support import candidate, profile
+from tests.matching.test_ranking_support import candidate, profile
 
 NOW = "2026-11-27T20:00:00+00:00"
 SUPPLY = replace(profile("p1", "PROJECT_COOPERATION"), owner_kind="talent")

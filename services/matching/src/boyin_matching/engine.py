@@ -20,12 +20,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from boyin_matching import listing
-from boyin_matching.core.explain import Explanation, explain
-from boyin_matching.core.finishing import Candidate
-from boyin_matching.core.matcher import Matcher
-from boyin_matching.core.profiles import Profile
 from boyin_matching.feedback import Feedback, Record, Screened, rerank
 from boyin_matching.listing import Ranked, WritePlan
+from boyin_matching.ranking.explain import Explanation, explain
+from boyin_matching.ranking.finishing import Candidate
+from boyin_matching.ranking.matcher import Matcher
+from boyin_matching.ranking.profiles import Profile
 from boyin_matching.repository import (
     DECLINED,
     MUTUAL,

@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from boyin_matching.core.finishing import Candidate
+from boyin_matching.ranking.finishing import Candidate
 from boyin_shared.bus import Handler
 from boyin_shared.contracts.agreements import AgreementSigned
 from boyin_shared.contracts.mentors import ProjectScreened

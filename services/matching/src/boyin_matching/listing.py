@@ -30,8 +30,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from boyin_matching.core.finishing import Candidate
-from boyin_matching.core.profiles import Profile
+from boyin_matching.ranking.finishing import Candidate
+from boyin_matching.ranking.profiles import Profile
 from boyin_matching.repository import (
     PROPOSED,
     candidate_state,

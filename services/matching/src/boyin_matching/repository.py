@@ -11,8 +11,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from boyin_matching.core.finishing import Candidate
-from boyin_matching.core.profiles import Profile
+from boyin_matching.ranking.finishing import Candidate
+from boyin_matching.ranking.profiles import Profile
 from boyin_shared.clock import new_id, utcnow
 from boyin_shared.store import AlreadyExists, Document, DocumentStore, Edit, Index, Update
 

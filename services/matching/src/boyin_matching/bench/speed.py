@@ -29,13 +29,13 @@ from numpy.typing import NDArray
 
 from boyin_matching import engine as engine_module
 from boyin_matching.bench.quality import load_tree
-from boyin_matching.core import matcher as matcher_module
-from boyin_matching.core.explain import explain
-from boyin_matching.core.matcher import Matcher
-from boyin_matching.core.profiles import Profile
 from boyin_matching.engine import Engine
 from boyin_matching.feedback import Record, Screened
 from boyin_matching.listing import Ranked, WritePlan
+from boyin_matching.ranking import matcher as matcher_module
+from boyin_matching.ranking.explain import explain
+from boyin_matching.ranking.matcher import Matcher
+from boyin_matching.ranking.profiles import Profile
 from boyin_matching.repository import Profiles, Proposals, Taxonomy
 from boyin_shared.bus.embedded import EmbeddedBus
 from boyin_shared.outbox import Outbox

@@ -13,10 +13,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from boyin_matching.bench.quality import load_tree
-from boyin_matching.core.finishing import Candidate
-from boyin_matching.core.matcher import Matcher
-from boyin_matching.core.profiles import Profile
-from boyin_matching.core.taxonomy import TaxonomyTree
+from boyin_matching.ranking.finishing import Candidate
+from boyin_matching.ranking.matcher import Matcher
+from boyin_matching.ranking.profiles import Profile
+from boyin_matching.ranking.taxonomy import TaxonomyTree
 
 F32 = NDArray[np.float32]
 DIM = 64

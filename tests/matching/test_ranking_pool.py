@@ -8,10 +8,10 @@ from typing import Any
 import numpy as np
 import pytest
 
-from boyin_matching.core import codes
-from boyin_matching.core.pool import REDUCED_DIM, Columns, Pool
-from boyin_matching.core.profiles import Profile
-from tests.matching.test_core_support import profile, random_unit, tree, unit
+from boyin_matching.ranking import codes
+from boyin_matching.ranking.pool import REDUCED_DIM, Columns, Pool
+from boyin_matching.ranking.profiles import Profile
+from tests.matching.test_ranking_support import profile, random_unit, tree, unit
 
 DIM = 8
 PC = "PROJECT_COOPERATION"

@@ -19,10 +19,10 @@ from typing import NamedTuple, TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
-from boyin_matching.core import lexical
-from boyin_matching.core.pool import Pool
-from boyin_matching.core.profiles import Profile
-from boyin_matching.core.scorer import Block, fuse, harmonic
+from boyin_matching.ranking import lexical
+from boyin_matching.ranking.pool import Pool
+from boyin_matching.ranking.profiles import Profile
+from boyin_matching.ranking.scorer import Block, fuse, harmonic
 
 F32 = NDArray[np.float32]
 Mask = NDArray[np.bool_]

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from boyin_matching.core import codes
-from boyin_matching.core.profiles import Profile
-from boyin_matching.core.taxonomy import TaxonomyTree
+from boyin_matching.ranking import codes
+from boyin_matching.ranking.profiles import Profile
+from boyin_matching.ranking.taxonomy import TaxonomyTree
 
 F32 = NDArray[np.float32]
 REDUCED_DIM = 64

@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from boyin_matching.core import codes
-from boyin_matching.core.pool import Pool
+from boyin_matching.ranking import codes
+from boyin_matching.ranking.pool import Pool
 
 F32 = NDArray[np.float32]
 Mask = NDArray[np.bool_]
@@ -65,7 +65,7 @@ CALIBRATION = (0.22, 0.12)  # typical mean and spread of USE cosines between unr
 
 
 def _complement_masks() -> list[int]:
-    from boyin_matching.core.signals import COMPLEMENTS
+    from boyin_matching.ranking.signals import COMPLEMENTS
 
     return [
         codes.bits(COMPLEMENTS.get(c, ()), codes.DEMANDER_CRITERIA) for c in codes.SUPPLIER_CRITERIA

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from boyin_matching.core import signals as sig
-from boyin_matching.core.finishing import Candidate, exposure_cap
-from boyin_matching.core.profiles import Profile
-from boyin_matching.core.taxonomy import TaxonomyTree
+from boyin_matching.ranking import signals as sig
+from boyin_matching.ranking.finishing import Candidate, exposure_cap
+from boyin_matching.ranking.profiles import Profile
+from boyin_matching.ranking.taxonomy import TaxonomyTree
 from boyin_shared.errors import Message
 
 

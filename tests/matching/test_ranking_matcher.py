@@ -10,12 +10,12 @@ from typing import Any
 import numpy as np
 import pytest
 
-from boyin_matching.core import finishing as finishing_module
-from boyin_matching.core import matcher as matcher_module
-from boyin_matching.core.finishing import Candidate, exposure_cap
-from boyin_matching.core.matcher import Matcher
-from boyin_matching.core.profiles import COUNTERPART, Profile
-from tests.matching.test_core_support import (
+from boyin_matching.ranking import finishing as finishing_module
+from boyin_matching.ranking import matcher as matcher_module
+from boyin_matching.ranking.finishing import Candidate, exposure_cap
+from boyin_matching.ranking.matcher import Matcher
+from boyin_matching.ranking.profiles import COUNTERPART, Profile
+from tests.matching.test_ranking_support import (
     DIM,
     F32,
     matcher,

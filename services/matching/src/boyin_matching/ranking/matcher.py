@@ -10,11 +10,11 @@ from concurrent.futures import Future, ThreadPoolExecutor
 import numpy as np
 from numpy.typing import NDArray
 
-from boyin_matching.core import blas, lexical
-from boyin_matching.core.finishing import Candidate, Finishing, Pending
-from boyin_matching.core.pool import Columns, Pool
-from boyin_matching.core.profiles import COUNTERPART, Profile
-from boyin_matching.core.scorer import (
+from boyin_matching.ranking import blas, lexical
+from boyin_matching.ranking.finishing import Candidate, Finishing, Pending
+from boyin_matching.ranking.pool import Columns, Pool
+from boyin_matching.ranking.profiles import COUNTERPART, Profile
+from boyin_matching.ranking.scorer import (
     WEIGHTS,
     Block,
     _z_forward,
@@ -23,7 +23,7 @@ from boyin_matching.core.scorer import (
     score_block,
     score_pairs,
 )
-from boyin_matching.core.taxonomy import TaxonomyTree
+from boyin_matching.ranking.taxonomy import TaxonomyTree
 
 F32 = NDArray[np.float32]
 Encode = Callable[[Sequence[str]], F32]

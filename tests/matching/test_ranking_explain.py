@@ -8,11 +8,11 @@ from typing import Any
 import numpy as np
 import pytest
 
-from boyin_matching.core.explain import Explanation, explain
-from boyin_matching.core.finishing import Candidate
-from boyin_matching.core.profiles import Profile
+from boyin_matching.ranking.explain import Explanation, explain
+from boyin_matching.ranking.finishing import Candidate
+from boyin_matching.ranking.profiles import Profile
 from boyin_shared.errors import Message
-from tests.matching.test_core_support import matcher, near, profile, random_unit, tree
+from tests.matching.test_ranking_support import matcher, near, profile, random_unit, tree
 
 PROJECT_DETAILS = {"stage": "IDEA", "sought": ["INVESTMENT"], "funding_sought_wan": 500}
 LANDING_DETAILS = {"wanted_stage": "PILOT", "cooperation_modes": ["JOINT_RD"], "budget_wan": 100}

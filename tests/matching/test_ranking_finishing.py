@@ -10,17 +10,17 @@ from typing import Any
 import numpy as np
 import pytest
 
-from boyin_matching.core import lexical
-from boyin_matching.core.finishing import (
+from boyin_matching.ranking import lexical
+from boyin_matching.ranking.finishing import (
     CAP_PENALTY,
     DECIMALS,
     Candidate,
     Finishing,
     exposure_cap,
 )
-from boyin_matching.core.matcher import Matcher
-from boyin_matching.core.scorer import Block
-from tests.matching.test_core_support import matcher, near, profile, random_unit
+from boyin_matching.ranking.matcher import Matcher
+from boyin_matching.ranking.scorer import Block
+from tests.matching.test_ranking_support import matcher, near, profile, random_unit
 
 WORDS = ("battery", "lidar", "alloy", "sensor", "robot", "chip", "motor", "drone", "display")
 ROUNDED = ("forward", "reverse", "cosine", "semantic_forward", "semantic_reverse", "lexical")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from boyin_matching.core.taxonomy import TaxonomyTree
-from tests.matching.test_core_support import tree
+from boyin_matching.ranking.taxonomy import TaxonomyTree
+from tests.matching.test_ranking_support import tree
 
 
 @pytest.mark.parametrize(

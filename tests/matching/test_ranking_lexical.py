@@ -8,7 +8,7 @@ import random
 import numpy as np
 import pytest
 
-from boyin_matching.core.lexical import (
+from boyin_matching.ranking.lexical import (
     Sparse,
     Vocabulary,
     cosine,

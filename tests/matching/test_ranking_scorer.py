@@ -10,12 +10,12 @@ from typing import Any
 import numpy as np
 import pytest
 
-from boyin_matching.core import codes
-from boyin_matching.core import signals as sig
-from boyin_matching.core.pool import Columns, Pool
-from boyin_matching.core.profiles import Profile
-from boyin_matching.core.scorer import WEIGHTS, fuse, harmonic, score_block, structured
-from tests.matching.test_core_support import F32, profile, random_unit, tree
+from boyin_matching.ranking import codes
+from boyin_matching.ranking import signals as sig
+from boyin_matching.ranking.pool import Columns, Pool
+from boyin_matching.ranking.profiles import Profile
+from boyin_matching.ranking.scorer import WEIGHTS, fuse, harmonic, score_block, structured
+from tests.matching.test_ranking_support import F32, profile, random_unit, tree
 
 DIM = 16
 EDITIONS = ("2024-spring", "2024-autumn", "2025-spring")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from boyin_matching.core.profiles import Profile
+from boyin_matching.ranking.profiles import Profile
 from boyin_shared.errors import Message
 
 STAGES = ("IDEA", "PROTOTYPE", "PILOT", "PRODUCT")

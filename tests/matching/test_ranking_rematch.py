@@ -10,18 +10,18 @@ import random
 import numpy as np
 import pytest
 
-from boyin_matching.core import blas
-from boyin_matching.core import matcher as matcher_module
-from boyin_matching.core.matcher import Matcher, _Counterparts
-from boyin_matching.core.profiles import COUNTERPART, Profile
-from boyin_matching.core.scorer import (
+from boyin_matching.ranking import blas
+from boyin_matching.ranking import matcher as matcher_module
+from boyin_matching.ranking.matcher import Matcher, _Counterparts
+from boyin_matching.ranking.profiles import COUNTERPART, Profile
+from boyin_matching.ranking.scorer import (
     CALIBRATION,
     MIN_FOR_STATS,
     SHRINK,
     lang_stats,
     language_priors,
 )
-from tests.matching.test_core_support import matcher, profile, random_unit, unit
+from tests.matching.test_ranking_support import matcher, profile, random_unit, unit
 
 CODES = ("C33-L1", "C33-L2", "C33-N02", "C33-F5", "T416-DI", "T416-GL", "T416-LH")
 STAGES = ("IDEA", "PROTOTYPE", "PILOT", "PRODUCT")
