@@ -30,19 +30,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from boyin_matching.proposals import documents as stored
+from boyin_matching.proposals.domain import Announced, match_id
 from boyin_matching.ranking.finishing import Candidate
 from boyin_matching.ranking.profiles import Profile
-from boyin_matching.repository import (
-    PROPOSED,
-    candidate_state,
-    match_id,
-    ranked_by,
-    revivable,
-    untouched,
-)
-from boyin_shared.contracts.matching import MatchesProposed, ProposedMatches
-from boyin_shared.store import Document
 
+#: a stored document (a proposal's, or a ranking's), as read
+Document = dict[str, Any]
 #: (supply, demand, candidate) of one list entry
 Pair = tuple[Profile, Profile, Candidate]
 
@@ -72,7 +66,7 @@ class WritePlan:
     #: ranking -> the match ids it announces, if written as planned
     announce: dict[str, list[str]] = field(default_factory=dict)
     #: match id -> (supply party, demand party, score): what an announcement says
-    parties: dict[str, tuple[dict[str, str], dict[str, str], float]] = field(default_factory=dict)
+    parties: dict[str, Announced] = field(default_factory=dict)
     #: corrections to the exposure counted while the lists were finished
     exposure: Counter[str] = field(default_factory=Counter)
 
@@ -81,45 +75,16 @@ class WritePlan:
         return supply["demand_id"], demand["demand_id"]
 
 
-def party(p: Profile) -> dict[str, str]:
-    return {"party_kind": p.owner_kind, "party_id": p.owner_id, "demand_id": p.demand_id}
-
-
 def _entry(entries: dict[str, dict[str, str]], p: Profile) -> dict[str, str]:
     found = entries.get(p.demand_id)
     if found is None:
-        found = entries[p.demand_id] = party(p)
+        found = entries[p.demand_id] = stored.party_entry(p)
     return found
 
 
-def proposal_state(
-    supply: Profile,
-    demand: Profile,
-    c: Candidate,
-    *,
-    now: str,
-    ranking: str | None,
-    source: str = "auto",
-    note: str | None = None,
-    parties: tuple[dict[str, str], dict[str, str]] | None = None,
-) -> dict[str, Any]:
-    """A new proposal's stored state; ``ranking``: the demand whose ranking proposed it;
-    ``parties``: the two sides' party entries, if made already."""
-    supply_party, demand_party = parties or (party(supply), party(demand))
-    state = candidate_state(c)
-    state.update(
-        supply=supply_party,
-        demand=demand_party,
-        party_ids=[supply.demand_id, demand.demand_id],
-        status=PROPOSED,
-        responses={},
-        source=source,
-        review="confirmed" if source == "operator" else "pending",
-        note=note,
-        ranked_by=ranking,
-        updated_at=now,
-    )
-    return state
+def listed(ranking: Document | None) -> list[str]:
+    """The match ids on a ranking's stored list (none before its first)."""
+    return list(ranking["listed"]) if ranking is not None else []
 
 
 def plan(
@@ -134,12 +99,12 @@ def plan(
     entries: dict[str, dict[str, str]] = {}  # a profile's party entry, made once
     made: dict[str, list[Document]] = {}  # ranking -> the open proposals it made
     for doc in existing.values():
-        if doc["status"] == PROPOSED and (by := ranked_by(doc)) is not None:
+        if stored.is_open(doc) and (by := stored.ranked_by(doc)) is not None:
             made.setdefault(by, []).append(doc)
     for ranked in lists:
         ranking = ranked.query.demand_id
         before = rankings.get(ranking)
-        listed_before = set(before["listed"]) if before is not None else set()
+        listed_before = set(listed(before))
         mids: list[str] = []
         announce: list[str] = []
         for supply, demand, c in ranked.pairs:
@@ -150,43 +115,34 @@ def plan(
                 out.exposure[demand.demand_id] -= 1
                 continue
             sides = (_entry(entries, supply), _entry(entries, demand))
-            stored = existing.get(mid)
-            if stored is None:
-                out.fresh[mid] = state = proposal_state(
+            held = existing.get(mid)
+            if held is None:
+                out.fresh[mid] = state = stored.fresh_state(
                     supply, demand, c, now=now, ranking=ranking, parties=sides
                 )
-                out.parties[mid] = (state["supply"], state["demand"], state["score"])
+                out.parties[mid] = (sides[0], sides[1], state["score"])
                 announce.append(mid)
                 continue
-            scored = {**candidate_state(c), "supply": sides[0], "demand": sides[1]}
-            out.parties[mid] = (scored["supply"], scored["demand"], scored["score"])
-            doc = stored
-            if revivable(doc):
-                out.revived[mid] = (
-                    doc["_rev"],
-                    {
-                        **scored,
-                        "status": PROPOSED,
-                        "withdrawn_by": None,
-                        "ranked_by": ranking,
-                    },
-                )
+            scored = stored.scored_state(c, *sides)
+            out.parties[mid] = (sides[0], sides[1], scored["score"])
+            if stored.revivable(held):
+                out.revived[mid] = (stored.revision(held), stored.revived_state(scored, ranking))
                 announce.append(mid)
                 continue
             # on offer already (counted when it was proposed), or answered (not on offer)
             out.exposure[supply.demand_id] -= 1
             out.exposure[demand.demand_id] -= 1
-            if doc["status"] != PROPOSED:
+            if not stored.is_open(held):
                 continue
-            if any(doc.get(k) != v for k, v in scored.items()):
+            if stored.differs(held, scored):
                 out.rescored[mid] = scored
-            if mid not in listed_before and ranked_by(doc) == ranking:
+            if mid not in listed_before and stored.ranked_by(held) == ranking:
                 announce.append(mid)  # proposed by this ranking, which never listed it
         kept = set(mids)
-        for doc in sorted(made.get(ranking, ()), key=lambda d: str(d["_id"])):
-            if doc["_id"] not in kept and untouched(doc):
+        for doc in sorted(made.get(ranking, ()), key=stored.doc_id):
+            if stored.doc_id(doc) not in kept and stored.untouched(doc):
                 out.superseded.append(doc)
-                for p in doc["party_ids"]:
+                for p in stored.demand_ids(doc):
                     out.exposure[p] -= 1
         out.lists[ranking] = mids
         out.rankings[ranking] = before
@@ -197,23 +153,3 @@ def plan(
 def ranking_state(mids: Sequence[str], now: str, write: str) -> dict[str, Any]:
     """A ranking's stored state: its list, when, and which write made it."""
     return {"listed": list(mids), "updated_at": now, "write": write}
-
-
-def announcement(
-    demand_id: str,
-    mids: Sequence[str],
-    parties: Mapping[str, tuple[dict[str, str], dict[str, str], float]],
-    *,
-    source: str = "auto",
-    subject: str | None = None,
-) -> MatchesProposed:
-    """The event that tells of new proposals (``parties``: what ``WritePlan.parties``
-    holds), validated in one call however long the list."""
-    proposals = []
-    for mid in mids:
-        supply, demand, score = parties[mid]
-        proposals.append({"match_id": mid, "supply": supply, "demand": demand, "score": score})
-    data = {"demand_id": demand_id, "source": source, "proposals": proposals}
-    return MatchesProposed.create(
-        subject=subject or demand_id, data=ProposedMatches.model_validate(data)
-    )

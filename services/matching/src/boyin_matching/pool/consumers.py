@@ -1,54 +1,35 @@
-"""Matching's event handlers: keep the read model current, idempotently.
+"""The pool's event handlers: the registry's parties and taxonomy, idempotently.
 
 Each effect guards itself: the counterpart by the profile revision it last applied,
-the district counter by the ids of the events it has counted (its inbox). A handler
-that crashed halfway is simply run again on redelivery.
+the district counter by the ids of the events it has counted (its inbox), a taxonomy
+node by its version. A handler that crashed halfway is simply run again on redelivery.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from boyin_matching.readmodel import Counterpart, Counterparts, DistrictSupplies, DistrictSupply
+from boyin_matching.pool.domain import Counterpart
+from boyin_matching.pool.service import Parties, Pool
 from boyin_shared.bus import Handler
 from boyin_shared.contracts.registry import (
     OrganisationRegistered,
     OrganisationUpdated,
     TalentRegistered,
     TalentUpdated,
+    TaxonomyChanged,
 )
 from boyin_shared.events import Event
-from boyin_shared.store import AlreadyExists
-
-GROUP = "matching"
 
 
 @dataclass
-class RegistryProjection:
-    counterparts: Counterparts
-    supplies: DistrictSupplies
-
-    async def _upsert(self, party: Counterpart) -> None:
-        await self.counterparts.put_newer(party, lambda c: c.revision)
-
-    async def _count_organisation(self, district: str, event_id: str) -> None:
-        for _ in range(20):
-            loaded = await self.supplies.get(district)
-            if loaded is None:
-                try:
-                    await self.supplies.add(DistrictSupply(district, 1), consumed=event_id)
-                    return
-                except AlreadyExists:
-                    continue
-            if loaded.applied(event_id):
-                return
-            if await self.supplies.save(loaded, loaded.aggregate.plus_one(), consumed=event_id):
-                return
-        raise RuntimeError(f"could not count organisation in {district}")
+class PoolConsumers:
+    parties: Parties
+    pool: Pool
 
     async def on_organisation(self, event: OrganisationRegistered | OrganisationUpdated) -> None:
         d = event.data
-        await self._upsert(
+        await self.parties.registered(
             Counterpart(
                 id=d.organisation_id,
                 kind="organisation",
@@ -60,11 +41,11 @@ class RegistryProjection:
             )
         )
         if isinstance(event, OrganisationRegistered):
-            await self._count_organisation(d.district_code, event.id)
+            await self.parties.count_organisation(d.district_code, event.id)
 
     async def on_talent(self, event: TalentRegistered | TalentUpdated) -> None:
         d = event.data
-        await self._upsert(
+        await self.parties.registered(
             Counterpart(
                 id=d.talent_id,
                 kind="talent",
@@ -77,10 +58,17 @@ class RegistryProjection:
             )
         )
 
+    async def on_taxonomy(self, event: TaxonomyChanged) -> None:
+        d = event.data
+        name_zh = d.name.zh or d.code
+        name_en = d.name.en or d.code
+        await self.pool.set_taxonomy(d.code, d.parent, name_zh, name_en, d.version)
+
     def handlers(self) -> dict[type[Event], Handler]:
         return {
             OrganisationRegistered: self.on_organisation,
             OrganisationUpdated: self.on_organisation,
             TalentRegistered: self.on_talent,
             TalentUpdated: self.on_talent,
+            TaxonomyChanged: self.on_taxonomy,
         }

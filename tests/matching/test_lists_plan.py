@@ -1,17 +1,22 @@
-"""Planning the write of ranked lists (``listing.plan``): plain Python over what was read."""
+"""Planning the write of ranked lists (``lists.domain.plan``): plain Python over what was read."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from typing import Any
 
-from boyin_matching.listing import Ranked, announcement, plan, proposal_state, ranking_state
+from boyin_matching.lists.domain import Ranked, plan, ranking_state
+from boyin_matching.proposals.documents import fresh_state
+from boyin_matching.proposals.domain import announcement, match_id
 from boyin_matching.ranking.profiles import Profile
-from boyin_matching.repository import DECLINED, PROPOSED, WITHDRAWN, match_id
+from boyin_shared.api.matching import MatchStatus
 from boyin_shared.contracts.matching import MatchesProposed
 from boyin_shared.store import Document
 from tests.matching.test_ranking_support import candidate, profile
 
+PROPOSED, DECLINED, WITHDRAWN = (
+    s.value for s in (MatchStatus.PROPOSED, MatchStatus.DECLINED, MatchStatus.WITHDRAWN)
+)
 NOW = "2026-11-27T20:00:00+00:00"
 SUPPLY = replace(profile("p1", "PROJECT_COOPERATION"), owner_kind="talent")
 LANDINGS = [
@@ -31,7 +36,7 @@ def stored(
     supply: Profile, demand: Profile, score: float, ranking: str | None, **changes: Any
 ) -> Document:
     c = candidate(demand.demand_id, score)
-    doc = proposal_state(supply, demand, c, now=NOW, ranking=ranking)
+    doc = fresh_state(supply, demand, c, now=NOW, ranking=ranking)
     return {**doc, "_id": match_id(supply.demand_id, demand.demand_id), "_rev": 1, **changes}
 
 

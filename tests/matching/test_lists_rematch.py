@@ -1,4 +1,4 @@
-"""The rematch job (``Engine.rematch``: ``Matcher.rematch`` shortlists finished by
+"""The rematch job (``Lists.rematch``: ``Matcher.rematch`` shortlists finished by
 ``Matcher.finish``) against the per-query path it replaced (``candidates`` for every supply,
 in the same order, with the same exposure counts), on random pools with both languages,
 shared terms and small capacities (so exposure control bites); ``finish`` against
@@ -13,12 +13,13 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from boyin_matching import engine as engine_module
-from boyin_matching.engine import PROPOSALS_PER_DEMAND, Engine
+from boyin_matching.app import wire
+from boyin_matching.lists import service as lists_module
+from boyin_matching.lists.service import PROPOSALS_PER_DEMAND, Lists
 from boyin_matching.ranking import finishing as finishing_module
 from boyin_matching.ranking.matcher import Matcher
 from boyin_matching.ranking.profiles import Profile
-from boyin_matching.repository import DECLINED, PROPOSED, Profiles, Proposals, Taxonomy
+from boyin_shared.api.matching import MatchStatus
 from boyin_shared.bus.embedded import EmbeddedBus
 from boyin_shared.outbox import Outbox
 from boyin_shared.store import Document
@@ -103,18 +104,18 @@ def market(seed: int) -> Matcher:
     return m
 
 
-Build = Callable[[Matcher], Engine]
+Build = Callable[[Matcher], Lists]
 
 
 @pytest.fixture
 async def build() -> AsyncIterator[Build]:
-    """Engines on in-memory SQLite stores, closed at the end."""
+    """The lists feature, wired on in-memory SQLite stores, closed at the end."""
     opened: list[tuple[SqliteStore, EmbeddedBus]] = []
 
-    def make(m: Matcher) -> Engine:
+    def make(m: Matcher) -> Lists:
         store, bus = SqliteStore(":memory:"), EmbeddedBus(":memory:")
         opened.append((store, bus))
-        return Engine(m, Profiles(store), Taxonomy(store), Proposals(store), Outbox(store, bus))
+        return wire(store, Outbox(store, bus), m, with_feedback=False).lists
 
     yield make
     for store, bus in opened:
@@ -122,23 +123,27 @@ async def build() -> AsyncIterator[Build]:
         await bus.stop()
 
 
-async def per_query(engine: Engine) -> int:
+async def per_query(lists: Lists) -> int:
     """The job as it was: ``candidates`` for every supply, in row order, each list
     written as a newly published demand's is."""
     written = 0
     for channel in ("PROJECT_COOPERATION", "JOB_SEEKING"):
-        pool = engine.matcher.pools[channel]
+        pool = lists.pool.matcher.pools[channel]
         for row in pool.live_rows():
             query_id = pool.ids[row]
-            query = engine.matcher.profile(query_id)
+            query = lists.pool.matcher.profile(query_id)
             assert query is not None
-            found = engine.matcher.candidates(query_id, PROPOSALS_PER_DEMAND, engine._exposure)
-            written += await engine._write([engine._listed(query, found)], engine.matcher.removals)
+            found = lists.pool.matcher.candidates(
+                query_id, PROPOSALS_PER_DEMAND, lists.pool.exposure
+            )
+            written += await lists._write(
+                [lists._listed(query, found)], lists.pool.matcher.removals
+            )
     return written
 
 
-async def proposals(engine: Engine) -> dict[str, Document]:
-    return {d["_id"]: d for d in await engine.proposals.collection.find({})}
+async def proposals(lists: Lists) -> dict[str, Document]:
+    return {d["_id"]: d for d in await lists.repository.collection.find({})}
 
 
 @pytest.mark.parametrize("seed", [0, 1])
@@ -148,13 +153,13 @@ async def test_job_proposes_what_the_per_query_path_proposes(
     """With a shortlist of RERANK (200, the number ``candidates`` re-ranks), the job's
     proposals and their scores are the per-query path's: the finishing is shared, and
     the statistics differ by float32 rounding only."""
-    monkeypatch.setattr(engine_module, "REMATCH_SHORTLIST", 200)
-    monkeypatch.setattr(engine_module, "REMATCH_CHUNK", 37)  # several chunks per channel
+    monkeypatch.setattr(lists_module, "REMATCH_SHORTLIST", 200)
+    monkeypatch.setattr(lists_module, "REMATCH_CHUNK", 37)  # several chunks per channel
     job, reference = build(market(seed)), build(market(seed))
     seen: list[tuple[int, int]] = []
     written = await job.rematch(lambda done, total: seen.append((done, total)))
     assert written == await per_query(reference)
-    supplies = sum(len(job.matcher.pools[c]) for c in ("PROJECT_COOPERATION", "JOB_SEEKING"))
+    supplies = sum(len(job.pool.matcher.pools[c]) for c in ("PROJECT_COOPERATION", "JOB_SEEKING"))
     assert seen == [(i, supplies) for i in range(1, supplies + 1)]
     assert (job.job.state, job.job.done, job.job.total) == ("done", supplies, supplies)
     got, want = await proposals(job), await proposals(reference)
@@ -164,7 +169,7 @@ async def test_job_proposes_what_the_per_query_path_proposes(
             assert got[mid][key] == pytest.approx(doc[key], abs=1e-5), (mid, key)
         for key in ("signals", "capped", "status", "taxonomy"):
             assert got[mid][key] == doc[key], (mid, key)
-    assert job._exposure == reference._exposure
+    assert job.pool.exposure == reference.pool.exposure
     assert any(doc["capped"] for doc in want.values())  # exposure control did bite
     assert sum(doc["lexical"] > 0 for doc in want.values()) > len(want) / 4
 
@@ -182,7 +187,7 @@ async def test_job_with_the_50_shortlist_agrees_with_the_per_query_path(
     (halved), ``candidates`` fills its list from further down, and a different list changes
     the later lists' exposure counts. Measured agreement with caps: 93.3%, 91.5%, 93.1% of
     the proposals (seeds 0-2; 99.8-99.9% with a shortlist of 100, 100% with 200)."""
-    monkeypatch.setattr(engine_module, "REMATCH_SHORTLIST", 50)
+    monkeypatch.setattr(lists_module, "REMATCH_SHORTLIST", 50)
     if not caps:
         monkeypatch.setattr(finishing_module, "exposure_cap", lambda profile: 10**9)
     job, reference = build(market(seed)), build(market(seed))
@@ -219,19 +224,22 @@ def test_finish_of_the_whole_pool_is_candidates() -> None:
 
 
 async def test_answered_matches_keep_their_history(build: Build) -> None:
-    engine = build(market(4))
-    await engine.rematch()
-    docs = await engine.proposals.collection.find({"status": PROPOSED}, limit=2)
+    lists = build(market(4))
+    await lists.rematch()
+    docs = await lists.repository.collection.find({"status": MatchStatus.PROPOSED}, limit=2)
     declined, other = docs
-    assert await engine.outbox.save(
-        engine.proposals.collection, declined, {"status": DECLINED, "score": -1.0}
+    assert await lists.repository.outbox.save(
+        lists.repository.collection, declined, {"status": MatchStatus.DECLINED, "score": -1.0}
     )
-    assert await engine.outbox.save(
-        engine.proposals.collection, other, {"responses": {"supply": "YES"}, "score": -1.0}
+    assert await lists.repository.outbox.save(
+        lists.repository.collection, other, {"responses": {"supply": "YES"}, "score": -1.0}
     )
-    await engine.rematch()
-    after = await proposals(engine)
-    assert (after[declined["_id"]]["status"], after[declined["_id"]]["score"]) == (DECLINED, -1.0)
+    await lists.rematch()
+    after = await proposals(lists)
+    assert (after[declined["_id"]]["status"], after[declined["_id"]]["score"]) == (
+        MatchStatus.DECLINED,
+        -1.0,
+    )
     # an open proposal is rescored, and its responses are kept
     assert after[other["_id"]]["score"] > 0
     assert after[other["_id"]]["responses"] == {"supply": "YES"}
@@ -240,28 +248,28 @@ async def test_answered_matches_keep_their_history(build: Build) -> None:
 async def test_changes_between_chunks(build: Build, monkeypatch: pytest.MonkeyPatch) -> None:
     """Supplies and counterparts removed while the job runs (between its write batches,
     as ``sync`` may) are neither proposed nor proposed to by the lists finished after."""
-    monkeypatch.setattr(engine_module, "REMATCH_CHUNK", 10)
-    monkeypatch.setattr(engine_module, "REMATCH_BATCH", 5)
-    engine = build(market(5))
-    supplies = engine.matcher.pools["PROJECT_COOPERATION"].live_rows()
-    late_supply = engine.matcher.pools["PROJECT_COOPERATION"].ids[supplies[-1]]
-    landing = engine.matcher.pools["PROJECT_LANDING"]
+    monkeypatch.setattr(lists_module, "REMATCH_CHUNK", 10)
+    monkeypatch.setattr(lists_module, "REMATCH_BATCH", 5)
+    lists = build(market(5))
+    supplies = lists.pool.matcher.pools["PROJECT_COOPERATION"].live_rows()
+    late_supply = lists.pool.matcher.pools["PROJECT_COOPERATION"].ids[supplies[-1]]
+    landing = lists.pool.matcher.pools["PROJECT_LANDING"]
     gone = {landing.ids[r] for r in landing.live_rows()}
 
     def progress(done: int, total: int) -> None:
         if done == 5:  # the first batch is written: its lists were ranked with them
-            engine.matcher.remove(late_supply)
+            lists.pool.matcher.remove(late_supply)
             for demand_id in gone:
-                engine.matcher.remove(demand_id)
+                lists.pool.matcher.remove(demand_id)
 
-    written = await engine.rematch(progress)
-    docs = await proposals(engine)
+    written = await lists.rematch(progress)
+    docs = await proposals(lists)
     assert written == len(docs)
     to_gone = [d for d in docs.values() if d["demand"]["demand_id"] in gone]
     assert len(to_gone) == 5 * PROPOSALS_PER_DEMAND  # the first batch's only
     assert len(docs) > len(to_gone)  # the job seekers' proposals are made all the same
     assert not any(late_supply in d["party_ids"] for d in docs.values())
-    assert engine.job.done == engine.job.total
+    assert lists.job.done == lists.job.total
 
 
 async def test_a_rematch_replaces_the_lists_it_made_before(
@@ -270,27 +278,27 @@ async def test_a_rematch_replaces_the_lists_it_made_before(
     """A second rematch with lists of 8 instead of 20 withdraws the supplies' earlier
     proposals that left their lists, except those a side answered or an operator
     reviewed; proposals a demand's own ranking made are not the supplies' to replace."""
-    engine = build(market(6))
-    await engine.rematch()
-    first = await proposals(engine)
+    lists = build(market(6))
+    await lists.rematch()
+    first = await proposals(lists)
     answered, reviewed = sorted(first)[:2]
     for mid, change in (
         (answered, {"responses": {"demand": "YES"}}),
         (reviewed, {"review": "confirmed"}),
     ):
-        assert await engine.outbox.save(engine.proposals.collection, first[mid], change)
+        assert await lists.repository.outbox.save(lists.repository.collection, first[mid], change)
     demand_id = next(iter(first.values()))["demand"]["demand_id"]
-    demand = engine.matcher.profile(demand_id)
+    demand = lists.pool.matcher.profile(demand_id)
     assert demand is not None
-    own = engine.matcher.candidates(demand_id, 30)  # the demand's own list
-    await engine._write([engine._listed(demand, own)], engine.matcher.removals)
+    own = lists.pool.matcher.candidates(demand_id, 30)  # the demand's own list
+    await lists._write([lists._listed(demand, own)], lists.pool.matcher.removals)
     from_demand = {
-        mid for mid, d in (await proposals(engine)).items() if d.get("ranked_by") == demand_id
+        mid for mid, d in (await proposals(lists)).items() if d.get("ranked_by") == demand_id
     }
-    monkeypatch.setattr(engine_module, "PROPOSALS_PER_DEMAND", 8)
-    await engine.rematch()
-    after = await proposals(engine)
-    open_ = {mid: d for mid, d in after.items() if d["status"] == PROPOSED}
+    monkeypatch.setattr(lists_module, "PROPOSALS_PER_DEMAND", 8)
+    await lists.rematch()
+    after = await proposals(lists)
+    open_ = {mid: d for mid, d in after.items() if d["status"] == MatchStatus.PROPOSED}
     by_supply: dict[str, int] = {}
     for d in open_.values():
         made = d["ranked_by"] == d["supply"]["demand_id"]
@@ -306,4 +314,4 @@ async def test_a_rematch_replaces_the_lists_it_made_before(
     for d in open_.values():
         for party in d["party_ids"]:
             counts[party] = counts.get(party, 0) + 1
-    assert {k: v for k, v in engine._exposure.items() if v} == counts
+    assert {k: v for k, v in lists.pool.exposure.items() if v} == counts
