@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 from boyin_matching.ranking import blas
-from boyin_matching.ranking import matcher as matcher_module
-from boyin_matching.ranking.matcher import Matcher, _Counterparts
+from boyin_matching.ranking import shortlists as shortlists_module
+from boyin_matching.ranking.matcher import Matcher
 from boyin_matching.ranking.profiles import COUNTERPART, Profile
 from boyin_matching.ranking.scorer import (
     CALIBRATION,
@@ -21,6 +21,7 @@ from boyin_matching.ranking.scorer import (
     lang_stats,
     language_priors,
 )
+from boyin_matching.ranking.shortlists import Counterparts
 from tests.matching.test_ranking_support import matcher, profile, random_unit, unit
 
 CODES = ("C33-L1", "C33-L2", "C33-N02", "C33-F5", "T416-DI", "T416-GL", "T416-LH")
@@ -170,7 +171,7 @@ def test_rematch_refreshes_the_statistics_as_indexing_does() -> None:
 def test_counterpart_statistics_equal_lang_stats() -> None:
     m = random_market(SIZES, 4)
     pool, other = m.pools["PROJECT_LANDING"], m.pools["PROJECT_COOPERATION"]
-    side = _Counterparts(other)
+    side = Counterparts(other)
     assert (other.lang[side.cols[: side.split]] == 0).all()
     assert (other.lang[side.cols[side.split :]] == 1).all()
     qrows = pool.live_rows()[:20]
@@ -285,6 +286,6 @@ def test_rematch_threads_setting_does_not_change_results(monkeypatch: pytest.Mon
     for _ in m.rematch(k=1, block_size=8):  # statistics fresh after the removals
         pass
     two = list(m.rematch(k=8, block_size=8))
-    monkeypatch.setattr(matcher_module, "REMATCH_THREADS", 1)
+    monkeypatch.setattr(shortlists_module, "REMATCH_THREADS", 1)
     one = list(m.rematch(k=8, block_size=8))
     assert one == two

@@ -34,6 +34,7 @@ from boyin_matching.lists import service as lists_module
 from boyin_matching.lists.domain import Ranked, WritePlan
 from boyin_matching.lists.service import Lists
 from boyin_matching.ranking import matcher as matcher_module
+from boyin_matching.ranking import shortlists as shortlists_module
 from boyin_matching.ranking.explain import explain
 from boyin_matching.ranking.matcher import Matcher
 from boyin_matching.ranking.profiles import Profile
@@ -220,7 +221,7 @@ def run_rematch(rematch_size: int) -> None:
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         f"full rematch {half:,} x {half:,} (both directions, top 50 each, {rows:,} lists): "
-        f"{elapsed:.1f} s wall ({cpu:.1f} s CPU, {matcher_module.REMATCH_THREADS} threads, "
+        f"{elapsed:.1f} s wall ({cpu:.1f} s CPU, {shortlists_module.REMATCH_THREADS} threads, "
         f"load {load:.1f}); peak Python/numpy allocations during it {peak / 2**20:.0f} MiB; "
         f"process peak RSS {rss_before:.0f} -> {rss_after:.0f} MiB"
     )
@@ -231,7 +232,7 @@ def run_rematch(rematch_size: int) -> None:
         found += len(set(exact) & set(got))
         same += exact == got
     print(
-        f"rematch shortlist ({matcher_module.SHORTLIST} per query): recall of the exhaustive "
+        f"rematch shortlist ({shortlists_module.SHORTLIST} per query): recall of the exhaustive "
         f"top 50 {100 * found / (50 * len(kept)):.2f}%, identical lists "
         f"{100 * same / len(kept):.1f}% ({len(kept)} queries)"
     )
