@@ -95,11 +95,14 @@ def plan(
 ) -> WritePlan:
     """The writes of these lists, given their rankings' documents and the stored
     proposals of their pairs and every open one their rankings made (by match id)."""
+    # the stored shape's readers and builders, as locals: called for every pair
+    is_open, ranked_by, revivable = stored.is_open, stored.ranked_by, stored.revivable
+    differs, fresh_state, scored_state = stored.differs, stored.fresh_state, stored.scored_state
     out = WritePlan()
     entries: dict[str, dict[str, str]] = {}  # a profile's party entry, made once
     made: dict[str, list[Document]] = {}  # ranking -> the open proposals it made
     for doc in existing.values():
-        if stored.is_open(doc) and (by := stored.ranked_by(doc)) is not None:
+        if is_open(doc) and (by := ranked_by(doc)) is not None:
             made.setdefault(by, []).append(doc)
     for ranked in lists:
         ranking = ranked.query.demand_id
@@ -117,26 +120,26 @@ def plan(
             sides = (_entry(entries, supply), _entry(entries, demand))
             held = existing.get(mid)
             if held is None:
-                out.fresh[mid] = state = stored.fresh_state(
+                out.fresh[mid] = state = fresh_state(
                     supply, demand, c, now=now, ranking=ranking, parties=sides
                 )
                 out.parties[mid] = (sides[0], sides[1], state["score"])
                 announce.append(mid)
                 continue
-            scored = stored.scored_state(c, *sides)
+            scored = scored_state(c, *sides)
             out.parties[mid] = (sides[0], sides[1], scored["score"])
-            if stored.revivable(held):
+            if revivable(held):
                 out.revived[mid] = (stored.revision(held), stored.revived_state(scored, ranking))
                 announce.append(mid)
                 continue
             # on offer already (counted when it was proposed), or answered (not on offer)
             out.exposure[supply.demand_id] -= 1
             out.exposure[demand.demand_id] -= 1
-            if not stored.is_open(held):
+            if not is_open(held):
                 continue
-            if stored.differs(held, scored):
+            if differs(held, scored):
                 out.rescored[mid] = scored
-            if mid not in listed_before and stored.ranked_by(held) == ranking:
+            if mid not in listed_before and ranked_by(held) == ranking:
                 announce.append(mid)  # proposed by this ranking, which never listed it
         kept = set(mids)
         for doc in sorted(made.get(ranking, ()), key=stored.doc_id):

@@ -42,6 +42,7 @@ State = dict[str, Any]
 _PROPOSED = MatchStatus.PROPOSED.value
 _WITHDRAWN = MatchStatus.WITHDRAWN.value
 _PENDING = Review.PENDING.value
+_AUTO = ProposalSource.AUTO.value
 
 
 class Numbers(Protocol):
@@ -100,7 +101,6 @@ def stored_state(
     scores: State,
     supply: dict[str, str],
     demand: dict[str, str],
-    *,
     status: str,
     responses: dict[str, str],
     source: str,
@@ -108,21 +108,20 @@ def stored_state(
     note: str | None,
     ranked_by: str | None,
     updated_at: str,
+    /,
 ) -> State:
     """A proposal's stored state from its parts (``scores``: from :func:`scores_state`,
-    completed in place)."""
-    scores.update(
-        supply=supply,
-        demand=demand,
-        party_ids=[supply["demand_id"], demand["demand_id"]],
-        status=status,
-        responses=responses,
-        source=source,
-        review=review,
-        note=note,
-        ranked_by=ranked_by,
-        updated_at=updated_at,
-    )
+    completed in place). Positional: the rematch job makes hundreds of thousands."""
+    scores["supply"] = supply
+    scores["demand"] = demand
+    scores["party_ids"] = [supply["demand_id"], demand["demand_id"]]
+    scores["status"] = status
+    scores["responses"] = responses
+    scores["source"] = source
+    scores["review"] = review
+    scores["note"] = note
+    scores["ranked_by"] = ranked_by
+    scores["updated_at"] = updated_at
     return scores
 
 
@@ -133,13 +132,13 @@ def to_state(p: Proposal) -> State:
         scores_state(p.scores),
         _party_state(p.supply),
         _party_state(p.demand),
-        status=p.status.value,
-        responses={side: answer.value for side, answer in p.responses.items()},
-        source=p.source.value,
-        review=p.review.value,
-        note=p.note,
-        ranked_by=p.ranked_by,
-        updated_at=p.updated_at,
+        p.status.value,
+        {side: answer.value for side, answer in p.responses.items()},
+        p.source.value,
+        p.review.value,
+        p.note,
+        p.ranked_by,
+        p.updated_at,
     )
     if p.scores.shared_terms:
         state["shared_terms"] = list(p.scores.shared_terms)
@@ -221,13 +220,13 @@ def fresh_state(
         scores_state(c),
         supply_party,
         demand_party,
-        status=_PROPOSED,
-        responses={},
-        source=ProposalSource.AUTO.value,
-        review=_PENDING,
-        note=None,
-        ranked_by=ranking,
-        updated_at=now,
+        _PROPOSED,
+        {},
+        _AUTO,
+        _PENDING,
+        None,
+        ranking,
+        now,
     )
 
 
