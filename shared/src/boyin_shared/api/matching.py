@@ -30,7 +30,7 @@ class Answer(StrEnum):
 
 
 class ProposalSource(StrEnum):
-    """Who proposed a match: the engine's ranking, or an operator by hand."""
+    """Who proposed a match: a demand's ranking, or an operator by hand."""
 
     AUTO = "auto"
     OPERATOR = "operator"

@@ -18,7 +18,7 @@ supply's in the rematch job). Writing it:
 The proposals are written before the ranking, so a crash in between leaves proposals the
 ranking has not listed yet: written again, the ranking announces them then.
 
-Planning is plain Python over what was read; the engine reads, then writes the plan.
+Planning is plain Python over what was read; the lists service reads, then writes the plan.
 Exposure (how many open lists each party is on) was counted for every pair as if new
 while the lists were finished; the plan carries the corrections.
 """

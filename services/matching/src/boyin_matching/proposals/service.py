@@ -140,7 +140,7 @@ class Proposals:
     # -- operators' own proposals ----------------------------------------------------
 
     async def propose_by_hand(self, actor: Actor, a: str, b: str, note: str) -> Proposal:
-        """An operator adds a match the engine did not propose (scored and explained all
+        """An operator adds a match no ranking proposed (scored and explained all
         the same)."""
         if not operator(actor):
             raise _not_yours()
