@@ -25,6 +25,10 @@ class Rankings:
     async def of(self, demand_ids: Sequence[str]) -> dict[str, Document]:
         return {d["_id"]: d for d in await self.collection.get_many(demand_ids)}
 
+    async def writes(self, demand_ids: Sequence[str]) -> dict[str, str]:
+        """Which write made each of these rankings' stored lists."""
+        return {d["_id"]: d["write"] for d in await self.collection.get_many(demand_ids)}
+
     async def get(self, demand_id: str) -> Document | None:
         return await self.collection.get(demand_id)
 

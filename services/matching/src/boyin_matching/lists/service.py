@@ -347,9 +347,9 @@ class Lists:
                 saves.append((before, state, events))
         taken = await self.rankings.add_many(new)
         if taken or await self.rankings.save_many(saves) < len(saves):
-            back = await self.rankings.of(list(planned.lists))
+            writes = await self.rankings.writes(list(planned.lists))
             for ranking, mids in planned.lists.items():
-                if back.get(ranking, {}).get("write") != write:
+                if writes.get(ranking) != write:
                     await self._settle(ranking, mids, planned)
 
     async def _settle(self, ranking: str, mids: Sequence[str], planned: WritePlan) -> None:
