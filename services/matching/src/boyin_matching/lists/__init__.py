@@ -1,0 +1,1 @@
+"""Ranked lists: each demand's list of proposals, and the rematch job that rewrites them."""

@@ -1,0 +1,32 @@
+"""HTTP API of the rematch job: operators start it, anyone signed in follows it."""
+
+from __future__ import annotations
+
+from typing import Annotated, cast
+
+from fastapi import APIRouter, Depends, Request, status
+
+from boyin_matching.lists.schemas import job_out, started_out
+from boyin_matching.lists.service import Lists
+from boyin_shared.api.matching import JobOut
+from boyin_shared.identity import CurrentActor, CurrentMember
+
+router = APIRouter(tags=["matches"])
+
+
+def lists(request: Request) -> Lists:
+    return cast(Lists, request.app.state.service.lists)
+
+
+ListsDep = Annotated[Lists, Depends(lists)]
+
+
+@router.post("/rematch", status_code=status.HTTP_202_ACCEPTED, tags=["operations"])
+async def start_rematch(actor: CurrentMember, svc: ListsDep) -> JobOut:
+    """Recompute every proposal in the background (after a model or taxonomy change)."""
+    return started_out(svc.start_rematch(actor))
+
+
+@router.get("/rematch", tags=["operations"])
+async def rematch_progress(_: CurrentActor, svc: ListsDep) -> JobOut:
+    return job_out(svc.job)

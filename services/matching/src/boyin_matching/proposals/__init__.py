@@ -1,0 +1,1 @@
+"""Proposed matches: the aggregate, its answers and reviews, and the HTTP API of matches."""

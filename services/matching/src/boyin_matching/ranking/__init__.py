@@ -1,0 +1,2 @@
+"""Matching's ranking library: profiles, signals, fusion, finishing, explanations,
+exposure. Plain Python and numpy, no I/O."""
