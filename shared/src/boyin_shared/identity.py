@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Any
 
 import jwt
-from fastapi import Depends, Request
 
 from boyin_shared.clock import utcnow
 from boyin_shared.errors import BoyinError, Message, unauthenticated
@@ -98,17 +97,6 @@ def verify(token: str, secret: str) -> Actor:
     return decode_actor(token, secret, audience=AUDIENCE)
 
 
-def current_actor(request: Request) -> Actor:
-    token = request.headers.get(HEADER)
-    if not token:
-        raise unauthenticated()
-    secret: str = request.app.state.internal_token_secret
-    return verify(token, secret)
-
-
-CurrentActor = Annotated[Actor, Depends(current_actor)]
-
-
 def require(actor: Actor, *roles: Role) -> None:
     if actor.role not in roles:
         raise BoyinError(
@@ -116,17 +104,3 @@ def require(actor: Actor, *roles: Role) -> None:
             message=Message("当前身份无权执行此操作", "Your role may not do this"),
             status=403,
         )
-
-
-def current_member(actor: CurrentActor) -> Actor:
-    """The caller, who must be signed in (not a public visitor)."""
-    if actor.role is Role.PUBLIC:
-        raise BoyinError(
-            code="SIGN_IN_REQUIRED",
-            message=Message("请先登录", "Sign in first"),
-            status=403,
-        )
-    return actor
-
-
-CurrentMember = Annotated[Actor, Depends(current_member)]

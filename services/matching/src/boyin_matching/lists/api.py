@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Request, status
 from boyin_matching.lists.schemas import job_out, started_out
 from boyin_matching.lists.service import Lists
 from boyin_shared.api.matching import JobOut
-from boyin_shared.identity import CurrentActor, CurrentMember
+from boyin_shared.callers import CurrentActor, CurrentMember
 
 router = APIRouter(tags=["matches"])
 

@@ -13,7 +13,8 @@ from boyin_matching.proposals.domain import Proposal
 from boyin_matching.proposals.schemas import match_out, shown_status
 from boyin_matching.proposals.service import Proposals, operator
 from boyin_shared.api.matching import ManualIn, MatchOut, RespondIn, ReviewIn
-from boyin_shared.identity import Actor, CurrentActor, CurrentMember
+from boyin_shared.callers import CurrentActor, CurrentMember
+from boyin_shared.identity import Actor
 
 router = APIRouter(tags=["matches"])
 

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Request, Response, UploadFile, status
 from boyin_registry.attachments.schemas import attachment_out
 from boyin_registry.attachments.service import Attachments
 from boyin_shared.api.registry import AttachmentOut
-from boyin_shared.identity import CurrentActor, CurrentMember
+from boyin_shared.callers import CurrentActor, CurrentMember
 
 router = APIRouter(prefix="/attachments", tags=["attachments"])
 CHUNK = 256 * 1024

@@ -27,8 +27,8 @@ from boyin_shared.api.registry import (
     Page,
     ReasonIn,
 )
+from boyin_shared.callers import CurrentActor, CurrentMember
 from boyin_shared.clock import utcnow
-from boyin_shared.identity import CurrentActor, CurrentMember
 
 router = APIRouter(prefix="/demands", tags=["demands"])
 

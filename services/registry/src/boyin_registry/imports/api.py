@@ -21,9 +21,9 @@ from boyin_registry.imports.schemas import import_out
 from boyin_registry.imports.service import Importer
 from boyin_registry.imports.spreadsheets import MAX_FILE_BYTES, read_sheet, too_large
 from boyin_shared.api.registry import Format, HeaderLanguage, ImportOut
+from boyin_shared.callers import CurrentActor, CurrentMember
 from boyin_shared.clock import utcnow
 from boyin_shared.errors import BoyinError, Message
-from boyin_shared.identity import CurrentActor, CurrentMember
 
 router = APIRouter(tags=["imports"])
 

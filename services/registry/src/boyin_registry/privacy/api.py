@@ -12,7 +12,7 @@ from boyin_registry.privacy.service import Privacy
 from boyin_registry.profiles.schemas import talent_out
 from boyin_registry.reference.api import Ref
 from boyin_shared.api.registry import NoticeOut, TalentOut
-from boyin_shared.identity import CurrentActor, CurrentMember
+from boyin_shared.callers import CurrentActor, CurrentMember
 
 router = APIRouter(tags=["privacy"])
 

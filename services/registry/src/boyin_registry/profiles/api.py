@@ -16,7 +16,7 @@ from boyin_registry.profiles.schemas import (
 from boyin_registry.profiles.service import Profiles
 from boyin_registry.reference.api import Ref
 from boyin_shared.api.registry import OrganisationIn, OrganisationOut, Page, TalentIn, TalentOut
-from boyin_shared.identity import CurrentActor, CurrentMember
+from boyin_shared.callers import CurrentActor, CurrentMember
 
 router = APIRouter()
 

@@ -13,7 +13,7 @@ from boyin_registry.reference.domain import Reference
 from boyin_registry.reference.schemas import criterion_out, named_out, taxonomy_out
 from boyin_registry.reference.service import ReferenceData
 from boyin_shared.api.registry import CriterionOut, NamedOut, RenameIn, TaxonomyNodeIn, TaxonomyOut
-from boyin_shared.identity import CurrentActor, CurrentMember
+from boyin_shared.callers import CurrentActor, CurrentMember
 
 router = APIRouter(prefix="/reference", tags=["reference"])
 

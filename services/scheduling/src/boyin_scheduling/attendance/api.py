@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from boyin_scheduling.attendance.schemas import agenda_item_out, attendance_out, availability
 from boyin_scheduling.attendance.service import AttendanceService, CalendarFile
 from boyin_shared.api.scheduling import AgendaItemOut, AttendanceOut, AvailabilityIO, CheckInIn
-from boyin_shared.identity import CurrentActor
+from boyin_shared.callers import CurrentActor
 
 
 def _service(request: Request) -> AttendanceService:

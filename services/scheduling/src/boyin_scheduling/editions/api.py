@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Request, status
 from boyin_scheduling.editions.schemas import edition_out, edition_plan, slot_out
 from boyin_scheduling.editions.service import EditionService
 from boyin_shared.api.scheduling import EditionIn, EditionOut, SlotOut
-from boyin_shared.identity import CurrentActor
+from boyin_shared.callers import CurrentActor
 
 
 def _service(request: Request) -> EditionService:

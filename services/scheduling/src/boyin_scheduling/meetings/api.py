@@ -17,7 +17,7 @@ from boyin_shared.api.scheduling import (
     MeetingOut,
     OutcomeIn,
 )
-from boyin_shared.identity import CurrentActor
+from boyin_shared.callers import CurrentActor
 
 
 def _service(request: Request) -> MeetingService:

@@ -13,7 +13,7 @@ from boyin_scheduling.schedules.schemas import (
 )
 from boyin_scheduling.schedules.service import ScheduleService
 from boyin_shared.api.scheduling import RepairIn, ScheduleOut, SolveIn, TimetableDetailOut
-from boyin_shared.identity import CurrentActor
+from boyin_shared.callers import CurrentActor
 
 
 def _service(request: Request) -> ScheduleService:

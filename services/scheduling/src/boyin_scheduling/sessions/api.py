@@ -13,7 +13,7 @@ from boyin_scheduling.editions.schemas import edition_out
 from boyin_scheduling.sessions.schemas import session_out, session_plan, sign_up_out
 from boyin_scheduling.sessions.service import SessionService
 from boyin_shared.api.scheduling import EditionOut, SessionIn, SessionOut, SignUpIn, SignUpOut
-from boyin_shared.identity import CurrentActor
+from boyin_shared.callers import CurrentActor
 
 
 def _service(request: Request) -> SessionService:
