@@ -34,6 +34,7 @@ from boyin_matching.proposals import documents as stored
 from boyin_matching.proposals.domain import Announced, match_id
 from boyin_matching.ranking.finishing import Candidate
 from boyin_matching.ranking.profiles import Profile
+from boyin_shared.api.matching import JobState
 
 #: a stored document (a proposal's, or a ranking's), as read
 Document = dict[str, Any]
@@ -156,3 +157,13 @@ def plan(
 def ranking_state(mids: Sequence[str], now: str, write: str) -> dict[str, Any]:
     """A ranking's stored state: its list, when, and which write made it."""
     return {"listed": list(mids), "updated_at": now, "write": write}
+
+
+@dataclass
+class RematchJob:
+    """The progress of the full re-match job, as operators poll it."""
+
+    total: int = 0
+    done: int = 0
+    state: JobState = JobState.IDLE
+    error: str | None = None

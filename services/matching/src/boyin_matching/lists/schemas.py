@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from boyin_matching.lists.service import RematchJob
+from boyin_matching.lists.domain import RematchJob
 from boyin_shared.api.matching import JobOut, JobState
 
 

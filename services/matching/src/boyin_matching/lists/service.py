@@ -19,7 +19,15 @@ from numpy.typing import NDArray
 
 from boyin_matching.feedback.domain import Record, Screened, rerank
 from boyin_matching.feedback.repository import FeedbackRepository
-from boyin_matching.lists.domain import Document, Pair, Ranked, WritePlan, listed, plan
+from boyin_matching.lists.domain import (
+    Document,
+    Pair,
+    Ranked,
+    RematchJob,
+    WritePlan,
+    listed,
+    plan,
+)
 from boyin_matching.lists.domain import ranking_state as list_state
 from boyin_matching.lists.repository import Rankings
 from boyin_matching.pool.service import Pool
@@ -47,14 +55,6 @@ REMATCH_SHORTLIST = 50
 #: rematch job: supplies whose proposals are written together
 REMATCH_BATCH = 100
 NOTHING: NDArray[np.intp] = np.zeros(0, np.intp)
-
-
-@dataclass
-class RematchJob:
-    total: int = 0
-    done: int = 0
-    state: JobState = JobState.IDLE
-    error: str | None = None
 
 
 @dataclass
