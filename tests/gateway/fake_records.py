@@ -11,22 +11,25 @@ from typing import Any
 
 from boyin_gateway.clients import ServiceError
 from boyin_gateway.dto import (
-    AttendanceDto,
     ClaimDto,
     DemandDto,
-    EditionDto,
     ErrorDto,
-    FairDayDto,
     MatchDto,
-    MeetingDto,
     NamedDto,
     OrganisationDto,
-    SessionDto,
     TalentDto,
     TaxonomyDto,
     TextDto,
-    TimetableDetailDto,
-    TimetableDto,
+)
+from boyin_shared.api.scheduling import (
+    AttendanceOut,
+    DayIO,
+    EditionOut,
+    MeetingOut,
+    SessionOut,
+    TextIO,
+    TimetableDetailOut,
+    TimetableOut,
 )
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -188,25 +191,25 @@ class MatchingData:
 FIRST_DAY = date(2026, 9, 1)
 
 
-def edition(edition_id: str, status: str = "OPEN") -> EditionDto:
-    return EditionDto(
+def edition(edition_id: str, status: str = "OPEN") -> EditionOut:
+    return EditionOut(
         id=edition_id,
         status=status,
         agenda_version=1 if status == "OPEN" else 0,
         slots=2,
-        name=TextDto(zh="2026 年会", en="The 2026 fair"),
+        name=TextIO(zh="2026 年会", en="The 2026 fair"),
         timezone="Asia/Shanghai",
         first_day=FIRST_DAY,
         last_day=FIRST_DAY,
         slot_minutes=30,
-        days=[FairDayDto(day=FIRST_DAY, start=time(9), end=time(17))],
+        days=[DayIO(day=FIRST_DAY, start=time(9), end=time(17))],
         local_hours=(time(8), time(22)),
     )
 
 
-def session(session_id: str, edition_id: str, status: str = "PUBLISHED") -> SessionDto:
+def session(session_id: str, edition_id: str, status: str = "PUBLISHED") -> SessionOut:
     start = datetime.combine(FIRST_DAY, time(9), UTC)
-    return SessionDto(
+    return SessionOut(
         id=session_id,
         edition_id=edition_id,
         status=status,
@@ -215,7 +218,7 @@ def session(session_id: str, edition_id: str, status: str = "PUBLISHED") -> Sess
         waiting=0,
         my_state=None,
         kind="ROADSHOW",
-        title=TextDto(zh="路演", en="Roadshow"),
+        title=TextIO(zh="路演", en="Roadshow"),
         start=start,
         end=start + timedelta(hours=1),
     )
@@ -223,9 +226,9 @@ def session(session_id: str, edition_id: str, status: str = "PUBLISHED") -> Sess
 
 def meeting(
     meeting_id: str, edition_id: str, requester: tuple[str, str], invitee: tuple[str, str]
-) -> MeetingDto:
+) -> MeetingOut:
     """A request from ``requester`` to ``invitee``, each ``(party id, kind)``."""
-    return MeetingDto(
+    return MeetingOut(
         id=meeting_id,
         edition_id=edition_id,
         requester_id=requester[0],
@@ -242,11 +245,12 @@ def meeting(
         note=None,
         place=None,
         outcome=None,
+        absent=[],
     )
 
 
-def timetable(meetings: int) -> TimetableDto:
-    return TimetableDto(
+def timetable(meetings: int) -> TimetableOut:
+    return TimetableOut(
         scheduled=meetings,
         unscheduled=0,
         objective=meetings,
@@ -262,22 +266,22 @@ def timetable(meetings: int) -> TimetableDto:
 
 @dataclass
 class SchedulingData:
-    editions: dict[str, EditionDto] = field(default_factory=dict)
-    sessions: dict[str, SessionDto] = field(default_factory=dict)
+    editions: dict[str, EditionOut] = field(default_factory=dict)
+    sessions: dict[str, SessionOut] = field(default_factory=dict)
     #: session → party → CONFIRMED or WAITLISTED
     sign_ups: dict[str, dict[str, str]] = field(default_factory=dict)
-    attendances: dict[tuple[str, str], AttendanceDto] = field(default_factory=dict)
-    meetings: dict[str, MeetingDto] = field(default_factory=dict)
+    attendances: dict[tuple[str, str], AttendanceOut] = field(default_factory=dict)
+    meetings: dict[str, MeetingOut] = field(default_factory=dict)
     #: (edition, "draft" or "published") → its placements
-    timetables: dict[tuple[str, str], TimetableDetailDto] = field(default_factory=dict)
+    timetables: dict[tuple[str, str], TimetableDetailOut] = field(default_factory=dict)
 
-    def add(self, *records: EditionDto | SessionDto | MeetingDto) -> None:
+    def add(self, *records: EditionOut | SessionOut | MeetingOut) -> None:
         for r in records:
             book: dict[str, Any] = (
                 self.editions
-                if isinstance(r, EditionDto)
+                if isinstance(r, EditionOut)
                 else self.sessions
-                if isinstance(r, SessionDto)
+                if isinstance(r, SessionOut)
                 else self.meetings
             )
             book[r.id] = r

@@ -16,18 +16,22 @@ from typing import Any
 import httpx
 
 from boyin_gateway.clients import ServiceError
-from boyin_gateway.dto import (
-    AgendaItemDto,
-    AttendanceDto,
-    AvailabilityDto,
-    EditionDto,
-    MeetingDto,
-    PlacementDto,
-    ScheduleDto,
-    SessionDto,
-    SignUpDto,
-    SlotDto,
-    TimetableDetailDto,
+from boyin_gateway.clients.scheduling import MeetingActionIn, ScheduleActionIn
+from boyin_shared.api.scheduling import (
+    AgendaItemOut,
+    AnswerIn,
+    AttendanceOut,
+    AvailabilityIO,
+    EditionOut,
+    LinkIn,
+    MeetingOut,
+    PlacementOut,
+    ScheduleOut,
+    SessionOut,
+    SignUpIn,
+    SignUpOut,
+    SlotOut,
+    TimetableDetailOut,
 )
 from boyin_shared.identity import Actor, Role
 from tests.gateway.fake_records import (
@@ -100,33 +104,33 @@ class FakeScheduling:
 
     # -- editions and sessions -------------------------------------------------------
 
-    def _edition(self, edition_id: str) -> EditionDto:
+    def _edition(self, edition_id: str) -> EditionOut:
         found = self.data.editions.get(edition_id)
         if found is None or (found.status == "DRAFT" and not self.actor.is_staff):
             raise _not_found(edition_id)
         return found
 
-    async def editions(self) -> list[EditionDto]:
+    async def editions(self) -> list[EditionOut]:
         self._called("editions")
         return [
             e for e in self.data.editions.values() if self.actor.is_staff or e.status != "DRAFT"
         ]
 
-    async def edition(self, edition_id: str) -> EditionDto:
+    async def edition(self, edition_id: str) -> EditionOut:
         self._called("edition", id=edition_id)
         return self._edition(edition_id)
 
-    async def create_edition(self, body: dict[str, Any]) -> EditionDto:
+    async def create_edition(self, body: dict[str, Any]) -> EditionOut:
         self._called("create_edition", body=body)
         made = edition(new_id("edi_"), "DRAFT")
         self.data.add(made)
         return made
 
-    async def edit_edition(self, edition_id: str, body: dict[str, Any]) -> EditionDto:
+    async def edit_edition(self, edition_id: str, body: dict[str, Any]) -> EditionOut:
         self._called("edit_edition", id=edition_id, body=body)
         return self._edition(edition_id)
 
-    async def edition_action(self, edition_id: str, action: str) -> EditionDto:
+    async def edition_action(self, edition_id: str, action: str) -> EditionOut:
         self._called("edition_action", id=edition_id, action=action)
         found = self._edition(edition_id)
         status = {"open": "OPEN", "close": "CLOSED"}.get(action, found.status)
@@ -134,13 +138,13 @@ class FakeScheduling:
         self.data.add(changed)
         return changed
 
-    async def slots(self, edition_id: str) -> list[SlotDto]:
+    async def slots(self, edition_id: str) -> list[SlotOut]:
         self._called("slots", edition_id=edition_id)
         self._edition(edition_id)
         start = datetime.combine(FIRST_DAY, time(10), UTC)
-        return [SlotDto(id="slot_1", day=FIRST_DAY, start=start, end=start + timedelta(minutes=30))]
+        return [SlotOut(id="slot_1", day=FIRST_DAY, start=start, end=start + timedelta(minutes=30))]
 
-    def _session(self, session_id: str) -> SessionDto:
+    def _session(self, session_id: str) -> SessionOut:
         found = self.data.sessions.get(session_id)
         if found is None or (found.status == "DRAFT" and not self.actor.is_staff):
             raise _not_found(session_id)
@@ -148,42 +152,42 @@ class FakeScheduling:
         mine = signed.get(self.actor.party_id or "")
         return found.model_copy(update={"my_state": mine, "confirmed": len(signed)})
 
-    async def sessions(self, edition_id: str) -> list[SessionDto]:
+    async def sessions(self, edition_id: str) -> list[SessionOut]:
         self._called("sessions", edition_id=edition_id)
         self._edition(edition_id)
         ids = [s.id for s in self.data.sessions.values() if s.edition_id == edition_id]
         return [s for s in map(self._session_or_none, ids) if s is not None]
 
-    def _session_or_none(self, session_id: str) -> SessionDto | None:
+    def _session_or_none(self, session_id: str) -> SessionOut | None:
         try:
             return self._session(session_id)
         except ServiceError:
             return None
 
-    async def session(self, session_id: str) -> SessionDto:
+    async def session(self, session_id: str) -> SessionOut:
         self._called("session", id=session_id)
         return self._session(session_id)
 
-    async def add_session(self, edition_id: str, body: dict[str, Any]) -> SessionDto:
+    async def add_session(self, edition_id: str, body: dict[str, Any]) -> SessionOut:
         self._called("add_session", edition_id=edition_id, body=body)
         self._edition(edition_id)
         made = session(new_id("ses_"), edition_id, "DRAFT")
         self.data.add(made)
         return made
 
-    async def edit_session(self, session_id: str, body: dict[str, Any]) -> SessionDto:
+    async def edit_session(self, session_id: str, body: dict[str, Any]) -> SessionOut:
         self._called("edit_session", id=session_id, body=body)
         return self._session(session_id)
 
     async def session_action(
-        self, session_id: str, action: str, body: dict[str, Any] | None = None
-    ) -> SessionDto:
+        self, session_id: str, action: str, body: SignUpIn | None = None
+    ) -> SessionOut:
         self._called("session_action", id=session_id, action=action, body=body)
         found = self._session(session_id)
         if action == "cancel":
             self.data.add(found.model_copy(update={"status": "CANCELLED"}))
             return self._session(session_id)
-        party = self._acting((body or {}).get("party_id"))
+        party = self._acting(body.party_id if body else None)
         signed = self.data.sign_ups.setdefault(session_id, {})
         if action == "sign-up":
             signed[party] = "CONFIRMED"
@@ -191,54 +195,54 @@ class FakeScheduling:
             raise refusal(409, "NOT_SIGNED_UP", "未报名", "not signed up")
         return self._session(session_id)
 
-    async def sign_ups(self, session_id: str) -> list[SignUpDto]:
+    async def sign_ups(self, session_id: str) -> list[SignUpOut]:
         self._called("sign_ups", id=session_id)
         self._session(session_id)
         signed = self.data.sign_ups.get(session_id, {})
-        return [SignUpDto(party_id=p, state=s, at=datetime.now(UTC)) for p, s in signed.items()]
+        return [SignUpOut(party_id=p, state=s, at=datetime.now(UTC)) for p, s in signed.items()]
 
     # -- attendance ------------------------------------------------------------------
 
-    def _attendance(self, edition_id: str, party_id: str | None) -> AttendanceDto:
+    def _attendance(self, edition_id: str, party_id: str | None) -> AttendanceOut:
         party = self._acting(party_id)
         kind = self._kind(party)
         self._edition(edition_id)
         key = (edition_id, party)
         if key not in self.data.attendances:
-            self.data.attendances[key] = AttendanceDto(
+            self.data.attendances[key] = AttendanceOut(
                 edition_id=edition_id,
                 party_id=party,
                 kind=kind,
                 declared=False,
-                availability=AvailabilityDto(mode="ON_SITE", timezone="Asia/Shanghai"),
+                availability=AvailabilityIO(mode="ON_SITE", timezone="Asia/Shanghai"),
                 checked_in_at=None,
                 checkin_token=new_id("chk_"),
                 calendar_token=new_id("cal_"),
             )
         return self.data.attendances[key]
 
-    async def attendance(self, edition_id: str, party_id: str | None) -> AttendanceDto:
+    async def attendance(self, edition_id: str, party_id: str | None) -> AttendanceOut:
         self._called("attendance", edition_id=edition_id, party_id=party_id)
         return self._attendance(edition_id, party_id)
 
     async def declare(
         self, edition_id: str, body: dict[str, Any], party_id: str | None
-    ) -> AttendanceDto:
+    ) -> AttendanceOut:
         self._called("declare", edition_id=edition_id, body=body, party_id=party_id)
         found = self._attendance(edition_id, party_id)
-        availability = AvailabilityDto(mode=body["mode"], timezone=body["timezone"])
+        availability = AvailabilityIO(mode=body["mode"], timezone=body["timezone"])
         changed = found.model_copy(update={"declared": True, "availability": availability})
         self.data.attendances[(edition_id, found.party_id)] = changed
         return changed
 
-    async def rotate_calendar_token(self, edition_id: str) -> AttendanceDto:
+    async def rotate_calendar_token(self, edition_id: str) -> AttendanceOut:
         self._called("rotate_calendar_token", edition_id=edition_id)
         found = self._attendance(edition_id, None)
         changed = found.model_copy(update={"calendar_token": new_id("cal_")})
         self.data.attendances[(edition_id, found.party_id)] = changed
         return changed
 
-    async def check_in(self, token: str) -> AttendanceDto:
+    async def check_in(self, token: str) -> AttendanceOut:
         self._called("check_in", token=token)
         for key, found in self.data.attendances.items():
             if found.checkin_token == token:
@@ -249,14 +253,14 @@ class FakeScheduling:
 
     # -- meetings --------------------------------------------------------------------
 
-    def _meeting(self, meeting_id: str) -> MeetingDto:
+    def _meeting(self, meeting_id: str) -> MeetingOut:
         found = self.data.meetings.get(meeting_id)
         sides = (found.requester_id, found.invitee_id) if found else ()
         if found is None or not (self.actor.is_staff or self.actor.party_id in sides):
             raise _not_found(meeting_id)
         return found
 
-    async def request_meeting(self, edition_id: str, body: dict[str, Any]) -> MeetingDto:
+    async def request_meeting(self, edition_id: str, body: dict[str, Any]) -> MeetingOut:
         self._called("request_meeting", edition_id=edition_id, body=body)
         self._edition(edition_id)
         requester = self._acting(body.get("requester_id"))  # staff name the requester
@@ -274,7 +278,7 @@ class FakeScheduling:
 
     async def edition_meetings(
         self, edition_id: str, *, status: str | None, after: str | None, limit: int
-    ) -> list[MeetingDto]:
+    ) -> list[MeetingOut]:
         self._called("edition_meetings", edition_id=edition_id, after=after, limit=limit)
         found = [
             m
@@ -285,7 +289,7 @@ class FakeScheduling:
 
     async def my_meetings(
         self, *, edition_id: str | None, party_id: str | None, after: str | None, limit: int
-    ) -> list[MeetingDto]:
+    ) -> list[MeetingOut]:
         self._called("my_meetings", edition_id=edition_id, party_id=party_id, limit=limit)
         party = self._acting(party_id)
         found = [
@@ -295,37 +299,38 @@ class FakeScheduling:
         ]
         return [m for m in found if after is None or m.id > after][:limit]
 
-    async def meeting(self, meeting_id: str) -> MeetingDto:
+    async def meeting(self, meeting_id: str) -> MeetingOut:
         self._called("meeting", id=meeting_id)
         return self._meeting(meeting_id)
 
     async def meeting_action(
-        self, meeting_id: str, action: str, body: dict[str, Any], *, method: str = "POST"
-    ) -> MeetingDto:
+        self, meeting_id: str, action: str, body: MeetingActionIn, *, method: str = "POST"
+    ) -> MeetingOut:
         self._called("meeting_action", id=meeting_id, action=action, body=body)
         found = self._meeting(meeting_id)
-        if action == "answer" and not (
+        if isinstance(body, AnswerIn) and not (
             self.actor.is_staff or self.actor.party_id == found.invitee_id
         ):
             raise _forbidden("only the invitee answers a request")
         if action == "outcome":
             raise refusal(409, "NOT_STARTED", "会面尚未开始", "the meeting has not begun")
-        updates: dict[str, dict[str, Any]] = {
-            "answer": {"status": "ACCEPTED" if body.get("accept") else "DECLINED"},
-            "cancel": {"status": "CANCELLED"},
-            "video-link": {"video_link": body.get("video_link")},
-        }
-        changed = found.model_copy(update=updates[action])
+        if isinstance(body, AnswerIn):
+            update: dict[str, Any] = {"status": "ACCEPTED" if body.accept else "DECLINED"}
+        elif isinstance(body, LinkIn):
+            update = {"video_link": body.video_link}
+        else:
+            update = {"status": "CANCELLED"}
+        changed = found.model_copy(update=update)
         self.data.add(changed)
         return changed
 
     # -- the timetable ---------------------------------------------------------------
 
-    def _schedule(self, edition_id: str) -> ScheduleDto:
+    def _schedule(self, edition_id: str) -> ScheduleOut:
         self._edition(edition_id)
         draft = self.data.timetables.get((edition_id, "draft"))
         published = self.data.timetables.get((edition_id, "published"))
-        return ScheduleDto(
+        return ScheduleOut(
             edition_id=edition_id,
             version=1 if published else 0,
             published_at=None,
@@ -336,11 +341,11 @@ class FakeScheduling:
             pending=0,
         )
 
-    async def schedule(self, edition_id: str) -> ScheduleDto:
+    async def schedule(self, edition_id: str) -> ScheduleOut:
         self._called("schedule", edition_id=edition_id)
         return self._schedule(edition_id)
 
-    async def timetable(self, edition_id: str, which: str) -> TimetableDetailDto:
+    async def timetable(self, edition_id: str, which: str) -> TimetableDetailOut:
         self._called("timetable", edition_id=edition_id, which=which)
         found = self.data.timetables.get((edition_id, which))
         if found is None:
@@ -348,8 +353,8 @@ class FakeScheduling:
         return found
 
     async def schedule_action(
-        self, edition_id: str, action: str, body: dict[str, Any] | None = None
-    ) -> ScheduleDto:
+        self, edition_id: str, action: str, body: ScheduleActionIn | None = None
+    ) -> ScheduleOut:
         self._called("schedule_action", edition_id=edition_id, action=action)
         self._edition(edition_id)
         if action == "solve":
@@ -359,9 +364,9 @@ class FakeScheduling:
                 if m.edition_id == edition_id and m.status == "ACCEPTED"
             ]
             placements = [
-                PlacementDto(meeting_id=m.id, slot_id="slot_1", table=None) for m in accepted
+                PlacementOut(meeting_id=m.id, slot_id="slot_1", table=None) for m in accepted
             ]
-            self.data.timetables[(edition_id, "draft")] = TimetableDetailDto(
+            self.data.timetables[(edition_id, "draft")] = TimetableDetailOut(
                 placements=placements, unscheduled=[]
             )
         elif action == "publish":
@@ -373,12 +378,12 @@ class FakeScheduling:
 
     # -- agendas ---------------------------------------------------------------------
 
-    async def agenda(self, edition_id: str, party_id: str | None) -> list[AgendaItemDto]:
+    async def agenda(self, edition_id: str, party_id: str | None) -> list[AgendaItemOut]:
         self._called("agenda", edition_id=edition_id, party_id=party_id)
         party = self._acting(party_id)
         self._edition(edition_id)
         return [
-            AgendaItemDto(
+            AgendaItemOut(
                 kind="SESSION",
                 id=s.id,
                 start=s.start,

@@ -4,6 +4,7 @@ they build. No service runs: httpx answers through a mock transport."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -20,9 +21,12 @@ from boyin_gateway.clients import (
 from boyin_gateway.errors import problem
 from boyin_gateway.types import Conflict, Forbidden, InvalidInput, NotFound
 from boyin_shared import identity
+from boyin_shared.api.scheduling import AnswerIn, LinkIn, SignUpIn
 from boyin_shared.identity import Actor, Role
 from tests.apps import SECRET
 from tests.gateway.fake_records import demand
+from tests.gateway.fake_records import meeting as fake_meeting
+from tests.gateway.fake_records import session as fake_session
 from tests.gateway.fakes import FakePlatform
 
 ACTOR = Actor("acc_1", Role.ORGANISATION, party_id="org_1")
@@ -137,4 +141,36 @@ async def test_each_client_reads_its_services_answers() -> None:
     assert [(r.url.path, r.url.params.get("limit")) for r in seen] == [
         ("/demands/d1/matches", "5"),
         ("/sessions/s1/sign-ups", None),
+    ]
+
+
+async def test_the_scheduling_client_sends_the_request_models_fields_given() -> None:
+    """A body built from a request model (unvalidated: the service validates it) is the
+    JSON of the fields given, no more; the answer is read into the service's model."""
+    meeting = fake_meeting("m1", "e1", ("tal_1", "talent"), ("org_1", "organisation"))
+    session = fake_session("s1", "e1")
+    seen: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        found = meeting if request.url.path.startswith("/meetings") else session
+        return httpx.Response(200, json=found.model_dump(mode="json"))
+
+    async with pool(answer, seen) as http:
+        client = SchedulingClient(http, SECRET, ACTOR)
+        answered = await client.meeting_action(
+            "m1", "answer", AnswerIn.model_construct(accept=False, reason=None)
+        )
+        await client.meeting_action(
+            "m1", "video-link", LinkIn.model_construct(video_link=None), method="PUT"
+        )
+        await client.session_action("s1", "sign-up", SignUpIn.model_construct())
+        await client.session_action("s1", "withdraw", SignUpIn.model_construct(party_id="tal_1"))
+        await client.session_action("s1", "cancel")
+    assert answered == meeting
+    assert [(r.method, r.url.path, json.loads(r.content)) for r in seen] == [
+        ("POST", "/meetings/m1/answer", {"accept": False, "reason": None}),
+        ("PUT", "/meetings/m1/video-link", {"video_link": None}),
+        ("POST", "/sessions/s1/sign-up", {}),
+        ("POST", "/sessions/s1/withdraw", {"party_id": "tal_1"}),
+        ("POST", "/sessions/s1/cancel", {}),
     ]

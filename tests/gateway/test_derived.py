@@ -1,4 +1,5 @@
-"""GraphQL types derived from API models: fields, order, exclusions, resolvers on the model."""
+"""GraphQL types derived from API models: fields, order, exclusions, resolvers on the model,
+and what a class says beyond its model (order, GraphQL names and descriptions, nested types)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ from typing import Annotated
 
 import pytest
 import strawberry
-from pydantic import BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, Field
 
-from boyin_gateway.derived import derived, shown_as
+from boyin_gateway.derived import derived, nested_as, shown_as
 
 
 class _Text(BaseModel):
@@ -84,5 +85,100 @@ def test_excluding_a_field_the_model_lacks_is_refused() -> None:
     with pytest.raises(TypeError, match="lacks"):
 
         @derived(_Text, exclude=["nope"])
+        class Broken:
+            pass
+
+
+# -- what a class may say beyond the model ------------------------------------------------
+
+
+class _Span(BaseModel):
+    start: AwareDatetime
+    end: AwareDatetime | None = None
+
+
+class _Long(_Text):
+    """A subclass of a model shown by a hand-written type is shown by it too."""
+
+
+@strawberry.type(name="HandText", description="Text, written by hand.")
+class _HandText:
+    zh: str | None
+    en: str | None
+
+
+class _Entry(BaseModel):
+    token: str
+    kind: str
+    span: _Span
+    note: _Long
+    count: int
+
+
+@derived(_Span, name="ShownSpan")
+class ShownSpan:
+    pass
+
+
+nested_as(_Long, _HandText)
+
+
+@derived(
+    _Entry,
+    name="ShownEntry",
+    exclude=["count"],
+    order=["kind", "later", "token"],
+)
+class ShownEntry:
+    token: str = strawberry.field(name="secretToken", description="Keep it private.")
+
+    @strawberry.field
+    def later(self, root: strawberry.Parent[_Entry]) -> Later:
+        return Later(count=root.count)
+
+
+@strawberry.type
+class Later:
+    """Defined after the type whose resolver returns it."""
+
+    count: int
+
+
+@strawberry.type
+class _EntryQuery:
+    @strawberry.field
+    def entry(self) -> ShownEntry:
+        span = _Span(start=datetime(2026, 9, 1, 9, tzinfo=UTC))
+        entry = _Entry(token="t", kind="k", span=span, note=_Long(en="n"), count=3)
+        return shown_as(ShownEntry, entry)
+
+
+def test_the_class_orders_renames_describes_and_nests_what_the_model_does_not() -> None:
+    schema = strawberry.Schema(query=_EntryQuery)
+    sdl = schema.as_str()
+    body = sdl.split("type ShownEntry {")[1].split("}")[0]
+    names = [line.split(":")[0].strip() for line in body.splitlines() if ":" in line]
+    assert names == ["kind", "later", "secretToken", "span", "note"]
+    assert '"""Keep it private."""' in body and "note: HandText!" in body
+    assert "start: DateTime!" in sdl and "end: DateTime\n" in sdl  # AwareDatetime
+    result = schema.execute_sync(
+        "{ entry { kind later { count } secretToken span { start end } note { en } } }"
+    )
+    assert result.errors is None
+    assert result.data == {
+        "entry": {
+            "kind": "k",
+            "later": {"count": 3},
+            "secretToken": "t",
+            "span": {"start": "2026-09-01T09:00:00+00:00", "end": None},
+            "note": {"en": "n"},
+        }
+    }
+
+
+def test_ordering_a_field_the_type_lacks_is_refused() -> None:
+    with pytest.raises(TypeError, match="lacks"):
+
+        @derived(_Text, order=["nope"])
         class Broken:
             pass

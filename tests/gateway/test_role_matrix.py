@@ -51,7 +51,8 @@ import pytest_asyncio
 from argon2 import PasswordHasher
 
 from boyin_gateway.accounts import service
-from boyin_gateway.dto import MatchDto, TimetableDetailDto
+from boyin_gateway.dto import MatchDto
+from boyin_shared.api.scheduling import TimetableDetailOut
 from boyin_shared.identity import Actor, Role
 from tests.gateway import scheduling_support as sched
 from tests.gateway.events import landing, meeting_cancelled, project
@@ -760,7 +761,7 @@ async def seed_scheduling(world: World, platform: FakePlatform) -> None:
         world.drafts[role] = an_edition("DRAFT")
         world.opened[role] = an_edition("OPEN")
         world.solved[role] = an_edition("OPEN")
-        data.timetables[(world.solved[role], "draft")] = TimetableDetailDto(
+        data.timetables[(world.solved[role], "draft")] = TimetableDetailOut(
             placements=[], unscheduled=[]
         )
         world.cancellable_sessions[role] = a_session()

@@ -10,10 +10,10 @@ from strawberry.fastapi import BaseContext
 
 from boyin_gateway.accounts.service import Accounts
 from boyin_gateway.clients import Downstream, Registry, Scheduling, Services
-from boyin_gateway.dto import MeetingDto, TimetableDetailDto
 from boyin_gateway.feeds import Feeds
 from boyin_gateway.permissions import acts_for_no_party_yet
 from boyin_gateway.types import Organisation, Talent
+from boyin_shared.api.scheduling import MeetingOut, TimetableDetailOut
 from boyin_shared.identity import Actor, Role
 
 ANONYMOUS = Actor(account_id="anonymous", role=Role.PUBLIC)
@@ -31,12 +31,12 @@ class Loaders:
             found = {t.id: Talent.of(t) for t in await registry.talents_by_id(ids)}
             return [found.get(i) for i in ids]
 
-        async def edition_meetings(edition_ids: list[str]) -> list[dict[str, MeetingDto]]:
+        async def edition_meetings(edition_ids: list[str]) -> list[dict[str, MeetingOut]]:
             """Every meeting of each edition, by id: a page of placements names its meetings
             with a few pages of 500 rather than a call per meeting (staff only)."""
-            found: list[dict[str, MeetingDto]] = []
+            found: list[dict[str, MeetingOut]] = []
             for edition_id in edition_ids:
-                meetings: dict[str, MeetingDto] = {}
+                meetings: dict[str, MeetingOut] = {}
                 after: str | None = None
                 while True:
                     page = await scheduling.edition_meetings(
@@ -49,7 +49,7 @@ class Loaders:
                 found.append(meetings)
             return found
 
-        async def timetables(keys: list[tuple[str, str]]) -> list[TimetableDetailDto]:
+        async def timetables(keys: list[tuple[str, str]]) -> list[TimetableDetailOut]:
             """A timetable's placements, asked for once however many fields read them."""
             return [await scheduling.timetable(edition_id, which) for edition_id, which in keys]
 

@@ -2,23 +2,36 @@
 
 A derived type exposes every field of its model, in the model's order, with the model's
 types and field descriptions; the class adds only what the model does not say: the
-GraphQL type's name and description, an ``ID`` where the model has a ``str``, fields left
-out, and resolver fields (relations through DataLoaders, links), which come after the
-model's fields. Resolvers receive the model instance itself as the parent: a resolver that
-returns the service's answer needs no mapping.
+GraphQL type's name and description, an ``ID`` where the model has a ``str`` (or an enum
+where it has a ``str``), fields left out, a field's GraphQL name or description
+(``x: T = strawberry.field(name=..., description=...)``), the order where the GraphQL type
+shows the fields differently, and resolver fields (relations through DataLoaders, links),
+which come after the model's fields. Resolvers receive the model instance itself as the
+parent: a resolver that returns the service's answer needs no mapping.
+
+A model that several services share the GraphQL shape of (bilingual text) is shown by one
+hand-written type everywhere it is nested: :func:`nested_as`.
 """
 
 from __future__ import annotations
 
 import inspect
+import sys
+import types
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar, cast
+from datetime import datetime
+from typing import Annotated, Any, TypeVar, Union, cast, get_args, get_origin
 
 import strawberry
-from pydantic import BaseModel
+from pydantic import AwareDatetime, BaseModel, NaiveDatetime
+from strawberry.annotation import StrawberryAnnotation
 from strawberry.types.base import get_object_definition
+from strawberry.types.field import StrawberryField
 
 T = TypeVar("T")
+
+#: pydantic's constrained types strawberry does not know, as the GraphQL scalar's type
+_PLAIN: dict[Any, type] = {AwareDatetime: datetime, NaiveDatetime: datetime}
 
 
 def derived(
@@ -27,8 +40,12 @@ def derived(
     name: str | None = None,
     description: str | None = None,
     exclude: Sequence[str] = (),
+    order: Sequence[str] = (),
 ) -> Callable[[type[T]], type[T]]:
-    """``@derived(MeetingOut, name="Meeting")`` over a class of resolver fields."""
+    """``@derived(MeetingOut, name="Meeting")`` over a class of resolver fields.
+
+    ``order`` names (python names) the fields that come first, in that order, where the
+    GraphQL type shows them otherwise than the model; the rest follow as usual."""
 
     def wrap(cls: type[T]) -> type[T]:
         unknown = set(exclude) - set(model.model_fields)
@@ -36,23 +53,89 @@ def derived(
             raise TypeError(f"{cls.__name__} excludes fields {model.__name__} lacks: {unknown}")
         own: dict[str, Any] = inspect.get_annotations(cls)
         kept = [f for f in model.model_fields if f not in exclude]
-        cls.__annotations__ = {f: own.get(f, strawberry.auto) for f in kept} | {
+        described = {
+            f: field.description
+            for f in kept
+            if isinstance(field := cls.__dict__.get(f), StrawberryField)
+            and field.base_resolver is None
+            and field.description
+        }
+        cls.__annotations__ = {f: own.get(f, _auto(model, f)) for f in kept} | {
             k: v for k, v in own.items() if k not in model.model_fields
         }
         typed = strawberry.experimental.pydantic.type(
             model=model, name=name or cls.__name__, description=description
         )(cls)
-        order = {f: i for i, f in enumerate(kept)}
-        later = len(order)
-        get_object_definition(typed, strict=True).fields.sort(
-            key=lambda f: order.get(f.python_name, later)
-        )
+        # strawberry makes the type anew and reads the class's annotations at once: a type
+        # defined further down (a forward reference) is read again, in the class's module,
+        # when the schema is built; a resolver without one has its return type
+        typed.__module__ = cls.__module__
+        namespace = sys.modules[cls.__module__].__dict__
+        fields = get_object_definition(typed, strict=True).fields
+        for field in fields:
+            if field.python_name in own:
+                field.type_annotation = StrawberryAnnotation(
+                    own[field.python_name], namespace=namespace
+                )
+            elif field.base_resolver is not None:
+                field.type_annotation = None
+            if field.python_name in described:
+                field.description = described[field.python_name]
+        named = {f.python_name for f in fields}
+        if set(order) - named:
+            raise TypeError(f"{cls.__name__} orders fields it lacks: {set(order) - named}")
+        first = {f: i for i, f in enumerate(order)}
+        rank = {f: len(first) + i for i, f in enumerate(kept)}
+        later = len(first) + len(rank)
+        fields.sort(key=lambda f: first.get(f.python_name, rank.get(f.python_name, later)))
         return cast(type[T], typed)
 
     return wrap
+
+
+def _auto(model: type[BaseModel], field: str) -> Any:
+    """``strawberry.auto``, or the field's type where it names one of pydantic's own
+    (``AwareDatetime``) that strawberry does not know."""
+    annotation = model.model_fields[field].annotation
+    return _plain(annotation) if _mentions_pydantic(annotation) else strawberry.auto
+
+
+def _mentions_pydantic(annotation: Any) -> bool:
+    return annotation in _PLAIN or any(_mentions_pydantic(a) for a in get_args(annotation))
+
+
+def _plain(annotation: Any) -> Any:
+    """``annotation`` with pydantic's datetime types as ``datetime`` and nested models as
+    their GraphQL types (what ``strawberry.auto`` does, for the types it knows)."""
+    if annotation in _PLAIN:
+        return _PLAIN[annotation]
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return getattr(annotation, "_strawberry_type")  # noqa: B009 (strawberry's, or nested_as)
+    args = get_args(annotation)
+    if not args:
+        return annotation
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _plain(args[0])
+    plain = tuple(_plain(a) for a in args)
+    if origin in (Union, types.UnionType):
+        return Union[plain]  # noqa: UP007
+    return origin[plain if len(plain) > 1 else plain[0]]
+
+
+def nested_as(model: type[BaseModel], shown: type) -> None:
+    """Show a field of type ``model`` (or of a subclass) in every derived type as the
+    hand-written GraphQL type ``shown`` (e.g. every bilingual text as ``LocalizedText``)."""
+    model._strawberry_type = shown  # type: ignore[attr-defined]  # strawberry's lookup
 
 
 def shown_as(cls: type[T], answer: BaseModel) -> T:
     """A service's ``answer`` where the GraphQL type ``cls`` derived from its model is
     expected: strawberry reads the fields from the model instance itself (no copy)."""
     return cast(T, answer)
+
+
+def showing(cls: type[T]) -> Callable[[BaseModel], T]:
+    """:func:`shown_as` ``cls``, as a function of the answer
+    (``answered(client.meeting(id), showing(Meeting))``)."""
+    return lambda answer: shown_as(cls, answer)

@@ -12,24 +12,28 @@ import strawberry
 
 from boyin_gateway.clients import Scheduling, ServiceError
 from boyin_gateway.context import Context
+from boyin_gateway.derived import showing, shown_as
 from boyin_gateway.errors import answered, problem
 from boyin_gateway.permissions import staff_mutation
+from boyin_gateway.schedule_inputs import (
+    AgendaSessionInput,
+    AvailabilityInput,
+    FairEditionInput,
+    body_of,
+)
 from boyin_gateway.schedule_types import (
     Agenda,
     AgendaItem,
     AgendaResult,
     AgendaSession,
-    AgendaSessionInput,
     AgendaSessionResult,
     Attendance,
     AttendanceResult,
-    AvailabilityInput,
     FairEdition,
-    FairEditionInput,
     FairEditionResult,
-    body_of,
 )
 from boyin_gateway.types import described_field, described_mutation
+from boyin_shared.api.scheduling import SignUpIn
 
 Info = strawberry.Info[Context, None]
 
@@ -43,23 +47,31 @@ def _party(party_id: strawberry.ID | None) -> str | None:
     return str(party_id) if party_id is not None else None
 
 
+def _sign_up(party_id: strawberry.ID | None) -> SignUpIn:
+    """Whom a sign-up (or withdrawal) is for: the caller, or the party staff name. The
+    service validates it."""
+    if party_id is None:
+        return SignUpIn.model_construct()
+    return SignUpIn.model_construct(party_id=str(party_id))
+
+
 @strawberry.type
 class EditionQuery:
     @described_field("The fair's editions (staff also see drafts).")
     async def fair_editions(self, info: Info) -> list[FairEdition]:
-        return [FairEdition.of(e) for e in await info.context.scheduling.editions()]
+        return [shown_as(FairEdition, e) for e in await info.context.scheduling.editions()]
 
     @strawberry.field
     async def fair_edition(self, info: Info, id: strawberry.ID) -> FairEdition | None:
         try:
-            return FairEdition.of(await info.context.scheduling.edition(str(id)))
+            return shown_as(FairEdition, await info.context.scheduling.edition(str(id)))
         except ServiceError:
             return None  # not found, or a draft the caller may not see
 
     @described_field("An agenda session (drafts for staff only).")
     async def session(self, info: Info, id: strawberry.ID) -> AgendaSession | None:
         try:
-            return AgendaSession.of(await (await participant(info)).session(str(id)))
+            return shown_as(AgendaSession, await (await participant(info)).session(str(id)))
         except ServiceError:
             return None
 
@@ -71,7 +83,9 @@ class EditionQuery:
         self, info: Info, edition_id: strawberry.ID, party_id: strawberry.ID | None = None
     ) -> AttendanceResult:
         client = await participant(info)
-        return await answered(client.attendance(str(edition_id), _party(party_id)), Attendance.of)
+        return await answered(
+            client.attendance(str(edition_id), _party(party_id)), showing(Attendance)
+        )
 
     @described_field(
         "The signed-in participant's sessions and placed meetings in time order; staff "
@@ -85,7 +99,7 @@ class EditionQuery:
             items = await client.agenda(str(edition_id), _party(party_id))
         except ServiceError as exc:
             return problem(exc)
-        return Agenda(edition_id=str(edition_id), items=[AgendaItem.of(i) for i in items])
+        return Agenda(edition_id=str(edition_id), items=[shown_as(AgendaItem, i) for i in items])
 
 
 @strawberry.type
@@ -93,7 +107,7 @@ class EditionMutation:
     @staff_mutation("Create an edition (a draft: participants do not see it yet).")
     async def create_edition(self, info: Info, input: FairEditionInput) -> FairEditionResult:
         return await answered(
-            info.context.scheduling.create_edition(input.to_body()), FairEdition.of
+            info.context.scheduling.create_edition(input.to_body()), showing(FairEdition)
         )
 
     @staff_mutation("Replace an edition's dates, hours, rooms and tables.")
@@ -101,25 +115,25 @@ class EditionMutation:
         self, info: Info, id: strawberry.ID, input: FairEditionInput
     ) -> FairEditionResult:
         return await answered(
-            info.context.scheduling.edit_edition(str(id), input.to_body()), FairEdition.of
+            info.context.scheduling.edit_edition(str(id), input.to_body()), showing(FairEdition)
         )
 
     @staff_mutation("Open an edition: visible, taking sign-ups and meeting requests.")
     async def open_edition(self, info: Info, id: strawberry.ID) -> FairEditionResult:
         return await answered(
-            info.context.scheduling.edition_action(str(id), "open"), FairEdition.of
+            info.context.scheduling.edition_action(str(id), "open"), showing(FairEdition)
         )
 
     @staff_mutation("Close an edition (kept for the record).")
     async def close_edition(self, info: Info, id: strawberry.ID) -> FairEditionResult:
         return await answered(
-            info.context.scheduling.edition_action(str(id), "close"), FairEdition.of
+            info.context.scheduling.edition_action(str(id), "close"), showing(FairEdition)
         )
 
     @staff_mutation("Publish every draft session and announce the agenda's new version.")
     async def publish_agenda(self, info: Info, id: strawberry.ID) -> FairEditionResult:
         return await answered(
-            info.context.scheduling.edition_action(str(id), "agenda/publish"), FairEdition.of
+            info.context.scheduling.edition_action(str(id), "agenda/publish"), showing(FairEdition)
         )
 
     @staff_mutation("Add a session (a draft until the agenda is published).")
@@ -128,7 +142,7 @@ class EditionMutation:
     ) -> AgendaSessionResult:
         body = body_of(input)
         return await answered(
-            info.context.scheduling.add_session(str(edition_id), body), AgendaSession.of
+            info.context.scheduling.add_session(str(edition_id), body), showing(AgendaSession)
         )
 
     @staff_mutation("Replace a session; everyone signed up hears of the change.")
@@ -136,13 +150,13 @@ class EditionMutation:
         self, info: Info, id: strawberry.ID, input: AgendaSessionInput
     ) -> AgendaSessionResult:
         return await answered(
-            info.context.scheduling.edit_session(str(id), body_of(input)), AgendaSession.of
+            info.context.scheduling.edit_session(str(id), body_of(input)), showing(AgendaSession)
         )
 
     @staff_mutation("Cancel a session; everyone signed up hears of it.")
     async def cancel_session(self, info: Info, id: strawberry.ID) -> AgendaSessionResult:
         return await answered(
-            info.context.scheduling.session_action(str(id), "cancel"), AgendaSession.of
+            info.context.scheduling.session_action(str(id), "cancel"), showing(AgendaSession)
         )
 
     @described_mutation(
@@ -153,9 +167,9 @@ class EditionMutation:
         self, info: Info, session_id: strawberry.ID, party_id: strawberry.ID | None = None
     ) -> AgendaSessionResult:
         client = await participant(info)
-        body = {"party_id": _party(party_id)} if party_id is not None else {}
         return await answered(
-            client.session_action(str(session_id), "sign-up", body), AgendaSession.of
+            client.session_action(str(session_id), "sign-up", _sign_up(party_id)),
+            showing(AgendaSession),
         )
 
     @described_mutation("Withdraw from a session (staff: someone's, with partyId).")
@@ -163,9 +177,9 @@ class EditionMutation:
         self, info: Info, session_id: strawberry.ID, party_id: strawberry.ID | None = None
     ) -> AgendaSessionResult:
         client = await participant(info)
-        body = {"party_id": _party(party_id)} if party_id is not None else {}
         return await answered(
-            client.session_action(str(session_id), "withdraw", body), AgendaSession.of
+            client.session_action(str(session_id), "withdraw", _sign_up(party_id)),
+            showing(AgendaSession),
         )
 
     @described_mutation(
@@ -180,7 +194,7 @@ class EditionMutation:
     ) -> AttendanceResult:
         client = await participant(info)
         return await answered(
-            client.declare(str(edition_id), body_of(input), _party(party_id)), Attendance.of
+            client.declare(str(edition_id), body_of(input), _party(party_id)), showing(Attendance)
         )
 
     @described_mutation("A new secret address for your calendar feed; the old one stops working.")
@@ -188,8 +202,8 @@ class EditionMutation:
         self, info: Info, edition_id: strawberry.ID
     ) -> AttendanceResult:
         client = await participant(info)
-        return await answered(client.rotate_calendar_token(str(edition_id)), Attendance.of)
+        return await answered(client.rotate_calendar_token(str(edition_id)), showing(Attendance))
 
     @staff_mutation("Check a participant in at the venue (the content of their QR code).")
     async def check_in(self, info: Info, token: str) -> AttendanceResult:
-        return await answered(info.context.scheduling.check_in(token), Attendance.of)
+        return await answered(info.context.scheduling.check_in(token), showing(Attendance))

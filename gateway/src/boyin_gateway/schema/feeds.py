@@ -13,6 +13,7 @@ from typing import Annotated, cast
 import strawberry
 
 from boyin_gateway.context import Context
+from boyin_gateway.derived import derived, shown_as
 from boyin_gateway.permissions import (
     DistrictOfficers,
     InvestorsAndStaff,
@@ -100,27 +101,17 @@ def _match_news(
     return None
 
 
-@strawberry.type(description="When and where a meeting is held (no table: online).")
+@derived(
+    MeetingPlace,
+    name="MeetingSlot",
+    description="When and where a meeting is held (no table: online).",
+)
 class MeetingSlot:
-    slot_id: str
-    start: datetime
-    end: datetime
-    table: int | None
-    video_link: str | None
-    schedule_version: int
+    pass
 
 
 def _slot(place: MeetingPlace | None) -> MeetingSlot | None:
-    if place is None:
-        return None
-    return MeetingSlot(
-        slot_id=place.slot_id,
-        start=place.start,
-        end=place.end,
-        table=place.table,
-        video_link=place.video_link,
-        schedule_version=place.schedule_version,
-    )
+    return shown_as(MeetingSlot, place) if place is not None else None
 
 
 @strawberry.type(description="A change to one of the subscriber's meetings.")

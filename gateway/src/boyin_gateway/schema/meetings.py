@@ -7,24 +7,36 @@ import strawberry
 
 from boyin_gateway.clients import ServiceError
 from boyin_gateway.context import Context
+from boyin_gateway.derived import showing, shown_as
 from boyin_gateway.errors import answered, problem
-from boyin_gateway.permissions import staff_field, staff_mutation
-from boyin_gateway.schedule_types import (
+from boyin_gateway.meeting_types import (
     EditionMeetingsResult,
     Meeting,
     MeetingConnection,
-    MeetingRequestInput,
     MeetingResult,
-    MeetingStatus,
     Schedule,
     ScheduleResult,
-    body_of,
+    meeting_page,
 )
+from boyin_gateway.permissions import staff_field, staff_mutation
+from boyin_gateway.schedule_enums import MeetingStatus
+from boyin_gateway.schedule_inputs import MeetingRequestInput, body_of
 from boyin_gateway.schema.editions import participant
 from boyin_gateway.types import PageInfo, described_field, described_mutation
+from boyin_shared.api.scheduling import (
+    AnswerIn,
+    CancelIn,
+    LinkIn,
+    OutcomeIn,
+    RepairIn,
+    SolveIn,
+)
 
 Info = strawberry.Info[Context, None]
 MAX_PAGE = 100
+
+# The bodies of the actions are the service's request models, built unvalidated
+# (model_construct): the service validates them, and its refusal is the caller's InvalidInput.
 
 
 def _first(first: int) -> int:
@@ -51,7 +63,7 @@ class MeetingQuery:
         size = _first(first)
         client = await participant(info)
         try:
-            dtos = await client.my_meetings(
+            meetings = await client.my_meetings(
                 edition_id=str(edition_id) if edition_id else None,
                 party_id=str(party_id) if party_id else None,
                 after=after,
@@ -59,7 +71,7 @@ class MeetingQuery:
             )
         except ServiceError:
             return _EMPTY
-        return MeetingConnection.of(dtos, size)
+        return meeting_page(meetings, size)
 
     @staff_field("Every meeting of an edition, optionally of one status (staff).")
     async def edition_meetings(
@@ -72,7 +84,7 @@ class MeetingQuery:
     ) -> EditionMeetingsResult:
         size = _first(first)
         try:
-            dtos = await info.context.scheduling.edition_meetings(
+            meetings = await info.context.scheduling.edition_meetings(
                 str(edition_id),
                 status=status.value if status else None,
                 after=after,
@@ -80,18 +92,18 @@ class MeetingQuery:
             )
         except ServiceError as exc:
             return problem(exc)
-        return MeetingConnection.of(dtos, size)
+        return meeting_page(meetings, size)
 
     @described_field("A meeting of the caller's (staff: any).")
     async def meeting(self, info: Info, id: strawberry.ID) -> Meeting | None:
         try:
-            return Meeting.of(await (await participant(info)).meeting(str(id)))
+            return shown_as(Meeting, await (await participant(info)).meeting(str(id)))
         except ServiceError:
             return None
 
     @staff_field("An edition's timetable: the draft, the published one and their placements.")
     async def schedule(self, info: Info, edition_id: strawberry.ID) -> ScheduleResult:
-        return await answered(info.context.scheduling.schedule(str(edition_id)), Schedule.of)
+        return await answered(info.context.scheduling.schedule(str(edition_id)), showing(Schedule))
 
 
 @strawberry.type
@@ -104,15 +116,17 @@ class MeetingMutation:
         self, info: Info, edition_id: strawberry.ID, input: MeetingRequestInput
     ) -> MeetingResult:
         client = await participant(info)
-        return await answered(client.request_meeting(str(edition_id), body_of(input)), Meeting.of)
+        return await answered(
+            client.request_meeting(str(edition_id), body_of(input)), showing(Meeting)
+        )
 
     @described_mutation("Accept or decline a meeting request (the invitee, or staff).")
     async def answer_meeting(
         self, info: Info, id: strawberry.ID, accept: bool, reason: str | None = None
     ) -> MeetingResult:
         client = await participant(info)
-        body = {"accept": accept, "reason": reason}
-        return await answered(client.meeting_action(str(id), "answer", body), Meeting.of)
+        body = AnswerIn.model_construct(accept=accept, reason=reason)
+        return await answered(client.meeting_action(str(id), "answer", body), showing(Meeting))
 
     @described_mutation("Cancel a meeting (either side, or staff).")
     async def cancel_meeting(
@@ -120,7 +134,8 @@ class MeetingMutation:
     ) -> MeetingResult:
         client = await participant(info)
         return await answered(
-            client.meeting_action(str(id), "cancel", {"reason": reason}), Meeting.of
+            client.meeting_action(str(id), "cancel", CancelIn.model_construct(reason=reason)),
+            showing(Meeting),
         )
 
     @described_mutation("Set (or, with null, remove) an online meeting's https video link.")
@@ -128,9 +143,9 @@ class MeetingMutation:
         self, info: Info, id: strawberry.ID, video_link: str | None = None
     ) -> MeetingResult:
         client = await participant(info)
-        body = {"video_link": video_link}
+        body = LinkIn.model_construct(video_link=video_link)
         return await answered(
-            client.meeting_action(str(id), "video-link", body, method="PUT"), Meeting.of
+            client.meeting_action(str(id), "video-link", body, method="PUT"), showing(Meeting)
         )
 
     @described_mutation(
@@ -140,8 +155,8 @@ class MeetingMutation:
         self, info: Info, id: strawberry.ID, held: bool, absent: list[str] | None = None
     ) -> MeetingResult:
         client = await participant(info)
-        body = {"held": held, "absent": absent or []}
-        return await answered(client.meeting_action(str(id), "outcome", body), Meeting.of)
+        body = OutcomeIn.model_construct(held=held, absent=absent or [])
+        return await answered(client.meeting_action(str(id), "outcome", body), showing(Meeting))
 
     @staff_mutation(
         "Compute a draft timetable in the background (poll `schedule` until its job is IDLE)."
@@ -153,15 +168,16 @@ class MeetingMutation:
         time_limit_s: float = 10.0,
         lp_bound: bool = True,
     ) -> ScheduleResult:
-        body = {"time_limit_s": time_limit_s, "lp_bound": lp_bound}
+        body = SolveIn.model_construct(time_limit_s=time_limit_s, lp_bound=lp_bound)
         return await answered(
-            info.context.scheduling.schedule_action(str(edition_id), "solve", body), Schedule.of
+            info.context.scheduling.schedule_action(str(edition_id), "solve", body),
+            showing(Schedule),
         )
 
     @staff_mutation("Publish the draft timetable: every meeting gets its place.")
     async def publish_schedule(self, info: Info, edition_id: strawberry.ID) -> ScheduleResult:
         return await answered(
-            info.context.scheduling.schedule_action(str(edition_id), "publish"), Schedule.of
+            info.context.scheduling.schedule_action(str(edition_id), "publish"), showing(Schedule)
         )
 
     @staff_mutation(
@@ -171,7 +187,8 @@ class MeetingMutation:
     async def repair_schedule(
         self, info: Info, edition_id: strawberry.ID, move_placed: bool = False
     ) -> ScheduleResult:
-        body = {"move_placed": move_placed}
+        body = RepairIn.model_construct(move_placed=move_placed)
         return await answered(
-            info.context.scheduling.schedule_action(str(edition_id), "repair", body), Schedule.of
+            info.context.scheduling.schedule_action(str(edition_id), "repair", body),
+            showing(Schedule),
         )
