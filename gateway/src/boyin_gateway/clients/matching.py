@@ -6,7 +6,7 @@ from typing import Any, Protocol
 
 from pydantic import TypeAdapter
 
-from boyin_gateway.clients.base import Downstream, ServiceClient, seg
+from boyin_gateway.clients.base import Downstream, ServiceClient, seg, sent
 from boyin_shared.api.matching import DistrictSupplyOut, MatchOut, RespondIn
 
 
@@ -42,7 +42,7 @@ class MatchingClient(ServiceClient):
         body: dict[str, Any] = await self.request(
             "POST",
             f"/matches/{seg(match_id)}/respond",
-            json=RespondIn(interested=interested).model_dump(mode="json"),
+            json=sent(RespondIn.model_construct(interested=interested)),
         )
         return body
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import strawberry
 
-from boyin_gateway.clients import ServiceError
+from boyin_gateway.clients import ServiceError, sent
 from boyin_gateway.context import Context
 from boyin_gateway.derived import derived, shown_as
 from boyin_gateway.errors import problem
@@ -21,7 +21,13 @@ from boyin_gateway.types import (
     described_field,
     described_mutation,
 )
-from boyin_shared.api.registry import CriterionOut, NamedOut, TaxonomyOut
+from boyin_shared.api.registry import (
+    CriterionOut,
+    NamedOut,
+    RenameIn,
+    TaxonomyNodeIn,
+    TaxonomyOut,
+)
 
 Info = strawberry.Info[Context, None]
 
@@ -139,7 +145,11 @@ class ReferenceMutation:
         name_en: str,
         parent: str | None = None,
     ) -> TaxonomyChangeResult:
-        body = {"code": code, "parent": parent, "name_zh": name_zh, "name_en": name_en}
+        body = sent(
+            TaxonomyNodeIn.model_construct(
+                code=code, parent=parent, name_zh=name_zh, name_en=name_en
+            )
+        )
         try:
             await info.context.registry.add_taxonomy_code(body)
         except ServiceError as exc:
@@ -150,7 +160,7 @@ class ReferenceMutation:
     async def rename_taxonomy_code(
         self, info: Info, code: str, name_zh: str, name_en: str
     ) -> TaxonomyChangeResult:
-        body = {"name_zh": name_zh, "name_en": name_en}
+        body = sent(RenameIn.model_construct(name_zh=name_zh, name_en=name_en))
         try:
             await info.context.registry.rename_taxonomy_code(code, body)
         except ServiceError as exc:

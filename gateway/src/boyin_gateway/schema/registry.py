@@ -9,7 +9,7 @@ from urllib.parse import quote
 import strawberry
 
 from boyin_gateway.accounts.service import already_bound
-from boyin_gateway.clients import ServiceError
+from boyin_gateway.clients import ServiceError, sent
 from boyin_gateway.context import Context
 from boyin_gateway.demand_types import (
     Demand,
@@ -37,7 +37,16 @@ from boyin_gateway.types import (
     Talent,
     described_mutation,
 )
-from boyin_shared.api.registry import ConsentIn, DemandOut, TalentIn, TeamMemberIn
+from boyin_shared.api.registry import (
+    ClaimReviewIn,
+    ConsentIn,
+    DemandOut,
+    EditionIn,
+    OptionalReasonIn,
+    ReasonIn,
+    TalentIn,
+    TeamMemberIn,
+)
 
 MAX_PAGE = 100
 Info = strawberry.Info[Context, None]
@@ -263,7 +272,11 @@ class RegistryMutation:
         confirmed: bool,
         note: str | None = None,
     ) -> DemandResult:
-        body = {"outcome": "CONFIRMED" if confirmed else "REJECTED", "note": note}
+        body = sent(
+            ClaimReviewIn.model_construct(
+                outcome="CONFIRMED" if confirmed else "REJECTED", note=note
+            )
+        )
         return await _demand(
             info.context.registry.demand_action(
                 str(id), f"claims/{quote(criterion, safe='')}/review", body
@@ -276,22 +289,22 @@ class RegistryMutation:
 
     @strawberry.mutation
     async def return_demand(self, info: Info, id: strawberry.ID, comments: str) -> DemandResult:
-        body = {"reason": comments}
+        body = sent(ReasonIn.model_construct(reason=comments))
         return await _demand(info.context.registry.demand_action(str(id), "return", body))
 
     @strawberry.mutation
     async def reject_demand(self, info: Info, id: strawberry.ID, reason: str) -> DemandResult:
-        body = {"reason": reason}
+        body = sent(ReasonIn.model_construct(reason=reason))
         return await _demand(info.context.registry.demand_action(str(id), "reject", body))
 
     @strawberry.mutation
     async def withdraw_demand(
         self, info: Info, id: strawberry.ID, reason: str | None = None
     ) -> DemandResult:
-        body = {"reason": reason}
+        body = sent(OptionalReasonIn.model_construct(reason=reason))
         return await _demand(info.context.registry.demand_action(str(id), "withdraw", body))
 
     @strawberry.mutation
     async def reactivate_demand(self, info: Info, id: strawberry.ID, edition: str) -> DemandResult:
-        body = {"edition": edition}
+        body = sent(EditionIn.model_construct(edition=edition))
         return await _demand(info.context.registry.demand_action(str(id), "reactivate", body))
