@@ -22,6 +22,7 @@ _INSTANT = TypeAdapter(datetime)
 
 
 def _note(note: dict[str, str] | None) -> LocalizedText | None:
+    """Matching writes its notes as ``{"zh": ..., "en": ...}``."""
     return LocalizedText(zh=note["zh"], en=note["en"]) if note else None
 
 
@@ -30,7 +31,6 @@ def _congestion_note(root: strawberry.Parent[ExplanationOut]) -> LocalizedText |
 
 
 def _reliability_note(root: strawberry.Parent[ExplanationOut]) -> LocalizedText | None:
-    """operators only: the counterpart missed meetings at the fair (its scores are lowered)"""
     return _note(root.reliability_note)
 
 
