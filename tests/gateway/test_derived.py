@@ -9,7 +9,7 @@ import pytest
 import strawberry
 from pydantic import BaseModel, Field
 
-from boyin_gateway.derived import derived, derived_input, shown_as
+from boyin_gateway.derived import derived, shown_as
 
 
 class _Text(BaseModel):
@@ -37,20 +37,7 @@ def _link(root: strawberry.Parent[_Item]) -> str:
 @derived(_Item, name="ShownItem", description="An item.", exclude=["secret"])
 class ShownItem:
     id: strawberry.ID
-    counterpart_id: str | None = strawberry.field(description="Who is on the other side.")
     link: str = strawberry.field(resolver=_link, description="Where it is.")
-
-
-class _ItemIn(BaseModel):
-    name: str = Field(description="What to call it.")
-    kind: str = "plain"
-    tags: list[str] = Field(default_factory=list)
-    note: str | None = None
-
-
-@derived_input(_ItemIn, name="ItemInput", description="A new item.", exclude=["tags"])
-class ItemInput:
-    note: str | None = strawberry.field(description="For the reviewers.")
 
 
 @strawberry.type
@@ -64,10 +51,6 @@ class _Query:
     def item(self) -> Annotated[ShownItem | _Refused, strawberry.union("ShownItemResult")]:
         return shown_as(ShownItem, _Item(id="i1", title=_Text(zh="甲"), at=datetime.now(UTC)))
 
-    @strawberry.field
-    def sent(self, item: ItemInput) -> str:
-        return repr(sorted(strawberry.asdict(item).items()))
-
 
 SCHEMA = strawberry.Schema(query=_Query)
 
@@ -80,23 +63,6 @@ def test_the_type_has_the_models_fields_in_order_then_its_resolvers() -> None:
     assert '"""An item."""' in sdl and '"""What it is called."""' in sdl
     assert "secret" not in sdl
     assert "id: ID!" in body
-    assert '"""Who is on the other side."""\n  counterpartId: String' in body
-
-
-def test_an_input_type_has_the_models_fields_defaults_and_descriptions() -> None:
-    sdl = SCHEMA.as_str()
-    body = sdl.split("input ItemInput {")[1].split("}")[0]
-    assert '"""A new item."""\ninput ItemInput' in sdl
-    assert [line.strip() for line in body.splitlines() if line.strip()] == [
-        '"""What to call it."""',
-        "name: String!",
-        'kind: String! = "plain"',
-        '"""For the reviewers."""',
-        "note: String = null",
-    ]
-    result = SCHEMA.execute_sync('{ sent(item: { name: "x" }) }')
-    assert result.errors is None
-    assert result.data == {"sent": "[('kind', 'plain'), ('name', 'x'), ('note', None)]"}
 
 
 def test_fields_and_resolvers_read_the_model_instance_itself() -> None:

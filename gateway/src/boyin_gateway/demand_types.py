@@ -9,7 +9,8 @@ from typing import Annotated, Any, cast
 import strawberry
 from pydantic import TypeAdapter
 
-from boyin_gateway.derived import derived, derived_input
+from boyin_gateway.derived import derived
+from boyin_gateway.derived_input import derived_input
 from boyin_gateway.types import LocalizedText, Organisation, PageInfo, Talent
 from boyin_shared.api.registry import (
     Channel,
@@ -114,9 +115,6 @@ class Demand:
     description: LocalizedText
     details: DemandDetails = strawberry.field(resolver=_details)
     expires_on: str | None = strawberry.field(resolver=_expires_on)
-    external_ref: str | None = strawberry.field(
-        description="The importer's key of a demand that came from a spreadsheet import."
-    )
     owner: Party | None = strawberry.field(resolver=_owner)
 
 
