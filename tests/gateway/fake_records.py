@@ -11,15 +11,22 @@ from typing import Any
 
 from boyin_gateway.clients import ServiceError
 from boyin_gateway.dto import (
-    ClaimDto,
-    DemandDto,
     ErrorDto,
-    MatchDto,
-    NamedDto,
-    OrganisationDto,
-    TalentDto,
-    TaxonomyDto,
     TextDto,
+)
+from boyin_shared.api.matching import MatchOut
+from boyin_shared.api.registry import (
+    Channel,
+    ClaimOut,
+    ClaimReview,
+    Criterion,
+    DemandOut,
+    NamedOut,
+    OrganisationOut,
+    Status,
+    TalentOut,
+    TaxonomyOut,
+    TextOut,
 )
 from boyin_shared.api.scheduling import (
     AttendanceOut,
@@ -62,11 +69,11 @@ def sign_in_required() -> ServiceError:
 # -- seeds: the services' records, as the gateway reads them ---------------------------
 
 
-def text(zh: str, en: str) -> TextDto:
-    return TextDto(zh=zh, en=en)
+def text(zh: str, en: str) -> TextOut:
+    return TextOut(zh=zh, en=en)
 
 
-def organisation(org_id: str, district_code: str, **overrides: Any) -> OrganisationDto:
+def organisation(org_id: str, district_code: str, **overrides: Any) -> OrganisationOut:
     values: dict[str, Any] = {
         "id": org_id,
         "name": text(f"机构{org_id}", f"Organisation {org_id}"),
@@ -76,14 +83,15 @@ def organisation(org_id: str, district_code: str, **overrides: Any) -> Organisat
         "platforms": [],
         "taxonomy_codes": ["C33-L3"],
         "description": text("传感器材料", "Sensor materials"),
+        "contacts": None,
         "revision": 1,
         "registered_at": NOW,
         "updated_at": NOW,
     }
-    return OrganisationDto.model_validate(values | overrides)
+    return OrganisationOut.model_validate(values | overrides)
 
 
-def talent(talent_id: str, **overrides: Any) -> TalentDto:
+def talent(talent_id: str, **overrides: Any) -> TalentOut:
     values: dict[str, Any] = {
         "id": talent_id,
         "name": text("李伟", f"Talent {talent_id}"),
@@ -94,15 +102,20 @@ def talent(talent_id: str, **overrides: Any) -> TalentDto:
         "location": "Aachen",
         "timezone": "Europe/Berlin",
         "languages": ["zh", "en"],
+        "contact": None,
+        "team": [],
         "taxonomy_codes": ["C33-L3"],
         "revision": 1,
+        "registered_at": NOW,
+        "updated_at": NOW,
     }
-    return TalentDto.model_validate(values | overrides)
+    return TalentOut.model_validate(values | overrides)
 
 
 #: every detail a channel's demand has, as the registry answers them
 DETAILS: dict[str, dict[str, object]] = {
     "PROJECT_LANDING": {
+        "channel": "PROJECT_LANDING",
         "cooperation_modes": ["TECH_TRANSFER"],
         "budget_wan": 500,
         "facilities": None,
@@ -110,6 +123,7 @@ DETAILS: dict[str, dict[str, object]] = {
         "wanted_stage": "PILOT",
     },
     "PROJECT_COOPERATION": {
+        "channel": "PROJECT_COOPERATION",
         "stage": "PROTOTYPE",
         "trl": 5,
         "ip_status": "GRANTED",
@@ -129,23 +143,35 @@ def demand(
     district_code: str | None = None,
     claims: tuple[str, ...] = ("KEY_PLATFORMS",),
     details: dict[str, object] | None = None,
-) -> DemandDto:
-    return DemandDto(
+) -> DemandOut:
+    return DemandOut(
         id=demand_id,
-        channel=channel,
+        channel=Channel(channel),
         owner_id=owner_id,
         district_code=district_code,
-        status=status,
+        status=Status(status),
         title=text("需求", f"Demand {demand_id}"),
         description=text("说明", "Description"),
         language="zh",
         taxonomy_codes=["C33-L3"],
         keywords=[],
         editions=["CQ2026"],
-        claims=[ClaimDto(criterion=c, review="PENDING") for c in claims],
+        claims=[
+            ClaimOut(
+                criterion=Criterion(c),
+                evidence=None,
+                evidence_file=None,
+                review=ClaimReview.PENDING,
+                review_note=None,
+            )
+            for c in claims
+        ],
         details=DETAILS[channel] | (details or {}),
+        attachments=[],
+        expires_on=None,
         history=[],
         revision=1,
+        external_ref=None,
         created_at=NOW,
         updated_at=NOW,
     )
@@ -153,26 +179,26 @@ def demand(
 
 @dataclass
 class RegistryData:
-    organisations: dict[str, OrganisationDto] = field(default_factory=dict)
-    talents: dict[str, TalentDto] = field(default_factory=dict)
-    demands: dict[str, DemandDto] = field(default_factory=dict)
-    taxonomy: TaxonomyDto = field(
-        default_factory=lambda: TaxonomyDto(
+    organisations: dict[str, OrganisationOut] = field(default_factory=dict)
+    talents: dict[str, TalentOut] = field(default_factory=dict)
+    demands: dict[str, DemandOut] = field(default_factory=dict)
+    taxonomy: TaxonomyOut = field(
+        default_factory=lambda: TaxonomyOut(
             version=1,
             nodes=[
-                NamedDto(code="C33", zh="新材料", en="New materials", kind="active"),
-                NamedDto(code="C33-L3", zh="传感材料", en="Sensors", kind="active", parent="C33"),
+                NamedOut(code="C33", zh="新材料", en="New materials", kind="active"),
+                NamedOut(code="C33-L3", zh="传感材料", en="Sensors", kind="active", parent="C33"),
             ],
         )
     )
 
-    def add(self, *records: OrganisationDto | TalentDto | DemandDto) -> None:
+    def add(self, *records: OrganisationOut | TalentOut | DemandOut) -> None:
         for r in records:
             book: dict[str, Any] = (
                 self.organisations
-                if isinstance(r, OrganisationDto)
+                if isinstance(r, OrganisationOut)
                 else self.talents
-                if isinstance(r, TalentDto)
+                if isinstance(r, TalentOut)
                 else self.demands
             )
             book[r.id] = r
@@ -181,9 +207,9 @@ class RegistryData:
 @dataclass
 class MatchingData:
     #: each demand's matches, as its owner sees them
-    matches: dict[str, list[MatchDto]] = field(default_factory=dict)
+    matches: dict[str, list[MatchOut]] = field(default_factory=dict)
     #: the matches waiting for an operator's review
-    queue: list[MatchDto] = field(default_factory=list)
+    queue: list[MatchOut] = field(default_factory=list)
 
 
 # -- scheduling ----------------------------------------------------------------------

@@ -2,27 +2,27 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from typing import Any
 
 import httpx
 
 from boyin_gateway.clients import FilePart, ServiceUnavailable
-from boyin_gateway.dto import (
-    AttachmentDto,
-    AuditEntryDto,
-    CriterionDto,
-    DemandDto,
-    DemandPageDto,
-    DistrictSupplyDto,
-    ImportDto,
-    MatchDto,
-    NamedDto,
-    NoticeDto,
-    OrganisationDto,
-    OrganisationPageDto,
-    TalentDto,
-    TaxonomyDto,
+from boyin_shared.api.matching import DistrictSupplyOut, MatchOut
+from boyin_shared.api.registry import (
+    AttachmentOut,
+    AuditEntryOut,
+    CriterionOut,
+    DemandOut,
+    ImportOut,
+    NamedOut,
+    NoticeOut,
+    OrganisationOut,
+    Page,
+    Status,
+    TalentOut,
+    TaxonomyOut,
 )
 from boyin_shared.identity import Actor, Role
 from tests.gateway.fake_records import (
@@ -79,38 +79,38 @@ class FakeRegistry(_Fake):
     def data(self) -> RegistryData:
         return self.registry_data
 
-    def _sees_organisation(self, o: OrganisationDto) -> bool:
+    def _sees_organisation(self, o: OrganisationOut) -> bool:
         return self.actor.role is not Role.DISTRICT_OFFICER or self.officer_of(o.district_code)
 
     def _acts_for(self, party_id: str, district_code: str | None) -> bool:
         return self.staff or self.actor.party_id == party_id or self.officer_of(district_code)
 
-    def _sees_demand(self, d: DemandDto) -> bool:
+    def _sees_demand(self, d: DemandOut) -> bool:
         return d.status == "PUBLISHED" or self._acts_for(d.owner_id, d.district_code)
 
-    def _demand(self, demand_id: str) -> DemandDto:
+    def _demand(self, demand_id: str) -> DemandOut:
         found = self.data.demands.get(demand_id)
         if found is None or not self._sees_demand(found):
             raise not_found(demand_id)
         return found
 
-    async def organisation(self, org_id: str) -> OrganisationDto | None:
+    async def organisation(self, org_id: str) -> OrganisationOut | None:
         self._called("organisation", id=org_id)
         found = self.data.organisations.get(org_id)
         return found if found and self._sees_organisation(found) else None
 
     async def organisations(
         self, *, district_code: str | None, after: str | None, limit: int
-    ) -> OrganisationPageDto:
+    ) -> Page[OrganisationOut]:
         self._called("organisations", district_code=district_code, after=after, limit=limit)
         items = [
             o
             for o in self.data.organisations.values()
             if self._sees_organisation(o) and district_code in (None, o.district_code)
         ]
-        return OrganisationPageDto(items=items[:limit], next_after=None)
+        return Page[OrganisationOut](items=items[:limit], next_after=None)
 
-    async def register_organisation(self, body: dict[str, Any]) -> OrganisationDto:
+    async def register_organisation(self, body: dict[str, Any]) -> OrganisationOut:
         self._called("register_organisation", body=body)
         district = body["district_code"]
         self_registering = self.actor.role is Role.ORGANISATION and self.actor.party_id is None
@@ -120,18 +120,18 @@ class FakeRegistry(_Fake):
         self.data.add(made)
         return made
 
-    async def organisations_by_id(self, ids: list[str]) -> list[OrganisationDto]:
+    async def organisations_by_id(self, ids: list[str]) -> list[OrganisationOut]:
         self._called("organisations_by_id", ids=ids)
         found = (self.data.organisations.get(i) for i in ids)
         return [o for o in found if o is not None and self._sees_organisation(o)]
 
-    async def talents_by_id(self, ids: list[str]) -> list[TalentDto]:
+    async def talents_by_id(self, ids: list[str]) -> list[TalentOut]:
         self._called("talents_by_id", ids=ids)
         if self.actor.role is Role.PUBLIC:
             return []
         return [t for i in ids if (t := self.data.talents.get(i)) is not None]
 
-    async def register_talent(self, body: dict[str, Any]) -> TalentDto:
+    async def register_talent(self, body: dict[str, Any]) -> TalentOut:
         self._called("register_talent", body=body)
         if not (self.staff or (self.actor.role is Role.TALENT and self.actor.party_id is None)):
             raise forbidden()
@@ -139,12 +139,12 @@ class FakeRegistry(_Fake):
         self.data.add(made)
         return made
 
-    async def demand(self, demand_id: str) -> DemandDto | None:
+    async def demand(self, demand_id: str) -> DemandOut | None:
         self._called("demand", id=demand_id)
         found = self.data.demands.get(demand_id)
         return found if found and self._sees_demand(found) else None
 
-    async def demands(self, params: dict[str, Any]) -> DemandPageDto:
+    async def demands(self, params: dict[str, Any]) -> Page[DemandOut]:
         self._called("demands", params={k: v for k, v in params.items() if v is not None})
         wanted = {k: params.get(k) for k in ("channel", "status", "owner_id")}
         items = [
@@ -154,9 +154,9 @@ class FakeRegistry(_Fake):
             and all(v is None or getattr(d, k) == v for k, v in wanted.items())
         ]
         limit = int(params.get("limit") or 20)
-        return DemandPageDto(items=items[:limit], next_after=None)
+        return Page[DemandOut](items=items[:limit], next_after=None)
 
-    async def create_demand(self, body: dict[str, Any]) -> DemandDto:
+    async def create_demand(self, body: dict[str, Any]) -> DemandOut:
         self._called("create_demand", body=body)
         owner_id = body["owner_id"]
         org = self.data.organisations.get(owner_id)
@@ -179,7 +179,7 @@ class FakeRegistry(_Fake):
         self.data.add(made)
         return made
 
-    async def edit_demand(self, demand_id: str, body: dict[str, Any]) -> DemandDto:
+    async def edit_demand(self, demand_id: str, body: dict[str, Any]) -> DemandOut:
         self._called("edit_demand", id=demand_id, body=body)
         found = self._demand(demand_id)
         if not self._acts_for(found.owner_id, found.district_code):
@@ -188,7 +188,7 @@ class FakeRegistry(_Fake):
 
     async def demand_action(
         self, demand_id: str, action: str, body: dict[str, Any] | None = None
-    ) -> DemandDto:
+    ) -> DemandOut:
         self._called("demand_action", id=demand_id, action=action, body=body)
         found = self._demand(demand_id)
         reviewing = action in ("start-review", "publish", "return", "reject")
@@ -198,22 +198,22 @@ class FakeRegistry(_Fake):
         if not reviewing and not self._acts_for(found.owner_id, found.district_code):
             raise forbidden()
         status = {
-            "submit": "SUBMITTED",
-            "start-review": "UNDER_REVIEW",
-            "publish": "PUBLISHED",
-            "return": "RETURNED",
-            "reject": "REJECTED",
-            "withdraw": "WITHDRAWN",
+            "submit": Status.SUBMITTED,
+            "start-review": Status.UNDER_REVIEW,
+            "publish": Status.PUBLISHED,
+            "return": Status.RETURNED,
+            "reject": Status.REJECTED,
+            "withdraw": Status.WITHDRAWN,
         }.get(action, found.status)
         changed = found.model_copy(update={"status": status, "revision": found.revision + 1})
         self.data.add(changed)
         return changed
 
-    async def talent(self, talent_id: str) -> TalentDto | None:
+    async def talent(self, talent_id: str) -> TalentOut | None:
         self._called("talent", id=talent_id)
         return None if self.actor.role is Role.PUBLIC else self.data.talents.get(talent_id)
 
-    async def update_organisation(self, org_id: str, body: dict[str, Any]) -> OrganisationDto:
+    async def update_organisation(self, org_id: str, body: dict[str, Any]) -> OrganisationOut:
         self._called("update_organisation", id=org_id, body=body)
         found = self.data.organisations.get(org_id)
         if found is None:
@@ -232,19 +232,19 @@ class FakeRegistry(_Fake):
 
     # -- reference data ------------------------------------------------------------
 
-    async def districts(self) -> list[NamedDto]:
+    async def districts(self) -> list[NamedOut]:
         self._called("districts")
-        return [NamedDto(code="500103", zh="渝中区", en="Yuzhong District", kind="district")]
+        return [NamedOut(code="500103", zh="渝中区", en="Yuzhong District", kind="district")]
 
-    async def editions(self) -> list[NamedDto]:
+    async def editions(self) -> list[NamedOut]:
         self._called("editions")
-        return [NamedDto(code="CQ2026", zh="2026 年", en="2026", kind="edition")]
+        return [NamedOut(code="CQ2026", zh="2026 年", en="2026", kind="edition")]
 
-    async def criteria(self) -> list[CriterionDto]:
+    async def criteria(self) -> list[CriterionOut]:
         self._called("criteria")
-        return [CriterionDto(code="KEY_PLATFORMS", side="SUPPLIER", zh="重点平台", en="Key")]
+        return [CriterionOut(code="KEY_PLATFORMS", side="SUPPLIER", zh="重点平台", en="Key")]
 
-    async def taxonomy(self) -> TaxonomyDto:
+    async def taxonomy(self) -> TaxonomyOut:
         self._called("taxonomy")
         return self.data.taxonomy
 
@@ -253,14 +253,14 @@ class FakeRegistry(_Fake):
         if not self.staff:
             raise forbidden()
         t = self.data.taxonomy
-        node = NamedDto(
+        node = NamedOut(
             code=body["code"],
             zh=body["name_zh"],
             en=body["name_en"],
             kind="active",
             parent=body["parent"],
         )
-        self.data.taxonomy = TaxonomyDto(version=t.version + 1, nodes=[*t.nodes, node])
+        self.data.taxonomy = TaxonomyOut(version=t.version + 1, nodes=[*t.nodes, node])
 
     async def rename_taxonomy_code(self, code: str, body: dict[str, Any]) -> None:
         self._called("rename_taxonomy_code", code=code, body=body)
@@ -272,11 +272,11 @@ class FakeRegistry(_Fake):
 
     # -- privacy -------------------------------------------------------------------
 
-    async def privacy_notice(self) -> NoticeDto:
+    async def privacy_notice(self) -> NoticeOut:
         self._called("privacy_notice")
-        return NoticeDto(version="2026-01", text={"zh": "通知", "en": "Notice"}, purposes={})
+        return NoticeOut(version="2026-01", text={"zh": "通知", "en": "Notice"}, purposes={})
 
-    def _person(self, talent_id: str, *, allowed: bool) -> TalentDto:
+    def _person(self, talent_id: str, *, allowed: bool) -> TalentOut:
         found = self.data.talents.get(talent_id)
         if found is None:
             raise not_found(talent_id)
@@ -290,7 +290,7 @@ class FakeRegistry(_Fake):
         person = self._person(talent_id, allowed=self.staff or own)
         return {"profile": person.model_dump(mode="json")}
 
-    async def erase_talent(self, talent_id: str) -> TalentDto:
+    async def erase_talent(self, talent_id: str) -> TalentOut:
         self._called("erase_talent", id=talent_id)
         own = self.actor.party_id == talent_id
         person = self._person(talent_id, allowed=self.actor.role is Role.ADMIN or own)
@@ -298,7 +298,7 @@ class FakeRegistry(_Fake):
         self.data.add(erased)
         return erased
 
-    async def audit_of(self, party_id: str) -> list[AuditEntryDto]:
+    async def audit_of(self, party_id: str) -> list[AuditEntryOut]:
         self._called("audit_of", party_id=party_id)
         if not (self.staff or self.actor.party_id == party_id):
             raise forbidden()
@@ -306,23 +306,29 @@ class FakeRegistry(_Fake):
 
     # -- files and imports -----------------------------------------------------------
 
-    async def upload_attachment(self, file: FilePart) -> AttachmentDto:
+    async def upload_attachment(self, file: FilePart) -> AttachmentOut:
         name, content, content_type = file
         self._called("upload_attachment", name=name)
         if self.actor.role is Role.PUBLIC:
             raise sign_in_required()
-        size = len(content.read())
-        return AttachmentDto(id=new_id("att_"), name=name, content_type=content_type, size=size)
+        data = content.read()
+        return AttachmentOut(
+            id=new_id("att_"),
+            name=name,
+            content_type=content_type,
+            size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
+        )
 
-    async def start_import(self, file: FilePart) -> ImportDto:
+    async def start_import(self, file: FilePart) -> ImportOut:
         self._called("start_import", name=file[0])
         raise forbidden() if not self.staff else ServiceUnavailable("not in the fake")
 
-    async def import_job(self, job_id: str, *, errors_offset: int, errors_limit: int) -> ImportDto:
+    async def import_job(self, job_id: str, *, errors_offset: int, errors_limit: int) -> ImportOut:
         self._called("import_job", id=job_id)
         raise not_found(job_id)
 
-    async def resume_import(self, job_id: str) -> ImportDto:
+    async def resume_import(self, job_id: str) -> ImportOut:
         self._called("resume_import", id=job_id)
         raise not_found(job_id)
 
@@ -331,7 +337,7 @@ class FakeMatching(_Fake):
     """Matching's rules: a demand's matches are its owner's and staff's business (others
     are told the demand is not found); the review queue is for staff."""
 
-    async def district_supply(self) -> list[DistrictSupplyDto]:
+    async def district_supply(self) -> list[DistrictSupplyOut]:
         self._called("district_supply")
         return []
 
@@ -339,7 +345,7 @@ class FakeMatching(_Fake):
         found = self.registry_data.demands.get(demand_id)
         return found is not None and found.owner_id == self.actor.party_id
 
-    async def matches(self, demand_id: str, limit: int) -> list[MatchDto]:
+    async def matches(self, demand_id: str, limit: int) -> list[MatchOut]:
         self._called("matches", demand_id=demand_id, limit=limit)
         if not (self.staff or self._owns(demand_id)):
             raise not_found(demand_id)
@@ -352,7 +358,7 @@ class FakeMatching(_Fake):
                 return {"match_id": match_id, "status": "ACCEPTED" if interested else "DECLINED"}
         raise not_found(match_id)
 
-    async def review_queue(self) -> list[MatchDto]:
+    async def review_queue(self) -> list[MatchOut]:
         self._called("review_queue")
         if not self.staff:
             raise forbidden()

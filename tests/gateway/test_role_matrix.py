@@ -51,7 +51,7 @@ import pytest_asyncio
 from argon2 import PasswordHasher
 
 from boyin_gateway.accounts import service
-from boyin_gateway.dto import MatchDto
+from boyin_shared.api.matching import MatchOut
 from boyin_shared.api.scheduling import TimetableDetailOut
 from boyin_shared.identity import Actor, Role
 from tests.gateway import scheduling_support as sched
@@ -711,7 +711,7 @@ def seed_registry(world: World, platform: FakePlatform) -> None:
 
     # A published landing offer with a match waiting for an operator's review.
     world.matched_id = org_demand("PUBLISHED")
-    match = MatchDto(
+    match = MatchOut(
         match_id="mat_matrix",
         demand_id=world.matched_id,
         counterpart_demand_id="dem_project",

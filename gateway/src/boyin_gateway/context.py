@@ -10,6 +10,7 @@ from strawberry.fastapi import BaseContext
 
 from boyin_gateway.accounts.service import Accounts
 from boyin_gateway.clients import Downstream, Registry, Scheduling, Services
+from boyin_gateway.derived import shown_as
 from boyin_gateway.feeds import Feeds
 from boyin_gateway.permissions import acts_for_no_party_yet
 from boyin_gateway.types import Organisation, Talent
@@ -24,11 +25,13 @@ class Loaders:
 
     def __init__(self, registry: Registry, scheduling: Scheduling) -> None:
         async def organisations(ids: list[str]) -> list[Organisation | None]:
-            found = {o.id: Organisation.of(o) for o in await registry.organisations_by_id(ids)}
+            found = {
+                o.id: shown_as(Organisation, o) for o in await registry.organisations_by_id(ids)
+            }
             return [found.get(i) for i in ids]
 
         async def talents(ids: list[str]) -> list[Talent | None]:
-            found = {t.id: Talent.of(t) for t in await registry.talents_by_id(ids)}
+            found = {t.id: shown_as(Talent, t) for t in await registry.talents_by_id(ids)}
             return [found.get(i) for i in ids]
 
         async def edition_meetings(edition_ids: list[str]) -> list[dict[str, MeetingOut]]:

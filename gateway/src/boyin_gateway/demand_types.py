@@ -1,72 +1,71 @@
-"""GraphQL types of demands, built from the registry's demand DTOs."""
+"""GraphQL types of demands, derived from the registry's demand models
+(``boyin_shared.api.registry``); the enums are the registry's own."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from enum import Enum
-from typing import Annotated, Any
+from datetime import date
+from typing import Annotated, Any, cast
 
 import strawberry
+from pydantic import TypeAdapter
 
-from boyin_gateway.dto import DemandDto
-from boyin_gateway.types import Attachment, LocalizedText, Organisation, PageInfo, Talent
+from boyin_gateway.derived import derived
+from boyin_gateway.derived_input import derived_input
+from boyin_gateway.types import LocalizedText, Organisation, PageInfo, Talent
+from boyin_shared.api.registry import (
+    Channel,
+    ClaimIn,
+    ClaimOut,
+    DemandContentIn,
+    DemandOut,
+    DetailsIn,
+    JobSeekingIn,
+    ProjectCooperationIn,
+    ProjectLandingIn,
+    Status,
+    TalentRecruitmentIn,
+    TransitionOut,
+)
+
+strawberry.enum(Channel, name="Channel")
+strawberry.enum(Status, name="DemandStatus")
+
+#: A demand's details answer in the shape its request gave them (``DemandOut.details`` is
+#: that model's content, with its channel): the detail types show those models.
+_DETAILS: TypeAdapter[DetailsIn] = TypeAdapter(DetailsIn)
 
 
-@strawberry.enum
-class Channel(Enum):
-    PROJECT_COOPERATION = "PROJECT_COOPERATION"
-    JOB_SEEKING = "JOB_SEEKING"
-    PROJECT_LANDING = "PROJECT_LANDING"
-    TALENT_RECRUITMENT = "TALENT_RECRUITMENT"
+def _day(value: date | None) -> str | None:
+    return value.isoformat() if value else None
 
 
-@strawberry.enum
-class DemandStatus(Enum):
-    DRAFT = "DRAFT"
-    SUBMITTED = "SUBMITTED"
-    UNDER_REVIEW = "UNDER_REVIEW"
-    PUBLISHED = "PUBLISHED"
-    RETURNED = "RETURNED"
-    REJECTED = "REJECTED"
-    WITHDRAWN = "WITHDRAWN"
-    EXPIRED = "EXPIRED"
-
-
-@strawberry.type
+@derived(ProjectCooperationIn, name="ProjectCooperationDetails", exclude=["channel"])
 class ProjectCooperationDetails:
     stage: str
-    trl: int
     ip_status: str
     sought: list[str]
-    funding_sought_wan: int | None
-    team_size: int
 
 
-@strawberry.type
+def _earliest_start(root: strawberry.Parent[JobSeekingIn]) -> str | None:
+    return _day(root.earliest_start)
+
+
+@derived(JobSeekingIn, name="JobSeekingDetails", exclude=["channel"])
 class JobSeekingDetails:
-    desired_role: str
     work_mode: str
-    earliest_start: str | None
-    salary_min_wan: int | None
-    salary_max_wan: int | None
+    earliest_start: str | None = strawberry.field(resolver=_earliest_start)
 
 
-@strawberry.type
+@derived(ProjectLandingIn, name="ProjectLandingDetails", exclude=["channel"])
 class ProjectLandingDetails:
     cooperation_modes: list[str]
-    budget_wan: int | None
-    facilities: str | None
-    policies: str | None
     wanted_stage: str | None
 
 
-@strawberry.type
+@derived(TalentRecruitmentIn, name="TalentRecruitmentDetails", exclude=["channel"])
 class TalentRecruitmentDetails:
-    positions: int
     degree_required: str
     work_mode: str
-    package: str | None
-    location_district: str | None
 
 
 DemandDetails = Annotated[
@@ -77,109 +76,46 @@ DemandDetails = Annotated[
     strawberry.union("DemandDetails"),
 ]
 
-_DETAIL_TYPES: dict[str, type[Any]] = {
-    "PROJECT_COOPERATION": ProjectCooperationDetails,
-    "JOB_SEEKING": JobSeekingDetails,
-    "PROJECT_LANDING": ProjectLandingDetails,
-    "TALENT_RECRUITMENT": TalentRecruitmentDetails,
-}
 
-
-def details_of(channel: str, raw: dict[str, Any]) -> Any:
-    cls = _DETAIL_TYPES[channel]
-    names = set(cls.__annotations__)
-    return cls(**{k: v for k, v in raw.items() if k in names})
-
-
-@strawberry.type
+@derived(ClaimOut, name="EligibilityClaim")
 class EligibilityClaim:
     criterion: str
-    evidence: str | None
-    #: the id of one of the demand's attachments, the claim's documentary evidence
-    evidence_file: str | None
     review: str
-    review_note: str | None
 
 
-@strawberry.type
+@derived(TransitionOut, name="DemandTransition", exclude=["by"])
 class DemandTransition:
-    to: DemandStatus
-    role: str
-    at: datetime
-    reason: str | None
+    pass
 
 
 Party = Annotated[Organisation | Talent, strawberry.union("Party")]
 
 
-@strawberry.type
+def _details(root: strawberry.Parent[DemandOut]) -> DemandDetails:
+    return cast(DemandDetails, _DETAILS.validate_python(root.details))
+
+
+def _expires_on(root: strawberry.Parent[DemandOut]) -> str | None:
+    return _day(root.expires_on)
+
+
+async def _owner(root: strawberry.Parent[DemandOut], info: strawberry.Info) -> Party | None:
+    """The talent or organisation the demand belongs to, batched per request."""
+    if root.channel in (Channel.PROJECT_COOPERATION, Channel.JOB_SEEKING):
+        talent: Talent | None = await info.context.loaders.talents.load(root.owner_id)
+        return talent
+    org: Organisation | None = await info.context.loaders.organisations.load(root.owner_id)
+    return org
+
+
+@derived(DemandOut, exclude=["created_at"])
 class Demand:
     id: strawberry.ID
-    channel: Channel
-    owner_id: str
-    district_code: str | None
-    status: DemandStatus
     title: LocalizedText
     description: LocalizedText
-    language: str
-    taxonomy_codes: list[str]
-    keywords: list[str]
-    editions: list[str]
-    claims: list[EligibilityClaim]
-    details: DemandDetails
-    attachments: list[Attachment]
-    expires_on: str | None
-    history: list[DemandTransition]
-    revision: int
-    external_ref: str | None = strawberry.field(
-        description="The importer's key of a demand that came from a spreadsheet import."
-    )
-    updated_at: datetime
-
-    # The talent or organisation the demand belongs to, batched per request.
-    @strawberry.field
-    async def owner(self, info: strawberry.Info) -> Party | None:
-        if self.channel in (Channel.PROJECT_COOPERATION, Channel.JOB_SEEKING):
-            talent: Talent | None = await info.context.loaders.talents.load(self.owner_id)
-            return talent
-        org: Organisation | None = await info.context.loaders.organisations.load(self.owner_id)
-        return org
-
-    @classmethod
-    def of(cls, dto: DemandDto) -> Demand:
-        return cls(
-            id=strawberry.ID(dto.id),
-            channel=Channel(dto.channel),
-            owner_id=dto.owner_id,
-            district_code=dto.district_code,
-            status=DemandStatus(dto.status),
-            title=LocalizedText.of(dto.title),
-            description=LocalizedText.of(dto.description),
-            language=dto.language,
-            taxonomy_codes=list(dto.taxonomy_codes),
-            keywords=list(dto.keywords),
-            editions=list(dto.editions),
-            claims=[
-                EligibilityClaim(
-                    criterion=c.criterion,
-                    evidence=c.evidence,
-                    evidence_file=c.evidence_file,
-                    review=c.review,
-                    review_note=c.review_note,
-                )
-                for c in dto.claims
-            ],
-            details=details_of(dto.channel, dict(dto.details)),
-            attachments=[Attachment.of(a) for a in dto.attachments],
-            expires_on=dto.expires_on,
-            history=[
-                DemandTransition(to=DemandStatus(t.to), role=t.role, at=t.at, reason=t.reason)
-                for t in dto.history
-            ],
-            revision=dto.revision,
-            external_ref=dto.external_ref,
-            updated_at=dto.updated_at,
-        )
+    details: DemandDetails = strawberry.field(resolver=_details)
+    expires_on: str | None = strawberry.field(resolver=_expires_on)
+    owner: Party | None = strawberry.field(resolver=_owner)
 
 
 @strawberry.type
@@ -194,45 +130,36 @@ class DemandConnection:
     page_info: PageInfo
 
 
-@strawberry.input
+@derived_input(ProjectCooperationIn, name="ProjectCooperationInput", exclude=["channel"])
 class ProjectCooperationInput:
     stage: str
-    trl: int
     ip_status: str
     sought: list[str]
-    funding_sought_wan: int | None = None
-    team_size: int = 1
 
 
-@strawberry.input
+@derived_input(JobSeekingIn, name="JobSeekingInput", exclude=["channel"])
 class JobSeekingInput:
-    desired_role: str
     work_mode: str
-    earliest_start: str | None = None
-    salary_min_wan: int | None = None
-    salary_max_wan: int | None = None
+    earliest_start: str | None
 
 
-@strawberry.input
+@derived_input(ProjectLandingIn, name="ProjectLandingInput", exclude=["channel"])
 class ProjectLandingInput:
     cooperation_modes: list[str]
-    budget_wan: int | None = None
-    facilities: str | None = None
-    policies: str | None = None
-    wanted_stage: str | None = None
+    wanted_stage: str | None
 
 
-@strawberry.input
+@derived_input(TalentRecruitmentIn, name="TalentRecruitmentInput", exclude=["channel"])
 class TalentRecruitmentInput:
-    positions: int
     degree_required: str
     work_mode: str
-    package: str | None = None
-    location_district: str | None = None
 
 
 @strawberry.input(one_of=True, description="Exactly one: the details of the demand's channel.")
 class DemandDetailsInput:
+    """Written by hand: GraphQL's one-of input stands for the request's union of channel
+    details (``DetailsIn``), which has no one model to derive from."""
+
     project_cooperation: ProjectCooperationInput | None = strawberry.UNSET
     job_seeking: JobSeekingInput | None = strawberry.UNSET
     project_landing: ProjectLandingInput | None = strawberry.UNSET
@@ -240,53 +167,45 @@ class DemandDetailsInput:
 
     def to_body(self) -> dict[str, Any]:
         for channel, value in (
-            ("PROJECT_COOPERATION", self.project_cooperation),
-            ("JOB_SEEKING", self.job_seeking),
-            ("PROJECT_LANDING", self.project_landing),
-            ("TALENT_RECRUITMENT", self.talent_recruitment),
+            (Channel.PROJECT_COOPERATION, self.project_cooperation),
+            (Channel.JOB_SEEKING, self.job_seeking),
+            (Channel.PROJECT_LANDING, self.project_landing),
+            (Channel.TALENT_RECRUITMENT, self.talent_recruitment),
         ):
             if value is not None and value is not strawberry.UNSET:
-                return {"channel": channel, **strawberry.asdict(value)}
+                return {"channel": channel.value, **strawberry.asdict(value)}
         raise ValueError("one channel's details are required")
 
 
-@strawberry.input
+@derived_input(ClaimIn, name="ClaimInput")
 class ClaimInput:
-    criterion: str
-    evidence: str | None = None
     evidence_file: str | None = strawberry.field(
-        default=None, description="An attachment id; it must be in the demand's attachmentIds."
+        description="An attachment id; it must be in the demand's attachmentIds."
     )
 
 
-@strawberry.input
+@derived_input(DemandContentIn, name="DemandContentInput")
 class DemandContentInput:
-    title_zh: str | None = None
-    title_en: str | None = None
-    description_zh: str | None = None
-    description_en: str | None = None
-    taxonomy_codes: list[str] = strawberry.field(default_factory=list)
-    keywords: list[str] = strawberry.field(default_factory=list)
-    editions: list[str] = strawberry.field(default_factory=list)
-    claims: list[ClaimInput] = strawberry.field(default_factory=list)
     details: DemandDetailsInput
-    expires_on: str | None = None
+    expires_on: str | None
     attachment_ids: list[str] = strawberry.field(
-        default_factory=list,
-        description="Files uploaded with uploadAttachment (yours; staff may attach any).",
+        description="Files uploaded with uploadAttachment (yours; staff may attach any)."
     )
 
-    def to_body(self) -> dict[str, Any]:
-        body = strawberry.asdict(self)
-        body["details"] = self.details.to_body()
-        body["claims"] = [strawberry.asdict(c) for c in self.claims]
-        return body
+
+def content_body(content: DemandContentInput) -> dict[str, Any]:
+    """A demand's content as the registry takes it (``DemandContentIn``)."""
+    body = strawberry.asdict(content)
+    body["details"] = content.details.to_body()
+    return body
 
 
 @strawberry.input
 class DemandFilter:
+    """The ``demands`` query's filters: the registry's query parameters (no model of its own)."""
+
     channel: Channel | None = None
-    status: DemandStatus | None = None
+    status: Status | None = None
     district_code: str | None = None
     taxonomy_code: str | None = None
     language: str | None = None

@@ -48,9 +48,12 @@ def problem(error: ServiceError | BoyinError) -> InvalidInput | Conflict | NotFo
     401/403 forbidden, 409 conflict, anything else invalid input."""
     if isinstance(error, ServiceError):
         e = error.error
-        status, code, message = error.status, e.code, LocalizedText.of(e.message)
+        status, code = error.status, e.code
+        message = LocalizedText(zh=e.message.zh, en=e.message.en)
         fields = [
-            FieldError(field=f.field, code=f.code, message=LocalizedText.of(f.message))
+            FieldError(
+                field=f.field, code=f.code, message=LocalizedText(zh=f.message.zh, en=f.message.en)
+            )
             for f in e.fields
         ]
     else:

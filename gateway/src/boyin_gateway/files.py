@@ -34,7 +34,7 @@ Uploads (``uploadAttachment``, ``startImport``)
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request, Response
@@ -44,8 +44,8 @@ from starlette.requests import HTTPConnection
 
 from boyin_gateway.clients import Downstream, ServiceError, ServiceUnavailable
 from boyin_gateway.context import ANONYMOUS
-from boyin_gateway.demand_types import Channel, DemandStatus
 from boyin_gateway.permissions import is_visitor
+from boyin_shared.api.registry import Channel, Format, HeaderLanguage, Status
 from boyin_shared.errors import BoyinError, FieldError, Message, unauthenticated
 from boyin_shared.http import error_body
 from boyin_shared.identity import Actor
@@ -55,9 +55,6 @@ PREFLIGHT_HEADERS = ("apollo-require-preflight", "x-apollo-operation-name")
 
 #: what a download keeps of the registry's answer
 _PASSED_ON = ("content-type", "content-disposition", "content-length")
-
-Format = Literal["xlsx", "csv"]
-HeaderLanguage = Literal["zh", "en"]
 
 
 async def guard_uploads(request: HTTPConnection) -> AsyncIterator[None]:
@@ -183,7 +180,7 @@ def router(
         format: Format = "xlsx",
         lang: HeaderLanguage = "zh",
         channel: Channel | None = None,
-        status: DemandStatus | None = None,
+        status: Status | None = None,
         district_code: str | None = None,
         taxonomy_code: str | None = None,
         language: str | None = None,

@@ -1,21 +1,26 @@
-"""GraphQL types, built explicitly from the services' DTOs."""
+"""GraphQL types every part of the schema uses (text, pages, problems), and the registry's
+parties, derived from its API models (``boyin_shared.api.registry``)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import Annotated, Any, cast
 from urllib.parse import quote
 
 import strawberry
 from strawberry.types.field import StrawberryField
 
-from boyin_gateway.dto import (
-    AttachmentDto,
-    DistrictSupplyDto,
-    OrganisationDto,
-    TalentDto,
-    TextDto,
+from boyin_gateway.derived import derived
+from boyin_gateway.derived_input import derived_input
+from boyin_shared.api.matching import DistrictSupplyOut
+from boyin_shared.api.registry import (
+    ContactIn,
+    DemandAttachmentOut,
+    OrganisationIn,
+    OrganisationOut,
+    PlatformIn,
+    PlatformOut,
+    TalentOut,
 )
 
 _Decorator = Callable[[Callable[..., Any]], StrawberryField]
@@ -33,95 +38,54 @@ def described_mutation(description: str) -> _Decorator:
 
 @strawberry.type(description="Text in Chinese, English or both.")
 class LocalizedText:
+    """Written by hand, not derived: it shows any object with ``zh`` and ``en`` (the
+    registry's ``TextOut`` and import messages, scheduling's texts, the errors' messages),
+    where a derived type would accept instances of its one model only."""
+
     zh: str | None
     en: str | None
 
-    @classmethod
-    def of(cls, dto: TextDto) -> LocalizedText:
-        return cls(zh=dto.zh, en=dto.en)
 
-
-@strawberry.type(description="A research or innovation platform an organisation runs.")
+@derived(PlatformOut, description="A research or innovation platform an organisation runs.")
 class Platform:
-    #: NATIONAL, PROVINCIAL or MUNICIPAL
     level: str
-    name: str
 
 
-@strawberry.type
+@derived(OrganisationOut, exclude=["contacts"])
 class Organisation:
     id: strawberry.ID
     name: LocalizedText
     kind: str
-    district_code: str
-    credit_code: str
-    platforms: list[Platform]
-    taxonomy_codes: list[str]
     description: LocalizedText
-    revision: int
-    registered_at: datetime
-    updated_at: datetime
-
-    @classmethod
-    def of(cls, dto: OrganisationDto) -> Organisation:
-        return cls(
-            id=strawberry.ID(dto.id),
-            name=LocalizedText.of(dto.name),
-            kind=dto.kind,
-            district_code=dto.district_code,
-            credit_code=dto.credit_code,
-            platforms=[Platform(level=p.level, name=p.name) for p in dto.platforms],
-            taxonomy_codes=list(dto.taxonomy_codes),
-            description=LocalizedText.of(dto.description),
-            revision=dto.revision,
-            registered_at=dto.registered_at,
-            updated_at=dto.updated_at,
-        )
 
 
-@strawberry.type
+@derived(
+    TalentOut,
+    exclude=["location", "contact", "team", "revision", "registered_at", "updated_at"],
+)
 class Talent:
     id: strawberry.ID
     name: LocalizedText
     degree: str
     field: LocalizedText
     institution: LocalizedText
-    country: str
-    timezone: str
-    languages: list[str]
-    taxonomy_codes: list[str]
-
-    @classmethod
-    def of(cls, dto: TalentDto) -> Talent:
-        return cls(
-            id=strawberry.ID(dto.id),
-            name=LocalizedText.of(dto.name),
-            degree=dto.degree,
-            field=LocalizedText.of(dto.field),
-            institution=LocalizedText.of(dto.institution),
-            country=dto.country,
-            timezone=dto.timezone,
-            languages=list(dto.languages),
-            taxonomy_codes=list(dto.taxonomy_codes),
-        )
 
 
-@strawberry.type(description="An uploaded file; download it from /files/attachments/{id}.")
+def _download_path(root: strawberry.Parent[DemandAttachmentOut]) -> str:
+    return f"/files/attachments/{quote(root.id, safe='')}"
+
+
+@derived(
+    DemandAttachmentOut,
+    name="Attachment",
+    description="An uploaded file; download it from /files/attachments/{id}.",
+)
 class Attachment:
     id: strawberry.ID
-    name: str
-    content_type: str
-    size: int
-
-    @described_field("Where the gateway serves the file (GET, with your token).")
-    def download_path(self) -> str:
-        return f"/files/attachments/{quote(str(self.id), safe='')}"
-
-    @classmethod
-    def of(cls, dto: AttachmentDto) -> Attachment:
-        return cls(
-            id=strawberry.ID(dto.id), name=dto.name, content_type=dto.content_type, size=dto.size
-        )
+    download_path: str = strawberry.field(
+        resolver=_download_path,
+        description="Where the gateway serves the file (GET, with your token).",
+    )
 
 
 @strawberry.type
@@ -142,14 +106,13 @@ class OrganisationConnection:
     page_info: PageInfo
 
 
-@strawberry.type(description="How many organisations of a district are in the matching pool.")
+@derived(
+    DistrictSupplyOut,
+    name="DistrictSupply",
+    description="How many organisations of a district are in the matching pool.",
+)
 class DistrictSupply:
-    district_code: str
-    organisations: int
-
-    @classmethod
-    def of(cls, dto: DistrictSupplyDto) -> DistrictSupply:
-        return cls(district_code=dto.district_code, organisations=dto.organisations)
+    pass
 
 
 @strawberry.type(description="One problem with one input field.")
@@ -192,29 +155,16 @@ RegisterOrganisationResult = Annotated[
 ]
 
 
-@strawberry.input
+@derived_input(ContactIn, name="ContactInput")
 class ContactInput:
-    name: str
-    email: str | None = None
-    phone: str | None = None
-    role: str | None = None
+    pass
 
 
-@strawberry.input
+@derived_input(PlatformIn, name="PlatformInput")
 class PlatformInput:
     level: str
-    name: str
 
 
-@strawberry.input
+@derived_input(OrganisationIn, name="OrganisationInput")
 class OrganisationInput:
-    name_zh: str | None = None
-    name_en: str | None = None
     kind: str
-    district_code: str
-    credit_code: str
-    platforms: list[PlatformInput] = strawberry.field(default_factory=list)
-    taxonomy_codes: list[str] = strawberry.field(default_factory=list)
-    description_zh: str | None = None
-    description_en: str | None = None
-    contacts: list[ContactInput] = strawberry.field(default_factory=list)

@@ -19,6 +19,7 @@ from boyin_gateway.clients.base import (
     ServiceClient,
     ServiceError,
     ServiceUnavailable,
+    sent,
 )
 from boyin_gateway.clients.matching import Matching, MatchingClient
 from boyin_gateway.clients.registry import Registry, RegistryClient
@@ -39,6 +40,7 @@ __all__ = [
     "ServiceError",
     "ServiceUnavailable",
     "Services",
+    "sent",
 ]
 
 

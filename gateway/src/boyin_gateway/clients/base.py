@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from urllib.parse import quote
 
 import httpx
+from pydantic import BaseModel
 
 from boyin_gateway.dto import ErrorDto, TextDto
 from boyin_shared import identity, tracing
@@ -27,6 +28,13 @@ FilePart = tuple[str, Any, str]
 def seg(value: str) -> str:
     """One path segment: an id may not reach another route (``d1/publish?``)."""
     return quote(value, safe="")
+
+
+def sent(request: BaseModel) -> dict[str, Any]:
+    """A service's request model as the JSON body of a call (the fields given). Build it
+    with ``Model.model_construct(...)``: the service validates what it is sent and answers
+    a bad value with its own field errors, which reach the caller as ``InvalidInput``."""
+    return request.model_dump(mode="json", exclude_unset=True)
 
 
 class ServiceError(Exception):

@@ -6,33 +6,33 @@ from typing import Any, Protocol
 
 from pydantic import TypeAdapter
 
-from boyin_gateway.clients.base import Downstream, ServiceClient, seg
-from boyin_gateway.dto import DistrictSupplyDto, MatchDto
+from boyin_gateway.clients.base import Downstream, ServiceClient, seg, sent
+from boyin_shared.api.matching import DistrictSupplyOut, MatchOut, RespondIn
 
 
 class Matching(Downstream, Protocol):
     """The matching service as resolvers use it: supply, a demand's matches, answers, the review queue."""
 
-    async def district_supply(self) -> list[DistrictSupplyDto]: ...
+    async def district_supply(self) -> list[DistrictSupplyOut]: ...
 
-    async def matches(self, demand_id: str, limit: int) -> list[MatchDto]: ...
+    async def matches(self, demand_id: str, limit: int) -> list[MatchOut]: ...
 
     async def respond(self, match_id: str, interested: bool) -> dict[str, Any]: ...
 
-    async def review_queue(self) -> list[MatchDto]: ...
+    async def review_queue(self) -> list[MatchOut]: ...
 
 
-_SUPPLY_LIST = TypeAdapter(list[DistrictSupplyDto])
-_MATCH_LIST = TypeAdapter(list[MatchDto])
+_SUPPLY_LIST = TypeAdapter(list[DistrictSupplyOut])
+_MATCH_LIST = TypeAdapter(list[MatchOut])
 
 
 class MatchingClient(ServiceClient):
     """:class:`Matching` over HTTP."""
 
-    async def district_supply(self) -> list[DistrictSupplyDto]:
+    async def district_supply(self) -> list[DistrictSupplyOut]:
         return _SUPPLY_LIST.validate_python(await self.request("GET", "/pool/districts"))
 
-    async def matches(self, demand_id: str, limit: int) -> list[MatchDto]:
+    async def matches(self, demand_id: str, limit: int) -> list[MatchOut]:
         body = await self.request(
             "GET", f"/demands/{seg(demand_id)}/matches", params={"limit": limit}
         )
@@ -40,9 +40,11 @@ class MatchingClient(ServiceClient):
 
     async def respond(self, match_id: str, interested: bool) -> dict[str, Any]:
         body: dict[str, Any] = await self.request(
-            "POST", f"/matches/{seg(match_id)}/respond", json={"interested": interested}
+            "POST",
+            f"/matches/{seg(match_id)}/respond",
+            json=sent(RespondIn.model_construct(interested=interested)),
         )
         return body
 
-    async def review_queue(self) -> list[MatchDto]:
+    async def review_queue(self) -> list[MatchOut]:
         return _MATCH_LIST.validate_python(await self.request("GET", "/review-queue"))

@@ -8,67 +8,65 @@ from typing import Any, Protocol
 from pydantic import TypeAdapter
 
 from boyin_gateway.clients.base import Downstream, FilePart, ServiceClient, ServiceError, seg
-from boyin_gateway.dto import (
-    AttachmentDto,
-    AuditEntryDto,
-    CriterionDto,
-    DemandDto,
-    DemandPageDto,
-    ImportDto,
-    NamedDto,
-    NoticeDto,
-    OrganisationDto,
-    OrganisationPageDto,
-    TalentDto,
-    TalentPageDto,
-    TaxonomyDto,
+from boyin_shared.api.registry import (
+    AttachmentOut,
+    AuditEntryOut,
+    CriterionOut,
+    DemandOut,
+    ImportOut,
+    NamedOut,
+    NoticeOut,
+    OrganisationOut,
+    Page,
+    TalentOut,
+    TaxonomyOut,
 )
 
 
 class Registry(Downstream, Protocol):
     """The registry service as resolvers use it: profiles, demands, reference data, privacy, files."""
 
-    async def organisation(self, org_id: str) -> OrganisationDto | None: ...
+    async def organisation(self, org_id: str) -> OrganisationOut | None: ...
 
     async def organisations(
         self, *, district_code: str | None, after: str | None, limit: int
-    ) -> OrganisationPageDto: ...
+    ) -> Page[OrganisationOut]: ...
 
-    async def register_organisation(self, body: dict[str, Any]) -> OrganisationDto: ...
+    async def register_organisation(self, body: dict[str, Any]) -> OrganisationOut: ...
 
-    async def organisations_by_id(self, ids: list[str]) -> list[OrganisationDto]: ...
+    async def organisations_by_id(self, ids: list[str]) -> list[OrganisationOut]: ...
 
-    async def talents_by_id(self, ids: list[str]) -> list[TalentDto]: ...
+    async def talents_by_id(self, ids: list[str]) -> list[TalentOut]: ...
 
-    async def register_talent(self, body: dict[str, Any]) -> TalentDto: ...
+    async def register_talent(self, body: dict[str, Any]) -> TalentOut: ...
 
-    async def demand(self, demand_id: str) -> DemandDto | None: ...
+    async def demand(self, demand_id: str) -> DemandOut | None: ...
 
-    async def demands(self, params: dict[str, Any]) -> DemandPageDto: ...
+    async def demands(self, params: dict[str, Any]) -> Page[DemandOut]: ...
 
-    async def create_demand(self, body: dict[str, Any]) -> DemandDto: ...
+    async def create_demand(self, body: dict[str, Any]) -> DemandOut: ...
 
-    async def edit_demand(self, demand_id: str, body: dict[str, Any]) -> DemandDto: ...
+    async def edit_demand(self, demand_id: str, body: dict[str, Any]) -> DemandOut: ...
 
     async def demand_action(
         self, demand_id: str, action: str, body: dict[str, Any] | None = None
-    ) -> DemandDto: ...
+    ) -> DemandOut: ...
 
-    async def talent(self, talent_id: str) -> TalentDto | None: ...
+    async def talent(self, talent_id: str) -> TalentOut | None: ...
 
-    async def update_organisation(self, org_id: str, body: dict[str, Any]) -> OrganisationDto: ...
+    async def update_organisation(self, org_id: str, body: dict[str, Any]) -> OrganisationOut: ...
 
     async def expire_due(self) -> int: ...
 
     # -- reference data ------------------------------------------------------------------
 
-    async def districts(self) -> list[NamedDto]: ...
+    async def districts(self) -> list[NamedOut]: ...
 
-    async def editions(self) -> list[NamedDto]: ...
+    async def editions(self) -> list[NamedOut]: ...
 
-    async def criteria(self) -> list[CriterionDto]: ...
+    async def criteria(self) -> list[CriterionOut]: ...
 
-    async def taxonomy(self) -> TaxonomyDto: ...
+    async def taxonomy(self) -> TaxonomyOut: ...
 
     async def add_taxonomy_code(self, body: dict[str, Any]) -> None: ...
 
@@ -78,38 +76,38 @@ class Registry(Downstream, Protocol):
 
     # -- privacy -------------------------------------------------------------------------
 
-    async def privacy_notice(self) -> NoticeDto: ...
+    async def privacy_notice(self) -> NoticeOut: ...
 
     async def personal_data(self, talent_id: str) -> dict[str, Any]: ...
 
-    async def erase_talent(self, talent_id: str) -> TalentDto: ...
+    async def erase_talent(self, talent_id: str) -> TalentOut: ...
 
-    async def audit_of(self, party_id: str) -> list[AuditEntryDto]: ...
+    async def audit_of(self, party_id: str) -> list[AuditEntryOut]: ...
 
     # -- files and imports ---------------------------------------------------------------
 
-    async def upload_attachment(self, file: FilePart) -> AttachmentDto: ...
+    async def upload_attachment(self, file: FilePart) -> AttachmentOut: ...
 
-    async def start_import(self, file: FilePart) -> ImportDto: ...
+    async def start_import(self, file: FilePart) -> ImportOut: ...
 
     async def import_job(
         self, job_id: str, *, errors_offset: int, errors_limit: int
-    ) -> ImportDto: ...
+    ) -> ImportOut: ...
 
-    async def resume_import(self, job_id: str) -> ImportDto: ...
+    async def resume_import(self, job_id: str) -> ImportOut: ...
 
 
-_NAMED_LIST = TypeAdapter(list[NamedDto])
-_CRITERIA = TypeAdapter(list[CriterionDto])
-_AUDIT = TypeAdapter(list[AuditEntryDto])
+_NAMED_LIST = TypeAdapter(list[NamedOut])
+_CRITERIA = TypeAdapter(list[CriterionOut])
+_AUDIT = TypeAdapter(list[AuditEntryOut])
 
 
 class RegistryClient(ServiceClient):
     """:class:`Registry` over HTTP."""
 
-    async def organisation(self, org_id: str) -> OrganisationDto | None:
+    async def organisation(self, org_id: str) -> OrganisationOut | None:
         try:
-            return OrganisationDto.model_validate(
+            return OrganisationOut.model_validate(
                 await self.request("GET", f"/organisations/{seg(org_id)}")
             )
         except ServiceError as exc:
@@ -119,70 +117,72 @@ class RegistryClient(ServiceClient):
 
     async def organisations(
         self, *, district_code: str | None, after: str | None, limit: int
-    ) -> OrganisationPageDto:
+    ) -> Page[OrganisationOut]:
         params: dict[str, str | int] = {"limit": limit}
         if district_code:
             params["district_code"] = district_code
         if after:
             params["after"] = after
-        return OrganisationPageDto.model_validate(
+        return Page[OrganisationOut].model_validate(
             await self.request("GET", "/organisations", params=params)
         )
 
-    async def register_organisation(self, body: dict[str, Any]) -> OrganisationDto:
-        return OrganisationDto.model_validate(
+    async def register_organisation(self, body: dict[str, Any]) -> OrganisationOut:
+        return OrganisationOut.model_validate(
             await self.request("POST", "/organisations", json=body)
         )
 
-    async def organisations_by_id(self, ids: list[str]) -> list[OrganisationDto]:
+    async def organisations_by_id(self, ids: list[str]) -> list[OrganisationOut]:
         body = await self.request("GET", "/organisations", params={"ids": ids})
-        return OrganisationPageDto.model_validate(body).items
+        return Page[OrganisationOut].model_validate(body).items
 
-    async def talents_by_id(self, ids: list[str]) -> list[TalentDto]:
-        return TalentPageDto.model_validate(
-            await self.request("GET", "/talents", params={"ids": ids})
-        ).items
+    async def talents_by_id(self, ids: list[str]) -> list[TalentOut]:
+        return (
+            Page[TalentOut]
+            .model_validate(await self.request("GET", "/talents", params={"ids": ids}))
+            .items
+        )
 
-    async def register_talent(self, body: dict[str, Any]) -> TalentDto:
-        return TalentDto.model_validate(await self.request("POST", "/talents", json=body))
+    async def register_talent(self, body: dict[str, Any]) -> TalentOut:
+        return TalentOut.model_validate(await self.request("POST", "/talents", json=body))
 
-    async def demand(self, demand_id: str) -> DemandDto | None:
+    async def demand(self, demand_id: str) -> DemandOut | None:
         try:
-            return DemandDto.model_validate(await self.request("GET", f"/demands/{seg(demand_id)}"))
+            return DemandOut.model_validate(await self.request("GET", f"/demands/{seg(demand_id)}"))
         except ServiceError as exc:
             if exc.status == 404:
                 return None
             raise
 
-    async def demands(self, params: dict[str, Any]) -> DemandPageDto:
+    async def demands(self, params: dict[str, Any]) -> Page[DemandOut]:
         clean = {k: v for k, v in params.items() if v is not None}
-        return DemandPageDto.model_validate(await self.request("GET", "/demands", params=clean))
+        return Page[DemandOut].model_validate(await self.request("GET", "/demands", params=clean))
 
-    async def create_demand(self, body: dict[str, Any]) -> DemandDto:
-        return DemandDto.model_validate(await self.request("POST", "/demands", json=body))
+    async def create_demand(self, body: dict[str, Any]) -> DemandOut:
+        return DemandOut.model_validate(await self.request("POST", "/demands", json=body))
 
-    async def edit_demand(self, demand_id: str, body: dict[str, Any]) -> DemandDto:
-        return DemandDto.model_validate(
+    async def edit_demand(self, demand_id: str, body: dict[str, Any]) -> DemandOut:
+        return DemandOut.model_validate(
             await self.request("PUT", f"/demands/{seg(demand_id)}", json=body)
         )
 
     async def demand_action(
         self, demand_id: str, action: str, body: dict[str, Any] | None = None
-    ) -> DemandDto:
-        return DemandDto.model_validate(
+    ) -> DemandOut:
+        return DemandOut.model_validate(
             await self.request("POST", f"/demands/{seg(demand_id)}/{action}", json=body or {})
         )
 
-    async def talent(self, talent_id: str) -> TalentDto | None:
+    async def talent(self, talent_id: str) -> TalentOut | None:
         try:
-            return TalentDto.model_validate(await self.request("GET", f"/talents/{seg(talent_id)}"))
+            return TalentOut.model_validate(await self.request("GET", f"/talents/{seg(talent_id)}"))
         except ServiceError as exc:
             if exc.status == 404:
                 return None
             raise
 
-    async def update_organisation(self, org_id: str, body: dict[str, Any]) -> OrganisationDto:
-        return OrganisationDto.model_validate(
+    async def update_organisation(self, org_id: str, body: dict[str, Any]) -> OrganisationOut:
+        return OrganisationOut.model_validate(
             await self.request("PUT", f"/organisations/{seg(org_id)}", json=body)
         )
 
@@ -192,17 +192,17 @@ class RegistryClient(ServiceClient):
 
     # -- reference data ------------------------------------------------------------------
 
-    async def districts(self) -> list[NamedDto]:
+    async def districts(self) -> list[NamedOut]:
         return _NAMED_LIST.validate_python(await self.request("GET", "/reference/districts"))
 
-    async def editions(self) -> list[NamedDto]:
+    async def editions(self) -> list[NamedOut]:
         return _NAMED_LIST.validate_python(await self.request("GET", "/reference/editions"))
 
-    async def criteria(self) -> list[CriterionDto]:
+    async def criteria(self) -> list[CriterionOut]:
         return _CRITERIA.validate_python(await self.request("GET", "/reference/criteria"))
 
-    async def taxonomy(self) -> TaxonomyDto:
-        return TaxonomyDto.model_validate(await self.request("GET", "/reference/taxonomy"))
+    async def taxonomy(self) -> TaxonomyOut:
+        return TaxonomyOut.model_validate(await self.request("GET", "/reference/taxonomy"))
 
     async def add_taxonomy_code(self, body: dict[str, Any]) -> None:
         await self.request("POST", "/reference/taxonomy", json=body)
@@ -215,39 +215,39 @@ class RegistryClient(ServiceClient):
 
     # -- privacy -------------------------------------------------------------------------
 
-    async def privacy_notice(self) -> NoticeDto:
-        return NoticeDto.model_validate(await self.request("GET", "/privacy/notice"))
+    async def privacy_notice(self) -> NoticeOut:
+        return NoticeOut.model_validate(await self.request("GET", "/privacy/notice"))
 
     async def personal_data(self, talent_id: str) -> dict[str, Any]:
         body: dict[str, Any] = await self.request("GET", f"/talents/{seg(talent_id)}/personal-data")
         return body
 
-    async def erase_talent(self, talent_id: str) -> TalentDto:
-        return TalentDto.model_validate(await self.request("DELETE", f"/talents/{seg(talent_id)}"))
+    async def erase_talent(self, talent_id: str) -> TalentOut:
+        return TalentOut.model_validate(await self.request("DELETE", f"/talents/{seg(talent_id)}"))
 
-    async def audit_of(self, party_id: str) -> list[AuditEntryDto]:
+    async def audit_of(self, party_id: str) -> list[AuditEntryOut]:
         body = await self.request("GET", f"/parties/{seg(party_id)}/audit")
         return _AUDIT.validate_python(body)
 
     # -- files and imports ---------------------------------------------------------------
 
-    async def upload_attachment(self, file: FilePart) -> AttachmentDto:
-        return AttachmentDto.model_validate(
+    async def upload_attachment(self, file: FilePart) -> AttachmentOut:
+        return AttachmentOut.model_validate(
             await self.request("POST", "/attachments", files={"file": file})
         )
 
-    async def start_import(self, file: FilePart) -> ImportDto:
-        return ImportDto.model_validate(
+    async def start_import(self, file: FilePart) -> ImportOut:
+        return ImportOut.model_validate(
             await self.request("POST", "/imports", files={"file": file})
         )
 
-    async def import_job(self, job_id: str, *, errors_offset: int, errors_limit: int) -> ImportDto:
+    async def import_job(self, job_id: str, *, errors_offset: int, errors_limit: int) -> ImportOut:
         params = {"errors_offset": errors_offset, "errors_limit": errors_limit}
-        return ImportDto.model_validate(
+        return ImportOut.model_validate(
             await self.request("GET", f"/imports/{seg(job_id)}", params=params)
         )
 
-    async def resume_import(self, job_id: str) -> ImportDto:
-        return ImportDto.model_validate(
+    async def resume_import(self, job_id: str) -> ImportOut:
+        return ImportOut.model_validate(
             await self.request("POST", f"/imports/{seg(job_id)}/resume")
         )

@@ -6,106 +6,84 @@ from datetime import datetime
 from typing import Annotated
 
 import strawberry
+from pydantic import TypeAdapter
 
 from boyin_gateway.clients import ServiceError
 from boyin_gateway.context import Context
-from boyin_gateway.dto import MatchDto
+from boyin_gateway.derived import derived, shown_as
 from boyin_gateway.errors import problem
 from boyin_gateway.types import Forbidden, LocalizedText, NotFound
+from boyin_shared.api.matching import AgreementOut, ExplanationOut, MatchOut, MeetingOutcomeOut
 
 Info = strawberry.Info[Context, None]
 
+#: matching writes when an agreement was signed as an ISO string; GraphQL shows a DateTime
+_INSTANT = TypeAdapter(datetime)
 
-@strawberry.type(description="Why two demands match (and what does not fit), in zh and en.")
+
+def _note(note: dict[str, str] | None) -> LocalizedText | None:
+    """Matching writes its notes as ``{"zh": ..., "en": ...}``."""
+    return LocalizedText(zh=note["zh"], en=note["en"]) if note else None
+
+
+def _congestion_note(root: strawberry.Parent[ExplanationOut]) -> LocalizedText | None:
+    return _note(root.capped_note)
+
+
+def _reliability_note(root: strawberry.Parent[ExplanationOut]) -> LocalizedText | None:
+    return _note(root.reliability_note)
+
+
+@derived(
+    ExplanationOut,
+    name="MatchExplanation",
+    description="Why two demands match (and what does not fit), in zh and en.",
+)
 class MatchExplanation:
-    reasons_zh: list[str]
-    reasons_en: list[str]
-    mismatches_zh: list[str]
-    mismatches_en: list[str]
-    congestion_note: LocalizedText | None
-    #: operators only: the counterpart missed meetings at the fair (its scores are lowered)
-    reliability_note: LocalizedText | None
+    zh: list[str] = strawberry.field(name="reasonsZh")
+    en: list[str] = strawberry.field(name="reasonsEn")
+    capped_note: LocalizedText | None = strawberry.field(
+        name="congestionNote", resolver=_congestion_note
+    )
+    reliability_note: LocalizedText | None = strawberry.field(resolver=_reliability_note)
 
 
-@strawberry.type(description="The outcome of the meeting the two sides had at the fair.")
+@derived(
+    MeetingOutcomeOut,
+    name="MatchMeeting",
+    description="The outcome of the meeting the two sides had at the fair.",
+)
 class MatchMeeting:
-    meeting_id: str
-    #: HELD or NO_SHOW
-    outcome: str
-    absent_party_ids: list[str]
+    absent: list[str] = strawberry.field(name="absentPartyIds")
 
 
-@strawberry.type(description="The agreement a match led to.")
+def _signed_at(root: strawberry.Parent[AgreementOut]) -> datetime:
+    return _INSTANT.validate_python(root.signed_at)
+
+
+@derived(AgreementOut, name="MatchAgreement", description="The agreement a match led to.")
 class MatchAgreement:
-    agreement_id: str
-    signed_at: datetime
+    signed_at: datetime = strawberry.field(resolver=_signed_at)
 
 
-@strawberry.type
+@derived(MatchOut, name="Match")
 class Match:
-    id: strawberry.ID
-    demand_id: str
-    counterpart_demand_id: str
-    counterpart_kind: str
-    counterpart_party_id: str
-    score: float
-    status: str
-    my_response: str | None
-    source: str
-    explanation: MatchExplanation | None
-    meeting: MatchMeeting | None
-    agreement: MatchAgreement | None
-
-    @classmethod
-    def of(cls, dto: MatchDto) -> Match:
-        e = dto.explanation
-        explanation = None
-        if e is not None:
-            note = e.capped_note
-            reliability = e.reliability_note
-            explanation = MatchExplanation(
-                reasons_zh=e.zh,
-                reasons_en=e.en,
-                mismatches_zh=e.mismatches_zh,
-                mismatches_en=e.mismatches_en,
-                congestion_note=LocalizedText(zh=note["zh"], en=note["en"]) if note else None,
-                reliability_note=LocalizedText(zh=reliability["zh"], en=reliability["en"])
-                if reliability
-                else None,
-            )
-        return cls(
-            id=strawberry.ID(dto.match_id),
-            demand_id=dto.demand_id,
-            counterpart_demand_id=dto.counterpart_demand_id,
-            counterpart_kind=dto.counterpart_kind,
-            counterpart_party_id=dto.counterpart_party_id,
-            score=dto.score,
-            status=dto.status,
-            my_response=dto.my_response,
-            source=dto.source,
-            explanation=explanation,
-            meeting=MatchMeeting(
-                meeting_id=dto.meeting.meeting_id,
-                outcome=dto.meeting.outcome,
-                absent_party_ids=dto.meeting.absent,
-            )
-            if dto.meeting
-            else None,
-            agreement=MatchAgreement(
-                agreement_id=dto.agreement.agreement_id, signed_at=dto.agreement.signed_at
-            )
-            if dto.agreement
-            else None,
-        )
+    match_id: strawberry.ID = strawberry.field(name="id")
 
 
 @strawberry.type
 class MatchAnswer:
+    """Written by hand: matching answers ``respond`` with a bare ``{match_id, status}``."""
+
     match_id: strawberry.ID
     status: str
 
 
 AnswerResult = Annotated[MatchAnswer | Forbidden | NotFound, strawberry.union("AnswerResult")]
+
+
+def _shown(found: list[MatchOut]) -> list[Match]:
+    return [shown_as(Match, m) for m in found]
 
 
 @strawberry.type
@@ -115,15 +93,16 @@ class MatchQuery:
         # A demand the caller may not see has no matches for them (matching says it is not
         # found): nothing to show, nothing revealed, and no fault of the server's.
         try:
-            dtos = await info.context.matching.matches(str(demand_id), max(1, min(first, 100)))
+            return _shown(
+                await info.context.matching.matches(str(demand_id), max(1, min(first, 100)))
+            )
         except ServiceError:
             return []
-        return [Match.of(d) for d in dtos]
 
     @strawberry.field
     async def match_review_queue(self, info: Info) -> list[Match]:
         try:
-            return [Match.of(d) for d in await info.context.matching.review_queue()]
+            return _shown(await info.context.matching.review_queue())
         except ServiceError:
             return []
 

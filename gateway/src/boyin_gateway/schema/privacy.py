@@ -3,7 +3,6 @@ of staff who read a party's contact details."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any, cast
 
 import strawberry
@@ -11,7 +10,7 @@ from strawberry.scalars import JSON
 
 from boyin_gateway.clients import Registry, ServiceError
 from boyin_gateway.context import Context
-from boyin_gateway.dto import AuditEntryDto, NoticeDto
+from boyin_gateway.derived import derived, shown_as
 from boyin_gateway.errors import not_found, problem
 from boyin_gateway.permissions import Talents, guarded_field, guarded_mutation, not_a_talent
 from boyin_gateway.types import (
@@ -22,6 +21,7 @@ from boyin_gateway.types import (
     described_field,
     described_mutation,
 )
+from boyin_shared.api.registry import AuditEntryOut, NoticeOut
 from boyin_shared.errors import Message
 
 Info = strawberry.Info[Context, None]
@@ -29,28 +29,29 @@ Info = strawberry.Info[Context, None]
 
 @strawberry.type
 class PrivacyPurpose:
+    """Written by hand: the notice holds its purposes as a mapping, code to text."""
+
     code: str
     description: LocalizedText
 
 
-@strawberry.type(description="The notice people agree to when they register.")
-class PrivacyNotice:
-    version: str
-    text: LocalizedText
-    purposes: list[PrivacyPurpose]
+def _text(root: strawberry.Parent[NoticeOut]) -> LocalizedText:
+    return LocalizedText(zh=root.text.get("zh"), en=root.text.get("en"))
 
-    @classmethod
-    def of(cls, dto: NoticeDto) -> PrivacyNotice:
-        return cls(
-            version=dto.version,
-            text=LocalizedText(zh=dto.text.get("zh"), en=dto.text.get("en")),
-            purposes=[
-                PrivacyPurpose(
-                    code=code, description=LocalizedText(zh=text.get("zh"), en=text.get("en"))
-                )
-                for code, text in dto.purposes.items()
-            ],
-        )
+
+def _purposes(root: strawberry.Parent[NoticeOut]) -> list[PrivacyPurpose]:
+    return [
+        PrivacyPurpose(code=code, description=LocalizedText(zh=text.get("zh"), en=text.get("en")))
+        for code, text in root.purposes.items()
+    ]
+
+
+@derived(
+    NoticeOut, name="PrivacyNotice", description="The notice people agree to when they register."
+)
+class PrivacyNotice:
+    text: LocalizedText = strawberry.field(resolver=_text)
+    purposes: list[PrivacyPurpose] = strawberry.field(resolver=_purposes)
 
 
 @strawberry.type(
@@ -62,17 +63,14 @@ class PersonalDataExport:
     data: JSON
 
 
-@strawberry.type(description="One read of a party's personal data by staff.")
+@derived(
+    AuditEntryOut,
+    name="AuditEntry",
+    description="One read of a party's personal data by staff.",
+    exclude=["subject"],
+)
 class AuditEntry:
-    account_id: str
-    role: str
-    #: e.g. read_contacts, export_personal_data
-    action: str
-    at: datetime
-
-    @classmethod
-    def of(cls, dto: AuditEntryDto) -> AuditEntry:
-        return cls(account_id=dto.account_id, role=dto.role, action=dto.action, at=dto.at)
+    pass
 
 
 @strawberry.type
@@ -120,7 +118,7 @@ async def _export(registry: Registry, talent_id: str) -> PersonalDataResult:
 
 async def _erase(registry: Registry, talent_id: str) -> EraseTalentResult:
     try:
-        return Talent.of(await registry.erase_talent(talent_id))
+        return shown_as(Talent, await registry.erase_talent(talent_id))
     except ServiceError as exc:
         result = problem(exc)
         assert isinstance(result, Forbidden | NotFound), result
@@ -131,7 +129,7 @@ async def _erase(registry: Registry, talent_id: str) -> EraseTalentResult:
 class PrivacyQuery:
     @described_field("The current privacy notice (no sign-in needed).")
     async def privacy_notice(self, info: Info) -> PrivacyNotice:
-        return PrivacyNotice.of(await info.context.registry.privacy_notice())
+        return shown_as(PrivacyNotice, await info.context.registry.privacy_notice())
 
     @guarded_field(Talents(not_a_talent), "The signed-in talent's personal data, to take away.")
     async def my_personal_data(self, info: Info) -> PersonalDataResult:
@@ -158,7 +156,7 @@ class PrivacyQuery:
             result = problem(exc)
             assert isinstance(result, Forbidden | NotFound), result
             return result
-        return PartyAudit(party_id=party_id, entries=[AuditEntry.of(e) for e in entries])
+        return PartyAudit(party_id=party_id, entries=[shown_as(AuditEntry, e) for e in entries])
 
 
 @strawberry.type

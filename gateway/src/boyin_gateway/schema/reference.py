@@ -8,9 +8,9 @@ from typing import Annotated
 
 import strawberry
 
-from boyin_gateway.clients import ServiceError
+from boyin_gateway.clients import ServiceError, sent
 from boyin_gateway.context import Context
-from boyin_gateway.dto import CriterionDto, NamedDto, TaxonomyDto
+from boyin_gateway.derived import derived, shown_as
 from boyin_gateway.errors import problem
 from boyin_gateway.types import (
     Conflict,
@@ -21,30 +21,38 @@ from boyin_gateway.types import (
     described_field,
     described_mutation,
 )
+from boyin_shared.api.registry import (
+    CriterionOut,
+    NamedOut,
+    RenameIn,
+    TaxonomyNodeIn,
+    TaxonomyOut,
+)
 
 Info = strawberry.Info[Context, None]
+
+
+def _name(root: strawberry.Parent[NamedOut | CriterionOut]) -> LocalizedText:
+    return LocalizedText(zh=root.zh, en=root.en)
+
+
+# District, Edition and TaxonomyNode all show the registry's NamedOut, which can back one
+# derived type only, and none could place `name` where the schema has it: they are written
+# by hand as views of NamedOut (the resolvers return the registry's answers themselves).
 
 
 @strawberry.type(description="A district or county of Chongqing (GB/T 2260 code), or a zone.")
 class District:
     code: str
-    name: LocalizedText
+    name: LocalizedText = strawberry.field(resolver=_name)
     #: e.g. district, county, zone
     kind: str
-
-    @classmethod
-    def of(cls, dto: NamedDto) -> District:
-        return cls(code=dto.code, name=LocalizedText(zh=dto.zh, en=dto.en), kind=dto.kind)
 
 
 @strawberry.type(description="An edition of the fair a demand may be for.")
 class Edition:
     code: str
-    name: LocalizedText
-
-    @classmethod
-    def of(cls, dto: NamedDto) -> Edition:
-        return cls(code=dto.code, name=LocalizedText(zh=dto.zh, en=dto.en))
+    name: LocalizedText = strawberry.field(resolver=_name)
 
 
 @strawberry.enum(description="Which side of a match may claim a criterion.")
@@ -53,17 +61,19 @@ class ClaimantSide(Enum):
     DEMANDER = "DEMANDER"
 
 
-@strawberry.type(description="A criterion a demand may claim (and staff confirm) to be eligible.")
+@derived(
+    CriterionOut,
+    name="EligibilityCriterion",
+    description="A criterion a demand may claim (and staff confirm) to be eligible.",
+    exclude=["zh", "en"],
+)
 class EligibilityCriterion:
-    code: str
     side: ClaimantSide
-    name: LocalizedText
+    name: LocalizedText = strawberry.field(resolver=_name)
 
-    @classmethod
-    def of(cls, dto: CriterionDto) -> EligibilityCriterion:
-        return cls(
-            code=dto.code, side=ClaimantSide(dto.side), name=LocalizedText(zh=dto.zh, en=dto.en)
-        )
+
+def _retired(root: strawberry.Parent[NamedOut]) -> bool:
+    return root.kind == "retired"
 
 
 @strawberry.type(
@@ -73,29 +83,17 @@ class EligibilityCriterion:
 class TaxonomyNode:
     code: str
     parent: str | None
-    name: LocalizedText
-    retired: bool
-
-    @classmethod
-    def of(cls, dto: NamedDto) -> TaxonomyNode:
-        return cls(
-            code=dto.code,
-            parent=dto.parent,
-            name=LocalizedText(zh=dto.zh, en=dto.en),
-            retired=dto.kind == "retired",
-        )
+    name: LocalizedText = strawberry.field(resolver=_name)
+    retired: bool = strawberry.field(resolver=_retired)
 
 
-@strawberry.type(
-    description="The whole taxonomy, retired codes included; every change bumps its version."
+@derived(
+    TaxonomyOut,
+    name="Taxonomy",
+    description="The whole taxonomy, retired codes included; every change bumps its version.",
 )
 class Taxonomy:
-    version: int
     nodes: list[TaxonomyNode]
-
-    @classmethod
-    def of(cls, dto: TaxonomyDto) -> Taxonomy:
-        return cls(version=dto.version, nodes=[TaxonomyNode.of(n) for n in dto.nodes])
 
 
 @strawberry.type(description="A taxonomy code as a change left it, and the taxonomy's version.")
@@ -114,26 +112,26 @@ async def _changed(info: Info, code: str) -> TaxonomyChangeResult:
     """Read the taxonomy back: the registry answers a change with no body."""
     taxonomy = await info.context.registry.taxonomy()
     node = next(n for n in taxonomy.nodes if n.code == code)
-    return TaxonomyCodeChanged(taxonomy_version=taxonomy.version, node=TaxonomyNode.of(node))
+    return TaxonomyCodeChanged(taxonomy_version=taxonomy.version, node=shown_as(TaxonomyNode, node))
 
 
 @strawberry.type
 class ReferenceQuery:
     @described_field("Districts and counties of Chongqing.")
     async def districts(self, info: Info) -> list[District]:
-        return [District.of(d) for d in await info.context.registry.districts()]
+        return [shown_as(District, d) for d in await info.context.registry.districts()]
 
     @described_field("Editions of the fair.")
     async def editions(self, info: Info) -> list[Edition]:
-        return [Edition.of(e) for e in await info.context.registry.editions()]
+        return [shown_as(Edition, e) for e in await info.context.registry.editions()]
 
     @described_field("The eligibility criteria demands may claim.")
     async def eligibility_criteria(self, info: Info) -> list[EligibilityCriterion]:
-        return [EligibilityCriterion.of(c) for c in await info.context.registry.criteria()]
+        return [shown_as(EligibilityCriterion, c) for c in await info.context.registry.criteria()]
 
     @described_field("The industry taxonomy, retired codes included.")
     async def taxonomy(self, info: Info) -> Taxonomy:
-        return Taxonomy.of(await info.context.registry.taxonomy())
+        return shown_as(Taxonomy, await info.context.registry.taxonomy())
 
 
 @strawberry.type
@@ -147,7 +145,11 @@ class ReferenceMutation:
         name_en: str,
         parent: str | None = None,
     ) -> TaxonomyChangeResult:
-        body = {"code": code, "parent": parent, "name_zh": name_zh, "name_en": name_en}
+        body = sent(
+            TaxonomyNodeIn.model_construct(
+                code=code, parent=parent, name_zh=name_zh, name_en=name_en
+            )
+        )
         try:
             await info.context.registry.add_taxonomy_code(body)
         except ServiceError as exc:
@@ -158,7 +160,7 @@ class ReferenceMutation:
     async def rename_taxonomy_code(
         self, info: Info, code: str, name_zh: str, name_en: str
     ) -> TaxonomyChangeResult:
-        body = {"name_zh": name_zh, "name_en": name_en}
+        body = sent(RenameIn.model_construct(name_zh=name_zh, name_en=name_en))
         try:
             await info.context.registry.rename_taxonomy_code(code, body)
         except ServiceError as exc:

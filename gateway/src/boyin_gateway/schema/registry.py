@@ -9,7 +9,7 @@ from urllib.parse import quote
 import strawberry
 
 from boyin_gateway.accounts.service import already_bound
-from boyin_gateway.clients import ServiceError
+from boyin_gateway.clients import ServiceError, sent
 from boyin_gateway.context import Context
 from boyin_gateway.demand_types import (
     Demand,
@@ -17,13 +17,14 @@ from boyin_gateway.demand_types import (
     DemandContentInput,
     DemandEdge,
     DemandFilter,
+    content_body,
 )
-from boyin_gateway.dto import DemandDto
+from boyin_gateway.derived import shown_as
+from boyin_gateway.derived_input import derived_input
 from boyin_gateway.errors import problem
 from boyin_gateway.permissions import acts_for_no_party_yet
 from boyin_gateway.types import (
     Conflict,
-    ContactInput,
     DistrictSupply,
     Forbidden,
     InvalidInput,
@@ -36,6 +37,16 @@ from boyin_gateway.types import (
     RegisterOrganisationResult,
     Talent,
     described_mutation,
+)
+from boyin_shared.api.registry import (
+    ClaimReviewIn,
+    ConsentIn,
+    DemandOut,
+    EditionIn,
+    OptionalReasonIn,
+    ReasonIn,
+    TalentIn,
+    TeamMemberIn,
 )
 
 MAX_PAGE = 100
@@ -61,42 +72,30 @@ class ExpiredDemands:
 ExpireDueResult = Annotated[ExpiredDemands | Forbidden, strawberry.union("ExpireDueResult")]
 
 
-@strawberry.input
+@derived_input(TeamMemberIn, name="TeamMemberInput")
 class TeamMemberInput:
-    name: str
-    role: str = ""
+    pass
 
 
-@strawberry.input(description="Agreement to the current privacy notice and its purposes.")
+@derived_input(
+    ConsentIn,
+    name="ConsentInput",
+    description="Agreement to the current privacy notice and its purposes.",
+)
 class ConsentInput:
-    notice_version: str
-    purposes: list[str]
+    pass
 
 
-@strawberry.input
+@derived_input(TalentIn, name="TalentInput")
 class TalentInput:
-    name_zh: str | None = None
-    name_en: str | None = None
     degree: str
-    field_zh: str | None = None
-    field_en: str | None = None
-    institution_zh: str | None = None
-    institution_en: str | None = None
-    country: str
-    location: str
-    timezone: str
-    languages: list[str] = strawberry.field(default_factory=list)
-    contact: ContactInput
-    team: list[TeamMemberInput] = strawberry.field(default_factory=list)
-    taxonomy_codes: list[str] = strawberry.field(default_factory=list)
-    consent: ConsentInput
 
 
 async def _demand(
-    call: Awaitable[DemandDto],
+    call: Awaitable[DemandOut],
 ) -> Demand | InvalidInput | Conflict | NotFound | Forbidden:
     try:
-        return Demand.of(await call)
+        return shown_as(Demand, await call)
     except ServiceError as exc:
         return problem(exc)
 
@@ -122,7 +121,7 @@ class RegistryQuery:
         page = await info.context.registry.organisations(
             district_code=district_code, after=after, limit=_first(first)
         )
-        edges = [OrganisationEdge(cursor=o.id, node=Organisation.of(o)) for o in page.items]
+        edges = [OrganisationEdge(cursor=o.id, node=shown_as(Organisation, o)) for o in page.items]
         return OrganisationConnection(
             edges=edges,
             page_info=PageInfo(
@@ -137,8 +136,8 @@ class RegistryQuery:
 
     @strawberry.field
     async def demand(self, info: Info, id: strawberry.ID) -> Demand | None:
-        dto = await info.context.registry.demand(str(id))
-        return Demand.of(dto) if dto else None
+        found = await info.context.registry.demand(str(id))
+        return shown_as(Demand, found) if found else None
 
     @strawberry.field
     async def demands(
@@ -150,7 +149,7 @@ class RegistryQuery:
     ) -> DemandConnection:
         params = (filter or DemandFilter()).to_params() | {"after": after, "limit": _first(first)}
         page = await info.context.registry.demands(params)
-        edges = [DemandEdge(cursor=d.id, node=Demand.of(d)) for d in page.items]
+        edges = [DemandEdge(cursor=d.id, node=shown_as(Demand, d)) for d in page.items]
         return DemandConnection(
             edges=edges,
             page_info=PageInfo(
@@ -161,7 +160,7 @@ class RegistryQuery:
 
     @strawberry.field
     async def district_supply(self, info: Info) -> list[DistrictSupply]:
-        return [DistrictSupply.of(d) for d in await info.context.matching.district_supply()]
+        return [shown_as(DistrictSupply, d) for d in await info.context.matching.district_supply()]
 
 
 async def _already_bound(info: Info) -> Conflict | None:
@@ -194,13 +193,13 @@ class RegistryMutation:
             return bound
         body = strawberry.asdict(input)
         try:
-            dto = await info.context.registry.register_organisation(body)
+            made = await info.context.registry.register_organisation(body)
         except ServiceError as exc:
             result = problem(exc)
             assert isinstance(result, InvalidInput | Conflict | Forbidden)
             return result
-        await _bind_if_self_registered(info, dto.id)
-        return Organisation.of(dto)
+        await _bind_if_self_registered(info, made.id)
+        return shown_as(Organisation, made)
 
     @strawberry.mutation
     async def register_talent(self, info: Info, input: TalentInput) -> RegisterTalentResult:
@@ -208,13 +207,13 @@ class RegistryMutation:
             return bound
         body = strawberry.asdict(input)
         try:
-            dto = await info.context.registry.register_talent(body)
+            made = await info.context.registry.register_talent(body)
         except ServiceError as exc:
             result = problem(exc)
             assert isinstance(result, InvalidInput | Conflict | Forbidden)
             return result
-        await _bind_if_self_registered(info, dto.id)
-        return Talent.of(dto)
+        await _bind_if_self_registered(info, made.id)
+        return shown_as(Talent, made)
 
     @described_mutation(
         "Replace an organisation's profile with `input` (what it leaves out, "
@@ -225,10 +224,12 @@ class RegistryMutation:
         self, info: Info, id: strawberry.ID, input: OrganisationInput
     ) -> UpdateOrganisationResult:
         try:
-            dto = await info.context.registry.update_organisation(str(id), strawberry.asdict(input))
+            changed = await info.context.registry.update_organisation(
+                str(id), strawberry.asdict(input)
+            )
         except ServiceError as exc:
             return problem(exc)
-        return Organisation.of(dto)
+        return shown_as(Organisation, changed)
 
     @described_mutation(
         "Expire the published demands whose closing date has passed now, rather "
@@ -246,14 +247,14 @@ class RegistryMutation:
     async def create_demand(
         self, info: Info, owner_id: str, content: DemandContentInput, submit: bool = False
     ) -> DemandResult:
-        body = content.to_body() | {"owner_id": owner_id, "submit": submit}
+        body = content_body(content) | {"owner_id": owner_id, "submit": submit}
         return await _demand(info.context.registry.create_demand(body))
 
     @strawberry.mutation
     async def edit_demand(
         self, info: Info, id: strawberry.ID, content: DemandContentInput
     ) -> DemandResult:
-        return await _demand(info.context.registry.edit_demand(str(id), content.to_body()))
+        return await _demand(info.context.registry.edit_demand(str(id), content_body(content)))
 
     @strawberry.mutation
     async def submit_demand(self, info: Info, id: strawberry.ID) -> DemandResult:
@@ -272,7 +273,11 @@ class RegistryMutation:
         confirmed: bool,
         note: str | None = None,
     ) -> DemandResult:
-        body = {"outcome": "CONFIRMED" if confirmed else "REJECTED", "note": note}
+        body = sent(
+            ClaimReviewIn.model_construct(
+                outcome="CONFIRMED" if confirmed else "REJECTED", note=note
+            )
+        )
         return await _demand(
             info.context.registry.demand_action(
                 str(id), f"claims/{quote(criterion, safe='')}/review", body
@@ -285,22 +290,22 @@ class RegistryMutation:
 
     @strawberry.mutation
     async def return_demand(self, info: Info, id: strawberry.ID, comments: str) -> DemandResult:
-        body = {"reason": comments}
+        body = sent(ReasonIn.model_construct(reason=comments))
         return await _demand(info.context.registry.demand_action(str(id), "return", body))
 
     @strawberry.mutation
     async def reject_demand(self, info: Info, id: strawberry.ID, reason: str) -> DemandResult:
-        body = {"reason": reason}
+        body = sent(ReasonIn.model_construct(reason=reason))
         return await _demand(info.context.registry.demand_action(str(id), "reject", body))
 
     @strawberry.mutation
     async def withdraw_demand(
         self, info: Info, id: strawberry.ID, reason: str | None = None
     ) -> DemandResult:
-        body = {"reason": reason}
+        body = sent(OptionalReasonIn.model_construct(reason=reason))
         return await _demand(info.context.registry.demand_action(str(id), "withdraw", body))
 
     @strawberry.mutation
     async def reactivate_demand(self, info: Info, id: strawberry.ID, edition: str) -> DemandResult:
-        body = {"edition": edition}
+        body = sent(EditionIn.model_construct(edition=edition))
         return await _demand(info.context.registry.demand_action(str(id), "reactivate", body))

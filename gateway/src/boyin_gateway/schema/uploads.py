@@ -7,7 +7,6 @@ A multipart request must carry a header that makes a browser ask first (see ``fi
 
 from __future__ import annotations
 
-from datetime import datetime
 from enum import Enum
 from typing import Annotated
 
@@ -17,7 +16,7 @@ from strawberry.file_uploads import Upload
 
 from boyin_gateway.clients import FilePart, ServiceError
 from boyin_gateway.context import Context
-from boyin_gateway.dto import ImportDto
+from boyin_gateway.derived import derived, shown_as
 from boyin_gateway.errors import problem
 from boyin_gateway.types import (
     Attachment,
@@ -29,6 +28,15 @@ from boyin_gateway.types import (
     NotFound,
     described_field,
     described_mutation,
+)
+from boyin_shared.api.registry import (
+    CellErrorOut,
+    CountsOut,
+    DemandAttachmentOut,
+    ErrorsOut,
+    ImportOut,
+    JobErrorOut,
+    RowErrorOut,
 )
 
 Info = strawberry.Info[Context, None]
@@ -45,117 +53,52 @@ class ImportStatus(Enum):
     FAILED = "failed"
 
 
-@strawberry.type
+@derived(CountsOut, name="ImportCounts")
 class ImportCounts:
-    created: int
-    updated: int
-    unchanged: int
-    failed: int
+    pass
 
 
-@strawberry.type(description="One problem with one cell (or, without a column, the row).")
+@derived(
+    CellErrorOut,
+    name="ImportCellError",
+    description="One problem with one cell (or, without a column, the row).",
+)
 class ImportCellError:
-    #: the column's header as the file writes it; null for the row as a whole
-    column: str | None
-    field: str
-    code: str
     message: LocalizedText
 
 
-@strawberry.type(description="A row that was not imported, and why.")
+@derived(RowErrorOut, name="ImportRowError", description="A row that was not imported, and why.")
 class ImportRowError:
-    #: the row's number as the spreadsheet shows it (the header is row 1)
-    row: int
-    #: the row's external ref
-    key: str | None
-    errors: list[ImportCellError]
+    pass
 
 
-@strawberry.type(description="A page of the rows that failed so far.")
+def _rows(root: strawberry.Parent[ErrorsOut]) -> list[ImportRowError]:
+    return [shown_as(ImportRowError, r) for r in root.items]
+
+
+@derived(
+    ErrorsOut,
+    name="ImportErrors",
+    description="A page of the rows that failed so far.",
+    exclude=["items"],
+)
 class ImportErrors:
-    total: int
-    offset: int
-    #: pass as errorsOffset for the next page; null on the last
-    next_offset: int | None
-    rows: list[ImportRowError]
+    rows: list[ImportRowError] = strawberry.field(resolver=_rows)
 
 
-@strawberry.type
+@derived(JobErrorOut, name="ImportFailure")
 class ImportFailure:
-    code: str
     message: LocalizedText
 
 
-@strawberry.type(description="A spreadsheet import of demands, running in the background.")
+@derived(
+    ImportOut,
+    name="ImportJob",
+    description="A spreadsheet import of demands, running in the background.",
+)
 class ImportJob:
     id: strawberry.ID
     status: ImportStatus
-    resumable: bool
-    #: ops, or the importing district officer's district
-    scope: str
-    filename: str | None
-    format: str
-    total: int
-    processed: int
-    counts: ImportCounts
-    #: headers of the file that name no column (their cells were not read)
-    ignored_columns: list[str]
-    error: ImportFailure | None
-    created_at: datetime
-    started_at: datetime | None
-    finished_at: datetime | None
-    errors: ImportErrors
-
-    @classmethod
-    def of(cls, dto: ImportDto) -> ImportJob:
-        e = dto.errors
-        return cls(
-            id=strawberry.ID(dto.id),
-            status=ImportStatus(dto.status),
-            resumable=dto.resumable,
-            scope=dto.scope,
-            filename=dto.filename,
-            format=dto.format,
-            total=dto.total,
-            processed=dto.processed,
-            counts=ImportCounts(
-                created=dto.counts.created,
-                updated=dto.counts.updated,
-                unchanged=dto.counts.unchanged,
-                failed=dto.counts.failed,
-            ),
-            ignored_columns=list(dto.ignored_columns),
-            error=ImportFailure(
-                code=dto.error.code,
-                message=LocalizedText(zh=dto.error.message.zh, en=dto.error.message.en),
-            )
-            if dto.error
-            else None,
-            created_at=dto.created_at,
-            started_at=dto.started_at,
-            finished_at=dto.finished_at,
-            errors=ImportErrors(
-                total=e.total,
-                offset=e.offset,
-                next_offset=e.next_offset,
-                rows=[
-                    ImportRowError(
-                        row=r.row,
-                        key=r.key,
-                        errors=[
-                            ImportCellError(
-                                column=c.column,
-                                field=c.field,
-                                code=c.code,
-                                message=LocalizedText(zh=c.message.zh, en=c.message.en),
-                            )
-                            for c in r.errors
-                        ],
-                    )
-                    for r in e.items
-                ],
-            ),
-        )
 
 
 UploadAttachmentResult = Annotated[
@@ -201,7 +144,7 @@ class UploadQuery:
         self, info: Info, id: strawberry.ID, errors_first: int = 20, errors_offset: int = 0
     ) -> ImportJobResult:
         try:
-            dto = await info.context.registry.import_job(
+            job = await info.context.registry.import_job(
                 str(id),
                 errors_offset=max(0, errors_offset),
                 errors_limit=max(1, min(errors_first, MAX_ERRORS_PAGE)),
@@ -210,7 +153,7 @@ class UploadQuery:
             result = problem(exc)
             assert isinstance(result, NotFound | Forbidden), result
             return result
-        return ImportJob.of(dto)
+        return shown_as(ImportJob, job)
 
 
 @strawberry.type
@@ -224,7 +167,9 @@ class UploadMutation:
         if isinstance(part, InvalidInput):
             return part
         try:
-            return Attachment.of(await info.context.registry.upload_attachment(part))
+            uploaded = await info.context.registry.upload_attachment(part)
+            # Attachment shows a demand's attachment; the upload answers that and its SHA-256.
+            return shown_as(Attachment, DemandAttachmentOut.model_validate(uploaded.model_dump()))
         except ServiceError as exc:
             result = problem(exc)
             assert isinstance(result, InvalidInput | Forbidden), result
@@ -239,7 +184,7 @@ class UploadMutation:
         if isinstance(part, InvalidInput):
             return part
         try:
-            return ImportJob.of(await info.context.registry.start_import(part))
+            return shown_as(ImportJob, await info.context.registry.start_import(part))
         except ServiceError as exc:
             result = problem(exc)
             assert isinstance(result, InvalidInput | Forbidden), result
@@ -248,7 +193,7 @@ class UploadMutation:
     @described_mutation("Go on with a failed (interrupted) import where it stopped.")
     async def resume_import(self, info: Info, id: strawberry.ID) -> ResumeImportResult:
         try:
-            return ImportJob.of(await info.context.registry.resume_import(str(id)))
+            return shown_as(ImportJob, await info.context.registry.resume_import(str(id)))
         except ServiceError as exc:
             result = problem(exc)
             assert isinstance(result, Conflict | NotFound | Forbidden), result

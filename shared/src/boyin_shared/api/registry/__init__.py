@@ -44,7 +44,7 @@ from boyin_shared.api.registry.imports import (
     MessageOut,
     RowErrorOut,
 )
-from boyin_shared.api.registry.privacy import NoticeOut
+from boyin_shared.api.registry.privacy import AuditEntryOut, NoticeOut
 from boyin_shared.api.registry.profiles import (
     ConsentIn,
     ContactIn,
@@ -71,6 +71,7 @@ from boyin_shared.api.registry.reference import (
 
 __all__ = [
     "AttachmentOut",
+    "AuditEntryOut",
     "CellErrorOut",
     "ChangesOut",
     "Channel",

@@ -217,7 +217,9 @@ class DemandOut(BaseModel):
     expires_on: date | None
     history: list[TransitionOut]
     revision: int
-    external_ref: str | None
+    external_ref: str | None = Field(
+        description="The importer's key of a demand that came from a spreadsheet import."
+    )
     created_at: datetime
     updated_at: datetime
 

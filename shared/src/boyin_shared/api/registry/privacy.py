@@ -1,6 +1,9 @@
-"""Privacy over HTTP: the notice people agree to when they register."""
+"""Privacy over HTTP: the notice people agree to when they register, and the log of staff
+who read a party's personal data."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from pydantic import BaseModel
 
@@ -9,3 +12,16 @@ class NoticeOut(BaseModel):
     version: str
     text: dict[str, str]
     purposes: dict[str, dict[str, str]]
+
+
+class AuditEntryOut(BaseModel):
+    """One read of a party's personal data by staff (``GET /parties/{id}/audit`` answers a
+    list of them)."""
+
+    account_id: str
+    role: str
+    #: e.g. read_contacts, export_personal_data
+    action: str
+    #: the party whose data was read
+    subject: str
+    at: datetime
