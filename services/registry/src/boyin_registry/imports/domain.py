@@ -21,6 +21,9 @@ from boyin_shared.identity import Actor, Role
 OPS = "ops"
 #: rows stored, run and reported together
 BATCH = 100
+#: batches whose rows' demands and owners are looked up together (one query for all: the
+#: MongoDB-wire server scans a whole collection for every query but one ``_id`` lookup)
+LOOKED_UP_TOGETHER = 20
 HEARTBEAT_SECONDS = 10.0
 _LIVE = ("queued", "running")
 

@@ -4,6 +4,7 @@ that failed, one document per batch that had any). Every access is by ``_id``.""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -146,11 +147,14 @@ class ImportJobs:
         doc = await self.jobs.get(job_id)
         return None if doc is None else _job_from(doc)
 
-    async def rows_of(self, job_id: str, index: int) -> list[Row]:
-        doc = await self.rows.get(_chunk_id(job_id, index))
-        if doc is None:
-            raise RuntimeError(f"import {job_id}: rows of batch {index} are missing")
-        return [Row(r["n"], r["c"]) for r in doc["rows"]]
+    async def rows_of(self, job_id: str, indexes: Sequence[int]) -> list[list[Row]]:
+        """The waiting rows of some batches. One ``_id`` read each, not one read for all:
+        the MongoDB-wire server would scan every job's rows for that."""
+        docs = await asyncio.gather(*(self.rows.get(_chunk_id(job_id, i)) for i in indexes))
+        missing = [i for i, doc in zip(indexes, docs, strict=True) if doc is None]
+        if missing:
+            raise RuntimeError(f"import {job_id}: rows of batches {missing} are missing")
+        return [[Row(r["n"], r["c"]) for r in doc["rows"]] for doc in docs if doc is not None]
 
     async def save_progress(self, job: Job) -> None:
         await self.jobs.update(job.id, Update(set=_progress(job)))
