@@ -163,7 +163,9 @@ class RowImporter:
 
         async def attempt() -> Plan | Again:
             plan = self.decider.decide(row, await self._read([row]))
-            return AGAIN if await self._written_together([plan]) else plan
+            lost = await self._written_together([plan])
+            self._written |= plan.touches
+            return AGAIN if lost else plan
 
         try:
             return await optimistic(attempt, attempts=ATTEMPTS)
