@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 
 from boyin_registry.app import definition
+from boyin_registry.imports import service
 from boyin_registry.imports.batches import RowImporter
-from boyin_registry.imports.domain import Outcome
+from boyin_registry.imports.domain import LOOKED_UP_TOGETHER, Outcome
 from boyin_registry.imports.service import Importer
 from boyin_registry.imports.spreadsheets import Row, Sheet
 from tests.apps import OPERATOR, Running, running
@@ -52,12 +53,17 @@ async def row_importer(imports: Importer) -> RowImporter:
 # -- one file ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("between", [0, 150], ids=["one batch", "two batches"])
+@pytest.mark.parametrize(
+    ("between", "together"),
+    [(0, LOOKED_UP_TOGETHER), (150, LOOKED_UP_TOGETHER), (150, 1)],
+    ids=["one batch", "two batches", "two look-ups"],
+)
 async def test_a_demand_named_by_its_key_and_by_its_id_takes_both_rows_in_order(
-    registry: Running, org: str, between: int
+    registry: Running, org: str, between: int, together: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Two rows of one file for one demand (a file repeats no key, but a demand's key and
     its id are two keys)."""
+    monkeypatch.setattr(service, "LOOKED_UP_TOGETHER", together)
     await imported(registry, csv_file([landing_row("K1", org)]))
     demand_id = by_ref(await all_demands(registry))["ops:K1"]["id"]
     rows = [

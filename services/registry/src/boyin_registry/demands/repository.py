@@ -212,6 +212,10 @@ def visible_to(actor: Actor) -> dict[str, Any]:
     return {"status": "PUBLISHED"}
 
 
+#: what :meth:`Demands.loaded_many` keeps of a document: what ``Outbox.save`` reads of it
+_KEPT = ("_id", "_rev", "_oseq", "_inbox")
+
+
 def _written_over(read: Document, state: Mapping[str, Any], now: Document | None) -> bool:
     """Whether ``now`` is ``read`` with ``state`` written over it and nothing since (one
     write since the read, and it wrote this state)."""
@@ -296,10 +300,15 @@ class Demands(AggregateRepository[Demand]):
         return bound | await self.bound_ids(taken)
 
     async def loaded_many(self, ids: Sequence[str]) -> dict[str, Loaded[Demand]]:
-        """The demands of ``ids`` that exist, each with the document it was read from."""
+        """The demands of ``ids`` that exist, each with what a guarded write over it needs
+        of the document it was read from: its id and bookkeeping, not its state (an import
+        keeps thousands of them while it runs)."""
         if not ids:
             return {}
-        return {d["_id"]: Loaded(demand_from(d), d) for d in await self.collection.get_many(ids)}
+        return {
+            d["_id"]: Loaded(demand_from(d), {k: d[k] for k in _KEPT if k in d})
+            for d in await self.collection.get_many(ids)
+        }
 
     async def add_many(self, created: Sequence[tuple[Demand, Sequence[Event]]]) -> set[str]:
         """Insert new demands, each with its first events in its own outbox, in one insert;

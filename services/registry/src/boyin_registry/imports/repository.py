@@ -148,9 +148,16 @@ class ImportJobs:
         return None if doc is None else _job_from(doc)
 
     async def rows_of(self, job_id: str, indexes: Sequence[int]) -> list[list[Row]]:
-        """The waiting rows of some batches. One ``_id`` read each, not one read for all:
-        the MongoDB-wire server would scan every job's rows for that."""
-        docs = await asyncio.gather(*(self.rows.get(_chunk_id(job_id, i)) for i in indexes))
+        """The waiting rows of some batches: one ``_id`` read each (a few at a time), not
+        one read for all, which the MongoDB-wire server answers by scanning every job's
+        rows."""
+        gate = asyncio.Semaphore(8)
+
+        async def read(index: int) -> Document | None:
+            async with gate:
+                return await self.rows.get(_chunk_id(job_id, index))
+
+        docs = await asyncio.gather(*(read(i) for i in indexes))
         missing = [i for i, doc in zip(indexes, docs, strict=True) if doc is None]
         if missing:
             raise RuntimeError(f"import {job_id}: rows of batches {missing} are missing")
