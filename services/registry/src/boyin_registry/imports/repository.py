@@ -4,7 +4,6 @@ that failed, one document per batch that had any). Every access is by ``_id``.""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -148,20 +147,13 @@ class ImportJobs:
         return None if doc is None else _job_from(doc)
 
     async def rows_of(self, job_id: str, indexes: Sequence[int]) -> list[list[Row]]:
-        """The waiting rows of some batches: one ``_id`` read each (a few at a time), not
-        one read for all, which the MongoDB-wire server answers by scanning every job's
-        rows."""
-        gate = asyncio.Semaphore(8)
-
-        async def read(index: int) -> Document | None:
-            async with gate:
-                return await self.rows.get(_chunk_id(job_id, index))
-
-        docs = await asyncio.gather(*(read(i) for i in indexes))
-        missing = [i for i, doc in zip(indexes, docs, strict=True) if doc is None]
+        """The waiting rows of some batches, in one read."""
+        chunks = [_chunk_id(job_id, i) for i in indexes]
+        docs = {d["_id"]: d for d in await self.rows.get_many(chunks)}
+        missing = [i for i, chunk in zip(indexes, chunks, strict=True) if chunk not in docs]
         if missing:
             raise RuntimeError(f"import {job_id}: rows of batches {missing} are missing")
-        return [[Row(r["n"], r["c"]) for r in doc["rows"]] for doc in docs if doc is not None]
+        return [[Row(r["n"], r["c"]) for r in docs[chunk]["rows"]] for chunk in chunks]
 
     async def save_progress(self, job: Job) -> None:
         await self.jobs.update(job.id, Update(set=_progress(job)))
@@ -196,5 +188,4 @@ class ImportJobs:
         return out[:limit]
 
     async def drop_rows(self, job: Job) -> None:
-        for index in range(job.batches):
-            await self.rows.delete(_chunk_id(job.id, index))
+        await self.rows.delete_many([_chunk_id(job.id, index) for index in range(job.batches)])
