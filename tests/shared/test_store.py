@@ -490,6 +490,15 @@ async def test_delete_and_get_many(store: DocumentStore) -> None:
     assert sorted(d["_id"] for d in await c.get_many(["k1", "k2", "k9", "k1"])) == ["k1", "k2"]
 
 
+async def test_delete_many(store: DocumentStore) -> None:
+    c = store.collection("delmany")
+    assert await c.insert_many([{"_id": f"k{i}"} for i in range(5)]) == []
+    assert await c.delete_many(["k1", "k3", "k9", "k1"]) == 2
+    assert sorted(d["_id"] for d in await c.find()) == ["k0", "k2", "k4"]
+    assert await c.delete_many([]) == 0
+    assert await c.delete_many(["k1"]) == 0
+
+
 async def test_sqlite_answers_on_indexed_fields_from_their_index(tmp_path: Path) -> None:
     """The embedded store's plan for a filter and a sort on indexed fields uses the
     index (a scan of every document's JSON otherwise)."""

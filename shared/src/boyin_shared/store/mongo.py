@@ -141,6 +141,13 @@ class MongoCollection:
             result = await self._raw.delete_one(query)
         return result.deleted_count == 1
 
+    async def delete_many(self, ids: Sequence[str]) -> int:
+        if not ids:
+            return 0
+        async with _translated(self.name):
+            result = await self._raw.delete_many({"_id": {"$in": list(dict.fromkeys(ids))}})
+        return result.deleted_count
+
     async def find(
         self, flt: Filter | None = None, *, sort: Sort = (), limit: int | None = None, skip: int = 0
     ) -> list[Document]:

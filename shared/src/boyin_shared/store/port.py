@@ -113,6 +113,11 @@ class Collection(Protocol):
 
     async def delete(self, doc_id: str, *, expected_rev: int | None = None) -> bool: ...
 
+    async def delete_many(self, ids: Sequence[str]) -> int:
+        """Delete the documents of ``ids`` (unguarded) in one round trip; returns how many
+        there were."""
+        ...
+
     async def find(
         self,
         flt: Filter | None = None,

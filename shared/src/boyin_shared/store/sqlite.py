@@ -449,6 +449,18 @@ class SqliteCollection:
 
         return await self.db.run(write)
 
+    async def delete_many(self, ids: Sequence[str]) -> int:
+        if not ids:
+            return 0
+        await self._ensure_table()
+        wanted = list(dict.fromkeys(ids))
+
+        def write(conn: sqlite3.Connection) -> int:
+            marks = ",".join("?" * len(wanted))
+            return conn.execute(f"DELETE FROM {self._table} WHERE id IN ({marks})", wanted).rowcount
+
+        return await self.db.run(write)
+
     def _select(
         self, what: str, flt: Filter | None, sort: Sort, limit: int | None, skip: int
     ) -> tuple[str, list[Any]]:

@@ -4,7 +4,8 @@ aggregate and its stored document."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -34,10 +35,11 @@ from boyin_shared.api.registry import (
     Status,
     WorkMode,
 )
+from boyin_shared.events import Event
 from boyin_shared.identity import Actor, Role
-from boyin_shared.outbox import Outbox
-from boyin_shared.repository import AggregateRepository
-from boyin_shared.store import AlreadyExists, DocumentStore, Index
+from boyin_shared.outbox import Outbox, state_of
+from boyin_shared.repository import AggregateRepository, Loaded
+from boyin_shared.store import Document, DocumentStore, Index
 
 
 def details_from(channel: Channel, doc: dict[str, Any]) -> Details:
@@ -210,6 +212,19 @@ def visible_to(actor: Actor) -> dict[str, Any]:
     return {"status": "PUBLISHED"}
 
 
+#: what :meth:`Demands.loaded_many` keeps of a document: what ``Outbox.save`` reads of it
+_KEPT = ("_id", "_rev", "_oseq", "_inbox")
+
+
+def _written_over(read: Document, state: Mapping[str, Any], now: Document | None) -> bool:
+    """Whether ``now`` is ``read`` with ``state`` written over it and nothing since (one
+    write since the read, and it wrote this state)."""
+    if now is None or now.get("_rev") != read["_rev"] + 1:
+        return False
+    written = state_of(now)
+    return all(written.get(k) == v for k, v in json.loads(json.dumps(state)).items())
+
+
 class Demands(AggregateRepository[Demand]):
     collection_name = "demands"
     indexes = (
@@ -266,23 +281,63 @@ class Demands(AggregateRepository[Demand]):
         )
         return [self.from_doc(d) for d in docs]
 
-    async def id_for_ref(self, ref: str) -> str | None:
-        doc = await self.refs.get(ref)
-        return None if doc is None else str(doc["demand_id"])
-
-    async def claim_ref(self, ref: str, demand_id: str) -> str:
-        """Bind ``ref`` to ``demand_id`` unless it is bound already; returns the bound id."""
-        try:
-            await self.refs.insert({"_id": ref, "demand_id": demand_id})
-            return demand_id
-        except AlreadyExists:
-            existing = await self.id_for_ref(ref)
-            assert existing is not None
-            return existing
-
     async def bound_ids(self, refs: Sequence[str]) -> dict[str, str]:
         """The demand id each of ``refs`` is bound to (unbound ones are left out)."""
+        if not refs:
+            return {}
         return {str(d["_id"]): str(d["demand_id"]) for d in await self.refs.get_many(list(refs))}
+
+    async def bind_refs(self, bindings: Mapping[str, str]) -> dict[str, str]:
+        """Bind each external reference to its demand id unless it is bound already, in one
+        insert (each binding on its own; one more read when some were bound already).
+        Returns the id each reference is bound to now."""
+        if not bindings:
+            return {}
+        taken = await self.refs.insert_many(
+            [{"_id": ref, "demand_id": demand_id} for ref, demand_id in bindings.items()]
+        )
+        bound = {ref: demand_id for ref, demand_id in bindings.items() if ref not in taken}
+        return bound | await self.bound_ids(taken)
+
+    async def loaded_many(self, ids: Sequence[str]) -> dict[str, Loaded[Demand]]:
+        """The demands of ``ids`` that exist, each with what a guarded write over it needs
+        of the document it was read from: its id and bookkeeping, not its state (an import
+        keeps thousands of them while it runs)."""
+        if not ids:
+            return {}
+        return {
+            d["_id"]: Loaded(demand_from(d), {k: d[k] for k in _KEPT if k in d})
+            for d in await self.collection.get_many(ids)
+        }
+
+    async def add_many(self, created: Sequence[tuple[Demand, Sequence[Event]]]) -> set[str]:
+        """Insert new demands, each with its first events in its own outbox, in one insert;
+        returns the ids that existed already (those are left as they were)."""
+        if not created:
+            return set()
+        return await self.outbox.create_many(
+            self.collection, [(d.id, demand_state(d), events) for d, events in created]
+        )
+
+    async def save_many(
+        self, saves: Sequence[tuple[Loaded[Demand], Demand, Sequence[Event]]]
+    ) -> set[str]:
+        """Write changed demands (each as read, as changed, the change's events) together,
+        each only if nobody wrote it since it was read. Returns the ids not written; which
+        they are is read back only when some were not."""
+        if not saves:
+            return set()
+        states = [(loaded.doc, demand_state(after), events) for loaded, after, events in saves]
+        if await self.outbox.save_many(self.collection, states) == len(states):
+            return set()
+        now = {
+            d["_id"]: d for d in await self.collection.get_many([d["_id"] for d, _, _ in states])
+        }
+        return {
+            doc["_id"]
+            for doc, state, _ in states
+            if not _written_over(doc, state, now.get(doc["_id"]))
+        }
 
     async def carrying(self, attachment_id: str, limit: int) -> list[Demand]:
         """Demands (at most ``limit``) that carry an attachment."""

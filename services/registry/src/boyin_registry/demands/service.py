@@ -58,21 +58,24 @@ class DemandCommands:
             Message("无权为该主体创建需求", "you may not create demands for this party")
         )
 
-    async def create(
+    def new_demand(
         self,
         actor: Actor,
         channel: Channel,
         owner_id: str,
+        district: str | None,
         content: DemandContent,
         *,
         submit: bool = False,
         external_ref: str | None = None,
-    ) -> Demand:
-        district = await self._owner_district(channel, owner_id)
+        demand_id: str | None = None,
+    ) -> tuple[Demand, list[Event]]:
+        """A new demand, not stored yet, and its first events; ``district`` is its owner's
+        (what :meth:`create` reads), ``demand_id`` a fresh one unless given."""
         self._may_create(actor, channel, owner_id, district)
         now = utcnow()
         demand = Demand(
-            id=new_id("dem_"),
+            id=demand_id or new_id("dem_"),
             channel=channel,
             owner_id=owner_id,
             district_code=district,
@@ -86,7 +89,23 @@ class DemandCommands:
         )
         if submit:
             demand = demand.submit(actor, now)
-        await self.demands.add(demand, demand_events(None, demand))
+        return demand, demand_events(None, demand)
+
+    async def create(
+        self,
+        actor: Actor,
+        channel: Channel,
+        owner_id: str,
+        content: DemandContent,
+        *,
+        submit: bool = False,
+        external_ref: str | None = None,
+    ) -> Demand:
+        district = await self._owner_district(channel, owner_id)
+        demand, events = self.new_demand(
+            actor, channel, owner_id, district, content, submit=submit, external_ref=external_ref
+        )
+        await self.demands.add(demand, events)
         return demand
 
     async def get(self, actor: Actor, demand_id: str) -> Demand:
@@ -103,15 +122,23 @@ class DemandCommands:
         A demand the caller may not see is reported as absent, as on reads."""
 
         async def mutate(before: Demand) -> tuple[Demand, Sequence[Event]]:
-            if not before.may_view(actor):
-                raise _absent(demand_id)
-            after = step(before)
-            return after, demand_events(before, after)
+            return self.stepped(before, step, actor)
 
         changed = await self.demands.change(demand_id, mutate, attempts=5)
         if changed is None:
             raise _absent(demand_id)
         return changed
+
+    @staticmethod
+    def stepped(
+        before: Demand, step: Callable[[Demand], Demand], actor: Actor = SYSTEM
+    ) -> tuple[Demand, list[Event]]:
+        """A domain step on a demand as read, with its events (what :meth:`change` writes);
+        a demand the caller may not see is reported as absent."""
+        if not before.may_view(actor):
+            raise _absent(before.id)
+        after = step(before)
+        return after, demand_events(before, after)
 
     async def edit(self, actor: Actor, demand_id: str, content: DemandContent) -> Demand:
         return await self.change(demand_id, lambda d: d.edit(content, actor, utcnow()), actor)

@@ -7,6 +7,7 @@ accepted, compared without case, spaces or the width of brackets (``标题(中�
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, fields
@@ -232,6 +233,13 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
 
 def choice(kind: type[E], text: str) -> E | None:
     """The member ``text`` names: its code (any case, ``-`` or space for ``_``) or Chinese name."""
+    found = _named(kind, text)
+    return found if isinstance(found, kind) else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _named(kind: type[StrEnum], text: str) -> StrEnum | None:
+    """:func:`choice`, remembered: a file names the same few members in thousands of rows."""
     plain = unicodedata.normalize("NFKC", text).strip()
     code = re.sub(r"[\s-]+", "_", plain).upper()
     labels = LABELS.get(kind, {})

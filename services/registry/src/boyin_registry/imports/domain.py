@@ -21,6 +21,10 @@ from boyin_shared.identity import Actor, Role
 OPS = "ops"
 #: rows stored, run and reported together
 BATCH = 100
+#: batches whose rows' demands and owners are looked up together (one query for all: the
+#: MongoDB-wire server scans a whole collection for every query but one ``_id`` lookup,
+#: so a look-up of 5,000 demands costs about as much as one of 100; they take ~10 MB)
+LOOKED_UP_TOGETHER = 50
 HEARTBEAT_SECONDS = 10.0
 _LIVE = ("queued", "running")
 

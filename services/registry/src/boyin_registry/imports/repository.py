@@ -146,11 +146,14 @@ class ImportJobs:
         doc = await self.jobs.get(job_id)
         return None if doc is None else _job_from(doc)
 
-    async def rows_of(self, job_id: str, index: int) -> list[Row]:
-        doc = await self.rows.get(_chunk_id(job_id, index))
-        if doc is None:
-            raise RuntimeError(f"import {job_id}: rows of batch {index} are missing")
-        return [Row(r["n"], r["c"]) for r in doc["rows"]]
+    async def rows_of(self, job_id: str, indexes: Sequence[int]) -> list[list[Row]]:
+        """The waiting rows of some batches, in one read."""
+        chunks = [_chunk_id(job_id, i) for i in indexes]
+        docs = {d["_id"]: d for d in await self.rows.get_many(chunks)}
+        missing = [i for i, chunk in zip(indexes, chunks, strict=True) if chunk not in docs]
+        if missing:
+            raise RuntimeError(f"import {job_id}: rows of batches {missing} are missing")
+        return [[Row(r["n"], r["c"]) for r in docs[chunk]["rows"]] for chunk in chunks]
 
     async def save_progress(self, job: Job) -> None:
         await self.jobs.update(job.id, Update(set=_progress(job)))
@@ -185,5 +188,4 @@ class ImportJobs:
         return out[:limit]
 
     async def drop_rows(self, job: Job) -> None:
-        for index in range(job.batches):
-            await self.rows.delete(_chunk_id(job.id, index))
+        await self.rows.delete_many([_chunk_id(job.id, index) for index in range(job.batches)])

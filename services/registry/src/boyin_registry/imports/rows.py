@@ -1,17 +1,20 @@
-"""Importing one spreadsheet row as a demand, through the demands' use cases.
+"""Deciding what importing one spreadsheet row comes to, from what was looked up for it
+(no reads or writes here): its outcome and problems, and the writes that make it so.
 
-Each row is validated on its own and written once (a create, or one edit that may also
-submit), so a row is imported whole or not at all. A row's key is bound to its demand in
-``demand_refs`` (an exported demand's id is recognised too, so it comes back to itself).
+Each row is validated on its own and becomes at most one demand write (a create, or one
+edit that may also submit) and one binding of its key, so a row is imported whole or not
+at all. A row's key is bound to its demand in ``demand_refs`` (an exported demand's id is
+recognised too, so it comes back to itself). A new demand's id is chosen before anything
+is written and its key bound to that id first: an import that stopped in between leaves
+the key bound to an id that has no demand yet, and the next import of the row creates the
+demand under that very id, so a row's demand is never created twice.
 """
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date
-from typing import TypeVar
 
 from boyin_registry.attachments.domain import Attachment
 from boyin_registry.demands.content import ClaimInput, demand_content
@@ -24,9 +27,11 @@ from boyin_registry.imports.domain import CellError, Outcome, RowResult, same_co
 from boyin_registry.imports.spreadsheets import Row, Sheet
 from boyin_registry.reference.domain import Reference
 from boyin_shared.api.registry import Channel, Status
-from boyin_shared.clock import utcnow
-from boyin_shared.errors import BoyinError, FieldError, Message, conflict, not_found
+from boyin_shared.clock import new_id, utcnow
+from boyin_shared.errors import BoyinError, FieldError, Message
+from boyin_shared.events import Event
 from boyin_shared.identity import Actor, Role
+from boyin_shared.repository import Loaded
 
 _STATUS_ZH = {
     Status.DRAFT: "草稿",
@@ -40,127 +45,210 @@ _STATUS_ZH = {
 }
 
 
-@dataclass(frozen=True)
-class _Owner:
-    district_code: str | None
-
-
-@dataclass(frozen=True)
-class _Existing:
-    demand: Demand
-    #: whether the row's reference is bound to it already (else the key is its id)
-    bound: bool
-
-
-T = TypeVar("T")
-
-
-async def _bounded(work: Iterable[Awaitable[T]], at_once: int = 8) -> list[T]:
-    """Await all of ``work``, at most ``at_once`` at a time."""
-    gate = asyncio.Semaphore(at_once)
-
-    async def one(step: Awaitable[T]) -> T:
-        async with gate:
-            return await step
-
-    return await asyncio.gather(*(one(step) for step in work))
-
-
-def _owner_of(row: Row) -> tuple[Channel | None, str | None]:
-    return choice(Channel, row.cells.get("channel", "")), row.cells.get("owner_id")
-
-
 def _problem(field_path: str, code: str, zh: str, en: str) -> FieldError:
     return FieldError(field_path, code, Message(zh, en))
 
 
-class RowImporter:
-    """Imports the rows of one file for one actor; remembers the owners it has looked up."""
+@dataclass(frozen=True)
+class Owner:
+    """A row's owner as looked up: the district of an organisation (None for a talent)."""
+
+    district_code: str | None
+
+
+@dataclass(frozen=True)
+class Found:
+    """The demand a row's key names, as read."""
+
+    loaded: Loaded[Demand]
+    #: whether the key is bound to it already (else the key is its id)
+    bound: bool
+
+
+@dataclass(frozen=True)
+class Vacant:
+    """No demand for a row's key: the key is free, or bound to the id of a demand an
+    interrupted import was about to create (``bound_to``)."""
+
+    bound_to: str | None = None
+
+
+@dataclass
+class Lookups:
+    """What was read for some rows: per reference ``{scope}:{key}`` its demand, per owner
+    (kind, id) whether it exists and its district."""
+
+    demands: dict[str, Found | Vacant] = field(default_factory=dict)
+    owners: dict[tuple[str, str], Owner | None] = field(default_factory=dict)
+
+
+@dataclass(eq=False)
+class Plan:
+    """What importing one row comes to, decided before anything is written."""
+
+    row: Row
+    values: RowValues
+    outcome: Outcome
+    problems: list[FieldError] = field(default_factory=list)
+    ref: str | None = None
+    #: the demand id the row's key is to be bound to (None: nothing to bind)
+    bind: str | None = None
+    #: a new demand and its first events
+    create: tuple[Demand, list[Event]] | None = None
+    #: a demand as read, as changed, and the change's events
+    save: tuple[Loaded[Demand], Demand, list[Event]] | None = None
+
+    @property
+    def writes(self) -> bool:
+        return bool(self.bind or self.create or self.save)
+
+    @property
+    def touches(self) -> set[str]:
+        """The reference and the demand id it writes (none when it writes nothing)."""
+        if not self.writes:
+            return set()
+        out = {self.ref or "", self.bind or ""}
+        if self.create:
+            out.add(self.create[0].id)
+        if self.save:
+            out.add(self.save[1].id)
+        return out - {""}
+
+    def failed(self, error: BoyinError) -> None:
+        """The row failed with ``error``: it writes no demand (a binding made stays)."""
+        prefix = f"rows.{self.row.number}."
+        self.outcome = Outcome.FAILED
+        self.problems = error.fields or [FieldError(prefix.rstrip("."), error.code, error.message)]
+        self.create = self.save = None
+
+
+def owner_of(row: Row) -> tuple[Channel | None, str | None]:
+    return choice(Channel, row.cells.get("channel", "")), row.cells.get("owner_id")
+
+
+class RowDecider:
+    """Decides, for one actor's file, what importing each row comes to."""
 
     def __init__(
         self, commands: DemandCommands, reference: Reference, actor: Actor, sheet: Sheet
     ) -> None:
         self.commands = commands
+        #: the current reference data (the caller refreshes it between batches)
         self.reference = reference
         self.actor = actor
         self.scope = scope_of(actor)
         self.sheet = sheet
         self.today = utcnow().date()
-        self._owners: dict[tuple[str, str], _Owner | None] = {}
-        #: reference -> the demand it names (None: none), for the batch being imported
-        self._known: dict[str, _Existing | None] = {}
 
-    async def prefetch(self, rows: Sequence[Row]) -> None:
-        """Look up a batch's existing demands with two ``_id`` queries (``$in``) instead of two
-        lookups per row: FerretDB spends about as long on one lookup as on a batch."""
-        refs = {f"{self.scope}:{r.key}": r.key for r in rows if r.key}
-        bound = await self.commands.demands.bound_ids(list(refs))
-        wanted = [*bound.values(), *(k for r, k in refs.items() if r not in bound)]
-        found = await self.commands.demands.get_many([i for i in wanted if i.startswith("dem_")])
-        self._known = {}
-        for ref, key in refs.items():
-            if ref not in bound:
-                self._known[ref] = _Existing(found[key], bound=False) if key in found else None
-            elif bound[ref] in found:
-                self._known[ref] = _Existing(found[bound[ref]], bound=True)
-            # else: bound to a demand that is gone; the row looks again and reports it
-        owners = {(owner_kind(c), o) for c, o in map(_owner_of, rows) if c and o}
-        await _bounded(self._owner(kind, owner_id) for kind, owner_id in owners)
+    def ref_of(self, key: str) -> str:
+        return f"{self.scope}:{key}"
 
-    async def apply(self, row: Row) -> RowResult:
+    def decide(self, row: Row, found: Lookups) -> Plan:
+        """The row's plan; ``found`` holds what was looked up for it."""
         prefix = f"rows.{row.number}."
         values = read_row(row, prefix)
+        plan = Plan(row, values, Outcome.FAILED)
         try:
-            outcome, problems = await self._apply(values, prefix)
+            self._decide(plan, found, prefix)
         except BoyinError as exc:
-            outcome = Outcome.FAILED
-            problems = exc.fields or [FieldError(prefix.rstrip("."), exc.code, exc.message)]
-        slots = [c.slot for c in values.claims]
-        errors = tuple(self._located(p, prefix, slots) for p in problems)
-        return RowResult(row.number, values.key, outcome, errors)
+            plan.failed(exc)
+        return plan
+
+    def failed(self, row: Row, error: BoyinError) -> Plan:
+        """The row failed with ``error`` (whatever it says)."""
+        plan = Plan(row, read_row(row, f"rows.{row.number}."), Outcome.FAILED)
+        plan.failed(error)
+        return plan
+
+    def result(self, plan: Plan) -> RowResult:
+        """The row's result as the job reports it."""
+        prefix = f"rows.{plan.row.number}."
+        slots = [c.slot for c in plan.values.claims]
+        errors = tuple(self._located(p, prefix, slots) for p in plan.problems)
+        return RowResult(plan.row.number, plan.values.key, plan.outcome, errors)
 
     def _located(self, problem: FieldError, prefix: str, slots: Sequence[int]) -> CellError:
         key = column_of(problem.field.removeprefix(prefix), slots)
         column = self.sheet.header(key) if key else None
         return CellError(column, problem.field, problem.code, problem.message)
 
-    async def _apply(self, v: RowValues, prefix: str) -> tuple[Outcome, list[FieldError]]:
+    def _decide(self, plan: Plan, found: Lookups, prefix: str) -> None:
+        v = plan.values
         problems = list(v.problems)
         if v.key is None or v.channel is None or v.owner_id is None or v.details is None:
-            return Outcome.FAILED, problems
-        problems += await self._owner_problems(v.channel, v.owner_id, prefix)
-        ref = f"{self.scope}:{v.key}"
-        existing = await self._existing(ref, v.key)
-        if existing is not None:
-            problems += self._fits(existing.demand, v, prefix)
-        content, invalid = self._content(v, existing.demand if existing else None, prefix)
+            plan.problems = problems
+            return
+        owner = found.owners[(owner_kind(v.channel), v.owner_id)]
+        problems += self._owner_problems(v.channel, v.owner_id, owner, prefix)
+        ref = self.ref_of(v.key)
+        existing = found.demands[ref]
+        demand = existing.loaded.aggregate if isinstance(existing, Found) else None
+        if demand is not None:
+            problems += self._fits(demand, v, prefix)
+        content, invalid = self._content(v, demand, prefix)
         problems += invalid
         if problems or content is None:
-            return Outcome.FAILED, problems
-        if existing is None:
-            return await self._create(ref, v, content, prefix)
+            plan.problems = problems
+            return
+        plan.ref = ref
+        if isinstance(existing, Vacant):
+            assert owner is not None
+            self._creating(plan, existing, owner, content)
+            return
         if not existing.bound:
-            await self._bind(ref, existing.demand.id)
-        return await self._update(existing.demand, v, content, prefix)
+            plan.bind = existing.loaded.aggregate.id
+        try:
+            self._updating(plan, existing.loaded, content, prefix)
+        except BoyinError as exc:  # the binding stays: the key does name this demand
+            plan.failed(exc)
 
-    # -- looking up ------------------------------------------------------------------
+    def _creating(self, plan: Plan, vacant: Vacant, owner: Owner, content: DemandContent) -> None:
+        v = plan.values
+        assert v.channel is not None and v.owner_id is not None
+        demand_id = vacant.bound_to or new_id("dem_")
+        plan.create = self.commands.new_demand(
+            self.actor,
+            v.channel,
+            v.owner_id,
+            owner.district_code,
+            content,
+            submit=v.submit,
+            external_ref=plan.ref,
+            demand_id=demand_id,
+        )
+        plan.bind = None if vacant.bound_to else demand_id
+        plan.outcome = Outcome.CREATED
 
-    async def _owner(self, kind: str, owner_id: str) -> _Owner | None:
-        if (kind, owner_id) not in self._owners:
-            if kind == "organisation":
-                org = await self.commands.organisations.get(owner_id)
-                found = _Owner(org.aggregate.details.district_code) if org else None
-            else:
-                talent = await self.commands.talents.get(owner_id)
-                found = _Owner(None) if talent else None
-            self._owners[(kind, owner_id)] = found
-        return self._owners[(kind, owner_id)]
+    def _updating(
+        self, plan: Plan, loaded: Loaded[Demand], content: DemandContent, prefix: str
+    ) -> None:
+        v = plan.values
+        demand = loaded.aggregate
+        submit = v.submit and demand.status in (Status.DRAFT, Status.RETURNED)
+        if same_content(demand.content, content):
+            plan.outcome = Outcome.UNCHANGED
+            if not submit:
+                return
+            after, events = self.commands.stepped(
+                demand, lambda d: d.submit(self.actor, utcnow()), self.actor
+            )
+        elif demand.status not in EDITABLE:
+            plan.outcome = Outcome.FAILED
+            plan.problems = [self._not_updatable(demand.status, prefix)]
+            return
+        else:
+            after, events = self.commands.stepped(
+                demand, lambda d: self._edited(d, content, v.submit)
+            )
+        plan.outcome = Outcome.UPDATED
+        plan.save = (loaded, after, events)
 
-    async def _owner_problems(
-        self, channel: Channel, owner_id: str, prefix: str
+    # -- checking ---------------------------------------------------------------------
+
+    def _owner_problems(
+        self, channel: Channel, owner_id: str, owner: Owner | None, prefix: str
     ) -> list[FieldError]:
         kind = owner_kind(channel)
-        owner = await self._owner(kind, owner_id)
         if owner is None:
             kind_zh = "单位" if kind == "organisation" else "人才"
             return [
@@ -182,24 +270,6 @@ class RowImporter:
                 )
             ]
         return []
-
-    async def _existing(self, ref: str, key: str) -> _Existing | None:
-        if ref in self._known:
-            return self._known.pop(ref)
-        return await self._find(ref, key)
-
-    async def _find(self, ref: str, key: str) -> _Existing | None:
-        demand_id = await self.commands.demands.id_for_ref(ref)
-        if demand_id is not None:
-            loaded = await self.commands.demands.get(demand_id)
-            if loaded is None:
-                raise not_found("demand", demand_id, zh_kind="需求")
-            return _Existing(loaded.aggregate, bound=True)
-        if key.startswith("dem_"):
-            loaded = await self.commands.demands.get(key)
-            if loaded is not None:
-                return _Existing(loaded.aggregate, bound=False)
-        return None
 
     def _fits(self, demand: Demand, v: RowValues, prefix: str) -> list[FieldError]:
         """Problems of a row that targets an existing demand."""
@@ -283,48 +353,6 @@ class RowImporter:
             today=today,
             prefix=prefix,
         )
-
-    # -- writing ------------------------------------------------------------------------
-
-    async def _create(
-        self, ref: str, v: RowValues, content: DemandContent, prefix: str
-    ) -> tuple[Outcome, list[FieldError]]:
-        assert v.channel is not None and v.owner_id is not None
-        demand = await self.commands.create(
-            self.actor, v.channel, v.owner_id, content, submit=v.submit, external_ref=ref
-        )
-        bound = await self.commands.demands.claim_ref(ref, demand.id)
-        if bound == demand.id:
-            return Outcome.CREATED, []
-        # Another import of the same key won the race: ours must not stay as a duplicate.
-        await self.commands.withdraw(self.actor, demand.id, f"duplicate import of {ref}")
-        loaded = await self.commands.demands.get(bound)
-        if loaded is None:
-            raise not_found("demand", bound, zh_kind="需求")
-        return await self._update(loaded.aggregate, v, content, prefix)
-
-    async def _bind(self, ref: str, demand_id: str) -> None:
-        if await self.commands.demands.claim_ref(ref, demand_id) != demand_id:
-            raise conflict(
-                "CONCURRENT_IMPORT",
-                Message(
-                    "该编号正被另一导入使用，请稍后重试", "another import bound this key; retry"
-                ),
-            )
-
-    async def _update(
-        self, demand: Demand, v: RowValues, content: DemandContent, prefix: str
-    ) -> tuple[Outcome, list[FieldError]]:
-        submit = v.submit and demand.status in (Status.DRAFT, Status.RETURNED)
-        if same_content(demand.content, content):
-            if not submit:
-                return Outcome.UNCHANGED, []
-            await self.commands.submit(self.actor, demand.id)
-            return Outcome.UPDATED, []
-        if demand.status not in EDITABLE:
-            return Outcome.FAILED, [self._not_updatable(demand.status, prefix)]
-        await self.commands.change(demand.id, lambda d: self._edited(d, content, v.submit))
-        return Outcome.UPDATED, []
 
     def _edited(self, demand: Demand, content: DemandContent, submit: bool) -> Demand:
         now = utcnow()

@@ -18,9 +18,11 @@ from datetime import timedelta
 from boyin_registry.demands.domain import Demand
 from boyin_registry.demands.repository import DemandQuery
 from boyin_registry.demands.service import DemandCommands
+from boyin_registry.imports.batches import RowImporter
 from boyin_registry.imports.domain import (
     BATCH,
     HEARTBEAT_SECONDS,
+    LOOKED_UP_TOGETHER,
     ErrorsPage,
     Job,
     Outcome,
@@ -30,7 +32,6 @@ from boyin_registry.imports.domain import (
 )
 from boyin_registry.imports.export import demand_cells, write
 from boyin_registry.imports.repository import ImportJobs
-from boyin_registry.imports.rows import RowImporter
 from boyin_registry.imports.spreadsheets import MAX_ROWS, Sheet
 from boyin_registry.reference.domain import Reference
 from boyin_shared.clock import new_id, utcnow
@@ -121,8 +122,9 @@ class Importer:
         return taken
 
     async def stop(self, grace_seconds: float = 10.0) -> None:
-        """Stop this process's jobs after the row each is writing; they are left resumable,
-        as after a crash (cancelled if a row takes longer than ``grace_seconds``)."""
+        """Stop this process's jobs after the batch each is writing; they are left
+        resumable, as after a crash (cancelled if a batch takes longer than
+        ``grace_seconds``)."""
         tasks = list(self._tasks.values())
         if not tasks:
             return
@@ -152,6 +154,7 @@ class Importer:
                 assert job is not None
                 async with self._turns.setdefault(job.scope, asyncio.Lock()):
                     await self._process(job)
+                await self.jobs.drop_rows(job)  # the scope's next job need not wait for it
         except _Stopped:
             log.info("import %s stopped; it can be resumed", job_id)
         except Exception as exc:
@@ -182,20 +185,18 @@ class Importer:
         job.error, job.error_code = None, None
         await self.jobs.save_progress(job)
         rows = RowImporter(self.commands, await self.reference(), job.actor, job.sheet())
-        for index in range(job.processed // BATCH, job.batches):
-            rows.reference = await self.reference()
-            batch = await self.jobs.rows_of(job.id, index)
-            await rows.prefetch(batch)
-            results = []
-            for row in batch:
+        for start in range(job.processed // BATCH, job.batches, LOOKED_UP_TOGETHER):
+            indexes = range(start, min(start + LOOKED_UP_TOGETHER, job.batches))
+            batches = await self.jobs.rows_of(job.id, indexes)
+            await rows.look_up([row for batch in batches for row in batch])
+            for index, batch in zip(indexes, batches, strict=True):
                 if self._stopping:
                     raise _Stopped()
-                results.append(await rows.apply(row))
-            await self._record(job, index, results)
+                rows.reference = await self.reference()
+                await self._record(job, index, await rows.run(batch))
         job.status = "done"
         job.finished_at = utcnow()
         await self.jobs.save_progress(job)
-        await self.jobs.drop_rows(job)
 
     async def _record(self, job: Job, index: int, results: list[RowResult]) -> None:
         failed = [r for r in results if r.outcome is Outcome.FAILED]
