@@ -9,8 +9,7 @@ from typing import Annotated, Any, cast
 import strawberry
 from pydantic import TypeAdapter
 
-from boyin_gateway.derived import derived
-from boyin_gateway.derived_input import derived_input
+from boyin_gateway.derived import derived, derived_input
 from boyin_gateway.types import LocalizedText, Organisation, PageInfo, Talent
 from boyin_shared.api.registry import (
     Channel,

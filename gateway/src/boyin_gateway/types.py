@@ -10,8 +10,7 @@ from urllib.parse import quote
 import strawberry
 from strawberry.types.field import StrawberryField
 
-from boyin_gateway.derived import derived
-from boyin_gateway.derived_input import derived_input
+from boyin_gateway.derived import derived, derived_input
 from boyin_shared.api.matching import DistrictSupplyOut
 from boyin_shared.api.registry import (
     ContactIn,
