@@ -21,10 +21,8 @@ from boyin_gateway.errors import problem
 from boyin_gateway.types import (
     Attachment,
     Conflict,
-    FieldError,
     Forbidden,
     InvalidInput,
-    LocalizedText,
     NotFound,
     described_field,
     described_mutation,
@@ -38,6 +36,7 @@ from boyin_shared.api.registry import (
     JobErrorOut,
     RowErrorOut,
 )
+from boyin_shared.errors import FieldError, Message, invalid
 
 Info = strawberry.Info[Context, None]
 
@@ -64,7 +63,7 @@ class ImportCounts:
     description="One problem with one cell (or, without a column, the row).",
 )
 class ImportCellError:
-    message: LocalizedText
+    pass
 
 
 @derived(RowErrorOut, name="ImportRowError", description="A row that was not imported, and why.")
@@ -88,7 +87,7 @@ class ImportErrors:
 
 @derived(JobErrorOut, name="ImportFailure")
 class ImportFailure:
-    message: LocalizedText
+    pass
 
 
 @derived(
@@ -114,16 +113,10 @@ ResumeImportResult = Annotated[
 
 
 def _not_a_file() -> InvalidInput:
-    message = LocalizedText(
-        zh="请以 multipart 请求上传文件", en="send the file in a multipart request"
-    )
-    return InvalidInput(
-        code="VALIDATION_FAILED",
-        message=LocalizedText(
-            zh="输入有误，请检查标出的字段", en="Invalid input; see the fields listed"
-        ),
-        fields=[FieldError(field="file", code="NOT_A_FILE", message=message)],
-    )
+    message = Message("请以 multipart 请求上传文件", "send the file in a multipart request")
+    result = problem(invalid([FieldError("file", "NOT_A_FILE", message)]))
+    assert isinstance(result, InvalidInput), result
+    return result
 
 
 def _part(file: Upload) -> FilePart | InvalidInput:

@@ -4,6 +4,7 @@ The registry answers with these models and its clients parse into them; the regi
 domain takes its enums from here too, so each is defined once.
 """
 
+from boyin_shared.api.errors import MessageOut
 from boyin_shared.api.registry.attachments import AttachmentOut
 from boyin_shared.api.registry.base import Page, StrictIn, TextOut
 from boyin_shared.api.registry.demands import (
@@ -41,7 +42,6 @@ from boyin_shared.api.registry.imports import (
     HeaderLanguage,
     ImportOut,
     JobErrorOut,
-    MessageOut,
     RowErrorOut,
 )
 from boyin_shared.api.registry.privacy import AuditEntryOut, NoticeOut

@@ -8,15 +8,12 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from boyin_shared.api.errors import MessageOut
+
 #: the file formats of imports, exports and the template
 Format = Literal["xlsx", "csv"]
 #: the language of a written file's header row
 HeaderLanguage = Literal["zh", "en"]
-
-
-class MessageOut(BaseModel):
-    zh: str
-    en: str
 
 
 class CellErrorOut(BaseModel):
