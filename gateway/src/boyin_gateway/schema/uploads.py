@@ -7,7 +7,6 @@ A multipart request must carry a header that makes a browser ask first (see ``fi
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import Annotated
 
 import strawberry
@@ -33,6 +32,7 @@ from boyin_shared.api.registry import (
     DemandAttachmentOut,
     ErrorsOut,
     ImportOut,
+    ImportStatus,
     JobErrorOut,
     RowErrorOut,
 )
@@ -43,13 +43,7 @@ Info = strawberry.Info[Context, None]
 MAX_ERRORS_PAGE = 1000
 
 
-@strawberry.enum
-class ImportStatus(Enum):
-    QUEUED = "queued"
-    RUNNING = "running"
-    DONE = "done"
-    #: interrupted (a restart, the database): resumeImport goes on where it stopped
-    FAILED = "failed"
+strawberry.enum(ImportStatus, name="ImportStatus")
 
 
 @derived(CountsOut, name="ImportCounts")

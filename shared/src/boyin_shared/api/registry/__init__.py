@@ -10,6 +10,7 @@ from boyin_shared.api.registry.base import Page, StrictIn, TextOut
 from boyin_shared.api.registry.demands import (
     ChangesOut,
     Channel,
+    Claimant,
     ClaimIn,
     ClaimOut,
     ClaimReview,
@@ -41,6 +42,7 @@ from boyin_shared.api.registry.imports import (
     Format,
     HeaderLanguage,
     ImportOut,
+    ImportStatus,
     JobErrorOut,
     RowErrorOut,
 )
@@ -79,6 +81,7 @@ __all__ = [
     "ClaimOut",
     "ClaimReview",
     "ClaimReviewIn",
+    "Claimant",
     "ConsentIn",
     "ContactIn",
     "ContactOut",
@@ -97,6 +100,7 @@ __all__ = [
     "Format",
     "HeaderLanguage",
     "ImportOut",
+    "ImportStatus",
     "IpStatus",
     "JobErrorOut",
     "JobSeekingIn",
