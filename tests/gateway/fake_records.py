@@ -10,10 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from boyin_gateway.clients import ServiceError
-from boyin_gateway.dto import (
-    ErrorDto,
-    TextDto,
-)
+from boyin_shared.api.errors import ErrorOut, MessageOut
 from boyin_shared.api.matching import MatchOut
 from boyin_shared.api.registry import (
     Channel,
@@ -51,7 +48,7 @@ def new_id(prefix: str) -> str:
 
 
 def refusal(status: int, code: str, zh: str, en: str) -> ServiceError:
-    return ServiceError(status, ErrorDto(code=code, message=TextDto(zh=zh, en=en)))
+    return ServiceError(status, ErrorOut(code=code, message=MessageOut(zh=zh, en=en)))
 
 
 def not_found(what: str) -> ServiceError:

@@ -226,6 +226,8 @@ async def test_operator_reads_are_audited_and_shown_to_the_party_only(parties: P
     ]
     assert [e["at"] for e in entries] == sorted(e["at"] for e in entries)
     assert set(entries[0]) == {"account_id", "role", "action", "subject", "at"}
+    # the moments as the log has always written them (isoformat), not pydantic's "Z"
+    assert all(e["at"].endswith("+00:00") for e in entries), entries
 
     talent_entries = entries_of(
         await p.api.get(f"/parties/{p.talent_1}/audit", headers=as_actor(talent_member(p.talent_1)))

@@ -9,9 +9,8 @@ from typing import Annotated, Any, cast
 import strawberry
 from pydantic import TypeAdapter
 
-from boyin_gateway.derived import derived
-from boyin_gateway.derived_input import derived_input
-from boyin_gateway.types import LocalizedText, Organisation, PageInfo, Talent
+from boyin_gateway.derived import derived, derived_input
+from boyin_gateway.types import Organisation, PageInfo, Talent
 from boyin_shared.api.registry import (
     Channel,
     ClaimIn,
@@ -111,8 +110,6 @@ async def _owner(root: strawberry.Parent[DemandOut], info: strawberry.Info) -> P
 @derived(DemandOut, exclude=["created_at"])
 class Demand:
     id: strawberry.ID
-    title: LocalizedText
-    description: LocalizedText
     details: DemandDetails = strawberry.field(resolver=_details)
     expires_on: str | None = strawberry.field(resolver=_expires_on)
     owner: Party | None = strawberry.field(resolver=_owner)

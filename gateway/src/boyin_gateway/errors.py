@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from boyin_gateway.clients import ServiceError
+from boyin_gateway.derived import shown_as
 from boyin_gateway.types import (
     Conflict,
     FieldError,
@@ -20,6 +21,7 @@ from boyin_gateway.types import (
     LocalizedText,
     NotFound,
 )
+from boyin_shared.api.errors import ErrorOut
 from boyin_shared.errors import BoyinError, Message
 
 #: what a refused caller is told where a field refuses everyone but staff
@@ -46,21 +48,10 @@ def staff_only() -> Forbidden:
 def problem(error: ServiceError | BoyinError) -> InvalidInput | Conflict | NotFound | Forbidden:
     """A service's expected failure (or the accounts'), by its status: 404 not found,
     401/403 forbidden, 409 conflict, anything else invalid input."""
-    if isinstance(error, ServiceError):
-        e = error.error
-        status, code = error.status, e.code
-        message = LocalizedText(zh=e.message.zh, en=e.message.en)
-        fields = [
-            FieldError(
-                field=f.field, code=f.code, message=LocalizedText(zh=f.message.zh, en=f.message.en)
-            )
-            for f in e.fields
-        ]
-    else:
-        status, code, message = error.status, error.code, _text(error.message)
-        fields = [
-            FieldError(field=f.field, code=f.code, message=_text(f.message)) for f in error.fields
-        ]
+    e = error.error if isinstance(error, ServiceError) else ErrorOut.of(error)
+    status, code = error.status, e.code
+    message = shown_as(LocalizedText, e.message)
+    fields = [shown_as(FieldError, f) for f in e.fields]
     if status == 404:
         return NotFound(code=code, message=message, fields=fields)
     if status in (401, 403):

@@ -45,8 +45,9 @@ from starlette.requests import HTTPConnection
 from boyin_gateway.clients import Downstream, ServiceError, ServiceUnavailable
 from boyin_gateway.context import ANONYMOUS
 from boyin_gateway.permissions import is_visitor
+from boyin_shared.api.errors import ErrorBody
 from boyin_shared.api.registry import Channel, Format, HeaderLanguage, Status
-from boyin_shared.errors import BoyinError, FieldError, Message, unauthenticated
+from boyin_shared.errors import BoyinError, Message, unauthenticated
 from boyin_shared.http import error_body
 from boyin_shared.identity import Actor
 
@@ -87,17 +88,9 @@ def _unauthenticated() -> JSONResponse:
 
 
 def _refusal(error: ServiceError) -> JSONResponse:
-    e = error.error
-    refusal = BoyinError(
-        code=e.code,
-        message=Message(e.message.zh or "", e.message.en or ""),
-        fields=[
-            FieldError(f.field, f.code, Message(f.message.zh or "", f.message.en or ""))
-            for f in e.fields
-        ],
-        status=error.status,
-    )
-    return JSONResponse(error_body(refusal), status_code=error.status)
+    """The service's refusal, passed on as it came."""
+    body = ErrorBody(error=error.error).model_dump(mode="json")
+    return JSONResponse(body, status_code=error.status)
 
 
 def _unavailable() -> JSONResponse:

@@ -18,14 +18,13 @@ import strawberry
 
 from boyin_gateway.clients import ServiceError
 from boyin_gateway.demand_types import Party
-from boyin_gateway.derived import derived, nested_as, shown_as
+from boyin_gateway.derived import derived, shown_as
 from boyin_gateway.permissions import nothing, staff_field
 from boyin_gateway.schedule_enums import EditionStatus, SessionStatus
 from boyin_gateway.types import (
     Conflict,
     Forbidden,
     InvalidInput,
-    LocalizedText,
     NotFound,
     Organisation,
     Talent,
@@ -45,17 +44,11 @@ from boyin_shared.api.scheduling import (
     SlotOut,
     SpanIO,
     TableIO,
-    TextIO,
 )
 
 
 def _seg(value: str) -> str:
     return quote(value, safe="")
-
-
-# -- text ------------------------------------------------------------------------------
-
-nested_as(TextIO, LocalizedText)
 
 
 # -- editions ---------------------------------------------------------------------------

@@ -10,8 +10,8 @@ from urllib.parse import quote
 import strawberry
 from strawberry.types.field import StrawberryField
 
-from boyin_gateway.derived import derived
-from boyin_gateway.derived_input import derived_input
+from boyin_gateway.derived import derived, derived_input, nested_as
+from boyin_shared.api.errors import FieldErrorOut, MessageOut
 from boyin_shared.api.matching import DistrictSupplyOut
 from boyin_shared.api.registry import (
     ContactIn,
@@ -21,7 +21,9 @@ from boyin_shared.api.registry import (
     PlatformIn,
     PlatformOut,
     TalentOut,
+    TextOut,
 )
+from boyin_shared.api.scheduling import TextIO
 
 _Decorator = Callable[[Callable[..., Any]], StrawberryField]
 
@@ -38,12 +40,17 @@ def described_mutation(description: str) -> _Decorator:
 
 @strawberry.type(description="Text in Chinese, English or both.")
 class LocalizedText:
-    """Written by hand, not derived: it shows any object with ``zh`` and ``en`` (the
-    registry's ``TextOut`` and import messages, scheduling's texts, the errors' messages),
-    where a derived type would accept instances of its one model only."""
+    """Written by hand, not derived: it shows any object with ``zh`` and ``en``, where a
+    derived type would accept instances of its one model only."""
 
     zh: str | None
     en: str | None
+
+
+#: every bilingual text of the services' API models, wherever a derived type nests it: the
+#: registry's texts, scheduling's, and the messages of errors (the import's cells too)
+for _text in (TextOut, TextIO, MessageOut):
+    nested_as(_text, LocalizedText)
 
 
 @derived(PlatformOut, description="A research or innovation platform an organisation runs.")
@@ -54,9 +61,7 @@ class Platform:
 @derived(OrganisationOut, exclude=["contacts"])
 class Organisation:
     id: strawberry.ID
-    name: LocalizedText
     kind: str
-    description: LocalizedText
 
 
 @derived(
@@ -65,10 +70,7 @@ class Organisation:
 )
 class Talent:
     id: strawberry.ID
-    name: LocalizedText
     degree: str
-    field: LocalizedText
-    institution: LocalizedText
 
 
 def _download_path(root: strawberry.Parent[DemandAttachmentOut]) -> str:
@@ -115,11 +117,9 @@ class DistrictSupply:
     pass
 
 
-@strawberry.type(description="One problem with one input field.")
+@derived(FieldErrorOut, name="FieldError", description="One problem with one input field.")
 class FieldError:
-    field: str
-    code: str
-    message: LocalizedText
+    pass
 
 
 @strawberry.interface(description="An expected failure, with its reason in zh and en.")

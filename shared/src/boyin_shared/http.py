@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
 
 from boyin_shared import tracing
+from boyin_shared.api.errors import ErrorBody
 from boyin_shared.errors import BoyinError, FieldError, Message
 
 log = logging.getLogger("boyin.http")
@@ -51,20 +52,8 @@ _ZH = {
 
 
 def error_body(error: BoyinError) -> dict[str, Any]:
-    return {
-        "error": {
-            "code": error.code,
-            "message": {"zh": error.message.zh, "en": error.message.en},
-            "fields": [
-                {
-                    "field": f.field,
-                    "code": f.code,
-                    "message": {"zh": f.message.zh, "en": f.message.en},
-                }
-                for f in error.fields
-            ],
-        }
-    }
+    """The JSON of ``error`` as every service answers it (:class:`ErrorBody`)."""
+    return ErrorBody.of(error).model_dump(mode="json")
 
 
 def _validation_fields(exc: RequestValidationError) -> list[FieldError]:

@@ -17,8 +17,8 @@ from urllib.parse import quote
 import httpx
 from pydantic import BaseModel
 
-from boyin_gateway.dto import ErrorDto, TextDto
 from boyin_shared import identity, tracing
+from boyin_shared.api.errors import ErrorOut, MessageOut
 from boyin_shared.identity import Actor
 
 #: a file to send on: (name, content, content type), as httpx takes it
@@ -39,9 +39,9 @@ def sent(request: BaseModel) -> dict[str, Any]:
 
 class ServiceError(Exception):
     """An expected failure a service reported (validation, conflict, not found): its HTTP
-    status and the platform's error body."""
+    status and the platform's error (``boyin_shared.api.errors``)."""
 
-    def __init__(self, status: int, error: ErrorDto) -> None:
+    def __init__(self, status: int, error: ErrorOut) -> None:
         super().__init__(f"{status} {error.code}: {error.message.en}")
         self.status = status
         self.error = error
@@ -122,11 +122,11 @@ def _error(method: str, path: str, response: httpx.Response) -> Exception:
     """The service's expected failure; an answer not in the platform's error shape (a
     route the service does not have, a proxy's page) is a fault, not the caller's."""
     try:
-        return ServiceError(response.status_code, ErrorDto.model_validate(response.json()["error"]))
+        return ServiceError(response.status_code, ErrorOut.model_validate(response.json()["error"]))
     except (ValueError, KeyError, TypeError):
         if response.status_code == 404:  # no such route: an id that names no resource
             return ServiceError(404, _NO_SUCH_PATH)
         return ServiceUnavailable(f"{method} {path}: {response.status_code} without an error")
 
 
-_NO_SUCH_PATH = ErrorDto(code="NOT_FOUND", message=TextDto(zh="未找到", en="not found"))
+_NO_SUCH_PATH = ErrorOut(code="NOT_FOUND", message=MessageOut(zh="未找到", en="not found"))

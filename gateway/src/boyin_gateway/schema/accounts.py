@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -20,15 +20,17 @@ from boyin_shared.identity import Role
 Info = strawberry.Info[Context, None]
 
 
-@strawberry.enum
-class AccountRole(Enum):
-    TALENT = "TALENT"
-    ORGANISATION = "ORGANISATION"
-    DISTRICT_OFFICER = "DISTRICT_OFFICER"
-    INVESTOR = "INVESTOR"
-    MENTOR = "MENTOR"
-    OPERATOR = "OPERATOR"
-    ADMIN = "ADMIN"
+#: roles no account has: a visitor (not signed in) and a service (not a person)
+_NO_ACCOUNT = (Role.PUBLIC, Role.SERVICE)
+
+if TYPE_CHECKING:
+    AccountRole = Role  # to the type checker: its members are Role's
+else:
+    #: the roles an account may have: Role's members, in Role's order, but _NO_ACCOUNT's
+    AccountRole = strawberry.enum(
+        Enum("AccountRole", [(r.name, r.value) for r in Role if r not in _NO_ACCOUNT]),
+        name="AccountRole",
+    )
 
 
 @strawberry.type

@@ -3,7 +3,6 @@ and the industry taxonomy (which operators and administrators maintain)."""
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import Annotated
 
 import strawberry
@@ -22,6 +21,7 @@ from boyin_gateway.types import (
     described_mutation,
 )
 from boyin_shared.api.registry import (
+    Claimant,
     CriterionOut,
     NamedOut,
     RenameIn,
@@ -55,10 +55,9 @@ class Edition:
     name: LocalizedText = strawberry.field(resolver=_name)
 
 
-@strawberry.enum(description="Which side of a match may claim a criterion.")
-class ClaimantSide(Enum):
-    SUPPLIER = "SUPPLIER"
-    DEMANDER = "DEMANDER"
+strawberry.enum(
+    Claimant, name="ClaimantSide", description="Which side of a match may claim a criterion."
+)
 
 
 @derived(
@@ -68,7 +67,7 @@ class ClaimantSide(Enum):
     exclude=["zh", "en"],
 )
 class EligibilityCriterion:
-    side: ClaimantSide
+    side: Claimant
     name: LocalizedText = strawberry.field(resolver=_name)
 
 

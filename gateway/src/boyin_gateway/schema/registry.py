@@ -19,8 +19,7 @@ from boyin_gateway.demand_types import (
     DemandFilter,
     content_body,
 )
-from boyin_gateway.derived import shown_as
-from boyin_gateway.derived_input import derived_input
+from boyin_gateway.derived import derived_input, shown_as
 from boyin_gateway.errors import problem
 from boyin_gateway.permissions import acts_for_no_party_yet
 from boyin_gateway.types import (

@@ -7,7 +7,6 @@ A multipart request must carry a header that makes a browser ask first (see ``fi
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import Annotated
 
 import strawberry
@@ -21,10 +20,8 @@ from boyin_gateway.errors import problem
 from boyin_gateway.types import (
     Attachment,
     Conflict,
-    FieldError,
     Forbidden,
     InvalidInput,
-    LocalizedText,
     NotFound,
     described_field,
     described_mutation,
@@ -35,22 +32,18 @@ from boyin_shared.api.registry import (
     DemandAttachmentOut,
     ErrorsOut,
     ImportOut,
+    ImportStatus,
     JobErrorOut,
     RowErrorOut,
 )
+from boyin_shared.errors import FieldError, Message, invalid
 
 Info = strawberry.Info[Context, None]
 
 MAX_ERRORS_PAGE = 1000
 
 
-@strawberry.enum
-class ImportStatus(Enum):
-    QUEUED = "queued"
-    RUNNING = "running"
-    DONE = "done"
-    #: interrupted (a restart, the database): resumeImport goes on where it stopped
-    FAILED = "failed"
+strawberry.enum(ImportStatus, name="ImportStatus")
 
 
 @derived(CountsOut, name="ImportCounts")
@@ -64,7 +57,7 @@ class ImportCounts:
     description="One problem with one cell (or, without a column, the row).",
 )
 class ImportCellError:
-    message: LocalizedText
+    pass
 
 
 @derived(RowErrorOut, name="ImportRowError", description="A row that was not imported, and why.")
@@ -88,7 +81,7 @@ class ImportErrors:
 
 @derived(JobErrorOut, name="ImportFailure")
 class ImportFailure:
-    message: LocalizedText
+    pass
 
 
 @derived(
@@ -114,16 +107,10 @@ ResumeImportResult = Annotated[
 
 
 def _not_a_file() -> InvalidInput:
-    message = LocalizedText(
-        zh="请以 multipart 请求上传文件", en="send the file in a multipart request"
-    )
-    return InvalidInput(
-        code="VALIDATION_FAILED",
-        message=LocalizedText(
-            zh="输入有误，请检查标出的字段", en="Invalid input; see the fields listed"
-        ),
-        fields=[FieldError(field="file", code="NOT_A_FILE", message=message)],
-    )
+    message = Message("请以 multipart 请求上传文件", "send the file in a multipart request")
+    result = problem(invalid([FieldError("file", "NOT_A_FILE", message)]))
+    assert isinstance(result, InvalidInput), result
+    return result
 
 
 def _part(file: Upload) -> FilePart | InvalidInput:

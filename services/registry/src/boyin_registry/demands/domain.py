@@ -13,10 +13,11 @@ from enum import Enum
 from typing import Any
 
 from boyin_registry.attachments.domain import Attachment
-from boyin_registry.demands.eligibility import Claim, Claimant
+from boyin_registry.demands.eligibility import Claim
 from boyin_registry.profiles.domain import Bilingual
 from boyin_shared.api.registry import (
     Channel,
+    Claimant,
     ClaimReview,
     CooperationMode,
     Criterion,

@@ -8,14 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
-from enum import StrEnum
 
-from boyin_shared.api.registry import ClaimReview, Criterion
-
-
-class Claimant(StrEnum):
-    SUPPLIER = "SUPPLIER"
-    DEMANDER = "DEMANDER"
+from boyin_shared.api.registry import Claimant, ClaimReview, Criterion
 
 
 @dataclass(frozen=True)

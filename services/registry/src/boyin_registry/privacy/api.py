@@ -7,11 +7,11 @@ from typing import Annotated, cast
 
 from fastapi import APIRouter, Depends, Request
 
-from boyin_registry.privacy.schemas import notice_out
+from boyin_registry.privacy.schemas import audit_entry_out, notice_out
 from boyin_registry.privacy.service import Privacy
 from boyin_registry.profiles.schemas import talent_out
 from boyin_registry.reference.api import Ref
-from boyin_shared.api.registry import NoticeOut, TalentOut
+from boyin_shared.api.registry import AuditEntryOut, NoticeOut, TalentOut
 from boyin_shared.callers import CurrentActor, CurrentMember
 
 router = APIRouter(tags=["privacy"])
@@ -25,9 +25,9 @@ PrivacyDep = Annotated[Privacy, Depends(privacy)]
 
 
 @router.get("/parties/{party_id}/audit")
-async def audit_of(party_id: str, actor: CurrentActor, svc: PrivacyDep) -> list[dict[str, str]]:
+async def audit_of(party_id: str, actor: CurrentActor, svc: PrivacyDep) -> list[AuditEntryOut]:
     """Who among the staff read this party's contact details, and when."""
-    return await svc.audit_of(actor, party_id)
+    return [audit_entry_out(e) for e in await svc.audit_of(actor, party_id)]
 
 
 @router.get("/privacy/notice")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from boyin_registry.reference.domain import PrivacyNotice
-from boyin_shared.api.registry import NoticeOut
+from boyin_shared.api.registry import AuditEntryOut, NoticeOut
 
 
 def notice_out(n: PrivacyNotice) -> NoticeOut:
@@ -12,3 +12,8 @@ def notice_out(n: PrivacyNotice) -> NoticeOut:
         text={"zh": n.text_zh, "en": n.text_en},
         purposes={k: {"zh": zh, "en": en} for k, (zh, en) in n.purposes.items()},
     )
+
+
+def audit_entry_out(entry: dict[str, str]) -> AuditEntryOut:
+    """One entry of the audit log (:meth:`AuditLog.of_subject`) as the API answers it."""
+    return AuditEntryOut.model_validate(entry)

@@ -4,11 +4,13 @@ The registry answers with these models and its clients parse into them; the regi
 domain takes its enums from here too, so each is defined once.
 """
 
+from boyin_shared.api.errors import MessageOut
 from boyin_shared.api.registry.attachments import AttachmentOut
 from boyin_shared.api.registry.base import Page, StrictIn, TextOut
 from boyin_shared.api.registry.demands import (
     ChangesOut,
     Channel,
+    Claimant,
     ClaimIn,
     ClaimOut,
     ClaimReview,
@@ -40,8 +42,8 @@ from boyin_shared.api.registry.imports import (
     Format,
     HeaderLanguage,
     ImportOut,
+    ImportStatus,
     JobErrorOut,
-    MessageOut,
     RowErrorOut,
 )
 from boyin_shared.api.registry.privacy import AuditEntryOut, NoticeOut
@@ -79,6 +81,7 @@ __all__ = [
     "ClaimOut",
     "ClaimReview",
     "ClaimReviewIn",
+    "Claimant",
     "ConsentIn",
     "ContactIn",
     "ContactOut",
@@ -97,6 +100,7 @@ __all__ = [
     "Format",
     "HeaderLanguage",
     "ImportOut",
+    "ImportStatus",
     "IpStatus",
     "JobErrorOut",
     "JobSeekingIn",

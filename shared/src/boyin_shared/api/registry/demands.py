@@ -58,6 +58,14 @@ class Status(StrEnum):
     EXPIRED = "EXPIRED"
 
 
+class Claimant(StrEnum):
+    """Which side of a match may claim a criterion: the supplier (a talent's demands) or
+    the demander (an organisation's)."""
+
+    SUPPLIER = "SUPPLIER"
+    DEMANDER = "DEMANDER"
+
+
 class Criterion(StrEnum):
     # the six situations a talent (supplier) may claim
     BOTTLENECK_TECHNOLOGY = "BOTTLENECK_TECHNOLOGY"

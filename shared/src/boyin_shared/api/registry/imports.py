@@ -4,9 +4,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel
+
+from boyin_shared.api.errors import MessageOut
 
 #: the file formats of imports, exports and the template
 Format = Literal["xlsx", "csv"]
@@ -14,9 +17,14 @@ Format = Literal["xlsx", "csv"]
 HeaderLanguage = Literal["zh", "en"]
 
 
-class MessageOut(BaseModel):
-    zh: str
-    en: str
+class ImportStatus(StrEnum):
+    """Where an import job stands (``ImportOut.status``)."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    #: interrupted (a restart, the database): resuming goes on where it stopped
+    FAILED = "failed"
 
 
 class CellErrorOut(BaseModel):
@@ -57,7 +65,7 @@ class JobErrorOut(BaseModel):
 
 class ImportOut(BaseModel):
     id: str
-    #: queued, running, done or failed
+    #: an :class:`ImportStatus` (a string in the OpenAPI document, as it has always been)
     status: str
     #: failed jobs (interrupted by a restart, or by the database) go on where they stopped
     resumable: bool

@@ -4,8 +4,17 @@ who read a party's personal data."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import BaseModel
+from pydantic import BaseModel, PlainSerializer, WithJsonSchema
+
+#: a moment as the audit log has always written it in JSON: ``datetime.isoformat``
+#: (``+00:00``, where pydantic would write ``Z``)
+Logged = Annotated[
+    datetime,
+    PlainSerializer(datetime.isoformat, return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "format": "date-time"}),
+]
 
 
 class NoticeOut(BaseModel):
@@ -24,4 +33,4 @@ class AuditEntryOut(BaseModel):
     action: str
     #: the party whose data was read
     subject: str
-    at: datetime
+    at: Logged
