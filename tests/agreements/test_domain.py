@@ -249,3 +249,14 @@ def test_a_closed_agreement_is_not_terminated_nor_moved(make: Callable[[], Agree
         a.advance(OPERATOR, S.INTENTION, later(60 * 24 * 40))
     with refused("AGREEMENT_CLOSED", 409, "stage"):
         a.amend(OPERATOR, TERMS, later(60 * 24 * 40))
+
+
+def test_a_blank_reason_is_no_reason() -> None:
+    a, [event] = intention().advance(ORG, S.NEGOTIATING, later(1), "   ")
+    assert a.history[-1].reason is None
+    assert isinstance(event.data, AgreementChange) and event.data.reason is None
+
+
+def test_a_reason_with_a_control_character_is_refused() -> None:
+    with refused("VALIDATION_FAILED", 422, "reason"):
+        negotiating().terminate(ORG, later(10), "no\x07deal")

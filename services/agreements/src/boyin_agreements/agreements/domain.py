@@ -56,7 +56,7 @@ from boyin_shared.contracts.agreements import (
     MilestoneOverdue,
     MilestoneReached,
 )
-from boyin_shared.errors import FieldError, invalid
+from boyin_shared.errors import BoyinError, FieldError, invalid
 from boyin_shared.events import Event
 from boyin_shared.identity import Actor, Role
 from boyin_shared.text import clean
@@ -250,7 +250,7 @@ class Agreement:
             return self._next(confirmations=confirmations), []
         return self._moved(actor, S.SIGNED, now, None, confirmations=confirmations, signed_at=now)
 
-    def _signatures_missing(self) -> Exception:
+    def _signatures_missing(self) -> BoyinError:
         waiting = self.unconfirmed
         return refuse(
             "SIGNATURES_MISSING",
@@ -336,18 +336,7 @@ class Agreement:
         if m.reached_on is not None:
             return self, []
         today = now.astimezone(FAIR_TIMEZONE).date()
-        if reached_on > today:
-            raise invalid(
-                [
-                    error(
-                        "reached_on",
-                        "in_future",
-                        f"达成日期不能晚于今天（{today.isoformat()}）",
-                        f"the day reached cannot be after today ({today.isoformat()})",
-                    )
-                ]
-            )
-        reached = dataclasses.replace(m, reached_on=reached_on, reached_by=actor.account_id)
+        reached = ms.reached(m, reached_on, today, actor.account_id)
         new = self._next(milestones=ms.replace_one(self.milestones, reached))
         return new, [milestone_event(MilestoneReached, new, reached, actor)]
 
@@ -364,12 +353,7 @@ class Agreement:
                 self.stage, (*IMPLEMENTATION, S.LANDED), "登记跟进", "follow-ups are recorded"
             )
         m = ms.find(self.milestones, milestone_id)
-        text = clean(note, "note", max_length=2000, multiline=True)
-        if isinstance(text, FieldError) or not text:
-            raise invalid([text if isinstance(text, FieldError) else _required("note", "跟进内容")])
-        noted = dataclasses.replace(
-            m, follow_ups=(*m.follow_ups, FollowUp(now, actor.account_id, text))
-        )
+        noted = ms.noted(m, FollowUp(now, actor.account_id, note))
         return self._next(milestones=ms.replace_one(self.milestones, noted)), []
 
     def overdue(self, today: date) -> tuple[Agreement, list[Event]]:
@@ -397,10 +381,6 @@ class Agreement:
         return dataclasses.replace(self, revision=self.revision + 1, **changes)
 
 
-def _required(field: str, zh: str) -> FieldError:
-    return error(field, "required", f"请填写{zh}", f"{field} is required")
-
-
 def _reason(reason: str | None, *, required: bool) -> str | None:
     """The reason given, cleaned (a termination must give one)."""
     text = clean(reason, "reason", max_length=1000, multiline=True) if reason else None
@@ -408,13 +388,6 @@ def _reason(reason: str | None, *, required: bool) -> str | None:
         raise invalid([text])
     if required and not text:
         raise invalid(
-            [
-                error(
-                    "reason",
-                    "required",
-                    "终止协议须说明原因",
-                    "say why the agreement is terminated",
-                )
-            ]
+            [error("reason", "required", "终止协议须说明原因", "say why it is terminated")]
         )
-    return text
+    return text or None

@@ -111,6 +111,34 @@ def planned(
     return replace_one(milestones, new)
 
 
+def reached(m: Milestone, on: date, today: date, by: str) -> Milestone:
+    """``m`` reached ``on`` (not after ``today``), as ``by`` reports."""
+    if on > today:
+        raise invalid(
+            [
+                error(
+                    "reached_on",
+                    "in_future",
+                    f"达成日期不能晚于今天（{today.isoformat()}）",
+                    f"the day reached cannot be after today ({today.isoformat()})",
+                )
+            ]
+        )
+    return dataclasses.replace(m, reached_on=on, reached_by=by)
+
+
+def noted(m: Milestone, follow_up: FollowUp) -> Milestone:
+    """``m`` with one more follow-up (its note cleaned; an empty one is refused)."""
+    text = clean(follow_up.note, "note", max_length=2000, multiline=True)
+    if isinstance(text, FieldError):
+        raise invalid([text])
+    if not text:
+        raise invalid([error("note", "required", "请填写跟进内容", "the note is empty")])
+    return dataclasses.replace(
+        m, follow_ups=(*m.follow_ups, dataclasses.replace(follow_up, note=text))
+    )
+
+
 def already_reached(m: Milestone) -> BoyinError:
     assert m.reached_on is not None
     return refuse(
