@@ -1,0 +1,103 @@
+"""From agreements to their integration events: the agreement as it now is, by ids only
+(no contact details ever travel in an event)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from boyin_agreements.agreements.milestones import Milestone
+from boyin_shared.contracts.agreements import (
+    AgreementAmount,
+    AgreementChange,
+    AgreementMember,
+    AgreementOrigin,
+    AgreementParty,
+    AgreementSigned,
+    AgreementSnapshot,
+    Amount,
+    MilestoneChange,
+    MilestoneSnapshot,
+    Signing,
+)
+from boyin_shared.contracts.common import LocalizedText
+from boyin_shared.events import Event
+from boyin_shared.identity import Actor
+
+if TYPE_CHECKING:  # the domain builds its events with these functions
+    from boyin_agreements.agreements.domain import Agreement, Transition
+
+
+def snapshot(a: Agreement) -> AgreementSnapshot:
+    t = a.terms
+    headline = t.amounts.headline
+    return AgreementSnapshot(
+        agreement_id=a.id,
+        stage=a.stage.value,
+        parties=tuple(
+            AgreementMember(
+                party_kind=p.kind, party_id=p.id, role=p.role.value, demand_id=p.demand_id
+            )
+            for p in a.parties
+        ),
+        origin=AgreementOrigin(
+            kind=a.origin.kind.value, match_id=a.origin.match_id, meeting_id=a.origin.meeting_id
+        ),
+        title=LocalizedText(zh=t.title.zh, en=t.title.en),
+        cooperation_type=t.cooperation_type.value if t.cooperation_type else None,
+        district_code=t.district_code,
+        edition_id=t.edition_id,
+        taxonomy_codes=a.taxonomy_codes,
+        headline=Amount(amount=headline.amount, currency=headline.currency) if headline else None,
+        amounts=tuple(
+            AgreementAmount(kind=kind.value, amount=m.amount, currency=m.currency)
+            for kind, m in t.amounts.items()
+        ),
+        signed_at=a.signed_at,
+        revision=a.revision,
+    )
+
+
+def change_event(kind: type[Event], a: Agreement, step: Transition) -> Event:
+    """``kind`` (created, stage changed, landed, terminated) of ``step`` to ``a``."""
+    data = AgreementChange(
+        agreement=snapshot(a),
+        from_stage=step.from_stage.value if step.from_stage else None,
+        to_stage=step.to_stage.value,
+        by=step.by,
+        by_role=step.role.value,
+        reason=step.reason,
+        at=step.at,
+    )
+    return kind.create(subject=a.id, sequence=a.revision, data=data)
+
+
+def signed_event(a: Agreement) -> Event:
+    """``AgreementSigned``: the match it grew from and its parties (matching's feedback)."""
+    assert a.signed_at is not None
+    data = Signing(
+        agreement_id=a.id,
+        match_id=a.origin.match_id,
+        parties=tuple(
+            AgreementParty(party_kind=p.kind, party_id=p.id, demand_id=p.demand_id)
+            for p in a.parties
+        ),
+        signed_at=a.signed_at,
+    )
+    return AgreementSigned.create(subject=a.id, sequence=a.revision, data=data)
+
+
+def milestone_event(kind: type[Event], a: Agreement, m: Milestone, actor: Actor) -> Event:
+    """``kind`` (reached, overdue) of milestone ``m`` of ``a``."""
+    data = MilestoneChange(
+        agreement=snapshot(a),
+        milestone=MilestoneSnapshot(
+            milestone_id=m.id,
+            kind=m.kind.value,
+            label=m.label,
+            due=m.due,
+            reached_on=m.reached_on,
+            required=m.required,
+        ),
+        by_role=actor.role.value,
+    )
+    return kind.create(subject=a.id, sequence=a.revision, data=data)

@@ -1,0 +1,135 @@
+"""The terms of an agreement, which every party confirms by signing: its title,
+cooperation type, amounts, landing district, edition and documents."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from boyin_agreements.agreements.amounts import NO_AMOUNTS, Amounts, MoneyIn, checked_amounts
+from boyin_agreements.agreements.refusals import error
+from boyin_shared.api.agreements import AmountKind, CooperationType, DocumentKind
+from boyin_shared.errors import FieldError
+from boyin_shared.text import clean
+
+
+@dataclass(frozen=True)
+class Text:
+    """Text in Chinese, English or both."""
+
+    zh: str | None = None
+    en: str | None = None
+
+    def best(self, lang: str = "zh") -> str:
+        first, second = (self.zh, self.en) if lang == "zh" else (self.en, self.zh)
+        return first or second or ""
+
+    def __bool__(self) -> bool:
+        return bool(self.zh or self.en)
+
+
+NO_TEXT = Text()
+
+
+@dataclass(frozen=True)
+class Document:
+    """A document of the agreement: its file is in the attachment store."""
+
+    attachment_id: str
+    name: str
+    kind: DocumentKind
+
+
+@dataclass(frozen=True)
+class Terms:
+    """Checked terms (see :func:`checked_terms`)."""
+
+    title: Text = NO_TEXT
+    cooperation_type: CooperationType | None = None
+    amounts: Amounts = NO_AMOUNTS
+    district_code: str | None = None
+    edition_id: str | None = None
+    documents: tuple[Document, ...] = ()
+
+
+NO_TERMS = Terms()
+
+
+@dataclass(frozen=True)
+class TermsIn:
+    """Terms as entered (by a person, or from a match or a meeting)."""
+
+    title: Text = NO_TEXT
+    cooperation_type: CooperationType | None = None
+    amounts: Mapping[AmountKind, MoneyIn] = field(default_factory=dict)
+    district_code: str | None = None
+    edition_id: str | None = None
+    documents: tuple[Document, ...] = ()
+
+
+def checked_terms(raw: TermsIn, out: list[FieldError]) -> Terms:
+    """The terms cleaned and checked; every problem is added to ``out``."""
+    title = Text(
+        _line(raw.title.zh, "title.zh", 200, out),
+        _line(raw.title.en, "title.en", 200, out),
+    )
+    documents = []
+    seen: set[str] = set()
+    for i, d in enumerate(raw.documents):
+        f = f"documents.{i}"
+        attachment = _line(d.attachment_id, f"{f}.attachment_id", 100, out)
+        name = _line(d.name, f"{f}.name", 200, out)
+        if not attachment:
+            out.append(error(f"{f}.attachment_id", "required", "请选择文件", "no file given"))
+        elif attachment in seen:
+            out.append(
+                error(
+                    f"{f}.attachment_id",
+                    "duplicate",
+                    "同一文件不能重复列出",
+                    "the same file is listed twice",
+                )
+            )
+        if not name:
+            out.append(error(f"{f}.name", "required", "请填写文件名称", "a document needs a name"))
+        if attachment and name:
+            seen.add(attachment)
+            documents.append(Document(attachment, name, d.kind))
+    return Terms(
+        title=title,
+        cooperation_type=raw.cooperation_type,
+        amounts=checked_amounts(raw.amounts, out),
+        district_code=_line(raw.district_code, "district_code", 20, out),
+        edition_id=_line(raw.edition_id, "edition_id", 50, out),
+        documents=tuple(documents),
+    )
+
+
+def missing_for_draft(terms: Terms) -> list[FieldError]:
+    """What a draft must state and these terms do not: the title, the cooperation type,
+    the landing district and the edition."""
+    out = []
+    if not terms.title:
+        out.append(error("title", "required", "草拟协议须有标题", "a draft needs a title"))
+    if terms.cooperation_type is None:
+        out.append(
+            error("cooperation_type", "required", "请选择合作方式", "choose the cooperation type")
+        )
+    if terms.district_code is None:
+        out.append(
+            error("district_code", "required", "请填写落地区县", "name the district it lands in")
+        )
+    if terms.edition_id is None:
+        out.append(error("edition_id", "required", "请选择届次", "choose the fair's edition"))
+    return out
+
+
+def _line(value: str | None, name: str, max_length: int, out: list[FieldError]) -> str | None:
+    """One line of text, trimmed (None when empty or refused)."""
+    if value is None:
+        return None
+    cleaned = clean(value, name, max_length=max_length)
+    if isinstance(cleaned, FieldError):
+        out.append(cleaned)
+        return None
+    return cleaned or None
