@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import os
 from collections import deque
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 from numpy.typing import NDArray
@@ -18,10 +18,17 @@ from boyin_matching.ranking.pool import Pool
 from boyin_matching.ranking.profiles import COUNTERPART
 from boyin_matching.ranking.scorer import WEIGHTS, pooled_stats, score_pairs
 
-if TYPE_CHECKING:
-    from boyin_matching.ranking.matcher import Matcher
-
 F32 = NDArray[np.float32]
+
+
+class Matcher(Protocol):
+    """What the first pass reads of the matcher (``boyin_matching.ranking.matcher``): its
+    pools by channel and the prior of a pool's normalisation."""
+
+    @property
+    def pools(self) -> Mapping[str, Pool]: ...
+
+    def prior(self, pool: Pool, qrows: NDArray[np.intp]) -> tuple[F32, F32]: ...
 
 #: rematch: queries per block, and candidates per query fused in full
 REMATCH_BLOCK = 256
