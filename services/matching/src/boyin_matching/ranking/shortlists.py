@@ -30,6 +30,7 @@ class Matcher(Protocol):
 
     def prior(self, pool: Pool, qrows: NDArray[np.intp]) -> tuple[F32, F32]: ...
 
+
 #: rematch: queries per block, and candidates per query fused in full
 REMATCH_BLOCK = 256
 SHORTLIST = 300
