@@ -143,7 +143,8 @@ class AttendanceService:
         )
         others = {p for m in meetings for p in m.parties}
         parties = await self.parties.many(sorted(others))
-        return agenda(attendance.party_id, sessions, meetings, parties)
+        edition = await self.editions.load(attendance.edition_id)
+        return agenda(attendance.party_id, sessions, meetings, parties, edition.plan.rooms)
 
     async def _ics(self, actor: Actor, attendance: Attendance) -> CalendarFile:
         edition = await self.editions.edition(actor, attendance.edition_id)
