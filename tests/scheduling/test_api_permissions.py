@@ -5,7 +5,9 @@ participants see open editions and their own meetings only, only the invitee ans
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import datetime, time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -19,6 +21,7 @@ from tests.scheduling.support import (
     open_fair,
     organisation,
     refusal,
+    state,
     talent,
 )
 from tests.scheduling.support import OpenFair as Fair
@@ -280,6 +283,14 @@ async def test_participants_sign_up_only_themselves_and_staff_check_in(fair: Fai
         ]
         is None
     )
+    # days before the fair the venue takes no check-in
+    before = refusal(
+        await fair.api.post("/check-in", json={"token": token}), 409, "CHECK_IN_TOO_EARLY"
+    )
+    assert FAIR_FIRST.isoformat() in before["message"]["en"]
+    # on the first day's morning (fair time) it does
+    morning = datetime.combine(FAIR_FIRST, time(7, 30), ZoneInfo("Asia/Shanghai"))
+    state(fair.r).attendance.clock = lambda: morning
     assert ok(await fair.api.post("/check-in", json={"token": token}))["checked_in_at"] is not None
 
 

@@ -154,17 +154,43 @@ def test_check_in_once_on_site_and_never_online() -> None:
     a = Attendance.new("ed_1", "tal_1", "talent", ON_SITE)
     assert a.id == "ed_1.tal_1" and a.checkin_token != a.calendar_token
     now = at(12, 8, 30)
-    checked, [event] = a.check_in(now)
+    checked, [event] = a.check_in(now, STARTS, ENDS)
     assert isinstance(event.data, CheckIn)
     assert (event.data.party_id, event.data.at) == ("tal_1", now)
-    again, none = checked.check_in(now + timedelta(minutes=5))
+    again, none = checked.check_in(now + timedelta(minutes=5), STARTS, ENDS)
     assert again == checked and none == []
     online = Attendance.new(
         "ed_1", "tal_2", "talent", default_availability("talent", "Europe/Berlin", "DE")
     )
     with pytest.raises(BoyinError) as refused:
-        online.check_in(now)
+        online.check_in(now, STARTS, ENDS)
     assert refused.value.code == "ONLINE_PARTICIPANT" and refused.value.status == 409
+
+
+@pytest.mark.parametrize(
+    ("moment", "code"),
+    [
+        (at(9, 10), "CHECK_IN_TOO_EARLY"),  # days before the fair
+        (STARTS - timedelta(seconds=1), "CHECK_IN_TOO_EARLY"),  # the eve, 23:59:59
+        (ENDS, "CHECK_IN_TOO_LATE"),  # midnight after the last day
+        (at(20, 9), "CHECK_IN_TOO_LATE"),
+    ],
+)
+def test_check_in_is_refused_outside_the_fair_days(moment: datetime, code: str) -> None:
+    a = Attendance.new("ed_1", "tal_1", "talent", ON_SITE)
+    with pytest.raises(BoyinError) as refused:
+        a.check_in(moment, STARTS, ENDS)
+    assert (refused.value.code, refused.value.status) == (code, 409)
+    message = refused.value.message
+    assert "2030-12-1" in message.en and any("\u4e00" <= c <= "\u9fff" for c in message.zh)
+    assert not any(c.isascii() and c.isalpha() for c in message.zh)
+
+
+@pytest.mark.parametrize("moment", [STARTS, at(12, 7), at(13, 23, 59)])
+def test_check_in_is_taken_on_every_fair_day_local_time(moment: datetime) -> None:
+    a = Attendance.new("ed_1", "tal_1", "talent", ON_SITE)
+    checked, [_] = a.check_in(moment.astimezone(ZoneInfo("UTC")), STARTS, ENDS)
+    assert checked.checked_in_at is not None
 
 
 def test_a_new_calendar_token_replaces_the_old() -> None:

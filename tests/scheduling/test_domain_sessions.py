@@ -1,5 +1,6 @@
-"""Agenda sessions: sign-ups, the waiting list, promotion, capacity changes and what the
-events say (plain domain, no I/O)."""
+"""Agenda sessions: sign-ups, the waiting list, promotion, capacity changes, what the
+events say, and presenters checked against how and when they take part (plain domain,
+no I/O)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,17 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from boyin_scheduling.attendance.domain import Availability
 from boyin_scheduling.rules import Text
-from boyin_scheduling.sessions.domain import Presenter, Session, SessionPlan, check_session
-from boyin_shared.api.scheduling import SessionKind, SessionStatus, SignUpState
+from boyin_scheduling.sessions.domain import (
+    Presenter,
+    Session,
+    SessionPlan,
+    at_night,
+    check_presenters,
+    check_session,
+)
+from boyin_shared.api.scheduling import Mode, SessionKind, SessionStatus, SignUpState
 from boyin_shared.contracts.scheduling import SessionChange, SignUpChange
 from boyin_shared.errors import BoyinError
 from boyin_shared.events import Event
@@ -231,3 +240,62 @@ def test_a_valid_session_passes() -> None:
 def test_bad_sessions(changes: dict[str, object], expected: set[tuple[str, str]]) -> None:
     bad = dataclasses.replace(roadshow(), **changes)  # type: ignore[arg-type]
     assert session_fields(bad) == expected
+
+
+# -- presenters: how they take part and their local time -----------------------------
+
+ONLINE_BERLIN = Availability(mode=Mode.ONLINE, timezone="Europe/Berlin")
+ON_SITE_HOME = Availability(mode=Mode.ON_SITE, timezone="Asia/Shanghai")
+
+
+def at_local(hour: int, minutes: int = 60) -> SessionPlan:
+    """The roadshow from ``hour`` o'clock fair time, its presenter ``tal_presenter``."""
+    start = datetime(2030, 12, 12, hour, tzinfo=TZ)
+    return dataclasses.replace(roadshow(), start=start, end=start + timedelta(minutes=minutes))
+
+
+def test_an_online_presenter_is_refused_at_a_session_held_on_site() -> None:
+    with pytest.raises(BoyinError) as refused:
+        check_presenters(roadshow(), {"tal_presenter": ONLINE_BERLIN})
+    assert refused.value.status == 422
+    [field] = refused.value.fields
+    assert (field.field, field.code) == ("presenters.0.party_id", "online_presenter")
+    assert "ONLINE" in field.message.en and "线上" in field.message.zh
+
+
+def test_a_field_visit_is_on_site_even_without_a_room() -> None:
+    visit = dataclasses.replace(roadshow(), kind=SessionKind.FIELD_VISIT, room=None)
+    with pytest.raises(BoyinError):
+        check_presenters(visit, {"tal_presenter": ONLINE_BERLIN})
+
+
+def test_an_online_presenter_may_present_at_a_session_without_a_room() -> None:
+    online = dataclasses.replace(roadshow(), room=None)  # 09:00 fair time: 02:00 in Berlin
+    [warning] = check_presenters(online, {"tal_presenter": ONLINE_BERLIN})
+    assert (warning.field, warning.code) == ("presenters.0", "presenter_at_night")
+    assert "02:00–03:00" in warning.message.en and "Europe/Berlin" in warning.message.en
+    assert "02:00–03:00" in warning.message.zh and "夜间" in warning.message.zh
+
+
+def test_a_presenter_by_day_gets_no_warning() -> None:
+    assert check_presenters(roadshow(), {"tal_presenter": ON_SITE_HOME}) == []
+    afternoon = dataclasses.replace(at_local(16), room=None)  # 09:00 in Berlin
+    assert check_presenters(afternoon, {"tal_presenter": ONLINE_BERLIN}) == []
+
+
+def test_the_pitch_slot_not_the_whole_session_decides_the_night() -> None:
+    # 13:00–17:00 fair time is 06:00–10:00 in Berlin; the pitch at 15:00 is 08:00 there
+    plan = dataclasses.replace(at_local(13, minutes=240), room=None)
+    pitch = Presenter("tal_presenter", start=plan.start + timedelta(hours=2), end=plan.end)
+    assert check_presenters(plan, {"tal_presenter": ONLINE_BERLIN}) != []
+    later = dataclasses.replace(plan, presenters=(pitch,))
+    assert check_presenters(later, {"tal_presenter": ONLINE_BERLIN}) == []
+
+
+@pytest.mark.parametrize(
+    ("start_hour", "minutes", "night"),
+    [(22, 60, False), (22, 61, True), (6, 60, True), (7, 60, False), (2, 30, True)],
+)
+def test_the_night_runs_from_23_to_7(start_hour: int, minutes: int, night: bool) -> None:
+    start = datetime(2030, 12, 12, start_hour, tzinfo=TZ)
+    assert at_night(start, start + timedelta(minutes=minutes), "Asia/Shanghai") is night

@@ -62,10 +62,10 @@ async def build(ctx: ServiceContext) -> Built:
     kick = planner.kick
     parties = PartyService(repos.parties)
     editions = EditionService(repos.editions, kick)
-    sessions = SessionService(repos.sessions, editions, parties, kick)
     attendance = AttendanceService(
         repos.attendances, editions, parties, repos.sessions, repos.meetings, kick
     )
+    sessions = SessionService(repos.sessions, editions, parties, attendance, kick)
     meetings = MeetingService(
         repos.meetings, WaitingMatches(s), editions, parties, attendance, kick
     )

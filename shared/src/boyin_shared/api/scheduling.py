@@ -16,6 +16,8 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from boyin_shared.api.errors import FieldErrorOut
+
 # -- enums -------------------------------------------------------------------------
 
 
@@ -191,6 +193,12 @@ class SessionOut(SessionIn):
     waiting: int
     #: the caller's own sign-up: CONFIRMED, WAITLISTED, PRESENTER or None
     my_state: str | None
+
+
+#: the answer to adding or editing a session: the session and what an operator should
+#: check (a presenter whose local time is at night), each naming the field
+class SessionSavedOut(SessionOut):
+    warnings: list[FieldErrorOut] = Field(default_factory=list)
 
 
 class SignUpIn(_In):

@@ -2,9 +2,12 @@
 (pure).
 
 Times are written in the participant's own time zone with its ``VTIMEZONE``; a meeting's
-UID is the same in both participants' files and across versions (``SEQUENCE`` is the
-schedule version), so a subscribed calendar updates an event rather than duplicating it.
-Cancelled items stay in the feed as ``STATUS:CANCELLED`` so calendars remove them.
+UID is the same in both participants' files and across versions, so a subscribed calendar
+updates an event rather than duplicating it. ``SEQUENCE`` grows with every change a
+calendar must apply: a meeting's is its revision (placed, moved, cancelled, its link
+changed), a session's its version. Cancelled items stay in the feed as
+``STATUS:CANCELLED`` with a higher ``SEQUENCE``, so calendars remove them. A session's
+location is its room's name (both languages, with the venue), never the room's id.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
-from boyin_scheduling.editions.domain import Edition
+from boyin_scheduling.editions.domain import Edition, Room
 from boyin_scheduling.meetings.domain import Meeting
 from boyin_scheduling.parties.domain import PartyInfo
 from boyin_scheduling.rules import Text
@@ -39,12 +42,30 @@ class AgendaItem:
     url: str | None = None
 
 
+def both(text: Text) -> str:
+    """``text`` in both languages ("A 厅 / Hall A"), or the one it has."""
+    zh, en = text.zh or "", text.en or ""
+    return f"{zh} / {en}" if zh and en and zh != en else zh or en
+
+
+def room_label(room: Room) -> str:
+    """Where a session takes place, as people read it: the room's name and its venue."""
+    zh, en = room.name.best("zh"), room.name.best("en")
+    if room.venue:
+        zh, en = f"{zh}（{room.venue.best('zh')}）", f"{en} ({room.venue.best('en')})"
+    return both(Text(zh, en))
+
+
 def agenda(
     party_id: str,
     sessions: Sequence[Session],
     meetings: Sequence[Meeting],
     parties: Mapping[str, PartyInfo],
+    rooms: Sequence[Room] = (),
 ) -> list[AgendaItem]:
+    """``party_id``'s items in time order; ``rooms`` are the edition's (a session's
+    location is its room's name)."""
+    named = {r.id: room_label(r) for r in rooms}
     items: list[AgendaItem] = []
     for s in sessions:
         presenter = party_id in s.presenter_ids
@@ -63,7 +84,7 @@ def agenda(
                 start=s.plan.start,
                 end=s.plan.end,
                 title=s.plan.title,
-                location=s.plan.room,
+                location=named.get(s.plan.room, s.plan.room) if s.plan.room else None,
                 counterpart_id=None,
                 state=state,
                 sequence=s.version,
@@ -88,7 +109,9 @@ def agenda(
                 else f"{m.place.table}号桌 / Table {m.place.table}",
                 counterpart_id=other,
                 state="CANCELLED" if m.status is MeetingStatus.CANCELLED else "CONFIRMED",
-                sequence=m.place.schedule_version,
+                # every change bumps the revision: a cancellation outranks every
+                # SEQUENCE the meeting was published with (a schedule version would not)
+                sequence=m.revision,
                 url=m.video_link if online else None,
             )
         )
@@ -115,8 +138,7 @@ def agenda_ics(
         event.add("dtend", item.end.astimezone(tz))
         event.add("sequence", item.sequence)
         event.add("status", "CANCELLED" if item.state == "CANCELLED" else "CONFIRMED")
-        zh, en = item.title.zh or "", item.title.en or ""
-        event.add("summary", f"{zh} / {en}" if zh and en and zh != en else zh or en)
+        event.add("summary", both(item.title))
         if item.location:
             event.add("location", item.location)
         if item.url:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from boyin_scheduling.rules import check_span, error, refuse
 from boyin_scheduling.solver.checks import zone
@@ -91,7 +91,11 @@ class Attendance:
     def rotate_calendar_token(self) -> Attendance:
         return dataclasses.replace(self, calendar_token=new_token(), revision=self.revision + 1)
 
-    def check_in(self, now: datetime) -> tuple[Attendance, list[Event]]:
+    def check_in(
+        self, now: datetime, opens: datetime, closes: datetime
+    ) -> tuple[Attendance, list[Event]]:
+        """Check in at ``now``; the venue takes check-ins from ``opens`` (the first fair
+        day's start, local time) until ``closes`` (the end of the last day)."""
         if self.availability.mode is Mode.ONLINE:
             raise refuse(
                 "ONLINE_PARTICIPANT",
@@ -100,6 +104,19 @@ class Attendance:
             )
         if self.checked_in_at is not None:
             return self, []  # scanning twice is harmless
+        first, last = opens.date().isoformat(), (closes - timedelta(seconds=1)).date().isoformat()
+        if now < opens:
+            raise refuse(
+                "CHECK_IN_TOO_EARLY",
+                f"签到尚未开始：展会 {first} 开幕，当天起方可签到（以展会当地时间为准）",
+                f"check-in has not begun: the fair opens on {first} (local time at the fair)",
+            )
+        if now >= closes:
+            raise refuse(
+                "CHECK_IN_TOO_LATE",
+                f"签到已结束：展会已于 {last} 闭幕（以展会当地时间为准）",
+                f"check-in is over: the fair ended on {last} (local time at the fair)",
+            )
         new = dataclasses.replace(self, checked_in_at=now, revision=self.revision + 1)
         event = ParticipantCheckedIn.create(
             subject=self.id,

@@ -108,8 +108,12 @@ class AttendanceService:
         found = await self.attendances.by_token("checkin_token", token)
         if found is None:
             raise not_found("check-in code", "…", zh_kind="签到码")
+        edition = await self.editions.load(found.edition_id)
         now = self.clock()
-        changed = await self.attendances.change(found.id, lambda a: with_events(a.check_in(now)))
+        opens, closes = edition.starts(), edition.ends()
+        changed = await self.attendances.change(
+            found.id, lambda a: with_events(a.check_in(now, opens, closes))
+        )
         assert changed is not None
         return changed
 
@@ -139,7 +143,8 @@ class AttendanceService:
         )
         others = {p for m in meetings for p in m.parties}
         parties = await self.parties.many(sorted(others))
-        return agenda(attendance.party_id, sessions, meetings, parties)
+        edition = await self.editions.load(attendance.edition_id)
+        return agenda(attendance.party_id, sessions, meetings, parties, edition.plan.rooms)
 
     async def _ics(self, actor: Actor, attendance: Attendance) -> CalendarFile:
         edition = await self.editions.edition(actor, attendance.edition_id)

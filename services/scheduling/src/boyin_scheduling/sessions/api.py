@@ -10,9 +10,21 @@ from typing import Annotated, cast
 from fastapi import APIRouter, Depends, Request, status
 
 from boyin_scheduling.editions.schemas import edition_out
-from boyin_scheduling.sessions.schemas import session_out, session_plan, sign_up_out
+from boyin_scheduling.sessions.schemas import (
+    session_out,
+    session_plan,
+    session_saved_out,
+    sign_up_out,
+)
 from boyin_scheduling.sessions.service import SessionService
-from boyin_shared.api.scheduling import EditionOut, SessionIn, SessionOut, SignUpIn, SignUpOut
+from boyin_shared.api.scheduling import (
+    EditionOut,
+    SessionIn,
+    SessionOut,
+    SessionSavedOut,
+    SignUpIn,
+    SignUpOut,
+)
 from boyin_shared.callers import CurrentActor
 
 
@@ -37,9 +49,11 @@ async def publish_agenda(edition_id: str, actor: CurrentActor, sessions: Session
 )
 async def add_session(
     edition_id: str, body: SessionIn, actor: CurrentActor, sessions: Sessions
-) -> SessionOut:
-    session = await sessions.add(actor, edition_id, session_plan(body))
-    return session_out(session, actor.party_id)
+) -> SessionSavedOut:
+    """The new session, with ``warnings`` about its presenters (e.g. one whose local time
+    for it is at night)."""
+    session, warnings = await sessions.add(actor, edition_id, session_plan(body))
+    return session_saved_out(session, actor.party_id, warnings)
 
 
 @router.get("/editions/{edition_id}/sessions", tags=["sessions"])
@@ -57,9 +71,10 @@ async def get_session(session_id: str, actor: CurrentActor, sessions: Sessions) 
 @router.put("/sessions/{session_id}", tags=["sessions"])
 async def edit_session(
     session_id: str, body: SessionIn, actor: CurrentActor, sessions: Sessions
-) -> SessionOut:
-    session = await sessions.edit(actor, session_id, session_plan(body))
-    return session_out(session, actor.party_id)
+) -> SessionSavedOut:
+    """The changed session, with ``warnings`` about its presenters."""
+    session, warnings = await sessions.edit(actor, session_id, session_plan(body))
+    return session_saved_out(session, actor.party_id, warnings)
 
 
 @router.post("/sessions/{session_id}/cancel", tags=["sessions"])

@@ -1,6 +1,10 @@
 """Agenda sessions: ceremonies, roadshows, recruitment sessions, field visits, live
 experience. Presenters and everyone signed up are blocked for the session's time.
 
+Presenters: one who takes part online cannot present at a session held on site (in a room
+or as a field visit); one whose own local time for their part falls at night is accepted
+with a warning (:func:`check_presenters`).
+
 Sign-up: confirmed while there is room, then on the waiting list (first come, first
 served) up to ``waitlist_limit``, then refused. A cancellation or a larger capacity
 promotes the first people waiting.
@@ -9,11 +13,14 @@ promotes the first people waiting.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time, timedelta
 
+from boyin_scheduling.attendance.domain import Availability
 from boyin_scheduling.rules import NO_TEXT, Text, check_span, error, refuse
-from boyin_shared.api.scheduling import SessionKind, SessionStatus, SignUpState
+from boyin_scheduling.solver.checks import zone
+from boyin_shared.api.scheduling import Mode, SessionKind, SessionStatus, SignUpState
 from boyin_shared.contracts.common import LocalizedText
 from boyin_shared.contracts.scheduling import (
     SessionChange,
@@ -305,3 +312,72 @@ def check_session(plan: SessionPlan, starts: datetime, ends: datetime, rooms: se
     out = [dataclasses.replace(e, field=e.field.lstrip(".")) for e in out]
     if out:
         raise invalid(out)
+
+
+#: a presenter's local night: from 23:00 until 07:00 the next morning
+NIGHT = (time(23, 0), time(7, 0))
+
+
+def held_on_site(plan: SessionPlan) -> bool:
+    """The session takes place at the venue: in one of its rooms, or as a field visit.
+    A session without a room is open to presenters taking part online."""
+    return plan.room is not None or plan.kind is SessionKind.FIELD_VISIT
+
+
+def at_night(start: datetime, end: datetime, timezone: str) -> bool:
+    """Some of ``start``–``end`` falls into the :data:`NIGHT` of ``timezone``."""
+    tz = zone(timezone)
+    if tz is None:
+        return False
+    first, last = start.astimezone(tz), end.astimezone(tz)
+    day = first.date() - timedelta(days=1)
+    while day <= last.date():
+        dusk = datetime.combine(day, NIGHT[0], tz)
+        dawn = datetime.combine(day + timedelta(days=1), NIGHT[1], tz)
+        if first < dawn and dusk < last:
+            return True
+        day += timedelta(days=1)
+    return False
+
+
+def check_presenters(plan: SessionPlan, presence: Mapping[str, Availability]) -> list[FieldError]:
+    """Check the presenters against how they take part (``presence``: each one's
+    availability at the edition). Raise one ``invalid`` error listing every presenter
+    who takes part online at a session held on site; return a warning for each whose own
+    local time for their part (their pitch slot, or the whole session) is at night."""
+    refused: list[FieldError] = []
+    warnings: list[FieldError] = []
+    for i, p in enumerate(plan.presenters):
+        av = presence.get(p.party_id)
+        if av is None:
+            continue
+        if av.mode is Mode.ONLINE and held_on_site(plan):
+            refused.append(
+                error(
+                    f"presenters.{i}.party_id",
+                    "online_presenter",
+                    f"展示方 {p.party_id} 的参会方式为线上，不能在现场举行的场次中展示；"
+                    "请其改为现场参会，或不为该场次指定会议室",
+                    f"presenter {p.party_id} takes part online (their attendance mode is "
+                    "ONLINE) and cannot present at a session held on site; have them "
+                    "attend on site, or hold the session without a room",
+                )
+            )
+            continue
+        start, end = (p.start, p.end) if p.start and p.end else (plan.start, plan.end)
+        if at_night(start, end, av.timezone):
+            tz = zone(av.timezone)
+            local = f"{start.astimezone(tz):%H:%M}–{end.astimezone(tz):%H:%M}"
+            warnings.append(
+                error(
+                    f"presenters.{i}",
+                    "presenter_at_night",
+                    f"展示方 {p.party_id} 当地时间为 {local}，处于夜间（23:00–07:00），"
+                    "请确认其能够出席",
+                    f"for presenter {p.party_id} this is {local} local time "
+                    f"({av.timezone}), at night (23:00–07:00); make sure they can attend",
+                )
+            )
+    if refused:
+        raise invalid(refused)
+    return warnings

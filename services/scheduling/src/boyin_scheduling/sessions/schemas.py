@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from boyin_scheduling.editions.schemas import text_io, text_of
 from boyin_scheduling.sessions.domain import Presenter, Session, SessionPlan, SignUp
+from boyin_shared.api.errors import FieldErrorOut, MessageOut
 from boyin_shared.api.scheduling import (
     LongTextIO,
     PresenterIO,
     SessionIn,
     SessionOut,
+    SessionSavedOut,
     SignUpOut,
 )
+from boyin_shared.errors import FieldError
 
 
 def session_plan(body: SessionIn) -> SessionPlan:
@@ -58,6 +61,19 @@ def session_out(s: Session, viewer: str | None) -> SessionOut:
         presenters=[
             PresenterIO(party_id=x.party_id, title=text_io(x.title), start=x.start, end=x.end)
             for x in p.presenters
+        ],
+    )
+
+
+def session_saved_out(
+    s: Session, viewer: str | None, warnings: list[FieldError]
+) -> SessionSavedOut:
+    """``s`` as :func:`session_out` shows it, with the warnings about its plan."""
+    return SessionSavedOut(
+        **session_out(s, viewer).model_dump(),
+        warnings=[
+            FieldErrorOut(field=w.field, code=w.code, message=MessageOut.of(w.message))
+            for w in warnings
         ],
     )
 

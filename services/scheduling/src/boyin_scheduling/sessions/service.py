@@ -9,17 +9,24 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from boyin_scheduling.access import require_staff
+from boyin_scheduling.attendance.service import AttendanceService
 from boyin_scheduling.editions.domain import Edition
 from boyin_scheduling.editions.service import EditionService
 from boyin_scheduling.mutations import with_events
 from boyin_scheduling.parties.service import PartyService
 from boyin_scheduling.rules import error, refuse
-from boyin_scheduling.sessions.domain import Session, SessionPlan, SignUp, check_session
+from boyin_scheduling.sessions.domain import (
+    Session,
+    SessionPlan,
+    SignUp,
+    check_presenters,
+    check_session,
+)
 from boyin_scheduling.sessions.repository import Sessions
 from boyin_shared.api.scheduling import SessionStatus
 from boyin_shared.clock import new_id, utcnow
 from boyin_shared.contracts.scheduling import AgendaPublished, AgendaRelease
-from boyin_shared.errors import invalid, not_found
+from boyin_shared.errors import FieldError, invalid, not_found
 from boyin_shared.events import Event
 from boyin_shared.identity import Actor
 
@@ -29,6 +36,8 @@ class SessionService:
     sessions: Sessions
     editions: EditionService
     parties: PartyService
+    #: how each presenter takes part (on site or online, their time zone)
+    attendance: AttendanceService
     #: tells the planner that something a timetable depends on changed
     kick: Callable[[], None]
     clock: Callable[[], datetime] = utcnow
@@ -57,21 +66,27 @@ class SessionService:
 
     # -- operators -----------------------------------------------------------------
 
-    async def add(self, actor: Actor, edition_id: str, plan: SessionPlan) -> Session:
+    async def add(
+        self, actor: Actor, edition_id: str, plan: SessionPlan
+    ) -> tuple[Session, list[FieldError]]:
+        """The new session and the warnings about its presenters."""
         require_staff(actor)
         edition = await self.editions.load(edition_id)
-        await self._check(edition, plan)
+        warnings = await self._check(edition, plan)
         session = Session(id=new_id("se_"), edition_id=edition_id, plan=plan)
         await self.sessions.add(session)
-        return session
+        return session, warnings
 
-    async def edit(self, actor: Actor, session_id: str, plan: SessionPlan) -> Session:
+    async def edit(
+        self, actor: Actor, session_id: str, plan: SessionPlan
+    ) -> tuple[Session, list[FieldError]]:
+        """The changed session and the warnings about its presenters."""
         require_staff(actor)
         current = await self.session(actor, session_id)
-        await self._check(await self.editions.load(current.edition_id), plan)
+        warnings = await self._check(await self.editions.load(current.edition_id), plan)
         session = await self.change(session_id, lambda s: with_events(s.edit(plan)))
         self.kick()
-        return session
+        return session, warnings
 
     async def cancel(self, actor: Actor, session_id: str) -> Session:
         require_staff(actor)
@@ -133,7 +148,8 @@ class SessionService:
 
     # -- helpers -------------------------------------------------------------------
 
-    async def _check(self, edition: Edition, plan: SessionPlan) -> None:
+    async def _check(self, edition: Edition, plan: SessionPlan) -> list[FieldError]:
+        """Refuse a bad plan; the warnings a sound one deserves."""
         check_session(plan, edition.starts(), edition.ends(), {r.id for r in edition.plan.rooms})
         known = await self.parties.many([p.party_id for p in plan.presenters])
         unknown = [
@@ -148,6 +164,11 @@ class SessionService:
         ]
         if unknown:
             raise invalid(unknown)
+        presence = {
+            p.party_id: await self.attendance.availability(edition.id, known[p.party_id])
+            for p in plan.presenters
+        }
+        return check_presenters(plan, presence)
 
     async def change(
         self, session_id: str, mutate: Callable[[Session], Awaitable[tuple[Session, list[Event]]]]
