@@ -11,6 +11,9 @@ from boyin_agreements.agreements import api as agreements_api
 from boyin_agreements.agreements.consumers import OfferConsumers
 from boyin_agreements.agreements.repository import Agreements
 from boyin_agreements.agreements.service import AgreementCommands
+from boyin_agreements.policies import api as policies_api
+from boyin_agreements.policies.repository import Evaluations, Policies
+from boyin_agreements.policies.service import PolicyBook
 from boyin_shared.bus import Subscription, handlers
 from boyin_shared.service import Built, ServiceContext, ServiceDefinition, every
 
@@ -24,14 +27,20 @@ class AgreementsState:
     feature."""
 
     agreements: AgreementCommands
+    policies: PolicyBook
 
 
 async def build(ctx: ServiceContext) -> Built:
     agreements = Agreements(ctx.store, ctx.outbox)
     await agreements.prepare()
     commands = AgreementCommands(agreements)
+    policies, evaluations = Policies(ctx.store), Evaluations(ctx.store)
+    for repo in (policies, evaluations):
+        await repo.prepare()
+    book = PolicyBook(policies, evaluations, commands)
+    await book.seed()
     return Built(
-        state=AgreementsState(agreements=commands),
+        state=AgreementsState(agreements=commands, policies=book),
         background=[
             every(OVERDUE_EVERY_SECONDS, commands.announce_overdue, "announce overdue milestones")
         ],
@@ -47,6 +56,6 @@ definition = ServiceDefinition(
     title="Boyin agreements",
     description="Agreements from a mutual match to landing: stages, signing, milestones, "
     "the ceremony roster, and the support policies each agreement can claim.",
-    routers=[agreements_api.router],
+    routers=[agreements_api.router, policies_api.router],
     build=build,
 )
