@@ -17,6 +17,12 @@ from boyin_shared.contracts.agreements import (
     MilestoneOverdue,
 )
 from boyin_shared.contracts.matching import MatchMutuallyAccepted, MatchParty, MutualMatch
+from boyin_shared.contracts.scheduling import (
+    MeetingChange,
+    MeetingHeld,
+    MeetingParty,
+    MeetingSnapshot,
+)
 from tests.agreements.service_support import (
     DISTRICT,
     EDITION,
@@ -256,3 +262,51 @@ async def test_the_overdue_job_announces_each_milestone_once(tmp_path: Path) -> 
         assert len(s.published.of(MilestoneOverdue)) == 1 == len(overdue)
         stored = ok(await s.api.get(f"/agreements/{a['id']}"))
         assert stored["milestones"][0]["overdue_announced"] is True
+
+
+def held(meeting_id: str, match_id: str | None) -> MeetingHeld:
+    return MeetingHeld.create(
+        subject=meeting_id,
+        data=MeetingChange(
+            meeting=MeetingSnapshot(
+                meeting_id=meeting_id,
+                edition_id=EDITION,
+                requester=MeetingParty(party_kind="organisation", party_id="org_1"),
+                invitee=MeetingParty(party_kind="talent", party_id="tal_1"),
+                source="MATCH" if match_id else "DIRECT",
+                match_id=match_id,
+                status="ACCEPTED",
+                outcome="HELD",
+                mode="ON_SITE",
+                place=None,
+                revision=3,
+            ),
+            by_role="OPERATOR",
+        ),
+    )
+
+
+async def test_a_meeting_held_offers_an_intention_unless_its_match_did(tmp_path: Path) -> None:
+    async with agreements_service(tmp_path) as s:
+        await s.r.bus.publish([held("mtg_direct", None)])
+        await s.until_published(AgreementCreated, 1)
+        # the meeting a match became finds the match's agreement: nothing new
+        match = MatchMutuallyAccepted.create(
+            subject="mat_1",
+            data=MutualMatch(
+                match_id="mat_1",
+                first=MatchParty(party_kind="talent", party_id="tal_1", demand_id="dem_t"),
+                second=MatchParty(party_kind="organisation", party_id="org_1", demand_id="dem_o"),
+                score=0.9,
+            ),
+        )
+        await s.r.bus.publish([match])
+        await s.until_published(AgreementCreated, 2)
+        await s.r.bus.publish([held("mtg_of_match", "mat_1"), held("mtg_direct", None)])
+        await asyncio.sleep(0.5)
+        assert len(s.published.of(AgreementCreated)) == 2
+        listed = ok(await s.api.get("/agreements"))["items"]
+        assert sorted((x["id"], x["origin"]["kind"], x["terms"]["edition_id"]) for x in listed) == [
+            ("ag_match_mat_1", "MATCH", None),
+            ("ag_meeting_mtg_direct", "MEETING", EDITION),
+        ]
