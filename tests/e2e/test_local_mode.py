@@ -61,7 +61,14 @@ async def test_local_mode_runs_each_service_as_a_process(
             assert line, "launcher ended early:\n" + "".join(lines)
             lines.append(line)
         names = [line.split()[0] for line in lines[:-1]]
-        assert names == ["registry", "matching-1", "matching-2", "scheduling", "gateway"]
+        assert names == [
+            "registry",
+            "matching-1",
+            "matching-2",
+            "scheduling",
+            "agreements",
+            "gateway",
+        ]
 
         url = f"http://127.0.0.1:{port}"
         token = await sign_in(url, ADMIN_LOGIN, ADMIN_PASSWORD)

@@ -102,6 +102,7 @@ SERVICES: tuple[Service, ...] = (
             note="CP-SAT solves on two workers; 5,000 requests take about 600 MiB",
         ),
     ),
+    Service("agreements", Replicas(2), Resources("100m", "256Mi", "1", "512Mi")),
 )
 
 

@@ -1,0 +1,144 @@
+"""Agreements over HTTP: start, list and read them, move them through the pipeline, sign,
+amend, milestones and follow-ups, and the ceremony roster of an edition."""
+
+from __future__ import annotations
+
+from typing import Annotated, cast
+
+from fastapi import APIRouter, Depends, Query, Request, status
+
+from boyin_agreements.agreements.repository import AgreementQuery
+from boyin_agreements.agreements.schemas import (
+    agreement_out,
+    parties_in,
+    plan_in,
+    roster_out,
+    terms_in,
+)
+from boyin_agreements.agreements.service import AgreementCommands
+from boyin_shared.api.agreements import (
+    AdvanceIn,
+    AgreementOut,
+    AgreementPage,
+    AgreementStage,
+    ConfirmIn,
+    FollowUpIn,
+    MilestoneIn,
+    ReachedIn,
+    RosterIn,
+    RosterRowOut,
+    StartIn,
+    TerminateIn,
+    TermsIn,
+)
+from boyin_shared.callers import CurrentActor, CurrentMember
+
+router = APIRouter(tags=["agreements"])
+
+
+def commands(request: Request) -> AgreementCommands:
+    return cast(AgreementCommands, request.app.state.service.agreements)
+
+
+Commands = Annotated[AgreementCommands, Depends(commands)]
+
+
+@router.post("/agreements", status_code=status.HTTP_201_CREATED)
+async def start_agreement(body: StartIn, actor: CurrentMember, cmd: Commands) -> AgreementOut:
+    agreement = await cmd.start(
+        actor, parties_in(body.parties), terms_in(body.terms), tuple(body.taxonomy_codes)
+    )
+    return agreement_out(agreement)
+
+
+@router.get("/agreements")
+async def list_agreements(
+    actor: CurrentActor,
+    cmd: Commands,
+    stage: AgreementStage | None = None,
+    district_code: str | None = None,
+    edition_id: str | None = None,
+    party_id: str | None = None,
+    after: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> AgreementPage:
+    """The agreements the caller may see: staff all, district officers their district's,
+    parties their own."""
+    query = AgreementQuery(stage, district_code, edition_id, party_id, after, limit)
+    items = await cmd.page(actor, query)
+    return AgreementPage(
+        items=[agreement_out(a) for a in items],
+        next_after=items[-1].id if len(items) == limit else None,
+    )
+
+
+@router.get("/agreements/{agreement_id}")
+async def get_agreement(agreement_id: str, actor: CurrentActor, cmd: Commands) -> AgreementOut:
+    return agreement_out(await cmd.get(actor, agreement_id))
+
+
+@router.post("/agreements/{agreement_id}/advance")
+async def advance(
+    agreement_id: str, body: AdvanceIn, actor: CurrentMember, cmd: Commands
+) -> AgreementOut:
+    return agreement_out(await cmd.advance(actor, agreement_id, body.to, body.reason))
+
+
+@router.post("/agreements/{agreement_id}/terminate")
+async def terminate(
+    agreement_id: str, body: TerminateIn, actor: CurrentMember, cmd: Commands
+) -> AgreementOut:
+    return agreement_out(await cmd.terminate(actor, agreement_id, body.reason))
+
+
+@router.post("/agreements/{agreement_id}/confirm")
+async def confirm(
+    agreement_id: str, body: ConfirmIn, actor: CurrentMember, cmd: Commands
+) -> AgreementOut:
+    """A party confirms its signature; the last one signs the agreement."""
+    return agreement_out(await cmd.confirm(actor, agreement_id, body.party_id))
+
+
+@router.put("/agreements/{agreement_id}/terms")
+async def amend(
+    agreement_id: str, body: TermsIn, actor: CurrentMember, cmd: Commands
+) -> AgreementOut:
+    return agreement_out(await cmd.amend(actor, agreement_id, terms_in(body)))
+
+
+@router.post("/agreements/{agreement_id}/milestones")
+async def plan_milestone(
+    agreement_id: str, body: MilestoneIn, actor: CurrentMember, cmd: Commands
+) -> AgreementOut:
+    return agreement_out(await cmd.plan_milestone(actor, agreement_id, plan_in(body)))
+
+
+@router.post("/agreements/{agreement_id}/milestones/{milestone_id}/reached")
+async def reach_milestone(
+    agreement_id: str, milestone_id: str, body: ReachedIn, actor: CurrentMember, cmd: Commands
+) -> AgreementOut:
+    return agreement_out(
+        await cmd.reach_milestone(actor, agreement_id, milestone_id, body.reached_on)
+    )
+
+
+@router.post("/agreements/{agreement_id}/milestones/{milestone_id}/follow-ups")
+async def follow_up(
+    agreement_id: str, milestone_id: str, body: FollowUpIn, actor: CurrentMember, cmd: Commands
+) -> AgreementOut:
+    return agreement_out(await cmd.follow_up(actor, agreement_id, milestone_id, body.note))
+
+
+@router.get("/editions/{edition_id}/roster")
+async def roster(edition_id: str, actor: CurrentMember, cmd: Commands) -> list[RosterRowOut]:
+    """The signing ceremony's roster: every signed agreement of the edition, in the order
+    they were signed."""
+    return [roster_out(r) for r in await cmd.roster(actor, edition_id)]
+
+
+@router.post("/editions/{edition_id}/roster")
+async def compile_roster(
+    edition_id: str, body: RosterIn, actor: CurrentMember, cmd: Commands
+) -> list[RosterRowOut]:
+    """The roster in the order given (each a signed agreement of the edition, once)."""
+    return [roster_out(r) for r in await cmd.roster(actor, edition_id, body.order)]

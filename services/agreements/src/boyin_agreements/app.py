@@ -1,0 +1,61 @@
+"""The agreements service as a service definition: what it stores, serves and publishes.
+
+Wiring only: each feature's repositories, its service, routers, consumers and jobs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from boyin_agreements.agreements import api as agreements_api
+from boyin_agreements.agreements.consumers import OfferConsumers
+from boyin_agreements.agreements.repository import Agreements
+from boyin_agreements.agreements.service import AgreementCommands
+from boyin_agreements.policies import api as policies_api
+from boyin_agreements.policies.repository import Evaluations, Policies
+from boyin_agreements.policies.service import PolicyBook
+from boyin_shared.bus import Subscription, handlers
+from boyin_shared.service import Built, ServiceContext, ServiceDefinition, every
+
+#: how often the overdue job looks for milestones that became overdue
+OVERDUE_EVERY_SECONDS = 3600.0
+
+
+@dataclass
+class AgreementsState:
+    """What the routers reach through ``request.app.state.service``: one service per
+    feature."""
+
+    agreements: AgreementCommands
+    policies: PolicyBook
+
+
+async def build(ctx: ServiceContext) -> Built:
+    agreements = Agreements(ctx.store, ctx.outbox)
+    await agreements.prepare()
+    commands = AgreementCommands(agreements)
+    policies, evaluations = Policies(ctx.store), Evaluations(ctx.store)
+    for repo in (policies, evaluations):
+        await repo.prepare()
+    book = PolicyBook(policies, evaluations, commands)
+    await book.seed()
+    return Built(
+        state=AgreementsState(agreements=commands, policies=book),
+        background=[
+            every(OVERDUE_EVERY_SECONDS, commands.announce_overdue, "announce overdue milestones")
+        ],
+        subscriptions=[
+            Subscription("agreements.offers", handlers(OfferConsumers(commands).handlers()))
+        ],
+        outbox_collections=[agreements.collection],
+    )
+
+
+definition = ServiceDefinition(
+    name="agreements",
+    title="Boyin agreements",
+    description="Agreements from a mutual match to landing: stages, signing, milestones, "
+    "the ceremony roster, and the support policies each agreement can claim.",
+    routers=[agreements_api.router, policies_api.router],
+    build=build,
+)
