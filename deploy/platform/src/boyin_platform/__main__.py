@@ -1,13 +1,19 @@
-"""``python -m boyin_platform [--data DIR] [--port N] [--demo]``: the platform in one process."""
+"""``python -m boyin_platform [--data DIR] [--port N] [--demo]``: the platform in one process.
+
+``python -m boyin_platform create-admin --login L [--password-stdin] [--reset-password]
+[--data DIR]`` makes an administrator instead (see :mod:`boyin_platform.admin`).
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
 from pathlib import Path
 
 import uvicorn
 
+from boyin_platform import admin
 from boyin_platform.app import base_url, create_platform
 from boyin_platform.demo import load_when_ready
 from boyin_shared import logs
@@ -15,7 +21,13 @@ from boyin_shared.settings import PlatformSettings
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="boyin", description=__doc__)
+    if sys.argv[1:2] == ["create-admin"]:
+        raise SystemExit(admin.main(sys.argv[2:]))
+    parser = argparse.ArgumentParser(
+        prog="boyin",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--data", type=Path, default=None, help="data folder (default ./data)")
     parser.add_argument("--host", default=None)
     parser.add_argument("--port", type=int, default=None)
