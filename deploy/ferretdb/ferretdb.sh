@@ -9,7 +9,9 @@
 #            returns once a MongoDB "ping" succeeds (timeout BOYIN_FERRETDB_TIMEOUT, 60 s)
 #   stop     SIGTERM, wait, SIGKILL fallback (idempotent)
 #   restart  install, stop, start
-#   status   exit 0 if running and answering ping, 3 otherwise
+#   status   exit 0 if running and answering ping, 3 if not, 4 if this cache's server is not
+#            running but the port is held by another process (it says which pid and command)
+#   start refuses to start on a port held by anything but this cache's server
 #   wait     wait until ping succeeds (same timeout)
 #   reset    stop and wipe the data directory (start again yourself)
 #   uri      print the connection string
@@ -41,6 +43,9 @@ ADDR="127.0.0.1:$PORT"
 URI="mongodb://$ADDR/?directConnection=true"
 TIMEOUT="${BOYIN_FERRETDB_TIMEOUT:-60}"
 LOG_LEVEL="${BOYIN_FERRETDB_LOG_LEVEL:-error}"
+
+# shellcheck source=../lib/ports.sh
+source "$SCRIPT_DIR/../lib/ports.sh"
 
 log() { echo "ferretdb: $*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -197,7 +202,19 @@ do_stop() {
 	rm -f "$PID_FILE"
 }
 
+# Dies when nothing of this cache runs but the port is held (by a server of another
+# checkout or anything else): starting would collide with it, using it would mix data.
+refuse_held_port() {
+	local holder
+	holder="$(port_holder "$PORT")"
+	if [[ -n "$holder" ]]; then
+		log "port $PORT is held by $holder"
+		die "not starting: $ADDR is held by a process that is not this cache's server ($BIN); stop it, or set BOYIN_MONGO_PORT, or use its cache (BOYIN_CACHE)"
+	fi
+}
+
 do_start() {
+	[[ -n "$(current_pid)" ]] || refuse_held_port
 	do_install
 	local pid
 	pid="$(current_pid)"
@@ -216,9 +233,6 @@ do_start() {
 		fi
 		log "pid $pid runs but does not answer on $ADDR; restarting it"
 		do_stop
-	elif ping_ok; then
-		log "warning: something else already answers MongoDB ping on $ADDR; using it (not started by this script)"
-		return 0
 	fi
 
 	mkdir -p "$DATA_DIR"
@@ -255,16 +269,21 @@ do_status() {
 	if ping_ok; then
 		if [[ -n "$pid" ]]; then
 			echo "running: pid $pid, $URI, data $DATA_DIR ($(du -sh "$DATA_DIR" 2>/dev/null | cut -f1)), log $LOG_FILE"
-		else
-			echo "answering on $ADDR, but not a process started by this script"
+			return 0
 		fi
-		return 0
 	fi
 	if [[ -n "$pid" ]]; then
 		echo "not answering: pid $pid runs but ping on $ADDR fails"
-	else
-		echo "stopped"
+		return 3
 	fi
+	local holder
+	holder="$(port_holder "$PORT")"
+	if [[ -n "$holder" ]]; then
+		echo "not running from this cache ($CACHE), but port $PORT is held by $holder"
+		echo "  (another checkout's server? use its BOYIN_CACHE, or another BOYIN_MONGO_PORT)"
+		return 4
+	fi
+	echo "stopped"
 	return 3
 }
 

@@ -10,6 +10,10 @@
 #   deploy/kafka/kafka.sh stop      SIGTERM, up to 30 s, then SIGKILL
 #   deploy/kafka/kafka.sh restart | status | wait | reset | logs | bootstrap
 #
+# `status` exits 0 running and answering, 1 running but not answering, 3 not running,
+# 4 not running from this cache but its ports are held (it says by which pid and
+# command); `start` refuses to start on a port held by anything but this cache's broker.
+#
 # Environment:
 #   BOYIN_CACHE                   cache root (default: <repo>/.cache); Kafka
 #                                 lives in $BOYIN_CACHE/kafka/{lib,data,logs}
@@ -58,6 +62,9 @@ POM="$SCRIPT_DIR/pom.xml"
 LOG4J_CONFIG="$SCRIPT_DIR/log4j2.yaml"
 PROBE="$SCRIPT_DIR/probe.py"
 KAFKA_VERSION="$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$POM" | head -n1)"
+
+# shellcheck source=../lib/ports.sh
+source "$SCRIPT_DIR/../lib/ports.sh"
 
 log() { printf '[kafka] %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -153,8 +160,15 @@ is_ready() {
   "$PYTHON" "$PROBE" "$HOST" "$PORT" --timeout 3 --quiet
 }
 
-port_open() {
-  (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null
+# "port N is held by pid P: cmdline" for our ports that something other than our broker
+# listens on; nothing when both are free.
+held_ports() {
+  local p holder
+  for p in "$PORT" "$CPORT"; do
+    holder="$(port_holder "$p")"
+    [[ -n "$holder" ]] && echo "port $p is held by $holder"
+  done
+  return 0
 }
 
 write_config() {
@@ -254,8 +268,11 @@ do_start() {
     return 0
   fi
   rm -f "$PIDFILE"
-  if port_open "$PORT" || port_open "$CPORT"; then
-    die "port $PORT or $CPORT on $HOST is taken by another process; set BOYIN_KAFKA_PORT / BOYIN_KAFKA_CONTROLLER_PORT"
+  local held
+  held="$(held_ports)"
+  if [[ -n "$held" ]]; then
+    log "$held"
+    die "not starting: a port is held by a process that is not this cache's broker ($CONFIG); stop it, or set BOYIN_KAFKA_PORT / BOYIN_KAFKA_CONTROLLER_PORT, or use its cache (BOYIN_CACHE)"
   fi
   check_java
   do_install
@@ -305,6 +322,14 @@ do_status() {
   local pid rss
   pid="$(broker_pid)"
   if [[ -z "$pid" ]]; then
+    local held
+    held="$(held_ports)"
+    if [[ -n "$held" ]]; then
+      echo "kafka: not running from this cache ($KDIR), but its ports are taken:"
+      echo "$held" | sed 's/^/  /'
+      echo "  (another checkout's broker? use its BOYIN_CACHE, or other BOYIN_KAFKA_PORT / BOYIN_KAFKA_CONTROLLER_PORT)"
+      return 4
+    fi
     echo "kafka: not running (cache $KDIR)"
     return 3
   fi

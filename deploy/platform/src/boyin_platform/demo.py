@@ -5,7 +5,6 @@ Loading is idempotent: what is already registered (same credit code or e-mail) i
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
@@ -18,7 +17,7 @@ from boyin_shared.identity import Actor, Role
 log = logging.getLogger("boyin.demo")
 
 
-def _credit(division: str, serial: int) -> str:
+def credit_code(division: str, serial: int) -> str:
     body = f"91{division}MA{serial:07d}"
     return body + check_character(body)
 
@@ -29,7 +28,7 @@ ORGANISATIONS: list[dict[str, Any]] = [
         "name_en": "Liangjiang Intelligent Connected Vehicle Innovation Centre",
         "kind": "NEW_RD_INSTITUTION",
         "district_code": "LJXQ",
-        "credit_code": _credit("500112", 1001),
+        "credit_code": credit_code("500112", 1001),
         "taxonomy_codes": ["C33-L1", "C33-N05"],
         "description_zh": "需要车规级激光雷达与多传感器融合算法，寻求联合研发与成果转化。",
         "description_en": "Seeks automotive-grade lidar and multi-sensor fusion for joint R&D.",
@@ -41,7 +40,7 @@ ORGANISATIONS: list[dict[str, Any]] = [
         "name_en": "Western Science City Institute of Advanced Materials",
         "kind": "RESEARCH_INSTITUTE",
         "district_code": "XBKXC",
-        "credit_code": _credit("500106", 1002),
+        "credit_code": credit_code("500106", 1002),
         "taxonomy_codes": ["C33-L3", "C33-F3"],
         "description_zh": "轻合金高强韧化与镁合金腐蚀防护，提供中试线与检测平台。",
         "description_en": "High-strength light alloys and magnesium corrosion protection; pilot line.",
@@ -52,7 +51,7 @@ ORGANISATIONS: list[dict[str, Any]] = [
         "name_en": "Chongqing University, School of Bioengineering",
         "kind": "UNIVERSITY",
         "district_code": "500106",
-        "credit_code": _credit("500106", 1003),
+        "credit_code": credit_code("500106", 1003),
         "taxonomy_codes": ["C33-F5", "C33-N12", "T416-LH"],
         "description_zh": "招聘医疗器械与生物材料方向博士后，提供重点实验室平台。",
         "description_en": "Recruiting postdocs in medical devices and biomaterials.",
@@ -64,7 +63,7 @@ ORGANISATIONS: list[dict[str, Any]] = [
         "name_en": "Chongqing Overseas Students Pioneer Park (Yuzhong)",
         "kind": "INCUBATOR_PARK",
         "district_code": "500103",
-        "credit_code": _credit("500103", 1004),
+        "credit_code": credit_code("500103", 1004),
         "taxonomy_codes": ["C33-P3", "T416-DI"],
         "description_zh": "为海外博士创业项目提供办公场地、落地政策与投融资对接。",
         "description_en": "Space, landing policies and investor links for returning PhD founders.",
@@ -75,7 +74,7 @@ ORGANISATIONS: list[dict[str, Any]] = [
         "name_en": "Chongqing Technology Transfer Investment Fund",
         "kind": "INVESTOR",
         "district_code": "500112",
-        "credit_code": _credit("500112", 1005),
+        "credit_code": credit_code("500112", 1005),
         "taxonomy_codes": ["C33-N01", "C33-N02", "C33-F6"],
         "description_zh": "关注功率半导体、AI 及机器人、新型储能早期项目，单笔 500–3000 万元。",
         "description_en": "Early-stage power semiconductors, AI/robotics and storage; RMB 5-30 M.",
@@ -249,20 +248,3 @@ async def load(base_url: str, secret: str) -> dict[str, int]:
                     raise RuntimeError(f"demo data rejected: {response.text}")
         counts["created" if await load_edition(client, base_url) else "existing"] += 1
     return counts
-
-
-async def load_when_ready(base_url: str, secret: str, timeout: float = 60.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    async with httpx.AsyncClient(timeout=5) as client:
-        while True:
-            try:
-                if (await client.get(base_url + "/readyz")).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if asyncio.get_running_loop().time() > deadline:
-                log.error("platform not ready; demo data not loaded")
-                return
-            await asyncio.sleep(0.2)
-    counts = await load(base_url, secret)
-    print(f"Demo data: {counts['created']} created, {counts['existing']} already there", flush=True)

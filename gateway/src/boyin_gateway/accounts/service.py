@@ -173,6 +173,24 @@ class Accounts:
         if await self.logins.get(check_login(login)) is None:
             await self._create(login, password, Role.ADMIN, None)
 
+    async def create_admin(self, login: str, password: str) -> Account:
+        """An administrator made by an operator's command (``boyin_platform create-admin``);
+        ``LOGIN_TAKEN`` when the login exists."""
+        return await self._create(login, password, Role.ADMIN, None)
+
+    async def find(self, login: str) -> Account | None:
+        """The account of a login, if any."""
+        entry = await self.logins.get(check_login(login))
+        return None if entry is None else await self.get(entry["account_id"])
+
+    async def set_password(self, account_id: str, password: str) -> None:
+        """A new password for an account (an operator's reset); its sessions stay valid
+        until they expire or sign out."""
+        check_password(password)
+        await self.accounts.update(
+            account_id, Update(set={"password_hash": _HASHER.hash(password)})
+        )
+
     async def get(self, account_id: str) -> Account | None:
         doc = await self.accounts.get(account_id)
         return None if doc is None else _account(doc)

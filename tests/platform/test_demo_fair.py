@@ -1,0 +1,65 @@
+"""``run.sh --demo``: a small living fair, loaded into a running single-process platform.
+
+Every role has an account, the four channels have published demands, matching proposes
+matches with explanations, one match is mutual; loading again adds nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from boyin_platform import demo_fair
+from boyin_platform.demo_people import DEMO_PASSWORD, PEOPLE, accounts_table
+from tests.apps import SECRET
+from tests.platform_harness import ADMIN_LOGIN, ADMIN_PASSWORD, graphql, platform_server, sign_in
+
+PUBLISHED = """{ demands(first: 50, filter: { status: PUBLISHED }) {
+  edges { node { id channel ownerId } } } }"""
+MATCHES = """query($id: ID!) { matches(demandId: $id) {
+  id status counterpartDemandId explanation { reasonsZh reasonsEn } } }"""
+
+SCHEDULE = """query($id: ID!) { schedule(editionId: $id) {
+  ... on Schedule { publishedAt published { scheduled } } } }"""
+
+
+async def test_the_demo_fair_is_alive_and_loads_once(tmp_path: Path) -> None:
+    async with platform_server(tmp_path) as url:
+        first = await demo_fair.load(url, SECRET, ADMIN_LOGIN, ADMIN_PASSWORD)
+        assert first["created"] > 10 and first["existing"] == 0, first
+
+        roles = {p.role for p in PEOPLE}
+        assert roles >= {"OPERATOR", "DISTRICT_OFFICER", "TALENT", "ORGANISATION", "INVESTOR"}
+        assert "MENTOR" in roles
+        for person in PEOPLE:  # every demo account signs in with its printed password
+            await sign_in(url, person.login, DEMO_PASSWORD)
+
+        demands = [e["node"] for e in (await graphql(url, PUBLISHED))["demands"]["edges"]]
+        assert {d["channel"] for d in demands} == {
+            "PROJECT_COOPERATION",
+            "PROJECT_LANDING",
+            "JOB_SEEKING",
+            "TALENT_RECRUITMENT",
+        }
+
+        talent = await sign_in(url, "sophie.martin@demo.boyin.example", DEMO_PASSWORD)
+        mine = [d for d in demands if d["channel"] == "PROJECT_COOPERATION"]
+        matches = (await graphql(url, MATCHES, talent, id=mine[0]["id"]))["matches"]
+        assert matches, "matching proposed nothing"
+        assert all(m["explanation"]["reasonsZh"] and m["explanation"]["reasonsEn"] for m in matches)
+        assert [m["status"] for m in matches].count("MUTUAL") == 1
+
+        operator = await sign_in(url, "operator@demo.boyin.example", DEMO_PASSWORD)
+        edition = (await graphql(url, "{ fairEditions { id sessions { id } } }", operator))[
+            "fairEditions"
+        ][0]
+        assert edition["sessions"]
+        schedule = (await graphql(url, SCHEDULE, operator, id=edition["id"]))["schedule"]
+        assert schedule["publishedAt"] is not None and schedule["published"]["scheduled"] >= 1
+
+        again = await demo_fair.load(url, SECRET, ADMIN_LOGIN, ADMIN_PASSWORD)
+        assert again == {"created": 0, "existing": first["created"]}, again
+        after = [e["node"] for e in (await graphql(url, PUBLISHED))["demands"]["edges"]]
+        assert len(after) == len(demands)
+
+    table = accounts_table(ADMIN_LOGIN, ADMIN_PASSWORD)
+    assert "DEMO-ONLY" in table and all(p.login in table for p in PEOPLE)
