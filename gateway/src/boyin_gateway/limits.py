@@ -5,7 +5,8 @@ Size and shape of a GraphQL operation (refused before any service is called)
       parsed (strawberry's ``MaxTokensLimiter``);
     - ``graphql_max_depth`` (12): nesting of selections (``QueryDepthLimiter``);
     - ``graphql_max_aliases`` (20): aliased fields, which repeat work (``MaxAliasesLimiter``);
-    - page sizes: every ``first`` argument is clamped (100 at most, see schema/registry.py).
+    - page sizes: every ``first`` argument is clamped (100 at most; below 1 it is refused,
+      as is a cursor the field did not hand out: see paging.py).
 
     The GraphQL error keeps the library's English message and adds ``extensions``:
     ``{"code": "QUERY_TOO_DEEP", "message": {"zh": ..., "en": ...}}`` (codes

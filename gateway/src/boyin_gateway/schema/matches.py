@@ -8,6 +8,7 @@ from typing import Annotated
 import strawberry
 from pydantic import TypeAdapter
 
+from boyin_gateway import paging
 from boyin_gateway.clients import ServiceError
 from boyin_gateway.context import Context
 from boyin_gateway.derived import derived, shown_as
@@ -16,6 +17,7 @@ from boyin_gateway.types import Forbidden, LocalizedText, NotFound
 from boyin_shared.api.matching import AgreementOut, ExplanationOut, MatchOut, MeetingOutcomeOut
 
 Info = strawberry.Info[Context, None]
+MAX_MATCHES = 100
 
 #: matching writes when an agreement was signed as an ISO string; GraphQL shows a DateTime
 _INSTANT = TypeAdapter(datetime)
@@ -92,10 +94,9 @@ class MatchQuery:
     async def matches(self, info: Info, demand_id: strawberry.ID, first: int = 20) -> list[Match]:
         # A demand the caller may not see has no matches for them (matching says it is not
         # found): nothing to show, nothing revealed, and no fault of the server's.
+        size = paging.page_size(first, MAX_MATCHES)
         try:
-            return _shown(
-                await info.context.matching.matches(str(demand_id), max(1, min(first, 100)))
-            )
+            return _shown(await info.context.matching.matches(str(demand_id), size))
         except ServiceError:
             return []
 

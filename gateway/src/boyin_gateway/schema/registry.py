@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 import strawberry
 
+from boyin_gateway import paging
 from boyin_gateway.accounts.service import already_bound
 from boyin_gateway.clients import ServiceError, sent
 from boyin_gateway.context import Context
@@ -99,10 +100,6 @@ async def _demand(
         return problem(exc)
 
 
-def _first(first: int) -> int:
-    return max(1, min(first, MAX_PAGE))
-
-
 @strawberry.type
 class RegistryQuery:
     @strawberry.field
@@ -118,7 +115,9 @@ class RegistryQuery:
         district_code: str | None = None,
     ) -> OrganisationConnection:
         page = await info.context.registry.organisations(
-            district_code=district_code, after=after, limit=_first(first)
+            district_code=district_code,
+            after=paging.cursor(after, "org_"),
+            limit=paging.page_size(first, MAX_PAGE),
         )
         edges = [OrganisationEdge(cursor=o.id, node=shown_as(Organisation, o)) for o in page.items]
         return OrganisationConnection(
@@ -146,7 +145,10 @@ class RegistryQuery:
         after: str | None = None,
         filter: DemandFilter | None = None,
     ) -> DemandConnection:
-        params = (filter or DemandFilter()).to_params() | {"after": after, "limit": _first(first)}
+        params = (filter or DemandFilter()).to_params() | {
+            "after": paging.cursor(after, "dem_"),
+            "limit": paging.page_size(first, MAX_PAGE),
+        }
         page = await info.context.registry.demands(params)
         edges = [DemandEdge(cursor=d.id, node=shown_as(Demand, d)) for d in page.items]
         return DemandConnection(

@@ -13,6 +13,7 @@ import strawberry
 from starlette.datastructures import UploadFile
 from strawberry.file_uploads import Upload
 
+from boyin_gateway import paging
 from boyin_gateway.clients import FilePart, ServiceError
 from boyin_gateway.context import Context
 from boyin_gateway.derived import derived, shown_as
@@ -133,8 +134,10 @@ class UploadQuery:
         try:
             job = await info.context.registry.import_job(
                 str(id),
-                errors_offset=max(0, errors_offset),
-                errors_limit=max(1, min(errors_first, MAX_ERRORS_PAGE)),
+                errors_offset=paging.offset(errors_offset, argument="errorsOffset"),
+                errors_limit=paging.page_size(
+                    errors_first, MAX_ERRORS_PAGE, argument="errorsFirst"
+                ),
             )
         except ServiceError as exc:
             result = problem(exc)
