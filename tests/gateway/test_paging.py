@@ -86,10 +86,11 @@ async def test_an_import_jobs_error_page_is_checked(gateway: Gateway) -> None:
 
 async def test_edition_meetings_refuses_through_its_invalid_input(gateway: Gateway) -> None:
     staff = gateway.token(OPERATOR)
-    for variables, argument, code in [
+    cases: list[tuple[dict[str, Any], str, str]] = [
         ({"first": -1}, "first", "PAGE_SIZE_TOO_SMALL"),
         ({"first": 5, "after": "garbage"}, "after", "INVALID_CURSOR"),
-    ]:
+    ]
+    for variables, argument, code in cases:
         result = (await graphql(gateway.url, EDITION_MEETINGS, staff, **variables))[
             "editionMeetings"
         ]
