@@ -13,6 +13,8 @@ from boyin_gateway.clients import ServiceError
 from boyin_gateway.context import Context
 from boyin_gateway.derived import derived, shown_as
 from boyin_gateway.errors import problem
+from boyin_gateway.registry_enums import Answer, MatchStatus
+from boyin_gateway.schedule_enums import MeetingOutcome
 from boyin_gateway.types import Forbidden, LocalizedText, NotFound
 from boyin_shared.api.matching import AgreementOut, ExplanationOut, MatchOut, MeetingOutcomeOut
 
@@ -56,6 +58,7 @@ class MatchExplanation:
     description="The outcome of the meeting the two sides had at the fair.",
 )
 class MatchMeeting:
+    outcome: MeetingOutcome
     absent: list[str] = strawberry.field(name="absentPartyIds")
 
 
@@ -71,6 +74,8 @@ class MatchAgreement:
 @derived(MatchOut, name="Match")
 class Match:
     match_id: strawberry.ID = strawberry.field(name="id")
+    status: MatchStatus
+    my_response: Answer | None
 
 
 @strawberry.type
@@ -78,7 +83,7 @@ class MatchAnswer:
     """Written by hand: matching answers ``respond`` with a bare ``{match_id, status}``."""
 
     match_id: strawberry.ID
-    status: str
+    status: MatchStatus
 
 
 AnswerResult = Annotated[MatchAnswer | Forbidden | NotFound, strawberry.union("AnswerResult")]
@@ -119,5 +124,5 @@ class MatchMutation:
             assert isinstance(result, Forbidden | NotFound)
             return result
         return MatchAnswer(
-            match_id=strawberry.ID(str(body["match_id"])), status=str(body["status"])
+            match_id=strawberry.ID(str(body["match_id"])), status=MatchStatus(str(body["status"]))
         )

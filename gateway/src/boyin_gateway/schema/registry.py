@@ -23,6 +23,7 @@ from boyin_gateway.demand_types import (
 from boyin_gateway.derived import derived_input, shown_as
 from boyin_gateway.errors import problem
 from boyin_gateway.permissions import acts_for_no_party_yet
+from boyin_gateway.registry_enums import Criterion, Degree
 from boyin_gateway.types import (
     Conflict,
     DistrictSupply,
@@ -88,7 +89,7 @@ class ConsentInput:
 
 @derived_input(TalentIn, name="TalentInput")
 class TalentInput:
-    degree: str
+    degree: Degree
 
 
 async def _demand(
@@ -270,7 +271,7 @@ class RegistryMutation:
         self,
         info: Info,
         id: strawberry.ID,
-        criterion: str,
+        criterion: Criterion,
         confirmed: bool,
         note: str | None = None,
     ) -> DemandResult:
@@ -281,7 +282,7 @@ class RegistryMutation:
         )
         return await _demand(
             info.context.registry.demand_action(
-                str(id), f"claims/{quote(criterion, safe='')}/review", body
+                str(id), f"claims/{quote(criterion.value, safe='')}/review", body
             )
         )
 

@@ -18,6 +18,7 @@ from boyin_gateway.clients import FilePart, ServiceError
 from boyin_gateway.context import Context
 from boyin_gateway.derived import derived, shown_as
 from boyin_gateway.errors import problem
+from boyin_gateway.registry_enums import ImportStatus
 from boyin_gateway.types import (
     Attachment,
     Conflict,
@@ -33,7 +34,6 @@ from boyin_shared.api.registry import (
     DemandAttachmentOut,
     ErrorsOut,
     ImportOut,
-    ImportStatus,
     JobErrorOut,
     RowErrorOut,
 )
@@ -42,9 +42,6 @@ from boyin_shared.errors import FieldError, Message, invalid
 Info = strawberry.Info[Context, None]
 
 MAX_ERRORS_PAGE = 1000
-
-
-strawberry.enum(ImportStatus, name="ImportStatus")
 
 
 @derived(CountsOut, name="ImportCounts")
