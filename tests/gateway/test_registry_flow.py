@@ -471,7 +471,7 @@ async def test_invalid_demand_content_lists_every_field_in_both_languages(
 
     # A stage that is not one of the schema's ProjectStage values is refused by GraphQL's
     # validation of the variables (the schema says which values there are), before the
-    # registry is asked.
+    # registry is asked; the error says so in both languages.
     bad_stage = cooperation_content(
         details={
             "projectCooperation": {
@@ -494,6 +494,10 @@ async def test_invalid_demand_content_lists_every_field_in_both_languages(
     assert body["data"] is None, body
     [error] = body["errors"]
     assert "stage" in error["message"] and "ProjectStage" in error["message"], error
+    assert error["extensions"]["code"] == "INVALID_VARIABLE", error
+    for language in ("zh", "en"):  # both name the value and list the allowed ones
+        said = error["extensions"]["message"][language]
+        assert "SOMEDAY" in said and "PROTOTYPE" in said and "PRODUCT" in said, error
     assert await listed(url, w.talent_token, {"ownerId": w.talent_id}) == []
 
 
