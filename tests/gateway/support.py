@@ -91,7 +91,7 @@ mutation($id: ID!, $content: DemandContentInput!) {{
 START_REVIEW = f"mutation($id: ID!) {{ startDemandReview(id: $id) {{ {DEMAND_RESULT} }} }}"
 PUBLISH = f"mutation($id: ID!) {{ publishDemand(id: $id) {{ {DEMAND_RESULT} }} }}"
 REVIEW_CLAIM = f"""
-mutation($id: ID!, $criterion: String!, $confirmed: Boolean!, $note: String) {{
+mutation($id: ID!, $criterion: Criterion!, $confirmed: Boolean!, $note: String) {{
   reviewClaim(id: $id, criterion: $criterion, confirmed: $confirmed, note: $note) {{
     {DEMAND_RESULT}
   }}

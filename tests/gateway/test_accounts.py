@@ -375,10 +375,39 @@ async def test_district_officers_need_a_district_and_only_they_have_one(url: str
     ):
         result = await create_account(url, admin, "nodistrict@boyin.example", role, district)
         assert result["__typename"] == "InvalidInput", (role, district, result)
-        assert [(f["field"], f["code"]) for f in result["fields"]] == [
-            ("district_code", "DISTRICT")
-        ]
+        assert [(f["field"], f["code"]) for f in result["fields"]] == [("districtCode", "DISTRICT")]
         assert_bilingual(result)
+
+
+async def test_a_district_officers_district_must_be_one_the_registry_knows(
+    gateway: Gateway,
+) -> None:
+    """The fakes' registry knows Yuzhong (500103) only."""
+    admin = await admin_token(gateway.url)
+    for unknown in ("999999", "500106", "yuzhong"):
+        result = await create_account(
+            gateway.url, admin, f"officer-{unknown}@boyin.example", "DISTRICT_OFFICER", unknown
+        )
+        assert result["__typename"] == "InvalidInput", (unknown, result)
+        [field] = result["fields"]
+        assert (field["field"], field["code"]) == ("districtCode", "UNKNOWN_DISTRICT")
+        assert unknown in field["message"]["zh"] and unknown in field["message"]["en"]
+        assert_bilingual(result)
+    assert "districts" in gateway.platform.methods("registry")
+    known = await create_account(
+        gateway.url, admin, "officer-yz@boyin.example", "DISTRICT_OFFICER", YUZHONG
+    )
+    assert known["__typename"] == "Account" and known["districtCode"] == YUZHONG, known
+
+    # Who may not create the account is told so, and the registry is not asked.
+    gateway.platform.log.clear()
+    mentor = await staff_token(gateway.url, "mentor-dc@boyin.example", "MENTOR")
+    gateway.platform.log.clear()
+    refused = await create_account(
+        gateway.url, mentor, "officer-x@boyin.example", "DISTRICT_OFFICER", "999999"
+    )
+    assert refused["__typename"] == "Forbidden", refused
+    assert gateway.platform.log == []
 
 
 # -- unit tests of the account rules (no server) --------------------------------------

@@ -35,7 +35,7 @@ from tests.gateway.support import (
     staff_token,
     talent_input,
 )
-from tests.platform_harness import graphql
+from tests.platform_harness import graphql, graphql_raw
 
 PUBLISHED = {"status": "PUBLISHED"}
 
@@ -469,7 +469,9 @@ async def test_invalid_demand_content_lists_every_field_in_both_languages(
     # Nothing was created.
     assert await listed(url, w.talent_token, {"ownerId": w.talent_id}) == []
 
-    # A value the registry's request schema refuses is an InvalidInput too.
+    # A stage that is not one of the schema's ProjectStage values is refused by GraphQL's
+    # validation of the variables (the schema says which values there are), before the
+    # registry is asked; the error says so in both languages.
     bad_stage = cooperation_content(
         details={
             "projectCooperation": {
@@ -480,10 +482,23 @@ async def test_invalid_demand_content_lists_every_field_in_both_languages(
             }
         }
     )
-    refused = await create_demand(url, w.talent_token, w.talent_id, bad_stage)
-    assert refused["__typename"] == "InvalidInput", refused
-    assert any("stage" in f["field"] for f in refused["fields"]), refused
-    assert_bilingual(refused)
+    response = await graphql_raw(
+        url,
+        CREATE_DEMAND,
+        w.talent_token,
+        ownerId=w.talent_id,
+        content=bad_stage,
+        submit=False,
+    )
+    body = response.json()
+    assert body["data"] is None, body
+    [error] = body["errors"]
+    assert "stage" in error["message"] and "ProjectStage" in error["message"], error
+    assert error["extensions"]["code"] == "INVALID_VARIABLE", error
+    for language in ("zh", "en"):  # both name the value and list the allowed ones
+        said = error["extensions"]["message"][language]
+        assert "SOMEDAY" in said and "PROTOTYPE" in said and "PRODUCT" in said, error
+    assert await listed(url, w.talent_token, {"ownerId": w.talent_id}) == []
 
 
 @shared

@@ -93,6 +93,11 @@ async def test_unexpected_failures_are_masked(
     assert body["data"] is None
     assert [(e["message"], e["path"]) for e in body["errors"]] == [(MASKED, ["demands"])]
     assert "hunter2" not in response.text and "RuntimeError" not in response.text
+    # said in both languages, and nothing of the original error
+    assert body["errors"][0]["extensions"] == {
+        "code": "INTERNAL_ERROR",
+        "message": {"zh": "服务器内部错误，请稍后重试", "en": MASKED},
+    }
 
     # Other fields of the same request are unaffected.
     response = await graphql_raw(url, "{ me { id } organisations { edges { cursor } } }")

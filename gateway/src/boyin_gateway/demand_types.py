@@ -10,9 +10,19 @@ import strawberry
 from pydantic import TypeAdapter
 
 from boyin_gateway.derived import derived, derived_input
+from boyin_gateway.registry_enums import (
+    Channel,
+    ClaimReview,
+    CooperationMode,
+    Criterion,
+    Degree,
+    IpStatus,
+    Stage,
+    Status,
+    WorkMode,
+)
 from boyin_gateway.types import Organisation, PageInfo, Talent
 from boyin_shared.api.registry import (
-    Channel,
     ClaimIn,
     ClaimOut,
     DemandContentIn,
@@ -21,13 +31,9 @@ from boyin_shared.api.registry import (
     JobSeekingIn,
     ProjectCooperationIn,
     ProjectLandingIn,
-    Status,
     TalentRecruitmentIn,
     TransitionOut,
 )
-
-strawberry.enum(Channel, name="Channel")
-strawberry.enum(Status, name="DemandStatus")
 
 #: A demand's details answer in the shape its request gave them (``DemandOut.details`` is
 #: that model's content, with its channel): the detail types show those models.
@@ -40,9 +46,9 @@ def _day(value: date | None) -> str | None:
 
 @derived(ProjectCooperationIn, name="ProjectCooperationDetails", exclude=["channel"])
 class ProjectCooperationDetails:
-    stage: str
-    ip_status: str
-    sought: list[str]
+    stage: Stage
+    ip_status: IpStatus
+    sought: list[CooperationMode]
 
 
 def _earliest_start(root: strawberry.Parent[JobSeekingIn]) -> str | None:
@@ -51,20 +57,20 @@ def _earliest_start(root: strawberry.Parent[JobSeekingIn]) -> str | None:
 
 @derived(JobSeekingIn, name="JobSeekingDetails", exclude=["channel"])
 class JobSeekingDetails:
-    work_mode: str
+    work_mode: WorkMode
     earliest_start: str | None = strawberry.field(resolver=_earliest_start)
 
 
 @derived(ProjectLandingIn, name="ProjectLandingDetails", exclude=["channel"])
 class ProjectLandingDetails:
-    cooperation_modes: list[str]
-    wanted_stage: str | None
+    cooperation_modes: list[CooperationMode]
+    wanted_stage: Stage | None
 
 
 @derived(TalentRecruitmentIn, name="TalentRecruitmentDetails", exclude=["channel"])
 class TalentRecruitmentDetails:
-    degree_required: str
-    work_mode: str
+    degree_required: Degree
+    work_mode: WorkMode
 
 
 DemandDetails = Annotated[
@@ -78,8 +84,8 @@ DemandDetails = Annotated[
 
 @derived(ClaimOut, name="EligibilityClaim")
 class EligibilityClaim:
-    criterion: str
-    review: str
+    criterion: Criterion
+    review: ClaimReview
 
 
 @derived(TransitionOut, name="DemandTransition", exclude=["by"])
@@ -129,27 +135,27 @@ class DemandConnection:
 
 @derived_input(ProjectCooperationIn, name="ProjectCooperationInput", exclude=["channel"])
 class ProjectCooperationInput:
-    stage: str
-    ip_status: str
-    sought: list[str]
+    stage: Stage
+    ip_status: IpStatus
+    sought: list[CooperationMode]
 
 
 @derived_input(JobSeekingIn, name="JobSeekingInput", exclude=["channel"])
 class JobSeekingInput:
-    work_mode: str
+    work_mode: WorkMode
     earliest_start: str | None
 
 
 @derived_input(ProjectLandingIn, name="ProjectLandingInput", exclude=["channel"])
 class ProjectLandingInput:
-    cooperation_modes: list[str]
-    wanted_stage: str | None
+    cooperation_modes: list[CooperationMode]
+    wanted_stage: Stage | None
 
 
 @derived_input(TalentRecruitmentIn, name="TalentRecruitmentInput", exclude=["channel"])
 class TalentRecruitmentInput:
-    degree_required: str
-    work_mode: str
+    degree_required: Degree
+    work_mode: WorkMode
 
 
 @strawberry.input(one_of=True, description="Exactly one: the details of the demand's channel.")
@@ -176,6 +182,7 @@ class DemandDetailsInput:
 
 @derived_input(ClaimIn, name="ClaimInput")
 class ClaimInput:
+    criterion: Criterion
     evidence_file: str | None = strawberry.field(
         description="An attachment id; it must be in the demand's attachmentIds."
     )

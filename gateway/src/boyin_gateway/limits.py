@@ -5,11 +5,13 @@ Size and shape of a GraphQL operation (refused before any service is called)
       parsed (strawberry's ``MaxTokensLimiter``);
     - ``graphql_max_depth`` (12): nesting of selections (``QueryDepthLimiter``);
     - ``graphql_max_aliases`` (20): aliased fields, which repeat work (``MaxAliasesLimiter``);
-    - page sizes: every ``first`` argument is clamped (100 at most, see schema/registry.py).
+    - page sizes: every ``first`` argument is clamped (100 at most; below 1 it is refused,
+      as is a cursor the field did not hand out: see paging.py).
 
     The GraphQL error keeps the library's English message and adds ``extensions``:
     ``{"code": "QUERY_TOO_DEEP", "message": {"zh": ..., "en": ...}}`` (codes
-    ``QUERY_TOO_LONG``, ``QUERY_TOO_DEEP``, ``TOO_MANY_ALIASES``, ``INTROSPECTION_DISABLED``).
+    ``QUERY_TOO_LONG``, ``QUERY_TOO_DEEP``, ``TOO_MANY_ALIASES``, ``INTROSPECTION_DISABLED``;
+    every other GraphQL error is explained so too, see query_errors.py).
 
 Introspection
     ``graphql_introspection=false`` (production) refuses introspection queries
@@ -58,7 +60,6 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
-from graphql import GraphQLError
 from graphql.validation import ASTValidationRule
 from starlette.datastructures import Headers
 from starlette.requests import HTTPConnection
@@ -138,7 +139,9 @@ DEFAULTS = Limits.of(PlatformSettings.model_construct())
 
 # -- GraphQL errors of the limits, explained in both languages -------------------------
 
-_EXPLAINED: list[tuple[re.Pattern[str], str, str, str]] = [
+#: the library's messages of the limits' refusals: pattern, code, zh and en (``{0}`` is the
+#: pattern's group); ``query_errors.explain`` gives every GraphQL error its code and message
+EXPLAINED: list[tuple[re.Pattern[str], str, str, str]] = [
     (
         re.compile(r"Document contains more than (\d+) tokens"),
         "QUERY_TOO_LONG",
@@ -164,21 +167,6 @@ _EXPLAINED: list[tuple[re.Pattern[str], str, str, str]] = [
         "GraphQL introspection is disabled on this server",
     ),
 ]
-
-
-def explain(errors: list[GraphQLError]) -> None:
-    """Give the errors of the limits a code and a message in Chinese and English (in
-    ``extensions``; the English ``message`` of the library stays as it is)."""
-    for error in errors:
-        for pattern, code, zh, en in _EXPLAINED:
-            found = pattern.search(error.message)
-            if found:
-                error.extensions = {
-                    **(error.extensions or {}),
-                    "code": code,
-                    "message": {"zh": zh.format(*found.groups()), "en": en.format(*found.groups())},
-                }
-                break
 
 
 # -- rate limits ------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 """Scheduling's enums (``boyin_shared.api.scheduling``, one definition each) as GraphQL
 enums: import them from here, so that they are shown before a type or input uses them.
 
-``Mode`` is shown as ``AttendanceMode``; ``SolveJob`` is the GraphQL enum of the values of
-scheduling's ``JobState`` (a ``Literal``).
+``Mode`` is shown as ``AttendanceMode``; ``SolveJob`` and ``AgendaItemKind`` are the GraphQL
+enums of the values of scheduling's ``JobState`` and ``AgendaItemKind`` (both ``Literal``).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from typing import get_args
 
 import strawberry
 
+from boyin_shared.api.scheduling import AgendaItemKind as AgendaItemKinds
 from boyin_shared.api.scheduling import (
     EditionStatus,
     JobState,
@@ -21,9 +22,11 @@ from boyin_shared.api.scheduling import (
     Mode,
     SessionKind,
     SessionStatus,
+    SignUpState,
 )
 
 __all__ = [
+    "AgendaItemKind",
     "EditionStatus",
     "MeetingOutcome",
     "MeetingSource",
@@ -31,6 +34,7 @@ __all__ = [
     "Mode",
     "SessionKind",
     "SessionStatus",
+    "SignUpState",
     "SolveJob",
 ]
 
@@ -43,9 +47,15 @@ for _shown in (
     MeetingOutcome,
 ):
     strawberry.enum(_shown)
+strawberry.enum(SignUpState, description="A sign-up's place: confirmed, or on the waiting list.")
 strawberry.enum(
     Mode, name="AttendanceMode", description="Taking part at the venue in Chongqing, or online."
 )
 
 SolveJob = Enum("SolveJob", [(state, state) for state in get_args(JobState)])  # type: ignore[misc]
 strawberry.enum(SolveJob, description="The background computation of a draft timetable.")
+
+AgendaItemKind = Enum(  # type: ignore[misc]
+    "AgendaItemKind", [(kind, kind) for kind in get_args(AgendaItemKinds)]
+)
+strawberry.enum(AgendaItemKind, description="What an agenda item is: a session or a meeting.")

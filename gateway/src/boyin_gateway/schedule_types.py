@@ -20,7 +20,7 @@ from boyin_gateway.clients import ServiceError
 from boyin_gateway.demand_types import Party
 from boyin_gateway.derived import derived, shown_as
 from boyin_gateway.permissions import nothing, staff_field
-from boyin_gateway.schedule_enums import EditionStatus, SessionStatus
+from boyin_gateway.schedule_enums import AgendaItemKind, EditionStatus, SessionStatus, SignUpState
 from boyin_gateway.types import (
     Conflict,
     Forbidden,
@@ -165,6 +165,8 @@ class Presenter:
     SignUpOut, name="SignUp", description="Someone signed up for a session (staff see the list)."
 )
 class SignUp:
+    state: SignUpState
+
     @strawberry.field
     async def party(
         self, root: strawberry.Parent[SignUpOut], info: strawberry.Info
@@ -264,7 +266,7 @@ class Attendance:
     description="One entry of a participant's agenda: a session or a meeting.",
 )
 class AgendaItem:
-    kind: str
+    kind: AgendaItemKind
 
     @described_field("A meeting's other side (batched per request); null for sessions.")
     async def counterpart(

@@ -11,6 +11,7 @@ import strawberry
 from strawberry.types.field import StrawberryField
 
 from boyin_gateway.derived import derived, derived_input, nested_as
+from boyin_gateway.registry_enums import Degree, OrganisationKind, PlatformLevel
 from boyin_shared.api.errors import FieldErrorOut, MessageOut
 from boyin_shared.api.matching import DistrictSupplyOut
 from boyin_shared.api.registry import (
@@ -55,13 +56,13 @@ for _text in (TextOut, TextIO, MessageOut):
 
 @derived(PlatformOut, description="A research or innovation platform an organisation runs.")
 class Platform:
-    level: str
+    level: PlatformLevel
 
 
 @derived(OrganisationOut, exclude=["contacts"])
 class Organisation:
     id: strawberry.ID
-    kind: str
+    kind: OrganisationKind
 
 
 @derived(
@@ -70,7 +71,7 @@ class Organisation:
 )
 class Talent:
     id: strawberry.ID
-    degree: str
+    degree: Degree
 
 
 def _download_path(root: strawberry.Parent[DemandAttachmentOut]) -> str:
@@ -162,9 +163,9 @@ class ContactInput:
 
 @derived_input(PlatformIn, name="PlatformInput")
 class PlatformInput:
-    level: str
+    level: PlatformLevel
 
 
 @derived_input(OrganisationIn, name="OrganisationInput")
 class OrganisationInput:
-    kind: str
+    kind: OrganisationKind

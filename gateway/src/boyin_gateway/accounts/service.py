@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -147,8 +148,17 @@ class Accounts:
         return account, await self._tokens(account, family=None)
 
     async def create_account(
-        self, by: Actor, login: str, password: str, role: Role, district_code: str | None
+        self,
+        by: Actor,
+        login: str,
+        password: str,
+        role: Role,
+        district_code: str | None,
+        *,
+        districts: Callable[[], Awaitable[Collection[str]]] | None = None,
     ) -> Account:
+        """A staff-created account. ``districts`` gives the known district codes (the
+        registry's), which a district officer's must be one of (not checked without it)."""
         if role not in CREATED_BY.get(by.role, ()):
             raise forbidden(
                 Message("无权开通该角色的账号", "you may not create accounts of this role")
@@ -157,11 +167,24 @@ class Accounts:
             raise invalid(
                 [
                     FieldError(
-                        "district_code",
+                        "districtCode",
                         "DISTRICT",
                         Message(
                             "区县工作人员必须且只有其需指定区县",
                             "district officers, and only they, have a district",
+                        ),
+                    )
+                ]
+            )
+        if district_code and districts is not None and district_code not in await districts():
+            raise invalid(
+                [
+                    FieldError(
+                        "districtCode",
+                        "UNKNOWN_DISTRICT",
+                        Message(
+                            f"未知的区县代码：{district_code}",
+                            f"unknown district code: {district_code}",
                         ),
                     )
                 ]

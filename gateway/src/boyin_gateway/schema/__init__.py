@@ -13,7 +13,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
-from boyin_gateway import limits
+from boyin_gateway import limits, query_errors
 from boyin_gateway.schema.accounts import AccountMutation, AccountQuery
 from boyin_gateway.schema.editions import EditionMutation, EditionQuery
 from boyin_gateway.schema.feeds import FeedSubscription
@@ -58,11 +58,29 @@ def _raised(error: GraphQLError) -> bool:
     return not isinstance(error.original_error, GraphQLError | None)
 
 
+#: what a caller is told of a fault of the server's
+INTERNAL_ERROR = {
+    "code": "INTERNAL_ERROR",
+    "message": {"zh": "服务器内部错误，请稍后重试", "en": "Unexpected error."},
+}
+
+
+class MaskedErrors(MaskErrors):
+    """MaskErrors whose "Unexpected error." says so in Chinese too (``INTERNAL_ERROR``)."""
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        masked = super().anonymise_error(error)
+        masked.extensions = dict(INTERNAL_ERROR)
+        return masked
+
+
 class GatewaySchema(strawberry.Schema):
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
-        limits.explain(errors)  # the limits' refusals, in Chinese and English
+        # the caller's mistakes (and the limits' refusals), in Chinese and English; what
+        # the server raised is masked afterwards (MaskedErrors), explanation and all
+        query_errors.explain(errors, self._schema)
         super().process_errors(errors, execution_context)
 
 
@@ -76,7 +94,7 @@ def build_schema(limit: limits.Limits = limits.DEFAULTS) -> strawberry.Schema:
         *limit.schema_extensions(),
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
-        lambda: MaskErrors(should_mask_error=_raised),
+        lambda: MaskedErrors(should_mask_error=_raised),
     ]
     return GatewaySchema(
         query=Query,

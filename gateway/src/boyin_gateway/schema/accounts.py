@@ -136,9 +136,17 @@ class AccountMutation:
         role: AccountRole,
         district_code: str | None = None,
     ) -> CreateAccountResult:
+        async def districts() -> set[str]:
+            return {d.code for d in await info.context.registry.districts()}
+
         try:
             account = await info.context.accounts.create_account(
-                info.context.actor, login, password, Role(role.value), district_code
+                info.context.actor,
+                login,
+                password,
+                Role(role.value),
+                district_code,
+                districts=districts,
             )
         except BoyinError as exc:
             result = problem(exc)

@@ -23,6 +23,8 @@ from boyin_gateway.permissions import (
     guard,
     sees_district,
 )
+from boyin_gateway.registry_enums import Channel, MatchStatus, Stage, Status
+from boyin_gateway.schedule_enums import MeetingOutcome, MeetingStatus, SessionStatus
 from boyin_gateway.types import LocalizedText
 from boyin_shared.contracts.common import LocalizedText as TextData
 from boyin_shared.contracts.matching import (
@@ -52,7 +54,7 @@ class ProjectPublished:
     demand_id: str
     title: LocalizedText
     taxonomy_codes: list[str]
-    stage: str | None
+    stage: Stage | None
     funding_sought_wan: int | None
     language: str
     published_at: datetime
@@ -62,8 +64,8 @@ class ProjectPublished:
 class DemandChange:
     demand_id: str
     change: str  # the event: published, updated, withdrawn, ...
-    channel: str
-    status: str
+    channel: Channel
+    status: Status
     district_code: str | None
     title: LocalizedText
     at: datetime
@@ -72,7 +74,7 @@ class DemandChange:
 @strawberry.type
 class MatchNews:
     match_id: str
-    kind: str  # PROPOSED or MUTUAL
+    kind: MatchStatus  # PROPOSED or MUTUAL
     my_demand_id: str
     counterpart_demand_id: str
     score: float
@@ -82,7 +84,7 @@ class MatchNews:
 def _match_news(
     party: str | None,
     match_id: str,
-    kind: str,
+    kind: MatchStatus,
     sides: tuple[MatchParty, MatchParty],
     score: float,
     at: datetime,
@@ -120,8 +122,8 @@ class MeetingNews:
     #: the event: REQUESTED, ACCEPTED, DECLINED, CANCELLED, SCHEDULED, RESCHEDULED, HELD, NO_SHOW
     change: str
     edition_id: str
-    status: str
-    outcome: str | None
+    status: MeetingStatus
+    outcome: MeetingOutcome | None
     #: REQUESTER or INVITEE: the subscriber's side
     my_role: str
     counterpart_id: str
@@ -145,7 +147,7 @@ class SessionNews:
     start: datetime | None
     end: datetime | None
     room: str | None
-    status: str | None
+    status: SessionStatus | None
     at: datetime
 
 
@@ -167,8 +169,8 @@ def _meeting_news(event: Event, party: str | None) -> MeetingNews | None:
         meeting_id=m.meeting_id,
         change=_change(event).upper(),
         edition_id=m.edition_id,
-        status=m.status,
-        outcome=m.outcome,
+        status=MeetingStatus(m.status),
+        outcome=MeetingOutcome(m.outcome) if m.outcome else None,
         my_role=mine,
         counterpart_id=other.party_id,
         counterpart_kind=other.party_kind,
@@ -194,7 +196,7 @@ def _session_news(event: Event, party: str | None) -> SessionNews | None:
             start=s.start,
             end=s.end,
             room=s.room,
-            status=s.status,
+            status=SessionStatus(s.status),
             at=event.time,
         )
     if isinstance(event, SessionSignUpChanged) and event.data.party_id == party:
@@ -225,7 +227,7 @@ class PipelineEvent:
 @strawberry.input
 class ProjectFilter:
     taxonomy_codes: list[str] | None = None
-    stages: list[str] | None = None
+    stages: list[Stage] | None = None
     min_funding_wan: int | None = None
     max_funding_wan: int | None = None
 
@@ -241,6 +243,11 @@ class ProjectFilter:
         return not (
             self.max_funding_wan is not None and (amount is None or amount > self.max_funding_wan)
         )
+
+
+def _stage(value: object) -> Stage | None:
+    """A project's stage as its details give it (None when they give none)."""
+    return Stage(value) if isinstance(value, str) and value in Stage.__members__ else None
 
 
 def _change(event: Event) -> str:
@@ -268,7 +275,7 @@ class FeedSubscription:
                 demand_id=d.demand_id,
                 title=_text(d.title),
                 taxonomy_codes=list(d.taxonomy_codes),
-                stage=stage if isinstance(stage, str) else None,
+                stage=_stage(stage),
                 funding_sought_wan=funding if isinstance(funding, int) else None,
                 language=d.language,
                 published_at=event.time,
@@ -292,8 +299,8 @@ class FeedSubscription:
             return DemandChange(
                 demand_id=demand.demand_id,
                 change=_change(event),
-                channel=demand.channel,
-                status=demand.status,
+                channel=Channel(demand.channel),
+                status=Status(demand.status),
                 district_code=demand.district_code,
                 title=_text(demand.title),
                 at=event.time,
@@ -312,18 +319,31 @@ class FeedSubscription:
             if isinstance(event, MatchesProposed):  # a list: the subject is not a match
                 found = [
                     _match_news(
-                        party, p.match_id, "PROPOSED", (p.supply, p.demand), p.score, event.time
+                        party,
+                        p.match_id,
+                        MatchStatus.PROPOSED,
+                        (p.supply, p.demand),
+                        p.score,
+                        event.time,
                     )
                     for p in event.data.proposals
                 ]
             elif isinstance(event, MatchProposed):
                 d = event.data
                 sides = (d.supply, d.demand)
-                found = [_match_news(party, event.subject, "PROPOSED", sides, d.score, event.time)]
+                found = [
+                    _match_news(
+                        party, event.subject, MatchStatus.PROPOSED, sides, d.score, event.time
+                    )
+                ]
             elif isinstance(event, MatchMutuallyAccepted):
                 m = event.data
                 sides = (m.first, m.second)
-                found = [_match_news(party, event.subject, "MUTUAL", sides, m.score, event.time)]
+                found = [
+                    _match_news(
+                        party, event.subject, MatchStatus.MUTUAL, sides, m.score, event.time
+                    )
+                ]
             else:
                 return []
             return [news for news in found if news is not None]

@@ -8,14 +8,18 @@ from typing import Annotated
 import strawberry
 from pydantic import TypeAdapter
 
+from boyin_gateway import paging
 from boyin_gateway.clients import ServiceError
 from boyin_gateway.context import Context
 from boyin_gateway.derived import derived, shown_as
 from boyin_gateway.errors import problem
+from boyin_gateway.registry_enums import Answer, MatchStatus
+from boyin_gateway.schedule_enums import MeetingOutcome
 from boyin_gateway.types import Forbidden, LocalizedText, NotFound
 from boyin_shared.api.matching import AgreementOut, ExplanationOut, MatchOut, MeetingOutcomeOut
 
 Info = strawberry.Info[Context, None]
+MAX_MATCHES = 100
 
 #: matching writes when an agreement was signed as an ISO string; GraphQL shows a DateTime
 _INSTANT = TypeAdapter(datetime)
@@ -54,6 +58,7 @@ class MatchExplanation:
     description="The outcome of the meeting the two sides had at the fair.",
 )
 class MatchMeeting:
+    outcome: MeetingOutcome
     absent: list[str] = strawberry.field(name="absentPartyIds")
 
 
@@ -69,6 +74,8 @@ class MatchAgreement:
 @derived(MatchOut, name="Match")
 class Match:
     match_id: strawberry.ID = strawberry.field(name="id")
+    status: MatchStatus
+    my_response: Answer | None
 
 
 @strawberry.type
@@ -76,7 +83,7 @@ class MatchAnswer:
     """Written by hand: matching answers ``respond`` with a bare ``{match_id, status}``."""
 
     match_id: strawberry.ID
-    status: str
+    status: MatchStatus
 
 
 AnswerResult = Annotated[MatchAnswer | Forbidden | NotFound, strawberry.union("AnswerResult")]
@@ -92,10 +99,9 @@ class MatchQuery:
     async def matches(self, info: Info, demand_id: strawberry.ID, first: int = 20) -> list[Match]:
         # A demand the caller may not see has no matches for them (matching says it is not
         # found): nothing to show, nothing revealed, and no fault of the server's.
+        size = paging.page_size(first, MAX_MATCHES)
         try:
-            return _shown(
-                await info.context.matching.matches(str(demand_id), max(1, min(first, 100)))
-            )
+            return _shown(await info.context.matching.matches(str(demand_id), size))
         except ServiceError:
             return []
 
@@ -118,5 +124,5 @@ class MatchMutation:
             assert isinstance(result, Forbidden | NotFound)
             return result
         return MatchAnswer(
-            match_id=strawberry.ID(str(body["match_id"])), status=str(body["status"])
+            match_id=strawberry.ID(str(body["match_id"])), status=MatchStatus(str(body["status"]))
         )

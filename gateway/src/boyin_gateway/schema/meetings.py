@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import strawberry
 
+from boyin_gateway import paging
 from boyin_gateway.clients import ServiceError
 from boyin_gateway.context import Context
 from boyin_gateway.derived import showing, shown_as
@@ -39,10 +40,6 @@ MAX_PAGE = 100
 # (model_construct): the service validates them, and its refusal is the caller's InvalidInput.
 
 
-def _first(first: int) -> int:
-    return max(1, min(first, MAX_PAGE))
-
-
 _EMPTY = MeetingConnection(edges=[], page_info=PageInfo(has_next_page=False, end_cursor=None))
 
 
@@ -60,7 +57,8 @@ class MeetingQuery:
         first: int = 20,
         after: str | None = None,
     ) -> MeetingConnection:
-        size = _first(first)
+        size = paging.page_size(first, MAX_PAGE)
+        after = paging.cursor(after, "mt_")
         client = await participant(info)
         try:
             meetings = await client.my_meetings(
@@ -82,7 +80,11 @@ class MeetingQuery:
         first: int = 20,
         after: str | None = None,
     ) -> EditionMeetingsResult:
-        size = _first(first)
+        try:
+            size = paging.page_size(first, MAX_PAGE)
+            after = paging.cursor(after, "mt_")
+        except paging.PagingError as refused:
+            return paging.refused(refused)
         try:
             meetings = await info.context.scheduling.edition_meetings(
                 str(edition_id),

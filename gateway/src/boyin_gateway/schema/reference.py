@@ -11,6 +11,7 @@ from boyin_gateway.clients import ServiceError, sent
 from boyin_gateway.context import Context
 from boyin_gateway.derived import derived, shown_as
 from boyin_gateway.errors import problem
+from boyin_gateway.registry_enums import Claimant, Criterion
 from boyin_gateway.types import (
     Conflict,
     Forbidden,
@@ -21,7 +22,6 @@ from boyin_gateway.types import (
     described_mutation,
 )
 from boyin_shared.api.registry import (
-    Claimant,
     CriterionOut,
     NamedOut,
     RenameIn,
@@ -55,11 +55,6 @@ class Edition:
     name: LocalizedText = strawberry.field(resolver=_name)
 
 
-strawberry.enum(
-    Claimant, name="ClaimantSide", description="Which side of a match may claim a criterion."
-)
-
-
 @derived(
     CriterionOut,
     name="EligibilityCriterion",
@@ -67,6 +62,7 @@ strawberry.enum(
     exclude=["zh", "en"],
 )
 class EligibilityCriterion:
+    code: Criterion
     side: Claimant
     name: LocalizedText = strawberry.field(resolver=_name)
 

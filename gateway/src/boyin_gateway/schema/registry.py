@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 import strawberry
 
+from boyin_gateway import paging
 from boyin_gateway.accounts.service import already_bound
 from boyin_gateway.clients import ServiceError, sent
 from boyin_gateway.context import Context
@@ -22,6 +23,7 @@ from boyin_gateway.demand_types import (
 from boyin_gateway.derived import derived_input, shown_as
 from boyin_gateway.errors import problem
 from boyin_gateway.permissions import acts_for_no_party_yet
+from boyin_gateway.registry_enums import Criterion, Degree
 from boyin_gateway.types import (
     Conflict,
     DistrictSupply,
@@ -87,7 +89,7 @@ class ConsentInput:
 
 @derived_input(TalentIn, name="TalentInput")
 class TalentInput:
-    degree: str
+    degree: Degree
 
 
 async def _demand(
@@ -97,10 +99,6 @@ async def _demand(
         return shown_as(Demand, await call)
     except ServiceError as exc:
         return problem(exc)
-
-
-def _first(first: int) -> int:
-    return max(1, min(first, MAX_PAGE))
 
 
 @strawberry.type
@@ -118,7 +116,9 @@ class RegistryQuery:
         district_code: str | None = None,
     ) -> OrganisationConnection:
         page = await info.context.registry.organisations(
-            district_code=district_code, after=after, limit=_first(first)
+            district_code=district_code,
+            after=paging.cursor(after, "org_"),
+            limit=paging.page_size(first, MAX_PAGE),
         )
         edges = [OrganisationEdge(cursor=o.id, node=shown_as(Organisation, o)) for o in page.items]
         return OrganisationConnection(
@@ -146,7 +146,10 @@ class RegistryQuery:
         after: str | None = None,
         filter: DemandFilter | None = None,
     ) -> DemandConnection:
-        params = (filter or DemandFilter()).to_params() | {"after": after, "limit": _first(first)}
+        params = (filter or DemandFilter()).to_params() | {
+            "after": paging.cursor(after, "dem_"),
+            "limit": paging.page_size(first, MAX_PAGE),
+        }
         page = await info.context.registry.demands(params)
         edges = [DemandEdge(cursor=d.id, node=shown_as(Demand, d)) for d in page.items]
         return DemandConnection(
@@ -268,7 +271,7 @@ class RegistryMutation:
         self,
         info: Info,
         id: strawberry.ID,
-        criterion: str,
+        criterion: Criterion,
         confirmed: bool,
         note: str | None = None,
     ) -> DemandResult:
@@ -279,7 +282,7 @@ class RegistryMutation:
         )
         return await _demand(
             info.context.registry.demand_action(
-                str(id), f"claims/{quote(criterion, safe='')}/review", body
+                str(id), f"claims/{quote(criterion.value, safe='')}/review", body
             )
         )
 

@@ -13,10 +13,12 @@ import strawberry
 from starlette.datastructures import UploadFile
 from strawberry.file_uploads import Upload
 
+from boyin_gateway import paging
 from boyin_gateway.clients import FilePart, ServiceError
 from boyin_gateway.context import Context
 from boyin_gateway.derived import derived, shown_as
 from boyin_gateway.errors import problem
+from boyin_gateway.registry_enums import ImportStatus
 from boyin_gateway.types import (
     Attachment,
     Conflict,
@@ -32,7 +34,6 @@ from boyin_shared.api.registry import (
     DemandAttachmentOut,
     ErrorsOut,
     ImportOut,
-    ImportStatus,
     JobErrorOut,
     RowErrorOut,
 )
@@ -41,9 +42,6 @@ from boyin_shared.errors import FieldError, Message, invalid
 Info = strawberry.Info[Context, None]
 
 MAX_ERRORS_PAGE = 1000
-
-
-strawberry.enum(ImportStatus, name="ImportStatus")
 
 
 @derived(CountsOut, name="ImportCounts")
@@ -133,8 +131,10 @@ class UploadQuery:
         try:
             job = await info.context.registry.import_job(
                 str(id),
-                errors_offset=max(0, errors_offset),
-                errors_limit=max(1, min(errors_first, MAX_ERRORS_PAGE)),
+                errors_offset=paging.offset(errors_offset, argument="errorsOffset"),
+                errors_limit=paging.page_size(
+                    errors_first, MAX_ERRORS_PAGE, argument="errorsFirst"
+                ),
             )
         except ServiceError as exc:
             result = problem(exc)
