@@ -31,7 +31,7 @@ OWN_DEMANDS = f"""query($ownerId: String!) {{
 CREATE_DEMAND = f"""mutation($ownerId: String!, $content: DemandContentInput!) {{
   createDemand(ownerId: $ownerId, content: $content, submit: true) {{ {DEMAND_RESULT} }} }}"""
 START_REVIEW = f"mutation($id: ID!) {{ startDemandReview(id: $id) {{ {DEMAND_RESULT} }} }}"
-REVIEW_CLAIM = f"""mutation($id: ID!, $criterion: String!) {{
+REVIEW_CLAIM = f"""mutation($id: ID!, $criterion: Criterion!) {{
   reviewClaim(id: $id, criterion: $criterion, confirmed: true, note: "演示：材料已核实") {{
     {DEMAND_RESULT} }} }}"""
 PUBLISH = f"mutation($id: ID!) {{ publishDemand(id: $id) {{ {DEMAND_RESULT} }} }}"
