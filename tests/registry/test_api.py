@@ -161,20 +161,20 @@ async def test_the_same_credit_code_again_is_a_conflict_and_changes_nothing(
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        ({"kind": None}, [("kind", "missing")]),
-        ({"kind": "SPACESHIP"}, [("kind", "enum")]),
-        ({"nickname": "渝"}, [("nickname", "extra_forbidden")]),
+        ({"kind": None}, [("kind", "MISSING")]),
+        ({"kind": "SPACESHIP"}, [("kind", "NOT_ALLOWED_VALUE")]),
+        ({"nickname": "渝"}, [("nickname", "UNKNOWN_FIELD")]),
         (
             {"platforms": [{"level": "GALACTIC", "name": "x"}]},
-            [("platforms.0.level", "enum")],
+            [("platforms.0.level", "NOT_ALLOWED_VALUE")],
         ),
         (
             {"contacts": [{"name": "甲", "email": "a@example.cn", "fax": "1"}]},
-            [("contacts.0.fax", "extra_forbidden")],
+            [("contacts.0.fax", "UNKNOWN_FIELD")],
         ),
         (
             {"kind": None, "district": "500103", "taxonomy_codes": "C33-L1"},
-            [("kind", "missing"), ("taxonomy_codes", "list_type"), ("district", "extra_forbidden")],
+            [("kind", "MISSING"), ("taxonomy_codes", "NOT_A_LIST"), ("district", "UNKNOWN_FIELD")],
         ),
         ({"name_zh": "重庆\x07科技", "name_en": None}, [("name.zh", "CONTROL_CHARACTER")]),
         (
@@ -230,10 +230,12 @@ async def test_pydantic_errors_have_chinese_messages_too(registry: Running) -> N
     del body["district_code"]
     error = error_of(await api(registry).post("/organisations", json=body), 422)
     zh = {f["field"]: f["message"]["zh"] for f in error["fields"]}
+    kinds = "'UNIVERSITY'、'RESEARCH_INSTITUTE'、'NEW_RD_INSTITUTION'、'ENTERPRISE'、"
+    kinds += "'PUBLIC_INSTITUTION'、'INCUBATOR_PARK' 或 'INVESTOR'"
     assert zh == {
-        "kind": "不是允许的取值之一",
+        "kind": "不是允许的取值之一，应为：" + kinds,
         "district_code": "缺少必填字段",
-        "extra": "不允许的字段",
+        "extra": "不允许的字段：该输入没有这一项",
     }
 
 
@@ -493,7 +495,7 @@ async def test_a_bad_talent_is_refused_field_by_field(registry: Running) -> None
     missing = talent_body()
     del missing["contact"]
     error = error_of(await api(registry).post("/talents", json=missing), 422)
-    assert fields_of(error) == [("contact", "missing")]
+    assert fields_of(error) == [("contact", "MISSING")]
 
 
 # -- durability ----------------------------------------------------------------------

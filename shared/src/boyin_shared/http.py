@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request, Response
@@ -23,31 +23,75 @@ REQUESTS = Counter(
 )
 LATENCY = Histogram("boyin_http_request_seconds", "HTTP latency", ["service", "method", "route"])
 
-# Chinese wording for pydantic's error types; the English comes from pydantic itself.
-_ZH = {
-    "missing": "缺少必填字段",
-    "string_too_short": "内容过短",
-    "string_too_long": "内容过长",
-    "string_pattern_mismatch": "格式不正确",
-    "value_error": "取值无效",
-    "literal_error": "不是允许的取值之一",
-    "enum": "不是允许的取值之一",
-    "int_parsing": "应为整数",
-    "float_parsing": "应为数字",
-    "bool_parsing": "应为是/否",
-    "datetime_parsing": "日期时间格式不正确",
-    "date_from_datetime_parsing": "日期格式不正确",
-    "extra_forbidden": "不允许的字段",
-    "too_short": "条目过少",
-    "too_long": "条目过多",
-    "greater_than_equal": "数值过小",
-    "less_than_equal": "数值过大",
-    "greater_than": "数值过小",
-    "less_than": "数值过大",
-    "json_invalid": "不是有效的 JSON",
-    "model_attributes_type": "应为对象",
-    "list_type": "应为列表",
-    "string_type": "应为文本",
+# One table for every pydantic error type the services can produce: the platform's code for it
+# (UPPER_SNAKE, like every other field error code) and its Chinese wording, which says what
+# pydantic's English says (``{name}`` is filled from the error's context). The English is
+# pydantic's own.
+_PYDANTIC: dict[str, tuple[str, str]] = {
+    "missing": ("MISSING", "缺少必填字段"),
+    "string_type": ("NOT_A_STRING", "应为文本"),
+    "string_too_short": ("STRING_TOO_SHORT", "内容过短：至少应有 {min_length} 个字符"),
+    "string_too_long": ("STRING_TOO_LONG", "内容过长：最多 {max_length} 个字符"),
+    "string_pattern_mismatch": ("PATTERN_MISMATCH", "格式不正确：应符合模式 {pattern}"),
+    "value_error": ("INVALID_VALUE", "取值无效"),
+    "assertion_error": ("INVALID_VALUE", "取值无效"),
+    "enum": ("NOT_ALLOWED_VALUE", "不是允许的取值之一，应为：{expected}"),
+    "literal_error": ("NOT_ALLOWED_VALUE", "不是允许的取值之一，应为：{expected}"),
+    "union_tag_invalid": (
+        "NOT_ALLOWED_VALUE",
+        "用于区分类型的字段 {discriminator} 的取值 '{tag}' 不是允许的取值之一，应为：{expected_tags}",
+    ),
+    "union_tag_not_found": ("MISSING", "缺少用于区分类型的字段 {discriminator}"),
+    "int_type": ("NOT_AN_INTEGER", "应为整数"),
+    "int_parsing": ("NOT_AN_INTEGER", "应为整数，无法将文本解析为整数"),
+    "int_from_float": ("NOT_AN_INTEGER", "应为整数，不能带小数部分"),
+    "float_type": ("NOT_A_NUMBER", "应为数字"),
+    "float_parsing": ("NOT_A_NUMBER", "应为数字，无法将文本解析为数字"),
+    "decimal_parsing": ("NOT_A_NUMBER", "应为数字，无法将文本解析为数字"),
+    "finite_number": ("NOT_A_NUMBER", "应为有限的数字"),
+    "bool_type": ("NOT_A_BOOLEAN", "应为布尔值（是或否）"),
+    "bool_parsing": ("NOT_A_BOOLEAN", "应为布尔值（是或否），无法解析输入"),
+    "greater_than": ("TOO_SMALL", "数值过小：应大于 {gt}"),
+    "greater_than_equal": ("TOO_SMALL", "数值过小：应大于或等于 {ge}"),
+    "less_than": ("TOO_LARGE", "数值过大：应小于 {lt}"),
+    "less_than_equal": ("TOO_LARGE", "数值过大：应小于或等于 {le}"),
+    "multiple_of": ("NOT_A_MULTIPLE", "应为 {multiple_of} 的整数倍"),
+    "date_type": ("INVALID_DATE", "应为有效日期，格式如 2026-05-20"),
+    "date_parsing": ("INVALID_DATE", "应为有效日期，格式如 2026-05-20，无法解析输入"),
+    "date_from_datetime_parsing": (
+        "INVALID_DATE",
+        "应为有效日期或日期时间，格式如 2026-05-20，无法解析输入",
+    ),
+    "date_from_datetime_inexact": ("INVALID_DATE", "由日期时间得到日期时，时间部分应为零"),
+    "datetime_type": ("INVALID_DATETIME", "应为有效日期时间（ISO 8601 格式）"),
+    "datetime_parsing": ("INVALID_DATETIME", "应为有效日期时间（ISO 8601 格式），无法解析输入"),
+    "datetime_from_date_parsing": (
+        "INVALID_DATETIME",
+        "应为有效日期时间或日期（ISO 8601 格式），无法解析输入",
+    ),
+    "timezone_aware": ("TIMEZONE_REQUIRED", "日期时间应带时区"),
+    "timezone_naive": ("TIMEZONE_NOT_ALLOWED", "日期时间不应带时区"),
+    "time_type": ("INVALID_TIME", "应为有效时间，格式如 09:30"),
+    "time_parsing": ("INVALID_TIME", "应为有效时间，格式如 09:30，无法解析输入"),
+    "time_delta_type": ("INVALID_DURATION", "应为有效时长"),
+    "time_delta_parsing": ("INVALID_DURATION", "应为有效时长，无法解析输入"),
+    "uuid_type": ("INVALID_UUID", "应为有效的 UUID"),
+    "uuid_parsing": ("INVALID_UUID", "应为有效的 UUID，无法解析输入"),
+    "url_type": ("INVALID_URL", "应为有效的网址"),
+    "url_parsing": ("INVALID_URL", "应为有效的网址，无法解析输入"),
+    "extra_forbidden": ("UNKNOWN_FIELD", "不允许的字段：该输入没有这一项"),
+    "json_invalid": ("INVALID_JSON", "不是有效的 JSON，无法解析"),
+    "json_type": ("INVALID_JSON", "应为 JSON 文本"),
+    "too_short": ("TOO_FEW_ITEMS", "条目过少：至少应有 {min_length} 项，实际 {actual_length} 项"),
+    "too_long": ("TOO_MANY_ITEMS", "条目过多：最多 {max_length} 项，实际 {actual_length} 项"),
+    "list_type": ("NOT_A_LIST", "应为列表"),
+    "tuple_type": ("NOT_A_LIST", "应为列表"),
+    "set_type": ("NOT_A_LIST", "应为列表"),
+    "dict_type": ("NOT_AN_OBJECT", "应为对象"),
+    "model_type": ("NOT_AN_OBJECT", "应为对象"),
+    "model_attributes_type": ("NOT_AN_OBJECT", "应为对象"),
+    "dataclass_type": ("NOT_AN_OBJECT", "应为对象"),
+    "none_required": ("NOT_ALLOWED_VALUE", "应为空值"),
 }
 
 
@@ -56,20 +100,38 @@ def error_body(error: BoyinError) -> dict[str, Any]:
     return ErrorBody.of(error).model_dump(mode="json")
 
 
-def _validation_fields(exc: RequestValidationError) -> list[FieldError]:
+def field_errors(errors: Iterable[Mapping[str, Any]]) -> list[FieldError]:
+    """Pydantic's errors (of a request, or of a model validated by hand) as the platform's
+    field errors: dotted field path, UPPER_SNAKE code, message in Chinese and English."""
     fields = []
-    for err in exc.errors():
+    for err in errors:
         loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path")]
         kind = str(err.get("type", "value_error"))
         en = str(err.get("msg", "invalid value"))
         if en.startswith("Value error, "):
             en = en.removeprefix("Value error, ")
-        zh = _ZH.get(kind, "取值无效")
+        code, zh = _PYDANTIC.get(kind, (kind.upper(), "取值无效"))
         ctx = err.get("ctx") or {}
+        zh = zh.format_map(_Context({k: _zh_value(v) for k, v in ctx.items()}))
         if kind == "value_error" and isinstance(ctx.get("error"), ValueError):
             zh = _zh_of(ctx["error"]) or zh
-        fields.append(FieldError(field=".".join(loc) or "body", code=kind, message=Message(zh, en)))
+        fields.append(FieldError(field=".".join(loc) or "body", code=code, message=Message(zh, en)))
     return fields
+
+
+class _Context(dict[str, str]):
+    """An error's context for a Chinese template; what it lacks reads as "?"."""
+
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
+def _zh_value(value: object) -> str:
+    """A context value in Chinese punctuation: "'A', 'B' or 'C'" reads "'A'、'B' 或 'C'"."""
+    text = str(value)
+    if text.startswith("'"):
+        text = text.replace("', '", "'、'").replace("' or '", "' 或 '")
+    return text
 
 
 def _zh_of(error: ValueError) -> str | None:
@@ -97,7 +159,7 @@ def install(app: FastAPI, service: str, ready: Callable[[], Awaitable[bool]]) ->
         error = BoyinError(
             code="VALIDATION_FAILED",
             message=Message("输入有误，请检查标出的字段", "Invalid input; see the fields listed"),
-            fields=_validation_fields(exc),
+            fields=field_errors(exc.errors()),
             status=422,
         )
         return JSONResponse(error_body(error), status_code=422)
