@@ -498,6 +498,52 @@ async def test_a_bad_talent_is_refused_field_by_field(registry: Running) -> None
     assert fields_of(error) == [("contact", "MISSING")]
 
 
+async def test_every_field_error_of_a_registration_comes_in_one_answer(registry: Running) -> None:
+    """A bad enum (pydantic), bad country and time zone and an unknown taxonomy code (the
+    profile's checks) and missing consent used to come back in three rounds."""
+    body = talent_body(degree="PROFESSOR", country="Germany", timezone="Berlin")
+    body["taxonomy_codes"] = ["NOPE"]
+    body["consent"] = {**body["consent"], "purposes": ["REGISTRATION"]}
+    body["contact"]["email"] = "li.wei@@uni-example.de"
+    error = error_of(await api(registry).post("/talents", json=body), 422)
+    assert sorted(fields_of(error)) == [
+        ("consent.purposes", "CONSENT_REQUIRED"),
+        ("contact.email", "EMAIL"),
+        ("country", "COUNTRY"),
+        ("degree", "NOT_ALLOWED_VALUE"),
+        ("taxonomy_codes.0", "UNKNOWN_TAXONOMY"),
+        ("timezone", "TIMEZONE"),
+    ]
+    org = organisation_body(30, kind="SPACESHIP", district_code="500199", taxonomy_codes=["NOPE"])
+    org["platforms"] = [{"level": "GALACTIC", "name": "x"}]
+    org["credit_code"] = "91500000MA0000001X"
+    expected = [
+        ("credit_code", "CREDIT_CODE"),
+        ("district_code", "UNKNOWN_DISTRICT"),
+        ("kind", "NOT_ALLOWED_VALUE"),
+        ("platforms.0.level", "NOT_ALLOWED_VALUE"),
+        ("taxonomy_codes.0", "UNKNOWN_TAXONOMY"),
+    ]
+    error = error_of(await api(registry).post("/organisations", json=org), 422)
+    assert sorted(fields_of(error)) == expected
+    made = await register(registry, organisation_body(31))
+    error = error_of(await api(registry).put(f"/organisations/{made['id']}", json=org), 422)
+    assert sorted(fields_of(error)) == expected
+    # What pydantic refuses is not reported a second time by the profile's checks.
+    del body["country"]
+    body["contact"] = {"name": ""}
+    error = error_of(await api(registry).post("/talents", json=body), 422)
+    assert sorted(fields_of(error)) == [
+        ("consent.purposes", "CONSENT_REQUIRED"),
+        ("contact.email", "REQUIRED"),
+        ("contact.name", "STRING_TOO_SHORT"),
+        ("country", "MISSING"),
+        ("degree", "NOT_ALLOWED_VALUE"),
+        ("taxonomy_codes.0", "UNKNOWN_TAXONOMY"),
+        ("timezone", "TIMEZONE"),
+    ]
+
+
 # -- durability ----------------------------------------------------------------------
 
 

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable, Iterable, Mapping
-from typing import Any
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping
+from enum import Enum
+from typing import Annotated, Any, TypeVar, get_args, get_origin
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic.fields import FieldInfo
 
 from boyin_shared import tracing
 from boyin_shared.api.errors import ErrorBody
-from boyin_shared.errors import BoyinError, FieldError, Message
+from boyin_shared.errors import BoyinError, FieldError, Message, invalid
 
 log = logging.getLogger("boyin.http")
 
@@ -145,6 +149,101 @@ class BilingualValueError(ValueError):
     def __init__(self, en: str, zh: str) -> None:
         super().__init__(en)
         self.zh = zh
+
+
+#: The service's own checks of a request body pydantic refused in part: given the request and
+#: the raw body, the field errors they find in the rest of it.
+Completion = Callable[[Request, Any], Awaitable[list[FieldError]]]
+
+
+def completed_by(completions: Mapping[Callable[..., Any], Completion]) -> type[APIRoute]:
+    """A route class for routes whose body is checked twice, by pydantic and by the service.
+
+    Without it, a body with a bad enum value answers only that, and the service's checks
+    (unknown codes, formats, consent) come in a later round. With it, when pydantic refuses
+    the body of an endpoint listed in ``completions``, those checks run on the rest of the
+    body too and one answer lists every field error; an error the service finds in a part
+    pydantic already refused is left out.
+    """
+
+    class Completed(APIRoute):
+        def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+            handler = super().get_route_handler()
+            endpoint = self.endpoint
+
+            async def handle(request: Request) -> Response:
+                try:
+                    return await handler(request)
+                except RequestValidationError as exc:
+                    complete = completions.get(endpoint)
+                    if complete is None:
+                        raise
+                    fields = field_errors(exc.errors())
+                    more = await complete(request, exc.body)
+                    known = [f.field for f in fields]
+                    fields += [m for m in more if not any(_overlap(m.field, k) for k in known)]
+                    raise invalid(fields) from exc
+
+            return handle
+
+    return Completed
+
+
+def _overlap(a: str, b: str) -> bool:
+    return a == b or a.startswith(b + ".") or b.startswith(a + ".")
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def read_leniently(model: type[M], raw: object) -> M:
+    """``raw`` read as ``model`` part by part: what pydantic refuses (or what is missing) gets
+    a stand-in of the right type, so the service's checks can still look at the rest.
+    For :func:`completed_by` only: the result is never stored."""
+    given = raw if isinstance(raw, dict) else {}
+    values: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        key = info.alias or name
+        if key not in given:
+            values[name] = _stand_in(info)
+            continue
+        nested = _model_in(info.annotation)
+        if nested is not None and isinstance(given[key], dict):
+            values[name] = read_leniently(nested, given[key])
+            continue
+        try:
+            adapter: TypeAdapter[Any] = TypeAdapter(Annotated[info.annotation, info])  # type: ignore[arg-type]
+            values[name] = adapter.validate_python(given[key])
+        except ValidationError:
+            values[name] = _stand_in(info)
+    return model.model_construct(**values)
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The model ``annotation`` names (``M`` or ``M | None``), if any."""
+    for candidate in (annotation, *get_args(annotation)):
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return candidate
+    return None
+
+
+def _stand_in(info: FieldInfo) -> Any:
+    if not info.is_required():
+        return info.get_default(call_default_factory=True)
+    annotation = info.annotation
+    nested = _model_in(annotation)
+    if nested is not None:
+        return read_leniently(nested, {})
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        return next(iter(annotation))
+    origin = get_origin(annotation) or annotation
+    if origin in (list, tuple, set):
+        return []
+    if annotation is str:
+        return ""
+    if annotation in (int, float):
+        return 0
+    return None
 
 
 def install(app: FastAPI, service: str, ready: Callable[[], Awaitable[bool]]) -> None:
