@@ -808,7 +808,11 @@ async def test_a_valid_token_of_the_right_secret_is_accepted(world: World) -> No
         ({"details": {"channel": "TELEPORT"}}, [("details", "NOT_ALLOWED_VALUE")]),
         (
             {"details": DETAILS["PROJECT_COOPERATION"] | {"trl": "high"}},
-            [("details.PROJECT_COOPERATION.trl", "NOT_AN_INTEGER")],
+            [
+                ("claims.0.criterion", "WRONG_SIDE"),
+                ("claims.1.criterion", "WRONG_SIDE"),
+                ("details.PROJECT_COOPERATION.trl", "NOT_AN_INTEGER"),
+            ],
         ),
         (
             {"details": DETAILS["PROJECT_COOPERATION"] | {"trl": 12}},
@@ -826,6 +830,18 @@ async def test_a_valid_token_of_the_right_secret_is_accepted(world: World) -> No
             {"claims": [{"criterion": "KEY_PLATFORMS", "proof": "x"}]},
             [("claims.0.proof", "UNKNOWN_FIELD")],
         ),
+        (
+            {
+                "taxonomy_codes": ["X99"],
+                "attachment_ids": ["att_nope"],
+                "details": DETAILS["PROJECT_LANDING"] | {"budget_wan": "lots"},
+            },
+            [
+                ("attachment_ids.0", "UNKNOWN_ATTACHMENT"),
+                ("details.PROJECT_LANDING.budget_wan", "NOT_AN_INTEGER"),
+                ("taxonomy_codes.0", "UNKNOWN_TAXONOMY"),
+            ],
+        ),
     ],
     ids=[
         "domain-problems",
@@ -835,6 +851,7 @@ async def test_a_valid_token_of_the_right_secret_is_accepted(world: World) -> No
         "trl-out-of-range-and-wrong-side",
         "missing-and-extra-fields",
         "extra-claim-field",
+        "schema-content-and-attachment-problems-at-once",
     ],
 )
 async def test_bad_input_is_refused_field_by_field_and_nothing_is_stored_or_announced(

@@ -12,7 +12,7 @@ import pytest
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from boyin_shared.errors import FieldError
-from boyin_shared.http import _PYDANTIC, field_errors
+from boyin_shared.http import _PYDANTIC, field_errors, read_leniently
 
 UPPER_SNAKE = re.compile(r"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$")
 #: A run of lower-case Latin letters: an English word in a Chinese message.
@@ -141,3 +141,16 @@ def test_an_unknown_pydantic_type_still_gets_an_upper_snake_code_and_chinese() -
         "取值无效",
         "Bad",
     )
+
+
+def test_a_refused_body_is_still_read_part_by_part() -> None:
+    """What :func:`completed_by` gives a service's own checks: the good parts as pydantic
+    reads them, stand-ins of the right type for the rest."""
+    read = read_leniently(
+        Everything,
+        {"name": "x", "colour": "GREEN", "count": "many", "inner": {"kind": "Z"}, "items": [1]},
+    )
+    assert read.colour is Colour.GREEN and read.items == [1]
+    assert (read.name, read.count) == ("", 1)
+    assert isinstance(read.inner, Inner) and read.inner.kind == "A"
+    assert read_leniently(Inner, "not an object").kind == "A"

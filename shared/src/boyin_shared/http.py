@@ -6,7 +6,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping
 from enum import Enum
-from typing import Annotated, Any, TypeVar, get_args, get_origin
+from typing import Annotated, Any, Literal, TypeVar, get_args, get_origin
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -220,11 +220,10 @@ def read_leniently(model: type[M], raw: object) -> M:
 
 
 def _model_in(annotation: Any) -> type[BaseModel] | None:
-    """The model ``annotation`` names (``M`` or ``M | None``), if any."""
-    for candidate in (annotation, *get_args(annotation)):
-        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
-            return candidate
-    return None
+    """The model ``annotation`` names (``M`` or ``M | None``; not a union of models)."""
+    candidates = [a for a in (annotation, *get_args(annotation)) if a is not type(None)]
+    models = [a for a in candidates if isinstance(a, type) and issubclass(a, BaseModel)]
+    return models[0] if len(models) == 1 else None
 
 
 def _stand_in(info: FieldInfo) -> Any:
@@ -237,6 +236,8 @@ def _stand_in(info: FieldInfo) -> Any:
     if isinstance(annotation, type) and issubclass(annotation, Enum):
         return next(iter(annotation))
     origin = get_origin(annotation) or annotation
+    if origin is Literal:
+        return get_args(annotation)[0]
     if origin in (list, tuple, set):
         return []
     if annotation is str:
