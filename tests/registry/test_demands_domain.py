@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -13,6 +14,7 @@ import pytest
 from boyin_registry.attachments.domain import Attachment
 from boyin_registry.demands.content import ClaimInput, demand_content
 from boyin_registry.demands.domain import (
+    STATUS_ZH,
     Demand,
     DemandContent,
     Details,
@@ -267,7 +269,7 @@ def test_every_problem_is_reported_at_once_with_its_field_path() -> None:
     assert "X99" in by_field["taxonomy_codes.1"].zh and "X99" in by_field["taxonomy_codes.1"].en
     assert "CQ1999" in by_field["editions.1"].zh and "CQ1999" in by_field["editions.1"].en
     wrong_side = by_field["claims.0.criterion"]
-    assert wrong_side.zh == "KEY_PLATFORMS 不适用于人才（供给方）"
+    assert wrong_side.zh == "资格条件“拥有国家级或省级平台、重点实验室”不适用于人才（供给方）"
     assert wrong_side.en == "KEY_PLATFORMS is not a criterion for this side (supplier)"
     assert by_field["claims.4.criterion"].en == "unknown criterion: TELEPATHY"
 
@@ -463,7 +465,9 @@ def test_every_status_and_action(status: Status, action: str) -> None:
     expected = LEGAL.get((status, action))
     if expected is None:
         error = refused(lambda: ACTIONS[action](before, OPERATOR), "ILLEGAL_TRANSITION", 409)
-        assert status.value in error.message.zh
+        # Chinese names the status and the action in Chinese: no English word in it.
+        assert STATUS_ZH[status] in error.message.zh
+        assert not re.search("[A-Za-z]", error.message.zh), error.message.zh
         assert error.message.en.startswith("cannot ")
         assert error.message.en.endswith(f"a demand that is {status.value}")
         return

@@ -3,16 +3,21 @@ the export)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Annotated, cast
+from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, Depends, Query, Request, status
+from pydantic import BaseModel
 
+from boyin_registry.attachments.domain import Attachment
 from boyin_registry.attachments.service import Attachments
+from boyin_registry.demands.domain import DemandContent
 from boyin_registry.demands.repository import DemandQuery
 from boyin_registry.demands.schemas import content_of, demand_out
 from boyin_registry.demands.service import DemandCommands
-from boyin_registry.reference.api import Ref
+from boyin_registry.reference.api import Ref, reference
+from boyin_registry.reference.domain import Reference
 from boyin_shared.api.registry import (
     ChangesOut,
     Channel,
@@ -23,14 +28,23 @@ from boyin_shared.api.registry import (
     DemandIn,
     DemandOut,
     EditionIn,
+    JobSeekingIn,
     OptionalReasonIn,
     Page,
+    ProjectCooperationIn,
+    ProjectLandingIn,
     ReasonIn,
+    TalentRecruitmentIn,
 )
-from boyin_shared.callers import CurrentActor, CurrentMember
+from boyin_shared.callers import CurrentActor, CurrentMember, current_actor, current_member
 from boyin_shared.clock import utcnow
+from boyin_shared.errors import BoyinError, FieldError, invalid
+from boyin_shared.http import Completion, completed_by, read_leniently
+from boyin_shared.identity import Actor
 
-router = APIRouter(prefix="/demands", tags=["demands"])
+#: Endpoints whose refused bodies are still checked in full (see :func:`completed_by`).
+_COMPLETIONS: dict[Callable[..., Any], Completion] = {}
+router = APIRouter(prefix="/demands", tags=["demands"], route_class=completed_by(_COMPLETIONS))
 
 
 def commands(request: Request) -> DemandCommands:
@@ -62,6 +76,14 @@ def demand_filters(
     )
 
 
+#: The details model of each channel, to read details pydantic refused part by part.
+DETAILS_IN: dict[str, type[BaseModel]] = {
+    Channel.PROJECT_COOPERATION.value: ProjectCooperationIn,
+    Channel.JOB_SEEKING.value: JobSeekingIn,
+    Channel.PROJECT_LANDING.value: ProjectLandingIn,
+    Channel.TALENT_RECRUITMENT.value: TalentRecruitmentIn,
+}
+
 Commands = Annotated[DemandCommands, Depends(commands)]
 Filters = Annotated[DemandQuery, Depends(demand_filters)]
 Files = Annotated[Attachments, Depends(attachments)]
@@ -71,8 +93,7 @@ Files = Annotated[Attachments, Depends(attachments)]
 async def create_demand(
     body: DemandIn, actor: CurrentMember, cmd: Commands, ref: Ref, files: Files
 ) -> DemandOut:
-    attached = await files.usable_by(actor, body.attachment_ids, "attachment_ids")
-    content = content_of(body, ref, attachments=attached)
+    content = await _checked_content(body, actor, ref, files)
     demand = await cmd.create(
         actor, Channel(body.details.channel), body.owner_id, content, submit=body.submit
     )
@@ -121,8 +142,8 @@ async def edit_demand(
     ref: Ref,
     files: Files,
 ) -> DemandOut:
-    attached = await files.usable_by(actor, body.attachment_ids, "attachment_ids")
-    return demand_out(await cmd.edit(actor, demand_id, content_of(body, ref, attachments=attached)))
+    content = await _checked_content(body, actor, ref, files)
+    return demand_out(await cmd.edit(actor, demand_id, content))
 
 
 @router.post("/{demand_id}/submit")
@@ -179,3 +200,62 @@ async def reactivate_demand(
 @router.post("/expire-due", tags=["operations"])
 async def expire_due(actor: CurrentMember, cmd: Commands) -> dict[str, int]:
     return {"expired": await cmd.expire_due(utcnow().date(), actor)}
+
+
+async def _checked_content(
+    body: DemandContentIn, actor: Actor, ref: Reference, files: Attachments
+) -> DemandContent:
+    """The demand's content, validated with its attachments: one answer lists every problem."""
+    content, problems = await _content(body, actor, ref, files)
+    if content is None:
+        raise invalid(problems)
+    return content
+
+
+async def _content(
+    body: DemandContentIn, actor: Actor, ref: Reference, files: Attachments
+) -> tuple[DemandContent | None, list[FieldError]]:
+    """The content if it is valid, and every problem of it and of its attachments."""
+    problems: list[FieldError] = []
+    attached: tuple[Attachment, ...] | None = None
+    try:
+        attached = await files.usable_by(actor, body.attachment_ids, "attachment_ids")
+    except BoyinError as error:
+        problems += error.fields
+    try:
+        content = content_of(body, ref, attachments=attached or ())
+    except BoyinError as error:
+        # Unusable attachments are reported once, not again as every claim's evidence file.
+        problems += [
+            f for f in error.fields if attached is not None or not f.field.endswith("evidence_file")
+        ]
+        return None, problems
+    return (content, problems) if not problems else (None, problems)
+
+
+def _completion(model: type[DemandContentIn]) -> Completion:
+    """The demand's own checks of a body pydantic refused in part (see :func:`completed_by`).
+
+    With details pydantic could not read, details of the channel they name are read part by
+    part and the problems found in them left to pydantic; with no channel, nothing more
+    can be checked."""
+
+    async def complete(request: Request, raw: Any) -> list[FieldError]:
+        body = read_leniently(model, raw)
+        details_ok = body.details is not None
+        if not details_ok:
+            given = raw.get("details") if isinstance(raw, dict) else None
+            channel = given.get("channel") if isinstance(given, dict) else None
+            if channel not in DETAILS_IN:
+                return []
+            body = body.model_copy(update={"details": read_leniently(DETAILS_IN[channel], given)})
+        actor = current_member(current_actor(request))
+        _, found = await _content(body, actor, await reference(request), attachments(request))
+        return [f for f in found if details_ok or not f.field.startswith("details")]
+
+    return complete
+
+
+_COMPLETIONS.update(
+    {create_demand: _completion(DemandIn), edit_demand: _completion(DemandContentIn)}
+)

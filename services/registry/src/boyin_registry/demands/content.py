@@ -126,7 +126,7 @@ def demand_content(
             p.add(
                 f"{f}claims.{i}.criterion",
                 "WRONG_SIDE",
-                f"{criterion.value} 不适用于{who_zh}",
+                f"资格条件“{CRITERIA[criterion].zh}”不适用于{who_zh}",
                 f"{criterion.value} is not a criterion for this side ({side.value.lower()})",
             )
             continue

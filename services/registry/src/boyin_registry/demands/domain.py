@@ -135,11 +135,38 @@ WITHDRAWABLE = (
 )
 
 
+#: The Chinese name of each demand status, for messages (the one mapping; imports use it too).
+STATUS_ZH: dict[Status, str] = {
+    Status.DRAFT: "草稿",
+    Status.SUBMITTED: "已提交",
+    Status.UNDER_REVIEW: "审核中",
+    Status.PUBLISHED: "已发布",
+    Status.RETURNED: "已退回",
+    Status.REJECTED: "已驳回",
+    Status.WITHDRAWN: "已撤回",
+    Status.EXPIRED: "已过期",
+}
+
+#: What a demand's owner or reviewer may try to do, in English (as in messages) and Chinese.
+ACTION_ZH: dict[str, str] = {
+    "edit": "修改",
+    "submit": "提交审核",
+    "start review of": "开始审核",
+    "review claims of": "审核声明",
+    "publish": "发布",
+    "return": "退回",
+    "reject": "驳回",
+    "withdraw": "撤回",
+    "expire": "设为过期",
+    "reactivate": "重新启用",
+}
+
+
 def _illegal(action: str, status: Status) -> BoyinError:
     return BoyinError(
         code="ILLEGAL_TRANSITION",
         message=Message(
-            f"当前状态（{status.value}）不能执行“{action}”",
+            f"需求当前为“{STATUS_ZH[status]}”状态，不能{ACTION_ZH[action]}",
             f"cannot {action} a demand that is {status.value}",
         ),
         status=409,

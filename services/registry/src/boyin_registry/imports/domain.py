@@ -84,6 +84,10 @@ class RowResult:
     errors: tuple[CellError, ...] = ()
 
 
+#: The Chinese name of each status of an import job, for messages.
+JOB_STATUS_ZH = {"queued": "排队中", "running": "进行中", "done": "已完成", "failed": "已失败"}
+
+
 @dataclass
 class Job:
     """An import of one file: its progress is saved after every batch."""

@@ -18,7 +18,13 @@ from datetime import date
 
 from boyin_registry.attachments.domain import Attachment
 from boyin_registry.demands.content import ClaimInput, demand_content
-from boyin_registry.demands.domain import EDITABLE, Demand, DemandContent, owner_kind
+from boyin_registry.demands.domain import (
+    EDITABLE,
+    STATUS_ZH,
+    Demand,
+    DemandContent,
+    owner_kind,
+)
 from boyin_registry.demands.eligibility import Claim
 from boyin_registry.demands.service import DemandCommands
 from boyin_registry.imports.cells import RowValues, column_of, read_row
@@ -32,17 +38,6 @@ from boyin_shared.errors import BoyinError, FieldError, Message
 from boyin_shared.events import Event
 from boyin_shared.identity import Actor, Role
 from boyin_shared.repository import Loaded
-
-_STATUS_ZH = {
-    Status.DRAFT: "草稿",
-    Status.SUBMITTED: "已提交",
-    Status.UNDER_REVIEW: "审核中",
-    Status.PUBLISHED: "已发布",
-    Status.RETURNED: "已退回",
-    Status.REJECTED: "已驳回",
-    Status.WITHDRAWN: "已撤回",
-    Status.EXPIRED: "已过期",
-}
 
 
 def _problem(field_path: str, code: str, zh: str, en: str) -> FieldError:
@@ -285,7 +280,7 @@ class RowDecider:
                 _problem(
                     prefix + "channel",
                     "CHANNEL_CHANGED",
-                    f"该编号的需求渠道为 {demand.channel.value}，不能更改",
+                    f"该编号的需求渠道为“{LABELS[Channel][demand.channel.value]}”，不能更改",
                     f"this key's demand is {demand.channel.value}; the channel cannot change",
                 )
             )
@@ -366,6 +361,6 @@ class RowDecider:
         return _problem(
             prefix + "external_ref",
             "NOT_UPDATABLE",
-            f"该需求当前为“{_STATUS_ZH[status]}”状态，不能通过导入修改",
+            f"该需求当前为“{STATUS_ZH[status]}”状态，不能通过导入修改",
             f"the demand is {status.value} and cannot be changed by an import",
         )

@@ -22,6 +22,7 @@ from boyin_registry.imports.batches import RowImporter
 from boyin_registry.imports.domain import (
     BATCH,
     HEARTBEAT_SECONDS,
+    JOB_STATUS_ZH,
     LOOKED_UP_TOGETHER,
     ErrorsPage,
     Job,
@@ -110,7 +111,10 @@ class Importer:
         if job.status != "failed":
             raise conflict(
                 "NOT_RESUMABLE",
-                Message(f"该导入任务状态为 {job.status}，无需继续", f"the import is {job.status}"),
+                Message(
+                    f"该导入任务{JOB_STATUS_ZH.get(job.status, '状态未知')}，无需继续",
+                    f"the import is {job.status}",
+                ),
             )
         if not await self.jobs.take_over(job):
             raise conflict(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated, cast
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar, cast
 
 from fastapi import APIRouter, Depends, Query, Request, status
 
@@ -14,11 +15,17 @@ from boyin_registry.profiles.schemas import (
     talent_out,
 )
 from boyin_registry.profiles.service import Profiles
-from boyin_registry.reference.api import Ref
+from boyin_registry.reference.api import Ref, reference
+from boyin_registry.reference.domain import Reference
 from boyin_shared.api.registry import OrganisationIn, OrganisationOut, Page, TalentIn, TalentOut
 from boyin_shared.callers import CurrentActor, CurrentMember
+from boyin_shared.errors import BoyinError, FieldError
+from boyin_shared.http import Completion, completed_by, read_leniently
 
-router = APIRouter()
+#: Endpoints whose refused bodies are still checked in full (see :func:`completed_by`).
+_COMPLETIONS: dict[Callable[..., Any], Completion] = {}
+router = APIRouter(route_class=completed_by(_COMPLETIONS))
+B = TypeVar("B", OrganisationIn, TalentIn)
 
 
 def profiles(request: Request) -> Profiles:
@@ -102,3 +109,27 @@ async def talents_by_id(
 async def get_talent(talent_id: str, actor: CurrentActor, reg: ProfilesDep) -> TalentOut:
     viewed = await reg.talent(actor, talent_id)
     return talent_out(viewed.profile, contacts_visible=viewed.contacts_visible)
+
+
+def _completion(model: type[B], details_of: Callable[[B, Reference], object]) -> Completion:
+    """The field errors the profile's own checks (``details_of``) find in a body pydantic
+    refused in part, so that one answer lists them all."""
+
+    async def complete(request: Request, raw: Any) -> list[FieldError]:
+        body = read_leniently(model, raw)
+        try:
+            details_of(body, await reference(request))
+        except BoyinError as error:
+            return error.fields
+        return []
+
+    return complete
+
+
+_COMPLETIONS.update(
+    {
+        register_organisation: _completion(OrganisationIn, organisation_details_of),
+        update_organisation: _completion(OrganisationIn, organisation_details_of),
+        register_talent: _completion(TalentIn, talent_details_of),
+    }
+)

@@ -101,7 +101,7 @@ def organisation_details_of(body: OrganisationIn, ref: Reference) -> Organisatio
 
 
 def talent_details_of(body: TalentIn, ref: Reference) -> TalentDetails:
-    """The talent's details as the request gives them, validated."""
+    """The talent's details as the request gives them, validated with the consent given."""
     return talent_details(
         name_zh=body.name_zh,
         name_en=body.name_en,
@@ -117,6 +117,7 @@ def talent_details_of(body: TalentIn, ref: Reference) -> TalentDetails:
         contact=contact_input(body.contact),
         team=[(m.name, m.role) for m in body.team],
         taxonomy_codes=body.taxonomy_codes,
+        consent=consent_of(body),
         ref=ref,
     )
 

@@ -97,6 +97,13 @@ class ContactInput:
 def check_consent(notice_version: str, purposes: Sequence[str], current_version: str) -> None:
     """Registration needs agreement to the current notice and every purpose."""
     p = Problems()
+    _consent(p, notice_version, purposes, current_version)
+    p.raise_if_any()
+
+
+def _consent(
+    p: Problems, notice_version: str, purposes: Sequence[str], current_version: str
+) -> None:
     if notice_version != current_version:
         p.add(
             "consent.notice_version",
@@ -112,7 +119,6 @@ def check_consent(notice_version: str, purposes: Sequence[str], current_version:
             "需同意以下用途：" + "、".join(missing),
             "consent is needed for: " + ", ".join(missing),
         )
-    p.raise_if_any()
 
 
 def _taxonomy(
@@ -253,8 +259,11 @@ def talent_details(
     contact: ContactInput,
     team: Sequence[tuple[str, str]] = (),
     taxonomy_codes: Sequence[str] = (),
+    consent: tuple[str, Sequence[str]] | None = None,
     ref: Reference,
 ) -> TalentDetails:
+    """Validate everything a talent says about itself and, when registering, the ``consent``
+    given (notice version, purposes); raise all problems at once."""
     p = Problems()
     name = p.bilingual(name_zh, name_en, "name", max_length=100)
     field_of_study = p.bilingual(field_zh, field_en, "field", max_length=200)
@@ -296,5 +305,7 @@ def talent_details(
         team=tuple(members),
         taxonomy_codes=_taxonomy(p, taxonomy_codes, ref, "taxonomy_codes"),
     )
+    if consent is not None:
+        _consent(p, *consent, ref.notice.version)
     p.raise_if_any()
     return details
