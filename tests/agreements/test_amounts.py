@@ -31,24 +31,24 @@ def problems(value: MoneyIn) -> list[tuple[str, str]]:
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        (MoneyIn(Decimal("100"), None), [("amounts.investment.currency", "required")]),
-        (MoneyIn(Decimal("100"), "  "), [("amounts.investment.currency", "required")]),
-        (MoneyIn(Decimal("-0.01"), "CNY"), [("amounts.investment.amount", "negative")]),
+        (MoneyIn(Decimal("100"), None), [("amounts.investment.currency", "REQUIRED")]),
+        (MoneyIn(Decimal("100"), "  "), [("amounts.investment.currency", "REQUIRED")]),
+        (MoneyIn(Decimal("-0.01"), "CNY"), [("amounts.investment.amount", "NEGATIVE")]),
         (
             MoneyIn(Decimal("-5"), None),
             [
-                ("amounts.investment.amount", "negative"),
-                ("amounts.investment.currency", "required"),
+                ("amounts.investment.amount", "NEGATIVE"),
+                ("amounts.investment.currency", "REQUIRED"),
             ],
         ),
-        (MoneyIn(None, "CNY"), [("amounts.investment.amount", "required")]),
-        (MoneyIn(Decimal("NaN"), "CNY"), [("amounts.investment.amount", "not_a_number")]),
-        (MoneyIn(Decimal("Infinity"), "CNY"), [("amounts.investment.amount", "not_a_number")]),
-        (MoneyIn(Decimal("1e15"), "CNY"), [("amounts.investment.amount", "too_large")]),
-        (MoneyIn(Decimal("10"), "RMB"), [("amounts.investment.currency", "unknown_currency")]),
-        (MoneyIn(Decimal("10"), "CNYY"), [("amounts.investment.currency", "unknown_currency")]),
-        (MoneyIn(Decimal("10.001"), "CNY"), [("amounts.investment.amount", "too_precise")]),
-        (MoneyIn(Decimal("1000.5"), "JPY"), [("amounts.investment.amount", "too_precise")]),
+        (MoneyIn(None, "CNY"), [("amounts.investment.amount", "REQUIRED")]),
+        (MoneyIn(Decimal("NaN"), "CNY"), [("amounts.investment.amount", "NOT_A_NUMBER")]),
+        (MoneyIn(Decimal("Infinity"), "CNY"), [("amounts.investment.amount", "NOT_A_NUMBER")]),
+        (MoneyIn(Decimal("1e15"), "CNY"), [("amounts.investment.amount", "TOO_LARGE")]),
+        (MoneyIn(Decimal("10"), "RMB"), [("amounts.investment.currency", "UNKNOWN_CURRENCY")]),
+        (MoneyIn(Decimal("10"), "CNYY"), [("amounts.investment.currency", "UNKNOWN_CURRENCY")]),
+        (MoneyIn(Decimal("10.001"), "CNY"), [("amounts.investment.amount", "TOO_PRECISE")]),
+        (MoneyIn(Decimal("1000.5"), "JPY"), [("amounts.investment.amount", "TOO_PRECISE")]),
     ],
 )
 def test_a_bad_amount_is_refused_naming_the_field(

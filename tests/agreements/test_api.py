@@ -108,7 +108,7 @@ async def test_signing_needs_every_party_and_no_stage_is_skipped(tmp_path: Path)
             409,
             "STAGE_SKIPPED",
         )
-        assert field_codes(skipped) == {"stage": "skipped"}
+        assert field_codes(skipped) == {"stage": "SKIPPED"}
         ok(await s.api.post(f"/agreements/{aid}/advance", json={"to": "NEGOTIATING"}))
         ok(await s.api.post(f"/agreements/{aid}/advance", json={"to": "DRAFTED"}))
         ok(await s.call(TALENT, "POST", f"/agreements/{aid}/confirm", {"party_id": "tal_1"}))
@@ -117,7 +117,7 @@ async def test_signing_needs_every_party_and_no_stage_is_skipped(tmp_path: Path)
             409,
             "SIGNATURES_MISSING",
         )
-        assert field_codes(missing) == {"confirmations.org_1": "not_confirmed"}
+        assert field_codes(missing) == {"confirmations.org_1": "NOT_CONFIRMED"}
         # a party confirms only its own signature
         refusal(
             await s.call(TALENT, "POST", f"/agreements/{aid}/confirm", {"party_id": "org_1"}),
@@ -143,8 +143,8 @@ async def test_bad_amounts_are_refused_naming_the_field_and_nothing_is_written(
             "VALIDATION_FAILED",
         )
         assert field_codes(error) == {
-            "amounts.contract_value.amount": "negative",
-            "amounts.investment.currency": "required",
+            "amounts.contract_value.amount": "NEGATIVE",
+            "amounts.investment.currency": "REQUIRED",
         }
         unknown = refusal(
             await s.api.post("/agreements", json={"parties": PARTIES, "terms": {"nope": 1}}),

@@ -138,9 +138,9 @@ async def test_evaluations_are_kept_and_shown_to_whoever_sees_the_agreement(
             "VALIDATION_FAILED",
         )
         assert field_codes(bad) == {
-            "parties.0.facts.signed": "unknown_fact",
-            "parties.0.facts.nope": "unknown_fact",
-            "parties.1.party_id": "not_a_party",
+            "parties.0.facts.signed": "UNKNOWN_FACT",
+            "parties.0.facts.nope": "UNKNOWN_FACT",
+            "parties.1.party_id": "NOT_A_PARTY",
         }
 
 

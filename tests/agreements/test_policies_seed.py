@@ -78,12 +78,12 @@ def test_read_policies_reports_every_problem_of_every_policy() -> None:
         read_policies(broken)
     fields = {(f.field, f.code) for f in caught.value.fields}
     assert fields == {
-        ("policies.0.condition", "syntax"),
-        ("policies.1.outcome.cap", "bad_type"),
-        ("policies.2.scope", "unknown_value"),
-        ("policies.3.effective_from", "bad_type"),
-        ("policies.4.version", "bad_type"),
-        ("policies.5.version", "duplicate"),
+        ("policies.0.condition", "SYNTAX"),
+        ("policies.1.outcome.cap", "BAD_TYPE"),
+        ("policies.2.scope", "UNKNOWN_VALUE"),
+        ("policies.3.effective_from", "BAD_TYPE"),
+        ("policies.4.version", "BAD_TYPE"),
+        ("policies.5.version", "DUPLICATE"),
     }
     assert all(f.message.zh and f.message.en for f in caught.value.fields)
 
@@ -91,7 +91,7 @@ def test_read_policies_reports_every_problem_of_every_policy() -> None:
 def test_read_policies_refuses_a_document_without_a_list() -> None:
     with pytest.raises(BoyinError) as caught:
         read_policies({"policies": {}})
-    assert [(f.field, f.code) for f in caught.value.fields] == [("policies", "bad_type")]
+    assert [(f.field, f.code) for f in caught.value.fields] == [("policies", "BAD_TYPE")]
 
 
 def test_a_policy_read_from_data_is_validated_like_a_save() -> None:
@@ -101,7 +101,7 @@ def test_a_policy_read_from_data_is_validated_like_a_save() -> None:
     with pytest.raises(BoyinError) as caught:
         read_policies(data)
     [f] = caught.value.fields
-    assert (f.field, f.code) == ("policies.0.outcome.amount", "unknown_fact")
+    assert (f.field, f.code) == ("policies.0.outcome.amount", "UNKNOWN_FACT")
 
 
 # -- the facts schema and the language -------------------------------------------------

@@ -81,57 +81,57 @@ def test_a_sound_policy_is_returned_as_it_is() -> None:
 
 def test_bad_syntax_is_refused_on_the_condition() -> None:
     f = only(policy(condition="party.leads_national_project &&"))
-    assert (f.field, f.code) == ("condition", "syntax")
+    assert (f.field, f.code) == ("condition", "SYNTAX")
     assert "line 1, column 32" in f.message.en and "第1行第32列" in f.message.zh
     assert "-1" not in f.message.en
 
 
 def test_bad_syntax_in_the_formula_is_refused_on_the_amount() -> None:
     f = only(policy(outcome=outcome(amount="party.previous_year_national_funds * ")))
-    assert (f.field, f.code) == ("outcome.amount", "syntax")
+    assert (f.field, f.code) == ("outcome.amount", "SYNTAX")
 
 
 def test_a_field_not_in_the_facts_is_refused() -> None:
     f = only(policy(condition="party.leads_nationl_project"))
-    assert (f.field, f.code) == ("condition", "unknown_fact")
+    assert (f.field, f.code) == ("condition", "UNKNOWN_FACT")
     assert "party.leads_nationl_project" in f.message.en
     assert "party.leads_nationl_project" in f.message.zh
     f = only(policy(outcome=outcome(amount="agreement.turnover * 0.1")))
-    assert (f.field, f.code) == ("outcome.amount", "unknown_fact")
+    assert (f.field, f.code) == ("outcome.amount", "UNKNOWN_FACT")
     assert "agreement.turnover" in f.message.en
 
 
 def test_a_party_fact_is_unknown_to_a_policy_for_the_agreement() -> None:
     f = only(policy(scope=Scope.AGREEMENT, outcome=outcome(amount=None, cap=None)))
-    assert (f.field, f.code) == ("condition", "unknown_fact")
+    assert (f.field, f.code) == ("condition", "UNKNOWN_FACT")
     assert "per party" in f.message.en and "参与方" in f.message.zh
 
 
 def test_a_condition_must_give_a_bool() -> None:
     f = only(policy(condition="party.previous_year_national_funds * 0.03"))
-    assert (f.field, f.code) == ("condition", "wrong_type")
+    assert (f.field, f.code) == ("condition", "WRONG_TYPE")
     assert "bool" in f.message.en and "double" in f.message.en and "布尔" in f.message.zh
 
 
 def test_an_amount_must_give_a_number() -> None:
     f = only(policy(outcome=outcome(amount="party.leads_national_project")))
-    assert (f.field, f.code) == ("outcome.amount", "wrong_type")
+    assert (f.field, f.code) == ("outcome.amount", "WRONG_TYPE")
     assert "number" in f.message.en and "数字" in f.message.zh
     f = only(policy(outcome=outcome(amount='agreement.district + "x"')))
-    assert (f.field, f.code) == ("outcome.amount", "wrong_type")
+    assert (f.field, f.code) == ("outcome.amount", "WRONG_TYPE")
     # whole numbers are numbers too
     assert validate(policy(outcome=outcome(amount="1000"))).outcome.amount == "1000"
 
 
 def test_operands_of_the_wrong_type_are_refused_with_a_hint() -> None:
     f = only(policy(condition="party.horizontal_project_funds > 200000"))
-    assert (f.field, f.code) == ("condition", "wrong_type")
+    assert (f.field, f.code) == ("condition", "WRONG_TYPE")
     assert "200000.0" in f.message.en and "200000.0" in f.message.zh
 
 
 def test_a_value_an_enumerated_fact_never_takes_is_refused() -> None:
     f = only(policy(condition='agreement.stage == "signed" && party.signed'))
-    assert (f.field, f.code) == ("condition", "unknown_value")
+    assert (f.field, f.code) == ("condition", "UNKNOWN_VALUE")
     assert '"signed"' in f.message.en and "SIGNED" in f.message.en
     f = only(policy(condition='agreement.stage in ["SIGNED", "landed"]'))
     assert "landed" in f.message.en and "landed" in f.message.zh
@@ -142,25 +142,25 @@ def test_an_expression_too_long_is_refused_before_compiling() -> None:
     long = " || ".join(["party.signed"] * (MAX_LENGTH // 16 + 1))
     assert len(long) > MAX_LENGTH
     f = only(policy(condition=long))
-    assert (f.field, f.code) == ("condition", "too_long")
+    assert (f.field, f.code) == ("condition", "TOO_LONG")
     assert str(MAX_LENGTH) in f.message.en and str(MAX_LENGTH) in f.message.zh
 
 
 def test_an_expression_too_deep_is_refused() -> None:
     deep = "(" * (MAX_NESTING + 1) + "party.signed" + ")" * (MAX_NESTING + 1)
     f = only(policy(condition=deep))
-    assert (f.field, f.code) == ("condition", "too_deep")
+    assert (f.field, f.code) == ("condition", "TOO_DEEP")
     # the parser's own limit (any kind of nesting) is reported the same way
     chain = " + ".join(["1.0"] * 40) + " > 0.0"
     assert len(chain) < MAX_LENGTH
     f = only(policy(condition=chain))
-    assert (f.field, f.code) == ("condition", "too_deep")
+    assert (f.field, f.code) == ("condition", "TOO_DEEP")
     assert validate(policy(condition="(" * MAX_NESTING + "party.signed" + ")" * MAX_NESTING))
 
 
 def test_an_empty_condition_is_refused() -> None:
     f = only(policy(condition="  "))
-    assert (f.field, f.code) == ("condition", "required")
+    assert (f.field, f.code) == ("condition", "REQUIRED")
 
 
 def test_every_problem_is_reported_at_once() -> None:
@@ -181,28 +181,28 @@ def test_every_problem_is_reported_at_once() -> None:
     )
     fields = {(f.field, f.code) for f in refusals(bad)}
     assert fields == {
-        ("id", "bad_id"),
-        ("version", "bad_version"),
-        ("title.zh", "required"),
-        ("issuer.name", "required"),
-        ("effective_until", "end_before_start"),
-        ("condition", "unknown_fact"),
-        ("outcome.eligibility", "required"),
-        ("outcome.amount", "wrong_type"),
-        ("outcome.cap", "not_positive"),
-        ("evidence.0.fact", "unknown_fact"),
-        ("evidence.1.key", "duplicate"),
-        ("evidence.1", "fact_or_document"),
-        ("evidence.2.key", "required"),
-        ("evidence.2.title", "required"),
-        ("evidence.2", "fact_or_document"),
-        ("exclusive_group", "required"),
+        ("id", "BAD_ID"),
+        ("version", "BAD_VERSION"),
+        ("title.zh", "REQUIRED"),
+        ("issuer.name", "REQUIRED"),
+        ("effective_until", "END_BEFORE_START"),
+        ("condition", "UNKNOWN_FACT"),
+        ("outcome.eligibility", "REQUIRED"),
+        ("outcome.amount", "WRONG_TYPE"),
+        ("outcome.cap", "NOT_POSITIVE"),
+        ("evidence.0.fact", "UNKNOWN_FACT"),
+        ("evidence.1.key", "DUPLICATE"),
+        ("evidence.1", "FACT_OR_DOCUMENT"),
+        ("evidence.2.key", "REQUIRED"),
+        ("evidence.2.title", "REQUIRED"),
+        ("evidence.2", "FACT_OR_DOCUMENT"),
+        ("exclusive_group", "REQUIRED"),
     }
 
 
 def test_a_cap_needs_an_amount() -> None:
     f = only(policy(outcome=outcome(amount=None)))
-    assert (f.field, f.code) == ("outcome.cap", "cap_without_amount")
+    assert (f.field, f.code) == ("outcome.cap", "CAP_WITHOUT_AMOUNT")
 
 
 def test_evidence_reads_only_facts_of_its_scope() -> None:
@@ -213,7 +213,7 @@ def test_evidence_reads_only_facts_of_its_scope() -> None:
         evidence=(Evidence("on_site", Text("到场", "on site"), fact="party.attended_on_site"),),
     )
     f = only(p)
-    assert (f.field, f.code) == ("evidence.0.fact", "unknown_fact")
+    assert (f.field, f.code) == ("evidence.0.fact", "UNKNOWN_FACT")
 
 
 def test_a_change_is_the_next_version_and_the_old_one_is_kept() -> None:

@@ -113,20 +113,20 @@ def checked_money(field: str, value: MoneyIn, out: list[FieldError]) -> Money | 
         return None
     problems = len(out)
     if amount is None:
-        out.append(error(f"{field}.amount", "required", "请填写金额", "the amount is missing"))
+        out.append(error(f"{field}.amount", "REQUIRED", "请填写金额", "the amount is missing"))
     elif not amount.is_finite():
-        out.append(error(f"{field}.amount", "not_a_number", "金额必须是数字", "not a number"))
+        out.append(error(f"{field}.amount", "NOT_A_NUMBER", "金额必须是数字", "not a number"))
     elif amount < 0:
         out.append(
-            error(f"{field}.amount", "negative", "金额不能为负数", "an amount cannot be negative")
+            error(f"{field}.amount", "NEGATIVE", "金额不能为负数", "an amount cannot be negative")
         )
     elif amount >= MAXIMUM:
-        out.append(error(f"{field}.amount", "too_large", "金额过大", "the amount is too large"))
+        out.append(error(f"{field}.amount", "TOO_LARGE", "金额过大", "the amount is too large"))
     if not currency:
         out.append(
             error(
                 f"{field}.currency",
-                "required",
+                "REQUIRED",
                 "金额须注明币种（ISO 4217 代码，如 CNY）",
                 "an amount needs its currency (an ISO 4217 code such as CNY)",
             )
@@ -135,7 +135,7 @@ def checked_money(field: str, value: MoneyIn, out: list[FieldError]) -> Money | 
         out.append(
             error(
                 f"{field}.currency",
-                "unknown_currency",
+                "UNKNOWN_CURRENCY",
                 f"未知的币种代码：{currency}（须为 ISO 4217 代码，如 CNY）",
                 f"unknown currency code: {currency} (an ISO 4217 code such as CNY)",
             )
@@ -148,7 +148,7 @@ def checked_money(field: str, value: MoneyIn, out: list[FieldError]) -> Money | 
         out.append(
             error(
                 f"{field}.amount",
-                "too_precise",
+                "TOO_PRECISE",
                 f"{currency} 金额最多 {places} 位小数",
                 f"{currency} amounts have at most {places} decimals",
             )

@@ -23,6 +23,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from boyin_agreements.agreements import milestones as ms
+from boyin_agreements.agreements.history import Transition
 from boyin_agreements.agreements.milestones import FollowUp, Milestone, MilestonePlan
 from boyin_agreements.agreements.parties import (
     Origin,
@@ -76,18 +77,6 @@ IMPLEMENTATION = (S.SIGNED, S.IMPLEMENTING)
 FAIR_TIMEZONE = ZoneInfo("Asia/Shanghai")
 #: who offers intentions after matches and meetings, and announces overdue milestones
 SYSTEM = Actor("svc_agreements", Role.SERVICE)
-
-
-@dataclass(frozen=True)
-class Transition:
-    """One step of an agreement: ``from_stage`` None when it was created."""
-
-    from_stage: AgreementStage | None
-    to_stage: AgreementStage
-    by: str
-    role: Role
-    at: datetime
-    reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -171,7 +160,7 @@ class Agreement:
                 "STAGE_BACKWARDS",
                 f"协议已处于“{STAGE_ZH[self.stage]}”，不能退回“{STAGE_ZH[to]}”",
                 f"the agreement is {self.stage.value}: it cannot go back to {to.value}",
-                error("stage", "backwards", f"不能退回“{STAGE_ZH[to]}”", f"not back to {to}"),
+                error("stage", "BACKWARDS", f"不能退回“{STAGE_ZH[to]}”", f"not back to {to}"),
             )
         if there > here + 1:
             skipped = PATH[here + 1 : there]
@@ -182,7 +171,7 @@ class Agreement:
                 f"从“{STAGE_ZH[self.stage]}”不能直接进入“{STAGE_ZH[to]}”：须先经过{zh}",
                 f"the agreement cannot go from {self.stage.value} to {to.value}: "
                 f"{en} must come first",
-                error("stage", "skipped", f"跳过了{zh}", f"skips {en}"),
+                error("stage", "SKIPPED", f"跳过了{zh}", f"skips {en}"),
             )
         if to is S.SIGNED:
             raise self._signatures_missing()
@@ -237,7 +226,7 @@ class Agreement:
             raise not_yours("各方只能确认本方的签字", "a party confirms only its own signature")
         if party_id not in self.party_ids:
             raise invalid(
-                [error("party_id", "not_a_party", "不是本协议的参与方", "not a party to it")]
+                [error("party_id", "NOT_A_PARTY", "不是本协议的参与方", "not a party to it")]
             )
         if party_id in self.confirmed:
             return self, []
@@ -257,7 +246,7 @@ class Agreement:
             f"须各方均确认签字后才能签约（尚未确认：{'、'.join(waiting)}）",
             f"signing needs every party's confirmation (not yet: {', '.join(waiting)})",
             *(
-                error(f"confirmations.{p}", "not_confirmed", "尚未确认签字", "not confirmed yet")
+                error(f"confirmations.{p}", "NOT_CONFIRMED", "尚未确认签字", "not confirmed yet")
                 for p in waiting
             ),
         )
@@ -302,7 +291,7 @@ class Agreement:
                 "TERMS_SIGNED",
                 "协议已签署，条款和协议方不能再修改",
                 "the agreement is signed: its terms and parties cannot change",
-                error("stage", "signed", "已签约", "signed"),
+                error("stage", "SIGNED", "已签约", "signed"),
             )
 
     def _reset(self, actor: Actor, now: datetime) -> dict[str, Any]:
@@ -388,6 +377,6 @@ def _reason(reason: str | None, *, required: bool) -> str | None:
         raise invalid([text])
     if required and not text:
         raise invalid(
-            [error("reason", "required", "终止协议须说明原因", "say why it is terminated")]
+            [error("reason", "REQUIRED", "终止协议须说明原因", "say why it is terminated")]
         )
     return text or None

@@ -14,6 +14,16 @@ from boyin_shared.api.agreements import MilestoneKind
 from boyin_shared.errors import BoyinError, FieldError, invalid, not_found
 from boyin_shared.text import clean
 
+#: each kind of milestone in Chinese (for messages; the enum's values are English)
+KIND_ZH: dict[MilestoneKind, str] = {
+    MilestoneKind.COMPANY_REGISTERED: "公司注册",
+    MilestoneKind.FUNDS_RECEIVED: "资金到位",
+    MilestoneKind.TEAM_ARRIVED: "团队到岗",
+    MilestoneKind.PRODUCT_DELIVERED: "产品交付",
+    MilestoneKind.STAFF_HIRED: "人员招聘",
+    MilestoneKind.OTHER: "其他",
+}
+
 
 @dataclass(frozen=True)
 class FollowUp:
@@ -80,13 +90,13 @@ def planned(
             label = cleaned or None
     if plan.kind is MilestoneKind.OTHER and label is None and not out:
         out.append(
-            error("label", "required", "“其他”类里程碑须写明内容", "say what an OTHER milestone is")
+            error("label", "REQUIRED", "“其他”类里程碑须写明内容", "say what an OTHER milestone is")
         )
     if plan.due < signed_on:
         out.append(
             error(
                 "due",
-                "due_before_signature",
+                "DUE_BEFORE_SIGNATURE",
                 f"里程碑的截止日期（{plan.due.isoformat()}）不能早于签约日期（{signed_on.isoformat()}）",
                 f"a milestone cannot be due ({plan.due.isoformat()}) before the signature "
                 f"({signed_on.isoformat()})",
@@ -118,7 +128,7 @@ def reached(m: Milestone, on: date, today: date, by: str) -> Milestone:
             [
                 error(
                     "reached_on",
-                    "in_future",
+                    "IN_FUTURE",
                     f"达成日期不能晚于今天（{today.isoformat()}）",
                     f"the day reached cannot be after today ({today.isoformat()})",
                 )
@@ -133,7 +143,7 @@ def noted(m: Milestone, follow_up: FollowUp) -> Milestone:
     if isinstance(text, FieldError):
         raise invalid([text])
     if not text:
-        raise invalid([error("note", "required", "请填写跟进内容", "the note is empty")])
+        raise invalid([error("note", "REQUIRED", "请填写跟进内容", "the note is empty")])
     return dataclasses.replace(
         m, follow_ups=(*m.follow_ups, dataclasses.replace(follow_up, note=text))
     )
@@ -145,7 +155,7 @@ def already_reached(m: Milestone) -> BoyinError:
         "MILESTONE_REACHED",
         f"该里程碑已于 {m.reached_on.isoformat()} 达成，不能再修改",
         f"the milestone was reached on {m.reached_on.isoformat()}: it cannot change",
-        error("milestone_id", "reached", "里程碑已达成", "the milestone is reached"),
+        error("milestone_id", "REACHED", "里程碑已达成", "the milestone is reached"),
     )
 
 
@@ -162,7 +172,7 @@ def missing_for_landing(milestones: Sequence[Milestone]) -> list[FieldError]:
         return [
             error(
                 "milestones",
-                "none_required",
+                "NONE_REQUIRED",
                 "落地前须至少设定并达成一个必需的里程碑",
                 "landing needs at least one required milestone, reached",
             )
@@ -170,8 +180,8 @@ def missing_for_landing(milestones: Sequence[Milestone]) -> list[FieldError]:
     return [
         error(
             f"milestones.{m.id}.reached_on",
-            "not_reached",
-            f"必需的里程碑尚未达成：{m.label or m.kind.value}（截止 {m.due.isoformat()}）",
+            "NOT_REACHED",
+            f"必需的里程碑尚未达成：{m.label or KIND_ZH[m.kind]}（截止 {m.due.isoformat()}）",
             f"a required milestone is not reached: {m.label or m.kind.value} "
             f"(due {m.due.isoformat()})",
         )

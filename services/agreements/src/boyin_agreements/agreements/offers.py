@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from boyin_agreements.agreements.domain import SYSTEM, Agreement, Transition
+from boyin_agreements.agreements.domain import SYSTEM, Agreement
+from boyin_agreements.agreements.history import Transition
 from boyin_agreements.agreements.parties import Origin, Party, check_parties, require_to_start
 from boyin_agreements.agreements.snapshots import change_event
 from boyin_agreements.agreements.terms import NO_TERMS, Terms, TermsIn, checked_terms

@@ -51,11 +51,11 @@ def check_parties(parties: Sequence[Party], out: list[FieldError]) -> None:
     for i, p in enumerate(parties):
         f = f"parties.{i}"
         if not p.id.strip():
-            out.append(error(f"{f}.id", "required", "请指明参与方", "name the party"))
+            out.append(error(f"{f}.id", "REQUIRED", "请指明参与方", "name the party"))
         elif p.id in seen:
             out.append(
                 error(
-                    f"{f}.id", "duplicate", "同一参与方重复列出", "the same party is listed twice"
+                    f"{f}.id", "DUPLICATE", "同一参与方重复列出", "the same party is listed twice"
                 )
             )
         seen.add(p.id)
@@ -64,7 +64,7 @@ def check_parties(parties: Sequence[Party], out: list[FieldError]) -> None:
             out.append(
                 error(
                     f"{f}.role",
-                    "role_of_kind",
+                    "ROLE_OF_KIND",
                     "人才只能以人才（团队）身份参与，机构以机构或投资方身份参与",
                     "a talent takes part as the talent (or team); an organisation as an "
                     "organisation or an investor",
@@ -75,7 +75,7 @@ def check_parties(parties: Sequence[Party], out: list[FieldError]) -> None:
         out.append(
             error(
                 "parties",
-                "one_talent",
+                "ONE_TALENT",
                 "一份协议最多一位人才（或其团队）",
                 "an agreement has at most one talent (or team)",
             )
@@ -84,7 +84,7 @@ def check_parties(parties: Sequence[Party], out: list[FieldError]) -> None:
         out.append(
             error(
                 "parties",
-                "no_organisation",
+                "NO_ORGANISATION",
                 "协议须至少有一家机构参与",
                 "an agreement needs at least one organisation",
             )
@@ -92,7 +92,7 @@ def check_parties(parties: Sequence[Party], out: list[FieldError]) -> None:
     if len(parties) < 2:
         out.append(
             error(
-                "parties", "too_few", "协议须至少有两方", "an agreement needs at least two parties"
+                "parties", "TOO_FEW", "协议须至少有两方", "an agreement needs at least two parties"
             )
         )
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 from boyin_shared.api.agreements import AgreementStage
 from boyin_shared.errors import BoyinError, FieldError, Message, forbidden
 
-STAGE_ZH = {
+#: each stage in Chinese (for messages; the enum's values are English)
+STAGE_ZH: dict[AgreementStage, str] = {
     AgreementStage.INTENTION: "意向",
     AgreementStage.NEGOTIATING: "洽谈中",
     AgreementStage.DRAFTED: "已起草",
@@ -37,7 +38,7 @@ def closed(stage: AgreementStage) -> BoyinError:
         "AGREEMENT_CLOSED",
         f"协议{STAGE_ZH[stage]}，不能再更改",
         f"the agreement is {stage.value.lower()}: it cannot change any more",
-        error("stage", "closed", f"当前阶段：{STAGE_ZH[stage]}", f"current stage: {stage.value}"),
+        error("stage", "CLOSED", f"当前阶段：{STAGE_ZH[stage]}", f"current stage: {stage.value}"),
     )
 
 
@@ -52,6 +53,6 @@ def wrong_stage(
         f"{zh}只能在以下阶段进行：{zh_allowed}（当前：{STAGE_ZH[stage]}）",
         f"{en} only in these stages: {en_allowed} (now {stage.value})",
         error(
-            "stage", "wrong_stage", f"当前阶段：{STAGE_ZH[stage]}", f"current stage: {stage.value}"
+            "stage", "WRONG_STAGE", f"当前阶段：{STAGE_ZH[stage]}", f"current stage: {stage.value}"
         ),
     )

@@ -14,8 +14,8 @@ from boyin_agreements.agreements.domain import (
     Agreement,
     Confirmation,
     ConfirmationsReset,
-    Transition,
 )
+from boyin_agreements.agreements.history import Transition
 from boyin_agreements.agreements.milestones import FollowUp, Milestone
 from boyin_agreements.agreements.parties import Origin, Party
 from boyin_agreements.agreements.terms import Document, Terms, Text

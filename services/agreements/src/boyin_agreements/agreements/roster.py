@@ -52,7 +52,7 @@ def roster(
             out.append(
                 error(
                     f"order.{i}",
-                    "duplicate",
+                    "DUPLICATE",
                     f"协议重复列出：{agreement_id}",
                     f"the agreement is listed twice: {agreement_id}",
                 )
@@ -61,7 +61,7 @@ def roster(
             out.append(
                 error(
                     f"order.{i}",
-                    "not_signed",
+                    "NOT_SIGNED",
                     f"不是本届已签约的协议：{agreement_id}",
                     f"not a signed agreement of this edition: {agreement_id}",
                 )

@@ -3,9 +3,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Protocol
 
+from boyin_agreements.agreements.history import Transition
 from boyin_agreements.agreements.milestones import Milestone
+from boyin_agreements.agreements.parties import Origin, Party
+from boyin_agreements.agreements.terms import Terms
+from boyin_shared.api.agreements import AgreementStage
 from boyin_shared.contracts.agreements import (
     AgreementAmount,
     AgreementChange,
@@ -23,11 +29,30 @@ from boyin_shared.contracts.common import LocalizedText
 from boyin_shared.events import Event
 from boyin_shared.identity import Actor
 
-if TYPE_CHECKING:  # the domain builds its events with these functions
-    from boyin_agreements.agreements.domain import Agreement, Transition
+
+class AgreementView(Protocol):
+    """What an event reads of an agreement (the domain's ``Agreement`` is one; the domain
+    builds its events with these functions, so this module cannot import it)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def stage(self) -> AgreementStage: ...
+    @property
+    def parties(self) -> Sequence[Party]: ...
+    @property
+    def origin(self) -> Origin: ...
+    @property
+    def terms(self) -> Terms: ...
+    @property
+    def taxonomy_codes(self) -> tuple[str, ...]: ...
+    @property
+    def signed_at(self) -> datetime | None: ...
+    @property
+    def revision(self) -> int: ...
 
 
-def snapshot(a: Agreement) -> AgreementSnapshot:
+def snapshot(a: AgreementView) -> AgreementSnapshot:
     t = a.terms
     headline = t.amounts.headline
     return AgreementSnapshot(
@@ -57,7 +82,7 @@ def snapshot(a: Agreement) -> AgreementSnapshot:
     )
 
 
-def change_event(kind: type[Event], a: Agreement, step: Transition) -> Event:
+def change_event(kind: type[Event], a: AgreementView, step: Transition) -> Event:
     """``kind`` (created, stage changed, landed, terminated) of ``step`` to ``a``."""
     data = AgreementChange(
         agreement=snapshot(a),
@@ -71,7 +96,7 @@ def change_event(kind: type[Event], a: Agreement, step: Transition) -> Event:
     return kind.create(subject=a.id, sequence=a.revision, data=data)
 
 
-def signed_event(a: Agreement) -> Event:
+def signed_event(a: AgreementView) -> Event:
     """``AgreementSigned``: the match it grew from and its parties (matching's feedback)."""
     assert a.signed_at is not None
     data = Signing(
@@ -86,7 +111,7 @@ def signed_event(a: Agreement) -> Event:
     return AgreementSigned.create(subject=a.id, sequence=a.revision, data=data)
 
 
-def milestone_event(kind: type[Event], a: Agreement, m: Milestone, actor: Actor) -> Event:
+def milestone_event(kind: type[Event], a: AgreementView, m: Milestone, actor: Actor) -> Event:
     """``kind`` (reached, overdue) of milestone ``m`` of ``a``."""
     data = MilestoneChange(
         agreement=snapshot(a),

@@ -80,18 +80,18 @@ def checked_terms(raw: TermsIn, out: list[FieldError]) -> Terms:
         attachment = _line(d.attachment_id, f"{f}.attachment_id", 100, out)
         name = _line(d.name, f"{f}.name", 200, out)
         if not attachment:
-            out.append(error(f"{f}.attachment_id", "required", "请选择文件", "no file given"))
+            out.append(error(f"{f}.attachment_id", "REQUIRED", "请选择文件", "no file given"))
         elif attachment in seen:
             out.append(
                 error(
                     f"{f}.attachment_id",
-                    "duplicate",
+                    "DUPLICATE",
                     "同一文件不能重复列出",
                     "the same file is listed twice",
                 )
             )
         if not name:
-            out.append(error(f"{f}.name", "required", "请填写文件名称", "a document needs a name"))
+            out.append(error(f"{f}.name", "REQUIRED", "请填写文件名称", "a document needs a name"))
         if attachment and name:
             seen.add(attachment)
             documents.append(Document(attachment, name, d.kind))
@@ -110,17 +110,17 @@ def missing_for_draft(terms: Terms) -> list[FieldError]:
     the landing district and the edition."""
     out = []
     if not terms.title:
-        out.append(error("title", "required", "草拟协议须有标题", "a draft needs a title"))
+        out.append(error("title", "REQUIRED", "草拟协议须有标题", "a draft needs a title"))
     if terms.cooperation_type is None:
         out.append(
-            error("cooperation_type", "required", "请选择合作方式", "choose the cooperation type")
+            error("cooperation_type", "REQUIRED", "请选择合作方式", "choose the cooperation type")
         )
     if terms.district_code is None:
         out.append(
-            error("district_code", "required", "请填写落地区县", "name the district it lands in")
+            error("district_code", "REQUIRED", "请填写落地区县", "name the district it lands in")
         )
     if terms.edition_id is None:
-        out.append(error("edition_id", "required", "请选择届次", "choose the fair's edition"))
+        out.append(error("edition_id", "REQUIRED", "请选择届次", "choose the fair's edition"))
     return out
 
 

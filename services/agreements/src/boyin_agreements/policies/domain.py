@@ -124,7 +124,7 @@ def _error(field: str, code: str, zh: str, en: str) -> FieldError:
 
 
 def _required(field: str) -> FieldError:
-    return _error(field, "required", "不能为空", "must not be empty")
+    return _error(field, "REQUIRED", "不能为空", "must not be empty")
 
 
 def validate(policy: Policy) -> Policy:
@@ -135,13 +135,13 @@ def validate(policy: Policy) -> Policy:
         out.append(
             _error(
                 "id",
-                "bad_id",
+                "BAD_ID",
                 "编号只能包含小写字母、数字和 . _ -，最长 64 个字符",
                 "an id is lower-case letters, digits and . _ - (at most 64 characters)",
             )
         )
     if policy.version < 1:
-        out.append(_error("version", "bad_version", "版本号从 1 开始", "versions start at 1"))
+        out.append(_error("version", "BAD_VERSION", "版本号从 1 开始", "versions start at 1"))
     for lang in ("zh", "en"):
         if not getattr(policy.title, lang).strip():
             out.append(_required(f"title.{lang}"))
@@ -151,7 +151,7 @@ def validate(policy: Policy) -> Policy:
         out.append(
             _error(
                 "effective_until",
-                "end_before_start",
+                "END_BEFORE_START",
                 f"失效日期（{policy.effective_until}）早于生效日期（{policy.effective_from}）",
                 f"the last day ({policy.effective_until}) comes before the first ({policy.effective_from})",
             )
@@ -183,14 +183,14 @@ def _outcome(outcome: Outcome, scope: Scope) -> list[FieldError]:
             out.append(
                 _error(
                     "outcome.cap",
-                    "cap_without_amount",
+                    "CAP_WITHOUT_AMOUNT",
                     "只有设定了金额公式才能设定上限",
                     "a cap needs an amount formula",
                 )
             )
         if not outcome.cap.is_finite() or outcome.cap <= 0:
             out.append(
-                _error("outcome.cap", "not_positive", "上限必须是正数", "a cap must be positive")
+                _error("outcome.cap", "NOT_POSITIVE", "上限必须是正数", "a cap must be positive")
             )
     return out
 
@@ -207,7 +207,7 @@ def _evidence(items: tuple[Evidence, ...], scope: Scope) -> list[FieldError]:
             out.append(
                 _error(
                     f"{at}.key",
-                    "duplicate",
+                    "DUPLICATE",
                     f"证明材料“{item.key}”重复",
                     f"evidence {item.key!r} is listed twice",
                 )
@@ -219,7 +219,7 @@ def _evidence(items: tuple[Evidence, ...], scope: Scope) -> list[FieldError]:
             out.append(
                 _error(
                     at,
-                    "fact_or_document",
+                    "FACT_OR_DOCUMENT",
                     "每项证明材料要么是一个事实，要么是一类文件",
                     "each piece of evidence is either a fact or a kind of document",
                 )
@@ -228,7 +228,7 @@ def _evidence(items: tuple[Evidence, ...], scope: Scope) -> list[FieldError]:
             out.append(
                 _error(
                     f"{at}.fact",
-                    "unknown_fact",
+                    "UNKNOWN_FACT",
                     f"读取了不存在的事实：{item.fact}",
                     f"{item.fact} is not a fact this policy can read",
                 )

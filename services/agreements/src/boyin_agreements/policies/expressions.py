@@ -78,11 +78,11 @@ def check(text: str, scope: Scope, want: Want) -> list[Problem]:
     """Every problem of ``text`` as an expression of a policy of ``scope`` giving ``want``
     (empty: it may be saved)."""
     if not text.strip():
-        return [Problem("required", Message("不能为空", "must not be empty"))]
+        return [Problem("REQUIRED", Message("不能为空", "must not be empty"))]
     if len(text) > MAX_LENGTH:
         return [
             Problem(
-                "too_long",
+                "TOO_LONG",
                 Message(
                     f"表达式过长（{len(text)} 个字符，最多 {MAX_LENGTH} 个）",
                     f"the expression is too long ({len(text)} characters, at most {MAX_LENGTH})",
@@ -106,7 +106,7 @@ def check(text: str, scope: Scope, want: Want) -> list[Problem]:
         name = str(got.name()).lower()
         problems.append(
             Problem(
-                "wrong_type",
+                "WRONG_TYPE",
                 Message(
                     f"结果必须是布尔值（true/false），而不是 {name}",
                     f"must give a bool (true/false), not {name}",
@@ -148,7 +148,7 @@ def _explain(report: str, scope: Scope) -> list[Problem]:
                 hint_en = "; number facts are decimals: write 200000.0, not 200000"
             out.append(
                 Problem(
-                    "wrong_type",
+                    "WRONG_TYPE",
                     Message(
                         f"{where_zh}类型不匹配：{detail}{hint_zh}",
                         f"types do not fit{where_en}: {detail}{hint_en}",
@@ -158,7 +158,7 @@ def _explain(report: str, scope: Scope) -> list[Problem]:
         else:
             out.append(
                 Problem(
-                    "syntax",
+                    "SYNTAX",
                     Message(f"{where_zh}无法解析：{detail}", f"cannot be read{where_en}: {detail}"),
                 )
             )
@@ -168,21 +168,21 @@ def _explain(report: str, scope: Scope) -> list[Problem]:
 def _unknown_fact(name: str, scope: Scope) -> Problem:
     if name in FACTS and scope is Scope.AGREEMENT:
         return Problem(
-            "unknown_fact",
+            "UNKNOWN_FACT",
             Message(
                 f"{name} 是参与方的事实，只有按参与方评估的政策才能读取",
                 f"{name} is a fact of a party; only a policy evaluated per party reads it",
             ),
         )
     return Problem(
-        "unknown_fact",
+        "UNKNOWN_FACT",
         Message(f"读取了不存在的事实：{name}", f"reads {name}, which is not a declared fact"),
     )
 
 
 def _too_deep() -> Problem:
     return Problem(
-        "too_deep",
+        "TOO_DEEP",
         Message(
             f"表达式嵌套过深（括号最多 {MAX_NESTING} 层）",
             f"the expression is nested too deeply (at most {MAX_NESTING} levels of brackets)",
@@ -212,11 +212,13 @@ def _unknown_values(text: str) -> list[Problem]:
             value = lit.group(1) if lit.group(1) is not None else lit.group(2)
             if value not in spec.values:
                 allowed = ", ".join(spec.values)
+                # the values as written in an expression (quoted), not labels
+                allowed_zh = "、".join(f"“{v}”" for v in spec.values)
                 out.append(
                     Problem(
-                        "unknown_value",
+                        "UNKNOWN_VALUE",
                         Message(
-                            f"{name} 没有取值“{value}”；可取：{allowed}",
+                            f"{name} 没有取值“{value}”；可取：{allowed_zh}",
                             f'{name} never is "{value}"; it is one of: {allowed}',
                         ),
                     )

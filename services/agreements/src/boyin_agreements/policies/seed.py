@@ -54,7 +54,7 @@ def read_policies(data: Mapping[str, Any]) -> tuple[Policy, ...]:
             problems.append(
                 FieldError(
                     f"policies.{i}.version",
-                    "duplicate",
+                    "DUPLICATE",
                     Message(
                         f"政策 {key[0]} 的版本 {key[1]} 重复",
                         f"policy {key[0]} version {key[1]} is listed twice",
@@ -119,7 +119,7 @@ def read_policy(item: object) -> Policy:
 
 
 def _wrong(field: str, what: str) -> FieldError:
-    return FieldError(field, "bad_type", Message(f"应为{_ZH.get(what, what)}", f"must be {what}"))
+    return FieldError(field, "BAD_TYPE", Message(f"应为{_ZH.get(what, what)}", f"must be {what}"))
 
 
 _ZH = {
@@ -204,7 +204,7 @@ class _Reader:
             self.problems.append(
                 FieldError(
                     at + key,
-                    "unknown_value",
+                    "UNKNOWN_VALUE",
                     Message(f"应为以下之一：{allowed}", f"must be one of: {allowed}"),
                 )
             )

@@ -64,24 +64,24 @@ def _stated(i: int, given: PartyFactsIn, out: list[FieldError]) -> dict[str, Any
         spec: FactSpec | None = FACTS.get(f"party.{short}")
         if spec is None or short in KNOWN_PARTY_FACTS:
             out.append(
-                _error(f, "unknown_fact", "不是可以申报的参与方事实", "not a party fact to state")
+                _error(f, "UNKNOWN_FACT", "不是可以申报的参与方事实", "not a party fact to state")
             )
         elif spec.kind is FactKind.BOOL:
             if isinstance(value, bool):
                 facts[short] = value
             else:
-                out.append(_error(f, "not_a_bool", "应为是或否", "must be true or false"))
+                out.append(_error(f, "NOT_A_BOOL", "应为是或否", "must be true or false"))
         elif spec.kind is FactKind.NUMBER:
             try:
                 if isinstance(value, bool):
                     raise InvalidOperation
                 facts[short] = Decimal(str(value))
             except InvalidOperation:
-                out.append(_error(f, "not_a_number", "应为数字", "must be a number"))
+                out.append(_error(f, "NOT_A_NUMBER", "应为数字", "must be a number"))
         elif isinstance(value, str) and (not spec.values or value in spec.values):
             facts[short] = value
         else:
-            out.append(_error(f, "unknown_value", "取值无效", "not an allowed value"))
+            out.append(_error(f, "UNKNOWN_VALUE", "取值无效", "not an allowed value"))
     return facts
 
 
@@ -94,7 +94,7 @@ def subject_of(a: Agreement, stated: Sequence[PartyFactsIn]) -> PolicySubject:
             out.append(
                 _error(
                     f"parties.{i}.party_id",
-                    "not_a_party",
+                    "NOT_A_PARTY",
                     "不是本协议的参与方",
                     "not a party to it",
                 )
