@@ -31,6 +31,8 @@ API_MD = Path(__file__).resolve().parents[2] / "docs" / "api.md"
 ADMIN = "admin@example.org"
 _BLOCK = re.compile(r"```graphql\n(.*?)```(?:\s*```json\n(.*?)```)?", re.S)
 _PLACEHOLDER = re.compile(r'"\{\{(\w+)\}\}"')
+#: the downloads of the guide's curl examples
+_DOWNLOAD = re.compile(r'"\$GW(/files/[^"]+)"')
 
 
 @dataclass
@@ -132,9 +134,10 @@ class Runner:
             try:
                 kept = {name: _at(data, path) for name, path in example.keep.items()}
                 break
-            except (KeyError, IndexError, TypeError):
+            except (KeyError, IndexError, TypeError) as missing:
                 if asyncio.get_running_loop().time() > deadline:
-                    raise AssertionError(f"api.md:{example.line}: no {example.keep} in {data}")
+                    where = f"api.md:{example.line}"
+                    raise AssertionError(f"{where}: no {example.keep} in {data}") from missing
                 await asyncio.sleep(0.5)
         self.kept |= kept
 
@@ -158,6 +161,14 @@ async def test_every_documented_example_runs(tmp_path: Path) -> None:
         runner = Runner(url)
         for example in found:
             await runner.run(example)
+        downloads = _DOWNLOAD.findall(API_MD.read_text("utf-8"))
+        assert len(downloads) >= 2
+        token = await runner.token("operator@demo.boyin.example")
+        async with http_client(headers={"authorization": f"Bearer {token}"}) as client:
+            for path in downloads:
+                response = await client.get(url + path)
+                assert response.status_code == 200, (path, response.text)
+                assert response.content, path
 
 
 def test_the_guide_covers_every_task() -> None:
