@@ -1,6 +1,6 @@
 """The reference part of the API documentation (docs/api-reference.md), generated from the
 GraphQL schema so that it cannot drift: every query, mutation and subscription with its
-arguments and description, and every enum with its values.
+arguments (and their defaults) and description, and every enum with its values.
 
 ``uv run --frozen python -m boyin_gateway.api_reference --write`` rewrites the file;
 without ``--write`` it prints the text. A test fails when the file is stale.
@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from graphql import GraphQLEnumType, GraphQLField, GraphQLObjectType
+from graphql.utilities.print_schema import print_input_value
 
 from boyin_gateway.schema import schema
 
@@ -31,7 +32,7 @@ def _cell(text: str | None) -> str:
 
 
 def _operation(name: str, field: GraphQLField) -> str:
-    args = ", ".join(f"`{arg_name}: {arg.type}`" for arg_name, arg in field.args.items())
+    args = ", ".join(f"`{print_input_value(n, arg)}`" for n, arg in field.args.items())
     return f"| `{name}` | {args or '—'} | `{field.type}` | {_cell(field.description)} |"
 
 
