@@ -2,11 +2,13 @@
 
 The agreements service's rules, in short: an agreement is seen by its parties, the
 district officers of its district and staff (anyone else is told it is not found); a
-visitor does nothing (403 ``SIGN_IN_REQUIRED``); a participant starts an agreement only as
-one of its parties and confirms only its own signature; the stages are taken one at a time
-(409 ``STAGE_SKIPPED``), signing needs every party's confirmation (409), a terminated or
-landed agreement does not move (409); an amount needs its currency and may not be negative
-(422 naming the field). The evaluation is canned: the 3% rule, capped at RMB 1,000,000.
+visitor does nothing (403 ``SIGN_IN_REQUIRED``); its parties and staff act on it, district
+officers of its district (and staff) follow milestones up (403 otherwise); a participant
+starts an agreement only as one of its parties and confirms only its own signature, on a
+draft, the last confirmation signing it; the stages are taken one at a time (409
+``STAGE_SKIPPED``), signing comes from every party's confirmation (409), a terminated or
+landed agreement does not move (409); an amount needs its currency and may not be
+negative (422 naming the field). The evaluation is canned: the 3% rule, capped at RMB 1,000,000.
 """
 
 from __future__ import annotations
@@ -167,6 +169,11 @@ class FakeAgreements:
             return a.terms.district_code == actor.district_code
         return actor.party_id is not None and any(p.id == actor.party_id for p in a.parties)
 
+    def _acts(self, a: AgreementOut) -> None:
+        """Its parties and staff act on it."""
+        if not self.actor.is_staff and self.actor.party_id not in [p.id for p in a.parties]:
+            raise refusal(403, "FORBIDDEN", "只有协议各方和工作人员可以操作", "parties only")
+
     def _get(self, agreement_id: str) -> AgreementOut:
         found = self.data.agreements.get(agreement_id)
         if found is None or not self._sees(found):
@@ -245,6 +252,7 @@ class FakeAgreements:
         self._called("agreement_action", id=agreement_id, action=action, body=body)
         self._member()
         a = self._get(agreement_id)
+        self._acts(a)
         if action == "advance":
             to = AgreementStage(body["to"])
             if a.stage in (AgreementStage.LANDED, AgreementStage.TERMINATED):
@@ -264,12 +272,12 @@ class FakeAgreements:
                 raise _invalid("party_id", f"{party_id} is not a party of the agreement")
             if not self.actor.is_staff and party_id != self.actor.party_id:
                 raise refusal(403, "FORBIDDEN", "无权执行此操作", "confirm your own signature")
+            if a.stage is not AgreementStage.DRAFTED:
+                raise _conflict("WRONG_STAGE", "signatures are confirmed on a draft")
             done = ConfirmationOut(party_id=party_id, by=self.actor.account_id, at=_NOW)
-            return self._changed(
-                a,
-                confirmations=[*a.confirmations, done],
-                unconfirmed=[p for p in a.unconfirmed if p != party_id],
-            )
+            unconfirmed = [p for p in a.unconfirmed if p != party_id]
+            a = self._changed(a, confirmations=[*a.confirmations, done], unconfirmed=unconfirmed)
+            return a if unconfirmed else self._step(a, AgreementStage.SIGNED, None)
         if action == "terms":
             for kind, money in body.get("amounts", {}).items():
                 if not money.get("currency"):
@@ -302,6 +310,12 @@ class FakeAgreements:
         self._called("milestone_action", id=agreement_id, milestone=milestone_id, action=action)
         self._member()
         a = self._get(agreement_id)
+        if action == "follow-ups":
+            officer = self.actor.role is Role.DISTRICT_OFFICER
+            if not (self.actor.is_staff or officer):  # _get: of its district
+                raise refusal(403, "FORBIDDEN", "无权执行此操作", "district officers only")
+        else:
+            self._acts(a)
         found = next((m for m in a.milestones if m.id == milestone_id), None)
         if found is None:
             raise _not_found(milestone_id)
