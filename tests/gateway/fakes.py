@@ -1,4 +1,4 @@
-"""In-memory fakes of the registry, matching and scheduling clients, for running the
+"""In-memory fakes of the registry, matching, scheduling and agreements clients, for running the
 gateway's schema (or its whole ASGI app) without the services.
 
 Each fake implements the client protocol the resolvers depend on (``boyin_gateway.clients``;
@@ -19,8 +19,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from boyin_gateway.clients import Matching, Registry, Scheduling, Services
+from boyin_gateway.clients import Agreements, Matching, Registry, Scheduling, Services
 from boyin_shared.identity import Actor
+from tests.gateway.fake_agreements import AgreementsData, FakeAgreements
 from tests.gateway.fake_records import Call, MatchingData, RegistryData, SchedulingData
 from tests.gateway.fake_registry import FakeMatching, FakeRegistry, Log
 from tests.gateway.fake_scheduling import FakeScheduling
@@ -28,11 +29,12 @@ from tests.gateway.fake_scheduling import FakeScheduling
 
 @dataclass
 class FakePlatform:
-    """The three services in memory (``boyin_gateway.clients.Services``)."""
+    """The four services in memory (``boyin_gateway.clients.Services``)."""
 
     registry_data: RegistryData = field(default_factory=RegistryData)
     matching_data: MatchingData = field(default_factory=MatchingData)
     scheduling_data: SchedulingData = field(default_factory=SchedulingData)
+    agreements_data: AgreementsData = field(default_factory=AgreementsData)
     log: list[Call] = field(default_factory=list)
 
     def _logger(self, service: str) -> Log:
@@ -52,6 +54,9 @@ class FakePlatform:
             self.scheduling_data, self.registry_data, actor, self._logger("scheduling")
         )
 
+    def agreements(self, actor: Actor) -> FakeAgreements:
+        return FakeAgreements(self.agreements_data, actor, self._logger("agreements"))
+
     async def close(self) -> None:
         return None
 
@@ -65,6 +70,12 @@ class FakePlatform:
 
 def _conforms(
     platform: FakePlatform, actor: Actor
-) -> tuple[Services, Registry, Matching, Scheduling]:
+) -> tuple[Services, Registry, Matching, Scheduling, Agreements]:
     """Nothing at run time: mypy checks here that the fakes implement the protocols."""
-    return platform, platform.registry(actor), platform.matching(actor), platform.scheduling(actor)
+    return (
+        platform,
+        platform.registry(actor),
+        platform.matching(actor),
+        platform.scheduling(actor),
+        platform.agreements(actor),
+    )

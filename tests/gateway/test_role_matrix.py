@@ -21,7 +21,11 @@ read from the code under test):
   check people in; a talent or organisation signs up, declares availability, reads its
   attendance, agenda and meetings and asks for meetings for itself; the invitee (or staff)
   answers a request; either side (or staff) cancels a meeting, sets its video link and
-  records its outcome; a draft edition is seen by staff only, an open one by anyone.
+  records its outcome; a draft edition is seen by staff only, an open one by anyone;
+- agreements: an agreement is seen by its parties, the district officers of its landing
+  district and staff; its parties and staff act on it (start one, confirm their own
+  signature; staff record anyone's); district officers of its district and staff follow
+  its milestones up; the ceremony roster is for signed-in callers.
 
 Each cell is ``allowed`` (the success type, or the data) or ``denied`` (a ``Forbidden`` or
 ``NotFound`` problem with a zh/en message, ``null`` for a read, an empty review queue, or
@@ -42,6 +46,7 @@ import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
+from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -51,11 +56,14 @@ import pytest_asyncio
 from argon2 import PasswordHasher
 
 from boyin_gateway.accounts import service
+from boyin_shared.api.agreements import AgreementStage, MilestoneKind, MilestoneOut
 from boyin_shared.api.matching import MatchOut
 from boyin_shared.api.scheduling import TimetableDetailOut
 from boyin_shared.identity import Actor, Role
+from tests.gateway import agreements_support as agr
 from tests.gateway import scheduling_support as sched
 from tests.gateway.events import landing, meeting_cancelled, project
+from tests.gateway.fake_agreements import agreement
 from tests.gateway.fake_records import (
     demand,
     edition,
@@ -72,6 +80,7 @@ from tests.gateway.support import (
     CREATE_DEMAND,
     DEMAND,
     PASSWORD,
+    PROBLEM,
     PUBLISH,
     REGISTER_ORGANISATION,
     SHAPINGBA,
@@ -151,6 +160,9 @@ class World:
     guests: dict[str, str] = field(default_factory=dict)  # a talent per role, for arranging
     requested: dict[str, str] = field(default_factory=dict)  # a request to the organisation
     mutual: dict[str, str] = field(default_factory=dict)  # a meeting the role's side is in
+    # -- agreements
+    agreement_id: str = ""  # the talent's with the organisation, landing in YUZHONG
+    drafted: dict[str, str] = field(default_factory=dict)  # a draft agreement per role
 
     @property
     def url(self) -> str:
@@ -682,6 +694,81 @@ SCHEDULING_OPERATIONS = (
 )
 
 
+# -- agreements ---------------------------------------------------------------------------
+
+AGREEMENT_SIDES = SIDES | {"officer"}
+AGREEMENTS = f"""{{
+  agreements(first: 20) {{
+    __typename ... on AgreementConnection {{ edges {{ node {{ id }} }} }} {PROBLEM}
+  }}
+}}"""
+
+
+def own_confirmation(world: World, role: str) -> dict[str, Any]:
+    party = world.org_id if role == "organisation" else world.talent_id
+    return {"id": world.drafted[role], "partyId": party}
+
+
+def own_start(world: World, role: str) -> dict[str, Any]:
+    return {
+        "input": {
+            "parties": [
+                {"kind": "talent", "id": world.talent_id, "role": "TALENT"},
+                {"kind": "organisation", "id": world.org_id, "role": "ORGANISATION"},
+            ],
+            "terms": {"districtCode": YUZHONG},
+        }
+    }
+
+
+AGREEMENT_OPERATIONS = (
+    Operation("read an agreement", AGREEMENT_SIDES, scheduling_read(agr.GET, id="agreement_id")),
+    Operation("agreements", AGREEMENT_SIDES, scheduling_read(AGREEMENTS)),
+    Operation("editionRoster", SIGNED_IN, scheduling_read(agr.ROSTER, e="edition_id")),
+    Operation(
+        "startAgreement (as a party)", SIDES, scheduling_mutation(agr.START, "Agreement", own_start)
+    ),
+    Operation(
+        "confirmSignature (own)",
+        SIDES,
+        scheduling_mutation(agr.CONFIRM, "Agreement", own_confirmation),
+    ),
+    Operation(
+        "followUpMilestone",
+        STAFF | {"officer"},
+        scheduling_mutation(
+            agr.FOLLOW_UP, "Agreement", lambda w, r: {"id": w.agreement_id, "m": "ms_matrix"}
+        ),
+    ),
+)
+
+
+def seed_agreements(world: World, platform: FakePlatform) -> None:
+    data = platform.agreements_data
+    sides = [
+        ("talent", world.talent_id, "TALENT"),
+        ("organisation", world.org_id, "ORGANISATION"),
+    ]
+    made = agreement(sides, stage=AgreementStage.SIGNED, district_code=YUZHONG)
+    milestone = MilestoneOut(
+        id="ms_matrix",
+        kind=MilestoneKind.FUNDS_RECEIVED,
+        due=date(2027, 1, 1),
+        label=None,
+        required=True,
+        reached_on=None,
+        reached_by=None,
+        follow_ups=[],
+        overdue_announced=False,
+    )
+    data.add(made.model_copy(update={"milestones": [milestone]}))
+    world.agreement_id = made.id
+    for role in ROLES:
+        draft = agreement(sides, stage=AgreementStage.DRAFTED, district_code=YUZHONG)
+        data.add(draft)
+        world.drafted[role] = draft.id
+
+
 # -- the world ---------------------------------------------------------------------------
 
 
@@ -808,6 +895,7 @@ async def build(gateway: Gateway) -> World:
         "admin": world.admin,
     }
     await seed_scheduling(world, gateway.platform)
+    seed_agreements(world, gateway.platform)
     return world
 
 
@@ -823,7 +911,7 @@ async def world(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[World
             yield await build(gateway)
 
 
-ALL_OPERATIONS = (*OPERATIONS, *SCHEDULING_OPERATIONS)
+ALL_OPERATIONS = (*OPERATIONS, *SCHEDULING_OPERATIONS, *AGREEMENT_OPERATIONS)
 
 
 @pytest.mark.parametrize("operation", ALL_OPERATIONS, ids=[o.name for o in ALL_OPERATIONS])

@@ -9,7 +9,7 @@ from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
 from boyin_gateway.accounts.service import Accounts
-from boyin_gateway.clients import Downstream, Registry, Scheduling, Services
+from boyin_gateway.clients import Agreements, Downstream, Registry, Scheduling, Services
 from boyin_gateway.derived import shown_as
 from boyin_gateway.feeds import Feeds
 from boyin_gateway.permissions import acts_for_no_party_yet
@@ -97,6 +97,7 @@ class Context(BaseContext):
         self.registry = self._services.registry(actor)
         self.matching = self._services.matching(actor)
         self.scheduling = self._services.scheduling(actor)
+        self.agreements: Agreements = self._services.agreements(actor)
         self.loaders = Loaders(self.registry, self.scheduling)
 
     def registry_acting_for(self, party_id: str) -> Registry:
@@ -126,4 +127,5 @@ class Context(BaseContext):
     @property
     def downstream_calls(self) -> int:
         acting = sum(c.calls for c in self._acting)
-        return self.registry.calls + self.matching.calls + self.scheduling.calls + acting
+        services = (self.registry, self.matching, self.scheduling, self.agreements)
+        return sum(c.calls for c in services) + acting

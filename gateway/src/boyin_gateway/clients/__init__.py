@@ -1,6 +1,7 @@
 """The gateway's clients of the services; the gateway owns no business data.
 
-Each service has a protocol (:class:`Registry`, :class:`Matching`, :class:`Scheduling`)
+Each service has a protocol (:class:`Registry`, :class:`Matching`, :class:`Scheduling`,
+:class:`Agreements`)
 that resolvers depend on, and an HTTP implementation. :class:`Services` hands out clients
 acting for one caller; :class:`HttpServices` does so over one connection pool per service,
 and the tests' in-memory fakes implement the same protocols.
@@ -13,6 +14,7 @@ from typing import Protocol
 
 import httpx
 
+from boyin_gateway.clients.agreements import Agreements, AgreementsClient, NoAgreements
 from boyin_gateway.clients.base import (
     Downstream,
     FilePart,
@@ -27,6 +29,8 @@ from boyin_gateway.clients.scheduling import Scheduling, SchedulingClient
 from boyin_shared.identity import Actor
 
 __all__ = [
+    "Agreements",
+    "AgreementsClient",
     "Downstream",
     "FilePart",
     "HttpServices",
@@ -53,6 +57,8 @@ class Services(Protocol):
 
     def scheduling(self, actor: Actor) -> Scheduling: ...
 
+    def agreements(self, actor: Actor) -> Agreements: ...
+
     async def close(self) -> None:
         """Release what the clients share (connection pools)."""
         ...
@@ -61,12 +67,14 @@ class Services(Protocol):
 @dataclass
 class HttpServices:
     """:class:`Services` over HTTP: one connection pool per service, shared by all
-    requests; each client signs the caller's identity into its calls."""
+    requests; each client signs the caller's identity into its calls. Without an URL for
+    agreements (an older deployment) its fields answer as an unreachable service does."""
 
     registry_pool: httpx.AsyncClient
     matching_pool: httpx.AsyncClient
     scheduling_pool: httpx.AsyncClient
     secret: str
+    agreements_pool: httpx.AsyncClient | None = None
 
     @classmethod
     def open(cls, urls: dict[str, str], secret: str, *, timeout: float = 10.0) -> HttpServices:
@@ -75,11 +83,17 @@ class HttpServices:
             matching_pool=httpx.AsyncClient(base_url=urls["matching"], timeout=timeout),
             scheduling_pool=httpx.AsyncClient(base_url=urls["scheduling"], timeout=timeout),
             secret=secret,
+            agreements_pool=(
+                httpx.AsyncClient(base_url=urls["agreements"], timeout=timeout)
+                if "agreements" in urls
+                else None
+            ),
         )
 
     @property
     def pools(self) -> tuple[httpx.AsyncClient, ...]:
-        return (self.registry_pool, self.matching_pool, self.scheduling_pool)
+        shared = (self.registry_pool, self.matching_pool, self.scheduling_pool)
+        return shared + ((self.agreements_pool,) if self.agreements_pool else ())
 
     def registry(self, actor: Actor) -> RegistryClient:
         return RegistryClient(self.registry_pool, self.secret, actor)
@@ -89,6 +103,11 @@ class HttpServices:
 
     def scheduling(self, actor: Actor) -> SchedulingClient:
         return SchedulingClient(self.scheduling_pool, self.secret, actor)
+
+    def agreements(self, actor: Actor) -> AgreementsClient:
+        if self.agreements_pool is None:
+            return NoAgreements(actor)
+        return AgreementsClient(self.agreements_pool, self.secret, actor)
 
     async def close(self) -> None:
         for pool in self.pools:

@@ -15,6 +15,7 @@ from strawberry.types import ExecutionContext
 
 from boyin_gateway import limits, query_errors
 from boyin_gateway.schema.accounts import AccountMutation, AccountQuery
+from boyin_gateway.schema.agreements import AgreementMutation, AgreementQuery
 from boyin_gateway.schema.editions import EditionMutation, EditionQuery
 from boyin_gateway.schema.feeds import FeedSubscription
 from boyin_gateway.schema.matches import MatchMutation, MatchQuery
@@ -35,6 +36,7 @@ Query = merge_types(
         MatchQuery,
         EditionQuery,
         MeetingQuery,
+        AgreementQuery,
     ),
 )
 Mutation = merge_types(
@@ -48,6 +50,7 @@ Mutation = merge_types(
         MatchMutation,
         EditionMutation,
         MeetingMutation,
+        AgreementMutation,
     ),
 )
 
