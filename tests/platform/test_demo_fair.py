@@ -6,6 +6,7 @@ matches with explanations, one match is mutual; loading again adds nothing.
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from boyin_platform import demo_fair
@@ -63,3 +64,47 @@ async def test_the_demo_fair_is_alive_and_loads_once(tmp_path: Path) -> None:
 
     table = accounts_table(ADMIN_LOGIN, ADMIN_PASSWORD)
     assert "DEMO-ONLY" in table and all(p.login in table for p in PEOPLE)
+
+
+AGREEMENTS = """{ agreements(first: 20) {
+  __typename
+  ... on AgreementConnection { edges { node {
+    id stage origin { kind matchId } parties { kind id role } unconfirmed } } } } }"""
+ADVANCE = """mutation($id: ID!) { advanceAgreement(id: $id, to: NEGOTIATING, reason: "演示") {
+  __typename ... on Agreement { stage history { by } }
+  ... on Problem { code message { zh en } } } }"""
+
+
+async def test_the_demo_mutual_match_becomes_an_agreement_intention(tmp_path: Path) -> None:
+    """The whole chain on the real services: matching's MatchMutuallyAccepted reaches the
+    agreements service, which offers an intention to both sides; the gateway shows it to a
+    party and to staff, and a party moves it on."""
+    async with platform_server(tmp_path) as url:
+        await demo_fair.load(url, SECRET, ADMIN_LOGIN, ADMIN_PASSWORD)
+        talent = await sign_in(url, "sophie.martin@demo.boyin.example", DEMO_PASSWORD)
+        operator = await sign_in(url, "operator@demo.boyin.example", DEMO_PASSWORD)
+
+        seen: list[dict[str, object]] = []
+        for _ in range(100):  # the event crosses the embedded bus asynchronously
+            answer = (await graphql(url, AGREEMENTS, talent))["agreements"]
+            assert answer["__typename"] == "AgreementConnection", answer
+            seen = [e["node"] for e in answer["edges"]]
+            if seen:
+                break
+            await asyncio.sleep(0.1)
+        assert len(seen) == 1, seen
+        intention = seen[0]
+        assert intention["stage"] == "INTENTION"
+        assert intention["origin"] == {"kind": "MATCH", "matchId": intention["origin"]["matchId"]}
+        assert intention["origin"]["matchId"]
+        kinds = sorted(p["kind"] for p in intention["parties"])  # type: ignore[attr-defined]
+        assert kinds == ["organisation", "talent"]
+
+        staff = (await graphql(url, AGREEMENTS, operator))["agreements"]["edges"]
+        assert [e["node"]["id"] for e in staff] == [intention["id"]]
+        visitor = (await graphql(url, AGREEMENTS))["agreements"]
+        assert visitor.get("edges", []) == [], visitor  # a visitor sees no agreement
+
+        moved = (await graphql(url, ADVANCE, talent, id=intention["id"]))["advanceAgreement"]
+        assert moved["__typename"] == "Agreement", moved
+        assert moved["stage"] == "NEGOTIATING"
