@@ -177,11 +177,7 @@ def agreement_page(agreements: list[AgreementOut], first: int) -> AgreementConne
     """``agreements`` asked for with ``first + 1``: one more means another page."""
     edges = [AgreementEdge(cursor=a.id, node=shown_as(Agreement, a)) for a in agreements[:first]]
     return AgreementConnection(
-        edges=edges,
-        page_info=PageInfo(
-            has_next_page=len(agreements) > first,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
+        edges=edges, page_info=PageInfo.of([a.id for a in agreements], first)
     )
 
 

@@ -115,9 +115,7 @@ def meeting_page(meetings: list[MeetingOut], first: int) -> MeetingConnection:
     edges = [MeetingEdge(cursor=m.id, node=shown_as(Meeting, m)) for m in meetings[:first]]
     return MeetingConnection(
         edges=edges,
-        page_info=PageInfo(
-            has_next_page=len(meetings) > first, end_cursor=edges[-1].cursor if edges else None
-        ),
+        page_info=PageInfo.of([m.id for m in meetings], first),
     )
 
 

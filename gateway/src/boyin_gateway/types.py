@@ -3,7 +3,7 @@ parties, derived from its API models (``boyin_shared.api.registry``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any, cast
 from urllib.parse import quote
 
@@ -95,6 +95,13 @@ class Attachment:
 class PageInfo:
     has_next_page: bool
     end_cursor: str | None
+
+    @classmethod
+    def of(cls, cursors: Sequence[str], first: int) -> PageInfo:
+        """A page asked of a service with ``first + 1``: one more than ``first`` means
+        another page follows; the page ends at its ``first``-th cursor."""
+        shown = cursors[:first]
+        return cls(has_next_page=len(cursors) > first, end_cursor=shown[-1] if shown else None)
 
 
 @strawberry.type
