@@ -380,7 +380,7 @@ async def meeting_flow(url: str) -> None:
         },
     )
     assert [(f["field"], f["code"]) for f in window["fields"]] == [
-        ("departure", "end_before_start")
+        ("departure", "END_BEFORE_START")
     ], window
     assert_bilingual(window)
 

@@ -65,20 +65,20 @@ DAY2 = {"day": FAIR_LAST.isoformat(), "start": "09:00", "end": "12:00"}
 @pytest.mark.parametrize(
     ("overrides", "field", "code"),
     [
-        ({"days": [DAY1, DAY2, {**DAY1, "start": "13:00"}]}, "days.2.day", "overlapping_slots"),
-        ({"days": [DAY1, {**DAY2, "day": "2030-12-15"}]}, "days.1.day", "outside_edition"),
+        ({"days": [DAY1, DAY2, {**DAY1, "start": "13:00"}]}, "days.2.day", "OVERLAPPING_SLOTS"),
+        ({"days": [DAY1, {**DAY2, "day": "2030-12-15"}]}, "days.1.day", "OUTSIDE_EDITION"),
         (
             {"days": [{**DAY1, "breaks": [{"start": "16:30", "end": "17:30"}]}, DAY2]},
             "days.0.breaks.0",
-            "outside_day",
+            "OUTSIDE_DAY",
         ),
-        ({"days": [DAY1, {**DAY2, "end": "08:00"}]}, "days.1.end", "end_before_start"),
-        ({"slot_minutes": 10}, "slot_minutes", "out_of_range"),
-        ({"slot_minutes": 45}, "slot_minutes", "out_of_range"),
-        ({"tables": [{"number": 1, "room": "hall-z"}]}, "tables.0.room", "unknown_room"),
-        ({"tables": [{"number": 4}, {"number": 4}]}, "tables.1.number", "duplicate"),
-        ({"timezone": "Mars/Olympus"}, "timezone", "unknown_time_zone"),
-        ({"last_day": "2030-12-11", "days": [DAY1]}, "last_day", "end_before_start"),
+        ({"days": [DAY1, {**DAY2, "end": "08:00"}]}, "days.1.end", "END_BEFORE_START"),
+        ({"slot_minutes": 10}, "slot_minutes", "OUT_OF_RANGE"),
+        ({"slot_minutes": 45}, "slot_minutes", "OUT_OF_RANGE"),
+        ({"tables": [{"number": 1, "room": "hall-z"}]}, "tables.0.room", "UNKNOWN_ROOM"),
+        ({"tables": [{"number": 4}, {"number": 4}]}, "tables.1.number", "DUPLICATE"),
+        ({"timezone": "Mars/Olympus"}, "timezone", "UNKNOWN_TIME_ZONE"),
+        ({"last_day": "2030-12-11", "days": [DAY1]}, "last_day", "END_BEFORE_START"),
     ],
 )
 async def test_a_bad_edition_is_refused_and_not_created(
@@ -92,7 +92,7 @@ async def test_a_bad_edition_is_refused_and_not_created(
 async def test_a_bad_edit_leaves_the_edition_as_it_was(fair: Fair) -> None:
     before = ok(await fair.api.get(f"/editions/{fair.edition_id}"))
     response = await fair.api.put(f"/editions/{fair.edition_id}", json=fair_body(slot_minutes=40))
-    field_refusal(response, "slot_minutes", "out_of_range")
+    field_refusal(response, "slot_minutes", "OUT_OF_RANGE")
     assert ok(await fair.api.get(f"/editions/{fair.edition_id}")) == before
 
 
@@ -114,15 +114,15 @@ async def test_a_malformed_body_names_the_field_in_both_languages(fair: Fair) ->
         (
             {"start": "2030-12-14T09:00:00+08:00", "end": "2030-12-14T10:00:00+08:00"},
             "start",
-            "outside_edition",
+            "OUTSIDE_EDITION",
         ),
-        ({"room": "hall-z"}, "room", "unknown_room"),
-        ({"end": at(FAIR_FIRST, "08:00")}, "end", "end_before_start"),
-        ({"capacity": 0}, "capacity", "not_positive"),
+        ({"room": "hall-z"}, "room", "UNKNOWN_ROOM"),
+        ({"end": at(FAIR_FIRST, "08:00")}, "end", "END_BEFORE_START"),
+        ({"capacity": 0}, "capacity", "NOT_POSITIVE"),
         (
             {"presenters": [{"party_id": "tal_nobody"}]},
             "presenters.0.party_id",
-            "unknown_participant",
+            "UNKNOWN_PARTICIPANT",
         ),
     ],
 )
@@ -252,7 +252,7 @@ async def test_capacity_below_the_confirmed_is_refused_and_kept(fair: Fair) -> N
     field_refusal(
         await fair.api.put(f"/sessions/{s['id']}", json=session_body(capacity=1)),
         "capacity",
-        "below_sign_ups",
+        "BELOW_SIGN_UPS",
     )
     kept = ok(await fair.api.get(f"/sessions/{s['id']}"))
     assert (kept["capacity"], kept["confirmed"], kept["version"]) == (2, 2, 1)
@@ -278,16 +278,16 @@ def availability(**overrides: Any) -> dict[str, Any]:
         (
             {"blocked": [{"start": at(FAIR_FIRST, "15:00"), "end": at(FAIR_FIRST, "14:00")}]},
             "blocked.0.end",
-            "end_before_start",
+            "END_BEFORE_START",
         ),
         (
             {"arrival": at(FAIR_LAST, "10:00"), "departure": at(FAIR_FIRST, "10:00")},
             "departure",
-            "end_before_start",
+            "END_BEFORE_START",
         ),
-        ({"arrival": "2030-12-10T09:00:00+08:00"}, "arrival", "outside_edition"),
-        ({"representatives": 2}, "representatives", "talent_alone"),
-        ({"min_meetings": 40}, "min_meetings", "out_of_range"),
+        ({"arrival": "2030-12-10T09:00:00+08:00"}, "arrival", "OUTSIDE_EDITION"),
+        ({"representatives": 2}, "representatives", "TALENT_ALONE"),
+        ({"min_meetings": 40}, "min_meetings", "OUT_OF_RANGE"),
     ],
 )
 async def test_a_bad_availability_is_refused_and_not_stored(
@@ -326,12 +326,12 @@ async def test_a_meeting_with_oneself_is_refused(fair: Fair) -> None:
         json={"invitee_id": fair.t1},
         headers=headers(talent(fair.t1)),
     )
-    field_refusal(response, "invitee_id", "same_participant")
+    field_refusal(response, "invitee_id", "SAME_PARTICIPANT")
     response = await fair.api.post(
         f"/editions/{fair.edition_id}/meetings",
         json={"invitee_id": fair.org, "requester_id": fair.org},
     )
-    field_refusal(response, "invitee_id", "same_participant")
+    field_refusal(response, "invitee_id", "SAME_PARTICIPANT")
     await no_meetings(fair)
 
 
@@ -341,7 +341,7 @@ async def test_a_meeting_with_someone_unknown_is_refused(fair: Fair) -> None:
         json={"invitee_id": "org_nobody"},
         headers=headers(talent(fair.t1)),
     )
-    field_refusal(response, "invitee_id", "unknown_participant")
+    field_refusal(response, "invitee_id", "UNKNOWN_PARTICIPANT")
     await no_meetings(fair)
 
 
@@ -360,7 +360,7 @@ async def test_an_on_site_meeting_with_a_declared_online_participant_is_refused(
         json={"invitee_id": fair.t2, "mode": "ON_SITE"},
         headers=headers(organisation(fair.org)),
     )
-    error = field_refusal(response, "invitee_id", "online_only")
+    error = field_refusal(response, "invitee_id", "ONLINE_ONLY")
     assert "王芳" in error["message"]["zh"]
     await no_meetings(fair)
 
@@ -373,7 +373,7 @@ async def test_an_on_site_meeting_with_a_talent_online_by_default_is_refused(fai
         json={"invitee_id": fair.abroad, "mode": "ON_SITE"},
         headers=headers(organisation(fair.org)),
     )
-    field_refusal(response, "invitee_id", "online_only")
+    field_refusal(response, "invitee_id", "ONLINE_ONLY")
     await no_meetings(fair)
 
 

@@ -49,7 +49,7 @@ async def test_an_online_presenter_is_refused_at_an_on_site_roadshow(fair: Fair)
     error = field_refusal(
         await fair.api.post(url, json=roadshow(fair.abroad)),
         "presenters.0.party_id",
-        "online_presenter",
+        "ONLINE_PRESENTER",
     )
     assert "ONLINE" in error["message"]["en"] and "线上" in error["message"]["zh"]
     assert ok(await fair.api.get(url)) == []
@@ -64,7 +64,7 @@ async def test_an_online_presenter_is_refused_at_an_on_site_roadshow(fair: Fair)
     field_refusal(
         await fair.api.post(url, json=roadshow(fair.t1, "14:00")),
         "presenters.0.party_id",
-        "online_presenter",
+        "ONLINE_PRESENTER",
     )
 
 
@@ -73,7 +73,7 @@ async def test_a_presenter_at_night_is_accepted_with_a_warning(fair: Fair) -> No
     # no room: online presenters may take part; 09:00 in Chongqing is 02:00 in Berlin
     created = ok(await fair.api.post(url, json=roadshow(fair.abroad, room=None)), 201)
     [warning] = created["warnings"]
-    assert (warning["field"], warning["code"]) == ("presenters.0", "presenter_at_night")
+    assert (warning["field"], warning["code"]) == ("presenters.0", "PRESENTER_AT_NIGHT")
     assert "02:00" in warning["message"]["en"] and "02:00" in warning["message"]["zh"]
     assert "夜间" in warning["message"]["zh"]
     # moved to the afternoon (09:00 in Berlin), the warning goes

@@ -67,20 +67,20 @@ def test_a_blocked_window_that_ends_before_it_starts() -> None:
         ON_SITE, blocked=(Span(at(12, 9), at(12, 10)), Span(at(12, 16), at(12, 15)))
     )
     [e] = errors(bad)
-    assert (e.field, e.code) == ("blocked.1.end", "end_before_start")
+    assert (e.field, e.code) == ("blocked.1.end", "END_BEFORE_START")
     assert "16:00" in e.message.en and "15:00" in e.message.en
 
 
 def test_a_blocked_window_of_no_length_is_refused() -> None:
     assert codes(dataclasses.replace(ON_SITE, blocked=(Span(at(12, 9), at(12, 9)),))) == [
-        ("blocked.0.end", "end_before_start")
+        ("blocked.0.end", "END_BEFORE_START")
     ]
 
 
 def test_a_departure_before_the_arrival() -> None:
     bad = dataclasses.replace(ON_SITE, arrival=at(13, 10), departure=at(12, 10))
     [e] = errors(bad)
-    assert (e.field, e.code) == ("departure", "end_before_start")
+    assert (e.field, e.code) == ("departure", "END_BEFORE_START")
 
 
 @pytest.mark.parametrize(
@@ -92,7 +92,7 @@ def test_a_departure_before_the_arrival() -> None:
 )
 def test_a_stay_outside_the_edition(changes: dict[str, object], field: str) -> None:
     bad = dataclasses.replace(ON_SITE, **changes)  # type: ignore[arg-type]
-    assert codes(bad) == [(field, "outside_edition")]
+    assert codes(bad) == [(field, "OUTSIDE_EDITION")]
 
 
 def test_a_stay_may_touch_the_editions_bounds() -> None:
@@ -103,22 +103,22 @@ def test_a_stay_may_touch_the_editions_bounds() -> None:
 
 def test_an_unknown_time_zone_is_reported_on_the_time_zone() -> None:
     assert codes(dataclasses.replace(ON_SITE, timezone="Mars/Olympus")) == [
-        ("timezone", "unknown_time_zone")
+        ("timezone", "UNKNOWN_TIME_ZONE")
     ]
 
 
 def test_an_unknown_time_zone_without_a_stay_is_reported_on_the_time_zone() -> None:
     bad = dataclasses.replace(ON_SITE, timezone="Mars/Olympus", arrival=None, departure=None)
-    assert codes(bad) == [("timezone", "unknown_time_zone")]
+    assert codes(bad) == [("timezone", "UNKNOWN_TIME_ZONE")]
 
 
 @pytest.mark.parametrize(
     ("kind", "representatives", "code"),
     [
-        ("talent", 2, "talent_alone"),
-        ("talent", 0, "out_of_range"),
-        ("organisation", 0, "out_of_range"),
-        ("organisation", 21, "out_of_range"),
+        ("talent", 2, "TALENT_ALONE"),
+        ("talent", 0, "OUT_OF_RANGE"),
+        ("organisation", 0, "OUT_OF_RANGE"),
+        ("organisation", 21, "OUT_OF_RANGE"),
     ],
 )
 def test_representatives(kind: str, representatives: int, code: str) -> None:
@@ -135,7 +135,7 @@ def test_an_organisation_may_send_up_to_twenty() -> None:
 @pytest.mark.parametrize("minimum", [-1, 33])
 def test_minimum_meetings_out_of_range(minimum: int) -> None:
     assert codes(dataclasses.replace(ON_SITE, min_meetings=minimum)) == [
-        ("min_meetings", "out_of_range")
+        ("min_meetings", "OUT_OF_RANGE")
     ]
 
 

@@ -110,7 +110,7 @@ def test_the_slot_length_sets_the_step(minutes: int, count: int) -> None:
 @pytest.mark.parametrize("minutes", [14, 31, 0, 60])
 def test_a_slot_length_outside_15_to_30_minutes_is_refused(minutes: int) -> None:
     e = only(plan(slot_minutes=minutes))
-    assert (e.field, e.code) == ("slot_minutes", "out_of_range")
+    assert (e.field, e.code) == ("slot_minutes", "OUT_OF_RANGE")
     assert "15" in e.message.en and "30" in e.message.en
 
 
@@ -149,28 +149,28 @@ def test_the_edition_spans_its_days_in_its_own_zone() -> None:
 def test_a_day_given_twice_would_overlap_its_slots() -> None:
     days = (*plan().days, FairDay(D1, time(14), time(18)))
     e = only(plan(days=days))
-    assert (e.field, e.code) == ("days.2.day", "overlapping_slots")
+    assert (e.field, e.code) == ("days.2.day", "OVERLAPPING_SLOTS")
     assert "2030-12-12" in e.message.en
 
 
 def test_a_day_outside_the_editions_dates() -> None:
     days = (*plan().days, FairDay(date(2030, 12, 14), time(9), time(12)))
     e = only(plan(days=days))
-    assert (e.field, e.code) == ("days.2.day", "outside_edition")
+    assert (e.field, e.code) == ("days.2.day", "OUTSIDE_EDITION")
     assert "2030-12-14" in e.message.zh and "2030-12-14" in e.message.en
 
 
 def test_a_break_outside_its_day() -> None:
     day = FairDay(D2, time(9), time(12), (Break(time(11, 30), time(12, 30)),))
     e = only(plan(days=(plan().days[0], day)))
-    assert (e.field, e.code) == ("days.1.breaks.0", "outside_day")
+    assert (e.field, e.code) == ("days.1.breaks.0", "OUTSIDE_DAY")
 
 
 def test_a_break_outside_its_day_is_named_by_its_position_in_the_input() -> None:
     """The field path points at the break as the operator gave it (the second one)."""
     day = FairDay(D1, time(9), time(17), (Break(time(13), time(14)), Break(time(7), time(8))))
     e = only(plan(days=(day, plan().days[1])))
-    assert (e.field, e.code) == ("days.0.breaks.1", "outside_day")
+    assert (e.field, e.code) == ("days.0.breaks.1", "OUTSIDE_DAY")
 
 
 @pytest.mark.parametrize(
@@ -193,21 +193,21 @@ def test_a_break_outside_its_day_is_named_by_its_position_in_the_input() -> None
 def test_an_end_before_its_start(changes: dict[str, object], field: str) -> None:
     errors = field_errors(plan(**changes))
     found = [e for e in errors if e.field == field]
-    assert [e.code for e in found] == ["end_before_start"], errors
+    assert [e.code for e in found] == ["END_BEFORE_START"], errors
     assert found[0].message.zh and found[0].message.en
 
 
 def test_duplicate_table_numbers() -> None:
     tables = (TableSpec(1, "hall-a"), TableSpec(2), TableSpec(1))
     e = only(plan(tables=tables))
-    assert (e.field, e.code) == ("tables.2.number", "duplicate")
+    assert (e.field, e.code) == ("tables.2.number", "DUPLICATE")
     assert "1" in e.message.en
 
 
 def test_a_table_in_an_unknown_room() -> None:
     tables = (TableSpec(1, "hall-a"), TableSpec(2, "hall-z"))
     e = only(plan(tables=tables))
-    assert (e.field, e.code) == ("tables.1.room", "unknown_room")
+    assert (e.field, e.code) == ("tables.1.room", "UNKNOWN_ROOM")
     assert "hall-z" in e.message.zh and "hall-z" in e.message.en
 
 
@@ -222,18 +222,18 @@ def test_every_bad_field_is_listed_at_once() -> None:
     )
     got = {(e.field, e.code) for e in field_errors(bad)}
     assert got == {
-        ("name", "required"),
-        ("timezone", "unknown_time_zone"),
-        ("slot_minutes", "out_of_range"),
-        ("days", "required"),
-        ("rooms", "duplicate"),
-        ("tables.0.number", "not_positive"),
+        ("name", "REQUIRED"),
+        ("timezone", "UNKNOWN_TIME_ZONE"),
+        ("slot_minutes", "OUT_OF_RANGE"),
+        ("days", "REQUIRED"),
+        ("rooms", "DUPLICATE"),
+        ("tables.0.number", "NOT_POSITIVE"),
     }
 
 
 def test_days_that_leave_no_slot() -> None:
     e = only(plan(days=(FairDay(D1, time(9), time(9, 20)),), last_day=D1))
-    assert (e.field, e.code) == ("days", "no_slots")
+    assert (e.field, e.code) == ("days", "NO_SLOTS")
 
 
 def test_a_closed_edition_cannot_be_edited_and_only_a_draft_opens() -> None:

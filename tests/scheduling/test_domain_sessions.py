@@ -136,7 +136,7 @@ def test_a_capacity_below_the_confirmed_is_refused() -> None:
     err = refused.value
     assert err.status == 422
     [f] = err.fields
-    assert (f.field, f.code) == ("capacity", "below_sign_ups")
+    assert (f.field, f.code) == ("capacity", "BELOW_SIGN_UPS")
     assert "3" in f.message.zh and "3" in f.message.en
     # down to exactly the confirmed is fine
     same, _ = s.edit(dataclasses.replace(s.plan, capacity=3, waitlist_limit=1))
@@ -207,19 +207,19 @@ def test_a_valid_session_passes() -> None:
 @pytest.mark.parametrize(
     ("changes", "expected"),
     [
-        ({"end": START - timedelta(minutes=1)}, {("end", "end_before_start")}),
+        ({"end": START - timedelta(minutes=1)}, {("end", "END_BEFORE_START")}),
         (
             {"start": START - timedelta(days=1), "end": START - timedelta(days=1, hours=-1)},
-            {("start", "outside_edition")},
+            {("start", "OUTSIDE_EDITION")},
         ),
-        ({"room": "hall-z"}, {("room", "unknown_room")}),
-        ({"capacity": 0}, {("capacity", "not_positive")}),
-        ({"waitlist_limit": -1}, {("waitlist_limit", "negative")}),
-        ({"title": Text()}, {("title", "required")}),
-        ({"departure": START + timedelta(hours=2)}, {("departure", "out_of_range")}),
+        ({"room": "hall-z"}, {("room", "UNKNOWN_ROOM")}),
+        ({"capacity": 0}, {("capacity", "NOT_POSITIVE")}),
+        ({"waitlist_limit": -1}, {("waitlist_limit", "NEGATIVE")}),
+        ({"title": Text()}, {("title", "REQUIRED")}),
+        ({"departure": START + timedelta(hours=2)}, {("departure", "OUT_OF_RANGE")}),
         (
             {"presenters": (Presenter("x"), Presenter("x"))},
-            {("presenters.1.party_id", "duplicate")},
+            {("presenters.1.party_id", "DUPLICATE")},
         ),
         (
             {
@@ -229,11 +229,11 @@ def test_a_valid_session_passes() -> None:
                     ),
                 )
             },
-            {("presenters.0.start", "outside_session")},
+            {("presenters.0.start", "OUTSIDE_SESSION")},
         ),
         (
             {"presenters": (Presenter("x", start=START),)},
-            {("presenters.0", "incomplete_span")},
+            {("presenters.0", "INCOMPLETE_SPAN")},
         ),
     ],
 )
@@ -259,7 +259,7 @@ def test_an_online_presenter_is_refused_at_a_session_held_on_site() -> None:
         check_presenters(roadshow(), {"tal_presenter": ONLINE_BERLIN})
     assert refused.value.status == 422
     [field] = refused.value.fields
-    assert (field.field, field.code) == ("presenters.0.party_id", "online_presenter")
+    assert (field.field, field.code) == ("presenters.0.party_id", "ONLINE_PRESENTER")
     assert "ONLINE" in field.message.en and "线上" in field.message.zh
 
 
@@ -272,7 +272,7 @@ def test_a_field_visit_is_on_site_even_without_a_room() -> None:
 def test_an_online_presenter_may_present_at_a_session_without_a_room() -> None:
     online = dataclasses.replace(roadshow(), room=None)  # 09:00 fair time: 02:00 in Berlin
     [warning] = check_presenters(online, {"tal_presenter": ONLINE_BERLIN})
-    assert (warning.field, warning.code) == ("presenters.0", "presenter_at_night")
+    assert (warning.field, warning.code) == ("presenters.0", "PRESENTER_AT_NIGHT")
     assert "02:00–03:00" in warning.message.en and "Europe/Berlin" in warning.message.en
     assert "02:00–03:00" in warning.message.zh and "夜间" in warning.message.zh
 

@@ -144,7 +144,7 @@ def test_cancelling_an_unknown_request_is_an_error() -> None:
     inst, schedule = crowded()
     with pytest.raises(BoyinError) as info:
         cancel_meeting(build_problem(inst), schedule, "nope")
-    assert info.value.fields[0].code == "unknown_request"
+    assert info.value.fields[0].code == "UNKNOWN_REQUEST"
 
 
 def test_repairs_on_a_generated_fair_keep_every_other_meeting() -> None:

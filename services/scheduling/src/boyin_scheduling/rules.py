@@ -43,14 +43,14 @@ def check_span(
     for name, value in (("start", start), ("end", end)):
         if not aware(value):
             out.append(
-                error(f"{field}.{name}", "naive_datetime", "时间必须带时区", "a time needs a zone")
+                error(f"{field}.{name}", "NAIVE_DATETIME", "时间必须带时区", "a time needs a zone")
             )
             ok = False
     if ok and start is not None and end is not None and end <= start:
         out.append(
             error(
                 f"{field}.end",
-                "end_before_start",
+                "END_BEFORE_START",
                 f"结束时间（{end.isoformat()}）必须晚于开始时间（{start.isoformat()}）",
                 f"the end ({end.isoformat()}) must come after the start ({start.isoformat()})",
             )

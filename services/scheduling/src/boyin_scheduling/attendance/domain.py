@@ -133,7 +133,7 @@ def check_availability(av: Availability, starts: datetime, ends: datetime, kind:
         out.append(
             error(
                 "timezone",
-                "unknown_time_zone",
+                "UNKNOWN_TIME_ZONE",
                 f"未知时区：{av.timezone}",
                 f"unknown time zone: {av.timezone}",
             )
@@ -150,12 +150,12 @@ def check_availability(av: Availability, starts: datetime, ends: datetime, kind:
         if moment is None:
             continue
         if moment.tzinfo is None:
-            out.append(error(name, "naive_datetime", "时间必须带时区", "a time needs a zone"))
+            out.append(error(name, "NAIVE_DATETIME", "时间必须带时区", "a time needs a zone"))
         elif not starts <= moment <= ends:
             out.append(
                 error(
                     name,
-                    "outside_edition",
+                    "OUTSIDE_EDITION",
                     "时间不在展会日期内",
                     "the time is outside the edition's dates",
                 )
@@ -166,7 +166,7 @@ def check_availability(av: Availability, starts: datetime, ends: datetime, kind:
         out.append(
             error(
                 "representatives",
-                "out_of_range",
+                "OUT_OF_RANGE",
                 f"代表人数须在 1–{MAX_REPRESENTATIVES} 之间",
                 f"between 1 and {MAX_REPRESENTATIVES} representatives",
             )
@@ -175,7 +175,7 @@ def check_availability(av: Availability, starts: datetime, ends: datetime, kind:
         out.append(
             error(
                 "representatives",
-                "talent_alone",
+                "TALENT_ALONE",
                 "人才个人一次只能参加一场会谈",
                 "a talent holds one meeting at a time",
             )
@@ -184,7 +184,7 @@ def check_availability(av: Availability, starts: datetime, ends: datetime, kind:
         out.append(
             error(
                 "min_meetings",
-                "out_of_range",
+                "OUT_OF_RANGE",
                 f"最少会谈数须在 0–{MAX_MIN_MEETINGS} 之间",
                 f"the minimum is between 0 and {MAX_MIN_MEETINGS}",
             )

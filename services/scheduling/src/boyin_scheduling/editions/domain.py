@@ -192,12 +192,12 @@ def check_plan(plan: EditionPlan) -> None:
     """Raise one ``invalid`` error listing every bad field of ``plan``."""
     out: list[FieldError] = []
     if not plan.name:
-        out.append(error("name", "required", "请填写名称（中文或英文）", "give a name (zh or en)"))
+        out.append(error("name", "REQUIRED", "请填写名称（中文或英文）", "give a name (zh or en)"))
     if zone(plan.timezone) is None:
         out.append(
             error(
                 "timezone",
-                "unknown_time_zone",
+                "UNKNOWN_TIME_ZONE",
                 f"未知时区：{plan.timezone}",
                 f"unknown time zone: {plan.timezone}",
             )
@@ -206,7 +206,7 @@ def check_plan(plan: EditionPlan) -> None:
         out.append(
             error(
                 "last_day",
-                "end_before_start",
+                "END_BEFORE_START",
                 "最后一天不能早于第一天",
                 "the last day cannot come before the first day",
             )
@@ -216,7 +216,7 @@ def check_plan(plan: EditionPlan) -> None:
         out.append(
             error(
                 "slot_minutes",
-                "out_of_range",
+                "OUT_OF_RANGE",
                 f"会谈时段长度须在 {lo}–{hi} 分钟之间",
                 f"a meeting slot lasts {lo} to {hi} minutes",
             )
@@ -225,13 +225,13 @@ def check_plan(plan: EditionPlan) -> None:
         out.append(
             error(
                 "local_hours",
-                "end_before_start",
+                "END_BEFORE_START",
                 "线上会谈的当地时段必须先开始后结束",
                 "the local hours for online meetings must end after they start",
             )
         )
     if not plan.days:
-        out.append(error("days", "required", "至少需要一天", "at least one day is needed"))
+        out.append(error("days", "REQUIRED", "至少需要一天", "at least one day is needed"))
     seen: set[date] = set()
     for i, d in enumerate(plan.days):
         f = f"days.{i}"
@@ -239,7 +239,7 @@ def check_plan(plan: EditionPlan) -> None:
             out.append(
                 error(
                     f"{f}.day",
-                    "overlapping_slots",
+                    "OVERLAPPING_SLOTS",
                     f"{d.day.isoformat()} 重复出现，时段会重叠",
                     f"{d.day.isoformat()} appears twice: its slots would overlap",
                 )
@@ -249,7 +249,7 @@ def check_plan(plan: EditionPlan) -> None:
             out.append(
                 error(
                     f"{f}.day",
-                    "outside_edition",
+                    "OUTSIDE_EDITION",
                     f"{d.day.isoformat()} 不在展会日期内",
                     f"{d.day.isoformat()} is outside the edition's dates",
                 )
@@ -258,7 +258,7 @@ def check_plan(plan: EditionPlan) -> None:
             out.append(
                 error(
                     f"{f}.end",
-                    "end_before_start",
+                    "END_BEFORE_START",
                     "每天的结束时间必须晚于开始时间",
                     "a day must end after it starts",
                 )
@@ -271,36 +271,36 @@ def check_plan(plan: EditionPlan) -> None:
                 out.append(
                     error(
                         f"{bf}.end",
-                        "end_before_start",
+                        "END_BEFORE_START",
                         "休息结束时间必须晚于开始时间",
                         "a break must end after it starts",
                     )
                 )
             elif b.start < d.start or b.end > d.end:
                 out.append(
-                    error(bf, "outside_day", "休息时间须在当天范围内", "a break must fit the day")
+                    error(bf, "OUTSIDE_DAY", "休息时间须在当天范围内", "a break must fit the day")
                 )
             if previous is not None and b.start < previous.end:
                 out.append(
-                    error(bf, "overlapping_breaks", "休息时间互相重叠", "two breaks overlap")
+                    error(bf, "OVERLAPPING_BREAKS", "休息时间互相重叠", "two breaks overlap")
                 )
             previous = b
     rooms = {r.id for r in plan.rooms}
     if len(rooms) != len(plan.rooms):
-        out.append(error("rooms", "duplicate", "会议室编号重复", "two rooms share an id"))
+        out.append(error("rooms", "DUPLICATE", "会议室编号重复", "two rooms share an id"))
     numbers: set[int] = set()
     for i, t in enumerate(plan.tables):
         f = f"tables.{i}"
         if t.number < 1:
             out.append(
                 error(
-                    f"{f}.number", "not_positive", "桌号必须是正整数", "table numbers are positive"
+                    f"{f}.number", "NOT_POSITIVE", "桌号必须是正整数", "table numbers are positive"
                 )
             )
         if t.number in numbers:
             out.append(
                 error(
-                    f"{f}.number", "duplicate", f"桌号重复：{t.number}", f"table {t.number} twice"
+                    f"{f}.number", "DUPLICATE", f"桌号重复：{t.number}", f"table {t.number} twice"
                 )
             )
         numbers.add(t.number)
@@ -308,7 +308,7 @@ def check_plan(plan: EditionPlan) -> None:
             out.append(
                 error(
                     f"{f}.room",
-                    "unknown_room",
+                    "UNKNOWN_ROOM",
                     f"会议室不存在：{t.room}",
                     f"no such room: {t.room}",
                 )
@@ -317,7 +317,7 @@ def check_plan(plan: EditionPlan) -> None:
         out.append(
             error(
                 "days",
-                "no_slots",
+                "NO_SLOTS",
                 "按所给时间和时段长度排不出任何会谈时段",
                 "these days and slot length leave no meeting slot",
             )

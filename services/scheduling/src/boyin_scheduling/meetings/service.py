@@ -99,7 +99,7 @@ class MeetingService:
                 [
                     error(
                         "invitee_id",
-                        "same_participant",
+                        "SAME_PARTICIPANT",
                         "不能与自己会谈",
                         "you cannot meet yourself",
                     )
@@ -113,7 +113,7 @@ class MeetingService:
                         [
                             error(
                                 side,
-                                "online_only",
+                                "ONLINE_ONLY",
                                 f"{party.name.best()} 只能线上参会",
                                 f"{party.name.best('en')} takes part online only",
                             )

@@ -26,7 +26,7 @@ class PartyService:
                 [
                     error(
                         field,
-                        "unknown_participant",
+                        "UNKNOWN_PARTICIPANT",
                         f"该人才或机构尚未在平台登记：{party_id}",
                         f"no registered talent or organisation {party_id}",
                     )

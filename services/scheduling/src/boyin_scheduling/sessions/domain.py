@@ -113,7 +113,7 @@ class Session:
                 [
                     error(
                         "capacity",
-                        "below_sign_ups",
+                        "BELOW_SIGN_UPS",
                         f"已有 {len(self.confirmed)} 人确认报名，容量不能低于此数",
                         f"{len(self.confirmed)} people are confirmed; the capacity cannot be lower",
                     )
@@ -246,12 +246,12 @@ def check_session(plan: SessionPlan, starts: datetime, ends: datetime, rooms: se
     edition's dates, ``rooms`` are its rooms."""
     out: list[FieldError] = []
     if not plan.title:
-        out.append(error("title", "required", "请填写标题（中文或英文）", "give a title"))
+        out.append(error("title", "REQUIRED", "请填写标题（中文或英文）", "give a title"))
     if check_span("", plan.start, plan.end, out) and (plan.start < starts or plan.end > ends):
         out.append(
             error(
                 "start",
-                "outside_edition",
+                "OUTSIDE_EDITION",
                 "场次时间不在展会日期内",
                 "the session is outside the edition's dates",
             )
@@ -259,16 +259,16 @@ def check_session(plan: SessionPlan, starts: datetime, ends: datetime, rooms: se
     if plan.room is not None and plan.room not in rooms:
         out.append(
             error(
-                "room", "unknown_room", f"会议室不存在：{plan.room}", f"no such room: {plan.room}"
+                "room", "UNKNOWN_ROOM", f"会议室不存在：{plan.room}", f"no such room: {plan.room}"
             )
         )
     if plan.capacity is not None and plan.capacity < 1:
-        out.append(error("capacity", "not_positive", "容量至少为 1", "the capacity is at least 1"))
+        out.append(error("capacity", "NOT_POSITIVE", "容量至少为 1", "the capacity is at least 1"))
     if plan.waitlist_limit < 0:
         out.append(
             error(
                 "waitlist_limit",
-                "negative",
+                "NEGATIVE",
                 "候补人数不能为负",
                 "the waiting list cannot be negative",
             )
@@ -279,7 +279,7 @@ def check_session(plan: SessionPlan, starts: datetime, ends: datetime, rooms: se
         out.append(
             error(
                 "departure",
-                "out_of_range",
+                "OUT_OF_RANGE",
                 "出发时间须带时区，且在展会期间、场次结束之前",
                 "the departure needs a time zone and must fall in the edition, before the end",
             )
@@ -288,11 +288,11 @@ def check_session(plan: SessionPlan, starts: datetime, ends: datetime, rooms: se
     for i, p in enumerate(plan.presenters):
         f = f"presenters.{i}"
         if p.party_id in seen:
-            out.append(error(f"{f}.party_id", "duplicate", "展示方重复", "a presenter twice"))
+            out.append(error(f"{f}.party_id", "DUPLICATE", "展示方重复", "a presenter twice"))
         seen.add(p.party_id)
         if (p.start is None) != (p.end is None):
             out.append(
-                error(f, "incomplete_span", "请同时给出开始和结束时间", "give both start and end")
+                error(f, "INCOMPLETE_SPAN", "请同时给出开始和结束时间", "give both start and end")
             )
         elif (
             p.start is not None
@@ -303,7 +303,7 @@ def check_session(plan: SessionPlan, starts: datetime, ends: datetime, rooms: se
             out.append(
                 error(
                     f"{f}.start",
-                    "outside_session",
+                    "OUTSIDE_SESSION",
                     "展示时段须在场次时间之内",
                     "a pitch slot must fall inside its session",
                 )
@@ -355,7 +355,7 @@ def check_presenters(plan: SessionPlan, presence: Mapping[str, Availability]) ->
             refused.append(
                 error(
                     f"presenters.{i}.party_id",
-                    "online_presenter",
+                    "ONLINE_PRESENTER",
                     f"展示方 {p.party_id} 的参会方式为线上，不能在现场举行的场次中展示；"
                     "请其改为现场参会，或不为该场次指定会议室",
                     f"presenter {p.party_id} takes part online (their attendance mode is "
@@ -371,7 +371,7 @@ def check_presenters(plan: SessionPlan, presence: Mapping[str, Availability]) ->
             warnings.append(
                 error(
                     f"presenters.{i}",
-                    "presenter_at_night",
+                    "PRESENTER_AT_NIGHT",
                     f"展示方 {p.party_id} 当地时间为 {local}，处于夜间（23:00–07:00），"
                     "请确认其能够出席",
                     f"for presenter {p.party_id} this is {local} local time "

@@ -155,7 +155,7 @@ class SessionService:
         unknown = [
             error(
                 f"presenters.{i}.party_id",
-                "unknown_participant",
+                "UNKNOWN_PARTICIPANT",
                 f"未登记：{p.party_id}",
                 f"not registered: {p.party_id}",
             )

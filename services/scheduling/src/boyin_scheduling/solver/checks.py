@@ -33,7 +33,7 @@ def _aware(field: str, value: datetime | None, out: list[FieldError]) -> bool:
         out.append(
             _e(
                 field,
-                "naive_datetime",
+                "NAIVE_DATETIME",
                 "时间必须带时区",
                 "a time must carry its time zone",
             )
@@ -49,7 +49,7 @@ def _span(field: str, start: datetime | None, end: datetime | None, out: list[Fi
         out.append(
             _e(
                 f"{field}.end",
-                "end_before_start",
+                "END_BEFORE_START",
                 f"结束时间（{end.isoformat()}）必须晚于开始时间（{start.isoformat()}）",
                 f"the end ({end.isoformat()}) must come after the start ({start.isoformat()})",
             )
@@ -66,7 +66,7 @@ def _duplicates(field: str, keys: Iterable[object], what_zh: str, what_en: str) 
             out.append(
                 _e(
                     f"{field}.{i}",
-                    "duplicate",
+                    "DUPLICATE",
                     f"{what_zh}重复：{key}",
                     f"duplicate {what_en}: {key}",
                 )
@@ -82,7 +82,7 @@ def check_edition(edition: Edition, participants: Mapping[str, Participant]) -> 
         out.append(
             _e(
                 "edition.timezone",
-                "unknown_time_zone",
+                "UNKNOWN_TIME_ZONE",
                 f"未知时区：{edition.timezone}",
                 f"unknown time zone: {edition.timezone}",
             )
@@ -91,7 +91,7 @@ def check_edition(edition: Edition, participants: Mapping[str, Participant]) -> 
         out.append(
             _e(
                 "edition.last_day",
-                "end_before_start",
+                "END_BEFORE_START",
                 "最后一天不能早于第一天",
                 "the last day cannot come before the first day",
             )
@@ -101,13 +101,13 @@ def check_edition(edition: Edition, participants: Mapping[str, Participant]) -> 
         out.append(
             _e(
                 "edition.local_hours",
-                "end_before_start",
+                "END_BEFORE_START",
                 "线上会谈的当地时段必须先开始后结束",
                 "the local hours for online meetings must end after they start",
             )
         )
     if not edition.slots:
-        out.append(_e("edition.slots", "empty", "没有任何时段", "the edition has no slots"))
+        out.append(_e("edition.slots", "EMPTY", "没有任何时段", "the edition has no slots"))
 
     numbers = {t.number for t in edition.tables}
     out += _duplicates("edition.tables", (t.number for t in edition.tables), "桌号", "table")
@@ -116,7 +116,7 @@ def check_edition(edition: Edition, participants: Mapping[str, Participant]) -> 
             out.append(
                 _e(
                     f"edition.tables.{i}.number",
-                    "not_positive",
+                    "NOT_POSITIVE",
                     "桌号必须是正整数",
                     "table numbers must be positive",
                 )
@@ -127,7 +127,7 @@ def check_edition(edition: Edition, participants: Mapping[str, Participant]) -> 
                 out.append(
                     _e(
                         f"edition.tables.{i}.booth_of",
-                        "unknown_participant",
+                        "UNKNOWN_PARTICIPANT",
                         f"展位所属机构不存在：{owner}",
                         f"the booth's organisation does not exist: {owner}",
                     )
@@ -136,7 +136,7 @@ def check_edition(edition: Edition, participants: Mapping[str, Participant]) -> 
                 out.append(
                     _e(
                         f"edition.tables.{i}.booth_of",
-                        "not_an_organisation",
+                        "NOT_AN_ORGANISATION",
                         f"只有机构可以有固定展位：{owner}",
                         f"only organisations have fixed booths: {owner}",
                     )
@@ -155,7 +155,7 @@ def check_edition(edition: Edition, participants: Mapping[str, Participant]) -> 
                 out.append(
                     _e(
                         f"{f}.day",
-                        "day_mismatch",
+                        "DAY_MISMATCH",
                         f"时段 {slot.id} 不在其所标日期 {slot.day.isoformat()} 内（展会时区）",
                         f"slot {slot.id} does not fall on its day {slot.day.isoformat()} "
                         f"in the fair's time zone",
@@ -165,7 +165,7 @@ def check_edition(edition: Edition, participants: Mapping[str, Participant]) -> 
             out.append(
                 _e(
                     f"{f}.day",
-                    "outside_edition",
+                    "OUTSIDE_EDITION",
                     f"时段 {slot.id}（{slot.day.isoformat()}）不在本届展会日期"
                     f"（{edition.first_day.isoformat()} 至 {edition.last_day.isoformat()}）内",
                     f"slot {slot.id} ({slot.day.isoformat()}) is outside the edition's dates "
@@ -177,7 +177,7 @@ def check_edition(edition: Edition, participants: Mapping[str, Participant]) -> 
             out.append(
                 _e(
                     f"{f}.tables",
-                    "unknown_table",
+                    "UNKNOWN_TABLE",
                     f"时段 {slot.id} 使用了不存在的桌号：{missing}",
                     f"slot {slot.id} uses tables that do not exist: {missing}",
                 )
@@ -190,7 +190,7 @@ def check_edition(edition: Edition, participants: Mapping[str, Participant]) -> 
             out.append(
                 _e(
                     f"edition.slots.{i}.start",
-                    "overlap",
+                    "OVERLAP",
                     f"时段 {edition.slots[i].id} 与时段 {other} 重叠",
                     f"slot {edition.slots[i].id} overlaps slot {other}",
                 )
@@ -213,7 +213,7 @@ def check_participant(
         out.append(
             _e(
                 f"{f}.timezone",
-                "unknown_time_zone",
+                "UNKNOWN_TIME_ZONE",
                 f"未知时区：{p.timezone}",
                 f"unknown time zone: {p.timezone}",
             )
@@ -223,7 +223,7 @@ def check_participant(
         out.append(
             _e(
                 f"{f}.departure",
-                "end_before_start",
+                "END_BEFORE_START",
                 f"{p.id} 的离开时间必须晚于到达时间",
                 f"{p.id} must leave after arriving",
             )
@@ -235,7 +235,7 @@ def check_participant(
             out.append(
                 _e(
                     f"{f}.sessions.{j}",
-                    "unknown_session",
+                    "UNKNOWN_SESSION",
                     f"场次不存在：{session}",
                     f"no such session: {session}",
                 )
@@ -244,7 +244,7 @@ def check_participant(
         out.append(
             _e(
                 f"{f}.representatives",
-                "not_positive",
+                "NOT_POSITIVE",
                 "至少需要一名代表",
                 "at least one representative is needed",
             )
@@ -253,7 +253,7 @@ def check_participant(
         out.append(
             _e(
                 f"{f}.min_meetings",
-                "negative",
+                "NEGATIVE",
                 "最少会谈数不能为负",
                 "the minimum number of meetings cannot be negative",
             )
@@ -270,7 +270,7 @@ def check_request(r: Request, participants: Mapping[str, Participant], f: str) -
             out.append(
                 _e(
                     f"{f}.{side}",
-                    "unknown_participant",
+                    "UNKNOWN_PARTICIPANT",
                     f"会谈请求 {r.id} 的参与者不存在：{pid}",
                     f"request {r.id} names a participant that does not exist: {pid}",
                 )
@@ -279,7 +279,7 @@ def check_request(r: Request, participants: Mapping[str, Participant], f: str) -
             out.append(
                 _e(
                     f"{f}.mode",
-                    "online_only",
+                    "ONLINE_ONLY",
                     f"{pid} 只能线上参会，会谈请求 {r.id} 不能安排在现场",
                     f"{pid} takes part online only; request {r.id} cannot be on site",
                 )
@@ -288,14 +288,14 @@ def check_request(r: Request, participants: Mapping[str, Participant], f: str) -
         out.append(
             _e(
                 f"{f}.b",
-                "same_participant",
+                "SAME_PARTICIPANT",
                 "不能与自己会谈",
                 "a participant cannot meet themselves",
             )
         )
     if r.weight < 0:
         out.append(
-            _e(f"{f}.weight", "negative", "优先级权重不能为负", "the weight cannot be negative")
+            _e(f"{f}.weight", "NEGATIVE", "优先级权重不能为负", "the weight cannot be negative")
         )
     return out
 

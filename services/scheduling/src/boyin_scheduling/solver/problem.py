@@ -270,7 +270,7 @@ def with_request(problem: Problem, request: Request) -> Problem:
 def _duplicate_request(request_id: str) -> FieldError:
     return FieldError(
         "request.id",
-        "duplicate",
+        "DUPLICATE",
         Message(f"会谈请求重复：{request_id}", f"duplicate request: {request_id}"),
     )
 
@@ -283,7 +283,7 @@ def without_request(problem: Problem, request_id: str) -> Problem:
             [
                 FieldError(
                     "request_id",
-                    "unknown_request",
+                    "UNKNOWN_REQUEST",
                     Message(f"会谈请求不存在：{request_id}", f"no such request: {request_id}"),
                 )
             ]

@@ -114,7 +114,7 @@ def plan_from_schedule(problem: Problem, schedule: Schedule) -> tuple[Plan, dict
             errors.append(
                 FieldError(
                     f"{f}.request_id",
-                    "unknown_request",
+                    "UNKNOWN_REQUEST",
                     Message(
                         f"会谈请求不存在：{placement.request_id}",
                         f"no such request: {placement.request_id}",
@@ -125,7 +125,7 @@ def plan_from_schedule(problem: Problem, schedule: Schedule) -> tuple[Plan, dict
             errors.append(
                 FieldError(
                     f"{f}.slot_id",
-                    "outside_edition",
+                    "OUTSIDE_EDITION",
                     Message(
                         f"时段 {placement.slot_id} 不属于本届展会",
                         f"slot {placement.slot_id} is not part of this edition",
@@ -136,7 +136,7 @@ def plan_from_schedule(problem: Problem, schedule: Schedule) -> tuple[Plan, dict
             errors.append(
                 FieldError(
                     f"{f}.table",
-                    "unknown_table",
+                    "UNKNOWN_TABLE",
                     Message(
                         f"桌号不存在：{placement.table}",
                         f"table {placement.table} does not exist",
