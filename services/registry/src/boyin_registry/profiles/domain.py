@@ -19,9 +19,6 @@ class Bilingual:
     zh: str | None = None
     en: str | None = None
 
-    def as_dict(self) -> dict[str, str | None]:
-        return {"zh": self.zh, "en": self.en}
-
 
 @dataclass(frozen=True)
 class Contact:
