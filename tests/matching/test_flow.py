@@ -94,9 +94,10 @@ async def test_publish_match_explain_agree_disclose(tmp_path: Path) -> None:
         assert best["counterpart_demand_id"] == landing
         assert best["counterpart_party_id"] == org["id"]
         assert 0 < best["score"] <= 1
-        lines = " ".join(best["explanation"]["en"])
-        assert "same cluster" in lines
-        assert best["explanation"]["zh"]
+        reasons = best["explanation"]["reasons"]
+        assert "SAME_CLUSTER" in [line["code"] for line in reasons]
+        assert "same industry cluster" in " ".join(line["en"] for line in reasons)
+        assert all(line["zh"] for line in reasons)
 
         # The organisation sees the same match from its side, ranked above the food project.
         theirs = await matches(r.client("matching"), landing, org_member)

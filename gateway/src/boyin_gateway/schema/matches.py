@@ -16,7 +16,13 @@ from boyin_gateway.errors import problem
 from boyin_gateway.registry_enums import Answer, MatchStatus
 from boyin_gateway.schedule_enums import MeetingOutcome
 from boyin_gateway.types import Forbidden, LocalizedText, NotFound
-from boyin_shared.api.matching import AgreementOut, ExplanationOut, MatchOut, MeetingOutcomeOut
+from boyin_shared.api.matching import (
+    AgreementOut,
+    ExplanationLineOut,
+    ExplanationOut,
+    MatchOut,
+    MeetingOutcomeOut,
+)
 
 Info = strawberry.Info[Context, None]
 MAX_MATCHES = 100
@@ -39,13 +45,20 @@ def _reliability_note(root: strawberry.Parent[ExplanationOut]) -> LocalizedText 
 
 
 @derived(
+    ExplanationLineOut,
+    name="MatchExplanationLine",
+    description="One line of an explanation: a sentence in zh and en, and its code for machines.",
+)
+class MatchExplanationLine:
+    pass
+
+
+@derived(
     ExplanationOut,
     name="MatchExplanation",
-    description="Why two demands match (and what does not fit), in zh and en.",
+    description="Why two demands match, and what does not fit or calls for caution.",
 )
 class MatchExplanation:
-    zh: list[str] = strawberry.field(name="reasonsZh")
-    en: list[str] = strawberry.field(name="reasonsEn")
     capped_note: LocalizedText | None = strawberry.field(
         name="congestionNote", resolver=_congestion_note
     )

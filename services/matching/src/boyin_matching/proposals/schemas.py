@@ -8,11 +8,13 @@ from boyin_matching.proposals.domain import Proposal, Side
 from boyin_matching.ranking.explain import Explanation
 from boyin_shared.api.matching import (
     AgreementOut,
+    ExplanationLineOut,
     ExplanationOut,
     MatchOut,
     MatchStatus,
     MeetingOutcomeOut,
 )
+from boyin_shared.errors import Message
 
 
 def shown_status(p: Proposal) -> str:
@@ -21,23 +23,24 @@ def shown_status(p: Proposal) -> str:
     return p.status.value if p.status is MatchStatus.MUTUAL else MatchStatus.PROPOSED.value
 
 
+def _line(code: str, message: Message) -> ExplanationLineOut:
+    return ExplanationLineOut(code=code, zh=message.zh, en=message.en)
+
+
 def _explanation_out(
     p: Proposal, viewer_demand: str, explanation: Explanation, known: Known, operator: bool
 ) -> ExplanationOut:
     capped = explanation.capped_note if operator else None
     out = ExplanationOut(
-        zh=[r.message.zh for r in explanation.reasons],
-        en=[r.message.en for r in explanation.reasons],
-        mismatches_zh=[r.message.zh for r in explanation.mismatches],
-        mismatches_en=[r.message.en for r in explanation.mismatches],
+        reasons=[_line(r.code, r.message) for r in explanation.reasons],
+        mismatches=[_line(r.code, r.message) for r in explanation.mismatches],
         capped_note={"zh": capped.zh, "en": capped.en} if capped else None,
     )
     other = p.other_side(viewer_demand)
     records, screenings = known
     screened = screenings.get(other.demand_id)
     if screened is not None:  # mentors' view of the counterpart: a reason for everyone
-        out.zh.append(screened.reason().zh)
-        out.en.append(screened.reason().en)
+        out.reasons.append(_line("MENTOR_SCREENING", screened.reason()))
     record = records.get(other.party_id) if operator else None
     note = record.note() if record else None
     if note is not None:
