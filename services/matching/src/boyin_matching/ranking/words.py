@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from boyin_matching.ranking import lexical
 
@@ -30,7 +31,8 @@ def _edge(word: str) -> bool:
     return word in FUNCTION or lexical.is_stop(word)
 
 
-def _boundaries(text: str) -> list[tuple[str, frozenset[int]]]:
+@lru_cache(maxsize=4096)
+def _boundaries(text: str) -> tuple[tuple[str, frozenset[int]], ...]:
     """Each run of Chinese characters of ``text`` with the positions its words start and
     end at."""
     out = []
@@ -40,7 +42,7 @@ def _boundaries(text: str) -> list[tuple[str, frozenset[int]]]:
             at += len(word)
             cuts.add(at)
         out.append((run, frozenset(cuts)))
-    return out
+    return tuple(out)
 
 
 def whole_words(term: str, text: str) -> bool:
