@@ -120,8 +120,8 @@ def stage(supply: Profile, demand: Profile) -> Signal | None:
             "STAGE_FITS",
             Message(
                 f"项目处于{h.zh}阶段，达到需求方希望的{w.zh}阶段。",
-                f"The project is at the {h.en} stage, as far along as the organisation "
-                f"wants ({w.en}).",
+                f"The project is at the {h.en} stage, at least as far along as "
+                f"the organisation wants ({w.en}).",
             ),
             fits=True,
         )
