@@ -78,7 +78,9 @@ async def gateway_server(
     feeds = Feeds()
     port = free_port()
     app = create_app(settings, feeds=feeds, services=fakes)
-    server = uvicorn.Server(uvicorn.Config(app, port=port, log_config=None, lifespan="on"))
+    server = uvicorn.Server(
+        uvicorn.Config(app, port=port, log_config=None, lifespan="on", proxy_headers=False)
+    )
     task = asyncio.create_task(server.serve())
     for _ in range(300):
         if server.started or task.done():
