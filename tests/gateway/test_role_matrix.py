@@ -55,7 +55,7 @@ import pytest
 import pytest_asyncio
 from argon2 import PasswordHasher
 
-from boyin_gateway.accounts import service
+from boyin_gateway.accounts import passwords
 from boyin_shared.api.agreements import AgreementStage, MilestoneKind, MilestoneOut
 from boyin_shared.api.matching import MatchOut
 from boyin_shared.api.scheduling import TimetableDetailOut
@@ -903,7 +903,7 @@ async def build(gateway: Gateway) -> World:
 async def world(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[World]:
     """One gateway for the whole table (its rate limits off: many calls, one client)."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(service, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024))
+        patch.setattr(passwords, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024))
         data_dir: Path = tmp_path_factory.mktemp("matrix")
         async with gateway_server(
             data_dir, rate_limit_per_minute=0, rate_limit_anonymous_per_minute=0

@@ -64,7 +64,7 @@ class GatewayRouter(GraphQLRouter[Context, None]):
 async def authenticated(accounts: Accounts, token: str, jwt_secret: str) -> Actor:
     """The actor of an access token that is valid and whose session is still signed in."""
     actor = read_access(token, jwt_secret)
-    if actor.session_id is not None and await accounts.session_revoked(actor.session_id):
+    if await accounts.session_revoked(actor.session_id or ""):
         raise unauthenticated()
     return actor
 

@@ -166,7 +166,14 @@ def run(definition: ServiceDefinition, **overrides: Any) -> None:
     logs.configure(definition.name, settings.log_level, as_json=settings.log_json)
     faults.arm(settings.faults)
     app = standalone_app(definition, settings)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=False)
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        access_log=False,
+        proxy_headers=False,
+    )
 
 
 def every(

@@ -8,7 +8,7 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaskErrors, ParserCache, ValidationCache
+from strawberry.extensions import MaskErrors, ParserCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
@@ -91,12 +91,12 @@ def build_schema(limit: limits.Limits = limits.DEFAULTS) -> strawberry.Schema:
     """The schema with the size, shape and introspection limits of ``limit``.
 
     Parsing and validating each query is half the cost of a request: both are cached (the
-    caches live at module level, shared by the fresh extension each request gets).
+    caches live at module level, shared by the fresh extension each request gets; the
+    validation's is in ``validation.BoundedValidation``, among the limits' extensions).
     Expected failures are result types, so MaskErrors hides anything raised."""
     extensions: list[Any] = [
         *limit.schema_extensions(),
         lambda: ParserCache(maxsize=256),
-        lambda: ValidationCache(maxsize=256),
         lambda: MaskedErrors(should_mask_error=_raised),
     ]
     return GatewaySchema(
