@@ -22,6 +22,7 @@ from boyin_gateway.validation import CostLimits, Measure
 from tests.gateway.harness import gateway_server
 from tests.gateway.support import ME, SIGN_IN, SIGN_UP, admin_token, has_cjk
 from tests.gateway.test_limits import limit_errors, post
+from tests.platform_harness import http_client
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 LIMITS = CostLimits(max_fields=400, max_merges=1000)
@@ -189,3 +190,24 @@ async def test_rotating_forwarded_addresses_gives_no_fresh_buckets(tmp_path: Pat
     async with gateway_server(tmp_path, rate_limit_anonymous_per_minute=3) as gw:
         codes = [(await post(gw.url, ME, ip=f"198.51.100.{i}")).status_code for i in range(4)]
         assert codes == [200, 200, 200, 429]
+
+
+# -- request bodies --------------------------------------------------------------------------
+
+
+async def test_a_body_that_is_no_operation_is_a_400_not_a_fault(tmp_path: Path) -> None:
+    async with gateway_server(tmp_path) as gw, http_client() as client:
+        deep = b"[" * 50_000 + b"]" * 50_000
+        for body, why in [
+            (b"null", "须为 JSON 对象"),
+            (b'"x"', "须为 JSON 对象"),
+            (b"1", "须为 JSON 对象"),
+            (b"true", "须为 JSON 对象"),
+            (deep, "嵌套过深"),
+        ]:
+            answer = await client.post(
+                gw.url + "/graphql", content=body, headers={"content-type": "application/json"}
+            )
+            assert answer.status_code == 400, (body[:10], answer.text)
+            error = answer.json()["error"]
+            assert error["code"] == "INVALID_BODY" and why in error["message"]["zh"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from boyin_gateway.feeds import Feeds
 from boyin_gateway.limits import LimitRequests, Limits, Throttle
 from boyin_gateway.schema import build_schema
 from boyin_shared import http
-from boyin_shared.errors import BoyinError, TransientError, unauthenticated
+from boyin_shared.errors import BoyinError, TransientError, invalid_body, unauthenticated
 from boyin_shared.identity import Actor
 from boyin_shared.runtime import make_bus, make_store
 from boyin_shared.service import start_bus
@@ -47,6 +48,18 @@ class GatewayRouter(GraphQLRouter[Context, None]):
     def __init__(self, *args: Any, jwt_secret: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._jwt_secret = jwt_secret
+
+    def decode_json(self, data: str | bytes) -> object:
+        """A request body is a JSON object (an operation) or, refused later as batching is
+        off, an array; anything else, or JSON nested too deeply to decode, is the caller's
+        mistake: ``400 INVALID_BODY``, not a server error."""
+        try:
+            decoded = json.loads(data)
+        except RecursionError:
+            raise invalid_body("嵌套过深", "is nested too deeply") from None
+        if not isinstance(decoded, dict | list):
+            raise invalid_body("须为 JSON 对象", "must be a JSON object") from None
+        return decoded
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         params = context.connection_params or {}

@@ -14,6 +14,7 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from boyin_gateway import limits, query_errors
+from boyin_gateway.clients import ServiceUnavailable
 from boyin_gateway.schema.accounts import AccountMutation, AccountQuery
 from boyin_gateway.schema.agreements import AgreementMutation, AgreementQuery
 from boyin_gateway.schema.editions import EditionMutation, EditionQuery
@@ -24,6 +25,7 @@ from boyin_gateway.schema.privacy import PrivacyMutation, PrivacyQuery
 from boyin_gateway.schema.reference import ReferenceMutation, ReferenceQuery
 from boyin_gateway.schema.registry import RegistryMutation, RegistryQuery
 from boyin_gateway.schema.uploads import UploadMutation, UploadQuery
+from boyin_shared.errors import TransientError
 
 Query = merge_types(
     "Query",
@@ -68,12 +70,25 @@ INTERNAL_ERROR = {
 }
 
 
+#: what a caller is told when a service (or its database) is briefly away: retry shortly
+SERVICE_UNAVAILABLE = {
+    "code": "SERVICE_UNAVAILABLE",
+    "message": {"zh": "服务暂时不可用，请数秒后重试", "en": "briefly unavailable; retry shortly"},
+    "retryable": True,
+}
+
+
 class MaskedErrors(MaskErrors):
-    """MaskErrors whose "Unexpected error." says so in Chinese too (``INTERNAL_ERROR``)."""
+    """MaskErrors whose "Unexpected error." says so in Chinese too (``INTERNAL_ERROR``), and
+    which tells a service briefly away (``SERVICE_UNAVAILABLE``, retryable) from a fault."""
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         masked = super().anonymise_error(error)
-        masked.extensions = dict(INTERNAL_ERROR)
+        if isinstance(error.original_error, ServiceUnavailable | TransientError):
+            masked.message = "Service briefly unavailable; retry shortly."
+            masked.extensions = dict(SERVICE_UNAVAILABLE)
+        else:
+            masked.extensions = dict(INTERNAL_ERROR)
         return masked
 
 
