@@ -1,0 +1,62 @@
+"""The funnel's consumers: the events of every service it counts (registry's demands,
+matching's proposals and mutual matches, scheduling's meetings held, this service's
+agreements). Idempotent and order-free: each event is merged into its item's fact
+(:func:`boyin_agreements.reports.domain.merge`), and items are joined to their demands
+only when the report is read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from boyin_agreements.reports.service import FunnelReports
+from boyin_shared.bus import Handler
+from boyin_shared.contracts.agreements import (
+    AgreementCreated,
+    AgreementLanded,
+    AgreementSigned,
+    AgreementStageChanged,
+    AgreementTerminated,
+)
+from boyin_shared.contracts.matching import MatchesProposed, MatchMutuallyAccepted, MatchProposed
+from boyin_shared.contracts.registry import (
+    DemandExpired,
+    DemandPublished,
+    DemandRejected,
+    DemandReturned,
+    DemandSubmitted,
+    DemandUpdated,
+    DemandWithdrawn,
+)
+from boyin_shared.contracts.scheduling import MeetingHeld
+from boyin_shared.events import Event
+
+#: the events the funnel counts
+COUNTED: tuple[type[Event], ...] = (
+    DemandSubmitted,
+    DemandPublished,
+    DemandUpdated,
+    DemandReturned,
+    DemandRejected,
+    DemandWithdrawn,
+    DemandExpired,
+    MatchesProposed,
+    MatchProposed,
+    MatchMutuallyAccepted,
+    MeetingHeld,
+    AgreementCreated,
+    AgreementStageChanged,
+    AgreementSigned,
+    AgreementLanded,
+    AgreementTerminated,
+)
+
+
+@dataclass
+class FunnelConsumers:
+    reports: FunnelReports
+
+    async def on_event(self, event: Event) -> None:
+        await self.reports.record(event)
+
+    def handlers(self) -> dict[type[Event], Handler]:
+        return dict.fromkeys(COUNTED, self.on_event)
