@@ -52,6 +52,9 @@ from boyin_shared.events import Event
 
 T0 = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 E1, E2 = "CQ2026", "CQ2027"
+#: the ids the agreements service gives the intentions a match offers (its own offers,
+#: made when the match's or the meeting's event reaches it, merge with these)
+AGR_1, AGR_2 = "ag_match_mat_1", "ag_match_mat_3"
 YUZHONG, WANZHOU = "500103", "500101"
 
 
@@ -94,6 +97,10 @@ def demand(
 
 def _transition(kind: type[Event], d: DemandSnapshot) -> Event:
     return kind.create(subject=d.demand_id, data=DemandTransition(demand=d, by_role="OPERATOR"))
+
+
+def published(d: DemandSnapshot) -> Event:
+    return _transition(DemandPublished, d)
 
 
 def _side(demand_id: str, party: str) -> MatchParty:
@@ -142,7 +149,7 @@ def snapshot(
     )
     return AgreementSnapshot(
         agreement_id=agreement_id,
-        stage=stage,  # type: ignore[arg-type]
+        stage=stage,
         parties=tuple(
             AgreementMember(
                 party_kind=p.party_kind,
@@ -168,7 +175,7 @@ def snapshot(
 def _change(kind: type[Event], a: AgreementSnapshot, before: str | None) -> Event:
     change = AgreementChange(
         agreement=a, from_stage=before, to_stage=a.stage, by="acc_op", by_role="OPERATOR", at=T0
-    )  # type: ignore[arg-type]
+    )
     return kind.create(subject=a.agreement_id, data=change, sequence=a.revision)
 
 
@@ -260,7 +267,7 @@ def fair() -> list[Event]:
         _held("mtg_2", "mat_3", s4, s3),
     ]
     events += _pipeline(
-        "agr_1",
+        AGR_1,
         ["INTENTION", "NEGOTIATING", "DRAFTED", "SIGNED", "IMPLEMENTING", "LANDED"],
         T0 + timedelta(days=10),
         origin=AgreementOrigin(kind="MATCH", match_id="mat_1", meeting_id=None),
@@ -269,7 +276,7 @@ def fair() -> list[Event]:
         value=Amount(amount=Decimal("15000000"), currency="CNY"),
     )
     events += _pipeline(
-        "agr_2",
+        AGR_2,
         ["INTENTION", "SIGNED"],
         T0 + timedelta(days=20),
         origin=AgreementOrigin(kind="MEETING", match_id=None, meeting_id="mtg_2"),

@@ -70,7 +70,7 @@ def test_conversions_contract_values_and_days_to_signature() -> None:
     assert total.conversion(FunnelStep.LANDED) == pytest.approx(1 / 2)
     # the terminated agreement was never signed: its value is not counted
     assert dict(total.contract_values) == {"CNY": Decimal("15000000"), "USD": Decimal("1000000")}
-    # agr_1 from its match (10 days), agr_2 through its meeting's match (20 days)
+    # one from its match (10 days), the other through its meeting's match (20 days)
     assert sorted(total.signature_days) == [10.0, 20.0]
     assert total.mean_days() == 15.0 and total.median_days() == 15.0
 
