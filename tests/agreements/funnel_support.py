@@ -141,6 +141,8 @@ def snapshot(
     parties: tuple[MatchParty, ...] = (),
     value: Amount | None = None,
     signed_at: datetime | None = None,
+    cooperation_type: str = "TECHNOLOGY_TRANSFER",
+    taxonomy_codes: tuple[str, ...] = (),
 ) -> AgreementSnapshot:
     amounts = (
         (AgreementAmount(kind="CONTRACT_VALUE", amount=value.amount, currency=value.currency),)
@@ -161,10 +163,10 @@ def snapshot(
         ),
         origin=origin,
         title=LocalizedText(zh="协议", en=f"Agreement {agreement_id}"),
-        cooperation_type="TECHNOLOGY_TRANSFER",
+        cooperation_type=cooperation_type,
         district_code=district,
         edition_id=E1,
-        taxonomy_codes=(),
+        taxonomy_codes=taxonomy_codes,
         headline=value,
         amounts=amounts,
         signed_at=signed_at,
@@ -179,7 +181,7 @@ def _change(kind: type[Event], a: AgreementSnapshot, before: str | None) -> Even
     return kind.create(subject=a.agreement_id, data=change, sequence=a.revision)
 
 
-def _pipeline(
+def pipeline(
     agreement_id: str,
     stages: list[str],
     signed_at: datetime | None,
@@ -266,7 +268,7 @@ def fair() -> list[Event]:
         _held("mtg_1", "mat_1", s1, s2),
         _held("mtg_2", "mat_3", s4, s3),
     ]
-    events += _pipeline(
+    events += pipeline(
         AGR_1,
         ["INTENTION", "NEGOTIATING", "DRAFTED", "SIGNED", "IMPLEMENTING", "LANDED"],
         T0 + timedelta(days=10),
@@ -275,7 +277,7 @@ def fair() -> list[Event]:
         parties=(s1, s2),
         value=Amount(amount=Decimal("15000000"), currency="CNY"),
     )
-    events += _pipeline(
+    events += pipeline(
         AGR_2,
         ["INTENTION", "SIGNED"],
         T0 + timedelta(days=20),
@@ -283,7 +285,7 @@ def fair() -> list[Event]:
         district=WANZHOU,
         value=Amount(amount=Decimal("1000000"), currency="USD"),
     )
-    events += _pipeline(
+    events += pipeline(
         "agr_3",
         ["NEGOTIATING", "TERMINATED"],
         None,
