@@ -283,11 +283,15 @@ class _Join:
                     self.agreements[f.agreement_id] = f
 
     def of_demands(self, ids: Iterable[str]) -> Dims:
-        out = Dims()
-        for demand_id in ids:
-            if (d := self.demands.get(demand_id)) is not None:
-                out |= d.own
-        return out
+        known = [d.own for i in ids if (d := self.demands.get(i)) is not None]
+        if len(known) == 1:
+            return known[0]
+        return Dims(
+            frozenset().union(*(k.editions for k in known)),
+            frozenset().union(*(k.districts for k in known)),
+            frozenset().union(*(k.clusters for k in known)),
+            frozenset().union(*(k.channels for k in known)),
+        )
 
     def match(self, match_id: str | None) -> MatchFact | None:
         return self.matches.get(match_id) if match_id else None
