@@ -190,8 +190,9 @@ def pipeline(
     """Created at the first stage, then each change; signing and landing add their own."""
     out: list[Event] = []
     before: str | None = None
+    signed = False  # the signature stays on the agreement, terminated or not
     for revision, stage in enumerate(stages, start=1):
-        signed = stage in ("SIGNED", "IMPLEMENTING", "LANDED")
+        signed = signed or stage == "SIGNED"
         a = snapshot(
             agreement_id, stage, revision, signed_at=signed_at if signed else None, **terms
         )

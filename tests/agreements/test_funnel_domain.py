@@ -14,23 +14,30 @@ from boyin_agreements.reports.domain import (
     Fact,
     Filters,
     Funnel,
+    Row,
     facts_of,
     funnel,
     key_of,
     merge,
 )
 from boyin_shared.api.reports import FunnelDimension, FunnelStep
+from boyin_shared.contracts.agreements import AgreementOrigin, AgreementTerminated, Amount
 from boyin_shared.events import Event
 from tests.agreements.funnel_support import (
     BY_DISTRICT,
     E1,
     E2,
+    T0,
     TOTAL,
     WANZHOU,
     YUZHONG,
     fair,
+    pipeline,
     scrambled,
 )
+
+MANUAL = AgreementOrigin(kind="MANUAL", match_id=None, meeting_id=None)
+VALUE = Amount(amount=Decimal("500"), currency="CNY")
 
 
 def project(events: list[Event]) -> list[Fact]:
@@ -43,9 +50,12 @@ def project(events: list[Event]) -> list[Fact]:
     return list(kept.values())
 
 
-def counts(f: Funnel, key: str | None = "total") -> list[int]:
-    row = f.total if key == "total" else next(r for r in f.rows if r.key == key)
+def counts_of(row: Row) -> list[int]:
     return [row.counts[s] for s in FunnelStep]
+
+
+def counts(f: Funnel, key: str | None = "total") -> list[int]:
+    return counts_of(f.total if key == "total" else next(r for r in f.rows if r.key == key))
 
 
 def test_the_fair_in_order_counts_each_step() -> None:
@@ -128,3 +138,13 @@ def test_merging_is_order_free_and_idempotent() -> None:
                 merged = merge(merge(merged, fact), fact)
             results.append(merged)
         assert all(r == results[0] for r in results), key
+
+
+def test_an_agreement_terminated_after_its_signature_stays_signed() -> None:
+    stages = ["DRAFTED", "SIGNED", "TERMINATED"]
+    events = pipeline("ag_t", stages, T0, origin=MANUAL, district=YUZHONG, value=VALUE)
+    termination: list[Event] = [e for e in events if isinstance(e, AgreementTerminated)]
+    for told in (events, termination):  # also when only the termination has arrived
+        total = funnel(project(told), FunnelDimension.DISTRICT).total
+        assert counts_of(total) == [0, 0, 0, 0, 1, 1, 0]
+        assert dict(total.contract_values) == {"CNY": Decimal("500")}

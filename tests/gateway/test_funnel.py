@@ -1,7 +1,8 @@
 """The funnel through the gateway, on the real agreements service (in-process, its
 embedded bus): the events of every service delivered scrambled and some twice, then the
 ``funnel`` query per district and per channel, a district officer held to their district,
-the refusals as ``Forbidden``, and ``GET /files/exports/funnel`` as XLSX in ``lang``."""
+the refusals as ``Forbidden``, and ``GET /files/exports/funnel`` as XLSX in ``lang``; a
+gateway without an agreements service answers the funnel as unavailable."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ import pytest
 from openpyxl import load_workbook
 
 from boyin_agreements.app import definition
-from boyin_gateway.clients.agreements import AgreementsClient
+from boyin_gateway.clients.agreements import AgreementsClient, NoAgreements
 from boyin_shared.bus import EventBus
 from boyin_shared.identity import Actor, Role
 from tests.agreements.funnel_support import (
@@ -160,3 +161,15 @@ async def test_the_funnel_downloads_as_xlsx_in_either_language(setup: Setup) -> 
     assert [r[0] for r in en_rows[2:]] == [YUZHONG]  # their district only
     assert visitor.status_code == 401
     assert refused.status_code == 403 and refused.json()["error"]["code"] == "FORBIDDEN"
+
+
+async def test_without_an_agreements_service_the_funnel_says_so(tmp_path: Path) -> None:
+    class WithoutAgreements(FakePlatform):
+        def agreements(self, actor: Actor) -> NoAgreements:  # type: ignore[override]
+            return NoAgreements(actor)
+
+    async with gateway_server(tmp_path, platform=WithoutAgreements()) as gateway:
+        token = gateway.token(OPERATOR)
+        answer = (await graphql(gateway.url, FUNNEL, token, by="CHANNEL"))["funnel"]
+    assert (answer["__typename"], answer["code"]) == ("InvalidInput", "SERVICE_UNAVAILABLE")
+    assert "agreements" in answer["message"]["en"]

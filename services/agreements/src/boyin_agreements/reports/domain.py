@@ -8,7 +8,11 @@ district, cluster and channel are only joined in when the report is folded
 (:func:`funnel`), from the facts known then: an event that refers to a demand whose own
 event has not arrived yet is attributed as soon as the demand's fact is stored.
 
-A cluster is a taxonomy code as the demand (or the agreement) carries it.
+A demand counts once it was published (a withdrawn or expired one still does); a match
+counts as proposed, and as mutual once both sides accepted; an agreement counts as an
+intention however it started, as signed once it reached ``SIGNED`` (a later termination
+does not undo that) and as landed at ``LANDED``. A cluster is a taxonomy code as the demand
+(or the agreement) carries it.
 """
 
 from __future__ import annotations
@@ -49,9 +53,6 @@ from boyin_shared.contracts.scheduling import MeetingHeld
 from boyin_shared.events import Event
 
 STEPS = tuple(FunnelStep)
-
-#: the agreement's stages at which it is signed
-_SIGNED_STAGES = frozenset({"SIGNED", "IMPLEMENTING", "LANDED"})
 
 
 @dataclass(frozen=True)
@@ -201,10 +202,6 @@ def merge(old: Fact, new: Fact) -> Fact:
 def _order(fact: AgreementFact) -> tuple[tuple[str, str], ...]:
     """A tie-break between two snapshots of one revision (they are the same snapshot)."""
     return tuple(sorted((c, str(v)) for c, v in fact.contract_values.items()))
-
-
-def is_signed(stage: str) -> bool:
-    return stage in _SIGNED_STAGES
 
 
 # -- the fold -----------------------------------------------------------------------------
@@ -388,7 +385,7 @@ def _agreement(a: AgreementSnapshot, *, landed: bool = False) -> AgreementFact:
         demand_ids=frozenset(p.demand_id for p in a.parties if p.demand_id),
         own=dims([a.edition_id], [a.district_code], a.taxonomy_codes),
         contract_values=dict(values),
-        signed_at=a.signed_at if is_signed(a.stage) else None,
+        signed_at=a.signed_at,  # set once signed, kept after a termination
         landed=landed or a.stage == "LANDED",
     )
 
