@@ -15,13 +15,19 @@ from boyin_agreements.reports.domain import (
     Filters,
     Funnel,
     Row,
-    facts_of,
     funnel,
     key_of,
     merge,
 )
+from boyin_agreements.reports.facts import COUNTED, facts_of
 from boyin_shared.api.reports import FunnelDimension, FunnelStep
 from boyin_shared.contracts.agreements import AgreementOrigin, AgreementTerminated, Amount
+from boyin_shared.contracts.registry import (
+    DemandExpired,
+    DemandRejected,
+    DemandReturned,
+    DemandWithdrawn,
+)
 from boyin_shared.events import Event
 from tests.agreements.funnel_support import (
     BY_DISTRICT,
@@ -35,6 +41,7 @@ from tests.agreements.funnel_support import (
     pipeline,
     scrambled,
 )
+from tests.gateway.events import meeting_cancelled
 
 MANUAL = AgreementOrigin(kind="MANUAL", match_id=None, meeting_id=None)
 VALUE = Amount(amount=Decimal("500"), currency="CNY")
@@ -148,3 +155,10 @@ def test_an_agreement_terminated_after_its_signature_stays_signed() -> None:
         total = funnel(project(told), FunnelDimension.DISTRICT).total
         assert counts_of(total) == [0, 0, 0, 0, 1, 1, 0]
         assert dict(total.contract_values) == {"CNY": Decimal("500")}
+
+
+def test_every_counted_event_tells_the_funnel_something() -> None:
+    """The consumers subscribe to COUNTED: each of those events of the fair is read."""
+    told = {type(e) for e in fair() if facts_of(e)}
+    assert told == set(COUNTED) - {DemandExpired, DemandRejected, DemandReturned, DemandWithdrawn}
+    assert not facts_of(meeting_cancelled("mtg_9", E1, "tal_1", "org_1"))

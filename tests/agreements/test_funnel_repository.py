@@ -8,7 +8,8 @@ import asyncio
 
 import pytest
 
-from boyin_agreements.reports.domain import facts_of, key_of
+from boyin_agreements.reports.domain import key_of
+from boyin_agreements.reports.facts import facts_of
 from boyin_agreements.reports.repository import FunnelFacts
 from boyin_shared.store import DocumentStore
 from tests.agreements.funnel_support import AGR_1, fair, scrambled

@@ -8,47 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from boyin_agreements.reports.facts import COUNTED
 from boyin_agreements.reports.service import FunnelReports
 from boyin_shared.bus import Handler
-from boyin_shared.contracts.agreements import (
-    AgreementCreated,
-    AgreementLanded,
-    AgreementSigned,
-    AgreementStageChanged,
-    AgreementTerminated,
-)
-from boyin_shared.contracts.matching import MatchesProposed, MatchMutuallyAccepted, MatchProposed
-from boyin_shared.contracts.registry import (
-    DemandExpired,
-    DemandPublished,
-    DemandRejected,
-    DemandReturned,
-    DemandSubmitted,
-    DemandUpdated,
-    DemandWithdrawn,
-)
-from boyin_shared.contracts.scheduling import MeetingHeld
 from boyin_shared.events import Event
-
-#: the events the funnel counts
-COUNTED: tuple[type[Event], ...] = (
-    DemandSubmitted,
-    DemandPublished,
-    DemandUpdated,
-    DemandReturned,
-    DemandRejected,
-    DemandWithdrawn,
-    DemandExpired,
-    MatchesProposed,
-    MatchProposed,
-    MatchMutuallyAccepted,
-    MeetingHeld,
-    AgreementCreated,
-    AgreementStageChanged,
-    AgreementSigned,
-    AgreementLanded,
-    AgreementTerminated,
-)
 
 
 @dataclass

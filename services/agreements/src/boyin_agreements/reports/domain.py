@@ -1,7 +1,7 @@
 """The funnel as a projection of every service's events. Pure: facts in, counts out.
 
-Each event becomes a *fact* about one item (a demand, a match, a meeting, an agreement),
-kept one per item. Two facts about the same item merge (:func:`merge`) into one, and the
+Each event becomes a *fact* about one item (a demand, a match, a meeting, an agreement;
+see :mod:`boyin_agreements.reports.facts`), kept one per item. Two facts about the same item merge (:func:`merge`) into one, and the
 merge is commutative, associative and idempotent: the stored fact is the same whatever
 order the events arrive in and however often each is delivered. The item's edition,
 district, cluster and channel are only joined in when the report is folded
@@ -25,32 +25,6 @@ from datetime import datetime
 from decimal import Decimal
 
 from boyin_shared.api.reports import FunnelDimension, FunnelStep
-from boyin_shared.contracts.agreements import (
-    AgreementCreated,
-    AgreementLanded,
-    AgreementSigned,
-    AgreementSnapshot,
-    AgreementStageChanged,
-    AgreementTerminated,
-)
-from boyin_shared.contracts.matching import (
-    MatchesProposed,
-    MatchMutuallyAccepted,
-    MatchProposed,
-    Proposal,
-)
-from boyin_shared.contracts.registry import (
-    DemandExpired,
-    DemandPublished,
-    DemandRejected,
-    DemandReturned,
-    DemandSnapshot,
-    DemandSubmitted,
-    DemandUpdated,
-    DemandWithdrawn,
-)
-from boyin_shared.contracts.scheduling import MeetingHeld
-from boyin_shared.events import Event
 
 STEPS = tuple(FunnelStep)
 
@@ -362,74 +336,3 @@ def funnel(facts: Iterable[Fact], by: FunnelDimension, filters: Filters = Filter
             _count(rows.setdefault(key, Row(key)), item)
     ordered = sorted(rows.values(), key=lambda r: (r.key is None, r.key or ""))
     return Funnel(total, tuple(ordered))
-
-
-# -- events as facts ----------------------------------------------------------------------
-
-
-def _demand(d: DemandSnapshot, published: bool) -> DemandFact:
-    own = dims(d.editions, [d.district_code], d.taxonomy_codes, [d.channel])
-    return DemandFact(d.demand_id, d.revision, own, published or d.status == "PUBLISHED")
-
-
-def _agreement(a: AgreementSnapshot, *, landed: bool = False) -> AgreementFact:
-    values: dict[str, Decimal] = defaultdict(Decimal)
-    for amount in a.amounts:
-        if amount.kind == "CONTRACT_VALUE":
-            values[amount.currency] += amount.amount
-    return AgreementFact(
-        agreement_id=a.agreement_id,
-        revision=a.revision,
-        match_id=a.origin.match_id,
-        meeting_id=a.origin.meeting_id,
-        demand_ids=frozenset(p.demand_id for p in a.parties if p.demand_id),
-        own=dims([a.edition_id], [a.district_code], a.taxonomy_codes),
-        contract_values=dict(values),
-        signed_at=a.signed_at,  # set once signed, kept after a termination
-        landed=landed or a.stage == "LANDED",
-    )
-
-
-def _proposal(p: Proposal) -> MatchFact:
-    return MatchFact(p.match_id, frozenset({p.supply.demand_id, p.demand.demand_id}), True, None)
-
-
-def facts_of(event: Event) -> list[Fact]:
-    """What an event tells the funnel (nothing, for an event it does not count)."""
-    match event:
-        case DemandPublished():
-            return [_demand(event.data.demand, True)]
-        case (
-            DemandSubmitted()
-            | DemandUpdated()
-            | DemandReturned()
-            | DemandRejected()
-            | DemandWithdrawn()
-            | DemandExpired()
-        ):
-            return [_demand(event.data.demand, False)]
-        case MatchesProposed():
-            return [_proposal(p) for p in event.data.proposals]
-        case MatchProposed():
-            return [_proposal(event.data)]
-        case MatchMutuallyAccepted():
-            m = event.data
-            ids = frozenset({m.first.demand_id, m.second.demand_id})
-            return [MatchFact(m.match_id, ids, False, event.time)]
-        case MeetingHeld():
-            meeting = event.data.meeting
-            own = dims([meeting.edition_id])
-            return [MeetingFact(meeting.meeting_id, meeting.match_id, own, True)]
-        case AgreementCreated() | AgreementStageChanged() | AgreementTerminated():
-            return [_agreement(event.data.agreement)]
-        case AgreementLanded():
-            return [_agreement(event.data.agreement, landed=True)]
-        case AgreementSigned():
-            s = event.data
-            ids = frozenset(p.demand_id for p in s.parties if p.demand_id)
-            return [
-                AgreementFact(
-                    s.agreement_id, -1, s.match_id, None, ids, Dims(), {}, s.signed_at, False
-                )
-            ]
-    return []

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from boyin_agreements.reports import domain, export
+from boyin_agreements.reports import domain, export, facts
 from boyin_agreements.reports.repository import FunnelFacts
 from boyin_agreements.reports.schemas import funnel_out
 from boyin_shared.api.reports import FunnelDimension, FunnelOut
@@ -51,7 +51,7 @@ class FunnelReports:
 
     async def record(self, event: Event) -> None:
         """Merge what ``event`` tells the funnel; a redelivered event changes nothing."""
-        for fact in domain.facts_of(event):
+        for fact in facts.facts_of(event):
             await self.facts.record(fact)
 
     async def funnel(self, actor: Actor, by: FunnelDimension, filters: domain.Filters) -> FunnelOut:
