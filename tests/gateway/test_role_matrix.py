@@ -25,7 +25,9 @@ read from the code under test):
 - agreements: an agreement is seen by its parties, the district officers of its landing
   district and staff; its parties and staff act on it (start one, confirm their own
   signature; staff record anyone's); district officers of its district and staff follow
-  its milestones up; the ceremony roster is for signed-in callers.
+  its milestones up; the ceremony roster is for signed-in callers; the funnel report is
+  for staff and district officers (each their own district's), the agreements feed for
+  investors, district officers (their district's) and staff.
 
 Each cell is ``allowed`` (the success type, or the data) or ``denied`` (a ``Forbidden`` or
 ``NotFound`` problem with a zh/en message, ``null`` for a read, an empty review queue, or
@@ -59,7 +61,9 @@ from boyin_gateway.accounts import passwords
 from boyin_shared.api.agreements import AgreementStage, MilestoneKind, MilestoneOut
 from boyin_shared.api.matching import MatchOut
 from boyin_shared.api.scheduling import TimetableDetailOut
+from boyin_shared.contracts.agreements import AgreementOrigin
 from boyin_shared.identity import Actor, Role
+from tests.agreements import funnel_support
 from tests.gateway import agreements_support as agr
 from tests.gateway import scheduling_support as sched
 from tests.gateway.events import landing, meeting_cancelled, project
@@ -721,10 +725,41 @@ def own_start(world: World, role: str) -> dict[str, Any]:
     }
 
 
+FUNNEL = f"{{ funnel(by: DISTRICT) {{ __typename ... on Funnel {{ by }} {PROBLEM} }} }}"
+MANUAL_ORIGIN = AgreementOrigin(kind="MANUAL", match_id=None, meeting_id=None)
+AGREEMENT_NEWS = "subscription { agreementNews { agreementId districtCode } }"
+
+
+async def agreements_in_both_districts(world: World) -> None:
+    """An agreement started in another district, then one in the officer's."""
+    for agreement_id, district in (("ag_shapingba", SHAPINGBA), ("ag_yuzhong", YUZHONG)):
+        await world.gateway.publish(
+            *funnel_support.pipeline(
+                agreement_id, ["INTENTION"], None, origin=MANUAL_ORIGIN, district=district
+            )
+        )
+
+
+async def agreement_news(world: World) -> dict[str, str]:
+    """An officer's first item is of their own district (the other district's came first)."""
+    own = {"officer": YUZHONG, "other_officer": SHAPINGBA}
+
+    def wanted(role: str, data: dict[str, Any]) -> bool:
+        return role not in own or data["agreementNews"]["districtCode"] == own[role]
+
+    return await feed_row(world, AGREEMENT_NEWS, agreements_in_both_districts, wanted)
+
+
 AGREEMENT_OPERATIONS = (
     Operation("read an agreement", AGREEMENT_SIDES, scheduling_read(agr.GET, id="agreement_id")),
     Operation("agreements", AGREEMENT_SIDES, scheduling_read(AGREEMENTS)),
     Operation("editionRoster", SIGNED_IN, scheduling_read(agr.ROSTER, e="edition_id")),
+    Operation("funnel", STAFF | {"officer", "other_officer"}, scheduling_read(FUNNEL)),
+    Operation(
+        "subscribe agreementNews",
+        STAFF | {"investor", "officer", "other_officer"},
+        row=agreement_news,
+    ),
     Operation(
         "startAgreement (as a party)", SIDES, scheduling_mutation(agr.START, "Agreement", own_start)
     ),

@@ -16,6 +16,7 @@ from strawberry.types import ExecutionContext
 from boyin_gateway import limits, query_errors
 from boyin_gateway.clients import ServiceUnavailable
 from boyin_gateway.schema.accounts import AccountMutation, AccountQuery
+from boyin_gateway.schema.agreement_feeds import AgreementFeedSubscription
 from boyin_gateway.schema.agreements import AgreementMutation, AgreementQuery
 from boyin_gateway.schema.editions import EditionMutation, EditionQuery
 from boyin_gateway.schema.feeds import FeedSubscription
@@ -24,6 +25,7 @@ from boyin_gateway.schema.meetings import MeetingMutation, MeetingQuery
 from boyin_gateway.schema.privacy import PrivacyMutation, PrivacyQuery
 from boyin_gateway.schema.reference import ReferenceMutation, ReferenceQuery
 from boyin_gateway.schema.registry import RegistryMutation, RegistryQuery
+from boyin_gateway.schema.reports import ReportQuery
 from boyin_gateway.schema.uploads import UploadMutation, UploadQuery
 from boyin_shared.errors import TransientError
 
@@ -39,6 +41,7 @@ Query = merge_types(
         EditionQuery,
         MeetingQuery,
         AgreementQuery,
+        ReportQuery,
     ),
 )
 Mutation = merge_types(
@@ -55,6 +58,7 @@ Mutation = merge_types(
         AgreementMutation,
     ),
 )
+Subscription = merge_types("Subscription", (FeedSubscription, AgreementFeedSubscription))
 
 
 def _raised(error: GraphQLError) -> bool:
@@ -117,7 +121,7 @@ def build_schema(limit: limits.Limits = limits.DEFAULTS) -> strawberry.Schema:
     return GatewaySchema(
         query=Query,
         mutation=Mutation,
-        subscription=FeedSubscription,
+        subscription=Subscription,
         extensions=extensions,
         # suggestions ("Did you mean ...?") would reveal what introspection hides
         config=StrawberryConfig(disable_field_suggestions=not limit.introspection),
