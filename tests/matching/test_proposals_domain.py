@@ -7,7 +7,6 @@ from dataclasses import replace
 import pytest
 
 from boyin_matching.proposals import documents
-from boyin_matching.proposals.schemas import shown_status
 from boyin_matching.proposals.domain import (
     REMOVED,
     SUPERSEDED,
@@ -20,6 +19,7 @@ from boyin_matching.proposals.domain import (
     match_id,
     sides,
 )
+from boyin_matching.proposals.schemas import shown_status
 from boyin_shared.api.matching import Answer, MatchStatus, ProposalSource
 from boyin_shared.contracts.matching import MatchesProposed, MatchMutuallyAccepted
 from boyin_shared.errors import BoyinError
