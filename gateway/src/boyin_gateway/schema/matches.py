@@ -95,10 +95,10 @@ class Match:
     my_response: Answer | None
     counterpart_contacts: list[Contact] | None = strawberry.field(
         resolver=_counterpart_contacts,
-        description="How to reach the other side (its contact persons): for the two sides "
-        "once both said yes (MUTUAL), for operators and administrators and for the district "
-        "officer of an organisation's district; null for anyone else, and before the match "
-        "is mutual. Each disclosure is audit-logged (auditOfParty).",
+        description="How to reach the other side (its contact persons), as the registry "
+        "discloses them: to the two sides once they have a mutual match (both said yes), to "
+        "operators and administrators and to the district officer of an organisation's "
+        "district; null for anyone else. Each disclosure is audit-logged (auditOfParty).",
     )
 
 
