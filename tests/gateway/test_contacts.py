@@ -4,7 +4,9 @@ request, and shown after a mutual yes to the two sides (``Match.counterpartConta
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,9 +16,12 @@ from boyin_shared.identity import Actor, Role
 from tests.gateway.fake_records import demand, matched, organisation, session, talent
 from tests.gateway.fakes import FakePlatform
 from tests.gateway.harness import Contexts, gateway_server, record_contexts
-from tests.gateway.support import SHAPINGBA, YUZHONG
+from tests.gateway.scheduling_support import CREATE_EDITION, edition_input, ok, session_input
+from tests.gateway.support import PROBLEM, SHAPINGBA, YUZHONG, staff_token
 from tests.gateway.test_dataloaders import demo_gateway
+from tests.gateway.test_registry_flow import AUDIT_ACTIONS, register_organisation
 from tests.platform_harness import graphql
+from tests.scheduling.support import FIRST_DAY, at
 
 OWNER_CONTACTS = """
 query {
@@ -38,6 +43,14 @@ query($id: ID!) {
     presenters { party { ... on Talent { id name { en } } ... on Organisation { id name { en } } } }
   }
 }"""
+ADD_PRESENTED_SESSION = f"""
+mutation($editionId: ID!, $input: AgendaSessionInput!) {{
+  addSession(editionId: $editionId, input: $input) {{
+    __typename
+    ... on AgendaSession {{ id presenters {{ party {{ ... on Organisation {{ id name {{ en }} }} }} }} }}
+    {PROBLEM}
+  }}
+}}"""
 COUNTERPART = """
 query($id: ID!) { matches(demandId: $id) { id status counterpartContacts { name email } } }
 """
@@ -104,6 +117,34 @@ async def test_a_sessions_presenters_are_resolved_without_their_contacts(tmp_pat
         parties = [p["party"]["id"] for p in data["session"]["presenters"]]
         assert parties == ["tal_presenter", "org_presenter"]
         assert contact_asks(platform) and not any(contact_asks(platform))
+
+
+async def test_an_operator_adding_a_session_with_a_presenter_discloses_nothing(url: str) -> None:
+    """Through the whole platform: the presenter's name is shown, its contacts are not, and
+    its audit log stays empty (it used to record a ``read_contacts``)."""
+    org_id, org_token = await register_organisation(url, "presenter@org.example.cn", 3201)
+    operator = await staff_token(url, "ops.presenter@example.org", "OPERATOR")
+    edition = await ok(url, operator, CREATE_EDITION, "FairEdition", input=edition_input())
+    presented = session_input(
+        room=None,  # online: any presenter may take part
+        start=at(FIRST_DAY, "14:00"),
+        end=at(FIRST_DAY, "15:00"),
+        presenters=[{"partyId": org_id}],
+    )
+    added: dict[str, Any] = {}
+    for _ in range(150):  # until scheduling has heard of the organisation (an event)
+        data = await graphql(
+            url, ADD_PRESENTED_SESSION, operator, editionId=edition["id"], input=presented
+        )
+        added = data["addSession"]
+        if added["__typename"] == "AgendaSession":
+            break
+        await asyncio.sleep(0.1)
+    assert added["__typename"] == "AgendaSession", added
+    [presenter] = added["presenters"]
+    assert presenter["party"]["id"] == org_id and presenter["party"]["name"]["en"]
+    audit = await graphql(url, AUDIT_ACTIONS, org_token, id=org_id)
+    assert audit["auditOfParty"]["entries"] == []
 
 
 ROLES = {
