@@ -104,7 +104,9 @@ class MatchOut(BaseModel):
     counterpart_kind: str
     counterpart_party_id: str
     score: float
-    status: str  # a MatchStatus: PROPOSED or MUTUAL (DECLINED is shown as PROPOSED)
+    #: a MatchStatus: PROPOSED, MUTUAL or (answering an operator's withdrawal) WITHDRAWN;
+    #: DECLINED is shown as PROPOSED
+    status: str
     my_response: str | None  # an Answer
     source: str  # a ProposalSource
     explanation: ExplanationOut | None

@@ -18,9 +18,12 @@ from boyin_shared.errors import Message
 
 
 def shown_status(p: Proposal) -> str:
-    """What either side is told: mutual, or open (a no is never shown, not even to the
-    side that said it: it may change its mind)."""
-    return p.status.value if p.status is MatchStatus.MUTUAL else MatchStatus.PROPOSED.value
+    """What either side is told: mutual, withdrawn (as an operator's review answers it;
+    no list shows one) or open (a no is never shown, not even to the side that said it:
+    it may change its mind)."""
+    if p.status in (MatchStatus.MUTUAL, MatchStatus.WITHDRAWN):
+        return p.status.value
+    return MatchStatus.PROPOSED.value
 
 
 def _line(code: str, message: Message) -> ExplanationLineOut:
