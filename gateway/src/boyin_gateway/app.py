@@ -16,7 +16,7 @@ from strawberry.types.unset import UNSET, UnsetType
 
 from boyin_gateway import files
 from boyin_gateway.accounts.service import Accounts
-from boyin_gateway.accounts.tokens import read_access
+from boyin_gateway.accounts.tokens import expiry, read_access
 from boyin_gateway.clients import Downstream, HttpServices, Services
 from boyin_gateway.context import ANONYMOUS, Context
 from boyin_gateway.feeds import Feeds
@@ -68,9 +68,10 @@ class GatewayRouter(GraphQLRouter[Context, None]):
             return _NO_PAYLOAD  # a visitor: only what the public may see
         token = str(value).removeprefix("Bearer ").strip()
         try:
-            context.authenticate(await authenticated(context.accounts, token, self._jwt_secret))
+            actor = await authenticated(context.accounts, token, self._jwt_secret)
         except BoyinError as exc:
             raise ConnectionRejectionError({"code": exc.code, "message": exc.message.en}) from exc
+        context.authenticate(actor, expiry(token))
         return _NO_PAYLOAD
 
 
@@ -142,7 +143,11 @@ def create_app(
 
     async def context(request: HTTPConnection) -> Context:
         up = running[0]
-        return Context(up.services, up.accounts, await actor_of(request), up.feeds)
+        made = Context(up.services, up.accounts, await actor_of(request), up.feeds)
+        header = request.headers.get("authorization", "")
+        if made.actor is not ANONYMOUS:
+            made.expires_at = expiry(header[7:].strip())
+        return made
 
     def registry_for(actor: Actor) -> Downstream:
         return running[0].services.registry(actor)

@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable, Iterable
 from dataclasses import replace
+from typing import TypeVar
 
 from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
@@ -11,12 +14,15 @@ from strawberry.fastapi import BaseContext
 from boyin_gateway.accounts.service import Accounts
 from boyin_gateway.clients import Agreements, Downstream, Registry, Scheduling, Services
 from boyin_gateway.derived import shown_as
-from boyin_gateway.feeds import Feeds
+from boyin_gateway.feeds import Feeds, Listener, Session
 from boyin_gateway.permissions import acts_for_no_party_yet
 from boyin_gateway.types import Organisation, Talent
 from boyin_shared.api.registry import ContactOut
 from boyin_shared.api.scheduling import MeetingOut, TimetableDetailOut
+from boyin_shared.events import Event
 from boyin_shared.identity import Actor, Role
+
+T = TypeVar("T")
 
 ANONYMOUS = Actor(account_id="anonymous", role=Role.PUBLIC)
 
@@ -114,14 +120,38 @@ class Context(BaseContext):
         self._acting: list[Downstream] = []
         self.authenticate(actor)
 
-    def authenticate(self, actor: Actor) -> None:
-        """Act for ``actor`` (a websocket authenticates after the connection is made)."""
+    def authenticate(self, actor: Actor, expires_at: float | None = None) -> None:
+        """Act for ``actor`` (a websocket authenticates after the connection is made), whose
+        access token expires at ``expires_at`` (epoch seconds; None: anonymous)."""
         self.actor = actor
+        self.expires_at = expires_at
         self.registry = self._services.registry(actor)
         self.matching = self._services.matching(actor)
         self.scheduling = self._services.scheduling(actor)
         self.agreements: Agreements = self._services.agreements(actor)
         self.loaders = Loaders(self.registry, self.scheduling)
+
+    def _session(self) -> Session | None:
+        """The sign-in the caller's feeds last as long as (None: an anonymous caller's)."""
+        session_id = self.actor.session_id
+        if session_id is None or self.expires_at is None:
+            return None
+
+        async def live() -> bool:
+            return not await self.accounts.session_revoked(session_id)
+
+        return Session(self.expires_at, live)
+
+    def listen(
+        self, select: Callable[[Event], T | None]
+    ) -> contextlib.AbstractAsyncContextManager[Listener[T]]:
+        """The caller's live feed of ``select``'s items, ending with its sign-in (feeds.py)."""
+        return self.feeds.listen(select, self._session())
+
+    def listen_many(
+        self, select: Callable[[Event], Iterable[T]]
+    ) -> contextlib.AbstractAsyncContextManager[Listener[T]]:
+        return self.feeds.listen_many(select, self._session())
 
     def registry_acting_for(self, party_id: str) -> Registry:
         """The registry as the caller acting for ``party_id``: the party their account is

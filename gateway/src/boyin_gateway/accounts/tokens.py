@@ -6,6 +6,8 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
+import jwt
+
 from boyin_shared.errors import unauthenticated
 from boyin_shared.identity import Actor, decode_actor, encode_actor
 
@@ -25,6 +27,12 @@ def read_access(token: str, secret: str) -> Actor:
     if actor.session_id is None:
         raise unauthenticated()
     return actor
+
+
+def expiry(token: str) -> float:
+    """When an access token already read by :func:`read_access` expires (epoch seconds)."""
+    claims = jwt.decode(token, options={"verify_signature": False})
+    return float(claims["exp"])
 
 
 def new_refresh_token() -> str:

@@ -133,6 +133,6 @@ class AgreementFeedSubscription:
                 return None
             return agreement_news(event, data, change) if wanted.accepts(a) else None
 
-        async with info.context.feeds.listen(select) as listener:
+        async with info.context.listen(select) as listener:
             async for item in listener:
                 yield item
