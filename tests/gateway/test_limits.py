@@ -316,9 +316,20 @@ async def test_introspection_and_graphiql_are_off_in_production(tmp_path: Path) 
         limit_errors(await post(url, TYPE), "INTROSPECTION_DISABLED")
         assert (await post(url, "{ __typename }")).json() == {"data": {"__typename": "Query"}}
         assert (await graphiql(url)).status_code == 404
-        # nor do mistakes reveal the names of fields
+        async with http_client() as client:
+            for page in ("/openapi.json", "/docs", "/redoc"):
+                assert (await client.get(url + page)).status_code == 404, page
+        # nor do mistakes reveal the names of fields, arguments, enum values or input fields
         typo = (await post(url, TYPO)).json()["errors"]
         assert [e["message"] for e in typo] == ["Cannot query field 'demandz' on type 'Query'."]
+        for near_miss in (
+            "{ demands(firts: 5) { edges { cursor } } }",  # an argument
+            "{ demands(filter: {chanel: PROJECT_COOPERATION}) { edges { cursor } } }",
+            "{ demands(filter: {channel: PROJECT_COOPERATIO}) { edges { cursor } } }",
+        ):
+            answer = (await post(url, near_miss)).json()
+            assert answer["errors"], answer
+            assert "Did you mean" not in json.dumps(answer, ensure_ascii=False), answer
 
 
 async def test_introspection_and_graphiql_are_on_by_default(gateway: Gateway) -> None:

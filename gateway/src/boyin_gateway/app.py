@@ -164,7 +164,15 @@ def create_app(
         except BoyinError:
             return None
 
-    app = FastAPI(title="Boyin gateway", lifespan=lifespan)
+    # where introspection is off, so are the HTTP API's own description and docs pages
+    described = settings.graphql_introspection
+    app = FastAPI(
+        title="Boyin gateway",
+        lifespan=lifespan,
+        openapi_url="/openapi.json" if described else None,
+        docs_url="/docs" if described else None,
+        redoc_url="/redoc" if described else None,
+    )
     app.state.throttle = throttle  # the sign-in throttle finds it here (see limits.py)
 
     async def ready() -> bool:

@@ -106,7 +106,14 @@ def create_platform(settings: PlatformSettings) -> FastAPI:
             log.info("platform started", extra={"graphql": f"{base_url(settings)}/graphql"})
             yield
 
-    app = FastAPI(title="Boyin platform", lifespan=lifespan)
+    described = settings.graphql_introspection  # off in production, as the gateway's are
+    app = FastAPI(
+        title="Boyin platform",
+        lifespan=lifespan,
+        openapi_url="/openapi.json" if described else None,
+        docs_url="/docs" if described else None,
+        redoc_url="/redoc" if described else None,
+    )
     app.state.settings = settings
 
     async def ready() -> bool:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -96,13 +97,27 @@ class MaskedErrors(MaskErrors):
         return masked
 
 
+#: graphql-core's hints at names the caller may have meant (fields, arguments, enum values,
+#: input fields, types)
+_SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
+
+
 class GatewaySchema(strawberry.Schema):
+    #: whether errors may hint at names ("Did you mean ...?"): not where introspection is off
+    suggestions = True
+
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
         # the caller's mistakes (and the limits' refusals), in Chinese and English; what
         # the server raised is masked afterwards (MaskedErrors), explanation and all
         query_errors.explain(errors, self._schema)
+        if not self.suggestions:
+            for error in errors:
+                error.message = _SUGGESTION.sub("", error.message)
+                said = (error.extensions or {}).get("message")
+                if isinstance(said, dict):
+                    said["en"] = _SUGGESTION.sub("", str(said.get("en", "")))
         super().process_errors(errors, execution_context)
 
 
@@ -118,7 +133,7 @@ def build_schema(limit: limits.Limits = limits.DEFAULTS) -> strawberry.Schema:
         lambda: ParserCache(maxsize=256),
         lambda: MaskedErrors(should_mask_error=_raised),
     ]
-    return GatewaySchema(
+    built = GatewaySchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
@@ -126,6 +141,8 @@ def build_schema(limit: limits.Limits = limits.DEFAULTS) -> strawberry.Schema:
         # suggestions ("Did you mean ...?") would reveal what introspection hides
         config=StrawberryConfig(disable_field_suggestions=not limit.introspection),
     )
+    built.suggestions = limit.introspection
+    return built
 
 
 schema = build_schema()
