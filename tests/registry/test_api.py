@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import datetime
 from pathlib import Path
@@ -17,7 +18,8 @@ from boyin_shared.contracts.registry import (
     TalentRegistered,
 )
 from boyin_shared.events import decode
-from tests.apps import Running, running
+from boyin_shared.identity import Actor, Role
+from tests.apps import Running, as_actor, running
 from tests.registry.support import (
     LIANGJIANG,
     YUZHONG,
@@ -583,3 +585,46 @@ async def test_data_survives_a_restart(tmp_path: Path) -> None:
             (talent["id"], TALENT_REGISTERED),
             (org["id"], ORG_UPDATED),
         ]
+
+
+# -- one account, one profile -----------------------------------------------------------
+
+
+async def test_concurrent_self_registrations_of_one_account_make_one_profile(
+    registry: Running,
+) -> None:
+    """Six registrations at once from one organisation account without a party yet: one
+    profile is made, the others are told the account has one, and their credit codes stay
+    free for their real owners (issue #20)."""
+    newcomer = as_actor(Actor("acc_racing", Role.ORGANISATION))
+    answers = await asyncio.gather(
+        *(
+            api(registry).post("/organisations", json=organisation_body(60 + i), headers=newcomer)
+            for i in range(6)
+        )
+    )
+    statuses = sorted(a.status_code for a in answers)
+    assert statuses == [201] + [409] * 5, [a.text for a in answers]
+    refused = [a for a in answers if a.status_code == 409]
+    assert {error_of(a, 409)["code"] for a in refused} == {"ALREADY_BOUND"}
+    made = next(a.json() for a in answers if a.status_code == 201)
+    listed = (await api(registry).get("/organisations", params={"limit": 50})).json()["items"]
+    assert [o["id"] for o in listed if o["id"] == made["id"]] == [made["id"]]
+    assert len(listed) == 1
+    # a refused registration's credit code is free: its owner registers it
+    taken = made["credit_code"]
+    free = next(
+        organisation_body(60 + i)
+        for i in range(6)
+        if organisation_body(60 + i)["credit_code"] != taken
+    )
+    assert (await api(registry).post("/organisations", json=free)).status_code == 201
+
+    talent = as_actor(Actor("acc_racing_talent", Role.TALENT))
+    answers = await asyncio.gather(
+        *(
+            api(registry).post("/talents", json=talent_body(f"racer{i}@x.example"), headers=talent)
+            for i in range(4)
+        )
+    )
+    assert sorted(a.status_code for a in answers) == [201, 409, 409, 409]

@@ -15,18 +15,35 @@ from boyin_registry.profiles.domain import (
     OrganisationDetails,
     Talent,
     TalentDetails,
+    own_profile_id,
 )
 from boyin_registry.profiles.events import organisation_event, talent_event
 from boyin_registry.profiles.repository import Organisations, Talents
 from boyin_registry.profiles.validation import check_consent
 from boyin_registry.reference.service import ReferenceData
 from boyin_shared.clock import new_id, utcnow
-from boyin_shared.errors import BoyinError, FieldError, Message, forbidden, invalid, not_found
+from boyin_shared.errors import (
+    BoyinError,
+    FieldError,
+    Message,
+    conflict,
+    forbidden,
+    invalid,
+    not_found,
+)
 from boyin_shared.events import Event
 from boyin_shared.identity import Actor, Role
 from boyin_shared.store import AlreadyExists
 
 P = TypeVar("P", Organisation, Talent)
+
+
+def already_registered_one() -> BoyinError:
+    """The account registered its one profile already (perhaps a moment ago, concurrently)."""
+    return conflict(
+        "ALREADY_BOUND",
+        Message("该账号已登记过自己的主体", "this account has already registered its own profile"),
+    )
 
 
 def _duplicate(field: str, zh: str, en: str) -> BoyinError:
@@ -61,10 +78,13 @@ class Profiles:
         if not (actor.is_staff or own_district or self_registration):
             raise forbidden(Message("无权登记该单位", "you may not register this organisation"))
         now = utcnow()
-        org = Organisation(new_id("org_"), details, 1, now, now)
+        org_id = own_profile_id("org_", actor.account_id) if self_registration else new_id("org_")
+        org = Organisation(org_id, details, 1, now, now)
         try:
             await self.organisations.add(org, [organisation_event(org)])
         except AlreadyExists as exc:
+            if self_registration and await self.organisations.get(org_id) is not None:
+                raise already_registered_one() from exc
             raise _duplicate(
                 "credit_code",
                 f"统一社会信用代码 {details.credit_code} 已登记",
@@ -173,17 +193,23 @@ class Profiles:
     async def register_talent(
         self, actor: Actor, details: TalentDetails, consent: tuple[str, Sequence[str]]
     ) -> Talent:
-        if not (actor.is_staff or (actor.role is Role.TALENT and actor.party_id is None)):
+        self_registration = actor.role is Role.TALENT and actor.party_id is None
+        if not (actor.is_staff or self_registration):
             raise forbidden(Message("无权登记人才", "you may not register a talent"))
         notice_version, purposes = consent
         # Reference data as last refreshed (the request refreshed it while parsing).
         check_consent(notice_version, purposes, self.reference_data.cached.notice.version)
         now = utcnow()
         agreed = Consent(notice_version, tuple(purposes), now)
-        talent = Talent(new_id("tal_"), details, 1, now, now, consents=(agreed,))
+        talent_id = (
+            own_profile_id("tal_", actor.account_id) if self_registration else new_id("tal_")
+        )
+        talent = Talent(talent_id, details, 1, now, now, consents=(agreed,))
         try:
             await self.talents.add(talent, [talent_event(talent)])
         except AlreadyExists as exc:
+            if self_registration and await self.talents.get(talent_id) is not None:
+                raise already_registered_one() from exc
             raise _duplicate(
                 "contact.email",
                 f"电子邮箱 {details.contact.email} 已注册",
