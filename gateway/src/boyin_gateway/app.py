@@ -137,6 +137,9 @@ def create_app(
     def scheduling_for(actor: Actor) -> Downstream:
         return running[0].services.scheduling(actor)
 
+    def agreements_for(actor: Actor) -> Downstream:
+        return running[0].services.agreements(actor)
+
     def account_of(token: str) -> str | None:
         try:
             return read_access(token, jwt_secret).account_id
@@ -170,6 +173,6 @@ def create_app(
         ),
         prefix="/graphql",
     )
-    app.include_router(files.router(actor_of, registry_for, scheduling_for))
+    app.include_router(files.router(actor_of, registry_for, scheduling_for, agreements_for))
     app.include_router(files.calendar_router(scheduling_for))
     return app

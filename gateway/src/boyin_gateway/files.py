@@ -10,6 +10,13 @@ Downloads
     may not see, ``422`` for a bad filter). Query parameters are snake_case, as in the
     services' HTTP APIs.
 
+Agreements
+    ``GET /files/editions/{id}/roster`` is the signing ceremony's roster of an edition
+    (staff only) as an XLSX file (``format=xlsx``) or a printable A4 page in both
+    languages (``format=html``); ``lang`` picks the headings' language, ``order`` (repeated)
+    the agreement ids on stage in order (none: every signed agreement, in the order
+    signed). Passed through from the agreements service like the registry's downloads.
+
 Scheduling
     ``GET /files/editions/{id}/agenda.ics`` (the signed-in participant's agenda as
     iCalendar) and ``GET /files/editions/{id}/check-in.svg`` (their check-in QR code) are
@@ -34,10 +41,10 @@ Uploads (``uploadAttachment``, ``startImport``)
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.background import BackgroundTask
 from starlette.requests import HTTPConnection
@@ -45,6 +52,7 @@ from starlette.requests import HTTPConnection
 from boyin_gateway.clients import Downstream, ServiceError, ServiceUnavailable
 from boyin_gateway.context import ANONYMOUS
 from boyin_gateway.permissions import is_visitor
+from boyin_shared.api.agreements import RosterFormat, RosterLanguage
 from boyin_shared.api.errors import ErrorBody
 from boyin_shared.api.registry import Channel, Format, HeaderLanguage, Status
 from boyin_shared.errors import BoyinError, Message, unauthenticated
@@ -130,10 +138,11 @@ def router(
     actor_of: Callable[[Request], Awaitable[Actor]],
     registry_for: Callable[[Actor], Downstream],
     scheduling_for: Callable[[Actor], Downstream],
+    agreements_for: Callable[[Actor], Downstream],
 ) -> APIRouter:
     """The download routes; ``actor_of`` reads the caller's token (raising a 401
-    ``BoyinError`` when it is invalid), ``registry_for`` and ``scheduling_for`` call the
-    services as them."""
+    ``BoyinError`` when it is invalid), ``registry_for``, ``scheduling_for`` and
+    ``agreements_for`` call the services as them."""
     files = APIRouter(prefix="/files", tags=["files"])
 
     async def pass_on(
@@ -194,6 +203,19 @@ def router(
             "owner_id": owner_id,
         }
         return await pass_on(request, "/exports/demands", params)
+
+    @files.get("/editions/{edition_id}/roster")
+    async def ceremony_roster(
+        edition_id: str,
+        request: Request,
+        format: RosterFormat = "xlsx",
+        lang: RosterLanguage = "zh",
+        order: Annotated[list[str] | None, Query(max_length=1000)] = None,
+    ) -> Response:
+        """The signing ceremony's roster (staff): XLSX or a printable A4 page."""
+        path = f"/editions/{quote(edition_id, safe='')}/roster/export"
+        params = {"format": format, "lang": lang, "order": order}
+        return await pass_on(request, path, params, agreements_for, signed_in=True)
 
     @files.get("/editions/{edition_id}/agenda.ics")
     async def agenda_ics(edition_id: str, request: Request) -> Response:

@@ -14,6 +14,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 #: what a party of an agreement is in the registry (an investor is an organisation)
 PartyKind = Literal["talent", "organisation"]
+#: the files the ceremony roster is exported as: a spreadsheet, a printable page
+RosterFormat = Literal["xlsx", "html"]
+#: the language of an export's headings (its titles are in both)
+RosterLanguage = Literal["zh", "en"]
 
 
 class AgreementStage(StrEnum):

@@ -4,10 +4,12 @@ amend, milestones and follow-ups, and the ceremony roster of an edition."""
 from __future__ import annotations
 
 from typing import Annotated, cast
+from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from boyin_agreements.agreements.repository import AgreementQuery
+from boyin_agreements.agreements.roster_export import HTML_MEDIA_TYPE, roster_html, roster_xlsx
 from boyin_agreements.agreements.schemas import (
     agreement_out,
     parties_in,
@@ -25,13 +27,16 @@ from boyin_shared.api.agreements import (
     FollowUpIn,
     MilestoneIn,
     ReachedIn,
+    RosterFormat,
     RosterIn,
+    RosterLanguage,
     RosterRowOut,
     StartIn,
     TerminateIn,
     TermsIn,
 )
 from boyin_shared.callers import CurrentActor, CurrentMember
+from boyin_shared.spreadsheets import XLSX_MEDIA_TYPE
 
 router = APIRouter(tags=["agreements"])
 
@@ -142,3 +147,24 @@ async def compile_roster(
 ) -> list[RosterRowOut]:
     """The roster in the order given (each a signed agreement of the edition, once)."""
     return [roster_out(r) for r in await cmd.roster(actor, edition_id, body.order)]
+
+
+@router.get("/editions/{edition_id}/roster/export")
+async def export_roster(
+    edition_id: str,
+    actor: CurrentMember,
+    cmd: Commands,
+    format: RosterFormat = "xlsx",
+    lang: RosterLanguage = "zh",
+    order: Annotated[list[str] | None, Query(max_length=1000)] = None,
+) -> Response:
+    """The roster as an XLSX file or a printable A4 page (``order``: the agreement ids on
+    stage, in order, repeated; none: every signed agreement in the order signed)."""
+    rows = await cmd.roster(actor, edition_id, order or None)
+    if format == "xlsx":
+        data, media_type = roster_xlsx(edition_id, rows, lang), XLSX_MEDIA_TYPE
+    else:
+        data, media_type = roster_html(edition_id, rows, lang), HTML_MEDIA_TYPE
+    name = quote(f"ceremony-roster-{edition_id}.{format}", safe="")
+    disposition = f"attachment; filename*=UTF-8''{name}"
+    return Response(data, media_type=media_type, headers={"Content-Disposition": disposition})
