@@ -121,6 +121,17 @@ BAD: dict[str, Callable[[], object]] = {
     "too few parties": lambda: negotiating().change_parties(
         OPERATOR, (Party.side("talent", "tal_1"),), later(10)
     ),
+    "adds a talent": lambda: negotiating().add_party(
+        OPERATOR, Party.side("talent", "tal_2"), later(10)
+    ),
+    "adds a party twice": lambda: negotiating().add_party(
+        OPERATOR, Party.side("organisation", "org_1"), later(10)
+    ),
+    "removes the talent": lambda: negotiating().remove_party(OPERATOR, "tal_1", later(10)),
+    "removes a stranger": lambda: negotiating().remove_party(OPERATOR, "org_x", later(10)),
+    "adds after signing": lambda: signed().add_party(
+        OPERATOR, Party.side("organisation", "org_2"), later(10)
+    ),
     # signing
     "confirms in the wrong stage": lambda: negotiating().confirm_signature(
         TALENT, "tal_1", later(10)

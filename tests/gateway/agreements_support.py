@@ -74,3 +74,9 @@ query($e: ID!) {{
     {PROBLEM}
   }}
 }}"""
+ADD_PARTY = f"""
+mutation($id: ID!, $party: AgreementPartyInput!) {{
+  addAgreementParty(id: $id, party: $party) {{ {RESULT} }}
+}}"""
+REMOVE_PARTY = f"""
+mutation($id: ID!, $p: ID!) {{ removeAgreementParty(id: $id, partyId: $p) {{ {RESULT} }} }}"""

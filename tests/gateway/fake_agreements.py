@@ -286,6 +286,11 @@ class FakeAgreements:
                     raise _invalid(f"amounts.{kind}.amount", "an amount may not be negative")
             terms = TermsIn.model_validate(body)
             return self._changed(a, terms=TermsOut.model_validate(terms.model_dump()))
+        if action == "parties":
+            joining = PartyOut.model_validate(body)
+            if joining.id in [p.id for p in a.parties]:
+                raise _invalid("id", f"{joining.id} is already a party")
+            return self._new_parties(a, [*a.parties, joining])
         if action == "milestones":
             due = date.fromisoformat(body["due"])
             if a.signed_at is None or due < a.signed_at.date():
@@ -303,6 +308,24 @@ class FakeAgreements:
             )
             return self._changed(a, milestones=[*a.milestones, planned])
         raise _not_found(action)
+
+    async def remove_party(self, agreement_id: str, party_id: str) -> AgreementOut:
+        self._called("remove_party", id=agreement_id, party_id=party_id)
+        self._member()
+        a = self._get(agreement_id)
+        if party_id not in [p.id for p in a.parties]:
+            raise _invalid("party_id", f"{party_id} is not a party of the agreement")
+        return self._new_parties(a, [p for p in a.parties if p.id != party_id])
+
+    def _new_parties(self, a: AgreementOut, parties: list[PartyOut]) -> AgreementOut:
+        """Staff change the parties before signing; every confirmation is cleared."""
+        if not self.actor.is_staff:
+            raise refusal(403, "FORBIDDEN", "无权执行此操作", "only staff change the parties")
+        if a.signed_at is not None or a.stage is AgreementStage.TERMINATED:
+            raise _conflict("TERMS_SIGNED", "the parties of a signed agreement do not change")
+        return self._changed(
+            a, parties=parties, confirmations=[], unconfirmed=[p.id for p in parties]
+        )
 
     async def milestone_action(
         self, agreement_id: str, milestone_id: str, action: str, body: dict[str, Any]

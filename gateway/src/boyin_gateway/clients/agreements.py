@@ -43,8 +43,11 @@ class Agreements(Downstream, Protocol):
     async def agreement_action(
         self, agreement_id: str, action: str, body: dict[str, Any]
     ) -> AgreementOut:
-        """``advance``, ``terminate``, ``confirm`` or ``milestones`` (POST), ``terms`` (PUT)."""
+        """``advance``, ``terminate``, ``confirm``, ``parties`` or ``milestones`` (POST),
+        ``terms`` (PUT)."""
         ...
+
+    async def remove_party(self, agreement_id: str, party_id: str) -> AgreementOut: ...
 
     async def milestone_action(
         self, agreement_id: str, milestone_id: str, action: str, body: dict[str, Any]
@@ -104,11 +107,16 @@ class AgreementsClient(ServiceClient):
     async def agreement_action(
         self, agreement_id: str, action: str, body: dict[str, Any]
     ) -> AgreementOut:
-        """``advance``, ``terminate``, ``confirm`` or ``milestones`` (POST), ``terms`` (PUT)."""
+        """``advance``, ``terminate``, ``confirm``, ``parties`` or ``milestones`` (POST),
+        ``terms`` (PUT)."""
         method = "PUT" if action == "terms" else "POST"
         return AgreementOut.model_validate(
             await self.request(method, f"/agreements/{seg(agreement_id)}/{action}", json=body)
         )
+
+    async def remove_party(self, agreement_id: str, party_id: str) -> AgreementOut:
+        path = f"/agreements/{seg(agreement_id)}/parties/{seg(party_id)}"
+        return AgreementOut.model_validate(await self.request("DELETE", path))
 
     async def milestone_action(
         self, agreement_id: str, milestone_id: str, action: str, body: dict[str, Any]

@@ -26,6 +26,7 @@ from boyin_shared.api.agreements import (
     ConfirmIn,
     FollowUpIn,
     MilestoneIn,
+    PartyIn,
     ReachedIn,
     RosterFormat,
     RosterIn,
@@ -109,6 +110,25 @@ async def amend(
     agreement_id: str, body: TermsIn, actor: CurrentMember, cmd: Commands
 ) -> AgreementOut:
     return agreement_out(await cmd.amend(actor, agreement_id, terms_in(body)))
+
+
+@router.post("/agreements/{agreement_id}/parties")
+async def add_party(
+    agreement_id: str, body: PartyIn, actor: CurrentMember, cmd: Commands
+) -> AgreementOut:
+    """Staff add an organisation or an investor before signing; the confirmations given so
+    far are cleared."""
+    (party,) = parties_in([body])
+    return agreement_out(await cmd.add_party(actor, agreement_id, party))
+
+
+@router.delete("/agreements/{agreement_id}/parties/{party_id}")
+async def remove_party(
+    agreement_id: str, party_id: str, actor: CurrentMember, cmd: Commands
+) -> AgreementOut:
+    """Staff remove an organisation or an investor before signing; the confirmations given
+    so far are cleared."""
+    return agreement_out(await cmd.remove_party(actor, agreement_id, party_id))
 
 
 @router.post("/agreements/{agreement_id}/milestones")

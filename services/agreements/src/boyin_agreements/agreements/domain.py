@@ -28,6 +28,8 @@ from boyin_agreements.agreements.milestones import FollowUp, Milestone, Mileston
 from boyin_agreements.agreements.parties import (
     Origin,
     Party,
+    check_joining,
+    check_leaving,
     check_parties,
     may_view,
     require_staff,
@@ -273,8 +275,7 @@ class Agreement:
     ) -> tuple[Agreement, list[Event]]:
         """Staff name the parties anew before signing (e.g. an investor joins);
         confirmations given so far are cleared."""
-        require_staff(actor, "只有工作人员可以调整协议方", "only staff change the parties")
-        self._before_signing()
+        self._parties_may_change(actor)
         out: list[FieldError] = []
         check_parties(parties, out)
         if out:
@@ -282,6 +283,24 @@ class Agreement:
         if tuple(parties) == self.parties:
             return self, []
         return self._next(parties=tuple(parties), **self._reset(actor, now)), []
+
+    def add_party(self, actor: Actor, party: Party, now: datetime) -> tuple[Agreement, list[Event]]:
+        """Staff add an organisation or an investor before signing."""
+        self._parties_may_change(actor)
+        check_joining(party, self.parties)
+        return self.change_parties(actor, (*self.parties, party), now)
+
+    def remove_party(
+        self, actor: Actor, party_id: str, now: datetime
+    ) -> tuple[Agreement, list[Event]]:
+        """Staff remove an organisation or an investor before signing."""
+        self._parties_may_change(actor)
+        check_leaving(party_id, self.parties)
+        return self.change_parties(actor, tuple(p for p in self.parties if p.id != party_id), now)
+
+    def _parties_may_change(self, actor: Actor) -> None:
+        require_staff(actor, "只有工作人员可以调整协议方", "only staff change the parties")
+        self._before_signing()
 
     def _before_signing(self) -> None:
         if self.stage in CLOSED:

@@ -116,6 +116,14 @@ class AgreementCommands:
     async def amend(self, actor: Actor, agreement_id: str, terms: TermsIn) -> Agreement:
         return await self.change(actor, agreement_id, lambda a: a.amend(actor, terms, utcnow()))
 
+    async def add_party(self, actor: Actor, agreement_id: str, party: Party) -> Agreement:
+        return await self.change(actor, agreement_id, lambda a: a.add_party(actor, party, utcnow()))
+
+    async def remove_party(self, actor: Actor, agreement_id: str, party_id: str) -> Agreement:
+        return await self.change(
+            actor, agreement_id, lambda a: a.remove_party(actor, party_id, utcnow())
+        )
+
     async def plan_milestone(
         self, actor: Actor, agreement_id: str, plan: MilestonePlan
     ) -> Agreement:
