@@ -70,7 +70,7 @@ async def test_bad_changes_of_the_parties_are_refused(tmp_path: Path) -> None:
         ]
         # a party does not change the parties, even its own agreement's
         refusal(await s.call(ORG, "POST", url, INVESTOR), 403, "FORBIDDEN")
-        refusal(await s.api.post(f"/agreements/ag_none/parties", json=INVESTOR), 404, "NOT_FOUND")
+        refusal(await s.api.post("/agreements/ag_none/parties", json=INVESTOR), 404, "NOT_FOUND")
         unchanged = ok(await s.api.get(f"/agreements/{aid}"))
         assert unchanged["revision"] == a["revision"]
 
