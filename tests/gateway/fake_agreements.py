@@ -13,7 +13,7 @@ negative (422 naming the field). The evaluation is canned: the 3% rule, capped a
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -80,12 +80,19 @@ def agreement(
     stage: AgreementStage = AgreementStage.INTENTION,
     district_code: str | None = None,
     edition_id: str | None = None,
+    match_id: str | None = None,
 ) -> AgreementOut:
-    """An agreement between ``parties`` ((kind, id, role) each)."""
+    """An agreement between ``parties`` ((kind, id, role) each), started by hand or (with
+    ``match_id``) offered after a match."""
+    origin = (
+        OriginOut(kind="MATCH", match_id=match_id)
+        if match_id
+        else OriginOut(kind="MANUAL", started_by="acc_staff")
+    )
     return AgreementOut(
         id=new_id("ag_"),
         parties=[PartyOut(kind=k, id=i, role=r) for k, i, r in parties],
-        origin=OriginOut(kind="MANUAL", started_by="acc_staff"),
+        origin=origin,
         terms=TermsOut(
             title=TextOut(zh="技术转让", en="Technology transfer"),
             cooperation_type=None,
@@ -227,6 +234,15 @@ class FakeAgreements:
     async def agreement(self, agreement_id: str) -> AgreementOut:
         self._called("agreement", id=agreement_id)
         return self._get(agreement_id)
+
+    async def of_matches(self, match_ids: Sequence[str]) -> list[AgreementOut]:
+        self._called("of_matches", ids=list(match_ids))
+        self._member()
+        return [
+            a
+            for a in self.data.agreements.values()
+            if a.origin.match_id in match_ids and self._sees(a)
+        ]
 
     async def start(self, body: dict[str, Any]) -> AgreementOut:
         self._called("start", body=body)

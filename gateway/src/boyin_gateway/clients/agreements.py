@@ -4,6 +4,7 @@ policies and their evaluations."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Protocol
 
 import httpx
@@ -38,6 +39,11 @@ class Agreements(Downstream, Protocol):
 
     async def agreement(self, agreement_id: str) -> AgreementOut: ...
 
+    async def of_matches(self, match_ids: Sequence[str]) -> list[AgreementOut]:
+        """The agreements the caller may see started from these matches (at most one each,
+        at most :data:`MAX_MATCHES` matches a call)."""
+        ...
+
     async def start(self, body: dict[str, Any]) -> AgreementOut: ...
 
     async def agreement_action(
@@ -63,6 +69,9 @@ class Agreements(Downstream, Protocol):
 
     async def evaluations(self, agreement_id: str) -> list[EvaluationOut]: ...
 
+
+#: the matches whose agreements one call asks for (the service lists 200 at most)
+MAX_MATCHES = 100
 
 _ROSTER = TypeAdapter(list[RosterRowOut])
 _POLICIES = TypeAdapter(list[PolicyOut])
@@ -100,6 +109,11 @@ class AgreementsClient(ServiceClient):
         return AgreementOut.model_validate(
             await self.request("GET", f"/agreements/{seg(agreement_id)}")
         )
+
+    async def of_matches(self, match_ids: Sequence[str]) -> list[AgreementOut]:
+        params = {"match_id": list(match_ids), "limit": MAX_MATCHES}
+        page = AgreementPage.model_validate(await self.request("GET", "/agreements", params=params))
+        return page.items
 
     async def start(self, body: dict[str, Any]) -> AgreementOut:
         return AgreementOut.model_validate(await self.request("POST", "/agreements", json=body))

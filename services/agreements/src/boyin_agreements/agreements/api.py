@@ -67,10 +67,13 @@ async def list_agreements(
     party_id: str | None = None,
     after: str | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    match_id: Annotated[list[str] | None, Query(max_length=200)] = None,
 ) -> AgreementPage:
     """The agreements the caller may see: staff all, district officers their district's,
-    parties their own."""
-    query = AgreementQuery(stage, district_code, edition_id, party_id, after, limit)
+    parties their own (``match_id``, repeated: those started from these matches)."""
+    query = AgreementQuery(
+        stage, district_code, edition_id, party_id, after, limit, tuple(match_id or ())
+    )
     items = await cmd.page(actor, query)
     return AgreementPage(
         items=[agreement_out(a) for a in items],
