@@ -62,8 +62,9 @@ TERMS = TermsIn(
     },
     district_code=DISTRICT,
     edition_id="CQ2026",
-    documents=(Document("att_1", "合同草稿.pdf", DocumentKind.DRAFT_CONTRACT),),
 )
+
+DRAFT_CONTRACT = Document("att_1", "合同草稿.pdf", DocumentKind.DRAFT_CONTRACT)
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
@@ -102,8 +103,10 @@ def intention() -> Agreement:
 
 
 def negotiating() -> Agreement:
+    """With the terms of ``TERMS`` and a draft contract (``att_1``)."""
     a, _ = intention().advance(ORG, S.NEGOTIATING, later(1), "we want to talk")
     a, _ = a.amend(TALENT, TERMS, later(2))
+    a, _ = a.attach_document(TALENT, DRAFT_CONTRACT, later(2))
     return a
 
 

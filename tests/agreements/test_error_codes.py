@@ -21,7 +21,7 @@ from boyin_agreements.agreements.domain import Agreement
 from boyin_agreements.agreements.milestones import MilestonePlan
 from boyin_agreements.agreements.parties import Party
 from boyin_agreements.agreements.roster import roster
-from boyin_agreements.agreements.terms import Document, TermsIn, Text
+from boyin_agreements.agreements.terms import TermsIn, Text
 from boyin_agreements.policies.domain import Evidence, Policy, validate
 from boyin_agreements.policies.domain import Text as PolicyText
 from boyin_agreements.policies.expressions import MAX_LENGTH, MAX_NESTING
@@ -31,7 +31,6 @@ from boyin_agreements.policies.service import subject_of
 from boyin_shared.api.agreements import (
     AgreementStage,
     AmountKind,
-    DocumentKind,
     MilestoneKind,
     PartyFactsIn,
 )
@@ -77,10 +76,6 @@ def _bad_terms() -> TermsIn:
             AmountKind.INVESTMENT: MoneyIn(Decimal("NaN"), "RMB"),
             AmountKind.HORIZONTAL_RESEARCH_FUNDS: MoneyIn(Decimal("1.001"), None),
         },
-        documents=(
-            Document("att_1", "", DocumentKind.DRAFT_CONTRACT),
-            Document("att_1", "again.pdf", DocumentKind.DRAFT_CONTRACT),
-        ),
     )
 
 

@@ -16,8 +16,8 @@ from boyin_agreements.agreements.offers import (
     start,
 )
 from boyin_agreements.agreements.parties import Party
-from boyin_agreements.agreements.terms import Document, TermsIn, Text
-from boyin_shared.api.agreements import AmountKind, DocumentKind, OriginKind, PartyRole
+from boyin_agreements.agreements.terms import TermsIn, Text
+from boyin_shared.api.agreements import AmountKind, OriginKind, PartyRole
 from boyin_shared.contracts.agreements import AgreementChange
 from tests.agreements.support import MATCH_ID, NOW, OPERATOR, SIDES, TALENT, TERMS, S, refused
 
@@ -108,11 +108,6 @@ def test_every_bad_party_and_term_is_named_at_once() -> None:
     terms = TermsIn(
         title=Text("第一行\n第二行", None),
         amounts={AmountKind.CONTRACT_VALUE: MoneyIn(Decimal("-1"), None)},
-        documents=(
-            Document("att_1", "a.pdf", DocumentKind.ANNEX),
-            Document("att_1", "b.pdf", DocumentKind.ANNEX),
-            Document("att_2", " ", DocumentKind.ANNEX),
-        ),
     )
     with refused(
         "VALIDATION_FAILED",
@@ -122,8 +117,6 @@ def test_every_bad_party_and_term_is_named_at_once() -> None:
         "parties",
         "parties",
         "title.zh",
-        "documents.1.attachment_id",
-        "documents.2.name",
         "amounts.contract_value.amount",
         "amounts.contract_value.currency",
     ):

@@ -11,8 +11,7 @@ import pytest
 
 from boyin_agreements.agreements.amounts import MoneyIn
 from boyin_agreements.agreements.parties import Party
-from boyin_agreements.agreements.terms import Document
-from boyin_shared.api.agreements import AmountKind, CooperationType, DocumentKind, PartyRole
+from boyin_shared.api.agreements import AmountKind, CooperationType, PartyRole
 from boyin_shared.contracts.agreements import Signing
 from tests.agreements.support import (
     INVESTOR,
@@ -92,9 +91,8 @@ def test_only_a_draft_is_confirmed() -> None:
     [
         {"amounts": {AmountKind.CONTRACT_VALUE: MoneyIn(Decimal("16000000"), "CNY")}},
         {"cooperation_type": CooperationType.LICENCE},
-        {"documents": (Document("att_2", "合同定稿.pdf", DocumentKind.SIGNED_CONTRACT),)},
     ],
-    ids=["amounts", "type", "documents"],
+    ids=["amounts", "type"],
 )
 def test_changed_terms_clear_the_confirmations(change: dict[str, object]) -> None:
     a, _ = drafted().confirm_signature(ORG, "org_1", later(4))

@@ -27,6 +27,7 @@ from boyin_shared.api.agreements import (
     AgreementPage,
     AgreementStage,
     ConfirmationOut,
+    DocumentOut,
     EvaluationOut,
     FollowUpOut,
     MilestoneOut,
@@ -301,7 +302,13 @@ class FakeAgreements:
                 if Decimal(str(money.get("amount", 0))) < 0:
                     raise _invalid(f"amounts.{kind}.amount", "an amount may not be negative")
             terms = TermsIn.model_validate(body)
-            return self._changed(a, terms=TermsOut.model_validate(terms.model_dump()))
+            kept = {"documents": a.terms.documents}  # documents come and go one by one
+            return self._changed(a, terms=TermsOut.model_validate(terms.model_dump() | kept))
+        if action == "documents":
+            added = DocumentOut.model_validate(body)
+            return self._changed(
+                a, terms=a.terms.model_copy(update={"documents": [*a.terms.documents, added]})
+            )
         if action == "parties":
             joining = PartyOut.model_validate(body)
             if joining.id in [p.id for p in a.parties]:
@@ -332,6 +339,16 @@ class FakeAgreements:
         if party_id not in [p.id for p in a.parties]:
             raise _invalid("party_id", f"{party_id} is not a party of the agreement")
         return self._new_parties(a, [p for p in a.parties if p.id != party_id])
+
+    async def remove_document(self, agreement_id: str, attachment_id: str) -> AgreementOut:
+        self._called("remove_document", id=agreement_id, attachment_id=attachment_id)
+        self._member()
+        a = self._get(agreement_id)
+        self._acts(a)
+        kept = [d for d in a.terms.documents if d.attachment_id != attachment_id]
+        if len(kept) == len(a.terms.documents):
+            raise _invalid("attachment_id", f"{attachment_id} is not a document of it")
+        return self._changed(a, terms=a.terms.model_copy(update={"documents": kept}))
 
     def _new_parties(self, a: AgreementOut, parties: list[PartyOut]) -> AgreementOut:
         """Staff change the parties before signing; every confirmation is cleared."""

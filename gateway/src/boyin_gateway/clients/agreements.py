@@ -49,11 +49,13 @@ class Agreements(Downstream, Protocol):
     async def agreement_action(
         self, agreement_id: str, action: str, body: dict[str, Any]
     ) -> AgreementOut:
-        """``advance``, ``terminate``, ``confirm``, ``parties`` or ``milestones`` (POST),
-        ``terms`` (PUT)."""
+        """``advance``, ``terminate``, ``confirm``, ``parties``, ``documents`` or
+        ``milestones`` (POST), ``terms`` (PUT)."""
         ...
 
     async def remove_party(self, agreement_id: str, party_id: str) -> AgreementOut: ...
+
+    async def remove_document(self, agreement_id: str, attachment_id: str) -> AgreementOut: ...
 
     async def milestone_action(
         self, agreement_id: str, milestone_id: str, action: str, body: dict[str, Any]
@@ -121,8 +123,8 @@ class AgreementsClient(ServiceClient):
     async def agreement_action(
         self, agreement_id: str, action: str, body: dict[str, Any]
     ) -> AgreementOut:
-        """``advance``, ``terminate``, ``confirm``, ``parties`` or ``milestones`` (POST),
-        ``terms`` (PUT)."""
+        """``advance``, ``terminate``, ``confirm``, ``parties``, ``documents`` or
+        ``milestones`` (POST), ``terms`` (PUT)."""
         method = "PUT" if action == "terms" else "POST"
         return AgreementOut.model_validate(
             await self.request(method, f"/agreements/{seg(agreement_id)}/{action}", json=body)
@@ -130,6 +132,10 @@ class AgreementsClient(ServiceClient):
 
     async def remove_party(self, agreement_id: str, party_id: str) -> AgreementOut:
         path = f"/agreements/{seg(agreement_id)}/parties/{seg(party_id)}"
+        return AgreementOut.model_validate(await self.request("DELETE", path))
+
+    async def remove_document(self, agreement_id: str, attachment_id: str) -> AgreementOut:
+        path = f"/agreements/{seg(agreement_id)}/documents/{seg(attachment_id)}"
         return AgreementOut.model_validate(await self.request("DELETE", path))
 
     async def milestone_action(

@@ -15,6 +15,7 @@ from strawberry.types import ExecutionContext
 
 from boyin_gateway import limits, query_errors
 from boyin_gateway.schema.accounts import AccountMutation, AccountQuery
+from boyin_gateway.schema.agreement_documents import AgreementDocumentMutation
 from boyin_gateway.schema.agreements import AgreementMutation, AgreementQuery
 from boyin_gateway.schema.editions import EditionMutation, EditionQuery
 from boyin_gateway.schema.feeds import FeedSubscription
@@ -51,6 +52,7 @@ Mutation = merge_types(
         EditionMutation,
         MeetingMutation,
         AgreementMutation,
+        AgreementDocumentMutation,
     ),
 )
 

@@ -112,7 +112,8 @@ class MoneyIn(_In):
 
 
 class DocumentIn(_In):
-    """A document of the agreement; its file is in the attachment store."""
+    """A document added to the agreement; its file is in the attachment store (the
+    gateway uploads it there first)."""
 
     attachment_id: str
     name: str
@@ -125,7 +126,6 @@ class TermsIn(_In):
     amounts: dict[AmountKind, MoneyIn] = Field(default_factory=dict)
     district_code: str | None = None
     edition_id: str | None = None
-    documents: list[DocumentIn] = Field(default_factory=list)
 
 
 class PartyIn(_In):

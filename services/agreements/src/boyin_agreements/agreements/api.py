@@ -12,6 +12,7 @@ from boyin_agreements.agreements.repository import AgreementQuery
 from boyin_agreements.agreements.roster_export import HTML_MEDIA_TYPE, roster_html, roster_xlsx
 from boyin_agreements.agreements.schemas import (
     agreement_out,
+    document_in,
     parties_in,
     plan_in,
     roster_out,
@@ -24,6 +25,7 @@ from boyin_shared.api.agreements import (
     AgreementPage,
     AgreementStage,
     ConfirmIn,
+    DocumentIn,
     FollowUpIn,
     MilestoneIn,
     PartyIn,
@@ -113,6 +115,23 @@ async def amend(
     agreement_id: str, body: TermsIn, actor: CurrentMember, cmd: Commands
 ) -> AgreementOut:
     return agreement_out(await cmd.amend(actor, agreement_id, terms_in(body)))
+
+
+@router.post("/agreements/{agreement_id}/documents")
+async def attach_document(
+    agreement_id: str, body: DocumentIn, actor: CurrentMember, cmd: Commands
+) -> AgreementOut:
+    """A party or staff add a document whose file is in the registry's attachment store
+    (before signing the confirmations are cleared; a terminated agreement takes none)."""
+    return agreement_out(await cmd.attach_document(actor, agreement_id, document_in(body)))
+
+
+@router.delete("/agreements/{agreement_id}/documents/{attachment_id}")
+async def detach_document(
+    agreement_id: str, attachment_id: str, actor: CurrentMember, cmd: Commands
+) -> AgreementOut:
+    """A party or staff remove a document before signing (the confirmations are cleared)."""
+    return agreement_out(await cmd.detach_document(actor, agreement_id, attachment_id))
 
 
 @router.post("/agreements/{agreement_id}/parties")

@@ -19,8 +19,11 @@ def terms_in(body: api.TermsIn) -> TermsIn:
         amounts={k: MoneyIn(m.amount, m.currency) for k, m in body.amounts.items()},
         district_code=body.district_code,
         edition_id=body.edition_id,
-        documents=tuple(Document(d.attachment_id, d.name, d.kind) for d in body.documents),
     )
+
+
+def document_in(body: api.DocumentIn) -> Document:
+    return Document(body.attachment_id, body.name, body.kind)
 
 
 def parties_in(body: list[api.PartyIn]) -> list[Party]:

@@ -15,7 +15,7 @@ from boyin_agreements.agreements.milestones import MilestonePlan
 from boyin_agreements.agreements.parties import Party
 from boyin_agreements.agreements.repository import AgreementQuery, Agreements
 from boyin_agreements.agreements.roster import SIGNED_STAGES, RosterRow, roster
-from boyin_agreements.agreements.terms import TermsIn
+from boyin_agreements.agreements.terms import Document, TermsIn
 from boyin_shared.api.agreements import AgreementStage
 from boyin_shared.clock import new_id, utcnow
 from boyin_shared.errors import BoyinError, Message, forbidden, not_found
@@ -115,6 +115,20 @@ class AgreementCommands:
 
     async def amend(self, actor: Actor, agreement_id: str, terms: TermsIn) -> Agreement:
         return await self.change(actor, agreement_id, lambda a: a.amend(actor, terms, utcnow()))
+
+    async def attach_document(
+        self, actor: Actor, agreement_id: str, document: Document
+    ) -> Agreement:
+        return await self.change(
+            actor, agreement_id, lambda a: a.attach_document(actor, document, utcnow())
+        )
+
+    async def detach_document(
+        self, actor: Actor, agreement_id: str, attachment_id: str
+    ) -> Agreement:
+        return await self.change(
+            actor, agreement_id, lambda a: a.detach_document(actor, attachment_id, utcnow())
+        )
 
     async def add_party(self, actor: Actor, agreement_id: str, party: Party) -> Agreement:
         return await self.change(actor, agreement_id, lambda a: a.add_party(actor, party, utcnow()))
