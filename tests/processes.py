@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,7 +48,7 @@ async def poll(what: str, check: Any, timeout: float = 60.0) -> Any:
         await asyncio.sleep(0.2)
 
 
-async def produce(env: Environment, events: list[Event]) -> None:
+async def produce(env: Environment, events: Sequence[Event]) -> None:
     """Publish as the registry and matching would, onto this environment's topics."""
     producer = AIOKafkaProducer(bootstrap_servers=env.kafka_bootstrap, acks="all")
     await producer.start()
