@@ -13,18 +13,20 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from boyin_agreements.agreements.amounts import MoneyIn
 from boyin_agreements.agreements.domain import Agreement
 from boyin_agreements.agreements.milestones import MilestonePlan
 from boyin_agreements.agreements.offers import offer_from_match
 from boyin_agreements.agreements.parties import Party
-from boyin_agreements.agreements.terms import Document, TermsIn, Text
+from boyin_agreements.agreements.terms import Document
 from boyin_shared.api.agreements import (
     AgreementStage,
     AmountKind,
     CooperationType,
     DocumentKind,
     MilestoneKind,
+    MoneyIn,
+    TermsIn,
+    TextIn,
 )
 from boyin_shared.errors import BoyinError, Message
 from boyin_shared.identity import Actor, Role
@@ -54,11 +56,11 @@ SIDES = (
 )
 
 TERMS = TermsIn(
-    title=Text("新材料中试基地落地重庆", "A new-materials pilot plant lands in Chongqing"),
+    title=TextIn(zh="新材料中试基地落地重庆", en="A new-materials pilot plant lands in Chongqing"),
     cooperation_type=CooperationType.TECHNOLOGY_TRANSFER,
     amounts={
-        AmountKind.CONTRACT_VALUE: MoneyIn(Decimal("15000000"), "CNY"),
-        AmountKind.INVESTMENT: MoneyIn(Decimal("2000000.5"), "usd"),
+        AmountKind.CONTRACT_VALUE: MoneyIn(amount=Decimal("15000000"), currency="CNY"),
+        AmountKind.INVESTMENT: MoneyIn(amount=Decimal("2000000.5"), currency="usd"),
     },
     district_code=DISTRICT,
     edition_id="CQ2026",

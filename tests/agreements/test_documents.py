@@ -5,10 +5,8 @@ them; bad ones are refused naming every field at once."""
 
 from __future__ import annotations
 
-import dataclasses
-
 from boyin_agreements.agreements.terms import Document, Text
-from boyin_shared.api.agreements import DocumentKind
+from boyin_shared.api.agreements import DocumentKind, TextIn
 from tests.agreements.support import (
     DRAFT_CONTRACT,
     OFFICER,
@@ -37,7 +35,9 @@ def test_a_party_adds_a_document_and_a_draft_is_confirmed_again() -> None:
 
 
 def test_amended_terms_keep_the_documents() -> None:
-    a, _ = negotiating().amend(ORG, dataclasses.replace(TERMS, title=Text("新", "New")), later(4))
+    a, _ = negotiating().amend(
+        ORG, TERMS.model_copy(update={"title": TextIn(zh="新", en="New")}), later(4)
+    )
     assert a.terms.title == Text("新", "New")
     assert a.terms.documents == (DRAFT_CONTRACT,)
 

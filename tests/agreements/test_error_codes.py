@@ -16,12 +16,10 @@ from typing import Any
 
 import pytest
 
-from boyin_agreements.agreements.amounts import MoneyIn
 from boyin_agreements.agreements.domain import Agreement
 from boyin_agreements.agreements.milestones import MilestonePlan
 from boyin_agreements.agreements.parties import Party
 from boyin_agreements.agreements.roster import roster
-from boyin_agreements.agreements.terms import TermsIn, Text
 from boyin_agreements.policies.domain import Evidence, Policy, validate
 from boyin_agreements.policies.domain import Text as PolicyText
 from boyin_agreements.policies.expressions import MAX_LENGTH, MAX_NESTING
@@ -32,7 +30,10 @@ from boyin_shared.api.agreements import (
     AgreementStage,
     AmountKind,
     MilestoneKind,
+    MoneyIn,
     PartyFactsIn,
+    TermsIn,
+    TextIn,
 )
 from boyin_shared.errors import BoyinError
 from tests.agreements.support import (
@@ -67,15 +68,16 @@ def _terminated() -> Agreement:
 
 
 def _bad_terms() -> TermsIn:
-    return dataclasses.replace(
-        TERMS,
-        title=Text("x" * 1000, None),
-        district_code="500103\n1",
-        amounts={
-            AmountKind.CONTRACT_VALUE: MoneyIn(Decimal("-1"), "CNY"),
-            AmountKind.INVESTMENT: MoneyIn(Decimal("NaN"), "RMB"),
-            AmountKind.HORIZONTAL_RESEARCH_FUNDS: MoneyIn(Decimal("1.001"), None),
-        },
+    return TERMS.model_copy(
+        update={
+            "title": TextIn(zh="x" * 1000),
+            "district_code": "500103\n1",
+            "amounts": {
+                AmountKind.CONTRACT_VALUE: MoneyIn(amount=Decimal("-1"), currency="CNY"),
+                AmountKind.INVESTMENT: MoneyIn(amount=Decimal("1"), currency="RMB"),
+                AmountKind.HORIZONTAL_RESEARCH_FUNDS: MoneyIn(amount=Decimal("1.001")),
+            },
+        }
     )
 
 

@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import pytest
 
-from boyin_agreements.agreements.amounts import MoneyIn
 from boyin_agreements.agreements.offers import (
     agreement_of_match,
     agreement_of_meeting,
@@ -16,8 +15,7 @@ from boyin_agreements.agreements.offers import (
     start,
 )
 from boyin_agreements.agreements.parties import Party
-from boyin_agreements.agreements.terms import TermsIn, Text
-from boyin_shared.api.agreements import AmountKind, OriginKind, PartyRole
+from boyin_shared.api.agreements import AmountKind, MoneyIn, OriginKind, PartyRole, TermsIn, TextIn
 from boyin_shared.contracts.agreements import AgreementChange
 from tests.agreements.support import MATCH_ID, NOW, OPERATOR, SIDES, TALENT, TERMS, S, refused
 
@@ -106,8 +104,8 @@ def test_every_bad_party_and_term_is_named_at_once() -> None:
         Party("talent", "tal_1", PartyRole.INVESTOR),
     )
     terms = TermsIn(
-        title=Text("第一行\n第二行", None),
-        amounts={AmountKind.CONTRACT_VALUE: MoneyIn(Decimal("-1"), None)},
+        title=TextIn(zh="第一行\n第二行"),
+        amounts={AmountKind.CONTRACT_VALUE: MoneyIn(amount=Decimal("-1"), currency=None)},
     )
     with refused(
         "VALIDATION_FAILED",

@@ -16,7 +16,6 @@ from boyin_agreements.agreements.schemas import (
     parties_in,
     plan_in,
     roster_out,
-    terms_in,
 )
 from boyin_agreements.agreements.service import AgreementCommands
 from boyin_shared.api.agreements import (
@@ -54,7 +53,7 @@ Commands = Annotated[AgreementCommands, Depends(commands)]
 @router.post("/agreements", status_code=status.HTTP_201_CREATED)
 async def start_agreement(body: StartIn, actor: CurrentMember, cmd: Commands) -> AgreementOut:
     agreement = await cmd.start(
-        actor, parties_in(body.parties), terms_in(body.terms), tuple(body.taxonomy_codes)
+        actor, parties_in(body.parties), body.terms, tuple(body.taxonomy_codes)
     )
     return agreement_out(agreement)
 
@@ -114,7 +113,7 @@ async def confirm(
 async def amend(
     agreement_id: str, body: TermsIn, actor: CurrentMember, cmd: Commands
 ) -> AgreementOut:
-    return agreement_out(await cmd.amend(actor, agreement_id, terms_in(body)))
+    return agreement_out(await cmd.amend(actor, agreement_id, body))
 
 
 @router.post("/agreements/{agreement_id}/documents")

@@ -49,13 +49,12 @@ from boyin_agreements.agreements.snapshots import change_event, milestone_event,
 from boyin_agreements.agreements.terms import (
     Document,
     Terms,
-    TermsIn,
     checked_terms,
     missing_for_draft,
     with_document,
     without_document,
 )
-from boyin_shared.api.agreements import AgreementStage
+from boyin_shared.api.agreements import AgreementStage, TermsIn
 from boyin_shared.contracts.agreements import (
     AgreementLanded,
     AgreementStageChanged,

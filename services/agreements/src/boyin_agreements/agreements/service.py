@@ -15,8 +15,8 @@ from boyin_agreements.agreements.milestones import MilestonePlan
 from boyin_agreements.agreements.parties import Party
 from boyin_agreements.agreements.repository import AgreementQuery, Agreements
 from boyin_agreements.agreements.roster import SIGNED_STAGES, RosterRow, roster
-from boyin_agreements.agreements.terms import Document, TermsIn
-from boyin_shared.api.agreements import AgreementStage
+from boyin_agreements.agreements.terms import Document
+from boyin_shared.api.agreements import AgreementStage, TermsIn
 from boyin_shared.clock import new_id, utcnow
 from boyin_shared.errors import BoyinError, Message, forbidden, not_found
 from boyin_shared.events import Event

@@ -4,12 +4,11 @@ cooperation type, amounts, landing district, edition and documents."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from boyin_agreements.agreements.amounts import NO_AMOUNTS, Amounts, MoneyIn, checked_amounts
+from boyin_agreements.agreements.amounts import NO_AMOUNTS, Amounts, checked_amounts
 from boyin_agreements.agreements.refusals import error
-from boyin_shared.api.agreements import AmountKind, CooperationType, DocumentKind
+from boyin_shared.api.agreements import CooperationType, DocumentKind, TermsIn
 from boyin_shared.errors import FieldError, invalid
 from boyin_shared.text import clean
 
@@ -55,17 +54,6 @@ class Terms:
 
 
 NO_TERMS = Terms()
-
-
-@dataclass(frozen=True)
-class TermsIn:
-    """Terms as entered (by a person, or from a match or a meeting)."""
-
-    title: Text = NO_TEXT
-    cooperation_type: CooperationType | None = None
-    amounts: Mapping[AmountKind, MoneyIn] = field(default_factory=dict)
-    district_code: str | None = None
-    edition_id: str | None = None
 
 
 def checked_terms(raw: TermsIn, out: list[FieldError]) -> Terms:
