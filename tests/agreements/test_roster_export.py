@@ -4,6 +4,7 @@ escaped), pure and through the service's HTTP API."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 from pathlib import Path
 
@@ -13,6 +14,13 @@ from boyin_agreements.agreements.roster import RosterRow
 from boyin_agreements.agreements.roster_export import roster_html, roster_xlsx
 from boyin_agreements.agreements.terms import Text
 from boyin_shared.api.agreements import CooperationType
+from boyin_shared.contracts.common import LocalizedText
+from boyin_shared.contracts.registry import (
+    OrganisationProfile,
+    OrganisationRegistered,
+    TalentProfile,
+    TalentUpdated,
+)
 from tests.agreements.service_support import (
     EDITION,
     ORG,
@@ -42,6 +50,32 @@ ROWS = [
         headline=None,
     ),
 ]
+
+
+def talent(talent_id: str, zh: str, en: str, revision: int) -> TalentUpdated:
+    profile = TalentProfile(
+        talent_id=talent_id,
+        name=LocalizedText(zh=zh, en=en),
+        degree="PHD",
+        field=LocalizedText(en="materials"),
+        institution=LocalizedText(en="TU Example"),
+        country="CN",
+        timezone="Asia/Shanghai",
+        revision=revision,
+    )
+    return TalentUpdated.create(subject=talent_id, data=profile)
+
+
+def organisation(org_id: str, zh: str, en: str, revision: int) -> OrganisationRegistered:
+    profile = OrganisationProfile(
+        organisation_id=org_id,
+        name=LocalizedText(zh=zh, en=en),
+        kind="ENTERPRISE",
+        district_code="500103",
+        credit_code="91500000000000000X",
+        revision=revision,
+    )
+    return OrganisationRegistered.create(subject=org_id, data=profile)
 
 
 def _sheet(data: bytes) -> list[tuple[object, ...]]:
@@ -114,7 +148,29 @@ async def test_the_exports_over_http_follow_the_order_and_are_staff_only(
         assert [(r[0], r[6]) for r in rows[1:]] == [(1, second["id"]), (2, first["id"])]
         assert rows[1][2] == TERMS["title"]["zh"] and rows[1][3] == TERMS["title"]["en"]
         assert rows[1][5] == "CNY 15,000,000.00"
+        # the parties without a registered name show their ids
         assert rows[1][1] == "; ".join(p["id"] for p in PARTIES)
+
+        # the registry's names, kept from its events (a late older revision changes nothing)
+        await s.r.bus.publish(
+            [
+                talent("tal_1", "张博士团队", "Dr Zhang's team", 2),
+                talent("tal_1", "旧名", "Old name", 1),
+                organisation("org_1", "重庆新材料公司", "Chongqing New Materials", 1),
+            ]
+        )
+
+        async def parties_cell() -> object:
+            for _ in range(100):
+                cell = _sheet((await s.api.get(base, params={"lang": "en"})).content)[1][1]
+                if "tal_1" not in str(cell) and "org_1" not in str(cell):
+                    return cell
+                await asyncio.sleep(0.05)
+            raise AssertionError("the names did not arrive")
+
+        assert await parties_cell() == "Dr Zhang's team; Chongqing New Materials"
+        zh = _sheet((await s.api.get(base)).content)
+        assert zh[1][1] == "张博士团队; 重庆新材料公司"
 
         page = await s.api.get(base, params={"format": "html"})
         assert page.headers["content-type"] == "text/html; charset=utf-8"

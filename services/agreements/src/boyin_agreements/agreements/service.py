@@ -16,6 +16,7 @@ from boyin_agreements.agreements.parties import Party
 from boyin_agreements.agreements.repository import AgreementQuery, Agreements
 from boyin_agreements.agreements.roster import SIGNED_STAGES, RosterRow, roster
 from boyin_agreements.agreements.terms import Document
+from boyin_agreements.names.service import Names
 from boyin_shared.api.agreements import AgreementStage, TermsIn
 from boyin_shared.clock import new_id, utcnow
 from boyin_shared.errors import BoyinError, Message, forbidden, not_found
@@ -40,6 +41,8 @@ def today() -> date:
 @dataclass
 class AgreementCommands:
     agreements: Agreements
+    #: the registered parties' names (the ceremony roster shows them)
+    names: Names
 
     # -- creation ------------------------------------------------------------------
 
@@ -175,7 +178,8 @@ class AgreementCommands:
         signed = await self.agreements.of_edition(edition_id, SIGNED_STAGES)
         if order is None:
             order = [a.id for a in sorted(signed, key=lambda a: (a.signed_at, a.id))]
-        return roster(edition_id, signed, order, {})
+        names = await self.names.of(p.id for a in signed for p in a.parties)
+        return roster(edition_id, signed, order, names)
 
     async def announce_overdue(self, on: date | None = None) -> int:
         """Announce each milestone overdue on ``on`` (today) once; returns how many
