@@ -50,7 +50,10 @@ class LiveServices:
 @dataclass
 class Live:
     gateway: Gateway
+    #: the real services, in-process
     services: Running
+    #: the fakes of the other services
+    services_fakes: FakePlatform
 
 
 def _pool(r: Running, name: str) -> httpx.AsyncClient:
@@ -61,10 +64,11 @@ def _pool(r: Running, name: str) -> httpx.AsyncClient:
 @asynccontextmanager
 async def live_gateway(tmp_path: Path) -> AsyncIterator[Live]:
     definitions = [registry_definition, agreements_definition]
+    fakes = FakePlatform()
     async with (
         running(definitions, tmp_path / "svc") as r,
         _pool(r, "registry") as reg,
         _pool(r, "agreements") as agr,
-        gateway_server(tmp_path / "gw", services=LiveServices(FakePlatform(), reg, agr)) as gw,
+        gateway_server(tmp_path / "gw", services=LiveServices(fakes, reg, agr)) as gw,
     ):
-        yield Live(gw, r)
+        yield Live(gw, r, fakes)
