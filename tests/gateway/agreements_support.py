@@ -80,3 +80,11 @@ mutation($id: ID!, $party: AgreementPartyInput!) {{
 }}"""
 REMOVE_PARTY = f"""
 mutation($id: ID!, $p: ID!) {{ removeAgreementParty(id: $id, partyId: $p) {{ {RESULT} }} }}"""
+ROSTER_ORDERED = f"""
+query($e: ID!, $order: [ID!]) {{
+  editionRoster(editionId: $e, order: $order) {{
+    __typename
+    ... on CeremonyRoster {{ rows {{ order agreementId headline }} }}
+    {PROBLEM}
+  }}
+}}"""

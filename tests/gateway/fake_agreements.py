@@ -389,14 +389,22 @@ class FakeAgreements:
             a, milestones=[changed if m.id == milestone_id else m for m in a.milestones]
         )
 
-    async def roster(self, edition_id: str) -> list[RosterRowOut]:
-        self._called("roster", edition_id=edition_id)
+    async def roster(
+        self, edition_id: str, order: Sequence[str] | None = None
+    ) -> list[RosterRowOut]:
+        self._called("roster", edition_id=edition_id, order=order)
         self._member()
         signed = [
             a
             for a in self.data.agreements.values()
             if a.terms.edition_id == edition_id and a.signed_at is not None and self._sees(a)
         ]
+        if order is not None:
+            by_id = {a.id: a for a in signed}
+            for i, agreement_id in enumerate(order):
+                if agreement_id not in by_id:
+                    raise _invalid(f"order.{i}", f"not a signed agreement: {agreement_id}")
+            signed = [by_id[i] for i in order]
         return [
             RosterRowOut(
                 order=n,

@@ -28,6 +28,7 @@ from tests.agreements.service_support import (
     ok,
     signed,
 )
+from tests.gateway.agreements_support import ROSTER_ORDERED
 from tests.gateway.live_services import live_gateway
 from tests.platform_harness import graphql
 
@@ -71,6 +72,29 @@ async def test_the_roster_downloads_as_xlsx_and_as_a_printable_page(tmp_path: Pa
             assert visitor.status_code == 401
             bad = await http.get(path, params={"format": "pdf"}, headers=bearer(staff))
             assert bad.status_code == 422
+
+        # the same roster in GraphQL, in the operator's order
+        ordered = (
+            await graphql(
+                live.gateway.url,
+                ROSTER_ORDERED,
+                staff,
+                e=EDITION,
+                order=[second["id"], first["id"]],
+            )
+        )["editionRoster"]
+        assert [(r["order"], r["agreementId"]) for r in ordered["rows"]] == [
+            (1, second["id"]),
+            (2, first["id"]),
+        ]
+        assert ordered["rows"][0]["headline"] == "CNY 15,000,000.00"
+        twice = (
+            await graphql(
+                live.gateway.url, ROSTER_ORDERED, staff, e=EDITION, order=[first["id"]] * 2
+            )
+        )["editionRoster"]
+        assert twice["__typename"] == "InvalidInput", twice
+        assert [(f["field"], f["code"]) for f in twice["fields"]] == [("order.1", "DUPLICATE")]
 
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"

@@ -10,12 +10,13 @@ from typing import Any, Protocol
 import httpx
 from pydantic import TypeAdapter
 
-from boyin_gateway.clients.base import Downstream, ServiceClient, ServiceError, seg
+from boyin_gateway.clients.base import Downstream, ServiceClient, ServiceError, seg, sent
 from boyin_shared.api.agreements import (
     AgreementOut,
     AgreementPage,
     EvaluationOut,
     PolicyOut,
+    RosterIn,
     RosterRowOut,
 )
 from boyin_shared.api.errors import ErrorOut, MessageOut
@@ -63,7 +64,12 @@ class Agreements(Downstream, Protocol):
         """``reached`` or ``follow-ups``."""
         ...
 
-    async def roster(self, edition_id: str) -> list[RosterRowOut]: ...
+    async def roster(
+        self, edition_id: str, order: Sequence[str] | None = None
+    ) -> list[RosterRowOut]:
+        """The ceremony's rows: in ``order`` (agreement ids), or every signed agreement in
+        the order signed."""
+        ...
 
     async def policies(self) -> list[PolicyOut]: ...
 
@@ -145,10 +151,14 @@ class AgreementsClient(ServiceClient):
         path = f"/agreements/{seg(agreement_id)}/milestones/{seg(milestone_id)}/{action}"
         return AgreementOut.model_validate(await self.request("POST", path, json=body))
 
-    async def roster(self, edition_id: str) -> list[RosterRowOut]:
-        return _ROSTER.validate_python(
-            await self.request("GET", f"/editions/{seg(edition_id)}/roster")
-        )
+    async def roster(
+        self, edition_id: str, order: Sequence[str] | None = None
+    ) -> list[RosterRowOut]:
+        path = f"/editions/{seg(edition_id)}/roster"
+        if order is None:
+            return _ROSTER.validate_python(await self.request("GET", path))
+        body = sent(RosterIn.model_construct(order=list(order)))
+        return _ROSTER.validate_python(await self.request("POST", path, json=body))
 
     async def policies(self) -> list[PolicyOut]:
         return _POLICIES.validate_python(await self.request("GET", "/policies"))

@@ -133,11 +133,16 @@ class AgreementQuery:
 
     @guarded_field(
         SignedIn(sign_in_first),
-        "The signing ceremony's roster of an edition: its signed agreements, in order.",
+        "The signing ceremony's roster of an edition (staff): the signed agreements in "
+        "`order` (each once), or without it every signed agreement in the order signed. "
+        "Downloads: /files/editions/{id}/roster?format=xlsx|html&lang=zh|en&order=...",
     )
-    async def edition_roster(self, info: Info, edition_id: strawberry.ID) -> CeremonyRosterResult:
+    async def edition_roster(
+        self, info: Info, edition_id: strawberry.ID, order: list[strawberry.ID] | None = None
+    ) -> CeremonyRosterResult:
+        ids = [str(i) for i in order] if order is not None else None
         return await answered(
-            info.context.agreements.roster(str(edition_id)), _roster(str(edition_id))
+            info.context.agreements.roster(str(edition_id), ids), _roster(str(edition_id))
         )
 
 
