@@ -11,6 +11,10 @@ Downloads
     services' HTTP APIs.
 
 Agreements
+    ``GET /files/exports/funnel`` (the ``funnel`` query as XLSX, headers in ``lang``) is
+    passed through from the agreements service like the registry's downloads: operators
+    have every district's, district officers their own.
+
     ``GET /files/editions/{id}/roster`` is the signing ceremony's roster of an edition
     (staff only) as an XLSX file (``format=xlsx``) or a printable A4 page in both
     languages (``format=html``); ``lang`` picks the headings' language, ``order`` (repeated)
@@ -62,6 +66,7 @@ from boyin_gateway.permissions import is_visitor
 from boyin_shared.api.agreements import RosterFormat, RosterLanguage
 from boyin_shared.api.errors import ErrorBody
 from boyin_shared.api.registry import Channel, Format, HeaderLanguage, Status
+from boyin_shared.api.reports import FunnelDimension
 from boyin_shared.errors import BoyinError, Message, not_found, unauthenticated
 from boyin_shared.http import error_body
 from boyin_shared.identity import Actor, Role
@@ -251,6 +256,27 @@ def router(
             return JSONResponse(error_body(absent), status_code=404)
         path = f"/attachments/{quote(attachment_id, safe='')}"
         return await _stream(registry_for(PLATFORM), path, {}, public=False)
+
+    @files.get("/exports/funnel")
+    async def export_funnel(
+        request: Request,
+        lang: HeaderLanguage = "zh",
+        by: FunnelDimension = FunnelDimension.EDITION,
+        edition: str | None = None,
+        district_code: str | None = None,
+        cluster: str | None = None,
+        channel: Channel | None = None,
+    ) -> Response:
+        """The funnel (the ``funnel`` query with these arguments) as an XLSX file."""
+        params = {
+            "headers": lang,
+            "by": by.value,
+            "edition": edition,
+            "district_code": district_code,
+            "cluster": cluster,
+            "channel": channel.value if channel else None,
+        }
+        return await pass_on(request, "/exports/funnel", params, agreements_for, signed_in=True)
 
     @files.get("/editions/{edition_id}/agenda.ics")
     async def agenda_ics(edition_id: str, request: Request) -> Response:

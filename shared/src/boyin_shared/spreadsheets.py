@@ -9,7 +9,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 #: what a cell may hold
-Cell = str | int | None
+Cell = str | int | float | None
 
 
 def xlsx_cell(sheet: Worksheet, value: Cell) -> WriteOnlyCell:
