@@ -10,6 +10,8 @@ import zipfile
 from collections.abc import Callable
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from boyin_registry.imports.spreadsheets import _xlsx_grid, read_sheet
@@ -71,3 +73,26 @@ def test_a_row_wider_than_any_layout_is_cut_at_the_column_limit() -> None:
     wide = workbook([[f"c{i}" for i in range(MAX_COLUMNS + 50)]])
     ((_, cells),) = _xlsx_grid(wide)
     assert len(cells) == MAX_COLUMNS
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.one_of(st.binary(max_size=2048), st.text(max_size=2048).map(str.encode)))
+def test_any_bytes_are_read_as_a_sheet_or_refused_with_a_clear_error(data: bytes) -> None:
+    try:
+        read_sheet(data)
+    except BoyinError as refused:
+        assert refused.status in (413, 422) and refused.message.zh and refused.message.en
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(st.lists(st.lists(st.text(max_size=30), max_size=12), max_size=20))
+def test_any_small_workbook_is_read_or_refused_with_a_clear_error(rows: list[list[str]]) -> None:
+    clean = [[c.replace("\x00", "") for c in row] for row in rows]
+    try:
+        book = workbook(clean)
+    except Exception:  # openpyxl refuses some characters: not the reader's matter
+        return
+    try:
+        read_sheet(book)
+    except BoyinError as refused:
+        assert refused.status in (413, 422) and refused.message.zh and refused.message.en
