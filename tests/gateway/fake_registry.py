@@ -15,6 +15,7 @@ from boyin_shared.api.registry import (
     AuditEntryOut,
     CriterionOut,
     DemandOut,
+    ImportKind,
     ImportOut,
     NamedOut,
     NoticeOut,
@@ -320,8 +321,8 @@ class FakeRegistry(_Fake):
             sha256=hashlib.sha256(data).hexdigest(),
         )
 
-    async def start_import(self, file: FilePart) -> ImportOut:
-        self._called("start_import", name=file[0])
+    async def start_import(self, file: FilePart, kind: ImportKind) -> ImportOut:
+        self._called("start_import", name=file[0], kind=kind.value)
         raise forbidden() if not self.staff else ServiceUnavailable("not in the fake")
 
     async def import_job(self, job_id: str, *, errors_offset: int, errors_limit: int) -> ImportOut:

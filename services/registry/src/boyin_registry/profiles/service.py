@@ -20,7 +20,15 @@ from boyin_registry.profiles.repository import Organisations, Talents
 from boyin_registry.profiles.validation import check_consent
 from boyin_registry.reference.service import ReferenceData
 from boyin_shared.clock import new_id, utcnow
-from boyin_shared.errors import BoyinError, FieldError, Message, forbidden, invalid, not_found
+from boyin_shared.errors import (
+    BoyinError,
+    FieldError,
+    Message,
+    conflict,
+    forbidden,
+    invalid,
+    not_found,
+)
 from boyin_shared.events import Event
 from boyin_shared.identity import Actor, Role
 from boyin_shared.store import AlreadyExists
@@ -50,8 +58,9 @@ class Profiles:
     privacy: Privacy
 
     async def register_organisation(
-        self, actor: Actor, details: OrganisationDetails
+        self, actor: Actor, details: OrganisationDetails, *, org_id: str | None = None
     ) -> Organisation:
+        """Register an organisation (under ``org_id``: an import chose it beforehand)."""
         own_district = (
             actor.role is Role.DISTRICT_OFFICER and actor.district_code == details.district_code
         )
@@ -59,7 +68,7 @@ class Profiles:
         if not (actor.is_staff or own_district or self_registration):
             raise forbidden(Message("无权登记该单位", "you may not register this organisation"))
         now = utcnow()
-        org = Organisation(new_id("org_"), details, 1, now, now)
+        org = Organisation(org_id or new_id("org_"), details, 1, now, now)
         try:
             await self.organisations.add(org, [organisation_event(org)])
         except AlreadyExists as exc:
@@ -149,17 +158,30 @@ class Profiles:
             if (t := found.get(i)) is not None
         ]
 
+    @staticmethod
+    def _may_register_talent(actor: Actor) -> bool:
+        """Staff and district officers (who collect both sides of the fair), or a talent
+        registering themself."""
+        collects = actor.is_staff or actor.role is Role.DISTRICT_OFFICER
+        return collects or (actor.role is Role.TALENT and actor.party_id is None)
+
     async def register_talent(
-        self, actor: Actor, details: TalentDetails, consent: tuple[str, Sequence[str]]
+        self,
+        actor: Actor,
+        details: TalentDetails,
+        consent: tuple[str, Sequence[str]],
+        *,
+        talent_id: str | None = None,
     ) -> Talent:
-        if not (actor.is_staff or (actor.role is Role.TALENT and actor.party_id is None)):
+        """Register a talent (under ``talent_id``: an import chose it beforehand)."""
+        if not self._may_register_talent(actor):
             raise forbidden(Message("无权登记人才", "you may not register a talent"))
         notice_version, purposes = consent
         # Reference data as last refreshed (the request refreshed it while parsing).
         check_consent(notice_version, purposes, self.reference_data.cached.notice.version)
         now = utcnow()
         agreed = Consent(notice_version, tuple(purposes), now)
-        talent = Talent(new_id("tal_"), details, 1, now, now, consents=(agreed,))
+        talent = Talent(talent_id or new_id("tal_"), details, 1, now, now, consents=(agreed,))
         try:
             await self.talents.add(talent, [talent_event(talent)])
         except AlreadyExists as exc:
@@ -169,6 +191,42 @@ class Profiles:
                 f"e-mail {details.contact.email} is already registered",
             ) from exc
         return talent
+
+    async def update_talent(self, actor: Actor, talent_id: str, details: TalentDetails) -> Talent:
+        """Change a talent's details: staff, the talent, or a district officer whose import
+        registered it (the import checks the key it was registered under)."""
+
+        async def mutate(talent: Talent) -> tuple[Talent, Sequence[Event]]:
+            if talent.erased_at is not None:
+                raise conflict(
+                    "ERASED",
+                    Message("该人才的个人信息已删除", "this talent's personal data was erased"),
+                )
+            if not (self._may_register_talent(actor) or actor.party_id == talent.id):
+                raise forbidden(Message("无权修改该人才", "you may not change this talent"))
+            new = talent.updated(details, utcnow())
+            return new, [talent_event(new)]
+
+        try:
+            updated = await self.talents.change(talent_id, mutate)
+        except AlreadyExists as exc:
+            raise _duplicate(
+                "contact.email",
+                f"电子邮箱 {details.contact.email} 已被其他人才使用",
+                f"e-mail {details.contact.email} belongs to another talent",
+            ) from exc
+        if updated is None:
+            raise not_found("talent", talent_id, zh_kind="人才")
+        return updated
+
+    async def talents_page(
+        self, actor: Actor, *, after: str | None, limit: int
+    ) -> list[Viewed[Talent]]:
+        """Talents for exports: signed-in people only (as ``talent``)."""
+        if actor.role is Role.PUBLIC:
+            return []
+        found = await self.talents.page(after=after, limit=limit)
+        return [Viewed(t, await self.privacy.contacts_visible(actor, t.id, None)) for t in found]
 
     async def talent(self, actor: Actor, talent_id: str) -> Viewed[Talent]:
         loaded = await self.talents.get(talent_id)
