@@ -93,6 +93,7 @@ class Slot:
     order=[
         "id",
         "name",
+        "code",
         "status",
         "timezone",
         "first_day",
