@@ -16,6 +16,7 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
+from boyin_gateway.graphiql import asset_paths
 from boyin_gateway.limits import TokenBuckets
 from tests.gateway.harness import Gateway, gateway_server
 from tests.gateway.support import (
@@ -311,6 +312,8 @@ async def test_introspection_and_graphiql_are_off_in_production(tmp_path: Path) 
         limit_errors(await post(url, TYPE), "INTROSPECTION_DISABLED")
         assert (await post(url, "{ __typename }")).json() == {"data": {"__typename": "Query"}}
         assert (await graphiql(url)).status_code == 404
+        async with http_client() as client:  # nor its assets
+            assert (await client.get(url + asset_paths()[0])).status_code == 404
         # nor do mistakes reveal the names of fields
         typo = (await post(url, TYPO)).json()["errors"]
         assert [e["message"] for e in typo] == ["Cannot query field 'demandz' on type 'Query'."]

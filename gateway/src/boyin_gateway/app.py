@@ -19,6 +19,7 @@ from boyin_gateway.accounts.tokens import read_access
 from boyin_gateway.clients import Downstream, HttpServices, Services
 from boyin_gateway.context import ANONYMOUS, Context
 from boyin_gateway.feeds import Feeds
+from boyin_gateway.graphiql import mount_assets, offline_graphiql_html
 from boyin_gateway.limits import LimitRequests, Limits, Throttle
 from boyin_gateway.schema import build_schema
 from boyin_shared import http
@@ -47,6 +48,11 @@ class GatewayRouter(GraphQLRouter[Context, None]):
     def __init__(self, *args: Any, jwt_secret: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._jwt_secret = jwt_secret
+
+    @property
+    def graphql_ide_html(self) -> str:
+        """GraphiQL with its assets served by the gateway (it works offline)."""
+        return offline_graphiql_html()
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         params = context.connection_params or {}
@@ -170,6 +176,8 @@ def create_app(
         ),
         prefix="/graphql",
     )
+    if graphiql and limits.introspection:
+        mount_assets(app)
     app.include_router(files.router(actor_of, registry_for, scheduling_for))
     app.include_router(files.calendar_router(scheduling_for))
     return app
