@@ -134,7 +134,8 @@ class FakeRegistry(_Fake):
 
     async def register_talent(self, body: dict[str, Any]) -> TalentOut:
         self._called("register_talent", body=body)
-        if not (self.staff or (self.actor.role is Role.TALENT and self.actor.party_id is None)):
+        collects = self.staff or self.actor.role is Role.DISTRICT_OFFICER
+        if not (collects or (self.actor.role is Role.TALENT and self.actor.party_id is None)):
             raise forbidden()
         made = talent(new_id("tal_"))
         self.data.add(made)
