@@ -261,6 +261,13 @@ async def test_talents_with_consent_by_a_district_officer(registry: Running) -> 
     assert sorted(line["所在城市"] for line in lines) == ["Aachen", "Berlin"]
     back = await imported(registry, ImportKind.TALENTS, export.content)
     assert counts(back) == (0, 0, 2, 0)
+    # the district re-imports the export: the talent it imported, not the other one
+    mine = await imported(registry, ImportKind.TALENTS, export.content, yuzhong)
+    assert counts(mine) == (0, 0, 1, 1)
+    [other] = [line for line in lines if line["人才编号"] == taken]
+    [refused] = [r for r in mine["errors"]["items"]]
+    assert refused["key"] == other["外部编号"] == taken
+    assert [(e["code"], e["column"]) for e in refused["errors"]] == [("FORBIDDEN", "外部编号")]
 
 
 async def test_visitors_export_no_talents(registry: Running) -> None:

@@ -94,7 +94,20 @@ class ProfileRowImporter:
     ) -> tuple[str | None, Talent | Organisation | None]:
         """The id the key is bound to (or names) and its profile, if registered."""
         bound = await self.jobs.bound_profile(ref)
-        wanted = bound or (key if key.startswith(_ID_PREFIX[self.kind]) else None)
+        named = key if key.startswith(_ID_PREFIX[self.kind]) else None
+        if bound is None and named and self.kind is ImportKind.TALENTS and not self.actor.is_staff:
+            # talents have no district: a district officer changes only those its own
+            # district's imports registered, by the keys it used
+            raise BoyinError(
+                code="FORBIDDEN",
+                message=Message(
+                    "区县工作人员只能用本区县导入时的外部编号修改人才",
+                    "a district officer changes only the talents its district imported, "
+                    "by the keys it used",
+                ),
+                status=403,
+            )
+        wanted = bound or named
         if wanted is None:
             return None, None
         profile: Talent | Organisation | None = None
@@ -111,7 +124,7 @@ class ProfileRowImporter:
     async def _imported(self, row: Row, prefix: str) -> tuple[ProfileRow, Outcome]:
         if not row.key:
             return self._read(row, prefix, new=True), Outcome.FAILED
-        ref = f"{self.scope}:{self.kind.value}:{row.key}"
+        ref = self._ref(row.key)
         profile_id, existing = await self._existing(ref, row.key)
         read = self._read(row, prefix, new=existing is None)
         if isinstance(read.details, OrganisationDetails):
@@ -129,7 +142,12 @@ class ProfileRowImporter:
         chosen = profile_id or new_id(_ID_PREFIX[self.kind])
         chosen = await self.jobs.bind_profile(ref, chosen)
         await self._register(chosen, read)
+        # its id is a key of this scope too (exports write it): the scope may re-import it
+        await self.jobs.bind_profile(self._ref(chosen), chosen)
         return read, Outcome.CREATED
+
+    def _ref(self, key: str) -> str:
+        return f"{self.scope}:{self.kind.value}:{key}"
 
     def _read(self, row: Row, prefix: str, *, new: bool) -> ProfileRow:
         if self.kind is ImportKind.TALENTS:
