@@ -120,7 +120,8 @@ def errors_of(job: Mapping[str, Any], row: int) -> dict[str, tuple[str, str | No
 
 
 async def organisations(r: Running) -> list[dict[str, Any]]:
-    page = ok(await api(r).get("/organisations", params={"limit": 100}, headers=who(None)))
+    params = {"limit": 100, "include_contacts": "true"}
+    page = ok(await api(r).get("/organisations", params=params, headers=who(None)))
     return list(page["items"])
 
 

@@ -261,11 +261,14 @@ class Importer:
         after: str | None = None
         while True:
             page: Sequence[Viewed[Talent] | Viewed[Organisation]]
+            # an export asks for the contacts: each one shown is a disclosure, audited
             if kind is ImportKind.TALENTS:
-                page = await self.profiles.talents_page(actor, after=after, limit=200)
+                page = await self.profiles.talents_page(
+                    actor, after=after, limit=200, contacts=True
+                )
             else:
                 page = await self.profiles.organisations_page(
-                    actor, district_code=district_code, after=after, limit=200
+                    actor, district_code=district_code, after=after, limit=200, contacts=True
                 )
             rows += [profile_cells(v.profile, contacts=v.contacts_visible) for v in page]
             if len(rows) > MAX_ROWS:
