@@ -120,7 +120,7 @@ def errors_of(job: Mapping[str, Any], row: int) -> dict[str, tuple[str, str | No
 
 
 async def organisations(r: Running) -> list[dict[str, Any]]:
-    params = {"limit": 100, "include_contacts": "true"}
+    params: dict[str, str | int] = {"limit": 100, "include_contacts": "true"}
     page = ok(await api(r).get("/organisations", params=params, headers=who(None)))
     return list(page["items"])
 
@@ -269,6 +269,21 @@ async def test_talents_with_consent_by_a_district_officer(registry: Running) -> 
     [refused] = [r for r in mine["errors"]["items"]]
     assert refused["key"] == other["外部编号"] == taken
     assert [(e["code"], e["column"]) for e in refused["errors"]] == [("FORBIDDEN", "外部编号")]
+
+
+async def test_an_export_with_contacts_is_an_audited_disclosure(registry: Running) -> None:
+    await imported(registry, ImportKind.ORGANISATIONS, csv_of(ORGANISATIONS, [org_row("O1", 1)]))
+    yuzhong = officer(YUZHONG)
+    export = await api(registry).get(
+        "/exports/organisations", params={"format": "csv", "headers": "en"}, headers=who(yuzhong)
+    )
+    [line] = list(csv.DictReader(io.StringIO(export.content.decode("utf-8-sig"))))
+    assert line["Contact 1 e-mail"] == "hr1@import-example.cn"
+    audit = await api(registry).get(f"/parties/{line['Organisation ID']}/audit", headers=who(None))
+    assert audit.status_code == 200, audit.text
+    assert [(e["account_id"], e["action"]) for e in audit.json()] == [
+        (yuzhong.account_id, "read_contacts")
+    ]
 
 
 async def test_visitors_export_no_talents(registry: Running) -> None:
