@@ -13,6 +13,7 @@ from boyin_shared.api.registry import (
     AuditEntryOut,
     CriterionOut,
     DemandOut,
+    ImportKind,
     ImportOut,
     NamedOut,
     NoticeOut,
@@ -95,7 +96,7 @@ class Registry(Downstream, Protocol):
 
     async def upload_attachment(self, file: FilePart) -> AttachmentOut: ...
 
-    async def start_import(self, file: FilePart) -> ImportOut: ...
+    async def start_import(self, file: FilePart, kind: ImportKind) -> ImportOut: ...
 
     async def import_job(
         self, job_id: str, *, errors_offset: int, errors_limit: int
@@ -248,9 +249,10 @@ class RegistryClient(ServiceClient):
             await self.request("POST", "/attachments", files={"file": file})
         )
 
-    async def start_import(self, file: FilePart) -> ImportOut:
+    async def start_import(self, file: FilePart, kind: ImportKind) -> ImportOut:
+        params = {"kind": kind.value}
         return ImportOut.model_validate(
-            await self.request("POST", "/imports", files={"file": file})
+            await self.request("POST", "/imports", files={"file": file}, params=params)
         )
 
     async def import_job(self, job_id: str, *, errors_offset: int, errors_limit: int) -> ImportOut:
