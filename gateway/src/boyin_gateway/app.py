@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from fastapi import Depends, FastAPI
 from starlette.requests import HTTPConnection
+from starlette.types import ASGIApp
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.fastapi import GraphQLRouter
 from strawberry.types.unset import UNSET, UnsetType
@@ -99,11 +100,13 @@ def create_app(
     graphiql: bool = True,
     feeds: Feeds | None = None,
     services: Services | None = None,
+    in_process: Mapping[str, ASGIApp] | None = None,
 ) -> FastAPI:
     """The gateway; ``feeds`` is given when the gateway shares the platform's bus (one
     process), otherwise it opens its own bus client for the live feeds. ``services`` are
     the services' clients (tests give in-memory fakes); by default HTTP clients of
-    ``BOYIN_SERVICE_URLS``. GraphiQL is served only where introspection is allowed
+    ``BOYIN_SERVICE_URLS``, or the services' applications themselves when they run in
+    this process (``in_process``). GraphiQL is served only where introspection is allowed
     (``BOYIN_GRAPHQL_INTROSPECTION``)."""
     missing = [s for s in REQUIRED_SERVICES if s not in settings.service_urls]
     if missing and services is None:
@@ -129,7 +132,9 @@ def create_app(
             own_bus = make_bus(settings, client_id="boyin-gateway")
             own_bus.subscribe(live.subscription())
             await start_bus(own_bus)
-        clients = services or HttpServices.open(settings.service_urls, secret)
+        clients = services or HttpServices.open(
+            settings.service_urls, secret, in_process=in_process
+        )
         running.append(Running(clients, store, accounts, live))
         try:
             yield

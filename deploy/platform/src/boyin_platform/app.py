@@ -88,7 +88,10 @@ def create_platform(settings: PlatformSettings) -> FastAPI:
     settings.data_dir.chmod(0o700)
     hosts = [ServiceHost(d, settings) for d in services]
     feeds = Feeds()
-    gateway = create_gateway(settings, feeds=feeds)
+    # the gateway calls the services as applications in this process: no second HTTP hop
+    gateway = create_gateway(
+        settings, feeds=feeds, in_process={h.definition.name: h.app for h in hosts}
+    )
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

@@ -9,10 +9,12 @@ and the tests' in-memory fakes implement the same protocols.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
 import httpx
+from starlette.types import ASGIApp
 
 from boyin_gateway.clients.agreements import Agreements, AgreementsClient, NoAgreements
 from boyin_gateway.clients.base import (
@@ -77,17 +79,36 @@ class HttpServices:
     agreements_pool: httpx.AsyncClient | None = None
 
     @classmethod
-    def open(cls, urls: dict[str, str], secret: str, *, timeout: float = 10.0) -> HttpServices:
+    def open(
+        cls,
+        urls: dict[str, str],
+        secret: str,
+        *,
+        timeout: float = 10.0,
+        in_process: Mapping[str, ASGIApp] | None = None,
+    ) -> HttpServices:
+        """Pools of ``urls``; a service in ``in_process`` (the single-process mode) is called
+        as an application in this process, without a socket or a second HTTP server."""
+        apps = in_process or {}
+
+        def pool(name: str) -> httpx.AsyncClient:
+            app = apps.get(name)
+            if app is None:
+                return httpx.AsyncClient(base_url=urls[name], timeout=timeout)
+            # a fault of the service is its 500 answer, as over a socket
+            transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+            return httpx.AsyncClient(
+                base_url=f"http://{name}", timeout=timeout, transport=transport
+            )
+
         return cls(
-            registry_pool=httpx.AsyncClient(base_url=urls["registry"], timeout=timeout),
-            matching_pool=httpx.AsyncClient(base_url=urls["matching"], timeout=timeout),
-            scheduling_pool=httpx.AsyncClient(base_url=urls["scheduling"], timeout=timeout),
+            registry_pool=pool("registry"),
+            matching_pool=pool("matching"),
+            scheduling_pool=pool("scheduling"),
             secret=secret,
-            agreements_pool=(
-                httpx.AsyncClient(base_url=urls["agreements"], timeout=timeout)
-                if "agreements" in urls
-                else None
-            ),
+            agreements_pool=pool("agreements")
+            if "agreements" in urls or "agreements" in apps
+            else None,
         )
 
     @property
