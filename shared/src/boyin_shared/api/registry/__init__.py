@@ -46,6 +46,15 @@ from boyin_shared.api.registry.imports import (
     JobErrorOut,
     RowErrorOut,
 )
+from boyin_shared.api.registry.notifications import (
+    MailLanguage,
+    MailOut,
+    NotificationKind,
+    PreferencesIn,
+    PreferencesOut,
+    UnsubscribeIn,
+    UnsubscribeOut,
+)
 from boyin_shared.api.registry.privacy import AuditEntryOut, NoticeOut
 from boyin_shared.api.registry.profiles import (
     ConsentIn,
@@ -104,9 +113,12 @@ __all__ = [
     "IpStatus",
     "JobErrorOut",
     "JobSeekingIn",
+    "MailLanguage",
+    "MailOut",
     "MessageOut",
     "NamedOut",
     "NoticeOut",
+    "NotificationKind",
     "OptionalReasonIn",
     "OrganisationIn",
     "OrganisationKind",
@@ -115,6 +127,8 @@ __all__ = [
     "PlatformIn",
     "PlatformLevel",
     "PlatformOut",
+    "PreferencesIn",
+    "PreferencesOut",
     "ProjectCooperationIn",
     "ProjectLandingIn",
     "ReasonIn",
@@ -132,5 +146,7 @@ __all__ = [
     "TeamMemberOut",
     "TextOut",
     "TransitionOut",
+    "UnsubscribeIn",
+    "UnsubscribeOut",
     "WorkMode",
 ]
