@@ -19,7 +19,7 @@ from boyin_registry.notifications.domain import (
 )
 from boyin_shared.api.registry import MailLanguage, NotificationKind
 from boyin_shared.clock import utcnow
-from boyin_shared.store import AlreadyExists, DocumentStore, Index, Update
+from boyin_shared.store import AlreadyExists, DocumentStore, Edit, Index, Update
 
 
 def _message_state(m: Message) -> dict[str, Any]:
@@ -133,6 +133,15 @@ class Notifications:
             if taken:
                 claimed.append(notification_from(doc))
         return claimed
+
+    async def release(self, ids: list[str]) -> None:
+        """Give back the leases of notifications this sender claimed but did not try."""
+        await self.collection.update_many(
+            [
+                Edit(i, Update(set={"lease_until": ""}), {"status": Status.PENDING.value})
+                for i in ids
+            ]
+        )
 
     async def settle(self, n: Notification) -> None:
         """Write a delivery's outcome (sent, or due again later, or given up)."""

@@ -170,20 +170,26 @@ class Sender:
     _stopping: bool = field(default=False, init=False)
 
     async def deliver_due(self) -> int:
-        """Deliver what is due now; returns how many were sent."""
+        """Deliver what is due now; returns how many were sent. Stopped or cancelled, it
+        finishes the message in hand and gives back the leases of the others."""
         sent = 0
-        for n in await self.notifications.claim_due(utcnow(), self.lease, self.batch):
-            if self._stopping:
-                break
-            # a cancelled task (the service stopping) finishes the message in hand, so what
-            # the channel accepted is marked sent before the task ends
-            attempt = asyncio.ensure_future(self._deliver(n))
-            try:
-                ok = await asyncio.shield(attempt)
-            except asyncio.CancelledError:
-                await attempt
-                raise
-            sent += ok
+        claimed = await self.notifications.claim_due(utcnow(), self.lease, self.batch)
+        try:
+            while claimed and not self._stopping:
+                # the message in hand is finished even when the task is cancelled (the
+                # service stopping), so what the channel accepted is marked sent
+                attempt = asyncio.ensure_future(self._deliver(claimed[0]))
+                try:
+                    ok = await asyncio.shield(attempt)
+                except asyncio.CancelledError:
+                    await attempt
+                    claimed.pop(0)
+                    raise
+                claimed.pop(0)
+                sent += ok
+        finally:
+            if claimed:
+                await self.notifications.release([n.id for n in claimed])
         return sent
 
     async def _deliver(self, n: Notification) -> bool:
