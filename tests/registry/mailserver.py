@@ -28,7 +28,9 @@ class Inbox:
     refused: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+    async def handle_DATA(  # noqa: N802 (the hook's name in aiosmtpd)
+        self, server: SMTP, session: Session, envelope: Envelope
+    ) -> str:
         if self.delay:
             await asyncio.sleep(self.delay)
         with self._lock:

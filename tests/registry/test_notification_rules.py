@@ -104,17 +104,23 @@ def test_an_agreements_stage_change_names_both_stages() -> None:
 
 def test_the_ics_is_one_event_a_calendar_updates_in_place() -> None:
     stamp = datetime(2026, 5, 1, tzinfo=UTC)
-    common = {
-        "uid": "ed_1.mtg_1@boyin",
-        "slot": SLOT,
-        "summary": Text("会谈", "Meeting"),
-        "stamp": stamp,
-    }
-    request = icalendar.Calendar.from_ical(meeting_ics(sequence=3, cancelled=False, **common))
-    cancel = icalendar.Calendar.from_ical(meeting_ics(sequence=4, cancelled=True, **common))
+
+    def ics(sequence: int, cancelled: bool) -> icalendar.Calendar:
+        return icalendar.Calendar.from_ical(
+            meeting_ics(
+                uid="ed_1.mtg_1@boyin",
+                sequence=sequence,
+                slot=SLOT,
+                summary=Text("会谈", "Meeting"),
+                cancelled=cancelled,
+                stamp=stamp,
+            )
+        )
+
+    request, cancel = ics(3, False), ics(4, True)
     assert str(request["method"]) == "REQUEST" and str(cancel["method"]) == "CANCEL"
     [event] = request.walk("VEVENT")
-    assert str(event["uid"]) == "ed_1.mtg_1@boyin" and int(event["sequence"]) == 3
+    assert str(event["uid"]) == "ed_1.mtg_1@boyin" and int(str(event["sequence"])) == 3
     assert event.decoded("dtstart") == START and event.decoded("dtend") == SLOT.end
     assert "table 7" in str(event["location"])
     [cancelled] = cancel.walk("VEVENT")

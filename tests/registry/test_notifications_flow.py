@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -23,6 +24,7 @@ from boyin_shared.contracts.agreements import (
     AgreementOrigin,
     AgreementSnapshot,
     AgreementStageChanged,
+    Stage,
 )
 from boyin_shared.contracts.common import LocalizedText
 from boyin_shared.contracts.matching import (
@@ -78,21 +80,24 @@ class Fair:
         return [m for m in self.inbox.messages if address in m["To"]]
 
 
-def settings(port: int) -> dict[str, object]:
-    return {
-        "smtp_host": "127.0.0.1",
-        "smtp_port": port,
-        "smtp_security": "none",
-        "notify_interval_seconds": 0.05,
-        "public_url": "https://boyin.example",
-    }
+def mailing(data: Path, port: int) -> AbstractAsyncContextManager[Running]:
+    """The registry sending through the test's SMTP server, its sender quick."""
+    return running(
+        [definition],
+        data,
+        smtp_host="127.0.0.1",
+        smtp_port=port,
+        smtp_security="none",
+        notify_interval_seconds=0.05,
+        public_url="https://boyin.example",
+    )
 
 
 @pytest.fixture
 async def fair(tmp_path: Path) -> AsyncIterator[Fair]:
     inbox = Inbox()
     with smtp_server(inbox) as port:
-        async with running([definition], tmp_path, **settings(port)) as r:
+        async with mailing(tmp_path, port) as r:
             org = await register_organisation(r, 1)
             talent = await register_talent(r, "Li.Wei@Uni-Example.de")
             yield Fair(r, inbox, talent, org)
@@ -155,7 +160,7 @@ def meeting_change(talent: str, org: str, *, revision: int, status: str) -> Meet
     return MeetingChange(meeting=snapshot, by_role="OPERATOR")
 
 
-def stage_changed(talent: str, org: str, to_stage: str, n: int = 0) -> AgreementStageChanged:
+def stage_changed(talent: str, org: str, to_stage: Stage, n: int = 0) -> AgreementStageChanged:
     snapshot = AgreementSnapshot.model_validate(
         {
             "agreement_id": f"agr_{n}",
@@ -179,7 +184,7 @@ def stage_changed(talent: str, org: str, to_stage: str, n: int = 0) -> Agreement
     change = AgreementChange(
         agreement=snapshot,
         from_stage="NEGOTIATING",
-        to_stage=to_stage,  # type: ignore[arg-type]
+        to_stage=to_stage,
         by="acc_operator",
         by_role="OPERATOR",
         at=START,
@@ -235,7 +240,7 @@ async def test_meetings_come_with_their_ics_and_a_cancellation_cancels_it(fair: 
     assert [str(c["method"]) for c in calendars] == ["REQUEST", "CANCEL"]
     events = [c.walk("VEVENT")[0] for c in calendars]
     assert {str(e["uid"]) for e in events} == {"CQ2026.mtg_1@boyin"}
-    assert [int(e["sequence"]) for e in events] == [2, 3]
+    assert [int(str(e["sequence"])) for e in events] == [2, 3]
     assert events[0].decoded("dtstart") == START
     [part] = [p for p in scheduled.iter_attachments()]
     assert part.get_content_type() == "text/calendar" and part.get_param("method") == "REQUEST"
@@ -312,14 +317,14 @@ async def test_every_message_arrives_exactly_once_across_a_restart_of_the_sender
     inbox = Inbox(delay=0.05)
     events = 10  # two recipients each: 20 messages
     with smtp_server(inbox) as port:
-        async with running([definition], tmp_path, **settings(port)) as r:
+        async with mailing(tmp_path, port) as r:
             org = await register_organisation(r, 1)
             talent = await register_talent(r, "Li.Wei@Uni-Example.de")
             await r.bus.publish([stage_changed(talent, org, "SIGNED", n) for n in range(events)])
             await inbox.until(5)
         stopped_at = inbox.count()
         assert 5 <= stopped_at < 2 * events, "the sender must stop half-way"
-        async with running([definition], tmp_path, **settings(port)):
+        async with mailing(tmp_path, port):
             await inbox.until(2 * events)
             await asyncio.sleep(0.5)
     assert inbox.count() == 2 * events
