@@ -20,6 +20,7 @@ from boyin_shared.api.registry import (
     DemandOut,
     NamedOut,
     OrganisationOut,
+    PreferencesOut,
     Status,
     TalentOut,
     TaxonomyOut,
@@ -179,6 +180,8 @@ class RegistryData:
     organisations: dict[str, OrganisationOut] = field(default_factory=dict)
     talents: dict[str, TalentOut] = field(default_factory=dict)
     demands: dict[str, DemandOut] = field(default_factory=dict)
+    #: parties' notification preferences, as they set them (the default until then)
+    preferences: dict[str, PreferencesOut] = field(default_factory=dict)
     taxonomy: TaxonomyOut = field(
         default_factory=lambda: TaxonomyOut(
             version=1,

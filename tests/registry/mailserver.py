@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import email
 import email.policy
-import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,6 +14,8 @@ from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
+
+from boyin_platform.processes import free_port
 
 
 @dataclass
@@ -53,13 +54,6 @@ class Inbox:
                 return
             await asyncio.sleep(0.02)
         raise AssertionError(f"{self.count()} messages arrived, not {count}")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-    return port
 
 
 @contextmanager

@@ -13,7 +13,7 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.fastapi import GraphQLRouter
 from strawberry.types.unset import UNSET, UnsetType
 
-from boyin_gateway import files
+from boyin_gateway import files, unsubscribe
 from boyin_gateway.accounts.service import Accounts
 from boyin_gateway.accounts.tokens import read_access
 from boyin_gateway.clients import Downstream, HttpServices, Services
@@ -172,4 +172,5 @@ def create_app(
     )
     app.include_router(files.router(actor_of, registry_for, scheduling_for))
     app.include_router(files.calendar_router(scheduling_for))
+    app.include_router(unsubscribe.router(lambda actor: running[0].services.registry(actor)))
     return app

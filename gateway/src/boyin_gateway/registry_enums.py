@@ -26,6 +26,8 @@ from boyin_shared.api.registry import (
     Degree,
     ImportStatus,
     IpStatus,
+    MailLanguage,
+    NotificationKind,
     OrganisationKind,
     PlatformLevel,
     Stage,
@@ -43,7 +45,9 @@ __all__ = [
     "Degree",
     "ImportStatus",
     "IpStatus",
+    "MailLanguage",
     "MatchStatus",
+    "NotificationKind",
     "OrganisationKind",
     "PlatformLevel",
     "Stage",
@@ -68,3 +72,7 @@ strawberry.enum(Criterion, description="An eligibility criterion a demand may cl
 strawberry.enum(ClaimReview, description="Staff's review of a claimed criterion.")
 strawberry.enum(MatchStatus, description="Where a proposed match stands.")
 strawberry.enum(Answer, name="ProposalAnswer", description="One side's answer to a proposed match.")
+strawberry.enum(NotificationKind, description="What a notification is about.")
+strawberry.enum(
+    MailLanguage, description="The language of a person's messages: Chinese, English or both."
+)

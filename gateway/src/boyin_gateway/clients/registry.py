@@ -1,5 +1,5 @@
-"""The registry's client: organisations, talents, demands, reference data, privacy, files
-and imports (:class:`Registry`, and its HTTP implementation :class:`RegistryClient`)."""
+"""The registry's client: organisations, talents, demands, reference data, privacy,
+notifications, files and imports (:class:`Registry`, and its HTTP implementation :class:`RegistryClient`)."""
 
 from __future__ import annotations
 
@@ -18,8 +18,10 @@ from boyin_shared.api.registry import (
     NoticeOut,
     OrganisationOut,
     Page,
+    PreferencesOut,
     TalentOut,
     TaxonomyOut,
+    UnsubscribeOut,
 )
 
 
@@ -83,6 +85,16 @@ class Registry(Downstream, Protocol):
     async def erase_talent(self, talent_id: str) -> TalentOut: ...
 
     async def audit_of(self, party_id: str) -> list[AuditEntryOut]: ...
+
+    # -- notifications -------------------------------------------------------------------
+
+    async def notification_preferences(self, party_id: str) -> PreferencesOut: ...
+
+    async def set_notification_preferences(
+        self, party_id: str, body: dict[str, Any]
+    ) -> PreferencesOut: ...
+
+    async def unsubscribe(self, token: str) -> UnsubscribeOut: ...
 
     # -- files and imports ---------------------------------------------------------------
 
@@ -228,6 +240,24 @@ class RegistryClient(ServiceClient):
     async def audit_of(self, party_id: str) -> list[AuditEntryOut]:
         body = await self.request("GET", f"/parties/{seg(party_id)}/audit")
         return _AUDIT.validate_python(body)
+
+    # -- notifications -------------------------------------------------------------------
+
+    async def notification_preferences(self, party_id: str) -> PreferencesOut:
+        path = f"/parties/{seg(party_id)}/notification-preferences"
+        return PreferencesOut.model_validate(await self.request("GET", path))
+
+    async def set_notification_preferences(
+        self, party_id: str, body: dict[str, Any]
+    ) -> PreferencesOut:
+        path = f"/parties/{seg(party_id)}/notification-preferences"
+        return PreferencesOut.model_validate(await self.request("PUT", path, json=body))
+
+    async def unsubscribe(self, token: str) -> UnsubscribeOut:
+        body = {"token": token}
+        return UnsubscribeOut.model_validate(
+            await self.request("POST", "/notifications/unsubscribe", json=body)
+        )
 
     # -- files and imports ---------------------------------------------------------------
 

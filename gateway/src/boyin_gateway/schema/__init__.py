@@ -20,6 +20,7 @@ from boyin_gateway.schema.editions import EditionMutation, EditionQuery
 from boyin_gateway.schema.feeds import FeedSubscription
 from boyin_gateway.schema.matches import MatchMutation, MatchQuery
 from boyin_gateway.schema.meetings import MeetingMutation, MeetingQuery
+from boyin_gateway.schema.notifications import NotificationMutation, NotificationQuery
 from boyin_gateway.schema.privacy import PrivacyMutation, PrivacyQuery
 from boyin_gateway.schema.reference import ReferenceMutation, ReferenceQuery
 from boyin_gateway.schema.registry import RegistryMutation, RegistryQuery
@@ -32,6 +33,7 @@ Query = merge_types(
         RegistryQuery,
         ReferenceQuery,
         PrivacyQuery,
+        NotificationQuery,
         UploadQuery,
         MatchQuery,
         EditionQuery,
@@ -46,6 +48,7 @@ Mutation = merge_types(
         RegistryMutation,
         ReferenceMutation,
         PrivacyMutation,
+        NotificationMutation,
         UploadMutation,
         MatchMutation,
         EditionMutation,
