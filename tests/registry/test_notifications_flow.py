@@ -260,6 +260,21 @@ async def test_a_published_demand_tells_its_owner_through_the_registrys_own_even
     assert "“新型传感器材料联合研发”" in text_of(mail)
 
 
+async def test_a_returned_demand_tells_its_owner_the_reviewers_note(fair: Fair) -> None:
+    body = demand_body("JOB_SEEKING", fair.talent)
+    demand = created(await fair.api.post("/demands", json=body))
+    headers = as_actor(talent_member(fair.talent))
+    ok(await fair.api.post(f"/demands/{demand['id']}/submit", headers=headers))
+    ok(await fair.api.post(f"/demands/{demand['id']}/start-review"))
+    reason = {"reason": "请补充专利证明"}
+    ok(await fair.api.post(f"/demands/{demand['id']}/return", json=reason))
+    await settle(fair, 1)
+    [mail] = fair.to(TALENT_MAIL)
+    assert mail["Subject"] == "您的需求被退回修改 | Your demand was returned for changes"
+    assert "审核意见：请补充专利证明" in text_of(mail)
+    assert "Reviewer's note: 请补充专利证明" in text_of(mail)
+
+
 async def test_preferences_choose_the_language_and_the_kinds(fair: Fair) -> None:
     me = as_actor(talent_member(fair.talent))
     url = f"/parties/{fair.talent}/notification-preferences"
