@@ -18,6 +18,7 @@ from boyin_shared.api.registry import (
     ClaimReview,
     Criterion,
     DemandOut,
+    MailOut,
     NamedOut,
     OrganisationOut,
     PreferencesOut,
@@ -182,6 +183,8 @@ class RegistryData:
     demands: dict[str, DemandOut] = field(default_factory=dict)
     #: parties' notification preferences, as they set them (the default until then)
     preferences: dict[str, PreferencesOut] = field(default_factory=dict)
+    #: the embedded mailbox's messages, newest first
+    mailbox: list[MailOut] = field(default_factory=list)
     taxonomy: TaxonomyOut = field(
         default_factory=lambda: TaxonomyOut(
             version=1,

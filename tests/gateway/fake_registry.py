@@ -17,6 +17,7 @@ from boyin_shared.api.registry import (
     DemandOut,
     ImportOut,
     MailLanguage,
+    MailOut,
     NamedOut,
     NoticeOut,
     NotificationKind,
@@ -351,6 +352,12 @@ class FakeRegistry(_Fake):
         prefs = before.model_copy(update={"kinds": kinds})
         self.data.preferences[party_id] = prefs
         return UnsubscribeOut(party_id=party_id, kind=kind, preferences=prefs)
+
+    async def notification_mailbox(self, limit: int) -> list[MailOut]:
+        self._called("notification_mailbox", limit=limit)
+        if self.actor.role not in (Role.OPERATOR, Role.ADMIN):
+            raise forbidden()
+        return self.data.mailbox[:limit]
 
     # -- files and imports -----------------------------------------------------------
 

@@ -10,6 +10,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from boyin_shared.api.registry import MailOut
+from boyin_shared.clock import utcnow
 from boyin_shared.identity import Actor, Role
 from tests.gateway.harness import Gateway, gateway_server
 from tests.platform_harness import graphql
@@ -110,3 +112,27 @@ async def test_the_link_unsubscribes_by_get_or_one_click_post_without_sign_in(
         missing = await http.get("/unsubscribe")
         assert missing.status_code == 422
     assert gateway.platform.registry_data.preferences["tal_1"].kinds == []
+
+
+MAILBOX = "{ notificationMailbox(limit: 1) { messageId to subject text attachments } }"
+
+
+async def test_operators_read_the_mailbox_others_get_null(gateway: Gateway) -> None:
+    kept = [
+        MailOut(
+            message_id=f"<m{i}@boyin.example>",
+            to=["li.wei@uni-example.de"],
+            subject=f"会谈已安排 | Meeting scheduled {i}",
+            text="…",
+            attachments=["meeting.ics"],
+            kept_at=utcnow(),
+        )
+        for i in (2, 1)
+    ]
+    gateway.platform.registry_data.mailbox.extend(kept)
+    operator = gateway.token(Actor("acc_op", Role.OPERATOR))
+    [newest] = (await graphql(gateway.url, MAILBOX, operator))["notificationMailbox"]
+    assert newest["messageId"] == "<m2@boyin.example>"
+    assert newest["attachments"] == ["meeting.ics"]
+    for token in (gateway.token(TALENT), None):
+        assert (await graphql(gateway.url, MAILBOX, token))["notificationMailbox"] is None

@@ -342,6 +342,10 @@ mutation($partyId: ID!) {
 }"""
 
 
+async def notification_mailbox(world: World, role: str) -> str:
+    return await read(world, role, "{ notificationMailbox { messageId } }", "notificationMailbox")
+
+
 async def notification_preferences(world: World, role: str) -> str:
     return await mutation(
         world,
@@ -459,6 +463,7 @@ OPERATIONS = (
     Operation("read a talent", SIGNED_IN, read_talent),
     Operation("personalData (contacts)", STAFF, personal_data),
     Operation("addTaxonomyCode", STAFF, add_taxonomy_code),
+    Operation("notificationMailbox", STAFF, notification_mailbox),
     Operation("a talent's notificationPreferences", STAFF | {"talent"}, notification_preferences),
     Operation(
         "an organisation's setNotificationPreferences",

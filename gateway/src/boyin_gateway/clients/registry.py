@@ -14,6 +14,7 @@ from boyin_shared.api.registry import (
     CriterionOut,
     DemandOut,
     ImportOut,
+    MailOut,
     NamedOut,
     NoticeOut,
     OrganisationOut,
@@ -96,6 +97,8 @@ class Registry(Downstream, Protocol):
 
     async def unsubscribe(self, token: str) -> UnsubscribeOut: ...
 
+    async def notification_mailbox(self, limit: int) -> list[MailOut]: ...
+
     # -- files and imports ---------------------------------------------------------------
 
     async def upload_attachment(self, file: FilePart) -> AttachmentOut: ...
@@ -112,6 +115,7 @@ class Registry(Downstream, Protocol):
 _NAMED_LIST = TypeAdapter(list[NamedOut])
 _CRITERIA = TypeAdapter(list[CriterionOut])
 _AUDIT = TypeAdapter(list[AuditEntryOut])
+_MAILBOX = TypeAdapter(list[MailOut])
 
 
 class RegistryClient(ServiceClient):
@@ -258,6 +262,10 @@ class RegistryClient(ServiceClient):
         return UnsubscribeOut.model_validate(
             await self.request("POST", "/notifications/unsubscribe", json=body)
         )
+
+    async def notification_mailbox(self, limit: int) -> list[MailOut]:
+        body = await self.request("GET", "/notifications/mailbox", params={"limit": limit})
+        return _MAILBOX.validate_python(body)
 
     # -- files and imports ---------------------------------------------------------------
 

@@ -1,5 +1,5 @@
-"""GraphQL of notifications: a party's preferences (which kinds, which language) and the
-one-click unsubscribe a message's link makes (also ``GET /unsubscribe`` on the gateway,
+"""GraphQL of notifications: a party's preferences (which kinds, which language), the
+one-click unsubscribe a message's link makes, and the embedded mailbox for operators (also ``GET /unsubscribe`` on the gateway,
 see :mod:`boyin_gateway.unsubscribe`)."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import strawberry
 from boyin_gateway.context import Context
 from boyin_gateway.derived import derived, derived_input, shown_as
 from boyin_gateway.errors import answered
+from boyin_gateway.permissions import Staff, guarded_field, nothing
 from boyin_gateway.registry_enums import MailLanguage, NotificationKind
 from boyin_gateway.types import (
     Conflict,
@@ -20,7 +21,7 @@ from boyin_gateway.types import (
     described_field,
     described_mutation,
 )
-from boyin_shared.api.registry import PreferencesIn, PreferencesOut, UnsubscribeOut
+from boyin_shared.api.registry import MailOut, PreferencesIn, PreferencesOut, UnsubscribeOut
 
 Info = strawberry.Info[Context, None]
 
@@ -52,6 +53,16 @@ class Unsubscribed:
     party_id: strawberry.ID
 
 
+@derived(
+    MailOut,
+    name="KeptMail",
+    description="A message the embedded mailbox kept instead of sending it (no SMTP server "
+    "is configured).",
+)
+class KeptMail:
+    pass
+
+
 NotificationPreferencesResult = Annotated[
     NotificationPreferences | InvalidInput | Conflict | Forbidden | NotFound,
     strawberry.union("NotificationPreferencesResult"),
@@ -76,6 +87,15 @@ class NotificationQuery:
     ) -> NotificationPreferencesResult:
         registry = info.context.registry
         return await answered(registry.notification_preferences(str(party_id)), _preferences)
+
+    @guarded_field(
+        Staff(nothing),
+        "The messages the embedded mailbox kept, newest first (empty when an SMTP server "
+        "sends them; operators and administrators, null for others).",
+    )
+    async def notification_mailbox(self, info: Info, limit: int = 50) -> list[KeptMail] | None:
+        kept = await info.context.registry.notification_mailbox(limit)
+        return [shown_as(KeptMail, m) for m in kept]
 
 
 @strawberry.type
