@@ -295,7 +295,11 @@ async def test_preferences_choose_the_language_and_the_kinds(fair: Fair) -> None
     assert mail["Subject"] == "Agreement update: signed"
     assert "储能合作0" not in text_of(mail) and "Storage deal 0" in text_of(mail)
     org_subjects = sorted(m["Subject"] for m in fair.to(ORG_MAIL))
-    assert org_subjects[0].startswith("合作协议进展") and "1 new matches" in org_subjects[1]
+    assert (
+        org_subjects[0].startswith("合作协议进展")
+        and "1 new match" in org_subjects[1]
+        and "matches" not in org_subjects[1]
+    )
 
 
 async def test_one_click_unsubscribe_stops_that_kind_only(fair: Fair) -> None:

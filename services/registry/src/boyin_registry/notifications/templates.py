@@ -75,8 +75,9 @@ def proposals(demand: Text, counterparts: Sequence[Party], *, own_demand: bool) 
     )
     d = _quoted(demand)
     if own_demand:
+        n = len(counterparts)
         return Letter(
-            Text(f"您的需求有 {len(counterparts)} 个新匹配", f"{len(counterparts)} new matches"),
+            Text(f"您的需求有 {n} 个新匹配", f"{n} new match" + ("es" if n != 1 else "")),
             Text(
                 f"平台为您的需求{d.zh}推荐了新的匹配：{names.zh}。请登录博引查看并回复。",
                 f"The platform proposed new matches for your demand {d.en}: {names.en}. "
