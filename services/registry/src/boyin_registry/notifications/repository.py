@@ -18,7 +18,7 @@ from boyin_registry.notifications.domain import (
     Status,
 )
 from boyin_shared.api.registry import MailLanguage, NotificationKind
-from boyin_shared.clock import utcnow
+from boyin_shared.clock import new_id, utcnow
 from boyin_shared.store import AlreadyExists, DocumentStore, Edit, Index, Update
 
 
@@ -87,7 +87,11 @@ class Notifications:
 
     async def prepare(self) -> None:
         await self.collection.ensure_indexes(
-            [Index((("status", 1), ("next_at", 1))), Index((("party_id", 1), ("created_at", 1)))]
+            [
+                Index((("status", 1), ("next_at", 1))),
+                Index((("party_id", 1), ("created_at", 1))),
+                Index((("lease", 1),)),
+            ]
         )
 
     async def add(self, n: Notification) -> bool:
@@ -107,6 +111,7 @@ class Notifications:
                     "sent_at": _when(n.sent_at),
                     "last_error": n.last_error,
                     "lease_until": "",
+                    "lease": "",
                 }
             )
         except AlreadyExists:
@@ -121,24 +126,33 @@ class Notifications:
             sort=[("next_at", 1)],
             limit=limit,
         )
-        claimed = []
-        for doc in docs:
-            if doc["lease_until"] > now.isoformat():
-                continue
-            taken = await self.collection.update(
-                doc["_id"],
-                Update(set={"lease_until": (now + lease).isoformat()}),
-                where={"_rev": doc["_rev"]},
-            )
-            if taken:
-                claimed.append(notification_from(doc))
-        return claimed
+        until = (now + lease).isoformat()
+        claim = new_id("clm_")
+        free = [d for d in docs if d["lease_until"] <= now.isoformat()]
+        # one round trip: each lease is guarded by the revision read, so of two senders
+        # that read the same notification only the first takes it
+        await self.collection.update_many(
+            [
+                Edit(
+                    d["_id"],
+                    Update(set={"lease_until": until, "lease": claim}),
+                    {"_rev": d["_rev"]},
+                )
+                for d in free
+            ]
+        )
+        taken = await self.collection.find({"lease": claim}, sort=[("next_at", 1)])
+        return [notification_from(d) for d in taken]
 
     async def release(self, ids: list[str]) -> None:
         """Give back the leases of notifications this sender claimed but did not try."""
         await self.collection.update_many(
             [
-                Edit(i, Update(set={"lease_until": ""}), {"status": Status.PENDING.value})
+                Edit(
+                    i,
+                    Update(set={"lease_until": "", "lease": ""}),
+                    {"status": Status.PENDING.value},
+                )
                 for i in ids
             ]
         )
@@ -155,6 +169,7 @@ class Notifications:
                     "sent_at": _when(n.sent_at),
                     "last_error": n.last_error,
                     "lease_until": "",
+                    "lease": "",
                 }
             ),
         )
