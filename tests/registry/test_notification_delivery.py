@@ -87,6 +87,20 @@ async def test_each_notification_reaches_the_smtp_server_once(store: DocumentSto
     assert await repo.count(Status.SENT) == 5
 
 
+async def test_two_senders_at_once_send_each_message_once(store: DocumentStore) -> None:
+    """Two registry replicas: each claims what it can, neither sends the other's."""
+    inbox = Inbox()
+    first, second = Notifications(store), Notifications(store)
+    await first.prepare()
+    for i in range(12):
+        await first.add(planned(f"ev_{i}"))
+    with smtp_server(inbox) as port:
+        a, b = Sender(first, {"email": smtp(port)}), Sender(second, {"email": smtp(port)})
+        sent = await asyncio.gather(a.deliver_due(), b.deliver_due())
+    assert sum(sent) == 12 and inbox.count() == 12
+    assert len({m["Message-ID"] for m in inbox.messages}) == 12
+
+
 async def test_a_refused_message_is_retried_with_backoff_and_arrives_once(
     store: DocumentStore,
 ) -> None:
