@@ -44,7 +44,9 @@ from boyin_shared.contracts.scheduling import (
     MeetingSnapshot,
 )
 from boyin_shared.events import Event
+from boyin_shared.store.mongo import MongoStore
 from tests.apps import Running, as_actor, running
+from tests.conftest import unique_name
 from tests.registry.mailserver import Inbox, attachments_of, smtp_server, text_of
 from tests.registry.support import (
     PUBLIC,
@@ -80,11 +82,17 @@ class Fair:
         return [m for m in self.inbox.messages if address in m["To"]]
 
 
-def mailing(data: Path, port: int) -> AbstractAsyncContextManager[Running]:
-    """The registry sending through the test's SMTP server, its sender quick."""
+def mailing(
+    data: Path, port: int, mongo_url: str | None = None, prefix: str = "boyin"
+) -> AbstractAsyncContextManager[Running]:
+    """The registry sending through the test's SMTP server, its sender quick; its store
+    on the MongoDB-wire server when ``mongo_url`` is given (database ``<prefix>registry``)."""
     return running(
         [definition],
         data,
+        store="sqlite" if mongo_url is None else "mongo",
+        mongo_url=mongo_url or "",
+        mongo_db_prefix=prefix,
         smtp_host="127.0.0.1",
         smtp_port=port,
         smtp_security="none",
@@ -330,20 +338,35 @@ async def test_one_click_unsubscribe_stops_that_kind_only(fair: Fair) -> None:
     ]
 
 
+@pytest.fixture(params=["sqlite", pytest.param("mongo", marks=pytest.mark.infra)])
+async def store_url(request: pytest.FixtureRequest) -> AsyncIterator[tuple[str | None, str]]:
+    """The registry's store for a restart: SQLite in the test's folder, or a fresh database
+    on FerretDB (dropped afterwards)."""
+    if request.param == "sqlite":
+        yield None, "boyin"
+        return
+    url: str = request.getfixturevalue("mongo_url")
+    prefix = unique_name("n")
+    yield url, prefix
+    mongo = MongoStore(url, f"{prefix}registry")
+    await mongo.drop_database()
+    await mongo.close()
+
+
 async def test_every_message_arrives_exactly_once_across_a_restart_of_the_sender(
-    tmp_path: Path,
+    tmp_path: Path, store_url: tuple[str | None, str]
 ) -> None:
     inbox = Inbox(delay=0.05)
     events = 10  # two recipients each: 20 messages
     with smtp_server(inbox) as port:
-        async with mailing(tmp_path, port) as r:
+        async with mailing(tmp_path, port, *store_url) as r:
             org = await register_organisation(r, 1)
             talent = await register_talent(r, "Li.Wei@Uni-Example.de")
             await r.bus.publish([stage_changed(talent, org, "SIGNED", n) for n in range(events)])
             await inbox.until(5)
         stopped_at = inbox.count()
         assert 5 <= stopped_at < 2 * events, "the sender must stop half-way"
-        async with mailing(tmp_path, port):
+        async with mailing(tmp_path, port, *store_url):
             await inbox.until(2 * events)
             await asyncio.sleep(0.5)
     assert inbox.count() == 2 * events
