@@ -34,6 +34,9 @@ ORG_REGISTERED = "boyin.registry.organisation.registered"
 ORG_UPDATED = "boyin.registry.organisation.updated"
 TALENT_REGISTERED = "boyin.registry.talent.registered"
 
+#: a read that asks for the contact details too (an operator's: it is shown them)
+CONTACTS = {"include_contacts": True}
+
 
 @pytest.fixture
 async def registry(tmp_path: Path) -> AsyncIterator[Running]:
@@ -98,9 +101,12 @@ async def test_register_an_organisation_and_read_it_back(registry: Running) -> N
     ]
     assert created["registered_at"] == created["updated_at"]
 
-    read = await api(registry).get(f"/organisations/{created['id']}")
+    read = await api(registry).get(f"/organisations/{created['id']}", params=CONTACTS)
     assert read.status_code == 200
     assert read.json() == created
+    # contacts are answered only when asked for
+    plain = await api(registry).get(f"/organisations/{created['id']}")
+    assert plain.json() == created | {"contacts": None}
 
 
 async def test_the_registered_event_carries_the_profile_but_no_contact_details(
@@ -154,7 +160,7 @@ async def test_the_same_credit_code_again_is_a_conflict_and_changes_nothing(
         (first["id"], ORG_REGISTERED),
         (marker["id"], ORG_REGISTERED),
     ]
-    stored = (await api(registry).get(f"/organisations/{first['id']}")).json()
+    stored = (await api(registry).get(f"/organisations/{first['id']}", params=CONTACTS)).json()
     assert stored == first
 
 
@@ -263,7 +269,8 @@ async def test_update_bumps_the_revision_and_publishes_organisation_updated(
     assert datetime.fromisoformat(updated["updated_at"]) > datetime.fromisoformat(
         created["updated_at"]
     )
-    assert (await api(registry).get(f"/organisations/{created['id']}")).json() == updated
+    read = await api(registry).get(f"/organisations/{created['id']}", params=CONTACTS)
+    assert read.json() == updated
 
     event = await wait_for_event(registry, created["id"], ORG_UPDATED)
     decoded = decode(event)
@@ -299,7 +306,8 @@ async def test_an_invalid_update_changes_nothing(registry: Running) -> None:
     assert fields_of(error_of(response, 422)) == [("district_code", "UNKNOWN_DISTRICT")]
 
     marker = await barrier(registry, 12)
-    assert (await api(registry).get(f"/organisations/{created['id']}")).json() == created
+    read = await api(registry).get(f"/organisations/{created['id']}", params=CONTACTS)
+    assert read.json() == created
     assert [e["subject"] for e in await published(registry)] == [
         created["id"],
         other["id"],
@@ -418,7 +426,7 @@ async def test_register_a_talent_and_read_it_back(registry: Running) -> None:
         "role": None,
     }
     assert created["team"] == [{"name": "Anna Schmidt", "role": "PhD candidate"}]
-    read = await api(registry).get(f"/talents/{created['id']}")
+    read = await api(registry).get(f"/talents/{created['id']}", params=CONTACTS)
     assert read.status_code == 200
     assert read.json() == created
 
@@ -555,8 +563,10 @@ async def test_data_survives_a_restart(tmp_path: Path) -> None:
         await wait_for_event(first, talent["id"], TALENT_REGISTERED)
 
     async with running([definition], tmp_path) as second:
-        assert (await api(second).get(f"/organisations/{org['id']}")).json() == org
-        assert (await api(second).get(f"/talents/{talent['id']}")).json() == talent
+        read_org = await api(second).get(f"/organisations/{org['id']}", params=CONTACTS)
+        assert read_org.json() == org
+        read_talent = await api(second).get(f"/talents/{talent['id']}", params=CONTACTS)
+        assert read_talent.json() == talent
         listing = (await api(second).get("/organisations")).json()
         assert [o["id"] for o in listing["items"]] == [org["id"]]
 

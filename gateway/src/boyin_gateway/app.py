@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from boyin_gateway.feeds import Feeds
 from boyin_gateway.limits import LimitRequests, Limits, Throttle
 from boyin_gateway.schema import build_schema
 from boyin_shared import http
-from boyin_shared.errors import BoyinError, TransientError, unauthenticated
+from boyin_shared.errors import BoyinError, TransientError, invalid_body, unauthenticated
 from boyin_shared.identity import Actor
 from boyin_shared.runtime import make_bus, make_store
 from boyin_shared.service import start_bus
@@ -48,6 +49,18 @@ class GatewayRouter(GraphQLRouter[Context, None]):
         super().__init__(*args, **kwargs)
         self._jwt_secret = jwt_secret
 
+    def decode_json(self, data: str | bytes) -> object:
+        """A request body is a JSON object (an operation) or, refused later as batching is
+        off, an array; anything else, or JSON nested too deeply to decode, is the caller's
+        mistake: ``400 INVALID_BODY``, not a server error."""
+        try:
+            decoded = json.loads(data)
+        except RecursionError:
+            raise invalid_body("嵌套过深", "is nested too deeply") from None
+        if not isinstance(decoded, dict | list):
+            raise invalid_body("须为 JSON 对象", "must be a JSON object") from None
+        return decoded
+
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         params = context.connection_params or {}
         value = params.get("authorization") or params.get("Authorization")
@@ -64,7 +77,7 @@ class GatewayRouter(GraphQLRouter[Context, None]):
 async def authenticated(accounts: Accounts, token: str, jwt_secret: str) -> Actor:
     """The actor of an access token that is valid and whose session is still signed in."""
     actor = read_access(token, jwt_secret)
-    if actor.session_id is not None and await accounts.session_revoked(actor.session_id):
+    if await accounts.session_revoked(actor.session_id or ""):
         raise unauthenticated()
     return actor
 
@@ -137,6 +150,9 @@ def create_app(
     def scheduling_for(actor: Actor) -> Downstream:
         return running[0].services.scheduling(actor)
 
+    def agreements_for(actor: Actor) -> Downstream:
+        return running[0].services.agreements(actor)
+
     def account_of(token: str) -> str | None:
         try:
             return read_access(token, jwt_secret).account_id
@@ -170,7 +186,7 @@ def create_app(
         ),
         prefix="/graphql",
     )
-    app.include_router(files.router(actor_of, registry_for, scheduling_for))
+    app.include_router(files.router(actor_of, registry_for, scheduling_for, agreements_for))
     app.include_router(files.calendar_router(scheduling_for))
     app.include_router(unsubscribe.router(lambda actor: running[0].services.registry(actor)))
     return app

@@ -14,6 +14,7 @@ from boyin_gateway.derived import shown_as
 from boyin_gateway.feeds import Feeds
 from boyin_gateway.permissions import acts_for_no_party_yet
 from boyin_gateway.types import Organisation, Talent
+from boyin_shared.api.registry import ContactOut
 from boyin_shared.api.scheduling import MeetingOut, TimetableDetailOut
 from boyin_shared.identity import Actor, Role
 
@@ -32,6 +33,17 @@ class Loaders:
 
         async def talents(ids: list[str]) -> list[Talent | None]:
             found = {t.id: shown_as(Talent, t) for t in await registry.talents_by_id(ids)}
+            return [found.get(i) for i in ids]
+
+        async def organisation_contacts(ids: list[str]) -> list[list[ContactOut] | None]:
+            """Contact details, asked of the registry only for a field that shows them."""
+            found = {
+                o.id: o.contacts for o in await registry.organisations_by_id(ids, contacts=True)
+            }
+            return [found.get(i) for i in ids]
+
+        async def talent_contacts(ids: list[str]) -> list[ContactOut | None]:
+            found = {t.id: t.contact for t in await registry.talents_by_id(ids, contacts=True)}
             return [found.get(i) for i in ids]
 
         async def edition_meetings(edition_ids: list[str]) -> list[dict[str, MeetingOut]]:
@@ -58,6 +70,8 @@ class Loaders:
 
         self.organisations = DataLoader(load_fn=organisations, max_batch_size=200)
         self.talents = DataLoader(load_fn=talents, max_batch_size=200)
+        self.organisation_contacts = DataLoader(load_fn=organisation_contacts, max_batch_size=200)
+        self.talent_contacts = DataLoader(load_fn=talent_contacts, max_batch_size=200)
         self.edition_meetings = DataLoader(load_fn=edition_meetings)
         self.timetables = DataLoader(load_fn=timetables)
 
@@ -73,6 +87,15 @@ class Loaders:
         found: Organisation | Talent | None = await first.load(party_id)
         if found is None and kind is None:
             found = await second.load(party_id)
+        return found
+
+    async def contacts(self, party_id: str, kind: str) -> list[ContactOut] | None:
+        """A talent's or an organisation's contact details (``kind`` as matching names
+        it), where the caller may see them."""
+        if kind == "talent":
+            contact = await self.talent_contacts.load(party_id)
+            return None if contact is None else [contact]
+        found: list[ContactOut] | None = await self.organisation_contacts.load(party_id)
         return found
 
 

@@ -8,13 +8,15 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaskErrors, ParserCache, ValidationCache
+from strawberry.extensions import MaskErrors, ParserCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from boyin_gateway import limits, query_errors
+from boyin_gateway.clients import ServiceUnavailable
 from boyin_gateway.schema.accounts import AccountMutation, AccountQuery
+from boyin_gateway.schema.agreement_feeds import AgreementFeedSubscription
 from boyin_gateway.schema.agreements import AgreementMutation, AgreementQuery
 from boyin_gateway.schema.editions import EditionMutation, EditionQuery
 from boyin_gateway.schema.feeds import FeedSubscription
@@ -24,7 +26,9 @@ from boyin_gateway.schema.notifications import NotificationMutation, Notificatio
 from boyin_gateway.schema.privacy import PrivacyMutation, PrivacyQuery
 from boyin_gateway.schema.reference import ReferenceMutation, ReferenceQuery
 from boyin_gateway.schema.registry import RegistryMutation, RegistryQuery
+from boyin_gateway.schema.reports import ReportQuery
 from boyin_gateway.schema.uploads import UploadMutation, UploadQuery
+from boyin_shared.errors import TransientError
 
 Query = merge_types(
     "Query",
@@ -39,6 +43,7 @@ Query = merge_types(
         EditionQuery,
         MeetingQuery,
         AgreementQuery,
+        ReportQuery,
     ),
 )
 Mutation = merge_types(
@@ -56,6 +61,7 @@ Mutation = merge_types(
         AgreementMutation,
     ),
 )
+Subscription = merge_types("Subscription", (FeedSubscription, AgreementFeedSubscription))
 
 
 def _raised(error: GraphQLError) -> bool:
@@ -71,12 +77,25 @@ INTERNAL_ERROR = {
 }
 
 
+#: what a caller is told when a service (or its database) is briefly away: retry shortly
+SERVICE_UNAVAILABLE = {
+    "code": "SERVICE_UNAVAILABLE",
+    "message": {"zh": "服务暂时不可用，请数秒后重试", "en": "briefly unavailable; retry shortly"},
+    "retryable": True,
+}
+
+
 class MaskedErrors(MaskErrors):
-    """MaskErrors whose "Unexpected error." says so in Chinese too (``INTERNAL_ERROR``)."""
+    """MaskErrors whose "Unexpected error." says so in Chinese too (``INTERNAL_ERROR``), and
+    which tells a service briefly away (``SERVICE_UNAVAILABLE``, retryable) from a fault."""
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         masked = super().anonymise_error(error)
-        masked.extensions = dict(INTERNAL_ERROR)
+        if isinstance(error.original_error, ServiceUnavailable | TransientError):
+            masked.message = "Service briefly unavailable; retry shortly."
+            masked.extensions = dict(SERVICE_UNAVAILABLE)
+        else:
+            masked.extensions = dict(INTERNAL_ERROR)
         return masked
 
 
@@ -94,18 +113,18 @@ def build_schema(limit: limits.Limits = limits.DEFAULTS) -> strawberry.Schema:
     """The schema with the size, shape and introspection limits of ``limit``.
 
     Parsing and validating each query is half the cost of a request: both are cached (the
-    caches live at module level, shared by the fresh extension each request gets).
+    caches live at module level, shared by the fresh extension each request gets; the
+    validation's is in ``validation.BoundedValidation``, among the limits' extensions).
     Expected failures are result types, so MaskErrors hides anything raised."""
     extensions: list[Any] = [
         *limit.schema_extensions(),
         lambda: ParserCache(maxsize=256),
-        lambda: ValidationCache(maxsize=256),
         lambda: MaskedErrors(should_mask_error=_raised),
     ]
     return GatewaySchema(
         query=Query,
         mutation=Mutation,
-        subscription=FeedSubscription,
+        subscription=Subscription,
         extensions=extensions,
         # suggestions ("Did you mean ...?") would reveal what introspection hides
         config=StrawberryConfig(disable_field_suggestions=not limit.introspection),

@@ -1,5 +1,6 @@
 """Use cases of profiles: register, change and read organisations and talents, deciding
-who may do each and whether the caller sees contact details."""
+who may do each; contact details are read only when the caller asks for them (privacy
+decides whether they are shown, and logs each disclosure)."""
 
 from __future__ import annotations
 
@@ -36,7 +37,8 @@ def _duplicate(field: str, zh: str, en: str) -> BoyinError:
 
 @dataclass(frozen=True)
 class Viewed(Generic[P]):
-    """A profile and whether the caller may see its contact details."""
+    """A profile and whether the caller is shown its contact details (asked for them, and
+    may see them)."""
 
     profile: P
     contacts_visible: bool
@@ -109,42 +111,61 @@ class Profiles:
             return actor.district_code == org.details.district_code
         return True
 
-    async def _viewed_organisation(self, actor: Actor, org: Organisation) -> Viewed[Organisation]:
-        visible = await self.privacy.contacts_visible(actor, org.id, org.details.district_code)
-        return Viewed(org, visible)
+    async def _shown(
+        self, actor: Actor, profile: P, district_code: str | None, contacts: bool
+    ) -> Viewed[P]:
+        """``profile`` with its contacts where the caller asked for them (``contacts``)."""
+        if not contacts:
+            return Viewed(profile, False)
+        return Viewed(profile, await self.privacy.show_contacts(actor, profile.id, district_code))
 
-    async def organisation(self, actor: Actor, org_id: str) -> Viewed[Organisation]:
+    async def _viewed_organisation(
+        self, actor: Actor, org: Organisation, contacts: bool
+    ) -> Viewed[Organisation]:
+        return await self._shown(actor, org, org.details.district_code, contacts)
+
+    async def organisation(
+        self, actor: Actor, org_id: str, *, contacts: bool = False
+    ) -> Viewed[Organisation]:
         loaded = await self.organisations.get(org_id)
         if loaded is None or not self._may_view_organisation(actor, loaded.aggregate):
             raise not_found("organisation", org_id, zh_kind="单位")
-        return await self._viewed_organisation(actor, loaded.aggregate)
+        return await self._viewed_organisation(actor, loaded.aggregate, contacts)
 
     async def organisations_page(
-        self, actor: Actor, *, district_code: str | None, after: str | None, limit: int
+        self,
+        actor: Actor,
+        *,
+        district_code: str | None,
+        after: str | None,
+        limit: int,
+        contacts: bool = False,
     ) -> list[Viewed[Organisation]]:
         if actor.role is Role.DISTRICT_OFFICER:
             if district_code and district_code != actor.district_code:
                 return []
             district_code = actor.district_code or "-"
         orgs = await self.organisations.page(district_code=district_code, after=after, limit=limit)
-        return [await self._viewed_organisation(actor, o) for o in orgs]
+        return [await self._viewed_organisation(actor, o, contacts) for o in orgs]
 
     async def organisations_by_id(
-        self, actor: Actor, ids: Sequence[str]
+        self, actor: Actor, ids: Sequence[str], *, contacts: bool = False
     ) -> list[Viewed[Organisation]]:
         found = await self.organisations.get_many(ids)
         return [
-            await self._viewed_organisation(actor, o)
+            await self._viewed_organisation(actor, o, contacts)
             for i in dict.fromkeys(ids)
             if (o := found.get(i)) is not None and self._may_view_organisation(actor, o)
         ]
 
-    async def talents_by_id(self, actor: Actor, ids: Sequence[str]) -> list[Viewed[Talent]]:
+    async def talents_by_id(
+        self, actor: Actor, ids: Sequence[str], *, contacts: bool = False
+    ) -> list[Viewed[Talent]]:
         if actor.role is Role.PUBLIC:
             return []
         found = await self.talents.get_many(ids)
         return [
-            Viewed(t, await self.privacy.contacts_visible(actor, t.id, None))
+            await self._shown(actor, t, None, contacts)
             for i in dict.fromkeys(ids)
             if (t := found.get(i)) is not None
         ]
@@ -170,9 +191,10 @@ class Profiles:
             ) from exc
         return talent
 
-    async def talent(self, actor: Actor, talent_id: str) -> Viewed[Talent]:
+    async def talent(
+        self, actor: Actor, talent_id: str, *, contacts: bool = False
+    ) -> Viewed[Talent]:
         loaded = await self.talents.get(talent_id)
         if loaded is None or actor.role is Role.PUBLIC:
             raise not_found("talent", talent_id, zh_kind="人才")
-        visible = await self.privacy.contacts_visible(actor, talent_id, None)
-        return Viewed(loaded.aggregate, visible)
+        return await self._shown(actor, loaded.aggregate, None, contacts)
