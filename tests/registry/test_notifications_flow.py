@@ -221,6 +221,11 @@ async def test_a_mutual_match_mails_each_side_the_others_contacts_once(fair: Fai
     assert "==== English ====" in talent_text
     assert "li.wei@uni-example.de" in text_of(to_org) and "Li Wei" in text_of(to_org)
     assert to_talent["Message-ID"] != to_org["Message-ID"]
+    # each message is a disclosure, logged once though the event came twice
+    for subject, reader in ((fair.org, fair.talent), (fair.talent, fair.org)):
+        log = ok_list(await fair.api.get(f"/parties/{subject}/audit"))
+        mailed = [(e["account_id"], e["action"]) for e in log if e["action"] == "mail_contacts"]
+        assert mailed == [(reader, "mail_contacts")]
 
 
 async def test_meetings_come_with_their_ics_and_a_cancellation_cancels_it(fair: Fair) -> None:

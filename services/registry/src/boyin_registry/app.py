@@ -133,7 +133,7 @@ async def build(ctx: ServiceContext) -> Built:
         ],
         subscriptions=[
             privacy_consumers.subscription(privacy),
-            notifications_consumers.subscription(Announcements(notifier)),
+            notifications_consumers.subscription(Announcements(notifier, audit)),
         ],
         outbox_collections=[organisations.collection, talents.collection, demands.collection],
         on_stop=imports.stop,

@@ -25,6 +25,7 @@ from boyin_registry.notifications.templates import (
     mutual_match,
     proposals,
 )
+from boyin_registry.privacy.repository import AuditLog
 from boyin_shared.api.registry import NotificationKind
 from boyin_shared.clock import utcnow
 from boyin_shared.contracts.agreements import AgreementStageChanged
@@ -32,6 +33,7 @@ from boyin_shared.contracts.matching import MatchesProposed, MatchMutuallyAccept
 from boyin_shared.contracts.registry import DemandPublished, DemandReturned
 from boyin_shared.contracts.scheduling import MeetingChange as MeetingChangeData
 from boyin_shared.contracts.scheduling import MeetingPlace
+from boyin_shared.identity import Actor, Role
 
 
 def _slot(place: MeetingPlace | None) -> Slot | None:
@@ -43,6 +45,8 @@ def _slot(place: MeetingPlace | None) -> Slot | None:
 @dataclass
 class Announcements:
     notifier: Notifier
+    #: the privacy audit log: a message with a counterpart's contacts is a disclosure
+    audit: AuditLog
 
     @property
     def directory(self) -> Directory:
@@ -76,15 +80,21 @@ class Announcements:
             await self.notifier.plan(event.id, NotificationKind.PROPOSAL, owner, letter)
 
     async def mutual(self, event: MatchMutuallyAccepted) -> None:
-        """Each side receives the other's contact details (disclosed by the mutual yes)."""
+        """Each side receives the other's contact details (disclosed by the mutual yes);
+        each message planned is logged as a disclosure (``mail_contacts``, by the reading
+        party), once: a redelivered event plans nothing and logs nothing."""
         first, second = event.data.first, event.data.second
         for reader, other in ((first, second), (second, first)):
             found = await self.directory.recipient(other.party_id)
             counterpart = found.party if found else Party(Text("对方", "the other party"))
             letter = mutual_match(counterpart, await self.directory.demand_title(reader.demand_id))
-            await self.notifier.plan(
+            planned = await self.notifier.plan(
                 event.id, NotificationKind.MUTUAL_MATCH, reader.party_id, letter
             )
+            if planned and found is not None and found.party.contact:
+                role = Role.TALENT if reader.party_kind == "talent" else Role.ORGANISATION
+                by = Actor(account_id=reader.party_id, role=role, party_id=reader.party_id)
+                await self.audit.record(by, "mail_contacts", other.party_id)
 
     async def meeting(self, event_id: str, change: MeetingChange, data: MeetingChangeData) -> None:
         """Both parties hear of it, each naming the other, with the meeting's .ics."""
