@@ -19,8 +19,10 @@ from boyin_shared.api.registry import (
     ContactOut,
     Criterion,
     DemandOut,
+    MailOut,
     NamedOut,
     OrganisationOut,
+    PreferencesOut,
     Status,
     TalentOut,
     TaxonomyOut,
@@ -198,6 +200,10 @@ class RegistryData:
     organisations: dict[str, OrganisationOut] = field(default_factory=dict)
     talents: dict[str, TalentOut] = field(default_factory=dict)
     demands: dict[str, DemandOut] = field(default_factory=dict)
+    #: parties' notification preferences, as they set them (the default until then)
+    preferences: dict[str, PreferencesOut] = field(default_factory=dict)
+    #: the embedded mailbox's messages, newest first
+    mailbox: list[MailOut] = field(default_factory=list)
     #: each party's contact persons (a talent has one), shown by the disclosure rule
     contacts: dict[str, list[ContactOut]] = field(default_factory=dict)
     #: (viewer, subject): the parties a mutual match disclosed each other's contacts to

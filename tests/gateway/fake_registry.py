@@ -17,13 +17,19 @@ from boyin_shared.api.registry import (
     DemandOut,
     ImportKind,
     ImportOut,
+    MailLanguage,
+    MailOut,
     NamedOut,
     NoticeOut,
+    NotificationKind,
     OrganisationOut,
     Page,
+    PreferencesIn,
+    PreferencesOut,
     Status,
     TalentOut,
     TaxonomyOut,
+    UnsubscribeOut,
 )
 from boyin_shared.identity import Actor, Role
 from tests.gateway.fake_records import (
@@ -37,6 +43,7 @@ from tests.gateway.fake_records import (
     not_found,
     not_matchable,
     organisation,
+    refusal,
     sign_in_required,
     talent,
     text,
@@ -333,6 +340,54 @@ class FakeRegistry(_Fake):
         if not (self.staff or self.actor.party_id == party_id):
             raise forbidden()
         return []
+
+    # -- notifications -----------------------------------------------------------------
+
+    def _preferences(self, party_id: str) -> PreferencesOut:
+        default = PreferencesOut(
+            party_id=party_id, kinds=list(NotificationKind), language=MailLanguage.BOTH
+        )
+        return self.data.preferences.get(party_id, default)
+
+    def _may_manage(self, party_id: str) -> None:
+        if self.actor.role is Role.PUBLIC:
+            raise sign_in_required()
+        if not (self.actor.role in (Role.OPERATOR, Role.ADMIN) or self.actor.party_id == party_id):
+            raise forbidden()
+
+    async def notification_preferences(self, party_id: str) -> PreferencesOut:
+        self._called("notification_preferences", party_id=party_id)
+        self._may_manage(party_id)
+        return self._preferences(party_id)
+
+    async def set_notification_preferences(
+        self, party_id: str, body: dict[str, Any]
+    ) -> PreferencesOut:
+        self._called("set_notification_preferences", party_id=party_id, body=body)
+        self._may_manage(party_id)
+        chosen = PreferencesIn.model_validate(body)
+        prefs = PreferencesOut(party_id=party_id, kinds=chosen.kinds, language=chosen.language)
+        self.data.preferences[party_id] = prefs
+        return prefs
+
+    async def unsubscribe(self, token: str) -> UnsubscribeOut:
+        """The fake's tokens are ``unsub:<party>:<kind or ALL>`` (the registry signs its own)."""
+        self._called("unsubscribe", token=token)
+        tag, party_id, kind_name = [*token.split(":"), "", ""][:3]
+        if tag != "unsub" or not party_id or kind_name not in {*NotificationKind, "ALL"}:
+            raise refusal(400, "INVALID_UNSUBSCRIBE_LINK", "退订链接无效", "not a valid link")
+        kind = None if kind_name == "ALL" else NotificationKind(kind_name)
+        before = self._preferences(party_id)
+        kinds = [] if kind is None else [k for k in before.kinds if k is not kind]
+        prefs = before.model_copy(update={"kinds": kinds})
+        self.data.preferences[party_id] = prefs
+        return UnsubscribeOut(party_id=party_id, kind=kind, preferences=prefs)
+
+    async def notification_mailbox(self, limit: int) -> list[MailOut]:
+        self._called("notification_mailbox", limit=limit)
+        if self.actor.role not in (Role.OPERATOR, Role.ADMIN):
+            raise forbidden()
+        return self.data.mailbox[:limit]
 
     # -- files and imports -----------------------------------------------------------
 

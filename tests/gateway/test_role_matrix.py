@@ -351,6 +351,46 @@ async def personal_data(world: World, role: str) -> str:
     )
 
 
+NOTIFICATION_PREFERENCES = """
+query($partyId: ID!) {
+  notificationPreferences(partyId: $partyId) {
+    __typename ... on Problem { code message { zh en } fields { field message { zh en } } }
+  }
+}"""
+SET_NOTIFICATION_PREFERENCES = """
+mutation($partyId: ID!) {
+  setNotificationPreferences(partyId: $partyId, input: {kinds: [MEETING], language: ZH}) {
+    __typename ... on Problem { code message { zh en } fields { field message { zh en } } }
+  }
+}"""
+
+
+async def notification_mailbox(world: World, role: str) -> str:
+    return await read(world, role, "{ notificationMailbox { messageId } }", "notificationMailbox")
+
+
+async def notification_preferences(world: World, role: str) -> str:
+    return await mutation(
+        world,
+        role,
+        NOTIFICATION_PREFERENCES,
+        "notificationPreferences",
+        "NotificationPreferences",
+        partyId=world.talent_id,
+    )
+
+
+async def set_notification_preferences(world: World, role: str) -> str:
+    return await mutation(
+        world,
+        role,
+        SET_NOTIFICATION_PREFERENCES,
+        "setNotificationPreferences",
+        "NotificationPreferences",
+        partyId=world.org_id,
+    )
+
+
 async def add_taxonomy_code(world: World, role: str) -> str:
     code = f"C33-X{ROLES.index(role)}"
     return await mutation(
@@ -481,6 +521,13 @@ OPERATIONS = (
     Operation("read a talent", SIGNED_IN, read_talent),
     Operation("personalData (contacts)", STAFF, personal_data),
     Operation("addTaxonomyCode", STAFF, add_taxonomy_code),
+    Operation("notificationMailbox", STAFF, notification_mailbox),
+    Operation("a talent's notificationPreferences", STAFF | {"talent"}, notification_preferences),
+    Operation(
+        "an organisation's setNotificationPreferences",
+        STAFF | {"organisation"},
+        set_notification_preferences,
+    ),
     Operation("createAccount ADMIN", frozenset({"admin"}), create_account("ADMIN")),
     Operation("createAccount OPERATOR", frozenset({"admin"}), create_account("OPERATOR")),
     Operation("createAccount DISTRICT_OFFICER", STAFF, create_account("DISTRICT_OFFICER")),

@@ -15,7 +15,7 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.fastapi import GraphQLRouter
 from strawberry.types.unset import UNSET, UnsetType
 
-from boyin_gateway import files
+from boyin_gateway import files, unsubscribe
 from boyin_gateway.accounts.service import Accounts
 from boyin_gateway.accounts.tokens import expiry, read_access
 from boyin_gateway.clients import Agreements, Downstream, HttpServices, Services
@@ -214,4 +214,5 @@ def create_app(
         mount_assets(app)
     app.include_router(files.router(actor_of, registry_for, scheduling_for, agreements_for))
     app.include_router(files.calendar_router(scheduling_for))
+    app.include_router(unsubscribe.router(lambda actor: running[0].services.registry(actor)))
     return app

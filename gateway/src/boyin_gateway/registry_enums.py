@@ -27,6 +27,8 @@ from boyin_shared.api.registry import (
     ImportKind,
     ImportStatus,
     IpStatus,
+    MailLanguage,
+    NotificationKind,
     OrganisationKind,
     PlatformLevel,
     Stage,
@@ -45,7 +47,9 @@ __all__ = [
     "ImportKind",
     "ImportStatus",
     "IpStatus",
+    "MailLanguage",
     "MatchStatus",
+    "NotificationKind",
     "OrganisationKind",
     "PlatformLevel",
     "Stage",
@@ -71,3 +75,7 @@ strawberry.enum(Criterion, description="An eligibility criterion a demand may cl
 strawberry.enum(ClaimReview, description="Staff's review of a claimed criterion.")
 strawberry.enum(MatchStatus, description="Where a proposed match stands.")
 strawberry.enum(Answer, name="ProposalAnswer", description="One side's answer to a proposed match.")
+strawberry.enum(NotificationKind, description="What a notification is about.")
+strawberry.enum(
+    MailLanguage, description="The language of a person's messages: Chinese, English or both."
+)

@@ -45,6 +45,25 @@ class PlatformSettings(BaseSettings):
     #: Where uploaded files are kept (default ``data_dir/files``; a mounted volume in production).
     files_dir: Path | None = None
     max_upload_mb: int = Field(default=20, ge=1, le=200)
+    # -- notifications (the registry's e-mail channel; see docs/notifications.md) -------
+    #: The SMTP server the registry sends notifications through; unset: no mail leaves
+    #: the platform, the registry keeps each message in its mailbox (operators read it).
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    #: ``starttls`` (upgrade on the submission port), ``tls`` (implicit TLS, port 465),
+    #: ``none`` (a relay on a trusted network, or a test server).
+    smtp_security: Literal["starttls", "tls", "none"] = "starttls"
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_from: str = "Boyin 博引 <no-reply@boyin.example>"
+    smtp_timeout_seconds: float = Field(default=30.0, gt=0)
+    #: How people reach the gateway: the base of the unsubscribe links in every message.
+    public_url: str = "http://127.0.0.1:8000"
+    #: Signs the unsubscribe links; unset: a random key made once and kept in the
+    #: registry's store (links keep working across restarts). At least 32 bytes.
+    unsubscribe_secret: SecretStr | None = None
+    #: How often the registry's sender looks for notifications due.
+    notify_interval_seconds: float = Field(default=2.0, gt=0)
     # -- the gateway's protective limits (see boyin_gateway.limits) --------------------
     #: Answer GraphQL introspection (and serve GraphiQL); ``false`` in production.
     graphql_introspection: bool = True

@@ -77,6 +77,8 @@ def create_platform(settings: PlatformSettings) -> FastAPI:
     services = definitions()
     urls = {d.name: f"{base_url(settings)}/services/{d.name}" for d in services}
     update: dict[str, object] = {"service_urls": {**urls, **settings.service_urls}}
+    if "public_url" not in settings.model_fields_set:
+        update["public_url"] = base_url(settings)  # where the unsubscribe links point
     kept = local_secrets(settings.data_dir)
     if settings.internal_token_secret is None:
         update["internal_token_secret"] = SecretStr(kept["internal_token_secret"])

@@ -1,5 +1,5 @@
-"""The registry's client: organisations, talents, demands, reference data, privacy, files
-and imports (:class:`Registry`, and its HTTP implementation :class:`RegistryClient`)."""
+"""The registry's client: organisations, talents, demands, reference data, privacy,
+notifications, files and imports (:class:`Registry`, and its HTTP implementation :class:`RegistryClient`)."""
 
 from __future__ import annotations
 
@@ -15,12 +15,15 @@ from boyin_shared.api.registry import (
     DemandOut,
     ImportKind,
     ImportOut,
+    MailOut,
     NamedOut,
     NoticeOut,
     OrganisationOut,
     Page,
+    PreferencesOut,
     TalentOut,
     TaxonomyOut,
+    UnsubscribeOut,
 )
 
 
@@ -92,6 +95,18 @@ class Registry(Downstream, Protocol):
 
     async def audit_of(self, party_id: str) -> list[AuditEntryOut]: ...
 
+    # -- notifications -------------------------------------------------------------------
+
+    async def notification_preferences(self, party_id: str) -> PreferencesOut: ...
+
+    async def set_notification_preferences(
+        self, party_id: str, body: dict[str, Any]
+    ) -> PreferencesOut: ...
+
+    async def unsubscribe(self, token: str) -> UnsubscribeOut: ...
+
+    async def notification_mailbox(self, limit: int) -> list[MailOut]: ...
+
     # -- files and imports ---------------------------------------------------------------
 
     async def upload_attachment(self, file: FilePart) -> AttachmentOut: ...
@@ -108,6 +123,7 @@ class Registry(Downstream, Protocol):
 _NAMED_LIST = TypeAdapter(list[NamedOut])
 _CRITERIA = TypeAdapter(list[CriterionOut])
 _AUDIT = TypeAdapter(list[AuditEntryOut])
+_MAILBOX = TypeAdapter(list[MailOut])
 
 
 def _by_id(ids: list[str], contacts: bool) -> dict[str, list[str] | bool]:
@@ -241,6 +257,28 @@ class RegistryClient(ServiceClient):
     async def audit_of(self, party_id: str) -> list[AuditEntryOut]:
         body = await self.request("GET", f"/parties/{seg(party_id)}/audit")
         return _AUDIT.validate_python(body)
+
+    # -- notifications -------------------------------------------------------------------
+
+    async def notification_preferences(self, party_id: str) -> PreferencesOut:
+        path = f"/parties/{seg(party_id)}/notification-preferences"
+        return PreferencesOut.model_validate(await self.request("GET", path))
+
+    async def set_notification_preferences(
+        self, party_id: str, body: dict[str, Any]
+    ) -> PreferencesOut:
+        path = f"/parties/{seg(party_id)}/notification-preferences"
+        return PreferencesOut.model_validate(await self.request("PUT", path, json=body))
+
+    async def unsubscribe(self, token: str) -> UnsubscribeOut:
+        body = {"token": token}
+        return UnsubscribeOut.model_validate(
+            await self.request("POST", "/notifications/unsubscribe", json=body)
+        )
+
+    async def notification_mailbox(self, limit: int) -> list[MailOut]:
+        body = await self.request("GET", "/notifications/mailbox", params={"limit": limit})
+        return _MAILBOX.validate_python(body)
 
     # -- files and imports ---------------------------------------------------------------
 

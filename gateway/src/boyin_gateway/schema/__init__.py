@@ -24,6 +24,7 @@ from boyin_gateway.schema.editions import EditionMutation, EditionQuery
 from boyin_gateway.schema.feeds import FeedSubscription
 from boyin_gateway.schema.matches import MatchMutation, MatchQuery
 from boyin_gateway.schema.meetings import MeetingMutation, MeetingQuery
+from boyin_gateway.schema.notifications import NotificationMutation, NotificationQuery
 from boyin_gateway.schema.privacy import PrivacyMutation, PrivacyQuery
 from boyin_gateway.schema.reference import ReferenceMutation, ReferenceQuery
 from boyin_gateway.schema.registry import RegistryMutation, RegistryQuery
@@ -38,6 +39,7 @@ Query = merge_types(
         RegistryQuery,
         ReferenceQuery,
         PrivacyQuery,
+        NotificationQuery,
         UploadQuery,
         MatchQuery,
         EditionQuery,
@@ -53,6 +55,7 @@ Mutation = merge_types(
         RegistryMutation,
         ReferenceMutation,
         PrivacyMutation,
+        NotificationMutation,
         UploadMutation,
         MatchMutation,
         EditionMutation,

@@ -16,6 +16,24 @@ from boyin_registry.demands.service import DemandCommands
 from boyin_registry.imports import api as imports_api
 from boyin_registry.imports.repository import ImportJobs
 from boyin_registry.imports.service import Importer
+from boyin_registry.notifications import api as notifications_api
+from boyin_registry.notifications import consumers as notifications_consumers
+from boyin_registry.notifications.announcements import Announcements
+from boyin_registry.notifications.domain import Channel
+from boyin_registry.notifications.repository import (
+    Keys,
+    Mailbox,
+    Notifications,
+    PreferenceBook,
+)
+from boyin_registry.notifications.service import (
+    Directory,
+    Links,
+    NotificationSettings,
+    Notifier,
+    Sender,
+)
+from boyin_registry.notifications.smtp import SmtpChannel
 from boyin_registry.privacy import api as privacy_api
 from boyin_registry.privacy import consumers as privacy_consumers
 from boyin_registry.privacy.repository import AuditLog, Disclosures
@@ -41,6 +59,23 @@ class RegistryState:
     attachments: Attachments
     privacy: Privacy
     imports: Importer
+    notifications: NotificationSettings
+
+
+def e_mail(ctx: ServiceContext, mailbox: Mailbox) -> Channel:
+    """The configured SMTP server, else the embedded mailbox."""
+    s = ctx.settings
+    if s.smtp_host is None:
+        return mailbox
+    return SmtpChannel(
+        host=s.smtp_host,
+        port=s.smtp_port,
+        sender=s.smtp_from,
+        security=s.smtp_security,
+        username=s.smtp_username,
+        password=s.smtp_password.get_secret_value() if s.smtp_password else None,
+        timeout=s.smtp_timeout_seconds,
+    )
 
 
 async def build(ctx: ServiceContext) -> Built:
@@ -65,6 +100,21 @@ async def build(ctx: ServiceContext) -> Built:
 
     profiles = Profiles(organisations, talents, reference, privacy)
     imports = Importer(demand_commands, profiles, reference.current, ImportJobs(ctx.store))
+    notifications, mailbox = Notifications(ctx.store), Mailbox(ctx.store)
+    await notifications.prepare()
+    await mailbox.prepare()
+    secret = ctx.settings.unsubscribe_secret
+    key = secret.get_secret_value().encode() if secret else await Keys(ctx.store).unsubscribe_key()
+    preferences = PreferenceBook(ctx.store)
+    notifier = Notifier(
+        notifications,
+        preferences,
+        Directory(talents, organisations, demands),
+        Links(ctx.settings.public_url, key),
+    )
+    channel = e_mail(ctx, mailbox)
+    sender = Sender(notifications, {channel.name: channel})
+    interval = ctx.settings.notify_interval_seconds
     return Built(
         state=RegistryState(
             profiles=profiles,
@@ -73,11 +123,18 @@ async def build(ctx: ServiceContext) -> Built:
             attachments=attachments,
             privacy=privacy,
             imports=imports,
+            notifications=NotificationSettings(
+                preferences, key, mailbox if channel is mailbox else None
+            ),
         ),
         background=[
-            every(3600, lambda: demand_commands.expire_due(utcnow().date()), "expire demands")
+            every(3600, lambda: demand_commands.expire_due(utcnow().date()), "expire demands"),
+            lambda: sender.run(interval),
         ],
-        subscriptions=[privacy_consumers.subscription(privacy)],
+        subscriptions=[
+            privacy_consumers.subscription(privacy),
+            notifications_consumers.subscription(Announcements(notifier, audit)),
+        ],
         outbox_collections=[organisations.collection, talents.collection, demands.collection],
         on_stop=imports.stop,
     )
@@ -94,6 +151,7 @@ definition = ServiceDefinition(
         reference_api.router,
         attachments_api.router,
         imports_api.router,
+        notifications_api.router,
     ],
     build=build,
 )

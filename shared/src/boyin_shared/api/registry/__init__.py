@@ -47,6 +47,15 @@ from boyin_shared.api.registry.imports import (
     JobErrorOut,
     RowErrorOut,
 )
+from boyin_shared.api.registry.notifications import (
+    MailLanguage,
+    MailOut,
+    NotificationKind,
+    PreferencesIn,
+    PreferencesOut,
+    UnsubscribeIn,
+    UnsubscribeOut,
+)
 from boyin_shared.api.registry.privacy import AuditEntryOut, NoticeOut
 from boyin_shared.api.registry.profiles import (
     ConsentIn,
@@ -106,9 +115,12 @@ __all__ = [
     "IpStatus",
     "JobErrorOut",
     "JobSeekingIn",
+    "MailLanguage",
+    "MailOut",
     "MessageOut",
     "NamedOut",
     "NoticeOut",
+    "NotificationKind",
     "OptionalReasonIn",
     "OrganisationIn",
     "OrganisationKind",
@@ -117,6 +129,8 @@ __all__ = [
     "PlatformIn",
     "PlatformLevel",
     "PlatformOut",
+    "PreferencesIn",
+    "PreferencesOut",
     "ProjectCooperationIn",
     "ProjectLandingIn",
     "ReasonIn",
@@ -134,5 +148,7 @@ __all__ = [
     "TeamMemberOut",
     "TextOut",
     "TransitionOut",
+    "UnsubscribeIn",
+    "UnsubscribeOut",
     "WorkMode",
 ]
