@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import httpx
 from fastapi import FastAPI
+from prometheus_client import REGISTRY
 from pydantic import BaseModel
 
 from boyin_shared import http
@@ -70,3 +71,25 @@ async def test_bodies_that_are_not_the_model_are_the_callers_mistake() -> None:
             )
             assert answer.status_code == 422, (body, answer.text)
             assert answer.json()["error"]["code"] == "VALIDATION_FAILED", body
+
+
+async def test_each_request_is_traced_and_counted_once_by_its_route() -> None:
+    served = app()
+    transport = httpx.ASGITransport(app=served)
+    parent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+
+    def counted() -> float:
+        value = REGISTRY.get_sample_value(
+            "boyin_http_requests_total",
+            {"service": "test", "method": "POST", "route": "/things", "status": "200"},
+        )
+        return value or 0.0
+
+    before = counted()
+    async with httpx.AsyncClient(transport=transport, base_url="http://service") as client:
+        answer = await client.post("/things", json={"name": "x"}, headers={"traceparent": parent})
+    assert answer.status_code == 200
+    child = answer.headers["traceparent"].split("-")
+    assert child[1] == "0af7651916cd43dd8448eb211c80319c"  # the caller's trace goes on
+    assert child[2] != "b7ad6b7169203331"  # in a span of this service's own
+    assert counted() == before + 1

@@ -56,6 +56,10 @@ class GatewayRouter(GraphQLRouter[Context, None]):
         """GraphiQL with its assets served by the gateway (it works offline)."""
         return offline_graphiql_html()
 
+    def encode_json(self, data: object) -> str:
+        """Chinese as Chinese (UTF-8), not six bytes of ``\\uXXXX`` a character."""
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
     def decode_json(self, data: str | bytes) -> object:
         """A request body is a JSON object (an operation) or, refused later as batching is
         off, an array; anything else, or JSON nested too deeply to decode, is the caller's

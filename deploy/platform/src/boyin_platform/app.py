@@ -124,7 +124,7 @@ def create_platform(settings: PlatformSettings) -> FastAPI:
     async def ready() -> bool:
         return all([await h.ready() for h in hosts])
 
-    http.install(app, "platform", ready)
+    http.install(app, "platform", ready, measure=False)  # the gateway and services measure
     for host in hosts:
         guarded = InternalOnly(host.app, settings.identity_secret())
         app.mount(f"/services/{host.definition.name}", guarded)

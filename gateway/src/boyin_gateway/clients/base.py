@@ -74,12 +74,16 @@ class ServiceClient:
 
     def __init__(self, pool: httpx.AsyncClient, secret: str, actor: Actor) -> None:
         self._http = pool
-        self._identity = identity.issue(actor, secret)
+        self._secret = secret
+        self._actor = actor
+        self._identity: str | None = None  # signed at the first call: most requests make none
         #: downstream calls made, for tests that count N+1 queries
         self.calls = 0
 
     def _headers(self, extra: Any) -> dict[str, str]:
         headers = dict(extra or {})
+        if self._identity is None:
+            self._identity = identity.issue(self._actor, self._secret)
         headers[identity.HEADER] = self._identity
         ctx = tracing.current()
         if ctx is not None:
