@@ -85,11 +85,19 @@ class AssignmentCreated(_MentorsEvent, type="boyin.mentors.assignment.created", 
     data: Assignment
 
 
-class ReviewOverdue(_MentorsEvent, type="boyin.mentors.review.overdue", schemaversion=1):
-    """A review passed its deadline (``escalated``: long enough for operators to act)."""
-
-    data: Assignment
+class Overdue(EventData):
+    screening_id: str
+    demand_id: str
+    mentor_id: str
+    due_at: datetime
+    #: past the deadline long enough for operators to act (the mentor was reminded)
     escalated: bool
+
+
+class ReviewOverdue(_MentorsEvent, type="boyin.mentors.review.overdue", schemaversion=1):
+    """A review passed its deadline: the mentor is reminded, later operators alerted."""
+
+    data: Overdue
 
 
 class Unrouted(EventData):
