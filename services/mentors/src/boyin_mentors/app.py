@@ -8,7 +8,7 @@ in-process matching.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from boyin_mentors.mentors import api as mentors_api
@@ -17,7 +17,7 @@ from boyin_mentors.mentors.repository import Mentors, Taxonomy
 from boyin_mentors.mentors.service import MentorBook
 from boyin_mentors.screening import api as screening_api
 from boyin_mentors.screening.consumers import DemandConsumers
-from boyin_mentors.screening.relevance import MatchingRelevance, Relevance, matching_client
+from boyin_mentors.screening.relevance import MatchingClient, MatchingRelevance, Relevance
 from boyin_mentors.screening.repository import Screenings
 from boyin_mentors.screening.service import ScreeningDesk
 from boyin_shared.bus import Subscription, handlers
@@ -36,21 +36,29 @@ class MentorsState:
     screening: ScreeningDesk
 
 
-def matching_relevance(ctx: ServiceContext) -> Relevance:
-    """Matching's ``/relevance`` at its URL in ``BOYIN_SERVICE_URLS``."""
-    client = matching_client(ctx.settings.service_urls.get("matching"))
-    return MatchingRelevance(client, ctx.settings.identity_secret())
+def matching_relevance(ctx: ServiceContext) -> tuple[Relevance, Callable[[], Awaitable[None]]]:
+    """Matching's ``/relevance`` at its URL in ``BOYIN_SERVICE_URLS``, and how to close
+    its client."""
+    client = MatchingClient(ctx.settings.service_urls.get("matching"))
+    return MatchingRelevance(client, ctx.settings.identity_secret()), client.aclose
+
+
+async def _nothing() -> None:
+    return None
 
 
 def mentors_definition(
-    relevance: Callable[[ServiceContext], Relevance] = matching_relevance,
+    relevance: Callable[[ServiceContext], Relevance] | None = None,
 ) -> ServiceDefinition:
+    """The service; ``relevance`` replaces matching's HTTP API (tests)."""
+
     async def build(ctx: ServiceContext) -> Built:
+        asked, close = (relevance(ctx), _nothing) if relevance else matching_relevance(ctx)
         mentors, taxonomy = Mentors(ctx.store, ctx.outbox), Taxonomy(ctx.store)
         screenings = Screenings(ctx.store, ctx.outbox)
         for repo in (mentors, screenings):
             await repo.prepare()
-        desk = ScreeningDesk(screenings, mentors, taxonomy, relevance(ctx))
+        desk = ScreeningDesk(screenings, mentors, taxonomy, asked)
         return Built(
             state=MentorsState(mentors=MentorBook(mentors, taxonomy), screening=desk),
             subscriptions=[
@@ -65,6 +73,7 @@ def mentors_definition(
             background=[
                 every(OVERDUE_EVERY_SECONDS, desk.announce_overdue, "announce overdue reviews")
             ],
+            on_stop=close,
         )
 
     return ServiceDefinition(

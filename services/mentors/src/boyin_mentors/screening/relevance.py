@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 import httpx
@@ -54,18 +54,21 @@ class MatchingRelevance:
         return RelevanceOut.model_validate(response.json()).scores
 
 
-def matching_client(base_url: str | None) -> Callable[[], httpx.AsyncClient]:
-    """One client to ``base_url`` for the process (a client without a URL fails each
-    call, which routing treats as matching being unavailable)."""
-    made: list[httpx.AsyncClient] = []
+@dataclass
+class MatchingClient:
+    """One client to ``base_url`` for the process, made on first use (without a URL each
+    call fails, which routing treats as matching being unavailable)."""
 
-    def client() -> httpx.AsyncClient:
-        if not made:
-            made.append(
-                httpx.AsyncClient(
-                    base_url=base_url or "http://matching.invalid", timeout=TIMEOUT_SECONDS
-                )
-            )
-        return made[0]
+    base_url: str | None
+    _made: list[httpx.AsyncClient] = field(default_factory=list)
 
-    return client
+    def __call__(self) -> httpx.AsyncClient:
+        if not self._made:
+            url = self.base_url or "http://matching.invalid"
+            self._made.append(httpx.AsyncClient(base_url=url, timeout=TIMEOUT_SECONDS))
+        return self._made[0]
+
+    async def aclose(self) -> None:
+        for client in self._made:
+            await client.aclose()
+        self._made.clear()
