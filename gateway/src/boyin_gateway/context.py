@@ -9,7 +9,7 @@ from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
 from boyin_gateway.accounts.service import Accounts
-from boyin_gateway.clients import Agreements, Downstream, Registry, Scheduling, Services
+from boyin_gateway.clients import Agreements, Downstream, Mentors, Registry, Scheduling, Services
 from boyin_gateway.derived import shown_as
 from boyin_gateway.feeds import Feeds
 from boyin_gateway.permissions import acts_for_no_party_yet
@@ -98,6 +98,7 @@ class Context(BaseContext):
         self.matching = self._services.matching(actor)
         self.scheduling = self._services.scheduling(actor)
         self.agreements: Agreements = self._services.agreements(actor)
+        self.mentors: Mentors = self._services.mentors(actor)
         self.loaders = Loaders(self.registry, self.scheduling)
 
     def registry_acting_for(self, party_id: str) -> Registry:
@@ -127,5 +128,5 @@ class Context(BaseContext):
     @property
     def downstream_calls(self) -> int:
         acting = sum(c.calls for c in self._acting)
-        services = (self.registry, self.matching, self.scheduling, self.agreements)
+        services = (self.registry, self.matching, self.scheduling, self.agreements, self.mentors)
         return sum(c.calls for c in services) + acting

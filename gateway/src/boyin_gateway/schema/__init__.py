@@ -20,6 +20,7 @@ from boyin_gateway.schema.editions import EditionMutation, EditionQuery
 from boyin_gateway.schema.feeds import FeedSubscription
 from boyin_gateway.schema.matches import MatchMutation, MatchQuery
 from boyin_gateway.schema.meetings import MeetingMutation, MeetingQuery
+from boyin_gateway.schema.mentors import MentorMutation, MentorQuery
 from boyin_gateway.schema.privacy import PrivacyMutation, PrivacyQuery
 from boyin_gateway.schema.reference import ReferenceMutation, ReferenceQuery
 from boyin_gateway.schema.registry import RegistryMutation, RegistryQuery
@@ -37,6 +38,7 @@ Query = merge_types(
         EditionQuery,
         MeetingQuery,
         AgreementQuery,
+        MentorQuery,
     ),
 )
 Mutation = merge_types(
@@ -51,6 +53,7 @@ Mutation = merge_types(
         EditionMutation,
         MeetingMutation,
         AgreementMutation,
+        MentorMutation,
     ),
 )
 
