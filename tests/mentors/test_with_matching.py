@@ -1,6 +1,7 @@
 """Registry, matching and mentors together: a project submitted to the registry is routed
 to mentors ranked by matching's real encoder and scorer, asked through matching's HTTP
-API (``POST /relevance``), the expert in the project's field ranked first."""
+API (``POST /relevance``), the expert in the project's field ranked first; their reviews
+are aggregated and the registry shows the aggregate beside the demand to its owner."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from boyin_mentors.screening.relevance import MatchingRelevance
 from boyin_registry.app import definition as registry
 from boyin_shared.identity import Actor, Role
 from tests.apps import SECRET, as_actor, running
+from tests.mentors.screening_support import review_body
 from tests.mentors.support import OPERATOR, ok, profile_body
 from tests.registry.support import demand_body, talent_body, talent_member
 
@@ -62,3 +64,15 @@ async def test_mentors_are_ranked_by_matching_relevance(tmp_path: Path) -> None:
         ranked = sorted(screening["assignments"], key=lambda a: -a["relevance"])
         assert ranked[0]["mentor_id"] == "men_acc_battery"
         assert len(ranked) == 2 and all(0 <= a["relevance"] <= 1 for a in ranked)
+
+        for a in ranked:
+            reviewer = Actor(a["mentor_id"].removeprefix("men_"), Role.MENTOR)
+            path = f"/queue/{screening['id']}/review"
+            ok(await api.post(path, json=review_body(4), headers=as_actor(reviewer)))
+        for _ in range(300):  # the registry keeps it behind the mentors' event
+            beside = await reg.get(f"/demands/{demand['id']}/screening", headers=as_actor(me))
+            if beside.status_code == 200:
+                break
+            await asyncio.sleep(0.1)
+        result = ok(beside)
+        assert (result["reviews"], result["total_mean"], result["score"]) == (2, 20.0, 80)
