@@ -18,6 +18,7 @@ from boyin_shared.api.registry import (
     ClaimReview,
     Criterion,
     DemandOut,
+    DemandScreeningOut,
     NamedOut,
     OrganisationOut,
     Status,
@@ -179,6 +180,7 @@ class RegistryData:
     organisations: dict[str, OrganisationOut] = field(default_factory=dict)
     talents: dict[str, TalentOut] = field(default_factory=dict)
     demands: dict[str, DemandOut] = field(default_factory=dict)
+    screenings: dict[str, DemandScreeningOut] = field(default_factory=dict)
     taxonomy: TaxonomyOut = field(
         default_factory=lambda: TaxonomyOut(
             version=1,

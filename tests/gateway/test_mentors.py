@@ -5,6 +5,7 @@ without a mentors service."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +15,11 @@ import pytest
 from boyin_gateway.clients import HttpServices, MentorsClient, ServiceError
 from boyin_gateway.clients.mentors import NoMentors
 from boyin_gateway.schema import schema
+from boyin_shared.api.registry import DemandScreeningOut, ScreeningCriterionOut
 from boyin_shared.identity import Actor, Role
 from tests.apps import SECRET
 from tests.gateway.fake_mentors import aggregated, mentor, screening
+from tests.gateway.fake_records import demand
 from tests.gateway.fakes import FakePlatform
 from tests.gateway.harness import Gateway, gateway_server
 from tests.gateway.support import PROBLEM
@@ -230,3 +233,49 @@ async def test_the_http_client_maps_the_services_answers() -> None:
     assert (refused.value.status, refused.value.error.code) == (409, "MENTOR_UNSUITABLE")
     await pool.aclose()
     assert seen == [("GET", "/screenings"), ("POST", "/screenings/scr_dem_1/reassign")]
+
+
+async def test_reviewers_see_the_screening_beside_the_demand(tmp_path: Path) -> None:
+    """The registry keeps the aggregate beside the demand: its owner, the district officer
+    of its district and staff see it on the demand; a published demand's other readers
+    do not."""
+    platform = FakePlatform()
+    platform.registry_data.add(
+        demand(
+            "dem_00001",
+            OWNER,
+            channel="PROJECT_COOPERATION",
+            status="PUBLISHED",
+            district_code="500103",
+        )
+    )
+    platform.registry_data.screenings["dem_00001"] = DemandScreeningOut(
+        demand_id="dem_00001",
+        reviews=2,
+        criteria=[ScreeningCriterionOut(criterion="TEAM", mean=4.5, spread=1)],
+        total_mean=20.0,
+        total_spread=2,
+        score=80,
+        aggregated_at=datetime(2026, 9, 1, tzinfo=UTC),
+    )
+    query = '{ demand(id: "dem_00001") { id screening { reviews totalMean score criteria { criterion mean spread } } } }'
+    officer = Actor("acc_d", Role.DISTRICT_OFFICER, district_code="500103")
+    async with gateway_server(tmp_path, platform=platform) as gateway:
+        for who, sees in (
+            (ROLES["owner"], True),
+            (officer, True),
+            (ROLES["operator"], True),
+            (ROLES["talent"], False),
+            (None, False),
+        ):
+            found = (await graphql(gateway.url, query, gateway.token(who) if who else None))[
+                "demand"
+            ]
+            assert found["id"] == "dem_00001"
+            if sees:
+                assert found["screening"]["score"] == 80, who
+                assert found["screening"]["criteria"] == [
+                    {"criterion": "TEAM", "mean": 4.5, "spread": 1}
+                ]
+            else:
+                assert found["screening"] is None, who
