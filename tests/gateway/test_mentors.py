@@ -108,6 +108,63 @@ OPERATIONS: list[tuple[str, str, dict[str, Any], str, set[str], str]] = [
         {"mentor"},
         "ScreeningTask",
     ),
+    (
+        "mentorRecord",
+        '{ mentorRecord(id: "men_acc_m1") { id } }',
+        {},
+        "mentorRecord",
+        STAFF,
+        "data",
+    ),
+    (
+        "screeningTask",
+        '{ screeningTask(id: "scr_dem_1") { screeningId } }',
+        {},
+        "screeningTask",
+        {"mentor"},
+        "data",
+    ),
+    ("screening", '{ screening(id: "scr_dem_1") { id ownerId } }', {}, "screening", STAFF, "data"),
+    (
+        "applyAsMentor",
+        f'mutation {{ applyAsMentor(input: {{name: "N"}}) {{ __typename ... on MentorRecord {{ id }} {PROBLEM} }} }}',
+        {},
+        "applyAsMentor",
+        {"mentor"},
+        "Conflict",  # the gateway lets the mentor through; the service: a record exists
+    ),
+    (
+        "inviteMentor",
+        f'mutation {{ inviteMentor(accountId: "acc_m9", input: {{name: "N"}}) {{ __typename ... on MentorRecord {{ id }} {PROBLEM} }} }}',
+        {},
+        "inviteMentor",
+        STAFF,
+        "MentorRecord",
+    ),
+    (
+        "updateMentorProfile",
+        f'mutation {{ updateMentorProfile(id: "men_acc_m1", input: {{name: "N"}}) {{ __typename ... on MentorRecord {{ id }} {PROBLEM} }} }}',
+        {},
+        "updateMentorProfile",
+        {"mentor", *STAFF},
+        "MentorRecord",
+    ),
+    (
+        "suspendMentor",
+        f'mutation {{ suspendMentor(id: "men_acc_m2", reason: "r") {{ __typename ... on Mentor {{ id }} {PROBLEM} }} }}',
+        {},
+        "suspendMentor",
+        STAFF,
+        "Mentor",
+    ),
+    (
+        "retireMentor",
+        f'mutation {{ retireMentor(id: "men_acc_m2", reason: "r") {{ __typename ... on Mentor {{ id }} {PROBLEM} }} }}',
+        {},
+        "retireMentor",
+        STAFF,
+        "Mentor",
+    ),
 ]
 
 
