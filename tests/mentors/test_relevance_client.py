@@ -8,7 +8,8 @@ import json
 
 import httpx
 
-from boyin_mentors.screening.relevance import MatchingClient, MatchingRelevance
+from boyin_mentors.peers import PeerClient
+from boyin_mentors.screening.relevance import MatchingRelevance
 from boyin_shared import identity
 from boyin_shared.identity import Role
 from tests.apps import SECRET
@@ -42,6 +43,6 @@ async def test_a_failing_or_missing_matching_answers_none() -> None:
     )
     assert await MatchingRelevance(lambda: failing, SECRET).scores("q", ["a"]) is None
     await failing.aclose()
-    nowhere = MatchingClient(None)
+    nowhere = PeerClient(None)
     assert await MatchingRelevance(nowhere, SECRET).scores("q", ["a"]) is None
     await nowhere.aclose()

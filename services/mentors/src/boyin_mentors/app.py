@@ -1,23 +1,28 @@
 """The mentors service as a service definition: what it stores, serves and publishes.
 
 Wiring only: each feature's repositories, its service, routers, consumers and jobs.
-Routing asks matching for relevance through its HTTP API (:mod:`.screening.relevance`):
-:func:`mentors_definition` takes how to reach it, so tests can point it at an
-in-process matching.
+Two features ask other services' HTTP APIs (:mod:`.peers`): screening ranks mentors with
+matching's ``/relevance``, consultations take their times from scheduling's slots.
+:func:`mentors_definition` takes stand-ins for them (tests).
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from boyin_mentors.consultations import api as consultations_api
+from boyin_mentors.consultations.repository import Consultations
+from boyin_mentors.consultations.service import ConsultationDesk
+from boyin_mentors.consultations.slots import SchedulingSlots, Slots
 from boyin_mentors.mentors import api as mentors_api
 from boyin_mentors.mentors.consumers import TaxonomyConsumers
 from boyin_mentors.mentors.repository import Mentors, Taxonomy
 from boyin_mentors.mentors.service import MentorBook
+from boyin_mentors.peers import PeerClient
 from boyin_mentors.screening import api as screening_api
 from boyin_mentors.screening.consumers import DemandConsumers
-from boyin_mentors.screening.relevance import MatchingClient, MatchingRelevance, Relevance
+from boyin_mentors.screening.relevance import MatchingRelevance, Relevance
 from boyin_mentors.screening.repository import Screenings
 from boyin_mentors.screening.service import ScreeningDesk
 from boyin_shared.bus import Subscription, handlers
@@ -34,33 +39,39 @@ class MentorsState:
 
     mentors: MentorBook
     screening: ScreeningDesk
-
-
-def matching_relevance(ctx: ServiceContext) -> tuple[Relevance, Callable[[], Awaitable[None]]]:
-    """Matching's ``/relevance`` at its URL in ``BOYIN_SERVICE_URLS``, and how to close
-    its client."""
-    client = MatchingClient(ctx.settings.service_urls.get("matching"))
-    return MatchingRelevance(client, ctx.settings.identity_secret()), client.aclose
-
-
-async def _nothing() -> None:
-    return None
+    consultations: ConsultationDesk
 
 
 def mentors_definition(
     relevance: Callable[[ServiceContext], Relevance] | None = None,
+    slots: Callable[[ServiceContext], Slots] | None = None,
 ) -> ServiceDefinition:
-    """The service; ``relevance`` replaces matching's HTTP API (tests)."""
+    """The service; ``relevance`` and ``slots`` replace matching's and scheduling's HTTP
+    APIs (tests)."""
 
     async def build(ctx: ServiceContext) -> Built:
-        asked, close = (relevance(ctx), _nothing) if relevance else matching_relevance(ctx)
+        urls, secret = ctx.settings.service_urls, ctx.settings.identity_secret()
+        peers = [PeerClient(urls.get("matching")), PeerClient(urls.get("scheduling"))]
+        asked = relevance(ctx) if relevance else MatchingRelevance(peers[0], secret)
+        grid = slots(ctx) if slots else SchedulingSlots(peers[1], secret)
+
         mentors, taxonomy = Mentors(ctx.store, ctx.outbox), Taxonomy(ctx.store)
         screenings = Screenings(ctx.store, ctx.outbox)
-        for repo in (mentors, screenings):
+        consultations = Consultations(ctx.store, ctx.outbox)
+        for repo in (mentors, screenings, consultations):
             await repo.prepare()
         desk = ScreeningDesk(screenings, mentors, taxonomy, asked)
+
+        async def close() -> None:
+            for peer in peers:
+                await peer.aclose()
+
         return Built(
-            state=MentorsState(mentors=MentorBook(mentors, taxonomy), screening=desk),
+            state=MentorsState(
+                mentors=MentorBook(mentors, taxonomy),
+                screening=desk,
+                consultations=ConsultationDesk(consultations, mentors, grid),
+            ),
             subscriptions=[
                 Subscription(
                     "mentors.registry",
@@ -69,7 +80,11 @@ def mentors_definition(
                     ),
                 )
             ],
-            outbox_collections=[mentors.collection, screenings.collection],
+            outbox_collections=[
+                mentors.collection,
+                screenings.collection,
+                consultations.collection,
+            ],
             background=[
                 every(OVERDUE_EVERY_SECONDS, desk.announce_overdue, "announce overdue reviews")
             ],
@@ -80,8 +95,9 @@ def mentors_definition(
         name="mentors",
         title="Boyin mentors",
         description="Mentors recruited worldwide: their profiles, conflict-aware routing of "
-        "submitted projects, blind screening against a rubric and its aggregated result.",
-        routers=[mentors_api.router, screening_api.router],
+        "submitted projects, blind screening against a rubric and its aggregated result, and "
+        "consultations in scheduling's slots within a mentor's office hours.",
+        routers=[mentors_api.router, screening_api.router, consultations_api.router],
         build=build,
     )
 

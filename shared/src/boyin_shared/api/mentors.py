@@ -271,3 +271,58 @@ class TaskOut(BaseModel):
 class ScreeningPage(BaseModel):
     items: list[ScreeningOut]
     next_after: str | None
+
+
+# -- consultations --------------------------------------------------------------------
+
+
+class ConsultationStatus(StrEnum):
+    BOOKED = "BOOKED"
+    HELD = "HELD"
+    MISSED = "MISSED"
+
+
+class ConsultationMode(StrEnum):
+    ON_SITE = "ON_SITE"
+    ONLINE = "ONLINE"
+
+
+class BookIn(BaseModel):
+    """A talent books a mentor for one of the edition's slots (scheduling's grid) that
+    falls in the mentor's office hours."""
+
+    model_config = ConfigDict(extra="forbid")
+    edition_id: str
+    slot_id: str
+    mode: ConsultationMode = ConsultationMode.ONLINE
+    topic: str = ""
+
+
+class OutcomeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    outcome: ConsultationStatus
+
+
+class NoteIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: str
+
+
+class NoteOut(BaseModel):
+    by: str
+    at: datetime
+    text: str
+
+
+class ConsultationOut(BaseModel):
+    id: str
+    mentor_id: str
+    party_id: str
+    edition_id: str
+    slot_id: str
+    start: datetime
+    end: datetime
+    mode: ConsultationMode
+    topic: str
+    status: ConsultationStatus
+    notes: list[NoteOut]

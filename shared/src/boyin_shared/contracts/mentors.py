@@ -151,3 +151,27 @@ class ScreeningAggregated(
     _MentorsEvent, type="boyin.mentors.screening.aggregated", schemaversion=1
 ):
     data: Aggregate
+
+
+class ConsultationSnapshot(EventData):
+    consultation_id: str
+    mentor_id: str
+    party_id: str
+    edition_id: str
+    slot_id: str
+    start: datetime
+    end: datetime
+    mode: Literal["ON_SITE", "ONLINE"]
+    status: Literal["BOOKED", "HELD", "MISSED"]
+
+
+class ConsultationBooked(_MentorsEvent, type="boyin.mentors.consultation.booked", schemaversion=1):
+    data: ConsultationSnapshot
+
+
+class ConsultationHeld(_MentorsEvent, type="boyin.mentors.consultation.held", schemaversion=1):
+    data: ConsultationSnapshot
+
+
+class ConsultationMissed(_MentorsEvent, type="boyin.mentors.consultation.missed", schemaversion=1):
+    data: ConsultationSnapshot

@@ -12,18 +12,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Protocol
 
 import httpx
 
-from boyin_shared import identity
+from boyin_mentors.peers import as_self
 from boyin_shared.api.matching import RelevanceIn, RelevanceOut
-from boyin_shared.identity import Actor, Role
 
 log = logging.getLogger("boyin.mentors.relevance")
-SELF = Actor("svc_mentors", Role.SERVICE)
-TIMEOUT_SECONDS = 20.0
 
 
 class Relevance(Protocol):
@@ -44,7 +41,7 @@ class MatchingRelevance:
         if not candidates:
             return []
         body = RelevanceIn(query=query, candidates=list(candidates)).model_dump()
-        headers = {identity.HEADER: identity.issue(SELF, self.secret)}
+        headers = as_self(self.secret)
         try:
             response = await self.client().post("/relevance", json=body, headers=headers)
             response.raise_for_status()
@@ -52,23 +49,3 @@ class MatchingRelevance:
             log.warning("matching's relevance is unavailable: %s", failed)
             return None
         return RelevanceOut.model_validate(response.json()).scores
-
-
-@dataclass
-class MatchingClient:
-    """One client to ``base_url`` for the process, made on first use (without a URL each
-    call fails, which routing treats as matching being unavailable)."""
-
-    base_url: str | None
-    _made: list[httpx.AsyncClient] = field(default_factory=list)
-
-    def __call__(self) -> httpx.AsyncClient:
-        if not self._made:
-            url = self.base_url or "http://matching.invalid"
-            self._made.append(httpx.AsyncClient(base_url=url, timeout=TIMEOUT_SECONDS))
-        return self._made[0]
-
-    async def aclose(self) -> None:
-        for client in self._made:
-            await client.aclose()
-        self._made.clear()
