@@ -22,12 +22,16 @@ from boyin_shared.api.mentors import (
     AssignmentOut,
     AssignmentState,
     ConflictsOut,
+    ConsultationMode,
+    ConsultationOut,
+    ConsultationStatus,
     CriterionResultOut,
     DemandOut,
     MentorDetailOut,
     MentorOut,
     MentorPage,
     MentorStatus,
+    NoteOut,
     ProfileOut,
     ProfileVersionOut,
     ResultOut,
@@ -112,6 +116,7 @@ def screening(demand_id: str, owner_id: str, mentor_ids: list[str]) -> Screening
 class MentorsData:
     mentors: dict[str, MentorDetailOut] = field(default_factory=dict)
     screenings: dict[str, ScreeningOut] = field(default_factory=dict)
+    consultations: dict[str, ConsultationOut] = field(default_factory=dict)
 
 
 def _staff_only(actor: Actor) -> None:
@@ -279,6 +284,55 @@ class FakeMentors:
         if found is None or found.result is None or not (self.actor.is_staff or owner):
             raise not_found(demand_id)
         return found.result
+
+    # -- consultations (the service's rules: a talent books, each slot of a mentor once;
+    # its team, the mentor and staff see it; the mentor or staff record and note)
+
+    def _sees(self, c: ConsultationOut) -> bool:
+        return self.actor.is_staff or c.mentor_id == self._me or c.party_id == self.actor.party_id
+
+    async def consultations(self) -> list[ConsultationOut]:
+        self._call("consultations")
+        return [c for c in self.data.consultations.values() if self._sees(c)]
+
+    async def book(self, mentor_id: str, body: dict[str, Any]) -> ConsultationOut:
+        self._call("book", mentor_id=mentor_id)
+        if self.actor.role is not Role.TALENT or self.actor.party_id is None:
+            raise forbidden()
+        made = ConsultationOut(
+            id=f"con_{mentor_id}_{body['slot_id']}",
+            mentor_id=mentor_id,
+            party_id=self.actor.party_id,
+            edition_id=body["edition_id"],
+            slot_id=body["slot_id"],
+            start=NOW,
+            end=NOW,
+            mode=ConsultationMode(body.get("mode", "ONLINE")),
+            topic=body.get("topic", ""),
+            status=ConsultationStatus.BOOKED,
+            notes=[],
+        )
+        if made.id in self.data.consultations:
+            raise refusal(409, "SLOT_TAKEN", "该时段已被预约", "the slot is booked")
+        self.data.consultations[made.id] = made
+        return made
+
+    async def consultation_action(
+        self, consultation_id: str, action: str, body: dict[str, Any]
+    ) -> ConsultationOut:
+        self._call("consultation_action", action=action)
+        found = self.data.consultations.get(consultation_id)
+        if found is None or not self._sees(found):
+            raise not_found(consultation_id)
+        if not (self.actor.is_staff or found.mentor_id == self._me):
+            raise forbidden()
+        if action == "outcome":
+            changed = found.model_copy(update={"status": ConsultationStatus(body["outcome"])})
+        else:
+            note = NoteOut(by=self.actor.account_id, at=NOW, text=body["text"])
+            changed = found.model_copy(update={"notes": [*found.notes, note]})
+        self.data.consultations[consultation_id] = changed
+        return changed
 
 
 def aggregated(s: ScreeningOut) -> ScreeningOut:

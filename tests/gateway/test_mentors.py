@@ -336,3 +336,37 @@ async def test_reviewers_see_the_screening_beside_the_demand(tmp_path: Path) -> 
                 ]
             else:
                 assert found["screening"] is None, who
+
+
+async def test_consultations_through_the_gateway(tmp_path: Path) -> None:
+    platform = FakePlatform()
+    seed(platform)
+    book = f"""
+    mutation {{ bookConsultation(mentorId: "men_acc_m1", editionId: "2026", slotId: "s0",
+                                 topic: "landing") {{
+      __typename ... on Consultation {{ id status mode slotId }} {PROBLEM} }} }}"""
+    async with gateway_server(tmp_path, platform=platform) as gateway:
+        owner, mentor_token = token(gateway, "owner"), token(gateway, "mentor")
+        made = (await graphql(gateway.url, book, owner))["bookConsultation"]
+        assert (made["__typename"], made["status"], made["mode"]) == (
+            "Consultation",
+            "BOOKED",
+            "ONLINE",
+        )
+        taken = (await graphql(gateway.url, book, owner))["bookConsultation"]
+        assert (taken["__typename"], taken["code"]) == ("Conflict", "SLOT_TAKEN")
+        visitor = (await graphql(gateway.url, book, None))["bookConsultation"]
+        assert (visitor["__typename"], visitor["code"]) == ("Forbidden", "SIGN_IN_REQUIRED")
+        note = f"""
+        mutation($id: ID!) {{ addGuidanceNote(id: $id, text: "Meet the fund.") {{
+          __typename ... on Consultation {{ notes {{ text }} }} {PROBLEM} }} }}"""
+        refused = (await graphql(gateway.url, note, owner, id=made["id"]))["addGuidanceNote"]
+        assert refused["__typename"] == "Forbidden"
+        noted = (await graphql(gateway.url, note, mentor_token, id=made["id"]))["addGuidanceNote"]
+        assert noted["notes"] == [{"text": "Meet the fund."}]
+        mine = "{ myConsultations { id notes { text } } }"
+        assert (await graphql(gateway.url, mine, owner))["myConsultations"][0]["notes"] == [
+            {"text": "Meet the fund."}
+        ]
+        assert (await graphql(gateway.url, mine, token(gateway, "talent")))["myConsultations"] == []
+        assert (await graphql(gateway.url, mine, None))["myConsultations"] is None

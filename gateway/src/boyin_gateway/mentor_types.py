@@ -19,13 +19,22 @@ from boyin_gateway.types import (
     PageInfo,
 )
 from boyin_shared.api import mentors as api
-from boyin_shared.api.mentors import AssignmentState, Criterion, MentorStatus, ScreeningStatus
+from boyin_shared.api.mentors import (
+    AssignmentState,
+    ConsultationMode,
+    ConsultationStatus,
+    Criterion,
+    MentorStatus,
+    ScreeningStatus,
+)
 
 nested_as(api.TextOut, LocalizedText)
 strawberry.enum(MentorStatus)
 strawberry.enum(Criterion, name="RubricCriterion", description="A criterion of the rubric.")
 strawberry.enum(ScreeningStatus)
 strawberry.enum(AssignmentState, name="ScreeningAssignmentState")
+strawberry.enum(ConsultationStatus)
+strawberry.enum(ConsultationMode)
 
 # -- mentors -------------------------------------------------------------------------------
 
@@ -155,6 +164,29 @@ def screening_page(page: api.ScreeningPage) -> ScreeningConnection:
     )
 
 
+# -- consultations -------------------------------------------------------------------------
+
+
+@derived(api.NoteOut, name="GuidanceNote", description="A mentor's guidance note.")
+class GuidanceNote:
+    pass
+
+
+@derived(
+    api.ConsultationOut,
+    name="Consultation",
+    description="A talent's consultation with a mentor in one of scheduling's slots.",
+)
+class Consultation:
+    id: strawberry.ID
+    mentor_id: strawberry.ID
+    party_id: strawberry.ID
+    edition_id: strawberry.ID
+    slot_id: strawberry.ID
+    mode: ConsultationMode
+    status: ConsultationStatus
+
+
 # -- inputs --------------------------------------------------------------------------------
 
 
@@ -217,4 +249,8 @@ ScreeningResultOrProblem = Annotated[
 ]
 ScreeningsResult = Annotated[
     ScreeningConnection | InvalidInput | Forbidden, strawberry.union("ScreeningsResult")
+]
+ConsultationResult = Annotated[
+    Consultation | InvalidInput | Conflict | NotFound | Forbidden,
+    strawberry.union("ConsultationResult"),
 ]

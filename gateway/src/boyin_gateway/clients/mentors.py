@@ -1,6 +1,6 @@
 """The mentors service's client (:class:`Mentors`, and :class:`MentorsClient` over HTTP):
-mentors and their profiles, the screening queue and rubric, the routing board, and a
-demand's aggregated result."""
+mentors and their profiles, the screening queue and rubric, the routing board, a
+demand's aggregated result, and consultations."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from pydantic import TypeAdapter
 from boyin_gateway.clients.base import Downstream, ServiceClient, ServiceError, seg
 from boyin_shared.api.errors import ErrorOut, MessageOut
 from boyin_shared.api.mentors import (
+    ConsultationOut,
     MentorDetailOut,
     MentorOut,
     MentorPage,
@@ -61,9 +62,20 @@ class Mentors(Downstream, Protocol):
 
     async def screening_result(self, demand_id: str) -> ResultOut: ...
 
+    async def consultations(self) -> list[ConsultationOut]: ...
+
+    async def book(self, mentor_id: str, body: dict[str, Any]) -> ConsultationOut: ...
+
+    async def consultation_action(
+        self, consultation_id: str, action: str, body: dict[str, Any]
+    ) -> ConsultationOut:
+        """``outcome`` or ``notes``."""
+        ...
+
 
 _TASKS = TypeAdapter(list[TaskOut])
 _SCREENINGS = TypeAdapter(list[ScreeningOut])
+_CONSULTATIONS = TypeAdapter(list[ConsultationOut])
 
 
 def _params(**values: Any) -> dict[str, Any]:
@@ -134,6 +146,19 @@ class MentorsClient(ServiceClient):
     async def screening_result(self, demand_id: str) -> ResultOut:
         path = f"/demands/{seg(demand_id)}/screening-result"
         return ResultOut.model_validate(await self.request("GET", path))
+
+    async def consultations(self) -> list[ConsultationOut]:
+        return _CONSULTATIONS.validate_python(await self.request("GET", "/consultations"))
+
+    async def book(self, mentor_id: str, body: dict[str, Any]) -> ConsultationOut:
+        path = f"/mentors/{seg(mentor_id)}/consultations"
+        return ConsultationOut.model_validate(await self.request("POST", path, json=body))
+
+    async def consultation_action(
+        self, consultation_id: str, action: str, body: dict[str, Any]
+    ) -> ConsultationOut:
+        path = f"/consultations/{seg(consultation_id)}/{action}"
+        return ConsultationOut.model_validate(await self.request("POST", path, json=body))
 
 
 #: the answer of every call where no mentors service is configured

@@ -1,6 +1,6 @@
-"""GraphQL of mentors and screening: a mentor's record, queue and rubric form; the
-operators' mentors, decisions, routing board, reassignment and overdue list; a demand's
-aggregated result for its owner. The mentors service decides who sees what (a mentor only
+"""GraphQL of mentors, screening and consultations: a mentor's record, queue and rubric
+form; the operators' mentors, decisions, routing board, reassignment and overdue list; a
+demand's aggregated result for its owner; consultations booked, held and noted. The mentors service decides who sees what (a mentor only
 their own assignments, blind; the owner only the aggregate); the gateway keeps the
 staff-only fields and the mentor-only ones to their roles before any call."""
 
@@ -16,6 +16,8 @@ from boyin_gateway.context import Context
 from boyin_gateway.derived import showing, shown_as
 from boyin_gateway.errors import answered, forbidden, problem
 from boyin_gateway.mentor_types import (
+    Consultation,
+    ConsultationResult,
     Mentor,
     MentorDecisionResult,
     MentorProfileInput,
@@ -43,7 +45,14 @@ from boyin_gateway.permissions import (
 )
 from boyin_gateway.schedule_inputs import body_of
 from boyin_gateway.types import Forbidden, InvalidInput
-from boyin_shared.api.mentors import MentorPage, MentorStatus, ScreeningPage, ScreeningStatus
+from boyin_shared.api.mentors import (
+    ConsultationMode,
+    ConsultationStatus,
+    MentorPage,
+    MentorStatus,
+    ScreeningPage,
+    ScreeningStatus,
+)
 from boyin_shared.errors import Message
 from boyin_shared.identity import Role
 
@@ -177,6 +186,16 @@ class MentorQuery:
             return None
         return shown_as(ScreeningResult, found)
 
+    @guarded_field(
+        SignedIn(nothing),
+        "The caller's consultations: a talent its team's, a mentor theirs, staff every one.",
+    )
+    async def my_consultations(self, info: Info) -> list[Consultation] | None:
+        try:
+            return [shown_as(Consultation, c) for c in await info.context.mentors.consultations()]
+        except ServiceError:
+            return None
+
 
 @strawberry.type
 class MentorMutation:
@@ -258,4 +277,49 @@ class MentorMutation:
         )
         return await answered(
             info.context.mentors.reassign(str(screening_id), body), showing(Screening)
+        )
+
+    @guarded_mutation(
+        SignedIn(sign_in_first),
+        "A talent books a mentor in one of an edition's slots within the mentor's office "
+        "hours (each slot of a mentor once).",
+    )
+    async def book_consultation(
+        self,
+        info: Info,
+        mentor_id: strawberry.ID,
+        edition_id: strawberry.ID,
+        slot_id: strawberry.ID,
+        mode: ConsultationMode = ConsultationMode.ONLINE,
+        topic: str = "",
+    ) -> ConsultationResult:
+        body = body_of(
+            {"edition_id": str(edition_id), "slot_id": str(slot_id), "mode": mode, "topic": topic}
+        )
+        return await answered(
+            info.context.mentors.book(str(mentor_id), body), showing(Consultation)
+        )
+
+    @guarded_mutation(
+        SignedIn(sign_in_first), "The mentor (or staff) records whether it was held or missed."
+    )
+    async def record_consultation_outcome(
+        self, info: Info, id: strawberry.ID, outcome: ConsultationStatus
+    ) -> ConsultationResult:
+        return await answered(
+            info.context.mentors.consultation_action(
+                str(id), "outcome", body_of({"outcome": outcome})
+            ),
+            showing(Consultation),
+        )
+
+    @guarded_mutation(
+        SignedIn(sign_in_first), "The mentor's guidance note, seen by the team and operators."
+    )
+    async def add_guidance_note(
+        self, info: Info, id: strawberry.ID, text: str
+    ) -> ConsultationResult:
+        return await answered(
+            info.context.mentors.consultation_action(str(id), "notes", {"text": text}),
+            showing(Consultation),
         )
