@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from boyin_mentors.consultations.domain import Slot
+from boyin_shared.identity import Actor
 
 #: Tuesday 2026-12-15, 16:00–18:00 in Chongqing = 09:00–11:00 in Berlin (UTC+1)
 FIRST = datetime(2026, 12, 15, 8, 0, tzinfo=UTC)
@@ -23,7 +24,7 @@ class FixedSlots:
     def __init__(self, slots: list[Slot] | None) -> None:
         self.slots = slots
 
-    async def of(self, edition_id: str) -> list[Slot] | None:
+    async def of(self, edition_id: str, actor: Actor) -> list[Slot] | None:
         if self.slots is None:
             return None
         return self.slots if edition_id == "2026" else []

@@ -18,6 +18,7 @@ from boyin_mentors.consultations.domain import book, in_office_hours
 from boyin_mentors.consultations.slots import SchedulingSlots
 from boyin_mentors.mentors.domain import Mentor, register
 from boyin_mentors.mentors.profile import WindowDraft
+from boyin_shared import identity
 from boyin_shared.api.mentors import ConsultationMode, ConsultationStatus
 from boyin_shared.contracts.mentors import ConsultationBooked, ConsultationHeld
 from boyin_shared.errors import BoyinError
@@ -149,7 +150,10 @@ async def test_booking_through_the_api(tmp_path: Path) -> None:
 
 
 async def test_the_slots_client_reads_schedulings_grid() -> None:
+    seen: list[httpx.Request] = []
+
     def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
         if request.url.path == "/editions/2026/slots":
             start, end = FIRST.isoformat(), (FIRST + timedelta(minutes=30)).isoformat()
             return httpx.Response(
@@ -163,7 +167,9 @@ async def test_the_slots_client_reads_schedulings_grid() -> None:
 
     client = httpx.AsyncClient(base_url="http://scheduling", transport=httpx.MockTransport(answer))
     slots = SchedulingSlots(lambda: client, SECRET)
-    assert [s.id for s in await slots.of("2026") or []] == ["s0"]
-    assert await slots.of("nope") == []
-    assert await slots.of("broken") is None
+    assert [s.id for s in await slots.of("2026", TALENT) or []] == ["s0"]
+    assert await slots.of("nope", TALENT) == []
+    assert await slots.of("broken", TALENT) is None
+    (asked,) = {identity.verify(r.headers[identity.HEADER], SECRET) for r in seen}
+    assert asked == TALENT  # scheduling decides what the talent may see
     await client.aclose()

@@ -1,6 +1,7 @@
 """How the mentors service reaches the other services' HTTP APIs (matching's relevance,
 scheduling's slots): at their URLs in ``BOYIN_SERVICE_URLS`` (in the single-process
-platform, the platform's own ``/services/<name>``), as the service itself."""
+platform, the platform's own ``/services/<name>``), as the service itself or for the
+caller."""
 
 from __future__ import annotations
 
@@ -17,7 +18,13 @@ TIMEOUT_SECONDS = 20.0
 
 def as_self(secret: str) -> dict[str, str]:
     """The headers of a call made by the service itself."""
-    return {identity.HEADER: identity.issue(SELF, secret)}
+    return acting_for(SELF, secret)
+
+
+def acting_for(actor: Actor, secret: str) -> dict[str, str]:
+    """The headers of a call made for ``actor`` (the other service decides what they
+    may see, as it would for the gateway)."""
+    return {identity.HEADER: identity.issue(actor, secret)}
 
 
 @dataclass

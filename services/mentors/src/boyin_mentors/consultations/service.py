@@ -43,7 +43,7 @@ class ConsultationDesk:
         loaded = await self.mentors.get(mentor_id)
         if loaded is None:
             raise not_found("mentor", mentor_id, zh_kind="导师")
-        grid = await self.slots.of(edition_id)
+        grid = await self.slots.of(edition_id, actor)
         if grid is None:
             raise BoyinError(
                 code="SCHEDULING_UNAVAILABLE",
