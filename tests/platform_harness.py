@@ -49,7 +49,11 @@ async def platform_server(data_dir: Path, **overrides: Any) -> AsyncIterator[str
     )
     server = uvicorn.Server(
         uvicorn.Config(
-            create_platform(settings), port=settings.port, log_config=None, lifespan="on"
+            create_platform(settings),
+            port=settings.port,
+            log_config=None,
+            lifespan="on",
+            proxy_headers=False,
         )
     )
     task = asyncio.create_task(server.serve())

@@ -10,7 +10,7 @@ import pytest
 from argon2 import PasswordHasher
 from pymongo import AsyncMongoClient
 
-from boyin_gateway.accounts import service
+from boyin_gateway.accounts import passwords
 from tests.gateway.scheduling_support import meeting_flow
 from tests.platform_harness import on_real_servers, platform_server
 from tests.processes import Environment
@@ -24,7 +24,7 @@ async def test_meeting_scheduled_through_the_gateway_on_kafka_and_ferretdb(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(service, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024))
+    monkeypatch.setattr(passwords, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024))
     overrides = on_real_servers(
         environment.kafka_bootstrap, environment.mongo_url, environment.namespace
     )

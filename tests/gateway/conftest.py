@@ -10,7 +10,7 @@ import pytest
 import pytest_asyncio
 from argon2 import PasswordHasher
 
-from boyin_gateway.accounts import service
+from boyin_gateway.accounts import passwords
 from tests.gateway.harness import Gateway, gateway_server
 from tests.platform_harness import platform_server
 
@@ -19,7 +19,7 @@ from tests.platform_harness import platform_server
 def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     """Argon2 with its production cost takes most of a second per hash on a busy machine;
     the tests sign up and in dozens of times. Same algorithm, same code paths, lower cost."""
-    monkeypatch.setattr(service, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024))
+    monkeypatch.setattr(passwords, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024))
 
 
 @pytest.fixture
@@ -42,6 +42,6 @@ async def platform_url(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterato
     (``pytestmark = pytest.mark.asyncio(loop_scope="module")``); each test makes its own
     parties, so none sees another's."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(service, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024))
+        patch.setattr(passwords, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024))
         async with platform_server(tmp_path_factory.mktemp("platform")) as base:
             yield base

@@ -43,6 +43,14 @@ from boyin_shared.api.agreements import (
     TransitionOut,
 )
 from boyin_shared.api.errors import ErrorOut, FieldErrorOut, MessageOut
+from boyin_shared.api.reports import (
+    FunnelDimension,
+    FunnelOut,
+    FunnelRowOut,
+    FunnelStep,
+    SignatureDelayOut,
+    StepOut,
+)
 from boyin_shared.identity import Actor, Role
 from tests.gateway.fake_records import new_id, refusal
 
@@ -392,6 +400,32 @@ class FakeAgreements:
         self._called("evaluations", id=agreement_id)
         a = self._get(agreement_id)
         return list(self.data.evaluations.get(a.id, []))
+
+    async def funnel(self, params: dict[str, str]) -> FunnelOut:
+        """Staff any district's, a district officer their own (403 for another's),
+        others 403; only the agreements' steps are counted (the fake has no demands)."""
+        self._called("funnel", params=params)
+        actor, district = self.actor, params.get("district_code")
+        if actor.role is Role.DISTRICT_OFFICER and district in (None, actor.district_code):
+            district = actor.district_code
+        elif not actor.is_staff:
+            raise refusal(403, "FORBIDDEN", "仅限工作人员和区县工作人员", "staff only")
+        seen = [
+            a
+            for a in self.data.agreements.values()
+            if district is None or a.terms.district_code == district
+        ]
+        counts = dict.fromkeys(FunnelStep, 0)
+        counts[FunnelStep.INTENTIONS] = len(seen)
+        counts[FunnelStep.SIGNED] = sum(a.signed_at is not None for a in seen)
+        counts[FunnelStep.LANDED] = sum(a.stage is AgreementStage.LANDED for a in seen)
+        total = FunnelRowOut(
+            key=None,
+            steps=[StepOut(step=s, count=n, conversion=None) for s, n in counts.items()],
+            contract_values=[],
+            match_to_signature=SignatureDelayOut(agreements=0, mean_days=None, median_days=None),
+        )
+        return FunnelOut(by=FunnelDimension(params["by"]), total=total, rows=[])
 
 
 def _three_percent(ref: PolicyRefOut, party: dict[str, Any]) -> PolicyResultOut:

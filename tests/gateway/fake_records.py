@@ -16,6 +16,7 @@ from boyin_shared.api.registry import (
     Channel,
     ClaimOut,
     ClaimReview,
+    ContactOut,
     Criterion,
     DemandOut,
     DemandScreeningOut,
@@ -62,6 +63,24 @@ def forbidden() -> ServiceError:
 
 def sign_in_required() -> ServiceError:
     return refusal(403, "SIGN_IN_REQUIRED", "请先登录", "Sign in first")
+
+
+def match_mutual() -> ServiceError:
+    return refusal(
+        409,
+        "MATCH_MUTUAL",
+        "双方均已同意的匹配不能撤回",
+        "a match both sides said yes to cannot be withdrawn",
+    )
+
+
+def not_matchable() -> ServiceError:
+    return refusal(
+        422,
+        "NOT_MATCHABLE",
+        "两条需求须均已发布且渠道对应",
+        "both demands must be published, on matching channels",
+    )
 
 
 # -- seeds: the services' records, as the gateway reads them ---------------------------
@@ -181,6 +200,10 @@ class RegistryData:
     talents: dict[str, TalentOut] = field(default_factory=dict)
     demands: dict[str, DemandOut] = field(default_factory=dict)
     screenings: dict[str, DemandScreeningOut] = field(default_factory=dict)
+    #: each party's contact persons (a talent has one), shown by the disclosure rule
+    contacts: dict[str, list[ContactOut]] = field(default_factory=dict)
+    #: (viewer, subject): the parties a mutual match disclosed each other's contacts to
+    disclosed: set[tuple[str, str]] = field(default_factory=set)
     taxonomy: TaxonomyOut = field(
         default_factory=lambda: TaxonomyOut(
             version=1,
@@ -201,6 +224,24 @@ class RegistryData:
                 else self.demands
             )
             book[r.id] = r
+
+
+def matched(
+    ours: DemandOut, theirs: DemandOut, *, status: str = "PROPOSED", source: str = "auto"
+) -> MatchOut:
+    """A match between two demands as ``ours``'s owner sees it."""
+    return MatchOut(
+        match_id=f"{ours.id}~{theirs.id}",
+        demand_id=ours.id,
+        counterpart_demand_id=theirs.id,
+        counterpart_kind="talent" if theirs.owner_id.startswith("tal_") else "organisation",
+        counterpart_party_id=theirs.owner_id,
+        score=0.8,
+        status=status,
+        my_response=None,
+        source=source,
+        explanation=None,
+    )
 
 
 @dataclass

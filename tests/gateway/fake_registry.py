@@ -31,8 +31,11 @@ from tests.gateway.fake_records import (
     RegistryData,
     demand,
     forbidden,
+    match_mutual,
+    matched,
     new_id,
     not_found,
+    not_matchable,
     organisation,
     sign_in_required,
     talent,
@@ -121,16 +124,41 @@ class FakeRegistry(_Fake):
         self.data.add(made)
         return made
 
-    async def organisations_by_id(self, ids: list[str]) -> list[OrganisationOut]:
-        self._called("organisations_by_id", ids=ids)
-        found = (self.data.organisations.get(i) for i in ids)
-        return [o for o in found if o is not None and self._sees_organisation(o)]
+    def _sees_contacts(self, party_id: str, district_code: str | None) -> bool:
+        """The registry's disclosure rule: the party, staff, the officer of an
+        organisation's district, and a counterpart after a mutual match."""
+        viewer = self.actor.party_id
+        return (
+            self.staff
+            or viewer == party_id
+            or self.officer_of(district_code)
+            or (viewer, party_id) in self.data.disclosed
+        )
 
-    async def talents_by_id(self, ids: list[str]) -> list[TalentOut]:
-        self._called("talents_by_id", ids=ids)
+    async def organisations_by_id(
+        self, ids: list[str], *, contacts: bool = False
+    ) -> list[OrganisationOut]:
+        self._called("organisations_by_id", ids=ids, contacts=contacts)
+        found = (self.data.organisations.get(i) for i in ids)
+        return [
+            o.model_copy(update={"contacts": self.data.contacts.get(o.id)})
+            if contacts and self._sees_contacts(o.id, o.district_code)
+            else o
+            for o in found
+            if o is not None and self._sees_organisation(o)
+        ]
+
+    async def talents_by_id(self, ids: list[str], *, contacts: bool = False) -> list[TalentOut]:
+        self._called("talents_by_id", ids=ids, contacts=contacts)
         if self.actor.role is Role.PUBLIC:
             return []
-        return [t for i in ids if (t := self.data.talents.get(i)) is not None]
+        return [
+            t.model_copy(update={"contact": self.data.contacts[t.id][0]})
+            if contacts and self._sees_contacts(t.id, None) and self.data.contacts.get(t.id)
+            else t
+            for i in ids
+            if (t := self.data.talents.get(i)) is not None
+        ]
 
     async def register_talent(self, body: dict[str, Any]) -> TalentOut:
         self._called("register_talent", body=body)
@@ -372,3 +400,34 @@ class FakeMatching(_Fake):
         if not self.staff:
             raise forbidden()
         return list(self.matching_data.queue)
+
+    def _listed(self, match_id: str) -> MatchOut:
+        for listed in self.matching_data.matches.values():
+            for m in listed:
+                if m.match_id == match_id:
+                    return m
+        raise not_found(match_id)
+
+    async def review(self, match_id: str, *, note: str | None, withdraw: bool) -> MatchOut:
+        """Operators review; a mutual match is never withdrawn; it leaves the queue."""
+        self._called("review", match_id=match_id, note=note, withdraw=withdraw)
+        if self.actor.role not in (Role.OPERATOR, Role.ADMIN):
+            raise forbidden()
+        found = self._listed(match_id)
+        if withdraw and found.status == "MUTUAL":
+            raise match_mutual()
+        self.matching_data.queue = [m for m in self.matching_data.queue if m.match_id != match_id]
+        return found.model_copy(update={"status": "WITHDRAWN"}) if withdraw else found
+
+    async def add_by_hand(self, demand_id: str, counterpart_demand_id: str, note: str) -> MatchOut:
+        """Operators add a match between two published demands of different parties."""
+        self._called("add_by_hand", demand_id=demand_id, counterpart=counterpart_demand_id)
+        if self.actor.role not in (Role.OPERATOR, Role.ADMIN):
+            raise forbidden()
+        ours = self.registry_data.demands.get(demand_id)
+        theirs = self.registry_data.demands.get(counterpart_demand_id)
+        if not (ours and theirs and ours.status == theirs.status == "PUBLISHED"):
+            raise not_matchable()
+        added = matched(ours, theirs, source="operator")
+        self.matching_data.matches.setdefault(demand_id, []).append(added)
+        return added

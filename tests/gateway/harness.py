@@ -5,6 +5,7 @@ and it starts in a fraction of the time the whole platform takes."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -22,12 +23,14 @@ from boyin_gateway.feeds import Feeds
 from boyin_platform.processes import free_port
 from boyin_shared.events import Event
 from boyin_shared.identity import Actor
+from boyin_shared.runtime import make_store
 from boyin_shared.settings import PlatformSettings
 from tests.apps import SECRET
 from tests.gateway.fakes import FakePlatform
 from tests.platform_harness import ADMIN_LOGIN, ADMIN_PASSWORD
 
 JWT_SECRET = "test-access-token-secret-of-at-least-32-bytes"
+SESSION = "fam_harness"
 
 
 @dataclass
@@ -40,8 +43,8 @@ class Gateway:
     secret: str = JWT_SECRET
 
     def token(self, actor: Actor) -> str:
-        """An access token for ``actor`` (as a sign-in would issue)."""
-        return issue_access(actor, self.secret)
+        """An access token for ``actor`` (as a sign-in would issue), in the harness's session."""
+        return issue_access(dataclasses.replace(actor, session_id=SESSION), self.secret)
 
     async def publish(self, *events: Event) -> None:
         """Events as the platform's bus delivers them to the gateway's feeds."""
@@ -78,13 +81,21 @@ async def gateway_server(
     feeds = Feeds()
     port = free_port()
     app = create_app(settings, feeds=feeds, services=fakes)
-    server = uvicorn.Server(uvicorn.Config(app, port=port, log_config=None, lifespan="on"))
+    server = uvicorn.Server(
+        uvicorn.Config(app, port=port, log_config=None, lifespan="on", proxy_headers=False)
+    )
     task = asyncio.create_task(server.serve())
     for _ in range(300):
         if server.started or task.done():
             break
         await asyncio.sleep(0.02)
     assert server.started, "the gateway did not start"
+    # the sign-in session of the harness's tokens (read_access wants one, signed in)
+    store = make_store(settings, "gateway")
+    await store.collection("token_families").insert(
+        {"_id": SESSION, "account_id": "acc_harness", "revoked": False}
+    )
+    await store.close()
     try:
         yield Gateway(f"http://127.0.0.1:{port}", fakes, feeds)
     finally:

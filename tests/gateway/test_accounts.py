@@ -8,6 +8,7 @@ tokens) also get fast unit tests at the end, without a server.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import json
 from typing import Any
@@ -495,14 +496,20 @@ def test_only_staff_create_staff_roles() -> None:
 
 def test_access_tokens_round_trip_and_expire() -> None:
     secret = "a-secret-for-unit-tests-of-32-bytes-or-more"
-    actor = Actor("acc_1", Role.DISTRICT_OFFICER, district_code=YUZHONG, party_id=None)
+    actor = Actor("acc_1", Role.DISTRICT_OFFICER, district_code=YUZHONG, session_id="fam_1")
     assert read_access(issue_access(actor, secret), secret) == actor
-    bound = Actor("acc_2", Role.TALENT, party_id="tal_1")
+    bound = Actor("acc_2", Role.TALENT, party_id="tal_1", session_id="fam_2")
     assert read_access(issue_access(bound, secret), secret) == bound
+    claims = jwt.decode(issue_access(actor, secret), secret, ["HS256"], audience="boyin-api")
     for token in (
         issue_access(actor, secret, ttl=-1),
         issue_access(actor, secret + "x"),
         issue_access(actor, secret)[:-2],
+        # signed with the right secret, but one that would never expire or could not be
+        # signed out (no session): refused all the same
+        jwt.encode({k: v for k, v in claims.items() if k != "exp"}, secret, "HS256"),
+        jwt.encode({k: v for k, v in claims.items() if k != "iat"}, secret, "HS256"),
+        issue_access(dataclasses.replace(actor, session_id=None), secret),
     ):
         with pytest.raises(BoyinError) as caught:
             read_access(token, secret)

@@ -5,6 +5,7 @@ through the whole platform, on its bus.)"""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 from typing import Any
 
@@ -12,6 +13,7 @@ import pytest
 from websockets.exceptions import ConnectionClosedError
 
 import boyin_shared.contracts  # noqa: F401  (every contract in the catalogue)
+from boyin_gateway.accounts.tokens import issue_access
 from boyin_gateway.feeds import QUEUE_BOUND, Feeds
 from boyin_shared.contracts.matching import (
     MatchesProposed,
@@ -25,7 +27,8 @@ from boyin_shared.contracts.matching import (
 from boyin_shared.events import CATALOG
 from boyin_shared.identity import Actor, Role
 from tests.gateway.events import project
-from tests.gateway.harness import Gateway
+from tests.gateway.harness import SESSION, Gateway
+from tests.gateway.support import SIGN_IN, SIGN_OUT
 from tests.graphql_ws import Subscription, subscribe
 from tests.platform_harness import ADMIN_LOGIN, ADMIN_PASSWORD, graphql, sign_in
 
@@ -229,3 +232,35 @@ async def test_my_matches_still_reads_single_proposals_and_mutual_matches(gatewa
         "score": 0.4,
     }
     assert second == first | {"kind": "MUTUAL"}
+
+
+# -- a feed lasts as long as the sign-in --------------------------------------------------
+
+
+async def test_a_feed_ends_when_its_subscriber_signs_out(gateway: Gateway) -> None:
+    await investor_token(gateway.url)
+    session = (
+        await graphql(gateway.url, SIGN_IN, login="vc@fund.example", password="investor-pw-123")
+    )["signIn"]
+    token = session["accessToken"]
+    async with subscribe(gateway.url, NEW_PROJECTS, token) as feed:
+        await gateway.listening(1)
+        await gateway.publish(project("dem_before", "tal_one", "C33-N01", 800))
+        assert (await feed.next())["newProjects"]["demandId"] == "dem_before"
+
+        await graphql(gateway.url, SIGN_OUT, token, refreshToken=session["refreshToken"])
+        await gateway.publish(project("dem_after", "tal_one", "C33-N01", 800))
+        (error,) = await feed.error()
+    assert error["extensions"]["code"] == "SESSION_ENDED"
+    assert error["extensions"]["message"]["zh"] == "登录已结束，请重新登录后再订阅"
+    assert "dem_after" not in str(error)
+
+
+async def test_a_feed_ends_when_its_token_expires_even_if_nothing_happens(
+    gateway: Gateway,
+) -> None:
+    investor = Actor("acc_feed_investor", Role.INVESTOR)
+    token = issue_access(dataclasses.replace(investor, session_id=SESSION), gateway.secret, ttl=2)
+    async with subscribe(gateway.url, NEW_PROJECTS, token) as feed:
+        (error,) = await feed.error(timeout=10)
+    assert error["extensions"]["code"] == "SESSION_ENDED"

@@ -40,8 +40,8 @@ async def post(
     ip: str | None = None,
     **variables: Any,
 ) -> httpx.Response:
-    """POST a GraphQL request, as if from ``ip`` (uvicorn believes X-Forwarded-For from
-    127.0.0.1, as it would from a trusted proxy)."""
+    """POST a GraphQL request, as if from ``ip`` (the gateway believes X-Forwarded-For from
+    127.0.0.1 where the test makes it a trusted proxy)."""
     headers = {"authorization": f"Bearer {token}"} if token else {}
     if ip:
         headers["x-forwarded-for"] = ip
@@ -210,7 +210,10 @@ async def test_oversized_bodies_are_refused_with_413(tmp_path: Path) -> None:
 
 async def test_rate_limits_per_account_and_per_address_answer_429(tmp_path: Path) -> None:
     async with gateway_server(
-        tmp_path, rate_limit_per_minute=5, rate_limit_anonymous_per_minute=6
+        tmp_path,
+        rate_limit_per_minute=5,
+        rate_limit_anonymous_per_minute=6,
+        trusted_proxies=["127.0.0.1"],
     ) as gw:
         url = gw.url
         # Anonymous: 6 a minute from one address, then 429 with Retry-After.
@@ -263,7 +266,9 @@ def outcome(response: httpx.Response) -> str:
 
 
 async def test_failed_sign_ins_are_throttled_per_login_and_address(tmp_path: Path) -> None:
-    async with gateway_server(tmp_path, sign_in_attempts=3, sign_in_window_seconds=300) as gw:
+    async with gateway_server(
+        tmp_path, sign_in_attempts=3, sign_in_window_seconds=300, trusted_proxies=["127.0.0.1"]
+    ) as gw:
         url = gw.url
         here, elsewhere = "203.0.113.1", "203.0.113.2"
         for _ in range(3):
@@ -311,9 +316,20 @@ async def test_introspection_and_graphiql_are_off_in_production(tmp_path: Path) 
         limit_errors(await post(url, TYPE), "INTROSPECTION_DISABLED")
         assert (await post(url, "{ __typename }")).json() == {"data": {"__typename": "Query"}}
         assert (await graphiql(url)).status_code == 404
-        # nor do mistakes reveal the names of fields
+        async with http_client() as client:
+            for page in ("/openapi.json", "/docs", "/redoc"):
+                assert (await client.get(url + page)).status_code == 404, page
+        # nor do mistakes reveal the names of fields, arguments, enum values or input fields
         typo = (await post(url, TYPO)).json()["errors"]
         assert [e["message"] for e in typo] == ["Cannot query field 'demandz' on type 'Query'."]
+        for near_miss in (
+            "{ demands(firts: 5) { edges { cursor } } }",  # an argument
+            "{ demands(filter: {chanel: PROJECT_COOPERATION}) { edges { cursor } } }",
+            "{ demands(filter: {channel: PROJECT_COOPERATIO}) { edges { cursor } } }",
+        ):
+            answer = (await post(url, near_miss)).json()
+            assert answer["errors"], answer
+            assert "Did you mean" not in json.dumps(answer, ensure_ascii=False), answer
 
 
 async def test_introspection_and_graphiql_are_on_by_default(gateway: Gateway) -> None:

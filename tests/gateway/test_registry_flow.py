@@ -261,40 +261,75 @@ INTROSPECT = """
 """
 
 
+#: the only fields that lead to contact details (each of type ``Contact``)
+CONTACT_FIELDS = {
+    ("Organisation", "contacts"),
+    ("Talent", "contact"),
+    ("Match", "counterpartContacts"),
+}
+PROFILES = """
+query($org: ID!, $talent: ID!) {
+  organisation(id: $org) { id name { zh en } kind districtCode creditCode taxonomyCodes
+                           description { zh en } revision registeredAt }
+  talent(id: $talent) { id name { zh en } degree field { en } institution { en } country
+                        timezone languages taxonomyCodes }
+}"""
+CONTACTS = """
+query($org: ID!, $talent: ID!) {
+  organisation(id: $org) { id contacts { name email phone role } }
+  talent(id: $talent) { id contact { name email phone } }
+}"""
+AUDIT_ACTIONS = """
+query($id: ID!) { auditOfParty(partyId: $id) { ... on PartyAudit { entries { role action } } } }
+"""
+SECRETS = ("hr3101@gateway-org.example.cn", "联系人甲", "private.mail", "+49 241")
+
+
 @shared
-async def test_contact_details_are_in_no_graphql_output_type(platform_url: str) -> None:
+async def test_contact_details_are_reached_only_through_the_contact_fields(
+    platform_url: str,
+) -> None:
     url = platform_url
     types = (await graphql(url, INTROSPECT))["__schema"]["types"]
     outputs = {t["name"]: t for t in types if t["kind"] in ("OBJECT", "INTERFACE")}
-    assert {"Organisation", "Talent", "Demand"} <= set(outputs)
-    for name, t in outputs.items():
-        if name.startswith("__"):
-            continue
-        for f in t["fields"]:
-            lowered = f["name"].lower()
-            assert not any(w in lowered for w in ("contact", "email", "phone")), (name, f)
-    # They are only ever input: what an organisation or talent registers.
+    assert {"Organisation", "Talent", "Demand", "Contact"} <= set(outputs)
+    leading = {
+        (name, f["name"])
+        for name, t in outputs.items()
+        if not name.startswith("__") and name != "Contact"
+        for f in t["fields"]
+        if any(w in f["name"].lower() for w in ("contact", "email", "phone"))
+    }
+    assert leading == CONTACT_FIELDS
     inputs = {t["name"]: t for t in types if t["kind"] == "INPUT_OBJECT"}
     assert "contacts" in {f["name"] for f in inputs["OrganisationInput"]["inputFields"]}
     assert "contact" in {f["name"] for f in inputs["TalentInput"]["inputFields"]}
 
-    # Even the admin, whom the registry shows contacts to, gets none through the gateway.
-    org_id, _ = await register_organisation(url, "contacts@org.example.cn", 3101)
-    talent_id, _ = await register_talent(url, "private.mail@example.de")
+    org_id, org_token = await register_organisation(url, "contacts@org.example.cn", 3101)
+    talent_id, talent_token = await register_talent(url, "private.mail@example.de")
     admin = await admin_token(url)
-    everything = """
-    query($org: ID!, $talent: ID!) {
-      organisation(id: $org) { id name { zh en } kind districtCode creditCode taxonomyCodes
-                               description { zh en } revision registeredAt }
-      talent(id: $talent) { id name { zh en } degree field { en } institution { en } country
-                            timezone languages taxonomyCodes }
-    }"""
-    response = await graphql(url, everything, admin, org=org_id, talent=talent_id)
-    assert response["organisation"]["id"] == org_id
-    assert response["talent"]["id"] == talent_id
-    text = str(response)
-    for secret in ("hr3101@gateway-org.example.cn", "联系人甲", "private.mail", "+49 241"):
-        assert secret not in text
+
+    # The admin reads both profiles but not their contacts: none shown, nothing logged.
+    response = await graphql(url, PROFILES, admin, org=org_id, talent=talent_id)
+    assert (response["organisation"]["id"], response["talent"]["id"]) == (org_id, talent_id)
+    assert not any(secret in str(response) for secret in SECRETS)
+    for party, token in ((org_id, org_token), (talent_id, talent_token)):
+        audit = await graphql(url, AUDIT_ACTIONS, token, id=party)
+        assert audit["auditOfParty"]["entries"] == []
+
+    # Each party reads its own (not logged); a stranger gets null; the admin asks: logged.
+    own = await graphql(url, CONTACTS, org_token, org=org_id, talent=talent_id)
+    assert own["organisation"]["contacts"][0]["email"] == "hr3101@gateway-org.example.cn"
+    assert own["talent"]["contact"] is None  # not matched with the talent
+    stranger = await staff_token(url, "investor.contacts@example.org", "INVESTOR")
+    hidden = await graphql(url, CONTACTS, stranger, org=org_id, talent=talent_id)
+    assert hidden["organisation"]["contacts"] is None and hidden["talent"]["contact"] is None
+    shown = await graphql(url, CONTACTS, admin, org=org_id, talent=talent_id)
+    assert shown["talent"]["contact"]["email"] == "private.mail@example.de"
+    assert shown["organisation"]["contacts"][0]["name"].startswith("联系人甲")
+    for party, token in ((org_id, org_token), (talent_id, talent_token)):
+        audit = await graphql(url, AUDIT_ACTIONS, token, id=party)
+        assert audit["auditOfParty"]["entries"] == [{"role": "ADMIN", "action": "read_contacts"}]
 
 
 # -- expected failures are Problem results, in Chinese and English ---------------------

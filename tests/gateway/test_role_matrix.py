@@ -12,7 +12,11 @@ read from the code under test):
   itself; an unpublished demand is seen by those who may change it; talents' profiles are
   for signed-in people only, their personal data for operators and administrators, their
   erasure for administrators; the taxonomy is edited by staff;
-- matching: the review queue is for staff;
+- matching: the review queue, confirming or withdrawing a proposal and adding a match by
+  hand are for staff;
+- contacts (the registry's ``privacy/domain.py``): a party's contact details are shown to
+  the party itself, staff, the district officer of an organisation's district and, after a
+  mutual match, its counterpart (here the talent and the organisation are matched);
 - the live feeds (``permissions.py``): new projects for investors and staff, district
   demands for district officers and staff, pipeline events for staff, a participant's
   meetings and sessions for talents and organisations;
@@ -25,7 +29,9 @@ read from the code under test):
 - agreements: an agreement is seen by its parties, the district officers of its landing
   district and staff; its parties and staff act on it (start one, confirm their own
   signature; staff record anyone's); district officers of its district and staff follow
-  its milestones up; the ceremony roster is for signed-in callers.
+  its milestones up; the ceremony roster is for signed-in callers; the funnel report is
+  for staff and district officers (each their own district's), the agreements feed for
+  investors, district officers (their district's) and staff.
 
 Each cell is ``allowed`` (the success type, or the data) or ``denied`` (a ``Forbidden`` or
 ``NotFound`` problem with a zh/en message, ``null`` for a read, an empty review queue, or
@@ -55,11 +61,14 @@ import pytest
 import pytest_asyncio
 from argon2 import PasswordHasher
 
-from boyin_gateway.accounts import service
+from boyin_gateway.accounts import passwords
 from boyin_shared.api.agreements import AgreementStage, MilestoneKind, MilestoneOut
 from boyin_shared.api.matching import MatchOut
+from boyin_shared.api.registry import ContactOut
 from boyin_shared.api.scheduling import TimetableDetailOut
+from boyin_shared.contracts.agreements import AgreementOrigin
 from boyin_shared.identity import Actor, Role
+from tests.agreements import funnel_support
 from tests.gateway import agreements_support as agr
 from tests.gateway import scheduling_support as sched
 from tests.gateway.events import landing, meeting_cancelled, project
@@ -123,6 +132,18 @@ TALENT = "query($id: ID!) { talent(id: $id) { id degree } }"
 ORGANISATION = "query($id: ID!) { organisation(id: $id) { id districtCode } }"
 REVIEW_QUEUE = "{ matchReviewQueue { id score } }"
 MATCHES = "query($id: ID!) { matches(demandId: $id) { id score } }"
+ORGANISATION_CONTACTS = "query($id: ID!) { organisation(id: $id) { contacts { email } } }"
+TALENT_CONTACT = "query($id: ID!) { talent(id: $id) { contact { email } } }"
+COUNTERPART_CONTACTS = (
+    "query($id: ID!) { matches(demandId: $id) { counterpartContacts { email } } }"
+)
+MATCH_RESULT = f"__typename ... on Match {{ id }} {PROBLEM}"
+CONFIRM_MATCH = f"mutation($id: ID!) {{ confirmMatch(id: $id) {{ {MATCH_RESULT} }} }}"
+WITHDRAW_MATCH = f"mutation($id: ID!) {{ withdrawMatch(id: $id) {{ {MATCH_RESULT} }} }}"
+ADD_MATCH = f"""
+mutation($a: ID!, $b: ID!) {{
+  addMatch(demandId: $a, counterpartDemandId: $b, note: "by hand") {{ {MATCH_RESULT} }}
+}}"""
 NEW_PROJECTS = "subscription { newProjects { demandId } }"
 PIPELINE_EVENTS = "subscription { pipelineEvents { type } }"
 DISTRICT_DEMANDS = "subscription { districtDemands { demandId districtCode } }"
@@ -146,6 +167,8 @@ class World:
     submitted: dict[str, str] = field(default_factory=dict)  # a submitted demand per role
     ready: dict[str, str] = field(default_factory=dict)  # reviewed, to publish, per role
     matched_id: str = ""  # a published demand of the member's organisation, with a match
+    project_id: str = ""  # the talent's published project, its counterpart
+    reviewable: dict[str, str] = field(default_factory=dict)  # a proposed match per role
     # -- scheduling
     edition_id: str = ""  # open, its agenda published
     draft_edition_id: str = ""  # a draft edition
@@ -377,6 +400,41 @@ async def review_queue(world: World, role: str) -> str:
     return ALLOWED if queue else DENIED
 
 
+def contacts_read(document: str, name: str, field_name: str, party: str) -> Cell:
+    """``allowed`` when the party's contact details (``party``: a World attribute) are
+    shown, ``denied`` for null (or the profile itself unseen)."""
+
+    async def cell(world: World, role: str) -> str:
+        found = await graphql(world.url, document, world.tokens[role], id=getattr(world, party))
+        return DENIED if found[name] is None or found[name][field_name] is None else ALLOWED
+
+    return cell
+
+
+async def counterpart_contacts(world: World, role: str) -> str:
+    """A mutual match's counterpart contacts, where the caller sees the match at all."""
+    response = await graphql_raw(
+        world.url, COUNTERPART_CONTACTS, world.tokens[role], id=world.matched_id
+    )
+    matches = response.json()["data"]["matches"]
+    return ALLOWED if matches and matches[0]["counterpartContacts"] else DENIED
+
+
+async def confirm_match(world: World, role: str) -> str:
+    doc, match_id = CONFIRM_MATCH, world.reviewable[role]
+    return await mutation(world, role, doc, "confirmMatch", "Match", id=match_id)
+
+
+async def withdraw_match(world: World, role: str) -> str:
+    doc, match_id = WITHDRAW_MATCH, world.reviewable[role]
+    return await mutation(world, role, doc, "withdrawMatch", "Match", id=match_id)
+
+
+async def add_match(world: World, role: str) -> str:
+    ids = {"a": world.matched_id, "b": world.project_id}
+    return await mutation(world, role, ADD_MATCH, "addMatch", "Match", **ids)
+
+
 async def erase_talent(world: World, role: str) -> str:
     target = world.erasable[role]
     return await mutation(world, role, ERASE_TALENT, "eraseTalent", "Talent", id=target)
@@ -430,6 +488,32 @@ OPERATIONS = (
     Operation("createAccount INVESTOR", STAFF, create_account("INVESTOR")),
     Operation("matches of a demand", STAFF | {"organisation"}, matches_of_demand),
     Operation("matchReviewQueue", STAFF, review_queue),
+    Operation("confirmMatch", STAFF, confirm_match),
+    Operation("withdrawMatch", STAFF, withdraw_match),
+    Operation("addMatch", STAFF, add_match),
+    Operation(
+        "contacts of the matched organisation",
+        STAFF | {"organisation", "officer", "talent"},
+        contacts_read(ORGANISATION_CONTACTS, "organisation", "contacts", "org_id"),
+    ),
+    Operation(
+        "contacts of an unmatched organisation",
+        STAFF | {"officer"},
+        contacts_read(ORGANISATION_CONTACTS, "organisation", "contacts", "other_org_id"),
+    ),
+    Operation(
+        "contact of the matched talent",
+        STAFF | {"talent", "organisation"},
+        contacts_read(TALENT_CONTACT, "talent", "contact", "talent_id"),
+    ),
+    Operation(
+        "contact of an unmatched talent",
+        STAFF,
+        contacts_read(TALENT_CONTACT, "talent", "contact", "profile_id"),
+    ),
+    Operation(
+        "counterpartContacts of a mutual match", STAFF | {"organisation"}, counterpart_contacts
+    ),
     Operation("eraseTalent", frozenset({"admin"}), erase_talent),
     Operation("subscribe newProjects", STAFF | {"investor"}, row=new_projects),
     Operation("subscribe pipelineEvents", STAFF, row=pipeline_events),
@@ -721,10 +805,41 @@ def own_start(world: World, role: str) -> dict[str, Any]:
     }
 
 
+FUNNEL = f"{{ funnel(by: DISTRICT) {{ __typename ... on Funnel {{ by }} {PROBLEM} }} }}"
+MANUAL_ORIGIN = AgreementOrigin(kind="MANUAL", match_id=None, meeting_id=None)
+AGREEMENT_NEWS = "subscription { agreementNews { agreementId districtCode } }"
+
+
+async def agreements_in_both_districts(world: World) -> None:
+    """An agreement started in another district, then one in the officer's."""
+    for agreement_id, district in (("ag_shapingba", SHAPINGBA), ("ag_yuzhong", YUZHONG)):
+        await world.gateway.publish(
+            *funnel_support.pipeline(
+                agreement_id, ["INTENTION"], None, origin=MANUAL_ORIGIN, district=district
+            )
+        )
+
+
+async def agreement_news(world: World) -> dict[str, str]:
+    """An officer's first item is of their own district (the other district's came first)."""
+    own = {"officer": YUZHONG, "other_officer": SHAPINGBA}
+
+    def wanted(role: str, data: dict[str, Any]) -> bool:
+        return role not in own or data["agreementNews"]["districtCode"] == own[role]
+
+    return await feed_row(world, AGREEMENT_NEWS, agreements_in_both_districts, wanted)
+
+
 AGREEMENT_OPERATIONS = (
     Operation("read an agreement", AGREEMENT_SIDES, scheduling_read(agr.GET, id="agreement_id")),
     Operation("agreements", AGREEMENT_SIDES, scheduling_read(AGREEMENTS)),
     Operation("editionRoster", SIGNED_IN, scheduling_read(agr.ROSTER, e="edition_id")),
+    Operation("funnel", STAFF | {"officer", "other_officer"}, scheduling_read(FUNNEL)),
+    Operation(
+        "subscribe agreementNews",
+        STAFF | {"investor", "officer", "other_officer"},
+        row=agreement_news,
+    ),
     Operation(
         "startAgreement (as a party)", SIDES, scheduling_mutation(agr.START, "Agreement", own_start)
     ),
@@ -812,6 +927,21 @@ def seed_registry(world: World, platform: FakePlatform) -> None:
     )
     platform.matching_data.matches[world.matched_id] = [match]
     platform.matching_data.queue.append(match)
+
+    # The talent's project and the organisation said yes to each other: the registry
+    # disclosed their contacts to each other; one more proposal per role to review.
+    project = demand(new_id("dem_"), world.talent_id, channel="PROJECT_COOPERATION")
+    registry.add(project.model_copy(update={"status": "PUBLISHED"}))
+    world.project_id = project.id
+    for party in (world.talent_id, world.org_id, world.other_org_id, world.profile_id):
+        registry.contacts[party] = [
+            ContactOut(name="联系人", email=f"{party}@matrix.example", phone=None, role=None)
+        ]
+    registry.disclosed |= {(world.talent_id, world.org_id), (world.org_id, world.talent_id)}
+    for role in ROLES:
+        offered = match.model_copy(update={"match_id": f"mat_review_{role}", "status": "PROPOSED"})
+        platform.matching_data.matches.setdefault("dem_review_pool", []).append(offered)
+        world.reviewable[role] = offered.match_id
 
 
 async def seed_scheduling(world: World, platform: FakePlatform) -> None:
@@ -903,7 +1033,7 @@ async def build(gateway: Gateway) -> World:
 async def world(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[World]:
     """One gateway for the whole table (its rate limits off: many calls, one client)."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(service, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024))
+        patch.setattr(passwords, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024))
         data_dir: Path = tmp_path_factory.mktemp("matrix")
         async with gateway_server(
             data_dir, rate_limit_per_minute=0, rate_limit_anonymous_per_minute=0

@@ -118,14 +118,25 @@ class UnreachableRegistry(FakePlatform):
         await self.pool.aclose()
 
 
-async def test_an_unreachable_service_is_masked_and_accounts_keep_working(
+async def test_an_unreachable_service_is_told_as_retryable_and_accounts_keep_working(
     tmp_path: Path,
 ) -> None:
     async with gateway_server(tmp_path, platform=UnreachableRegistry()) as gw:
         url = gw.url
         response = await graphql_raw(url, DEMANDS, filter=None, first=5)
         body = response.json()
-        assert [e["message"] for e in body["errors"]] == [MASKED], body
+        # not a fault to report but a pause to wait out: said so, in both languages
+        assert [e["message"] for e in body["errors"]] == [
+            "Service briefly unavailable; retry shortly."
+        ], body
+        assert body["errors"][0]["extensions"] == {
+            "code": "SERVICE_UNAVAILABLE",
+            "message": {
+                "zh": "服务暂时不可用，请数秒后重试",
+                "en": "briefly unavailable; retry shortly",
+            },
+            "retryable": True,
+        }
         assert "127.0.0.1" not in response.text and "connect" not in response.text.lower()
 
         # The gateway owns accounts: signing in does not need the registry.

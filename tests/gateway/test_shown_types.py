@@ -18,6 +18,7 @@ from boyin_gateway.feeds import Feeds
 from boyin_gateway.schema import schema
 from boyin_shared.api.matching import (
     AgreementOut,
+    ExplanationLineOut,
     ExplanationOut,
     MatchOut,
     MeetingOutcomeOut,
@@ -64,7 +65,7 @@ MATCHES = """query($id: ID!) { matches(demandId: $id) {
   id demandId counterpartDemandId counterpartKind counterpartPartyId score status
   myResponse source
   explanation {
-    reasonsZh reasonsEn mismatchesZh mismatchesEn
+    reasons { code zh en } mismatches { code zh en }
     congestionNote { zh en } reliabilityNote { zh en }
   }
   meeting { meetingId outcome absentPartyIds }
@@ -268,10 +269,14 @@ async def test_a_match_shows_its_explanation_meeting_and_agreement(run: Run) -> 
             my_response="YES",
             source="auto",
             explanation=ExplanationOut(
-                zh=["领域相同"],
-                en=["Same field"],
-                mismatches_zh=[],
-                mismatches_en=["Budget"],
+                reasons=[
+                    ExplanationLineOut(code="SAME_CLUSTER", zh="领域相同。", en="Same field.")
+                ],
+                mismatches=[
+                    ExplanationLineOut(
+                        code="BUDGET_BELOW_SOUGHT", zh="预算不足。", en="The budget is short."
+                    )
+                ],
                 capped_note={"zh": "已限流", "en": "Held back"},
             ),
             meeting=MeetingOutcomeOut(meeting_id="mee_1", outcome="HELD", absent=["org_1"]),
@@ -290,10 +295,10 @@ async def test_a_match_shows_its_explanation_meeting_and_agreement(run: Run) -> 
         "myResponse": "YES",
         "source": "auto",
         "explanation": {
-            "reasonsZh": ["领域相同"],
-            "reasonsEn": ["Same field"],
-            "mismatchesZh": [],
-            "mismatchesEn": ["Budget"],
+            "reasons": [{"code": "SAME_CLUSTER", "zh": "领域相同。", "en": "Same field."}],
+            "mismatches": [
+                {"code": "BUDGET_BELOW_SOUGHT", "zh": "预算不足。", "en": "The budget is short."}
+            ],
             "congestionNote": {"zh": "已限流", "en": "Held back"},
             "reliabilityNote": None,
         },

@@ -277,5 +277,9 @@ async def test_mentors_screening_and_a_signed_agreement_reach_the_match(tmp_path
         view = await matches(r.client("matching"), landing, org_member)
         mine = next(m for m in view if m["match_id"] == match["match_id"])
         assert mine["agreement"]["agreement_id"] == "ag_1"
-        assert any("2 mentors: 80/100" in line for line in mine["explanation"]["en"])
-        assert any("2 位导师评审" in line for line in mine["explanation"]["zh"])
+        mentors = [
+            line for line in mine["explanation"]["reasons"] if line["code"] == "MENTOR_SCREENING"
+        ]
+        assert len(mentors) == 1
+        assert "2 mentors: 80/100" in mentors[0]["en"]
+        assert "2 位导师评审" in mentors[0]["zh"]

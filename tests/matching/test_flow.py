@@ -46,6 +46,9 @@ OTHER_PROJECT = {
     "keywords": ["food"],
 }
 
+#: a registry read that asks for the contact details too
+CONTACTS = {"include_contacts": True}
+
 
 async def publish(r: Running, body: dict[str, Any], owner: Actor) -> str:
     client = r.client("registry")
@@ -94,9 +97,10 @@ async def test_publish_match_explain_agree_disclose(tmp_path: Path) -> None:
         assert best["counterpart_demand_id"] == landing
         assert best["counterpart_party_id"] == org["id"]
         assert 0 < best["score"] <= 1
-        lines = " ".join(best["explanation"]["en"])
-        assert "same cluster" in lines
-        assert best["explanation"]["zh"]
+        reasons = best["explanation"]["reasons"]
+        assert "SAME_CLUSTER" in [line["code"] for line in reasons]
+        assert "same industry cluster" in " ".join(line["en"] for line in reasons)
+        assert all(line["zh"] for line in reasons)
 
         # The organisation sees the same match from its side, ranked above the food project.
         theirs = await matches(r.client("matching"), landing, org_member)
@@ -110,8 +114,10 @@ async def test_publish_match_explain_agree_disclose(tmp_path: Path) -> None:
         )
         assert denied.status_code == 404
 
-        # Contacts stay hidden until both say yes.
-        seen = (await reg.get(f"/organisations/{org['id']}", headers=as_actor(me))).json()
+        # Contacts stay hidden until both say yes (asked for, and not shown).
+        seen = (
+            await reg.get(f"/organisations/{org['id']}", params=CONTACTS, headers=as_actor(me))
+        ).json()
         assert seen["contacts"] is None
         m = r.client("matching")
         yes = {"interested": True}
@@ -122,12 +128,16 @@ async def test_publish_match_explain_agree_disclose(tmp_path: Path) -> None:
         )
         assert both.json()["status"] == "MUTUAL"
         for _ in range(200):
-            seen = (await reg.get(f"/organisations/{org['id']}", headers=as_actor(me))).json()
+            seen = (
+                await reg.get(f"/organisations/{org['id']}", params=CONTACTS, headers=as_actor(me))
+            ).json()
             if seen["contacts"]:
                 break
             await asyncio.sleep(0.05)
         assert seen["contacts"][0]["email"]
-        back = (await reg.get(f"/talents/{talent['id']}", headers=as_actor(org_member))).json()
+        back = (
+            await reg.get(f"/talents/{talent['id']}", params=CONTACTS, headers=as_actor(org_member))
+        ).json()
         assert back["contact"]["email"] == talent["contact"]["email"]
 
 

@@ -11,6 +11,7 @@ import pytest
 from boyin_matching.lists import service as lists_module
 from boyin_matching.lists.service import Lists
 from boyin_matching.proposals.documents import from_doc
+from boyin_matching.ranking import words
 from boyin_shared.api.matching import MatchStatus
 from boyin_shared.events import decode
 from boyin_shared.identity import Actor, Role
@@ -178,11 +179,15 @@ async def test_a_stored_proposal_is_explained_with_the_terms_its_profiles_share(
     supply, demand = doc["party_ids"]
     found = {c.demand_id: c for c in lists.pool.matcher.candidates(supply, 200)}
     assert found[demand].shared_terms  # what the interactive ranking shows for the pair
+    a, b = (lists.pool.matcher.profile(d) for d in (supply, demand))
+    assert a is not None and b is not None
+    shown = words.shown(found[demand].shared_terms, a.all_text(), b.all_text())
+    assert shown
     for viewer in (supply, demand):
         explanation = lists.proposals.explanation(from_doc(doc), viewer)
         assert explanation is not None
         [lexical] = [r for r in explanation.reasons if r.signal == "lexical"]
-        assert lexical.message.en == "shared terms: " + ", ".join(found[demand].shared_terms)
+        assert lexical.message.en == "Both mention: " + ", ".join(shown) + "."
     plain = next(d for d in docs.values() if d["lexical"] == 0)
     explanation = lists.proposals.explanation(from_doc(plain), plain["party_ids"][0])
     assert explanation is not None

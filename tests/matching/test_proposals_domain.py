@@ -19,6 +19,7 @@ from boyin_matching.proposals.domain import (
     match_id,
     sides,
 )
+from boyin_matching.proposals.schemas import shown_status
 from boyin_shared.api.matching import Answer, MatchStatus, ProposalSource
 from boyin_shared.contracts.matching import MatchesProposed, MatchMutuallyAccepted
 from boyin_shared.errors import BoyinError
@@ -123,6 +124,21 @@ def test_review_confirms_notes_or_takes_back() -> None:
     taken, _ = p.review_by("acc_op", None, withdraw=True)
     assert taken.status is MatchStatus.WITHDRAWN and taken.withdrawn_by is None
     assert not taken.revivable  # an operator took it back: it stays withdrawn
+    # the review answers what happened; a no stays hidden
+    assert [shown_status(m) for m in (reviewed, taken)] == ["PROPOSED", "WITHDRAWN"]
+    declined, _ = p.respond(["demand"], False, LATER)
+    assert shown_status(declined) == "PROPOSED"
+
+
+def test_a_mutual_match_is_confirmed_but_never_taken_back() -> None:
+    mutual, _ = proposed().respond(["supply", "demand"], True, LATER)
+    assert mutual.status is MatchStatus.MUTUAL
+    with pytest.raises(BoyinError) as raised:
+        mutual.review_by("acc_op", None, withdraw=True)
+    assert (raised.value.code, raised.value.status) == ("MATCH_MUTUAL", 409)
+    assert raised.value.message.zh and raised.value.message.en
+    confirmed, _ = mutual.review_by("acc_op", "both keen", withdraw=False)
+    assert (confirmed.status, confirmed.note) == (MatchStatus.MUTUAL, "both keen")
 
 
 def test_the_system_withdraws_and_a_ranking_may_propose_again() -> None:

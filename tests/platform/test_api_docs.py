@@ -182,6 +182,11 @@ def test_the_guide_covers_every_task() -> None:
         "reviewClaim",
         "publishDemand",
         "answerMatch",
+        "counterpartContacts",
+        "auditOfParty",
+        "confirmMatch",
+        "withdrawMatch",
+        "addMatch",
         "api-reference.md",
     ):
         assert needed in text, needed

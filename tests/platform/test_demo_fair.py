@@ -18,7 +18,7 @@ from tests.platform_harness import ADMIN_LOGIN, ADMIN_PASSWORD, graphql, platfor
 PUBLISHED = """{ demands(first: 50, filter: { status: PUBLISHED }) {
   edges { node { id channel ownerId } } } }"""
 MATCHES = """query($id: ID!) { matches(demandId: $id) {
-  id status counterpartDemandId explanation { reasonsZh reasonsEn } } }"""
+  id status counterpartDemandId explanation { reasons { code zh en } } } }"""
 
 SCHEDULE = """query($id: ID!) { schedule(editionId: $id) {
   ... on Schedule { publishedAt published { scheduled } } } }"""
@@ -47,7 +47,7 @@ async def test_the_demo_fair_is_alive_and_loads_once(tmp_path: Path) -> None:
         mine = [d for d in demands if d["channel"] == "PROJECT_COOPERATION"]
         matches = (await graphql(url, MATCHES, talent, id=mine[0]["id"]))["matches"]
         assert matches, "matching proposed nothing"
-        assert all(m["explanation"]["reasonsZh"] and m["explanation"]["reasonsEn"] for m in matches)
+        assert all(m["explanation"]["reasons"] for m in matches)
         assert [m["status"] for m in matches].count("MUTUAL") == 1
 
         operator = await sign_in(url, "operator@demo.boyin.example", DEMO_PASSWORD)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 from boyin_gateway.schema import SDL_PATH, sdl
 from boyin_platform import demo
-from tests.apps import SECRET
-from tests.platform_harness import graphql, platform_server
+from tests.apps import OPERATOR, SECRET, as_actor
+from tests.platform_harness import graphql, http_client, platform_server
 from tests.shared.conftest import eventually
 
 REGISTER = """
@@ -75,6 +77,24 @@ async def test_platform_runs_serves_graphql_and_keeps_data_across_restarts(tmp_p
         assert await demo.load(url, SECRET) == {"created": 0, "existing": 10}
         supply = (await graphql(url, LIST))["districtSupply"]
         assert sum(d["organisations"] for d in supply) == len(demo.ORGANISATIONS)
+
+
+async def test_the_mounted_services_answer_only_the_internal_identity(tmp_path: Path) -> None:
+    """On the one public port, ``/services/*`` (every route, the OpenAPI documents, docs,
+    probes and metrics) answers only the gateway's signed identity; the data folder is its
+    owner's only (issue #20)."""
+    async with platform_server(tmp_path) as url, http_client() as client:
+        for service in ("registry", "matching", "scheduling", "agreements"):
+            for path in ("/openapi.json", "/docs", "/metrics", "/healthz", "/organisations"):
+                refused = await client.get(f"{url}/services/{service}{path}")
+                assert refused.status_code == 401, (service, path, refused.text)
+                assert refused.json()["error"]["code"] == "UNAUTHENTICATED"
+            allowed = await client.get(
+                f"{url}/services/{service}/openapi.json", headers=as_actor(OPERATOR)
+            )
+            assert allowed.status_code == 200, (service, allowed.text)
+        assert (await client.get(f"{url}/healthz")).status_code == 200
+        assert stat.S_IMODE(os.stat(tmp_path).st_mode) == 0o700
 
 
 def test_schema_file_is_current() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import datetime
 from pathlib import Path
@@ -17,7 +18,8 @@ from boyin_shared.contracts.registry import (
     TalentRegistered,
 )
 from boyin_shared.events import decode
-from tests.apps import Running, running
+from boyin_shared.identity import Actor, Role
+from tests.apps import Running, as_actor, running
 from tests.registry.support import (
     LIANGJIANG,
     YUZHONG,
@@ -33,6 +35,9 @@ from tests.registry.support import (
 ORG_REGISTERED = "boyin.registry.organisation.registered"
 ORG_UPDATED = "boyin.registry.organisation.updated"
 TALENT_REGISTERED = "boyin.registry.talent.registered"
+
+#: a read that asks for the contact details too (an operator's: it is shown them)
+CONTACTS = {"include_contacts": True}
 
 
 @pytest.fixture
@@ -98,9 +103,12 @@ async def test_register_an_organisation_and_read_it_back(registry: Running) -> N
     ]
     assert created["registered_at"] == created["updated_at"]
 
-    read = await api(registry).get(f"/organisations/{created['id']}")
+    read = await api(registry).get(f"/organisations/{created['id']}", params=CONTACTS)
     assert read.status_code == 200
     assert read.json() == created
+    # contacts are answered only when asked for
+    plain = await api(registry).get(f"/organisations/{created['id']}")
+    assert plain.json() == created | {"contacts": None}
 
 
 async def test_the_registered_event_carries_the_profile_but_no_contact_details(
@@ -154,7 +162,7 @@ async def test_the_same_credit_code_again_is_a_conflict_and_changes_nothing(
         (first["id"], ORG_REGISTERED),
         (marker["id"], ORG_REGISTERED),
     ]
-    stored = (await api(registry).get(f"/organisations/{first['id']}")).json()
+    stored = (await api(registry).get(f"/organisations/{first['id']}", params=CONTACTS)).json()
     assert stored == first
 
 
@@ -263,7 +271,8 @@ async def test_update_bumps_the_revision_and_publishes_organisation_updated(
     assert datetime.fromisoformat(updated["updated_at"]) > datetime.fromisoformat(
         created["updated_at"]
     )
-    assert (await api(registry).get(f"/organisations/{created['id']}")).json() == updated
+    read = await api(registry).get(f"/organisations/{created['id']}", params=CONTACTS)
+    assert read.json() == updated
 
     event = await wait_for_event(registry, created["id"], ORG_UPDATED)
     decoded = decode(event)
@@ -299,7 +308,8 @@ async def test_an_invalid_update_changes_nothing(registry: Running) -> None:
     assert fields_of(error_of(response, 422)) == [("district_code", "UNKNOWN_DISTRICT")]
 
     marker = await barrier(registry, 12)
-    assert (await api(registry).get(f"/organisations/{created['id']}")).json() == created
+    read = await api(registry).get(f"/organisations/{created['id']}", params=CONTACTS)
+    assert read.json() == created
     assert [e["subject"] for e in await published(registry)] == [
         created["id"],
         other["id"],
@@ -418,7 +428,7 @@ async def test_register_a_talent_and_read_it_back(registry: Running) -> None:
         "role": None,
     }
     assert created["team"] == [{"name": "Anna Schmidt", "role": "PhD candidate"}]
-    read = await api(registry).get(f"/talents/{created['id']}")
+    read = await api(registry).get(f"/talents/{created['id']}", params=CONTACTS)
     assert read.status_code == 200
     assert read.json() == created
 
@@ -555,8 +565,10 @@ async def test_data_survives_a_restart(tmp_path: Path) -> None:
         await wait_for_event(first, talent["id"], TALENT_REGISTERED)
 
     async with running([definition], tmp_path) as second:
-        assert (await api(second).get(f"/organisations/{org['id']}")).json() == org
-        assert (await api(second).get(f"/talents/{talent['id']}")).json() == talent
+        read_org = await api(second).get(f"/organisations/{org['id']}", params=CONTACTS)
+        assert read_org.json() == org
+        read_talent = await api(second).get(f"/talents/{talent['id']}", params=CONTACTS)
+        assert read_talent.json() == talent
         listing = (await api(second).get("/organisations")).json()
         assert [o["id"] for o in listing["items"]] == [org["id"]]
 
@@ -573,3 +585,46 @@ async def test_data_survives_a_restart(tmp_path: Path) -> None:
             (talent["id"], TALENT_REGISTERED),
             (org["id"], ORG_UPDATED),
         ]
+
+
+# -- one account, one profile -----------------------------------------------------------
+
+
+async def test_concurrent_self_registrations_of_one_account_make_one_profile(
+    registry: Running,
+) -> None:
+    """Six registrations at once from one organisation account without a party yet: one
+    profile is made, the others are told the account has one, and their credit codes stay
+    free for their real owners (issue #20)."""
+    newcomer = as_actor(Actor("acc_racing", Role.ORGANISATION))
+    answers = await asyncio.gather(
+        *(
+            api(registry).post("/organisations", json=organisation_body(60 + i), headers=newcomer)
+            for i in range(6)
+        )
+    )
+    statuses = sorted(a.status_code for a in answers)
+    assert statuses == [201] + [409] * 5, [a.text for a in answers]
+    refused = [a for a in answers if a.status_code == 409]
+    assert {error_of(a, 409)["code"] for a in refused} == {"ALREADY_BOUND"}
+    made = next(a.json() for a in answers if a.status_code == 201)
+    listed = (await api(registry).get("/organisations", params={"limit": 50})).json()["items"]
+    assert [o["id"] for o in listed if o["id"] == made["id"]] == [made["id"]]
+    assert len(listed) == 1
+    # a refused registration's credit code is free: its owner registers it
+    taken = made["credit_code"]
+    free = next(
+        organisation_body(60 + i)
+        for i in range(6)
+        if organisation_body(60 + i)["credit_code"] != taken
+    )
+    assert (await api(registry).post("/organisations", json=free)).status_code == 201
+
+    talent = as_actor(Actor("acc_racing_talent", Role.TALENT))
+    answers = await asyncio.gather(
+        *(
+            api(registry).post("/talents", json=talent_body(f"racer{i}@x.example"), headers=talent)
+            for i in range(4)
+        )
+    )
+    assert sorted(a.status_code for a in answers) == [201, 409, 409, 409]

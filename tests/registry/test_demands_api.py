@@ -638,7 +638,13 @@ async def test_a_district_officer_works_for_the_organisations_of_its_district(
     assert rejected["status"] == "REJECTED"
 
     assert await world.listing(officer_a) == sorted([draft["id"], at_once["id"]])
-    org = ok(await world.api.get(f"/organisations/{world.org_a}", headers=as_actor(officer_a)))
+    org = ok(
+        await world.api.get(
+            f"/organisations/{world.org_a}",
+            params={"include_contacts": True},
+            headers=as_actor(officer_a),
+        )
+    )
     assert org["contacts"] is not None
     renamed = organisation_body(1, district_code=YUZHONG, name_en="Renamed by the district")
     response = await world.api.put(

@@ -48,7 +48,9 @@ async def test_a_person_exports_and_erases_their_data(tmp_path: Path) -> None:
             headers=me,
         )
         assert demand.status_code == 201, demand.text
-        await client.get(f"/talents/{talent['id']}")  # an operator read, audit-logged
+        await client.get(f"/talents/{talent['id']}")  # a read of the profile alone: not logged
+        # an operator shown the contact details: logged
+        await client.get(f"/talents/{talent['id']}", params={"include_contacts": True})
 
         export = await client.get(f"/talents/{talent['id']}/personal-data", headers=me)
         assert export.status_code == 200

@@ -1,4 +1,5 @@
-"""Contact details: who sees them, the audit of staff reads, and grants from mutual matches."""
+"""Contact details: answered only when asked for, who sees them, the audit of every
+disclosure, and grants from mutual matches."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from boyin_registry.privacy.repository import Disclosures
 from boyin_shared.bus.embedded import EmbeddedBus
 from boyin_shared.bus.port import dead_letter_topic
 from boyin_shared.contracts.matching import MatchMutuallyAccepted, MatchParty, MutualMatch
-from boyin_shared.identity import Actor
+from boyin_shared.identity import Actor, Role
 from tests.apps import OPERATOR, Running, as_actor, running
 from tests.registry.support import (
     ADMIN,
@@ -42,6 +43,8 @@ ORG_CONTACTS = [
         "role": "人事经理",
     }
 ]
+SERVICE = Actor(account_id="svc_scheduling", role=Role.SERVICE)
+MENTOR = Actor(account_id="acc_mentor", role=Role.MENTOR)
 TALENT_CONTACT = {
     "name": "Li Wei (private)",
     "email": "li.wei@uni-example.de",
@@ -62,30 +65,56 @@ class Parties:
     def api(self) -> httpx.AsyncClient:
         return self.r.client("registry")
 
-    async def org_as(self, actor: Actor, org_id: str | None = None) -> httpx.Response:
-        return await self.api.get(f"/organisations/{org_id or self.org_a}", headers=as_actor(actor))
+    async def org_as(
+        self, actor: Actor, org_id: str | None = None, *, contacts: bool = True
+    ) -> httpx.Response:
+        """The organisation as ``actor`` reads it, asking for its contacts (or not)."""
+        return await self.api.get(
+            f"/organisations/{org_id or self.org_a}",
+            params={"include_contacts": contacts},
+            headers=as_actor(actor),
+        )
 
-    async def talent_as(self, actor: Actor, talent_id: str | None = None) -> httpx.Response:
-        return await self.api.get(f"/talents/{talent_id or self.talent_1}", headers=as_actor(actor))
+    async def talent_as(
+        self, actor: Actor, talent_id: str | None = None, *, contacts: bool = True
+    ) -> httpx.Response:
+        return await self.api.get(
+            f"/talents/{talent_id or self.talent_1}",
+            params={"include_contacts": contacts},
+            headers=as_actor(actor),
+        )
 
-    async def org_contacts_everywhere(self, actor: Actor, org_id: str) -> list[Any]:
+    async def org_contacts_everywhere(
+        self, actor: Actor, org_id: str, *, contacts: bool = True
+    ) -> list[Any]:
         """The contacts ``actor`` gets for ``org_id`` from the get, the list and the batch."""
-        single = ok(await self.org_as(actor, org_id))["contacts"]
-        listing = ok(await self.api.get("/organisations", headers=as_actor(actor)))["items"]
-        [listed] = [o["contacts"] for o in listing if o["id"] == org_id]
-        batch = ok(
-            await self.api.get("/organisations", params={"ids": [org_id]}, headers=as_actor(actor))
-        )["items"]
-        [batched] = [o["contacts"] for o in batch]
+        asked = {"include_contacts": contacts}
+        single = ok(await self.org_as(actor, org_id, contacts=contacts))["contacts"]
+        listing = ok(await self.api.get("/organisations", params=asked, headers=as_actor(actor)))
+        [listed] = [o["contacts"] for o in listing["items"] if o["id"] == org_id]
+        batch = await self.api.get(
+            "/organisations", params={"ids": [org_id], **asked}, headers=as_actor(actor)
+        )
+        [batched] = [o["contacts"] for o in ok(batch)["items"]]
         return [single, listed, batched]
 
-    async def talent_contact_everywhere(self, actor: Actor, talent_id: str) -> list[Any]:
-        single = ok(await self.talent_as(actor, talent_id))["contact"]
-        batch = ok(
-            await self.api.get("/talents", params={"ids": [talent_id]}, headers=as_actor(actor))
-        )["items"]
-        [batched] = [t["contact"] for t in batch]
+    async def talent_contact_everywhere(
+        self, actor: Actor, talent_id: str, *, contacts: bool = True
+    ) -> list[Any]:
+        single = ok(await self.talent_as(actor, talent_id, contacts=contacts))["contact"]
+        batch = await self.api.get(
+            "/talents",
+            params={"ids": [talent_id], "include_contacts": contacts},
+            headers=as_actor(actor),
+        )
+        [batched] = [t["contact"] for t in ok(batch)["items"]]
         return [single, batched]
+
+    async def audit(self, party_id: str) -> list[tuple[str, str, str]]:
+        """The party's audit log (read by an operator): (account, role, action) each."""
+        entries = entries_of(await self.api.get(f"/parties/{party_id}/audit"))
+        assert {e["subject"] for e in entries} <= {party_id}
+        return [(e["account_id"], e["role"], e["action"]) for e in entries]
 
     def disclosures(self) -> Disclosures:
         found = self.r.hosts["registry"].app.state.service.privacy.disclosures
@@ -135,6 +164,7 @@ async def test_an_organisations_contacts_are_hidden_from_other_parties(parties: 
         talent_member(p.talent_1),
         organisation_member(p.org_b, "acc_org_b"),
         INVESTOR,
+        MENTOR,
         PUBLIC,
     ):
         seen = await p.org_contacts_everywhere(actor, p.org_a)
@@ -155,7 +185,9 @@ async def test_a_district_officer_of_another_district_gets_no_contacts_at_all(
     listing = await p.api.get("/organisations", headers=as_actor(officer_b))
     assert [o["id"] for o in ok(listing)["items"]] == [p.org_b]
     batch = await p.api.get(
-        "/organisations", params={"ids": [p.org_a, p.org_b]}, headers=as_actor(officer_b)
+        "/organisations",
+        params={"ids": [p.org_a, p.org_b], "include_contacts": True},
+        headers=as_actor(officer_b),
     )
     assert [(o["id"], o["contacts"] is not None) for o in ok(batch)["items"]] == [(p.org_b, True)]
     for text in (response.text, listing.text, batch.text):
@@ -167,7 +199,7 @@ async def test_an_organisations_contacts_are_shown_to_it_its_officer_and_the_sta
 ) -> None:
     p = parties
     officer_a = officer(YUZHONG, "acc_officer_a")
-    for actor in (organisation_member(p.org_a), officer_a, OPERATOR, ADMIN):
+    for actor in (organisation_member(p.org_a), officer_a, OPERATOR, ADMIN, SERVICE):
         assert await p.org_contacts_everywhere(actor, p.org_a) == [ORG_CONTACTS] * 3, actor
 
 
@@ -175,7 +207,7 @@ async def test_a_talents_contact_is_shown_only_to_the_talent_and_the_staff(
     parties: Parties,
 ) -> None:
     p = parties
-    for actor in (talent_member(p.talent_1), OPERATOR, ADMIN):
+    for actor in (talent_member(p.talent_1), OPERATOR, ADMIN, SERVICE):
         assert await p.talent_contact_everywhere(actor, p.talent_1) == [TALENT_CONTACT] * 2
     officer_a = officer(YUZHONG, "acc_officer_a")
     for actor in (
@@ -183,6 +215,7 @@ async def test_a_talents_contact_is_shown_only_to_the_talent_and_the_staff(
         organisation_member(p.org_a),
         officer_a,
         INVESTOR,
+        MENTOR,
     ):
         assert await p.talent_contact_everywhere(actor, p.talent_1) == [None, None], actor
         assert "li.wei@uni-example.de" not in (await p.talent_as(actor)).text
@@ -201,41 +234,75 @@ def entries_of(response: httpx.Response) -> list[dict[str, str]]:
     return entries
 
 
-async def test_operator_reads_are_audited_and_shown_to_the_party_only(parties: Parties) -> None:
+async def test_contacts_are_answered_only_when_asked_for_and_then_nothing_is_logged(
+    parties: Parties,
+) -> None:
+    """Reading a profile (its name, say) is no disclosure: no contacts, no audit entry,
+    whoever reads it, through the get, the list and the batch."""
+    p = parties
+    officer_a = officer(YUZHONG, "acc_officer_a")
+    readers = (organisation_member(p.org_a), officer_a, OPERATOR, ADMIN, SERVICE)
+    for actor in readers:
+        assert await p.org_contacts_everywhere(actor, p.org_a, contacts=False) == [None] * 3
+    for actor in (talent_member(p.talent_1), OPERATOR, ADMIN, SERVICE):
+        got = await p.talent_contact_everywhere(actor, p.talent_1, contacts=False)
+        assert got == [None, None], actor
+        assert ok(await p.talent_as(actor, contacts=False))["name"]["en"]
+    assert await p.audit(p.org_a) == []
+    assert await p.audit(p.talent_1) == []
+
+
+async def test_each_disclosure_to_someone_but_the_party_is_logged_and_nothing_else(
+    parties: Parties,
+) -> None:
     p = parties
     officer_a = officer(YUZHONG, "acc_officer_a")
     member_a = organisation_member(p.org_a, "acc_org_a")
-    # reads that are not audited: the party itself, its officer, others who see no contacts
-    for actor in (member_a, officer_a, talent_member(p.talent_1), INVESTOR):
+    # not logged: the party itself, a service, and those who asked and were shown nothing
+    for actor in (member_a, SERVICE):
+        assert ok(await p.org_as(actor))["contacts"] == ORG_CONTACTS
+    for actor in (talent_member(p.talent_1), INVESTOR, MENTOR, officer(LIANGJIANG, "acc_b")):
         await p.org_as(actor)
-    audit = await p.api.get(f"/parties/{p.org_a}/audit", headers=as_actor(member_a))
-    assert entries_of(audit) == []
+    ok(await p.talent_as(SERVICE))
+    assert await p.audit(p.org_a) == []
+    assert await p.audit(p.talent_1) == []
 
+    ok(await p.org_as(officer_a))
     ok(await p.org_as(OPERATOR))
-    ok(await p.api.get("/organisations", params={"district_code": YUZHONG}))
-    ok(await p.api.get("/organisations", params={"ids": [p.org_a]}))
+    ok(await p.api.get("/organisations", params={"district_code": YUZHONG, "include_contacts": 1}))
+    ok(await p.api.get("/organisations", params={"ids": [p.org_a], "include_contacts": 1}))
     ok(await p.org_as(ADMIN))
     ok(await p.talent_as(OPERATOR))
+    await p.r.bus.publish([match(p.talent_1, p.org_a)])
+    await until_visible(p, talent_member(p.talent_1, "acc_talent_1"), p.org_a)
 
+    assert await p.audit(p.org_a) == [
+        ("acc_officer_a", "DISTRICT_OFFICER", "read_contacts"),
+        ("acc_operator", "OPERATOR", "read_contacts"),
+        ("acc_operator", "OPERATOR", "read_contacts"),
+        ("acc_operator", "OPERATOR", "read_contacts"),
+        ("acc_admin", "ADMIN", "read_contacts"),
+        ("acc_talent_1", "TALENT", "read_contacts"),  # the matched counterpart
+    ]
+    assert await p.audit(p.talent_1) == [("acc_operator", "OPERATOR", "read_contacts")]
+    assert await p.audit(p.org_b) == []  # never shown to anyone
+
+
+async def test_the_audit_log_is_shown_to_the_party_and_operators_only(parties: Parties) -> None:
+    p = parties
+    officer_a = officer(YUZHONG, "acc_officer_a")
+    member_a = organisation_member(p.org_a, "acc_org_a")
+    ok(await p.org_as(OPERATOR))
+    ok(await p.org_as(ADMIN))
     entries = entries_of(await p.api.get(f"/parties/{p.org_a}/audit", headers=as_actor(member_a)))
-    assert [(e["account_id"], e["role"], e["action"], e["subject"]) for e in entries] == [
-        ("acc_operator", "OPERATOR", "read_contacts", p.org_a),
-        ("acc_operator", "OPERATOR", "read_contacts", p.org_a),
-        ("acc_operator", "OPERATOR", "read_contacts", p.org_a),
-        ("acc_admin", "ADMIN", "read_contacts", p.org_a),
+    assert [(e["account_id"], e["subject"]) for e in entries] == [
+        ("acc_operator", p.org_a),
+        ("acc_admin", p.org_a),
     ]
     assert [e["at"] for e in entries] == sorted(e["at"] for e in entries)
     assert set(entries[0]) == {"account_id", "role", "action", "subject", "at"}
     # the moments as the log has always written them (isoformat), not pydantic's "Z"
     assert all(e["at"].endswith("+00:00") for e in entries), entries
-
-    talent_entries = entries_of(
-        await p.api.get(f"/parties/{p.talent_1}/audit", headers=as_actor(talent_member(p.talent_1)))
-    )
-    assert [(e["account_id"], e["subject"]) for e in talent_entries] == [
-        ("acc_operator", p.talent_1)
-    ]
-    assert entries_of(await p.api.get(f"/parties/{p.org_b}/audit")) == []  # never read by staff
 
     for stranger in (
         organisation_member(p.org_b, "acc_org_b"),
@@ -247,7 +314,7 @@ async def test_operator_reads_are_audited_and_shown_to_the_party_only(parties: P
         response = await p.api.get(f"/parties/{p.org_a}/audit", headers=as_actor(stranger))
         error = error_of(response, 403)
         assert error["message"]["en"] == "you may not see this audit log"
-    assert len(entries_of(await p.api.get(f"/parties/{p.org_a}/audit"))) == 4  # operators may look
+    assert len(await p.audit(p.org_a)) == 2  # operators may look
 
 
 # -- grants from mutual matches ---------------------------------------------------------
@@ -312,7 +379,9 @@ async def test_grants_survive_a_restart(tmp_path: Path) -> None:
         await until_visible(p, talent_member(talent), org)
     async with running([definition], tmp_path) as r:
         response = await r.client("registry").get(
-            f"/talents/{talent}", headers=as_actor(organisation_member(org))
+            f"/talents/{talent}",
+            params={"include_contacts": True},
+            headers=as_actor(organisation_member(org)),
         )
         assert ok(response)["contact"] == TALENT_CONTACT
 

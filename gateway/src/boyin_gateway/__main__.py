@@ -6,4 +6,10 @@ from boyin_shared.settings import PlatformSettings
 
 settings = PlatformSettings()
 logs.configure("gateway", settings.log_level, as_json=settings.log_json)
-uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=None)
+uvicorn.run(
+    create_app(settings),
+    host=settings.host,
+    port=settings.port,
+    log_config=None,
+    proxy_headers=False,  # the client address is the gateway's own matter (addresses.py)
+)

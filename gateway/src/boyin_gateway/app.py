@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -15,14 +16,14 @@ from strawberry.types.unset import UNSET, UnsetType
 
 from boyin_gateway import files
 from boyin_gateway.accounts.service import Accounts
-from boyin_gateway.accounts.tokens import read_access
+from boyin_gateway.accounts.tokens import expiry, read_access
 from boyin_gateway.clients import Downstream, HttpServices, Services
 from boyin_gateway.context import ANONYMOUS, Context
 from boyin_gateway.feeds import Feeds
 from boyin_gateway.limits import LimitRequests, Limits, Throttle
 from boyin_gateway.schema import build_schema
 from boyin_shared import http
-from boyin_shared.errors import BoyinError, TransientError, unauthenticated
+from boyin_shared.errors import BoyinError, TransientError, invalid_body, unauthenticated
 from boyin_shared.identity import Actor
 from boyin_shared.runtime import make_bus, make_store
 from boyin_shared.service import start_bus
@@ -48,6 +49,18 @@ class GatewayRouter(GraphQLRouter[Context, None]):
         super().__init__(*args, **kwargs)
         self._jwt_secret = jwt_secret
 
+    def decode_json(self, data: str | bytes) -> object:
+        """A request body is a JSON object (an operation) or, refused later as batching is
+        off, an array; anything else, or JSON nested too deeply to decode, is the caller's
+        mistake: ``400 INVALID_BODY``, not a server error."""
+        try:
+            decoded = json.loads(data)
+        except RecursionError:
+            raise invalid_body("嵌套过深", "is nested too deeply") from None
+        if not isinstance(decoded, dict | list):
+            raise invalid_body("须为 JSON 对象", "must be a JSON object") from None
+        return decoded
+
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         params = context.connection_params or {}
         value = params.get("authorization") or params.get("Authorization")
@@ -55,16 +68,17 @@ class GatewayRouter(GraphQLRouter[Context, None]):
             return _NO_PAYLOAD  # a visitor: only what the public may see
         token = str(value).removeprefix("Bearer ").strip()
         try:
-            context.authenticate(await authenticated(context.accounts, token, self._jwt_secret))
+            actor = await authenticated(context.accounts, token, self._jwt_secret)
         except BoyinError as exc:
             raise ConnectionRejectionError({"code": exc.code, "message": exc.message.en}) from exc
+        context.authenticate(actor, expiry(token))
         return _NO_PAYLOAD
 
 
 async def authenticated(accounts: Accounts, token: str, jwt_secret: str) -> Actor:
     """The actor of an access token that is valid and whose session is still signed in."""
     actor = read_access(token, jwt_secret)
-    if actor.session_id is not None and await accounts.session_revoked(actor.session_id):
+    if await accounts.session_revoked(actor.session_id or ""):
         raise unauthenticated()
     return actor
 
@@ -129,7 +143,11 @@ def create_app(
 
     async def context(request: HTTPConnection) -> Context:
         up = running[0]
-        return Context(up.services, up.accounts, await actor_of(request), up.feeds)
+        made = Context(up.services, up.accounts, await actor_of(request), up.feeds)
+        header = request.headers.get("authorization", "")
+        if made.actor is not ANONYMOUS:
+            made.expires_at = expiry(header[7:].strip())
+        return made
 
     def registry_for(actor: Actor) -> Downstream:
         return running[0].services.registry(actor)
@@ -137,13 +155,24 @@ def create_app(
     def scheduling_for(actor: Actor) -> Downstream:
         return running[0].services.scheduling(actor)
 
+    def agreements_for(actor: Actor) -> Downstream:
+        return running[0].services.agreements(actor)
+
     def account_of(token: str) -> str | None:
         try:
             return read_access(token, jwt_secret).account_id
         except BoyinError:
             return None
 
-    app = FastAPI(title="Boyin gateway", lifespan=lifespan)
+    # where introspection is off, so are the HTTP API's own description and docs pages
+    described = settings.graphql_introspection
+    app = FastAPI(
+        title="Boyin gateway",
+        lifespan=lifespan,
+        openapi_url="/openapi.json" if described else None,
+        docs_url="/docs" if described else None,
+        redoc_url="/redoc" if described else None,
+    )
     app.state.throttle = throttle  # the sign-in throttle finds it here (see limits.py)
 
     async def ready() -> bool:
@@ -170,6 +199,6 @@ def create_app(
         ),
         prefix="/graphql",
     )
-    app.include_router(files.router(actor_of, registry_for, scheduling_for))
+    app.include_router(files.router(actor_of, registry_for, scheduling_for, agreements_for))
     app.include_router(files.calendar_router(scheduling_for))
     return app

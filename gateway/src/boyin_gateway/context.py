@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable, Iterable
 from dataclasses import replace
+from typing import TypeVar
 
 from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
@@ -11,11 +14,15 @@ from strawberry.fastapi import BaseContext
 from boyin_gateway.accounts.service import Accounts
 from boyin_gateway.clients import Agreements, Downstream, Mentors, Registry, Scheduling, Services
 from boyin_gateway.derived import shown_as
-from boyin_gateway.feeds import Feeds
+from boyin_gateway.feeds import Feeds, Listener, Session
 from boyin_gateway.permissions import acts_for_no_party_yet
 from boyin_gateway.types import Organisation, Talent
+from boyin_shared.api.registry import ContactOut
 from boyin_shared.api.scheduling import MeetingOut, TimetableDetailOut
+from boyin_shared.events import Event
 from boyin_shared.identity import Actor, Role
+
+T = TypeVar("T")
 
 ANONYMOUS = Actor(account_id="anonymous", role=Role.PUBLIC)
 
@@ -32,6 +39,17 @@ class Loaders:
 
         async def talents(ids: list[str]) -> list[Talent | None]:
             found = {t.id: shown_as(Talent, t) for t in await registry.talents_by_id(ids)}
+            return [found.get(i) for i in ids]
+
+        async def organisation_contacts(ids: list[str]) -> list[list[ContactOut] | None]:
+            """Contact details, asked of the registry only for a field that shows them."""
+            found = {
+                o.id: o.contacts for o in await registry.organisations_by_id(ids, contacts=True)
+            }
+            return [found.get(i) for i in ids]
+
+        async def talent_contacts(ids: list[str]) -> list[ContactOut | None]:
+            found = {t.id: t.contact for t in await registry.talents_by_id(ids, contacts=True)}
             return [found.get(i) for i in ids]
 
         async def edition_meetings(edition_ids: list[str]) -> list[dict[str, MeetingOut]]:
@@ -58,6 +76,8 @@ class Loaders:
 
         self.organisations = DataLoader(load_fn=organisations, max_batch_size=200)
         self.talents = DataLoader(load_fn=talents, max_batch_size=200)
+        self.organisation_contacts = DataLoader(load_fn=organisation_contacts, max_batch_size=200)
+        self.talent_contacts = DataLoader(load_fn=talent_contacts, max_batch_size=200)
         self.edition_meetings = DataLoader(load_fn=edition_meetings)
         self.timetables = DataLoader(load_fn=timetables)
 
@@ -73,6 +93,15 @@ class Loaders:
         found: Organisation | Talent | None = await first.load(party_id)
         if found is None and kind is None:
             found = await second.load(party_id)
+        return found
+
+    async def contacts(self, party_id: str, kind: str) -> list[ContactOut] | None:
+        """A talent's or an organisation's contact details (``kind`` as matching names
+        it), where the caller may see them."""
+        if kind == "talent":
+            contact = await self.talent_contacts.load(party_id)
+            return None if contact is None else [contact]
+        found: list[ContactOut] | None = await self.organisation_contacts.load(party_id)
         return found
 
 
@@ -91,15 +120,39 @@ class Context(BaseContext):
         self._acting: list[Downstream] = []
         self.authenticate(actor)
 
-    def authenticate(self, actor: Actor) -> None:
-        """Act for ``actor`` (a websocket authenticates after the connection is made)."""
+    def authenticate(self, actor: Actor, expires_at: float | None = None) -> None:
+        """Act for ``actor`` (a websocket authenticates after the connection is made), whose
+        access token expires at ``expires_at`` (epoch seconds; None: anonymous)."""
         self.actor = actor
+        self.expires_at = expires_at
         self.registry = self._services.registry(actor)
         self.matching = self._services.matching(actor)
         self.scheduling = self._services.scheduling(actor)
         self.agreements: Agreements = self._services.agreements(actor)
         self.mentors: Mentors = self._services.mentors(actor)
         self.loaders = Loaders(self.registry, self.scheduling)
+
+    def _session(self) -> Session | None:
+        """The sign-in the caller's feeds last as long as (None: an anonymous caller's)."""
+        session_id = self.actor.session_id
+        if session_id is None or self.expires_at is None:
+            return None
+
+        async def live() -> bool:
+            return not await self.accounts.session_revoked(session_id)
+
+        return Session(self.expires_at, live)
+
+    def listen(
+        self, select: Callable[[Event], T | None]
+    ) -> contextlib.AbstractAsyncContextManager[Listener[T]]:
+        """The caller's live feed of ``select``'s items, ending with its sign-in (feeds.py)."""
+        return self.feeds.listen(select, self._session())
+
+    def listen_many(
+        self, select: Callable[[Event], Iterable[T]]
+    ) -> contextlib.AbstractAsyncContextManager[Listener[T]]:
+        return self.feeds.listen_many(select, self._session())
 
     def registry_acting_for(self, party_id: str) -> Registry:
         """The registry as the caller acting for ``party_id``: the party their account is

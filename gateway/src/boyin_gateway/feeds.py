@@ -3,6 +3,11 @@ GraphQL subscriptions of the people allowed to see them.
 
 Each subscriber has a bounded queue: a slow subscriber loses its oldest items (and is told
 how many) instead of holding anyone else up.
+
+A subscriber's feed lasts as long as its sign-in: the session is checked again before each
+item is delivered, and the feed ends when the access token it was opened with expires, even
+if nothing is delivered meanwhile (``SessionEnded``; the client signs in again or refreshes
+and subscribes anew).
 """
 
 from __future__ import annotations
@@ -10,9 +15,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import secrets
-from collections.abc import AsyncIterator, Callable, Iterable
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
+
+from graphql import GraphQLError
 
 import boyin_shared.contracts  # noqa: F401  (registers every contract in the catalogue)
 from boyin_shared.bus import Subscription
@@ -40,6 +48,7 @@ class Listener(Generic[T]):
     select: Callable[[Event], Iterable[T]]
     queue: asyncio.Queue[T] = field(default_factory=lambda: asyncio.Queue(maxsize=QUEUE_BOUND))
     dropped: int = 0
+    session: Session | None = None
 
     def offer(self, event: Event) -> None:
         for item in self.select(event):
@@ -50,8 +59,47 @@ class Listener(Generic[T]):
             self.queue.put_nowait(item)
 
     async def __aiter__(self) -> AsyncIterator[T]:
+        session = self.session
         while True:
-            yield await self.queue.get()
+            if session is None:
+                yield await self.queue.get()
+                continue
+            left = session.expires_at - time.time()
+            if left <= 0:
+                raise SessionEnded
+            try:
+                item = await asyncio.wait_for(self.queue.get(), timeout=left)
+            except TimeoutError:
+                raise SessionEnded from None
+            if not await session.live():
+                raise SessionEnded
+            yield item
+
+
+class SessionEnded(GraphQLError):
+    """The subscriber signed out, or the token its feed was opened with expired: the feed's
+    last message, an error the caller reads (``SESSION_ENDED``), not a masked fault."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The session has ended; sign in again and subscribe anew.",
+            extensions={
+                "code": "SESSION_ENDED",
+                "message": {
+                    "zh": "登录已结束，请重新登录后再订阅",
+                    "en": "the session has ended; sign in again and subscribe anew",
+                },
+            },
+        )
+
+
+@dataclass(frozen=True)
+class Session:
+    """The sign-in a feed belongs to: when its token expires (epoch seconds), and whether it
+    is still signed in."""
+
+    expires_at: float
+    live: Callable[[], Awaitable[bool]]
 
 
 @dataclass
@@ -65,22 +113,22 @@ class Feeds:
             listener.offer(event)
 
     def listen(
-        self, select: Callable[[Event], T | None]
+        self, select: Callable[[Event], T | None], session: Session | None = None
     ) -> contextlib.AbstractAsyncContextManager[Listener[T]]:
-        """Listen for one item (or None) per event."""
+        """Listen for one item (or None) per event, while ``session`` lasts (None: for ever)."""
 
         def one(event: Event) -> tuple[T, ...]:
             item = select(event)
             return () if item is None else (item,)
 
-        return self.listen_many(one)
+        return self.listen_many(one, session)
 
     @contextlib.asynccontextmanager
     async def listen_many(
-        self, select: Callable[[Event], Iterable[T]]
+        self, select: Callable[[Event], Iterable[T]], session: Session | None = None
     ) -> AsyncIterator[Listener[T]]:
         """Listen for any number of items per event (e.g. one per proposal of a list)."""
-        listener: Listener[T] = Listener(select)
+        listener: Listener[T] = Listener(select, session=session)
         self.listeners.add(listener)  # type: ignore[arg-type]
         try:
             yield listener

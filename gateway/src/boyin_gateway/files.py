@@ -10,6 +10,11 @@ Downloads
     may not see, ``422`` for a bad filter). Query parameters are snake_case, as in the
     services' HTTP APIs.
 
+Agreements
+    ``GET /files/exports/funnel`` (the ``funnel`` query as XLSX, headers in ``lang``) is
+    passed through from the agreements service like the registry's downloads: operators
+    have every district's, district officers their own.
+
 Scheduling
     ``GET /files/editions/{id}/agenda.ics`` (the signed-in participant's agenda as
     iCalendar) and ``GET /files/editions/{id}/check-in.svg`` (their check-in QR code) are
@@ -47,6 +52,7 @@ from boyin_gateway.context import ANONYMOUS
 from boyin_gateway.permissions import is_visitor
 from boyin_shared.api.errors import ErrorBody
 from boyin_shared.api.registry import Channel, Format, HeaderLanguage, Status
+from boyin_shared.api.reports import FunnelDimension
 from boyin_shared.errors import BoyinError, Message, unauthenticated
 from boyin_shared.http import error_body
 from boyin_shared.identity import Actor
@@ -130,10 +136,11 @@ def router(
     actor_of: Callable[[Request], Awaitable[Actor]],
     registry_for: Callable[[Actor], Downstream],
     scheduling_for: Callable[[Actor], Downstream],
+    agreements_for: Callable[[Actor], Downstream],
 ) -> APIRouter:
     """The download routes; ``actor_of`` reads the caller's token (raising a 401
-    ``BoyinError`` when it is invalid), ``registry_for`` and ``scheduling_for`` call the
-    services as them."""
+    ``BoyinError`` when it is invalid), ``registry_for``, ``scheduling_for`` and
+    ``agreements_for`` call the services as them."""
     files = APIRouter(prefix="/files", tags=["files"])
 
     async def pass_on(
@@ -194,6 +201,27 @@ def router(
             "owner_id": owner_id,
         }
         return await pass_on(request, "/exports/demands", params)
+
+    @files.get("/exports/funnel")
+    async def export_funnel(
+        request: Request,
+        lang: HeaderLanguage = "zh",
+        by: FunnelDimension = FunnelDimension.EDITION,
+        edition: str | None = None,
+        district_code: str | None = None,
+        cluster: str | None = None,
+        channel: Channel | None = None,
+    ) -> Response:
+        """The funnel (the ``funnel`` query with these arguments) as an XLSX file."""
+        params = {
+            "headers": lang,
+            "by": by.value,
+            "edition": edition,
+            "district_code": district_code,
+            "cluster": cluster,
+            "channel": channel.value if channel else None,
+        }
+        return await pass_on(request, "/exports/funnel", params, agreements_for, signed_in=True)
 
     @files.get("/editions/{edition_id}/agenda.ics")
     async def agenda_ics(edition_id: str, request: Request) -> Response:

@@ -5,12 +5,18 @@ Size and shape of a GraphQL operation (refused before any service is called)
       parsed (strawberry's ``MaxTokensLimiter``);
     - ``graphql_max_depth`` (12): nesting of selections (``QueryDepthLimiter``);
     - ``graphql_max_aliases`` (20): aliased fields, which repeat work (``MaxAliasesLimiter``);
+    - ``graphql_max_fields`` (400) and ``graphql_max_merges`` (1000): fields selected in all,
+      and the work of the check that fields of one response path can be merged (the sum of
+      the squares of the number of fields per path), measured on the parsed document before
+      it is validated, since validation's cost grows faster than the document (see
+      validation.py; the validation of larger documents also runs off the event loop);
     - page sizes: every ``first`` argument is clamped (100 at most; below 1 it is refused,
       as is a cursor the field did not hand out: see paging.py).
 
     The GraphQL error keeps the library's English message and adds ``extensions``:
     ``{"code": "QUERY_TOO_DEEP", "message": {"zh": ..., "en": ...}}`` (codes
-    ``QUERY_TOO_LONG``, ``QUERY_TOO_DEEP``, ``TOO_MANY_ALIASES``, ``INTROSPECTION_DISABLED``;
+    ``QUERY_TOO_LONG``, ``QUERY_TOO_DEEP``, ``TOO_MANY_ALIASES``, ``QUERY_TOO_COMPLEX``,
+    ``INTROSPECTION_DISABLED``;
     every other GraphQL error is explained so too, see query_errors.py).
 
 Introspection
@@ -28,10 +34,8 @@ Rate limits (token buckets: a burst of the whole allowance, then a steady refill
     - ``rate_limit_per_minute`` (600) per signed-in account (a valid bearer token);
     - ``rate_limit_anonymous_per_minute`` (120) per client IP address otherwise, also for
       an invalid token and for the WebSocket handshakes of subscriptions;
-    - ``sign_in_attempts`` (10) failed sign-ins per login and IP address, one regained every
-      ``sign_in_window_seconds`` / attempts (90 s): this slows password guessing without
-      locking the owner out from elsewhere. An attempt is counted when it starts (so a
-      burst of parallel guesses cannot outrun the count) and given back when it succeeds.
+    - password checks (sign-in, sign-up) in all, per address, and per login and address:
+      see sign_ins.py.
 
     Over the limit the answer is ``429`` with ``Retry-After`` (seconds) and the platform's
     error body ``{"error": {"code": "RATE_LIMITED", "message": {"zh", "en"}}}``; a throttled
@@ -44,10 +48,8 @@ Rate limits (token buckets: a burst of the whole allowance, then a steady refill
     to N times the allowance, and a restart forgets the counts. Exact limits across
     replicas would need a shared store (or limits at the ingress).
 
-    The client's address is the connection's peer as uvicorn reports it. Behind a reverse
-    proxy (the Kubernetes ingress) it is the proxy's, and every anonymous client would share
-    one bucket, unless uvicorn believes the proxy's ``X-Forwarded-For``: set uvicorn's
-    ``FORWARDED_ALLOW_IPS`` environment variable to the proxy's addresses.
+    The client's address is the connection's peer, or behind the configured reverse proxies
+    (``BOYIN_TRUSTED_PROXIES``) the address they forwarded: see addresses.py.
 """
 
 from __future__ import annotations
@@ -58,11 +60,9 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import Any
 
 from graphql.validation import ASTValidationRule
 from starlette.datastructures import Headers
-from starlette.requests import HTTPConnection
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.types import Message as AsgiMessage
@@ -74,11 +74,9 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     SchemaExtension,
 )
-from strawberry.extensions.field_extension import AsyncExtensionResolver, FieldExtension
 
-from boyin_gateway.accounts.domain import normalise_login
-from boyin_gateway.errors import forbidden
-from boyin_gateway.types import Problem
+from boyin_gateway.addresses import Proxies
+from boyin_gateway.validation import CostLimits, bounded_validation
 from boyin_shared.errors import BoyinError, Message
 from boyin_shared.http import error_body
 from boyin_shared.settings import PlatformSettings
@@ -94,12 +92,16 @@ class Limits:
     max_depth: int
     max_tokens: int
     max_aliases: int
+    cost: CostLimits
     max_body_bytes: int
     max_upload_body_bytes: int
     per_minute: int
     anonymous_per_minute: int
     sign_in_attempts: int
     sign_in_window_seconds: int
+    password_checks_per_address: int
+    password_checks_per_second: int
+    proxies: Proxies
 
     @classmethod
     def of(cls, settings: PlatformSettings) -> Limits:
@@ -108,12 +110,16 @@ class Limits:
             max_depth=settings.graphql_max_depth,
             max_tokens=settings.graphql_max_tokens,
             max_aliases=settings.graphql_max_aliases,
+            cost=CostLimits(settings.graphql_max_fields, settings.graphql_max_merges),
             max_body_bytes=settings.max_request_kb * 1024,
             max_upload_body_bytes=(settings.max_upload_mb + 1) * MIB,
             per_minute=settings.rate_limit_per_minute,
             anonymous_per_minute=settings.rate_limit_anonymous_per_minute,
             sign_in_attempts=settings.sign_in_attempts,
             sign_in_window_seconds=settings.sign_in_window_seconds,
+            password_checks_per_address=settings.password_checks_per_address,
+            password_checks_per_second=settings.password_checks_per_second,
+            proxies=Proxies.of(settings.trusted_proxies),
         )
 
     def schema_extensions(self) -> list[Callable[[], SchemaExtension]]:
@@ -131,6 +137,7 @@ class Limits:
         return [
             lambda: MaxTokensLimiter(max_token_count=max_tokens),
             lambda: AddValidationRules(rules),
+            bounded_validation(self.cost),
         ]
 
 
@@ -159,6 +166,18 @@ EXPLAINED: list[tuple[re.Pattern[str], str, str, str]] = [
         "TOO_MANY_ALIASES",
         "查询使用的别名过多（最多 {0} 个）",
         "the query uses too many aliases (at most {0})",
+    ),
+    (
+        re.compile(r"Document selects more than (\d+) fields"),
+        "QUERY_TOO_COMPLEX",
+        "查询选择的字段过多（最多 {0} 个，片段每展开一次计一次）",
+        "the query selects too many fields (at most {0}, a fragment counted at each spread)",
+    ),
+    (
+        re.compile(r"Document repeats fields too often: merge cost (\d+)\. Allowed: (\d+)"),
+        "QUERY_TOO_COMPLEX",
+        "查询重复选择同一字段过多（合并检查代价 {0}，上限 {1}）",
+        "the query selects the same fields too often (merge cost {0}, at most {1})",
     ),
     (
         re.compile(r"introspection has been disabled"),
@@ -225,6 +244,9 @@ class Throttle:
     accounts: TokenBuckets
     addresses: TokenBuckets
     sign_ins: TokenBuckets
+    password_checks: TokenBuckets  # per address
+    all_password_checks: TokenBuckets  # one key: the process's
+    proxies: Proxies
 
     @classmethod
     def of(cls, limits: Limits) -> Throttle:
@@ -232,12 +254,13 @@ class Throttle:
             accounts=TokenBuckets(limits.per_minute, 60),
             addresses=TokenBuckets(limits.anonymous_per_minute, 60),
             sign_ins=TokenBuckets(limits.sign_in_attempts, limits.sign_in_window_seconds),
+            password_checks=TokenBuckets(limits.password_checks_per_address, 60),
+            all_password_checks=TokenBuckets(limits.password_checks_per_second, 1),
+            proxies=limits.proxies,
         )
 
-
-def client_address(scope: Scope) -> str:
-    client = scope.get("client")
-    return str(client[0]) if client else "unknown"
+    def client_address(self, scope: Scope) -> str:
+        return self.proxies.client(scope)
 
 
 def _rate_limited(wait: int) -> BoyinError:
@@ -314,7 +337,7 @@ class LimitRequests:
             account = self.account_of(authorization[7:].strip())
             if account is not None:
                 return self.throttle.accounts.take(account)
-        return self.throttle.addresses.take(client_address(scope))
+        return self.throttle.addresses.take(self.throttle.client_address(scope))
 
     async def _buffered(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
         """A body of unknown length (chunked): read it up to the limit, then pass it on."""
@@ -336,45 +359,3 @@ class LimitRequests:
             return messages.pop(0) if messages else await receive()
 
         await self.app(scope, replay, send)
-
-
-# -- sign-in attempts ----------------------------------------------------------------
-
-
-def throttle_of(connection: HTTPConnection | None) -> Throttle | None:
-    """The throttle of the gateway app serving ``connection`` (None outside one)."""
-    if connection is None:
-        return None
-    found = getattr(connection.app.state, "throttle", None)
-    return found if isinstance(found, Throttle) else None
-
-
-class SignInThrottle(FieldExtension):
-    """Count the sign-in attempts per login and client address (see the module's
-    documentation): a throttled attempt is not even checked."""
-
-    async def resolve_async(
-        self, next_: AsyncExtensionResolver, source: Any, info: Any, **kwargs: Any
-    ) -> Any:
-        connection: HTTPConnection | None = info.context.request
-        throttle = throttle_of(connection)
-        if throttle is None or connection is None:
-            return await next_(source, info, **kwargs)
-        key = (normalise_login(str(kwargs["login"])), client_address(connection.scope))
-        wait = throttle.sign_ins.take(key)
-        if wait:
-            response = info.context.response
-            if isinstance(response, Response):
-                response.status_code = 429
-                response.headers["Retry-After"] = str(wait)
-            return forbidden(
-                Message(
-                    f"登录失败次数过多，请 {wait} 秒后重试",
-                    f"too many failed sign-ins; retry in {wait} s",
-                ),
-                code="TOO_MANY_SIGN_IN_ATTEMPTS",
-            )
-        result = await next_(source, info, **kwargs)
-        if not isinstance(result, Problem):
-            throttle.sign_ins.give_back(key)
-        return result

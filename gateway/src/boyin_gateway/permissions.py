@@ -81,6 +81,17 @@ class DistrictOfficers(Allowed):
         return actor.is_staff or super().allows(actor)
 
 
+class InvestorsAndDistrictOfficers(Allowed):
+    """Investors, district officers (of their district, see :func:`sees_district`) and
+    staff."""
+
+    roles = frozenset({Role.INVESTOR, Role.DISTRICT_OFFICER})
+    message = "仅限投资机构、区县工作人员和工作人员 / Investors, district officers and staff only"
+
+    def allows(self, actor: Actor) -> bool:
+        return actor.is_staff or super().allows(actor)
+
+
 class Participants(Allowed):
     roles = frozenset({Role.TALENT, Role.ORGANISATION})
     message = "仅限已登记的人才和单位 / Registered talents and organisations only"
@@ -174,6 +185,7 @@ def acts_for_no_party_yet(actor: Actor) -> bool:
 
 
 def sees_district(actor: Actor, district_code: str | None) -> bool:
-    """Whether a live feed shows ``actor`` a demand of ``district_code``: a district
-    officer sees their own district's, everyone else every district's."""
+    """Whether a live feed shows ``actor`` a demand (or an agreement) of
+    ``district_code``: a district officer sees their own district's, everyone else every
+    district's."""
     return actor.role is not Role.DISTRICT_OFFICER or district_code == actor.district_code

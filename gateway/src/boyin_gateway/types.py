@@ -10,12 +10,13 @@ from urllib.parse import quote
 import strawberry
 from strawberry.types.field import StrawberryField
 
-from boyin_gateway.derived import derived, derived_input, nested_as
+from boyin_gateway.derived import derived, derived_input, nested_as, shown_as
 from boyin_gateway.registry_enums import Degree, OrganisationKind, PlatformLevel
 from boyin_shared.api.errors import FieldErrorOut, MessageOut
 from boyin_shared.api.matching import DistrictSupplyOut
 from boyin_shared.api.registry import (
     ContactIn,
+    ContactOut,
     DemandAttachmentOut,
     OrganisationIn,
     OrganisationOut,
@@ -59,19 +60,68 @@ class Platform:
     level: PlatformLevel
 
 
-@derived(OrganisationOut, exclude=["contacts"])
+@derived(
+    ContactOut,
+    name="Contact",
+    description="A person to contact, shown only to those the registry discloses it to.",
+)
+class Contact:
+    pass
+
+
+#: who is shown a party's contact details (the registry decides; each disclosure to
+#: someone but the party itself is in its audit log, ``auditOfParty``)
+_DISCLOSURE = (
+    "shown to the party itself, operators and administrators{officer} and, once both "
+    "sides said yes to a match, to its counterpart; null for anyone else. Asked of the "
+    "registry only when selected, and each disclosure to someone but the party is "
+    "audit-logged."
+)
+
+
+async def _organisation_contacts(
+    root: strawberry.Parent[OrganisationOut], info: strawberry.Info
+) -> list[Contact] | None:
+    """The registry answered a write with the contacts already (to its writer); a read
+    asks for them, batched per request."""
+    found: list[ContactOut] | None = (
+        root.contacts
+        if root.contacts is not None
+        else await info.context.loaders.organisation_contacts.load(root.id)
+    )
+    return None if found is None else [shown_as(Contact, c) for c in found]
+
+
+async def _talent_contact(
+    root: strawberry.Parent[TalentOut], info: strawberry.Info
+) -> Contact | None:
+    found: ContactOut | None = (
+        root.contact
+        if root.contact is not None
+        else await info.context.loaders.talent_contacts.load(root.id)
+    )
+    return None if found is None else shown_as(Contact, found)
+
+
+@derived(OrganisationOut)
 class Organisation:
     id: strawberry.ID
     kind: OrganisationKind
+    contacts: list[Contact] | None = strawberry.field(
+        resolver=_organisation_contacts,
+        description="Its contact persons: "
+        + _DISCLOSURE.format(officer=", the district officer of its district"),
+    )
 
 
-@derived(
-    TalentOut,
-    exclude=["location", "contact", "team", "revision", "registered_at", "updated_at"],
-)
+@derived(TalentOut, exclude=["location", "team", "revision", "registered_at", "updated_at"])
 class Talent:
     id: strawberry.ID
     degree: Degree
+    contact: Contact | None = strawberry.field(
+        resolver=_talent_contact,
+        description="How to reach the talent: " + _DISCLOSURE.format(officer=""),
+    )
 
 
 def _download_path(root: strawberry.Parent[DemandAttachmentOut]) -> str:

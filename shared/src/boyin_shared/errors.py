@@ -60,6 +60,26 @@ def invalid(fields: list[FieldError]) -> BoyinError:
     )
 
 
+def invalid_body(zh_why: str, en_why: str) -> BoyinError:
+    """A request body that cannot be what the route takes (not an object, nested too deeply)."""
+    return BoyinError(
+        code="INVALID_BODY",
+        message=Message(zh=f"请求内容{zh_why}", en=f"the request body {en_why}"),
+        status=400,
+    )
+
+
+def unavailable() -> BoyinError:
+    """A store or broker briefly unavailable (a restart): the caller may retry shortly."""
+    return BoyinError(
+        code="SERVICE_UNAVAILABLE",
+        message=Message(
+            zh="服务暂时不可用，请数秒后重试", en="briefly unavailable; retry in a few seconds"
+        ),
+        status=503,
+    )
+
+
 def forbidden(message: Message) -> BoyinError:
     return BoyinError(code="FORBIDDEN", message=message, status=403)
 

@@ -15,10 +15,19 @@ from fastapi.routing import APIRoute
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from boyin_shared import tracing
 from boyin_shared.api.errors import ErrorBody
-from boyin_shared.errors import BoyinError, FieldError, Message, invalid
+from boyin_shared.errors import (
+    BoyinError,
+    FieldError,
+    Message,
+    TransientError,
+    invalid,
+    invalid_body,
+    unavailable,
+)
 
 log = logging.getLogger("boyin.http")
 
@@ -247,6 +256,16 @@ def _stand_in(info: FieldInfo) -> Any:
     return None
 
 
+#: the framework's refusals, said as the platform says its own
+_FRAMEWORK = {
+    400: invalid_body("无法解析（须为有效且嵌套不过深的 JSON）", "cannot be parsed as JSON"),
+    404: BoyinError("NOT_FOUND", Message("未找到", "not found"), status=404),
+    405: BoyinError(
+        "METHOD_NOT_ALLOWED", Message("不支持该请求方法", "method not allowed"), status=405
+    ),
+}
+
+
 def install(app: FastAPI, service: str, ready: Callable[[], Awaitable[bool]]) -> None:
     """Add probes, metrics, trace propagation and the one error mapping to ``app``."""
 
@@ -263,6 +282,28 @@ def install(app: FastAPI, service: str, ready: Callable[[], Awaitable[bool]]) ->
             status=422,
         )
         return JSONResponse(error_body(error), status_code=422)
+
+    #: seconds a client is told to wait when the store or broker is briefly away
+    retry_after = "5"
+
+    @app.exception_handler(TransientError)
+    async def _transient(_: Request, exc: TransientError) -> JSONResponse:
+        log.warning("answered 503: %s", exc)
+        error = unavailable()
+        return JSONResponse(
+            error_body(error), status_code=error.status, headers={"Retry-After": retry_after}
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        """The framework's own refusals (no such route or method, a body that is not JSON)
+        in the platform's one error shape."""
+        error = _FRAMEWORK.get(exc.status_code) or BoyinError(
+            code=f"HTTP_{exc.status_code}",
+            message=Message(f"请求未被接受（HTTP {exc.status_code}）", str(exc.detail)),
+            status=exc.status_code,
+        )
+        return JSONResponse(error_body(error), status_code=exc.status_code, headers=exc.headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:

@@ -18,10 +18,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import uvicorn
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 
 from boyin_shared import faults, http, logs
 from boyin_shared.bus import EventBus, Subscription
+from boyin_shared.callers import current_actor
 from boyin_shared.errors import TransientError
 from boyin_shared.outbox import Outbox
 from boyin_shared.runtime import make_bus, make_store
@@ -79,8 +80,11 @@ class ServiceHost:
         self.app = FastAPI(title=d.title, description=d.description, version="0.1.0")
         self.app.state.internal_token_secret = self.settings.identity_secret()
         http.install(self.app, d.name, self.ready)
+        # Every route of a service answers only a caller with the signed internal identity
+        # (the gateway, another service), whether or not its handler reads the actor; the
+        # probes and metrics installed above stay open to the orchestrator and Prometheus.
         for router in d.routers:
-            self.app.include_router(router)
+            self.app.include_router(router, dependencies=[Depends(current_actor)])
 
     async def ready(self) -> bool:
         if self._store is None or self._bus is None or not self._bus.is_ready():
@@ -166,7 +170,14 @@ def run(definition: ServiceDefinition, **overrides: Any) -> None:
     logs.configure(definition.name, settings.log_level, as_json=settings.log_json)
     faults.arm(settings.faults)
     app = standalone_app(definition, settings)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=False)
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        access_log=False,
+        proxy_headers=False,
+    )
 
 
 def every(

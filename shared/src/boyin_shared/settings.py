@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, IPvAnyNetwork, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -54,6 +54,12 @@ class PlatformSettings(BaseSettings):
     graphql_max_tokens: int = Field(default=2000, ge=100)
     #: Most aliased fields a GraphQL document may have (aliases multiply the work).
     graphql_max_aliases: int = Field(default=20, ge=0)
+    #: Most fields a GraphQL document may select, each spread of a fragment counted.
+    graphql_max_fields: int = Field(default=400, ge=10)
+    #: Most work of the merge check: the sum, over response paths, of the square of the
+    #: number of fields selected at that path (the check compares them pairwise; pairs of
+    #: leaf fields weigh 1/32).
+    graphql_max_merges: int = Field(default=1000, ge=10)
     #: Largest request body the gateway reads, in KiB (multipart uploads: max_upload_mb + 1 MiB).
     max_request_kb: int = Field(default=1024, ge=1)
     #: Requests per minute of one signed-in account, per gateway process (0: no limit).
@@ -63,6 +69,15 @@ class PlatformSettings(BaseSettings):
     #: Failed sign-ins allowed per login and IP address, regained over sign_in_window_seconds.
     sign_in_attempts: int = Field(default=10, ge=0)
     sign_in_window_seconds: int = Field(default=900, ge=1)
+    #: Password checks (sign-ins and sign-ups) per IP address and minute; a successful
+    #: sign-in gives its check back (0: no limit).
+    password_checks_per_address: int = Field(default=60, ge=0)
+    #: Password checks per second in all, per gateway process (about what one core hashes).
+    password_checks_per_second: int = Field(default=20, ge=0)
+    #: The reverse proxies (addresses or networks) whose ``X-Forwarded-For`` is believed, as a
+    #: JSON list, e.g. ``["10.8.0.12", "10.8.1.0/28"]``; none by default: the connection's
+    #: peer is the client.
+    trusted_proxies: tuple[IPvAnyNetwork, ...] = ()
     #: Fail points for fault tests; see :mod:`boyin_shared.faults`.
     faults: str = ""
 

@@ -51,7 +51,9 @@ def main() -> None:
     print(f"Boyin is starting: GraphQL at {base_url(settings)}/graphql", flush=True)
     print(f"Data folder: {settings.data_dir.resolve()}", flush=True)
     server = uvicorn.Server(
-        uvicorn.Config(app, host=settings.host, port=settings.port, log_config=None)
+        uvicorn.Config(
+            app, host=settings.host, port=settings.port, log_config=None, proxy_headers=False
+        )
     )
 
     async def serve() -> None:

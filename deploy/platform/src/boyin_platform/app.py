@@ -12,11 +12,15 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from pydantic import SecretStr
+from starlette.datastructures import Headers
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from boyin_gateway.app import create_app as create_gateway
 from boyin_gateway.feeds import Feeds
 from boyin_platform.services import definitions
-from boyin_shared import http
+from boyin_shared import http, identity
+from boyin_shared.errors import BoyinError
 from boyin_shared.runtime import make_bus
 from boyin_shared.service import ServiceHost, start_bus
 from boyin_shared.settings import PlatformSettings
@@ -46,6 +50,28 @@ def local_secrets(data_dir: Path) -> dict[str, str]:
     return made
 
 
+class InternalOnly:
+    """A service mounted at ``/services/<name>`` on the platform's one public port answers
+    only calls with the signed internal identity (the gateway's): its every route, its
+    OpenAPI document, docs, probes and metrics. The platform's own ``/healthz``, ``/readyz``
+    and ``/metrics`` stay where an operator expects them."""
+
+    def __init__(self, app: ASGIApp, secret: str) -> None:
+        self.app = app
+        self.secret = secret
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            token = Headers(scope=scope).get(identity.HEADER, "")
+            try:
+                identity.verify(token, self.secret)
+            except BoyinError as refused:
+                answer = JSONResponse(http.error_body(refused), status_code=refused.status)
+                await answer(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
 def create_platform(settings: PlatformSettings) -> FastAPI:
     """Services under ``/services/<name>``, the gateway at ``/graphql``."""
     services = definitions()
@@ -57,6 +83,9 @@ def create_platform(settings: PlatformSettings) -> FastAPI:
     if settings.jwt_secret is None:
         update["jwt_secret"] = SecretStr(kept["jwt_secret"])
     settings = settings.model_copy(update=update)
+    # the folder holds every service's database and the uploaded files: its owner's only
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.data_dir.chmod(0o700)
     hosts = [ServiceHost(d, settings) for d in services]
     feeds = Feeds()
     gateway = create_gateway(settings, feeds=feeds)
@@ -77,7 +106,14 @@ def create_platform(settings: PlatformSettings) -> FastAPI:
             log.info("platform started", extra={"graphql": f"{base_url(settings)}/graphql"})
             yield
 
-    app = FastAPI(title="Boyin platform", lifespan=lifespan)
+    described = settings.graphql_introspection  # off in production, as the gateway's are
+    app = FastAPI(
+        title="Boyin platform",
+        lifespan=lifespan,
+        openapi_url="/openapi.json" if described else None,
+        docs_url="/docs" if described else None,
+        redoc_url="/redoc" if described else None,
+    )
     app.state.settings = settings
 
     async def ready() -> bool:
@@ -85,6 +121,7 @@ def create_platform(settings: PlatformSettings) -> FastAPI:
 
     http.install(app, "platform", ready)
     for host in hosts:
-        app.mount(f"/services/{host.definition.name}", host.app)
+        guarded = InternalOnly(host.app, settings.identity_secret())
+        app.mount(f"/services/{host.definition.name}", guarded)
     app.mount("/", gateway)
     return app

@@ -36,7 +36,7 @@ REVIEW_CLAIM = f"""mutation($id: ID!, $criterion: Criterion!) {{
     {DEMAND_RESULT} }} }}"""
 PUBLISH = f"mutation($id: ID!) {{ publishDemand(id: $id) {{ {DEMAND_RESULT} }} }}"
 MATCHES = """query($id: ID!) { matches(demandId: $id) {
-  id counterpartDemandId status myResponse score explanation { reasonsZh reasonsEn } } }"""
+  id counterpartDemandId status myResponse score explanation { reasons { code zh en } } } }"""
 ANSWER = """mutation($id: ID!) { answerMatch(id: $id, interested: true) {
   __typename ... on MatchAnswer { status } ... on Problem { code message { en } } } }"""
 

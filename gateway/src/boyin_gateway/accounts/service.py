@@ -9,9 +9,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
-
 from boyin_gateway.accounts.domain import (
     CREATED_BY,
     SELF_SERVICE,
@@ -19,6 +16,7 @@ from boyin_gateway.accounts.domain import (
     check_login,
     check_password,
 )
+from boyin_gateway.accounts.passwords import hashed, matches
 from boyin_gateway.accounts.tokens import (
     ACCESS_TTL_SECONDS,
     REFRESH_TTL_SECONDS,
@@ -39,10 +37,6 @@ from boyin_shared.errors import (
 )
 from boyin_shared.identity import Actor, Role
 from boyin_shared.store import AlreadyExists, DocumentStore, Update
-
-_HASHER = PasswordHasher()
-# Verified against when the login is unknown, so both paths take the same time.
-_DUMMY_HASH = _HASHER.hash("not a real password 0")
 
 #: how long a session found live is trusted before it is looked up again
 SESSION_CHECK_SECONDS = 5.0
@@ -114,7 +108,7 @@ class Accounts:
         account = Account(
             id=new_id("acc_"),
             login=normalised,
-            password_hash=_HASHER.hash(password),
+            password_hash=await hashed(password),
             role=role,
             district_code=district_code,
             party_id=None,
@@ -211,7 +205,7 @@ class Accounts:
         until they expire or sign out."""
         check_password(password)
         await self.accounts.update(
-            account_id, Update(set={"password_hash": _HASHER.hash(password)})
+            account_id, Update(set={"password_hash": await hashed(password)})
         )
 
     async def get(self, account_id: str) -> Account | None:
@@ -235,10 +229,8 @@ class Accounts:
     async def sign_in(self, login: str, password: str) -> TokenPair:
         entry = await self.logins.get(check_login_quietly(login))
         account = await self.get(entry["account_id"]) if entry else None
-        try:
-            _HASHER.verify(account.password_hash if account else _DUMMY_HASH, password)
-        except (VerificationError, InvalidHashError):
-            raise _bad_credentials() from None
+        if not await matches(account.password_hash if account else None, password):
+            raise _bad_credentials()
         if account is None or account.disabled:
             raise _bad_credentials()
         return await self._tokens(account, family=None)

@@ -6,6 +6,9 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
+import jwt
+
+from boyin_shared.errors import unauthenticated
 from boyin_shared.identity import Actor, decode_actor, encode_actor
 
 ACCESS_AUDIENCE = "boyin-api"
@@ -18,7 +21,18 @@ def issue_access(actor: Actor, secret: str, *, ttl: int = ACCESS_TTL_SECONDS) ->
 
 
 def read_access(token: str, secret: str) -> Actor:
-    return decode_actor(token, secret, audience=ACCESS_AUDIENCE)
+    """The actor of a person's access token; 401 unless it is valid, unexpired, and names the
+    sign-in session it belongs to (which sign-out revokes)."""
+    actor = decode_actor(token, secret, audience=ACCESS_AUDIENCE)
+    if actor.session_id is None:
+        raise unauthenticated()
+    return actor
+
+
+def expiry(token: str) -> float:
+    """When an access token already read by :func:`read_access` expires (epoch seconds)."""
+    claims = jwt.decode(token, options={"verify_signature": False})
+    return float(claims["exp"])
 
 
 def new_refresh_token() -> str:

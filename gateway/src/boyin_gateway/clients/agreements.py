@@ -1,6 +1,6 @@
 """The agreements service's client (:class:`Agreements`, and :class:`AgreementsClient` over
 HTTP): agreements through their pipeline, milestones, the ceremony roster, support
-policies and their evaluations."""
+policies and their evaluations, and the funnel report."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from boyin_shared.api.agreements import (
     RosterRowOut,
 )
 from boyin_shared.api.errors import ErrorOut, MessageOut
+from boyin_shared.api.reports import FunnelOut
 from boyin_shared.identity import Actor
 
 
@@ -59,6 +60,11 @@ class Agreements(Downstream, Protocol):
     async def evaluate(self, agreement_id: str, body: dict[str, Any]) -> EvaluationOut: ...
 
     async def evaluations(self, agreement_id: str) -> list[EvaluationOut]: ...
+
+    async def funnel(self, params: dict[str, str]) -> FunnelOut:
+        """``by`` and the filters (``edition``, ``district_code``, ``cluster``,
+        ``channel``) as the service's query parameters."""
+        ...
 
 
 _ROSTER = TypeAdapter(list[RosterRowOut])
@@ -134,6 +140,9 @@ class AgreementsClient(ServiceClient):
         return _EVALUATIONS.validate_python(
             await self.request("GET", f"/agreements/{seg(agreement_id)}/evaluations")
         )
+
+    async def funnel(self, params: dict[str, str]) -> FunnelOut:
+        return FunnelOut.model_validate(await self.request("GET", "/reports/funnel", params=params))
 
 
 #: the answer of every call where no agreements service is configured

@@ -7,11 +7,12 @@ from typing import Any, Protocol
 from pydantic import TypeAdapter
 
 from boyin_gateway.clients.base import Downstream, ServiceClient, seg, sent
-from boyin_shared.api.matching import DistrictSupplyOut, MatchOut, RespondIn
+from boyin_shared.api.matching import DistrictSupplyOut, ManualIn, MatchOut, RespondIn, ReviewIn
 
 
 class Matching(Downstream, Protocol):
-    """The matching service as resolvers use it: supply, a demand's matches, answers, the review queue."""
+    """The matching service as resolvers use it: supply, a demand's matches, answers, the
+    review queue and operators' actions."""
 
     async def district_supply(self) -> list[DistrictSupplyOut]: ...
 
@@ -20,6 +21,14 @@ class Matching(Downstream, Protocol):
     async def respond(self, match_id: str, interested: bool) -> dict[str, Any]: ...
 
     async def review_queue(self) -> list[MatchOut]: ...
+
+    async def review(self, match_id: str, *, note: str | None, withdraw: bool) -> MatchOut:
+        """An operator confirms a proposal (with a note, or none) or withdraws it."""
+        ...
+
+    async def add_by_hand(self, demand_id: str, counterpart_demand_id: str, note: str) -> MatchOut:
+        """An operator proposes a match no ranking proposed (seen from ``demand_id``)."""
+        ...
 
 
 _SUPPLY_LIST = TypeAdapter(list[DistrictSupplyOut])
@@ -48,3 +57,17 @@ class MatchingClient(ServiceClient):
 
     async def review_queue(self) -> list[MatchOut]:
         return _MATCH_LIST.validate_python(await self.request("GET", "/review-queue"))
+
+    async def review(self, match_id: str, *, note: str | None, withdraw: bool) -> MatchOut:
+        body = await self.request(
+            "POST",
+            f"/matches/{seg(match_id)}/review",
+            json=sent(ReviewIn.model_construct(note=note, withdraw=withdraw)),
+        )
+        return MatchOut.model_validate(body)
+
+    async def add_by_hand(self, demand_id: str, counterpart_demand_id: str, note: str) -> MatchOut:
+        manual = ManualIn.model_construct(
+            demand_id=demand_id, counterpart_demand_id=counterpart_demand_id, note=note
+        )
+        return MatchOut.model_validate(await self.request("POST", "/matches", json=sent(manual)))

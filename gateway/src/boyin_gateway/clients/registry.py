@@ -35,9 +35,16 @@ class Registry(Downstream, Protocol):
 
     async def register_organisation(self, body: dict[str, Any]) -> OrganisationOut: ...
 
-    async def organisations_by_id(self, ids: list[str]) -> list[OrganisationOut]: ...
+    async def organisations_by_id(
+        self, ids: list[str], *, contacts: bool = False
+    ) -> list[OrganisationOut]:
+        """Those of ``ids`` the caller may see; with ``contacts``, their contact details
+        where the caller may see them (the registry logs each disclosure)."""
+        ...
 
-    async def talents_by_id(self, ids: list[str]) -> list[TalentOut]: ...
+    async def talents_by_id(self, ids: list[str], *, contacts: bool = False) -> list[TalentOut]:
+        """As :meth:`organisations_by_id`, of talents."""
+        ...
 
     async def register_talent(self, body: dict[str, Any]) -> TalentOut: ...
 
@@ -108,6 +115,12 @@ _CRITERIA = TypeAdapter(list[CriterionOut])
 _AUDIT = TypeAdapter(list[AuditEntryOut])
 
 
+def _by_id(ids: list[str], contacts: bool) -> dict[str, list[str] | bool]:
+    """The query of a batch read: contact details only when asked for (each disclosed one
+    is audited, so a read that does not show them must not ask)."""
+    return {"ids": ids, "include_contacts": True} if contacts else {"ids": ids}
+
+
 class RegistryClient(ServiceClient):
     """:class:`Registry` over HTTP."""
 
@@ -138,16 +151,15 @@ class RegistryClient(ServiceClient):
             await self.request("POST", "/organisations", json=body)
         )
 
-    async def organisations_by_id(self, ids: list[str]) -> list[OrganisationOut]:
-        body = await self.request("GET", "/organisations", params={"ids": ids})
+    async def organisations_by_id(
+        self, ids: list[str], *, contacts: bool = False
+    ) -> list[OrganisationOut]:
+        body = await self.request("GET", "/organisations", params=_by_id(ids, contacts))
         return Page[OrganisationOut].model_validate(body).items
 
-    async def talents_by_id(self, ids: list[str]) -> list[TalentOut]:
-        return (
-            Page[TalentOut]
-            .model_validate(await self.request("GET", "/talents", params={"ids": ids}))
-            .items
-        )
+    async def talents_by_id(self, ids: list[str], *, contacts: bool = False) -> list[TalentOut]:
+        body = await self.request("GET", "/talents", params=_by_id(ids, contacts))
+        return Page[TalentOut].model_validate(body).items
 
     async def register_talent(self, body: dict[str, Any]) -> TalentOut:
         return TalentOut.model_validate(await self.request("POST", "/talents", json=body))

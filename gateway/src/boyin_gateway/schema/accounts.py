@@ -11,8 +11,8 @@ from boyin_gateway.accounts.domain import Account as AccountModel
 from boyin_gateway.accounts.tokens import TokenPair
 from boyin_gateway.context import Context
 from boyin_gateway.errors import problem
-from boyin_gateway.limits import SignInThrottle
 from boyin_gateway.permissions import SignedIn, guarded_field, nothing
+from boyin_gateway.sign_ins import PasswordThrottle
 from boyin_gateway.types import Conflict, Forbidden, InvalidInput, NotFound
 from boyin_shared.errors import BoyinError
 from boyin_shared.identity import Role
@@ -71,7 +71,9 @@ class SignedUp:
     session: Session
 
 
-SignUpResult = Annotated[SignedUp | InvalidInput | Conflict, strawberry.union("SignUpResult")]
+SignUpResult = Annotated[
+    SignedUp | InvalidInput | Conflict | Forbidden, strawberry.union("SignUpResult")
+]
 SessionResult = Annotated[Session | Forbidden, strawberry.union("SessionResult")]
 CreateAccountResult = Annotated[
     Account | InvalidInput | Conflict | Forbidden, strawberry.union("CreateAccountResult")
@@ -88,7 +90,10 @@ class AccountQuery:
 
 @strawberry.type
 class AccountMutation:
-    @strawberry.mutation
+    # password checks are limited per client address and in all (see sign_ins.py)
+    @strawberry.mutation(  # type: ignore[untyped-decorator]
+        extensions=[PasswordThrottle("TOO_MANY_SIGN_UP_ATTEMPTS", per_login=False)]
+    )
     async def sign_up(
         self, info: Info, login: str, password: str, role: AccountRole
     ) -> SignUpResult:
@@ -100,8 +105,10 @@ class AccountMutation:
             return result
         return SignedUp(account=Account.of(account), session=Session.of(tokens))
 
-    # failed attempts are limited per login and client address (see limits.py)
-    @strawberry.mutation(extensions=[SignInThrottle()])  # type: ignore[untyped-decorator]
+    # ... and failed attempts per login and client address
+    @strawberry.mutation(  # type: ignore[untyped-decorator]
+        extensions=[PasswordThrottle("TOO_MANY_SIGN_IN_ATTEMPTS", per_login=True)]
+    )
     async def sign_in(self, info: Info, login: str, password: str) -> SessionResult:
         try:
             return Session.of(await info.context.accounts.sign_in(login, password))

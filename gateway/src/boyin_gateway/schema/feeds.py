@@ -281,7 +281,7 @@ class FeedSubscription:
                 published_at=event.time,
             )
 
-        async with info.context.feeds.listen(select) as listener:
+        async with info.context.listen(select) as listener:
             async for item in listener:
                 yield item
 
@@ -306,7 +306,7 @@ class FeedSubscription:
                 at=event.time,
             )
 
-        async with info.context.feeds.listen(select) as listener:
+        async with info.context.listen(select) as listener:
             async for item in listener:
                 yield item
 
@@ -348,7 +348,7 @@ class FeedSubscription:
                 return []
             return [news for news in found if news is not None]
 
-        async with info.context.feeds.listen_many(select) as listener:
+        async with info.context.listen_many(select) as listener:
             async for item in listener:
                 yield item
 
@@ -361,7 +361,7 @@ class FeedSubscription:
         def select(event: Event) -> MeetingNews | SessionNews | None:
             return _meeting_news(event, party) or _session_news(event, party)
 
-        async with info.context.feeds.listen(select) as listener:
+        async with info.context.listen(select) as listener:
             async for item in listener:
                 yield cast(MeetingNews | SessionNews, item)
 
@@ -379,6 +379,6 @@ class FeedSubscription:
                 time=event.time,
             )
 
-        async with info.context.feeds.listen(select) as listener:
+        async with info.context.listen(select) as listener:
             async for item in listener:
                 yield item

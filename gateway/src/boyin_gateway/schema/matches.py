@@ -1,4 +1,6 @@
-"""GraphQL of matching: each demand's explained matches, answering, the operators' queue."""
+"""GraphQL of matching: each demand's explained matches, answering, the counterpart's
+contacts after a mutual yes, and operators' control (their queue, confirming or
+withdrawing a proposal, adding a match by hand)."""
 
 from __future__ import annotations
 
@@ -12,11 +14,25 @@ from boyin_gateway import paging
 from boyin_gateway.clients import ServiceError
 from boyin_gateway.context import Context
 from boyin_gateway.derived import derived, shown_as
-from boyin_gateway.errors import problem
+from boyin_gateway.errors import answered, problem
+from boyin_gateway.permissions import staff_mutation
 from boyin_gateway.registry_enums import Answer, MatchStatus
 from boyin_gateway.schedule_enums import MeetingOutcome
-from boyin_gateway.types import Forbidden, LocalizedText, NotFound
-from boyin_shared.api.matching import AgreementOut, ExplanationOut, MatchOut, MeetingOutcomeOut
+from boyin_gateway.types import (
+    Conflict,
+    Contact,
+    Forbidden,
+    InvalidInput,
+    LocalizedText,
+    NotFound,
+)
+from boyin_shared.api.matching import (
+    AgreementOut,
+    ExplanationLineOut,
+    ExplanationOut,
+    MatchOut,
+    MeetingOutcomeOut,
+)
 
 Info = strawberry.Info[Context, None]
 MAX_MATCHES = 100
@@ -39,13 +55,20 @@ def _reliability_note(root: strawberry.Parent[ExplanationOut]) -> LocalizedText 
 
 
 @derived(
+    ExplanationLineOut,
+    name="MatchExplanationLine",
+    description="One line of an explanation: a sentence in zh and en, and its code for machines.",
+)
+class MatchExplanationLine:
+    pass
+
+
+@derived(
     ExplanationOut,
     name="MatchExplanation",
-    description="Why two demands match (and what does not fit), in zh and en.",
+    description="Why two demands match, and what does not fit or calls for caution.",
 )
 class MatchExplanation:
-    zh: list[str] = strawberry.field(name="reasonsZh")
-    en: list[str] = strawberry.field(name="reasonsEn")
     capped_note: LocalizedText | None = strawberry.field(
         name="congestionNote", resolver=_congestion_note
     )
@@ -71,11 +94,25 @@ class MatchAgreement:
     signed_at: datetime = strawberry.field(resolver=_signed_at)
 
 
+async def _counterpart_contacts(
+    root: strawberry.Parent[MatchOut], info: Info
+) -> list[Contact] | None:
+    found = await info.context.loaders.contacts(root.counterpart_party_id, root.counterpart_kind)
+    return None if found is None else [shown_as(Contact, c) for c in found]
+
+
 @derived(MatchOut, name="Match")
 class Match:
     match_id: strawberry.ID = strawberry.field(name="id")
     status: MatchStatus
     my_response: Answer | None
+    counterpart_contacts: list[Contact] | None = strawberry.field(
+        resolver=_counterpart_contacts,
+        description="How to reach the other side (its contact persons), as the registry "
+        "discloses them: to the two sides once they have a mutual match (both said yes), to "
+        "operators and administrators and to the district officer of an organisation's "
+        "district; null for anyone else. Each disclosure is audit-logged (auditOfParty).",
+    )
 
 
 @strawberry.type
@@ -87,6 +124,12 @@ class MatchAnswer:
 
 
 AnswerResult = Annotated[MatchAnswer | Forbidden | NotFound, strawberry.union("AnswerResult")]
+ReviewMatchResult = Annotated[
+    Match | InvalidInput | Conflict | Forbidden | NotFound, strawberry.union("ReviewMatchResult")
+]
+AddMatchResult = Annotated[
+    Match | InvalidInput | Conflict | Forbidden | NotFound, strawberry.union("AddMatchResult")
+]
 
 
 def _shown(found: list[MatchOut]) -> list[Match]:
@@ -126,3 +169,42 @@ class MatchMutation:
         return MatchAnswer(
             match_id=strawberry.ID(str(body["match_id"])), status=MatchStatus(str(body["status"]))
         )
+
+    @staff_mutation(
+        "Confirm a proposed match after review, with a note for the record (operators and "
+        "administrators); it leaves the review queue. Answered as the supply side sees it."
+    )
+    async def confirm_match(
+        self, info: Info, id: strawberry.ID, note: str | None = None
+    ) -> ReviewMatchResult:
+        review = info.context.matching.review(str(id), note=note, withdraw=False)
+        return await answered(review, _match)
+
+    @staff_mutation(
+        "Withdraw a proposed match (operators and administrators): neither side is offered "
+        "it any more; it leaves the review queue."
+    )
+    async def withdraw_match(
+        self, info: Info, id: strawberry.ID, note: str | None = None
+    ) -> ReviewMatchResult:
+        review = info.context.matching.review(str(id), note=note, withdraw=True)
+        return await answered(review, _match)
+
+    @staff_mutation(
+        "Propose a match no ranking proposed (operators and administrators): both demands "
+        "published, on channels that match each other; scored, explained and offered to "
+        "both sides like any other (source operator). Answered as demandId's side sees it."
+    )
+    async def add_match(
+        self,
+        info: Info,
+        demand_id: strawberry.ID,
+        counterpart_demand_id: strawberry.ID,
+        note: str,
+    ) -> AddMatchResult:
+        added = info.context.matching.add_by_hand(str(demand_id), str(counterpart_demand_id), note)
+        return await answered(added, _match)
+
+
+def _match(found: MatchOut) -> Match:
+    return shown_as(Match, found)

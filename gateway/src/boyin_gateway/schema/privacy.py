@@ -1,5 +1,5 @@
 """GraphQL of personal data: the privacy notice, a person's export and erasure, and the log
-of staff who read a party's contact details."""
+of who was shown a party's contact details."""
 
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ class PrivacyNotice:
 
 @strawberry.type(
     description="Everything the registry holds about a person, as a take-away copy: the "
-    "profile, who it was disclosed to, and which staff read it."
+    "profile, who it was disclosed to, and who was shown it."
 )
 class PersonalDataExport:
     talent_id: strawberry.ID
@@ -66,7 +66,8 @@ class PersonalDataExport:
 @derived(
     AuditEntryOut,
     name="AuditEntry",
-    description="One read of a party's personal data by staff.",
+    description="One disclosure of a party's personal data to someone but the party itself "
+    "(its contact details shown, or its data exported).",
     exclude=["subject"],
 )
 class AuditEntry:
@@ -146,7 +147,7 @@ class PrivacyQuery:
         return await _export(info.context.registry, str(talent_id))
 
     @described_field(
-        "Which staff read this party's contact details or data, and when (the "
+        "Who was shown this party's contact details or exported its data, and when (the "
         "party itself, operators and administrators)."
     )
     async def audit_of_party(self, info: Info, party_id: strawberry.ID) -> PartyAuditResult:

@@ -14,6 +14,10 @@ from boyin_agreements.agreements.service import AgreementCommands
 from boyin_agreements.policies import api as policies_api
 from boyin_agreements.policies.repository import Evaluations, Policies
 from boyin_agreements.policies.service import PolicyBook
+from boyin_agreements.reports import api as reports_api
+from boyin_agreements.reports.consumers import FunnelConsumers
+from boyin_agreements.reports.repository import FunnelFacts
+from boyin_agreements.reports.service import FunnelReports
 from boyin_shared.bus import Subscription, handlers
 from boyin_shared.service import Built, ServiceContext, ServiceDefinition, every
 
@@ -28,6 +32,7 @@ class AgreementsState:
 
     agreements: AgreementCommands
     policies: PolicyBook
+    reports: FunnelReports
 
 
 async def build(ctx: ServiceContext) -> Built:
@@ -39,13 +44,17 @@ async def build(ctx: ServiceContext) -> Built:
         await repo.prepare()
     book = PolicyBook(policies, evaluations, commands)
     await book.seed()
+    facts = FunnelFacts(ctx.store)
+    await facts.prepare()
+    reports = FunnelReports(facts)
     return Built(
-        state=AgreementsState(agreements=commands, policies=book),
+        state=AgreementsState(agreements=commands, policies=book, reports=reports),
         background=[
             every(OVERDUE_EVERY_SECONDS, commands.announce_overdue, "announce overdue milestones")
         ],
         subscriptions=[
-            Subscription("agreements.offers", handlers(OfferConsumers(commands).handlers()))
+            Subscription("agreements.offers", handlers(OfferConsumers(commands).handlers())),
+            Subscription("agreements.funnel", handlers(FunnelConsumers(reports).handlers())),
         ],
         outbox_collections=[agreements.collection],
     )
@@ -55,7 +64,8 @@ definition = ServiceDefinition(
     name="agreements",
     title="Boyin agreements",
     description="Agreements from a mutual match to landing: stages, signing, milestones, "
-    "the ceremony roster, and the support policies each agreement can claim.",
-    routers=[agreements_api.router, policies_api.router],
+    "the ceremony roster, the support policies each agreement can claim, and the funnel "
+    "from published demands to landed agreements.",
+    routers=[agreements_api.router, policies_api.router, reports_api.router],
     build=build,
 )

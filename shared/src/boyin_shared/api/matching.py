@@ -66,11 +66,20 @@ class DistrictSupplyOut(BaseModel):
 # -- matches -----------------------------------------------------------------------
 
 
+class ExplanationLineOut(BaseModel):
+    """One line of an explanation: a sentence in each language, and what it says for
+    machines (an UPPER_SNAKE code such as ``SAME_CLUSTER`` or ``BUDGET_BELOW_SOUGHT``)."""
+
+    code: str
+    zh: str
+    en: str
+
+
 class ExplanationOut(BaseModel):
-    zh: list[str]
-    en: list[str]
-    mismatches_zh: list[str]
-    mismatches_en: list[str]
+    #: what fits, strongest first
+    reasons: list[ExplanationLineOut]
+    #: what does not fit, and cautions (a budget below the funding sought, no common language)
+    mismatches: list[ExplanationLineOut]
     #: operators only: congestion control held this candidate back
     capped_note: dict[str, str] | None = None
     #: operators only: the counterpart missed meetings at the fair (its scores are lowered)
@@ -95,7 +104,9 @@ class MatchOut(BaseModel):
     counterpart_kind: str
     counterpart_party_id: str
     score: float
-    status: str  # a MatchStatus: PROPOSED or MUTUAL (DECLINED is shown as PROPOSED)
+    #: a MatchStatus: PROPOSED, MUTUAL or (answering an operator's withdrawal) WITHDRAWN;
+    #: DECLINED is shown as PROPOSED
+    status: str
     my_response: str | None  # an Answer
     source: str  # a ProposalSource
     explanation: ExplanationOut | None

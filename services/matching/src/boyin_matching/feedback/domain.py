@@ -71,9 +71,9 @@ class Screened:
 
     def reason(self) -> Message:
         return Message(
-            f"{self.mentors} 位导师评审，平均 {self.mean:.0f}/100 分",
-            f"screened by {self.mentors} mentor{'s' if self.mentors > 1 else ''}: "
-            f"{self.mean:.0f}/100 on average",
+            f"经 {self.mentors} 位导师评审，平均 {self.mean:.0f}/100 分。",
+            f"Screened by {self.mentors} mentor{'s' if self.mentors > 1 else ''}: "
+            f"{self.mean:.0f}/100 on average.",
         )
 
 

@@ -269,7 +269,17 @@ class Proposal:
     def review_by(
         self, reviewer: str, note: str | None, withdraw: bool
     ) -> tuple[Proposal, list[Event]]:
-        """An operator confirms it (with a note, or none), or takes it back."""
+        """An operator confirms it (with a note, or none), or takes it back; a mutual match
+        has happened (contacts are disclosed): it is not taken back."""
+        if withdraw and self.status is MatchStatus.MUTUAL:
+            raise BoyinError(
+                code="MATCH_MUTUAL",
+                message=Message(
+                    "双方均已同意的匹配不能撤回",
+                    "a match both sides said yes to cannot be withdrawn",
+                ),
+                status=409,
+            )
         status = MatchStatus.WITHDRAWN if withdraw else self.status
         reviewed = replace(
             self, review=Review.CONFIRMED, note=note, reviewed_by=reviewer, status=status

@@ -8,17 +8,26 @@ from boyin_matching.proposals.domain import Proposal, Side
 from boyin_matching.ranking.explain import Explanation
 from boyin_shared.api.matching import (
     AgreementOut,
+    ExplanationLineOut,
     ExplanationOut,
     MatchOut,
     MatchStatus,
     MeetingOutcomeOut,
 )
+from boyin_shared.errors import Message
 
 
 def shown_status(p: Proposal) -> str:
-    """What either side is told: mutual, or open (a no is never shown, not even to the
-    side that said it: it may change its mind)."""
-    return p.status.value if p.status is MatchStatus.MUTUAL else MatchStatus.PROPOSED.value
+    """What either side is told: mutual, withdrawn (as an operator's review answers it;
+    no list shows one) or open (a no is never shown, not even to the side that said it:
+    it may change its mind)."""
+    if p.status in (MatchStatus.MUTUAL, MatchStatus.WITHDRAWN):
+        return p.status.value
+    return MatchStatus.PROPOSED.value
+
+
+def _line(code: str, message: Message) -> ExplanationLineOut:
+    return ExplanationLineOut(code=code, zh=message.zh, en=message.en)
 
 
 def _explanation_out(
@@ -26,18 +35,15 @@ def _explanation_out(
 ) -> ExplanationOut:
     capped = explanation.capped_note if operator else None
     out = ExplanationOut(
-        zh=[r.message.zh for r in explanation.reasons],
-        en=[r.message.en for r in explanation.reasons],
-        mismatches_zh=[r.message.zh for r in explanation.mismatches],
-        mismatches_en=[r.message.en for r in explanation.mismatches],
+        reasons=[_line(r.code, r.message) for r in explanation.reasons],
+        mismatches=[_line(r.code, r.message) for r in explanation.mismatches],
         capped_note={"zh": capped.zh, "en": capped.en} if capped else None,
     )
     other = p.other_side(viewer_demand)
     records, screenings = known
     screened = screenings.get(other.demand_id)
     if screened is not None:  # mentors' view of the counterpart: a reason for everyone
-        out.zh.append(screened.reason().zh)
-        out.en.append(screened.reason().en)
+        out.reasons.append(_line("MENTOR_SCREENING", screened.reason()))
     record = records.get(other.party_id) if operator else None
     note = record.note() if record else None
     if note is not None:

@@ -9,7 +9,7 @@ import re
 import warnings
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
@@ -77,12 +77,30 @@ def _jieba() -> object:
     return jieba
 
 
+def han_runs(text: str) -> list[str]:
+    """The runs of Chinese characters of ``text`` (split at anything else)."""
+    return _HAN.findall(text)
+
+
+@lru_cache(maxsize=65_536)
+def words(run: str) -> tuple[str, ...]:
+    """A run of Chinese characters cut into words (jieba), in order: they join to ``run``."""
+    return tuple(_jieba().lcut(run))  # type: ignore[attr-defined]
+
+
+def is_stop(term: str) -> bool:
+    return term in _STOP
+
+
+def latin_words(text: str) -> list[str]:
+    """The Latin words of ``text``, lower case, as written otherwise (no stemming)."""
+    return [w for w in _LATIN.findall(text.lower()) if len(w) > 1 and w not in _STOP]
+
+
 def tokens(text: str) -> list[str]:
-    lowered = text.lower()
-    out = [w for w in _LATIN.findall(lowered) if len(w) > 1 and w not in _STOP]
-    jieba = _jieba()
-    for run in _HAN.findall(text):
-        out.extend(w for w in jieba.lcut(run) if len(w) > 1 and w not in _STOP)  # type: ignore[attr-defined]
+    out = latin_words(text)
+    for run in han_runs(text):
+        out.extend(w for w in words(run) if len(w) > 1 and w not in _STOP)
         out.extend(run[i : i + 2] for i in range(len(run) - 1))
     return out
 
@@ -211,13 +229,8 @@ def cosines_by_row(
     return out.reshape(b, width)
 
 
-def shared_terms(a: dict[str, float], b: dict[str, float], limit: int = 5) -> list[str]:
-    """The terms that contribute most to the overlap (for explanations)."""
+def shared_terms(a: dict[str, float], b: dict[str, float], limit: int = 12) -> list[str]:
+    """The terms that contribute most to the overlap, strongest first: words and Chinese
+    character bigrams as they were counted (``ranking.words`` shows them as whole words)."""
     common = sorted(((a[t] * b[t], t) for t in a.keys() & b.keys()), reverse=True)
-    out: list[str] = []
-    for _, term in common:
-        if not any(term in kept or kept in term for kept in out):
-            out.append(term)
-        if len(out) == limit:
-            break
-    return out
+    return [t for _, t in common[:limit]]

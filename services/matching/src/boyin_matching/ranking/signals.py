@@ -1,33 +1,29 @@
 """Structured signals: how well one side's facts meet the other side's wishes.
 
-Each signal is scored in [0, 1] from one side's perspective with a reason a person can read
-in Chinese and English; ``None`` means the signal does not apply (missing facts).
+Each signal is scored in [0, 1] from one side's perspective, with a sentence a person can
+read in Chinese and English (the values named, never their codes) and a code for machines;
+``None`` means the signal does not apply (missing facts). A signal either fits (a reason
+to meet) or does not (a mismatch or a caution: a budget short of the funding sought is
+never a reason).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
+from typing import TypeVar
 
+from boyin_matching.ranking import codes
 from boyin_matching.ranking.profiles import Profile
+from boyin_shared.api.registry import CooperationMode, Criterion, Degree, Stage, WorkMode
+from boyin_shared.api.registry.names import (
+    COOPERATION_MODES,
+    CRITERIA,
+    DEGREES,
+    STAGES,
+    WORK_MODES,
+)
 from boyin_shared.errors import Message
-
-STAGES = ("IDEA", "PROTOTYPE", "PILOT", "PRODUCT")
-STAGE_ZH = {"IDEA": "创意", "PROTOTYPE": "样机", "PILOT": "中试", "PRODUCT": "产品"}
-MODE_ZH = {
-    "TECH_TRANSFER": "技术转让",
-    "JOINT_RD": "联合研发",
-    "INVESTMENT": "投资",
-    "INCUBATION": "孵化",
-    "OFFSHORE_RD": "离岸研发",
-}
-DEGREE_RANK = {"PHD_CANDIDATE": 1, "PHD": 2, "POSTDOC": 3, "POSTDOC_IN_STATION": 3}
-DEGREE_ZH = {
-    "PHD_CANDIDATE": "在读博士",
-    "PHD": "博士",
-    "POSTDOC": "博士后",
-    "POSTDOC_IN_STATION": "在站博士后",
-}
-WORK_ZH = {"FULL_TIME": "全职", "PART_TIME": "兼职", "FLEXIBLE": "柔性"}
 
 #: supplier situation -> the demander conditions that answer it
 COMPLEMENTS: dict[str, tuple[str, ...]] = {
@@ -44,18 +40,35 @@ COMPLEMENTS: dict[str, tuple[str, ...]] = {
 class Signal:
     name: str
     score: float
+    #: what the sentence says, for machines (UPPER_SNAKE, e.g. ``BUDGET_BELOW_SOUGHT``)
+    code: str
     reason: Message
-    #: a hard mismatch worth telling both sides ("stage: prototype, demand wants product")
-    mismatch: bool = False
+    #: a reason to meet; otherwise a mismatch or a caution worth telling both sides
+    fits: bool
 
 
-def _en(code: object) -> str:
-    """A code as English words: ``JOINT_RD`` -> "joint R&D", ``FULL_TIME`` -> "full time"."""
-    return str(code).lower().replace("_rd", " R&D").replace("_", " ")
+E = TypeVar("E", bound=StrEnum)
+
+
+def _member(kind: type[E], value: object) -> E | None:
+    """``value`` as a member of ``kind``; None when it names none."""
+    return next((m for m in kind if m.value == value), None)
+
+
+def _codes(values: object) -> list[str]:
+    return [str(v) for v in values] if isinstance(values, list | tuple) else []
 
 
 def _modes(values: object) -> list[str]:
-    return [str(v) for v in values] if isinstance(values, list | tuple) else []
+    """The known cooperation modes among ``values``."""
+    return [m for m in _codes(values) if _member(CooperationMode, m) is not None]
+
+
+def _joined(codes: list[str]) -> Message:
+    """The names of cooperation modes, joined: "联合研发、投资", "joint R&D or investment"."""
+    names = [COOPERATION_MODES[CooperationMode(m)] for m in codes]
+    en = ", ".join(n.en for n in names[:-1]) + (" or " if len(names) > 1 else "") + names[-1].en
+    return Message("、".join(n.zh for n in names), en)
 
 
 def modes(supply: Profile, demand: Profile) -> Signal | None:
@@ -66,41 +79,66 @@ def modes(supply: Profile, demand: Profile) -> Signal | None:
         return None
     common = [m for m in sought if m in offered]
     if common:
-        zh = "、".join(MODE_ZH.get(m, m) for m in common)
-        en = ", ".join(_en(m) for m in common)
+        both = _joined(common)
         return Signal(
-            "modes", 1.0, Message(f"合作方式一致：{zh}", f"cooperation modes agree: {en}")
+            "modes",
+            1.0,
+            "MODES_AGREE",
+            Message(
+                f"合作方式一致：双方都考虑{both.zh}。",
+                f"They agree on how to cooperate: both consider {both.en}.",
+            ),
+            fits=True,
         )
+    seeks, offers = _joined(sought), _joined(offered)
     return Signal(
         "modes",
         0.0,
+        "MODES_DIFFER",
         Message(
-            "合作方式不一致：项目寻求"
-            + "、".join(MODE_ZH.get(m, m) for m in sought)
-            + "，需求方提供"
-            + "、".join(MODE_ZH.get(m, m) for m in offered),
-            f"cooperation modes differ: project seeks {', '.join(map(_en, sought))}, "
-            f"demand offers {', '.join(map(_en, offered))}",
+            f"合作方式不一致：项目寻求{seeks.zh}，需求方提供{offers.zh}。",
+            f"They differ on how to cooperate: the project seeks {seeks.en}, "
+            f"the organisation offers {offers.en}.",
         ),
-        mismatch=True,
+        fits=False,
     )
 
 
 def stage(supply: Profile, demand: Profile) -> Signal | None:
     """Is the project as far along as the organisation wants?"""
-    have, want = supply.details.get("stage"), demand.details.get("wanted_stage")
-    if have not in STAGES or want not in STAGES:
+    have = _member(Stage, supply.details.get("stage"))
+    want = _member(Stage, demand.details.get("wanted_stage"))
+    if have is None or want is None:
         return None
-    gap = STAGES.index(str(want)) - STAGES.index(str(have))
-    zh = f"阶段：{STAGE_ZH[str(have)]}，需求方希望{STAGE_ZH[str(want)]}"
-    en = f"stage: {str(have).lower()}, demand wants {str(want).lower()}"
+    order = list(Stage)
+    gap = order.index(want) - order.index(have)
+    h, w = STAGES[have], STAGES[want]
     if gap <= 0:
         return Signal(
             "stage",
             1.0,
-            Message(f"阶段符合（{STAGE_ZH[str(have)]}）", f"stage fits ({str(have).lower()})"),
+            "STAGE_FITS",
+            Message(
+                f"项目处于{h.zh}阶段，达到需求方希望的{w.zh}阶段。",
+                f"The project is at the {h.en} stage, at least as far along as "
+                f"the organisation wants ({w.en}).",
+            ),
+            fits=True,
         )
-    return Signal("stage", 0.5 if gap == 1 else 0.0, Message(zh, en), mismatch=gap > 1)
+    return Signal(
+        "stage",
+        0.5 if gap == 1 else 0.0,
+        "STAGE_BEHIND",
+        Message(
+            f"项目处于{h.zh}阶段，需求方希望达到{w.zh}阶段。",
+            f"The project is at the {h.en} stage; the organisation wants one at the {w.en} stage.",
+        ),
+        fits=False,
+    )
+
+
+def _cny(wan: int) -> str:
+    return f"CNY {wan * 10_000:,}"
 
 
 def budget(supply: Profile, demand: Profile) -> Signal | None:
@@ -113,20 +151,30 @@ def budget(supply: Profile, demand: Profile) -> Signal | None:
         return Signal(
             "budget",
             1.0,
+            "BUDGET_COVERS",
             Message(
-                f"预算 {offered} 万元覆盖所需 {sought} 万元",
-                f"budget {offered}0k CNY covers the {sought}0k sought",
+                f"需求方预算 {offered} 万元，足以覆盖项目所需的 {sought} 万元。",
+                f"The organisation's budget of {_cny(offered)} covers the {_cny(sought)} "
+                "the project seeks.",
             ),
+            fits=True,
         )
     return Signal(
         "budget",
         ratio,
+        "BUDGET_BELOW_SOUGHT",
         Message(
-            f"预算 {offered} 万元低于所需 {sought} 万元",
-            f"budget {offered}0k CNY is below the {sought}0k sought",
+            f"需求方预算 {offered} 万元，低于项目所需的 {sought} 万元。",
+            f"The organisation's budget of {_cny(offered)} is below the {_cny(sought)} "
+            "the project seeks.",
         ),
-        mismatch=ratio < 0.5,
+        fits=False,
     )
+
+
+def _claim(criterion: str) -> Message:
+    info = CRITERIA[Criterion(criterion)]
+    return Message(info.zh, info.en[:1].lower() + info.en[1:])
 
 
 def eligibility(supply: Profile, demand: Profile) -> Signal | None:
@@ -144,58 +192,81 @@ def eligibility(supply: Profile, demand: Profile) -> Signal | None:
         return Signal(
             "eligibility",
             0.3,
-            Message("资格条件无直接对应", "eligibility claims do not answer each other"),
+            "ELIGIBILITY_UNANSWERED",
+            Message(
+                "双方经审核确认的资格条件没有直接对应。",
+                "The eligibility each side had confirmed does not answer the other's.",
+            ),
+            fits=False,
         )
-    s, d = pairs[0]
+    s, d = (_claim(c) for c in pairs[0])
     return Signal(
         "eligibility",
         1.0,
-        Message(f"资格互补：{s} ↔ {d}", f"eligibility complements: {s.lower()} ↔ {d.lower()}"),
+        "ELIGIBILITY_COMPLEMENTS",
+        Message(
+            f"资格条件互补：项目方{s.zh}；需求方{d.zh}。",
+            f"Their confirmed eligibility is complementary: the project side {s.en}; "
+            f"the organisation {d.en}.",
+        ),
+        fits=True,
     )
 
 
 def degree(seeker: Profile, post: Profile) -> Signal | None:
-    required, have = post.details.get("degree_required"), seeker.degree
-    if required not in DEGREE_RANK or have not in DEGREE_RANK:
+    required = _member(Degree, post.details.get("degree_required"))
+    have = _member(Degree, seeker.degree)
+    if required is None or have is None:
         return None
-    if DEGREE_RANK[str(have)] >= DEGREE_RANK[str(required)]:
+    h, r = DEGREES[have], DEGREES[required]
+    if codes.DEGREES[have] >= codes.DEGREES[required]:
         return Signal(
             "degree",
             1.0,
-            Message(f"学历符合（{DEGREE_ZH[str(have)]}）", f"degree fits ({str(have).lower()})"),
+            "DEGREE_FITS",
+            Message(
+                f"人才的学历（{h.zh}）达到岗位要求（{r.zh}）。",
+                f"The candidate's degree ({h.en}) meets what the post requires ({r.en}).",
+            ),
+            fits=True,
         )
     return Signal(
         "degree",
         0.0,
+        "DEGREE_BELOW",
         Message(
-            f"学历：{DEGREE_ZH[str(have)]}，岗位要求{DEGREE_ZH[str(required)]}",
-            f"degree: {str(have).lower()}, the post requires {str(required).lower()}",
+            f"人才的学历（{h.zh}）低于岗位要求（{r.zh}）。",
+            f"The candidate's degree ({h.en}) is below what the post requires ({r.en}).",
         ),
-        mismatch=True,
+        fits=False,
     )
 
 
 def work_mode(seeker: Profile, post: Profile) -> Signal | None:
-    want, offer = seeker.details.get("work_mode"), post.details.get("work_mode")
-    if want not in WORK_ZH or offer not in WORK_ZH:
+    want = _member(WorkMode, seeker.details.get("work_mode"))
+    offer = _member(WorkMode, post.details.get("work_mode"))
+    if want is None or offer is None:
         return None
+    w, o = WORK_MODES[want], WORK_MODES[offer]
     if want == offer:
         return Signal(
             "work_mode",
             1.0,
+            "WORK_MODE_AGREES",
             Message(
-                f"工作方式一致（{WORK_ZH[str(want)]}）", f"work mode agrees ({str(want).lower()})"
+                f"工作方式一致：双方都是{w.zh}。", f"They agree on the way of working: {w.en}."
             ),
+            fits=True,
         )
-    score = 0.5 if "FLEXIBLE" in (want, offer) else 0.0
     return Signal(
         "work_mode",
-        score,
+        0.5 if WorkMode.FLEXIBLE in (want, offer) else 0.0,
+        "WORK_MODE_DIFFERS",
         Message(
-            f"工作方式：希望{WORK_ZH[str(want)]}，岗位为{WORK_ZH[str(offer)]}",
-            f"work mode: wants {_en(want)}, the post is {_en(offer)}",
+            f"工作方式不同：人才希望{w.zh}，岗位为{o.zh}。",
+            f"The ways of working differ: the candidate wants {w.en} work, the post is {o.en}.",
         ),
-        mismatch=score == 0.0,
+        fits=False,
     )
 
 
@@ -207,11 +278,20 @@ def editions(a: Profile, b: Profile) -> Signal | None:
         return Signal(
             "edition",
             1.0,
-            Message(f"同届参会：{'、'.join(common)}", f"both at {', '.join(common)}"),
+            "EDITION_SHARED",
+            Message(
+                f"双方报名了同一届洽谈会（{'、'.join(common)}）。",
+                f"Both are registered for the same edition of the fair ({', '.join(common)}).",
+            ),
+            fits=True,
         )
     return Signal(
         "edition",
         0.0,
-        Message("不在同一届洽谈会", "not registered for the same edition of the fair"),
-        mismatch=True,
+        "EDITION_DIFFERS",
+        Message(
+            "双方报名的不是同一届洽谈会。",
+            "They are not registered for the same edition of the fair.",
+        ),
+        fits=False,
     )

@@ -18,10 +18,11 @@ from boyin_registry.demands.domain import (
     TalentRecruitment,
     claimant_of,
 )
-from boyin_registry.demands.eligibility import CRITERIA, Claim
+from boyin_registry.demands.eligibility import Claim
 from boyin_registry.profiles.validation import Problems
 from boyin_registry.reference.domain import Reference
 from boyin_shared.api.registry import Channel, Claimant, Criterion
+from boyin_shared.api.registry.names import CRITERIA
 
 
 @dataclass(frozen=True)

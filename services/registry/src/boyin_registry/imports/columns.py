@@ -15,7 +15,6 @@ from enum import StrEnum
 from typing import TypeVar
 
 from boyin_registry.demands.domain import DETAILS_OF
-from boyin_registry.demands.eligibility import CRITERIA
 from boyin_shared.api.registry import (
     Channel,
     CooperationMode,
@@ -24,6 +23,13 @@ from boyin_shared.api.registry import (
     IpStatus,
     Stage,
     WorkMode,
+)
+from boyin_shared.api.registry.names import (
+    COOPERATION_MODES,
+    CRITERIA,
+    DEGREES,
+    STAGES,
+    WORK_MODES,
 )
 
 #: each side of the fair has six criteria and a demand claims each at most once
@@ -211,22 +217,11 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         "PROJECT_LANDING": "项目落地",
         "TALENT_RECRUITMENT": "人才招聘",
     },
-    Stage: {"IDEA": "创意", "PROTOTYPE": "原型", "PILOT": "中试", "PRODUCT": "产品"},
     IpStatus: {"NONE": "无", "FILED": "已申请", "GRANTED": "已授权", "LICENSED": "已许可"},
-    CooperationMode: {
-        "TECH_TRANSFER": "技术转让",
-        "JOINT_RD": "联合研发",
-        "INVESTMENT": "投资",
-        "INCUBATION": "孵化",
-        "OFFSHORE_RD": "离岸研发",
-    },
-    WorkMode: {"FULL_TIME": "全职", "PART_TIME": "兼职", "FLEXIBLE": "柔性"},
-    Degree: {
-        "PHD": "博士",
-        "PHD_CANDIDATE": "在读博士",
-        "POSTDOC": "博士后",
-        "POSTDOC_IN_STATION": "在站博士后",
-    },
+    Stage: {m.value: n.zh for m, n in STAGES.items()},
+    CooperationMode: {m.value: n.zh for m, n in COOPERATION_MODES.items()},
+    WorkMode: {m.value: n.zh for m, n in WORK_MODES.items()},
+    Degree: {m.value: n.zh for m, n in DEGREES.items()},
     Criterion: {c.value: info.zh for c, info in CRITERIA.items()},
 }
 

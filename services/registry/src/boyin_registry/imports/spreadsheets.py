@@ -24,12 +24,15 @@ from boyin_registry.imports.columns import (
     IMPORT_COLUMNS,
     normalised,
 )
+from boyin_registry.imports.unpacking import MAX_COLUMNS, check_unpacked_size
 from boyin_shared.errors import BoyinError, FieldError, Message
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 20_000
 #: rows read before giving up: the data rows allowed, a header and title rows above it
 _GRID_LIMIT = MAX_ROWS + 11
+#: rows of an XLSX sheet read at most, empty ones included
+_ROWS_READ = 2 * _GRID_LIMIT
 
 
 # -- file-level errors --------------------------------------------------------------------
@@ -168,15 +171,18 @@ def _csv_grid(text: str) -> Grid:
 
 
 def _xlsx_grid(data: bytes) -> Grid:
+    check_unpacked_size(data)  # before any XML is parsed (see unpacking.py)
     grid: Grid = []
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
             try:
-                rows = book.worksheets[0].iter_rows(values_only=True)
+                sheet = book.worksheets[0]
+                sheet.reset_dimensions()  # a declared A1:XFD8000 pads nothing
+                rows = sheet.iter_rows(max_row=_ROWS_READ, values_only=True)
                 for number, values in enumerate(rows, start=1):
-                    cells = [cell_text(v) for v in values]
+                    cells = [cell_text(v) for v in values[:MAX_COLUMNS]]
                     if any(c.strip() for c in cells):
                         grid.append((number, cells))
                     if len(grid) > _GRID_LIMIT:

@@ -1,2 +1,2 @@
 """Privacy: who may see contact details, the grants mutual matches create, the audit of
-staff reads, and people's rights to take their data away and to have it erased."""
+disclosures, and people's rights to take their data away and to have it erased."""

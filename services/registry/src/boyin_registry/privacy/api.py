@@ -1,4 +1,4 @@
-"""Privacy over HTTP: the notice, the audit of staff reads, a person's data export and
+"""Privacy over HTTP: the notice, the audit of disclosures, a person's data export and
 erasure."""
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ PrivacyDep = Annotated[Privacy, Depends(privacy)]
 
 @router.get("/parties/{party_id}/audit")
 async def audit_of(party_id: str, actor: CurrentActor, svc: PrivacyDep) -> list[AuditEntryOut]:
-    """Who among the staff read this party's contact details, and when."""
+    """Who was shown this party's contact details (or exported its data), and when."""
     return [audit_entry_out(e) for e in await svc.audit_of(actor, party_id)]
 
 

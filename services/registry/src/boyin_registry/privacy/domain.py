@@ -1,8 +1,10 @@
 """Who may see a party's contact details (plain Python).
 
-Contact details are shown to their owner, to operators (every such read is audit-logged),
-to the district officer of an organisation's district, and to a counterpart only after both
-sides said yes to a match (matching's ``MatchMutuallyAccepted`` event).
+Contact details are shown to their owner, to operators and administrators (and the
+platform's own services), to the district officer of an organisation's district, and to a
+counterpart only after both sides said yes to a match (matching's ``MatchMutuallyAccepted``
+event). They are shown only to a caller that asks for them, and every time they are shown
+to a person other than their owner, the disclosure is logged.
 """
 
 from __future__ import annotations
@@ -22,6 +24,12 @@ def may_see_contacts(
     ):
         return True
     return disclosed
+
+
+def audited(actor: Actor, party_id: str) -> bool:
+    """Whether showing ``party_id``'s contact details to ``actor`` is logged: to anyone but
+    the party itself and the platform's own services (a service acts for no person)."""
+    return actor.party_id != party_id and actor.role is not Role.SERVICE
 
 
 def may_read_audit(actor: Actor, party_id: str) -> bool:

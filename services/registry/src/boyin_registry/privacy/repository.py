@@ -53,7 +53,7 @@ class Disclosures:
 
 @dataclass
 class AuditLog:
-    """Reads of personal data by staff, one document per read."""
+    """Disclosures of personal data to someone but its owner, one document each."""
 
     store: DocumentStore
 

@@ -1,4 +1,5 @@
-"""Use cases of privacy: deciding who sees contact details (and logging staff reads),
+"""Use cases of privacy: showing contact details to those who may see them (and logging
+every disclosure),
 granting disclosures after a mutual match, exporting and erasing a person's data."""
 
 from __future__ import annotations
@@ -7,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from boyin_registry.demands.service import DemandCommands
-from boyin_registry.privacy.domain import may_read_audit, may_see_contacts
+from boyin_registry.privacy.domain import audited, may_read_audit, may_see_contacts
 from boyin_registry.privacy.repository import AuditLog, Disclosures
 from boyin_registry.profiles.domain import Talent
 from boyin_registry.profiles.events import talent_event
@@ -25,15 +26,14 @@ class Privacy:
     audit: AuditLog
     demands: DemandCommands
 
-    async def contacts_visible(
-        self, actor: Actor, party_id: str, district_code: str | None
-    ) -> bool:
-        """Whether ``actor`` sees the party's contact details; staff reads are logged."""
+    async def show_contacts(self, actor: Actor, party_id: str, district_code: str | None) -> bool:
+        """Whether ``actor``, who asked for them, is shown the party's contact details;
+        each one shown to someone but the party itself is logged (``read_contacts``)."""
         disclosed = await self.disclosures.granted(actor.party_id, party_id)
         visible = may_see_contacts(
             actor, party_id=party_id, district_code=district_code, disclosed=disclosed
         )
-        if visible and actor.role in (Role.OPERATOR, Role.ADMIN):
+        if visible and audited(actor, party_id):
             await self.audit.record(actor, "read_contacts", party_id)
         return visible
 
@@ -43,7 +43,7 @@ class Privacy:
         await self.disclosures.grant(second, first, match_id)
 
     async def audit_of(self, actor: Actor, party_id: str) -> list[dict[str, str]]:
-        """Who among the staff read this party's contact details, and when."""
+        """Who was shown this party's contact details (or exported its data), and when."""
         if not may_read_audit(actor, party_id):
             raise forbidden(Message("无权查看访问记录", "you may not see this audit log"))
         return await self.audit.of_subject(party_id)

@@ -33,6 +33,15 @@ def profiles(request: Request) -> Profiles:
 
 
 ProfilesDep = Annotated[Profiles, Depends(profiles)]
+#: contact details are answered only when asked for: to those who may see them, each
+#: disclosure to someone but the party itself logged (``GET /parties/{id}/audit``)
+IncludeContacts = Annotated[
+    bool,
+    Query(
+        description="Answer the contact details too, where the caller may see them "
+        "(every disclosure to someone but the party itself is audited)."
+    ),
+]
 
 
 @router.post("/organisations", status_code=status.HTTP_201_CREATED, tags=["organisations"])
@@ -52,8 +61,10 @@ async def update_organisation(
 
 
 @router.get("/organisations/{org_id}", tags=["organisations"])
-async def get_organisation(org_id: str, actor: CurrentActor, reg: ProfilesDep) -> OrganisationOut:
-    viewed = await reg.organisation(actor, org_id)
+async def get_organisation(
+    org_id: str, actor: CurrentActor, reg: ProfilesDep, include_contacts: IncludeContacts = False
+) -> OrganisationOut:
+    viewed = await reg.organisation(actor, org_id, contacts=include_contacts)
     return organisation_out(viewed.profile, contacts_visible=viewed.contacts_visible)
 
 
@@ -65,10 +76,11 @@ async def list_organisations(
     after: str | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     ids: Annotated[list[str] | None, Query(max_length=200)] = None,
+    include_contacts: IncludeContacts = False,
 ) -> Page[OrganisationOut]:
     """A page of organisations, or (with ``ids``) exactly those the caller may see."""
     if ids:
-        viewed = await reg.organisations_by_id(actor, ids)
+        viewed = await reg.organisations_by_id(actor, ids, contacts=include_contacts)
         return Page(
             items=[
                 organisation_out(v.profile, contacts_visible=v.contacts_visible) for v in viewed
@@ -76,7 +88,7 @@ async def list_organisations(
             next_after=None,
         )
     viewed = await reg.organisations_page(
-        actor, district_code=district_code, after=after, limit=limit
+        actor, district_code=district_code, after=after, limit=limit, contacts=include_contacts
     )
     return Page(
         items=[organisation_out(v.profile, contacts_visible=v.contacts_visible) for v in viewed],
@@ -97,8 +109,9 @@ async def talents_by_id(
     actor: CurrentActor,
     reg: ProfilesDep,
     ids: Annotated[list[str], Query(min_length=1, max_length=200)],
+    include_contacts: IncludeContacts = False,
 ) -> Page[TalentOut]:
-    viewed = await reg.talents_by_id(actor, ids)
+    viewed = await reg.talents_by_id(actor, ids, contacts=include_contacts)
     return Page(
         items=[talent_out(v.profile, contacts_visible=v.contacts_visible) for v in viewed],
         next_after=None,
@@ -106,8 +119,10 @@ async def talents_by_id(
 
 
 @router.get("/talents/{talent_id}", tags=["talents"])
-async def get_talent(talent_id: str, actor: CurrentActor, reg: ProfilesDep) -> TalentOut:
-    viewed = await reg.talent(actor, talent_id)
+async def get_talent(
+    talent_id: str, actor: CurrentActor, reg: ProfilesDep, include_contacts: IncludeContacts = False
+) -> TalentOut:
+    viewed = await reg.talent(actor, talent_id, contacts=include_contacts)
     return talent_out(viewed.profile, contacts_visible=viewed.contacts_visible)
 
 

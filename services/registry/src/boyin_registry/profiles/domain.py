@@ -6,6 +6,7 @@ is :mod:`boyin_registry.profiles.validation`.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -122,3 +123,10 @@ class Talent:
         return replace(
             self, details=details, revision=self.revision + 1, updated_at=now, erased_at=now
         )
+
+
+def own_profile_id(prefix: str, account_id: str) -> str:
+    """The id of the one profile an account registers for itself: derived from the account,
+    so that concurrent registrations by one account all name the same profile and the
+    store's unique id lets only one of them be created (no transaction needed)."""
+    return prefix + hashlib.sha256(account_id.encode()).hexdigest()[:28]

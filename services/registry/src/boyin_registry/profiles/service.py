@@ -1,5 +1,6 @@
 """Use cases of profiles: register, change and read organisations and talents, deciding
-who may do each and whether the caller sees contact details."""
+who may do each; contact details are read only when the caller asks for them (privacy
+decides whether they are shown, and logs each disclosure)."""
 
 from __future__ import annotations
 
@@ -14,18 +15,35 @@ from boyin_registry.profiles.domain import (
     OrganisationDetails,
     Talent,
     TalentDetails,
+    own_profile_id,
 )
 from boyin_registry.profiles.events import organisation_event, talent_event
 from boyin_registry.profiles.repository import Organisations, Talents
 from boyin_registry.profiles.validation import check_consent
 from boyin_registry.reference.service import ReferenceData
 from boyin_shared.clock import new_id, utcnow
-from boyin_shared.errors import BoyinError, FieldError, Message, forbidden, invalid, not_found
+from boyin_shared.errors import (
+    BoyinError,
+    FieldError,
+    Message,
+    conflict,
+    forbidden,
+    invalid,
+    not_found,
+)
 from boyin_shared.events import Event
 from boyin_shared.identity import Actor, Role
 from boyin_shared.store import AlreadyExists
 
 P = TypeVar("P", Organisation, Talent)
+
+
+def already_registered_one() -> BoyinError:
+    """The account registered its one profile already (perhaps a moment ago, concurrently)."""
+    return conflict(
+        "ALREADY_BOUND",
+        Message("该账号已登记过自己的主体", "this account has already registered its own profile"),
+    )
 
 
 def _duplicate(field: str, zh: str, en: str) -> BoyinError:
@@ -36,7 +54,8 @@ def _duplicate(field: str, zh: str, en: str) -> BoyinError:
 
 @dataclass(frozen=True)
 class Viewed(Generic[P]):
-    """A profile and whether the caller may see its contact details."""
+    """A profile and whether the caller is shown its contact details (asked for them, and
+    may see them)."""
 
     profile: P
     contacts_visible: bool
@@ -59,10 +78,13 @@ class Profiles:
         if not (actor.is_staff or own_district or self_registration):
             raise forbidden(Message("无权登记该单位", "you may not register this organisation"))
         now = utcnow()
-        org = Organisation(new_id("org_"), details, 1, now, now)
+        org_id = own_profile_id("org_", actor.account_id) if self_registration else new_id("org_")
+        org = Organisation(org_id, details, 1, now, now)
         try:
             await self.organisations.add(org, [organisation_event(org)])
         except AlreadyExists as exc:
+            if self_registration and await self.organisations.get(org_id) is not None:
+                raise already_registered_one() from exc
             raise _duplicate(
                 "credit_code",
                 f"统一社会信用代码 {details.credit_code} 已登记",
@@ -109,42 +131,61 @@ class Profiles:
             return actor.district_code == org.details.district_code
         return True
 
-    async def _viewed_organisation(self, actor: Actor, org: Organisation) -> Viewed[Organisation]:
-        visible = await self.privacy.contacts_visible(actor, org.id, org.details.district_code)
-        return Viewed(org, visible)
+    async def _shown(
+        self, actor: Actor, profile: P, district_code: str | None, contacts: bool
+    ) -> Viewed[P]:
+        """``profile`` with its contacts where the caller asked for them (``contacts``)."""
+        if not contacts:
+            return Viewed(profile, False)
+        return Viewed(profile, await self.privacy.show_contacts(actor, profile.id, district_code))
 
-    async def organisation(self, actor: Actor, org_id: str) -> Viewed[Organisation]:
+    async def _viewed_organisation(
+        self, actor: Actor, org: Organisation, contacts: bool
+    ) -> Viewed[Organisation]:
+        return await self._shown(actor, org, org.details.district_code, contacts)
+
+    async def organisation(
+        self, actor: Actor, org_id: str, *, contacts: bool = False
+    ) -> Viewed[Organisation]:
         loaded = await self.organisations.get(org_id)
         if loaded is None or not self._may_view_organisation(actor, loaded.aggregate):
             raise not_found("organisation", org_id, zh_kind="单位")
-        return await self._viewed_organisation(actor, loaded.aggregate)
+        return await self._viewed_organisation(actor, loaded.aggregate, contacts)
 
     async def organisations_page(
-        self, actor: Actor, *, district_code: str | None, after: str | None, limit: int
+        self,
+        actor: Actor,
+        *,
+        district_code: str | None,
+        after: str | None,
+        limit: int,
+        contacts: bool = False,
     ) -> list[Viewed[Organisation]]:
         if actor.role is Role.DISTRICT_OFFICER:
             if district_code and district_code != actor.district_code:
                 return []
             district_code = actor.district_code or "-"
         orgs = await self.organisations.page(district_code=district_code, after=after, limit=limit)
-        return [await self._viewed_organisation(actor, o) for o in orgs]
+        return [await self._viewed_organisation(actor, o, contacts) for o in orgs]
 
     async def organisations_by_id(
-        self, actor: Actor, ids: Sequence[str]
+        self, actor: Actor, ids: Sequence[str], *, contacts: bool = False
     ) -> list[Viewed[Organisation]]:
         found = await self.organisations.get_many(ids)
         return [
-            await self._viewed_organisation(actor, o)
+            await self._viewed_organisation(actor, o, contacts)
             for i in dict.fromkeys(ids)
             if (o := found.get(i)) is not None and self._may_view_organisation(actor, o)
         ]
 
-    async def talents_by_id(self, actor: Actor, ids: Sequence[str]) -> list[Viewed[Talent]]:
+    async def talents_by_id(
+        self, actor: Actor, ids: Sequence[str], *, contacts: bool = False
+    ) -> list[Viewed[Talent]]:
         if actor.role is Role.PUBLIC:
             return []
         found = await self.talents.get_many(ids)
         return [
-            Viewed(t, await self.privacy.contacts_visible(actor, t.id, None))
+            await self._shown(actor, t, None, contacts)
             for i in dict.fromkeys(ids)
             if (t := found.get(i)) is not None
         ]
@@ -152,17 +193,23 @@ class Profiles:
     async def register_talent(
         self, actor: Actor, details: TalentDetails, consent: tuple[str, Sequence[str]]
     ) -> Talent:
-        if not (actor.is_staff or (actor.role is Role.TALENT and actor.party_id is None)):
+        self_registration = actor.role is Role.TALENT and actor.party_id is None
+        if not (actor.is_staff or self_registration):
             raise forbidden(Message("无权登记人才", "you may not register a talent"))
         notice_version, purposes = consent
         # Reference data as last refreshed (the request refreshed it while parsing).
         check_consent(notice_version, purposes, self.reference_data.cached.notice.version)
         now = utcnow()
         agreed = Consent(notice_version, tuple(purposes), now)
-        talent = Talent(new_id("tal_"), details, 1, now, now, consents=(agreed,))
+        talent_id = (
+            own_profile_id("tal_", actor.account_id) if self_registration else new_id("tal_")
+        )
+        talent = Talent(talent_id, details, 1, now, now, consents=(agreed,))
         try:
             await self.talents.add(talent, [talent_event(talent)])
         except AlreadyExists as exc:
+            if self_registration and await self.talents.get(talent_id) is not None:
+                raise already_registered_one() from exc
             raise _duplicate(
                 "contact.email",
                 f"电子邮箱 {details.contact.email} 已注册",
@@ -170,9 +217,10 @@ class Profiles:
             ) from exc
         return talent
 
-    async def talent(self, actor: Actor, talent_id: str) -> Viewed[Talent]:
+    async def talent(
+        self, actor: Actor, talent_id: str, *, contacts: bool = False
+    ) -> Viewed[Talent]:
         loaded = await self.talents.get(talent_id)
         if loaded is None or actor.role is Role.PUBLIC:
             raise not_found("talent", talent_id, zh_kind="人才")
-        visible = await self.privacy.contacts_visible(actor, talent_id, None)
-        return Viewed(loaded.aggregate, visible)
+        return await self._shown(actor, loaded.aggregate, None, contacts)

@@ -8,11 +8,11 @@ from typing import Annotated, cast
 
 from fastapi import APIRouter, Depends, Request, Response, status
 
-from boyin_registry.demands.eligibility import CRITERIA
 from boyin_registry.reference.domain import Reference
 from boyin_registry.reference.schemas import criterion_out, named_out, taxonomy_out
 from boyin_registry.reference.service import ReferenceData
 from boyin_shared.api.registry import CriterionOut, NamedOut, RenameIn, TaxonomyNodeIn, TaxonomyOut
+from boyin_shared.api.registry.names import CRITERIA
 from boyin_shared.callers import CurrentActor, CurrentMember
 
 router = APIRouter(prefix="/reference", tags=["reference"])

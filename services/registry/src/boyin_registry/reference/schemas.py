@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from boyin_registry.demands.eligibility import CriterionInfo
 from boyin_registry.reference.domain import Named, Reference
 from boyin_shared.api.registry import Criterion, CriterionOut, NamedOut, TaxonomyOut
+from boyin_shared.api.registry.names import CriterionInfo
 
 
 def named_out(n: Named) -> NamedOut:

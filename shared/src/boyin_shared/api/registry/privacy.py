@@ -1,5 +1,5 @@
-"""Privacy over HTTP: the notice people agree to when they register, and the log of staff
-who read a party's personal data."""
+"""Privacy over HTTP: the notice people agree to when they register, and the log of who
+was shown a party's personal data."""
 
 from __future__ import annotations
 
@@ -24,8 +24,9 @@ class NoticeOut(BaseModel):
 
 
 class AuditEntryOut(BaseModel):
-    """One read of a party's personal data by staff (``GET /parties/{id}/audit`` answers a
-    list of them)."""
+    """One disclosure of a party's personal data to someone but the party itself: its
+    contact details shown (to staff, its district officer, a matched counterpart) or its
+    data exported (``GET /parties/{id}/audit`` answers a list of them)."""
 
     account_id: str
     role: str

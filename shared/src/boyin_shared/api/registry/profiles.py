@@ -79,7 +79,8 @@ class OrganisationOut(BaseModel):
     platforms: list[PlatformOut]
     taxonomy_codes: list[str]
     description: TextOut
-    #: None when the caller may not see them (see the registry's disclosure rule)
+    #: None unless the caller asked for them (``include_contacts``) and may see them (see
+    #: the registry's disclosure rule); a write answers them to its writer
     contacts: list[ContactOut] | None
     revision: int
     registered_at: datetime
@@ -130,7 +131,8 @@ class TalentOut(BaseModel):
     location: str
     timezone: str
     languages: list[str]
-    #: None when the caller may not see it (see the registry's disclosure rule)
+    #: None unless the caller asked for it (``include_contacts``) and may see it (see the
+    #: registry's disclosure rule); registering answers it to the registrant
     contact: ContactOut | None
     team: list[TeamMemberOut]
     taxonomy_codes: list[str]

@@ -1,0 +1,1 @@
+"""Reports: the funnel from published demands to landed agreements, projected from every service's events."""

@@ -1,0 +1,73 @@
+"""Spreadsheets built to exhaust the reader (issue #20): an archive that unpacks to far
+more than it weighs, and a tiny sheet declaring a grid of 131 million cells. Each is
+refused or read in bounded work; nothing is timed: the tests show what is (not) read."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Callable
+
+import pytest
+from openpyxl import Workbook
+
+from boyin_registry.imports.spreadsheets import _xlsx_grid, read_sheet
+from boyin_registry.imports.unpacking import MAX_COLUMNS, MAX_UNPACKED_BYTES
+from boyin_shared.errors import BoyinError
+
+
+def workbook(rows: list[list[str]]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def rewritten(
+    data: bytes, change: Callable[[str, bytes], bytes], extra: dict[str, bytes] | None = None
+) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for member in source.infolist():
+            archive.writestr(member.filename, change(member.filename, source.read(member)))
+        for name, content in (extra or {}).items():
+            archive.writestr(name, content)
+    return out.getvalue()
+
+
+def test_an_archive_that_unpacks_to_too_much_is_refused_before_it_is_parsed() -> None:
+    strings = b"<sst>" + b"A" * (MAX_UNPACKED_BYTES + 1024) + b"</sst>"
+    bomb = rewritten(
+        workbook([["a", "b"]]),
+        lambda name, content: content,
+        {"xl/sharedStrings.xml": strings},
+    )
+    assert len(bomb) < 1024 * 1024  # under a megabyte on the wire
+    with pytest.raises(BoyinError) as refused:
+        read_sheet(bomb)
+    assert refused.value.code == "FILE_TOO_LARGE" and refused.value.status == 413
+    assert "64 MB" in refused.value.message.en and "64 MB" in refused.value.message.zh
+
+
+def test_a_declared_grid_is_not_read_only_the_cells_written() -> None:
+    def declare_everything(name: str, content: bytes) -> bytes:
+        if name != "xl/worksheets/sheet1.xml":
+            return content
+        return re.sub(rb'<dimension ref="[^"]+"/>', b'<dimension ref="A1:XFD8000"/>', content)
+
+    tiny = rewritten(workbook([["a", "b"], ["1", "2"]]), declare_everything)
+    assert len(tiny) < 8 * 1024
+    grid = _xlsx_grid(tiny)
+    assert grid == [(1, ["a", "b"]), (2, ["1", "2"])]  # not 16,384 columns by 8,000 rows
+
+
+def test_a_row_wider_than_any_layout_is_cut_at_the_column_limit() -> None:
+    wide = workbook([[f"c{i}" for i in range(MAX_COLUMNS + 50)]])
+    ((_, cells),) = _xlsx_grid(wide)
+    assert len(cells) == MAX_COLUMNS
