@@ -156,3 +156,20 @@ async def test_no_eligible_mentor_reassignment_and_overdue(tmp_path: Path) -> No
         # dem_p1: the first mentor and the one assigned by hand; dem_p2: the first and the full one
         assert len(await s.until_published(ReviewOverdue, 4)) == 4
         assert ok(await s.call(OPERATOR, "GET", "/screenings/overdue")) == []  # not yet late now
+
+
+async def test_a_suspended_mentors_open_reviews_move_to_another(tmp_path: Path) -> None:
+    async with desk(tmp_path, FixedRelevance()) as s:
+        ids = [await recruit(s, M[i]) for i in range(3)]
+        await s.r.bus.publish([submitted()])
+        board = await routed(s)
+        held = sorted(a["mentor_id"] for a in board["assignments"])
+        free = next(i for i in ids if i not in held)
+        ok(await s.call(M[ids.index(held[0])], "POST", "/queue/scr_dem_p1/review", review_body(4)))
+        # the one who reviewed already keeps their review; the other's open one moves
+        gone = held[1]
+        ok(await s.call(OPERATOR, "POST", f"/mentors/{gone}/suspend", {"reason": "on leave"}))
+        await s.until_published(AssignmentCreated, 3)
+        after = ok(await s.call(OPERATOR, "GET", "/screenings/scr_dem_p1"))
+        states = {a["mentor_id"]: a["state"] for a in after["assignments"]}
+        assert states == {held[0]: "SUBMITTED", gone: "WITHDRAWN", free: "OPEN"}

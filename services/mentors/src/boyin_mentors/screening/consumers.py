@@ -1,6 +1,7 @@
 """The registry's submitted demands: each project-cooperation demand is routed to
 mentors once (the screening's id comes from the demand, so a redelivered or repeated
-submission routes nothing twice)."""
+submission routes nothing twice); and a mentor suspended or retired (the service's own
+events): their open reviews are routed to others."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from boyin_mentors.screening.routing import DemandBrief
 from boyin_mentors.screening.service import ScreeningDesk
 from boyin_shared.bus import Handler
 from boyin_shared.contracts.common import LocalizedText
+from boyin_shared.contracts.mentors import MentorRetired, MentorSuspended
 from boyin_shared.contracts.registry import DemandSnapshot, DemandSubmitted
 from boyin_shared.events import Event
 
@@ -45,5 +47,12 @@ class DemandConsumers:
         if demand.channel == SCREENED_CHANNEL:
             await self.desk.route(brief(demand))
 
+    async def on_mentor_gone(self, event: MentorSuspended | MentorRetired) -> None:
+        await self.desk.replace_mentor(event.data.mentor_id)
+
     def handlers(self) -> dict[type[Event], Handler]:
-        return {DemandSubmitted: self.on_submitted}
+        return {
+            DemandSubmitted: self.on_submitted,
+            MentorSuspended: self.on_mentor_gone,
+            MentorRetired: self.on_mentor_gone,
+        }

@@ -24,6 +24,8 @@ from boyin_shared.identity import Actor
 from boyin_shared.store import AlreadyExists
 
 Step = Callable[[Screening], tuple[Screening, list[Event]]]
+#: why an open review moved when its mentor was suspended or retired
+LEFT = "the mentor was suspended or retired"
 
 
 def _absent(screening_id: str) -> BoyinError:
@@ -203,6 +205,29 @@ class ScreeningDesk:
             screening_id,
             lambda s: s.reassign(from_mentor_id, pick, actor.account_id, reason, utcnow()),
         )
+
+    async def replace_mentor(self, mentor_id: str) -> int:
+        """A mentor suspended or retired: route each of their open reviews to another
+        qualified mentor (one that none qualifies for stays, escalated when overdue).
+        Returns how many moved; a repeat moves nothing (none is open any more)."""
+        moved = 0
+        after: str | None = None
+        while page := await self.screenings.page(ScreeningQuery(mentor_id=mentor_id, after=after)):
+            for screening in page:
+                if mentor_id not in screening.open_mentors:
+                    continue
+                assigned = [a.mentor_id for a in screening.assignments]
+                picks, _, _ = await self._route(screening.demand, 1, exclude=assigned)
+                if picks:
+                    pick = picks[0]
+
+                    def step(s: Screening, pick: Pick = pick) -> tuple[Screening, list[Event]]:
+                        return s.reassign(mentor_id, pick, "system", LEFT, utcnow())
+
+                    await self._change(screening.id, step)
+                    moved += 1
+            after = page[-1].id
+        return moved
 
     async def announce_overdue(self, now: datetime | None = None) -> int:
         """Remind and escalate each overdue review once; returns how many screenings had
