@@ -74,7 +74,7 @@ def mentors_definition(
             ),
             subscriptions=[
                 Subscription(
-                    "mentors.registry",
+                    "mentors",
                     handlers(
                         TaxonomyConsumers(taxonomy).handlers(), DemandConsumers(desk).handlers()
                     ),
