@@ -13,18 +13,20 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from boyin_agreements.agreements.amounts import MoneyIn
 from boyin_agreements.agreements.domain import Agreement
 from boyin_agreements.agreements.milestones import MilestonePlan
 from boyin_agreements.agreements.offers import offer_from_match
 from boyin_agreements.agreements.parties import Party
-from boyin_agreements.agreements.terms import Document, TermsIn, Text
+from boyin_agreements.agreements.terms import Document
 from boyin_shared.api.agreements import (
     AgreementStage,
     AmountKind,
     CooperationType,
     DocumentKind,
     MilestoneKind,
+    MoneyIn,
+    TermsIn,
+    TextIn,
 )
 from boyin_shared.errors import BoyinError, Message
 from boyin_shared.identity import Actor, Role
@@ -54,16 +56,17 @@ SIDES = (
 )
 
 TERMS = TermsIn(
-    title=Text("新材料中试基地落地重庆", "A new-materials pilot plant lands in Chongqing"),
+    title=TextIn(zh="新材料中试基地落地重庆", en="A new-materials pilot plant lands in Chongqing"),
     cooperation_type=CooperationType.TECHNOLOGY_TRANSFER,
     amounts={
-        AmountKind.CONTRACT_VALUE: MoneyIn(Decimal("15000000"), "CNY"),
-        AmountKind.INVESTMENT: MoneyIn(Decimal("2000000.5"), "usd"),
+        AmountKind.CONTRACT_VALUE: MoneyIn(amount=Decimal("15000000"), currency="CNY"),
+        AmountKind.INVESTMENT: MoneyIn(amount=Decimal("2000000.5"), currency="usd"),
     },
     district_code=DISTRICT,
     edition_id="CQ2026",
-    documents=(Document("att_1", "合同草稿.pdf", DocumentKind.DRAFT_CONTRACT),),
 )
+
+DRAFT_CONTRACT = Document("att_1", "合同草稿.pdf", DocumentKind.DRAFT_CONTRACT)
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
@@ -102,8 +105,10 @@ def intention() -> Agreement:
 
 
 def negotiating() -> Agreement:
+    """With the terms of ``TERMS`` and a draft contract (``att_1``)."""
     a, _ = intention().advance(ORG, S.NEGOTIATING, later(1), "we want to talk")
     a, _ = a.amend(TALENT, TERMS, later(2))
+    a, _ = a.attach_document(TALENT, DRAFT_CONTRACT, later(2))
     return a
 
 

@@ -12,8 +12,7 @@ import pytest
 from boyin_agreements.agreements.domain import SYSTEM
 from boyin_agreements.agreements.offers import start
 from boyin_agreements.agreements.parties import Party
-from boyin_agreements.agreements.terms import TermsIn
-from boyin_shared.api.agreements import PartyRole
+from boyin_shared.api.agreements import PartyRole, TermsIn
 from boyin_shared.identity import Actor
 from tests.agreements.support import (
     ADMIN,

@@ -3,19 +3,18 @@ and how it is written."""
 
 from __future__ import annotations
 
-import dataclasses
 from decimal import Decimal
 
 import pytest
+from pydantic import ValidationError
 
 from boyin_agreements.agreements.amounts import (
     Amounts,
     Money,
-    MoneyIn,
     checked_amounts,
     checked_money,
 )
-from boyin_shared.api.agreements import AmountKind
+from boyin_shared.api.agreements import AmountKind, MoneyIn
 from boyin_shared.errors import FieldError
 from tests.agreements.support import TALENT, TERMS, bilingual, later, negotiating, refused
 
@@ -31,24 +30,46 @@ def problems(value: MoneyIn) -> list[tuple[str, str]]:
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        (MoneyIn(Decimal("100"), None), [("amounts.investment.currency", "REQUIRED")]),
-        (MoneyIn(Decimal("100"), "  "), [("amounts.investment.currency", "REQUIRED")]),
-        (MoneyIn(Decimal("-0.01"), "CNY"), [("amounts.investment.amount", "NEGATIVE")]),
         (
-            MoneyIn(Decimal("-5"), None),
+            MoneyIn(amount=Decimal("100"), currency=None),
+            [("amounts.investment.currency", "REQUIRED")],
+        ),
+        (
+            MoneyIn(amount=Decimal("100"), currency="  "),
+            [("amounts.investment.currency", "REQUIRED")],
+        ),
+        (
+            MoneyIn(amount=Decimal("-0.01"), currency="CNY"),
+            [("amounts.investment.amount", "NEGATIVE")],
+        ),
+        (
+            MoneyIn(amount=Decimal("-5"), currency=None),
             [
                 ("amounts.investment.amount", "NEGATIVE"),
                 ("amounts.investment.currency", "REQUIRED"),
             ],
         ),
-        (MoneyIn(None, "CNY"), [("amounts.investment.amount", "REQUIRED")]),
-        (MoneyIn(Decimal("NaN"), "CNY"), [("amounts.investment.amount", "NOT_A_NUMBER")]),
-        (MoneyIn(Decimal("Infinity"), "CNY"), [("amounts.investment.amount", "NOT_A_NUMBER")]),
-        (MoneyIn(Decimal("1e15"), "CNY"), [("amounts.investment.amount", "TOO_LARGE")]),
-        (MoneyIn(Decimal("10"), "RMB"), [("amounts.investment.currency", "UNKNOWN_CURRENCY")]),
-        (MoneyIn(Decimal("10"), "CNYY"), [("amounts.investment.currency", "UNKNOWN_CURRENCY")]),
-        (MoneyIn(Decimal("10.001"), "CNY"), [("amounts.investment.amount", "TOO_PRECISE")]),
-        (MoneyIn(Decimal("1000.5"), "JPY"), [("amounts.investment.amount", "TOO_PRECISE")]),
+        (MoneyIn(amount=None, currency="CNY"), [("amounts.investment.amount", "REQUIRED")]),
+        (
+            MoneyIn(amount=Decimal("1e15"), currency="CNY"),
+            [("amounts.investment.amount", "TOO_LARGE")],
+        ),
+        (
+            MoneyIn(amount=Decimal("10"), currency="RMB"),
+            [("amounts.investment.currency", "UNKNOWN_CURRENCY")],
+        ),
+        (
+            MoneyIn(amount=Decimal("10"), currency="CNYY"),
+            [("amounts.investment.currency", "UNKNOWN_CURRENCY")],
+        ),
+        (
+            MoneyIn(amount=Decimal("10.001"), currency="CNY"),
+            [("amounts.investment.amount", "TOO_PRECISE")],
+        ),
+        (
+            MoneyIn(amount=Decimal("1000.5"), currency="JPY"),
+            [("amounts.investment.amount", "TOO_PRECISE")],
+        ),
     ],
 )
 def test_a_bad_amount_is_refused_naming_the_field(
@@ -60,12 +81,12 @@ def test_a_bad_amount_is_refused_naming_the_field(
 @pytest.mark.parametrize(
     ("value", "money"),
     [
-        (MoneyIn(Decimal("1500000"), "CNY"), Money(Decimal("1500000.00"), "CNY")),
-        (MoneyIn(Decimal("0"), " usd "), Money(Decimal("0.00"), "USD")),
-        (MoneyIn(Decimal("-0"), "EUR"), Money(Decimal("0.00"), "EUR")),
-        (MoneyIn(Decimal("12.500"), "KWD"), Money(Decimal("12.500"), "KWD")),
-        (MoneyIn(Decimal("300000"), "JPY"), Money(Decimal("300000"), "JPY")),
-        (MoneyIn(Decimal("1.10"), "CNY"), Money(Decimal("1.10"), "CNY")),
+        (MoneyIn(amount=Decimal("1500000"), currency="CNY"), Money(Decimal("1500000.00"), "CNY")),
+        (MoneyIn(amount=Decimal("0"), currency=" usd "), Money(Decimal("0.00"), "USD")),
+        (MoneyIn(amount=Decimal("-0"), currency="EUR"), Money(Decimal("0.00"), "EUR")),
+        (MoneyIn(amount=Decimal("12.500"), currency="KWD"), Money(Decimal("12.500"), "KWD")),
+        (MoneyIn(amount=Decimal("300000"), currency="JPY"), Money(Decimal("300000"), "JPY")),
+        (MoneyIn(amount=Decimal("1.10"), currency="CNY"), Money(Decimal("1.10"), "CNY")),
     ],
 )
 def test_a_good_amount_is_kept_with_its_currency_s_decimals(value: MoneyIn, money: Money) -> None:
@@ -78,16 +99,16 @@ def test_a_good_amount_is_kept_with_its_currency_s_decimals(value: MoneyIn, mone
 
 def test_no_amount_entered_is_no_amount() -> None:
     out: list[FieldError] = []
-    assert checked_money("x", MoneyIn(None, None), out) is None and out == []
+    assert checked_money("x", MoneyIn(amount=None, currency=None), out) is None and out == []
 
 
 def test_every_amount_is_checked_at_once() -> None:
     out: list[FieldError] = []
     amounts = checked_amounts(
         {
-            AmountKind.CONTRACT_VALUE: MoneyIn(Decimal("-1"), "CNY"),
-            AmountKind.HORIZONTAL_RESEARCH_FUNDS: MoneyIn(Decimal("300000"), None),
-            AmountKind.START_UP_FUNDS: MoneyIn(Decimal("500000"), "CNY"),
+            AmountKind.CONTRACT_VALUE: MoneyIn(amount=Decimal("-1"), currency="CNY"),
+            AmountKind.HORIZONTAL_RESEARCH_FUNDS: MoneyIn(amount=Decimal("300000"), currency=None),
+            AmountKind.START_UP_FUNDS: MoneyIn(amount=Decimal("500000"), currency="CNY"),
         },
         out,
     )
@@ -99,9 +120,9 @@ def test_every_amount_is_checked_at_once() -> None:
 
 
 def test_an_amount_without_currency_is_refused_when_the_terms_change() -> None:
-    bad = {AmountKind.CONTRACT_VALUE: MoneyIn(Decimal("1000"), None)}
+    bad = {AmountKind.CONTRACT_VALUE: MoneyIn(amount=Decimal("1000"), currency=None)}
     with refused("VALIDATION_FAILED", 422, "amounts.contract_value.currency"):
-        negotiating().amend(TALENT, dataclasses.replace(TERMS, amounts=bad), later(10))
+        negotiating().amend(TALENT, TERMS.model_copy(update={"amounts": bad}), later(10))
 
 
 def test_the_headline_is_the_contract_value_else_the_next_amount_stated() -> None:
@@ -125,3 +146,10 @@ def test_the_headline_is_the_contract_value_else_the_next_amount_stated() -> Non
 )
 def test_a_figure_is_written_with_its_currency(money: Money, text: str) -> None:
     assert money.formatted() == text
+
+
+@pytest.mark.parametrize("amount", ["NaN", "Infinity", "-Infinity"])
+def test_an_amount_that_is_not_a_number_is_refused_as_it_is_read(amount: str) -> None:
+    with pytest.raises(ValidationError) as refused:
+        MoneyIn.model_validate({"amount": amount, "currency": "CNY"})
+    assert refused.value.errors()[0]["type"] == "finite_number"

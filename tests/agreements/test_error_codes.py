@@ -16,12 +16,10 @@ from typing import Any
 
 import pytest
 
-from boyin_agreements.agreements.amounts import MoneyIn
 from boyin_agreements.agreements.domain import Agreement
 from boyin_agreements.agreements.milestones import MilestonePlan
 from boyin_agreements.agreements.parties import Party
 from boyin_agreements.agreements.roster import roster
-from boyin_agreements.agreements.terms import Document, TermsIn, Text
 from boyin_agreements.policies.domain import Evidence, Policy, validate
 from boyin_agreements.policies.domain import Text as PolicyText
 from boyin_agreements.policies.expressions import MAX_LENGTH, MAX_NESTING
@@ -31,9 +29,11 @@ from boyin_agreements.policies.service import subject_of
 from boyin_shared.api.agreements import (
     AgreementStage,
     AmountKind,
-    DocumentKind,
     MilestoneKind,
+    MoneyIn,
     PartyFactsIn,
+    TermsIn,
+    TextIn,
 )
 from boyin_shared.errors import BoyinError
 from tests.agreements.support import (
@@ -68,19 +68,16 @@ def _terminated() -> Agreement:
 
 
 def _bad_terms() -> TermsIn:
-    return dataclasses.replace(
-        TERMS,
-        title=Text("x" * 1000, None),
-        district_code="500103\n1",
-        amounts={
-            AmountKind.CONTRACT_VALUE: MoneyIn(Decimal("-1"), "CNY"),
-            AmountKind.INVESTMENT: MoneyIn(Decimal("NaN"), "RMB"),
-            AmountKind.HORIZONTAL_RESEARCH_FUNDS: MoneyIn(Decimal("1.001"), None),
-        },
-        documents=(
-            Document("att_1", "", DocumentKind.DRAFT_CONTRACT),
-            Document("att_1", "again.pdf", DocumentKind.DRAFT_CONTRACT),
-        ),
+    return TERMS.model_copy(
+        update={
+            "title": TextIn(zh="x" * 1000),
+            "district_code": "500103\n1",
+            "amounts": {
+                AmountKind.CONTRACT_VALUE: MoneyIn(amount=Decimal("-1"), currency="CNY"),
+                AmountKind.INVESTMENT: MoneyIn(amount=Decimal("1"), currency="RMB"),
+                AmountKind.HORIZONTAL_RESEARCH_FUNDS: MoneyIn(amount=Decimal("1.001")),
+            },
+        }
     )
 
 
@@ -120,6 +117,17 @@ BAD: dict[str, Callable[[], object]] = {
     ),
     "too few parties": lambda: negotiating().change_parties(
         OPERATOR, (Party.side("talent", "tal_1"),), later(10)
+    ),
+    "adds a talent": lambda: negotiating().add_party(
+        OPERATOR, Party.side("talent", "tal_2"), later(10)
+    ),
+    "adds a party twice": lambda: negotiating().add_party(
+        OPERATOR, Party.side("organisation", "org_1"), later(10)
+    ),
+    "removes the talent": lambda: negotiating().remove_party(OPERATOR, "tal_1", later(10)),
+    "removes a stranger": lambda: negotiating().remove_party(OPERATOR, "org_x", later(10)),
+    "adds after signing": lambda: signed().add_party(
+        OPERATOR, Party.side("organisation", "org_2"), later(10)
     ),
     # signing
     "confirms in the wrong stage": lambda: negotiating().confirm_signature(

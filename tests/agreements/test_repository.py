@@ -15,6 +15,8 @@ from boyin_agreements.agreements.milestones import FollowUp
 from boyin_agreements.agreements.offers import offer_from_match
 from boyin_agreements.agreements.repository import AgreementQuery, Agreements
 from boyin_agreements.agreements.service import AgreementCommands
+from boyin_agreements.names.repository import PartyNames
+from boyin_agreements.names.service import Names
 from boyin_shared.api.agreements import AgreementStage
 from boyin_shared.bus.embedded import EmbeddedBus
 from boyin_shared.identity import Actor, Role
@@ -69,7 +71,8 @@ async def test_an_agreement_comes_back_as_stored(
 async def test_a_redelivered_offer_inserts_nothing_twice(
     store: DocumentStore, tmp_path: Path
 ) -> None:
-    commands = AgreementCommands(await repository(store, tmp_path))
+    repo = await repository(store, tmp_path)
+    commands = AgreementCommands(repo, Names(PartyNames(store, repo.outbox)))
     first = await commands.offer(offer_from_match("m1", SIDES, NOW))
     again = await commands.offer(offer_from_match("m1", SIDES, NOW + timedelta(hours=1)))
     assert first is not None and again is None

@@ -6,11 +6,10 @@ from __future__ import annotations
 import dataclasses
 from decimal import Decimal
 
-from boyin_agreements.agreements.amounts import MoneyIn
 from boyin_agreements.agreements.domain import Agreement
 from boyin_agreements.agreements.roster import RosterRow, roster
-from boyin_agreements.agreements.terms import TermsIn, Text
-from boyin_shared.api.agreements import AmountKind, CooperationType
+from boyin_agreements.agreements.terms import Text
+from boyin_shared.api.agreements import AmountKind, CooperationType, MoneyIn, TermsIn, TextIn
 from tests.agreements.support import (
     ORG,
     TALENT,
@@ -40,14 +39,17 @@ def signed_with(agreement_id: str, terms: TermsIn) -> Agreement:
 
 def test_the_roster_follows_the_operator_s_order() -> None:
     first = signed_with("ag_a", TERMS)
-    licence = dataclasses.replace(
-        TERMS,
-        title=Text("专利许可", "A patent licence"),
-        cooperation_type=CooperationType.LICENCE,
-        amounts={AmountKind.START_UP_FUNDS: MoneyIn(Decimal("800000"), "JPY")},
+    licence = TERMS.model_copy(
+        update={
+            "title": TextIn(zh="专利许可", en="A patent licence"),
+            "cooperation_type": CooperationType.LICENCE,
+            "amounts": {
+                AmountKind.START_UP_FUNDS: MoneyIn(amount=Decimal("800000"), currency="JPY")
+            },
+        }
     )
     second = signed_with("ag_b", licence)
-    no_amount = signed_with("ag_c", dataclasses.replace(TERMS, amounts={}))
+    no_amount = signed_with("ag_c", TERMS.model_copy(update={"amounts": {}}))
     rows = roster("CQ2026", [first, second, no_amount], ["ag_b", "ag_c", "ag_a"], NAMES)
     assert rows == [
         RosterRow(
@@ -62,7 +64,7 @@ def test_the_roster_follows_the_operator_s_order() -> None:
             order=2,
             agreement_id="ag_c",
             parties=(NAMES["tal_1"], NAMES["org_1"]),
-            title=TERMS.title,
+            title=Text(TERMS.title.zh, TERMS.title.en),
             cooperation_type=CooperationType.TECHNOLOGY_TRANSFER,
             headline=None,
         ),
@@ -70,7 +72,7 @@ def test_the_roster_follows_the_operator_s_order() -> None:
             order=3,
             agreement_id="ag_a",
             parties=(NAMES["tal_1"], NAMES["org_1"]),
-            title=TERMS.title,
+            title=Text(TERMS.title.zh, TERMS.title.en),
             cooperation_type=CooperationType.TECHNOLOGY_TRANSFER,
             headline="CNY 15,000,000.00",
         ),
@@ -90,7 +92,7 @@ def test_a_party_without_a_name_shows_its_id() -> None:
 
 
 def test_unsigned_other_editions_and_duplicates_are_refused_by_place() -> None:
-    other_edition = signed_with("ag_2025", dataclasses.replace(TERMS, edition_id="CQ2025"))
+    other_edition = signed_with("ag_2025", TERMS.model_copy(update={"edition_id": "CQ2025"}))
     unsigned = dataclasses.replace(drafted(), id="ag_draft")
     ok = signed_with("ag_ok", TERMS)
     with refused("VALIDATION_FAILED", 422, "order.1", "order.2", "order.3", "order.4"):

@@ -74,3 +74,17 @@ query($e: ID!) {{
     {PROBLEM}
   }}
 }}"""
+ADD_PARTY = f"""
+mutation($id: ID!, $party: AgreementPartyInput!) {{
+  addAgreementParty(id: $id, party: $party) {{ {RESULT} }}
+}}"""
+REMOVE_PARTY = f"""
+mutation($id: ID!, $p: ID!) {{ removeAgreementParty(id: $id, partyId: $p) {{ {RESULT} }} }}"""
+ROSTER_ORDERED = f"""
+query($e: ID!, $order: [ID!]) {{
+  editionRoster(editionId: $e, order: $order) {{
+    __typename
+    ... on CeremonyRoster {{ rows {{ order agreementId headline }} }}
+    {PROBLEM}
+  }}
+}}"""

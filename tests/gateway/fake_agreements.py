@@ -13,7 +13,7 @@ negative (422 naming the field). The evaluation is canned: the 3% rule, capped a
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -27,6 +27,7 @@ from boyin_shared.api.agreements import (
     AgreementPage,
     AgreementStage,
     ConfirmationOut,
+    DocumentOut,
     EvaluationOut,
     FollowUpOut,
     MilestoneOut,
@@ -88,12 +89,19 @@ def agreement(
     stage: AgreementStage = AgreementStage.INTENTION,
     district_code: str | None = None,
     edition_id: str | None = None,
+    match_id: str | None = None,
 ) -> AgreementOut:
-    """An agreement between ``parties`` ((kind, id, role) each)."""
+    """An agreement between ``parties`` ((kind, id, role) each), started by hand or (with
+    ``match_id``) offered after a match."""
+    origin = (
+        OriginOut(kind="MATCH", match_id=match_id)
+        if match_id
+        else OriginOut(kind="MANUAL", started_by="acc_staff")
+    )
     return AgreementOut(
         id=new_id("ag_"),
         parties=[PartyOut(kind=k, id=i, role=r) for k, i, r in parties],
-        origin=OriginOut(kind="MANUAL", started_by="acc_staff"),
+        origin=origin,
         terms=TermsOut(
             title=TextOut(zh="技术转让", en="Technology transfer"),
             cooperation_type=None,
@@ -236,6 +244,15 @@ class FakeAgreements:
         self._called("agreement", id=agreement_id)
         return self._get(agreement_id)
 
+    async def of_matches(self, match_ids: Sequence[str]) -> list[AgreementOut]:
+        self._called("of_matches", ids=list(match_ids))
+        self._member()
+        return [
+            a
+            for a in self.data.agreements.values()
+            if a.origin.match_id in match_ids and self._sees(a)
+        ]
+
     async def start(self, body: dict[str, Any]) -> AgreementOut:
         self._called("start", body=body)
         self._member()
@@ -293,7 +310,18 @@ class FakeAgreements:
                 if Decimal(str(money.get("amount", 0))) < 0:
                     raise _invalid(f"amounts.{kind}.amount", "an amount may not be negative")
             terms = TermsIn.model_validate(body)
-            return self._changed(a, terms=TermsOut.model_validate(terms.model_dump()))
+            kept = {"documents": a.terms.documents}  # documents come and go one by one
+            return self._changed(a, terms=TermsOut.model_validate(terms.model_dump() | kept))
+        if action == "documents":
+            added = DocumentOut.model_validate(body)
+            return self._changed(
+                a, terms=a.terms.model_copy(update={"documents": [*a.terms.documents, added]})
+            )
+        if action == "parties":
+            joining = PartyOut.model_validate(body)
+            if joining.id in [p.id for p in a.parties]:
+                raise _invalid("id", f"{joining.id} is already a party")
+            return self._new_parties(a, [*a.parties, joining])
         if action == "milestones":
             due = date.fromisoformat(body["due"])
             if a.signed_at is None or due < a.signed_at.date():
@@ -311,6 +339,34 @@ class FakeAgreements:
             )
             return self._changed(a, milestones=[*a.milestones, planned])
         raise _not_found(action)
+
+    async def remove_party(self, agreement_id: str, party_id: str) -> AgreementOut:
+        self._called("remove_party", id=agreement_id, party_id=party_id)
+        self._member()
+        a = self._get(agreement_id)
+        if party_id not in [p.id for p in a.parties]:
+            raise _invalid("party_id", f"{party_id} is not a party of the agreement")
+        return self._new_parties(a, [p for p in a.parties if p.id != party_id])
+
+    async def remove_document(self, agreement_id: str, attachment_id: str) -> AgreementOut:
+        self._called("remove_document", id=agreement_id, attachment_id=attachment_id)
+        self._member()
+        a = self._get(agreement_id)
+        self._acts(a)
+        kept = [d for d in a.terms.documents if d.attachment_id != attachment_id]
+        if len(kept) == len(a.terms.documents):
+            raise _invalid("attachment_id", f"{attachment_id} is not a document of it")
+        return self._changed(a, terms=a.terms.model_copy(update={"documents": kept}))
+
+    def _new_parties(self, a: AgreementOut, parties: list[PartyOut]) -> AgreementOut:
+        """Staff change the parties before signing; every confirmation is cleared."""
+        if not self.actor.is_staff:
+            raise refusal(403, "FORBIDDEN", "无权执行此操作", "only staff change the parties")
+        if a.signed_at is not None or a.stage is AgreementStage.TERMINATED:
+            raise _conflict("TERMS_SIGNED", "the parties of a signed agreement do not change")
+        return self._changed(
+            a, parties=parties, confirmations=[], unconfirmed=[p.id for p in parties]
+        )
 
     async def milestone_action(
         self, agreement_id: str, milestone_id: str, action: str, body: dict[str, Any]
@@ -341,14 +397,22 @@ class FakeAgreements:
             a, milestones=[changed if m.id == milestone_id else m for m in a.milestones]
         )
 
-    async def roster(self, edition_id: str) -> list[RosterRowOut]:
-        self._called("roster", edition_id=edition_id)
+    async def roster(
+        self, edition_id: str, order: Sequence[str] | None = None
+    ) -> list[RosterRowOut]:
+        self._called("roster", edition_id=edition_id, order=order)
         self._member()
         signed = [
             a
             for a in self.data.agreements.values()
             if a.terms.edition_id == edition_id and a.signed_at is not None and self._sees(a)
         ]
+        if order is not None:
+            by_id = {a.id: a for a in signed}
+            for i, agreement_id in enumerate(order):
+                if agreement_id not in by_id:
+                    raise _invalid(f"order.{i}", f"not a signed agreement: {agreement_id}")
+            signed = [by_id[i] for i in order]
         return [
             RosterRowOut(
                 order=n,

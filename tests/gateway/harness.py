@@ -18,6 +18,7 @@ import uvicorn
 from boyin_gateway import app as gateway_app
 from boyin_gateway.accounts.tokens import issue_access
 from boyin_gateway.app import create_app
+from boyin_gateway.clients import Services
 from boyin_gateway.context import Context
 from boyin_gateway.feeds import Feeds
 from boyin_platform.processes import free_port
@@ -62,10 +63,15 @@ class Gateway:
 
 @asynccontextmanager
 async def gateway_server(
-    data_dir: Path, *, platform: FakePlatform | None = None, **overrides: Any
+    data_dir: Path,
+    *,
+    platform: FakePlatform | None = None,
+    services: Services | None = None,
+    **overrides: Any,
 ) -> AsyncIterator[Gateway]:
-    """Serve the gateway on the fakes; an admin account exists (ADMIN_LOGIN).
-    ``overrides`` are settings (e.g. ``graphql_introspection=False``)."""
+    """Serve the gateway on the fakes (or on ``services``, some of them real); an admin
+    account exists (ADMIN_LOGIN). ``overrides`` are settings (e.g.
+    ``graphql_introspection=False``)."""
     settings = PlatformSettings(
         **{
             "data_dir": data_dir,
@@ -80,7 +86,7 @@ async def gateway_server(
     fakes = platform or FakePlatform()
     feeds = Feeds()
     port = free_port()
-    app = create_app(settings, feeds=feeds, services=fakes)
+    app = create_app(settings, feeds=feeds, services=services or fakes)
     server = uvicorn.Server(
         uvicorn.Config(app, port=port, log_config=None, lifespan="on", proxy_headers=False)
     )

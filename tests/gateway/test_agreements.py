@@ -28,6 +28,7 @@ from tests.gateway.agreements_support import (
     POLICIES,
     REACH,
     ROSTER,
+    ROSTER_ORDERED,
     START,
     TERMINATE,
 )
@@ -305,6 +306,12 @@ async def test_the_ceremony_roster_of_an_edition(gateway: Gateway) -> None:
     assert roster["editionId"] == "edi_1"
     assert [(r["order"], r["agreementId"]) for r in roster["rows"]] == [(1, signed)]
     assert roster["rows"][0]["title"] == {"zh": "技术转让", "en": "Technology transfer"}
+    # the operator's order is passed on (the service checks it)
+    bad = (await graphql(gateway.url, ROSTER_ORDERED, t["staff"], e="edi_1", order=["ag_x"]))[
+        "editionRoster"
+    ]
+    assert bad["__typename"] == "InvalidInput", bad
+    assert gateway.platform.log[-1].args == {"edition_id": "edi_1", "order": ["ag_x"]}
 
 
 async def test_visitors_are_refused_before_the_service_is_asked(gateway: Gateway) -> None:

@@ -16,8 +16,10 @@ import pytest
 from strawberry.dataloader import DataLoader
 
 from boyin_gateway import context as gateway_context
+from boyin_shared.api.matching import MatchOut
 from boyin_shared.identity import Actor, Role
-from tests.gateway.fake_records import edition, meeting, organisation, talent
+from tests.gateway.fake_agreements import agreement
+from tests.gateway.fake_records import demand, edition, meeting, organisation, talent
 from tests.gateway.fakes import FakePlatform
 from tests.gateway.harness import Contexts, Gateway, gateway_server, record_contexts
 from tests.gateway.scheduling_support import solved_and_published
@@ -261,3 +263,49 @@ async def test_nested_meeting_parties_cost_one_call_per_party_type(
         assert {p["meeting"]["invitee"]["id"] for p in placements} == {org_id}
         # the schedule, its placements, the edition's meetings (one page), both party types
         assert d.calls_of_the_query(contexts) == 5
+
+
+def match(match_id: str, demand_id: str, talent_id: str) -> MatchOut:
+    return MatchOut(
+        match_id=match_id,
+        demand_id=demand_id,
+        counterpart_demand_id=f"dem_of_{talent_id}",
+        counterpart_kind="talent",
+        counterpart_party_id=talent_id,
+        score=0.5,
+        status="MUTUAL",
+        my_response="YES",
+        source="auto",
+        explanation=None,
+    )
+
+
+MATCH_AGREEMENTS = """query($d: ID!) {
+  matches(demandId: $d, first: 50) { id agreement { id origin { matchId } } }
+}"""
+
+
+async def test_the_agreements_of_a_page_of_matches_cost_one_call(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    contexts = record_contexts(monkeypatch)
+    async with demo_gateway(tmp_path) as d:
+        org, platform = d.organisations[0], d.gateway.platform
+        platform.registry_data.add(demand("dem_m", org, district_code=YUZHONG))
+        platform.matching_data.matches["dem_m"] = [
+            match(f"mat_{n}", "dem_m", d.talents[n % 4]) for n in range(12)
+        ]
+        parties = [("talent", d.talents[0], "TALENT"), ("organisation", org, "ORGANISATION")]
+        for n in (1, 5, 11):
+            platform.agreements_data.add(agreement(parties, match_id=f"mat_{n}"))
+        d.reset(contexts)
+        data = await graphql(d.url, MATCH_AGREEMENTS, d.admin, d="dem_m")
+        shown = {m["id"]: m["agreement"] for m in data["matches"]}
+        assert len(shown) == 12
+        assert {k for k, v in shown.items() if v} == {"mat_1", "mat_5", "mat_11"}
+        assert all(v["origin"]["matchId"] == k for k, v in shown.items() if v)
+        assert d.calls_of_the_query(contexts) == 2
+        assert d.methods() == ["matches", "of_matches"]
+        assert [sorted(ids) for ids in d.ids_asked("of_matches")] == [
+            sorted(f"mat_{n}" for n in range(12))
+        ]

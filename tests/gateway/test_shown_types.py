@@ -16,8 +16,8 @@ from boyin_gateway.accounts.service import Accounts
 from boyin_gateway.context import Context
 from boyin_gateway.feeds import Feeds
 from boyin_gateway.schema import schema
+from boyin_shared.api.agreements import AgreementStage
 from boyin_shared.api.matching import (
-    AgreementOut,
     ExplanationLineOut,
     ExplanationOut,
     MatchOut,
@@ -26,6 +26,7 @@ from boyin_shared.api.matching import (
 from boyin_shared.api.registry import Channel, DemandAttachmentOut
 from boyin_shared.identity import Actor, Role
 from boyin_shared.store.sqlite import SqliteStore
+from tests.gateway.fake_agreements import agreement
 from tests.gateway.fake_records import NOW, demand, organisation, talent
 from tests.gateway.fakes import FakePlatform
 from tests.gateway.harness import JWT_SECRET
@@ -69,7 +70,7 @@ MATCHES = """query($id: ID!) { matches(demandId: $id) {
     congestionNote { zh en } reliabilityNote { zh en }
   }
   meeting { meetingId outcome absentPartyIds }
-  agreement { agreementId signedAt }
+  agreement { id stage signedAt origin { kind matchId } }
 } }"""
 
 
@@ -280,9 +281,14 @@ async def test_a_match_shows_its_explanation_meeting_and_agreement(run: Run) -> 
                 capped_note={"zh": "已限流", "en": "Held back"},
             ),
             meeting=MeetingOutcomeOut(meeting_id="mee_1", outcome="HELD", absent=["org_1"]),
-            agreement=AgreementOut(agreement_id="agr_1", signed_at="2026-03-02T10:00:00Z"),
         )
     ]
+    signed = agreement(
+        [("talent", "tal_1", "TALENT"), ("organisation", "org_1", "ORGANISATION")],
+        stage=AgreementStage.SIGNED,
+        match_id="mat_1",
+    )
+    run.platform.agreements_data.add(signed)
     (shown,) = (await run(MATCHES, id="dem_3"))["matches"]
     assert shown == {
         "id": "mat_1",
@@ -303,5 +309,10 @@ async def test_a_match_shows_its_explanation_meeting_and_agreement(run: Run) -> 
             "reliabilityNote": None,
         },
         "meeting": {"meetingId": "mee_1", "outcome": "HELD", "absentPartyIds": ["org_1"]},
-        "agreement": {"agreementId": "agr_1", "signedAt": "2026-03-02T10:00:00+00:00"},
+        "agreement": {
+            "id": signed.id,
+            "stage": "SIGNED",
+            "signedAt": "2026-09-01T09:00:00+00:00",
+            "origin": {"kind": "MATCH", "matchId": "mat_1"},
+        },
     }

@@ -262,7 +262,16 @@ async def test_the_full_review_flow_publishes_and_announces_it_in_order(world: W
         ("PUBLISHED", "acc_reviewer", "DISTRICT_OFFICER", None),
     ]
     assert done["revision"] == 6
-    assert await world.get(draft["id"], PUBLIC) == done
+    # the review's notes are for the owner and the reviewers, not for every reader (#20)
+    assert await world.get(draft["id"], world.member_a) == done
+    assert await world.get(draft["id"], officer(YUZHONG, "acc_other_officer")) == done
+    without_notes = {
+        **done,
+        "claims": [{**c, "review_note": None} for c in done["claims"]],
+        "history": [{**h, "reason": None} for h in done["history"]],
+    }
+    for reader in (PUBLIC, world.member_b, world.talent_member_1, officer(LIANGJIANG)):
+        assert await world.get(draft["id"], reader) == without_notes, reader
 
     await wait_for_event(world.r, draft["id"], PUBLISHED)
     events = await events_about(world.r, draft["id"])
@@ -304,6 +313,31 @@ async def test_the_full_review_flow_publishes_and_announces_it_in_order(world: W
             assert secret not in text
         for key in ('"contacts"', '"contact"', '"email"', '"phone"', "@"):
             assert key not in text
+
+
+async def test_a_return_reason_is_read_by_the_owner_and_reviewers_only(world: World) -> None:
+    owner, actor = world.talent_1, world.talent_member_1
+    demand = await world.create("JOB_SEEKING", owner, actor, submit=True)
+    path = f"/demands/{demand['id']}"
+    ok(await post(world, f"{path}/start-review", OPERATOR))
+    ok(await post(world, f"{path}/return", OPERATOR, {"reason": "内部意见：材料存疑"}))
+    ok(await post(world, f"{path}/submit", actor))
+    ok(await post(world, f"{path}/start-review", OPERATOR))
+    for claim in demand["claims"]:
+        review = {"outcome": "CONFIRMED", "note": "审核员备注"}
+        ok(await post(world, f"{path}/claims/{claim['criterion']}/review", OPERATOR, review))
+    ok(await post(world, f"{path}/publish", OPERATOR))
+
+    def notes(shown: dict[str, Any]) -> list[str | None]:
+        reasons = [h["reason"] for h in shown["history"] if h["reason"]]
+        return reasons + [c["review_note"] for c in shown["claims"] if c["review_note"]]
+
+    assert "内部意见：材料存疑" in notes(await world.get(demand["id"], actor))
+    assert "内部意见：材料存疑" in notes(await world.get(demand["id"], OPERATOR))
+    for reader in (PUBLIC, world.talent_member_2, world.member_a, INVESTOR):
+        assert notes(await world.get(demand["id"], reader)) == [], reader
+    listed = ok(await world.api.get("/demands", headers=as_actor(PUBLIC)))
+    assert all(notes(d) == [] for d in listed["items"])
 
 
 async def test_returned_edited_and_resubmitted_then_rejected(world: World) -> None:

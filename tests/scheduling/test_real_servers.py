@@ -6,15 +6,12 @@ Kafka) is restarted and every meeting ends with its place and exactly one
 
 from __future__ import annotations
 
-import asyncio
-import json
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from pymongo import AsyncMongoClient
 
 from boyin_platform.processes import ManagedProcess
@@ -28,11 +25,11 @@ from boyin_shared.contracts.registry import (
     TalentProfile,
     TalentRegistered,
 )
-from boyin_shared.events import Event, encode
+from boyin_shared.events import Event
 from boyin_shared.faults import EXIT_CODE
 from tests.apps import OPERATOR, as_actor
 from tests.conftest import unique_name
-from tests.processes import Environment
+from tests.processes import Environment, poll, produce, topic_now
 from tests.scheduling.support import SCHEDULING_TOPIC, fair_body
 
 pytestmark = [pytest.mark.infra, pytest.mark.slow]
@@ -60,56 +57,6 @@ async def database(mongo_url: str, environment: Environment) -> AsyncIterator[An
         if name.startswith(environment.namespace):
             await client.drop_database(name)
     await client.close()
-
-
-async def poll(what: str, check: Any, timeout: float = 60.0) -> Any:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        result = await check()
-        if result:
-            return result
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"{what}: not within {timeout}s")
-        await asyncio.sleep(0.2)
-
-
-async def produce(env: Environment, events: list[Event]) -> None:
-    """Publish as the registry and matching would, onto this environment's topics."""
-    producer = AIOKafkaProducer(bootstrap_servers=env.kafka_bootstrap, acks="all")
-    await producer.start()
-    try:
-        for e in events:
-            await producer.send_and_wait(
-                f"{env.namespace}.{e.topic}", encode(e), key=e.subject.encode()
-            )
-    finally:
-        await producer.stop()
-
-
-async def topic_now(env: Environment, topic: str) -> list[dict[str, Any]]:
-    """Every message on ``topic`` up to its current end, oldest first per partition."""
-    consumer = AIOKafkaConsumer(
-        f"{env.namespace}.{topic}",
-        bootstrap_servers=env.kafka_bootstrap,
-        auto_offset_reset="earliest",
-        enable_auto_commit=False,
-    )
-    await consumer.start()
-    try:
-        out: list[dict[str, Any]] = []
-        for _ in range(50):
-            if consumer.assignment():
-                break
-            batch = await consumer.getmany(timeout_ms=200)
-            out += [json.loads(m.value) for ms in batch.values() for m in ms]
-        partitions = list(consumer.assignment())
-        ends = await consumer.end_offsets(partitions)
-        while [tp for tp in partitions if await consumer.position(tp) < ends[tp]]:
-            batch = await consumer.getmany(*partitions, timeout_ms=1000)
-            out += [json.loads(m.value) for ms in batch.values() for m in ms]
-        return out
-    finally:
-        await consumer.stop()
 
 
 def talent_registered(name: str) -> tuple[str, Event]:

@@ -19,7 +19,6 @@ from boyin_gateway.agreement_enums import (
     AgreementStage,
     AmountKind,
     CooperationType,
-    DocumentKind,
     MilestoneKind,
     PartyRole,
 )
@@ -49,21 +48,16 @@ class AgreementAmountInput:
     currency: str | None = None
 
 
-@strawberry.input(description="A document of the agreement, uploaded as an attachment.")
-class AgreementDocumentInput:
-    attachment_id: strawberry.ID
-    name: str
-    kind: DocumentKind = DocumentKind.OTHER
-
-
-@strawberry.input(description="What an agreement says (amending replaces all of it).")
+@strawberry.input(
+    description="What an agreement says (amending replaces all of it but its documents, "
+    "which addAgreementDocument and removeAgreementDocument change one by one)."
+)
 class AgreementTermsInput:
     title: TextInput | None = None
     cooperation_type: CooperationType | None = None
     amounts: list[AgreementAmountInput] = strawberry.field(default_factory=list)
     district_code: str | None = None
     edition_id: strawberry.ID | None = None
-    documents: list[AgreementDocumentInput] = strawberry.field(default_factory=list)
 
 
 @strawberry.input(description="An agreement started by hand (an intention).")

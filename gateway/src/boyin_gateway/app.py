@@ -17,7 +17,7 @@ from strawberry.types.unset import UNSET, UnsetType
 from boyin_gateway import files
 from boyin_gateway.accounts.service import Accounts
 from boyin_gateway.accounts.tokens import expiry, read_access
-from boyin_gateway.clients import Downstream, HttpServices, Services
+from boyin_gateway.clients import Agreements, Downstream, HttpServices, Services
 from boyin_gateway.context import ANONYMOUS, Context
 from boyin_gateway.feeds import Feeds
 from boyin_gateway.limits import LimitRequests, Limits, Throttle
@@ -155,7 +155,7 @@ def create_app(
     def scheduling_for(actor: Actor) -> Downstream:
         return running[0].services.scheduling(actor)
 
-    def agreements_for(actor: Actor) -> Downstream:
+    def agreements_for(actor: Actor) -> Agreements:
         return running[0].services.agreements(actor)
 
     def account_of(token: str) -> str | None:

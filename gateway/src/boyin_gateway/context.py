@@ -12,11 +12,21 @@ from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
 from boyin_gateway.accounts.service import Accounts
-from boyin_gateway.clients import Agreements, Downstream, Mentors, Registry, Scheduling, Services
+from boyin_gateway.clients import (
+    Agreements,
+    Downstream,
+    Mentors,
+    Registry,
+    Scheduling,
+    ServiceError,
+    Services,
+)
+from boyin_gateway.clients.agreements import MAX_MATCHES
 from boyin_gateway.derived import shown_as
 from boyin_gateway.feeds import Feeds, Listener, Session
 from boyin_gateway.permissions import acts_for_no_party_yet
 from boyin_gateway.types import Organisation, Talent
+from boyin_shared.api.agreements import AgreementOut
 from boyin_shared.api.registry import ContactOut
 from boyin_shared.api.scheduling import MeetingOut, TimetableDetailOut
 from boyin_shared.events import Event
@@ -30,7 +40,7 @@ ANONYMOUS = Actor(account_id="anonymous", role=Role.PUBLIC)
 class Loaders:
     """Batch the lookups of one request: N owners become one call per service."""
 
-    def __init__(self, registry: Registry, scheduling: Scheduling) -> None:
+    def __init__(self, registry: Registry, scheduling: Scheduling, agreements: Agreements) -> None:
         async def organisations(ids: list[str]) -> list[Organisation | None]:
             found = {
                 o.id: shown_as(Organisation, o) for o in await registry.organisations_by_id(ids)
@@ -74,7 +84,17 @@ class Loaders:
             """A timetable's placements, asked for once however many fields read them."""
             return [await scheduling.timetable(edition_id, which) for edition_id, which in keys]
 
+        async def match_agreements(match_ids: list[str]) -> list[AgreementOut | None]:
+            """The agreement each match led to, if the caller may see it."""
+            try:
+                found = await agreements.of_matches(match_ids)
+            except ServiceError:
+                return [None] * len(match_ids)
+            by_match = {a.origin.match_id: a for a in found}
+            return [by_match.get(i) for i in match_ids]
+
         self.organisations = DataLoader(load_fn=organisations, max_batch_size=200)
+        self.match_agreements = DataLoader(load_fn=match_agreements, max_batch_size=MAX_MATCHES)
         self.talents = DataLoader(load_fn=talents, max_batch_size=200)
         self.organisation_contacts = DataLoader(load_fn=organisation_contacts, max_batch_size=200)
         self.talent_contacts = DataLoader(load_fn=talent_contacts, max_batch_size=200)
@@ -130,7 +150,7 @@ class Context(BaseContext):
         self.scheduling = self._services.scheduling(actor)
         self.agreements: Agreements = self._services.agreements(actor)
         self.mentors: Mentors = self._services.mentors(actor)
-        self.loaders = Loaders(self.registry, self.scheduling)
+        self.loaders = Loaders(self.registry, self.scheduling, self.agreements)
 
     def _session(self) -> Session | None:
         """The sign-in the caller's feeds last as long as (None: an anonymous caller's)."""

@@ -15,6 +15,19 @@ Agreements
     passed through from the agreements service like the registry's downloads: operators
     have every district's, district officers their own.
 
+    ``GET /files/editions/{id}/roster`` is the signing ceremony's roster of an edition
+    (staff only) as an XLSX file (``format=xlsx``) or a printable A4 page in both
+    languages (``format=html``); ``lang`` picks the headings' language, ``order`` (repeated)
+    the agreement ids on stage in order (none: every signed agreement, in the order
+    signed). Passed through from the agreements service like the registry's downloads.
+
+    ``GET /files/agreements/{id}/documents/{attachment_id}`` is a document of an agreement
+    for those who may see the agreement (its parties, the landing district's officers,
+    staff): the agreements service says whether the caller sees the agreement and whether
+    it carries that attachment (``404`` otherwise, as for an agreement not seen), then the
+    gateway fetches the file from the registry's attachment store as the platform itself
+    (the store knows nothing of agreements).
+
 Scheduling
     ``GET /files/editions/{id}/agenda.ics`` (the signed-in participant's agenda as
     iCalendar) and ``GET /files/editions/{id}/check-in.svg`` (their check-in QR code) are
@@ -39,26 +52,30 @@ Uploads (``uploadAttachment``, ``startImport``)
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.background import BackgroundTask
 from starlette.requests import HTTPConnection
 
-from boyin_gateway.clients import Downstream, ServiceError, ServiceUnavailable
+from boyin_gateway.clients import Agreements, Downstream, ServiceError, ServiceUnavailable
 from boyin_gateway.context import ANONYMOUS
 from boyin_gateway.permissions import is_visitor
+from boyin_shared.api.agreements import RosterFormat, RosterLanguage
 from boyin_shared.api.errors import ErrorBody
 from boyin_shared.api.registry import Channel, Format, HeaderLanguage, Status
 from boyin_shared.api.reports import FunnelDimension
-from boyin_shared.errors import BoyinError, Message, unauthenticated
+from boyin_shared.errors import BoyinError, Message, not_found, unauthenticated
 from boyin_shared.http import error_body
-from boyin_shared.identity import Actor
+from boyin_shared.identity import Actor, Role
 
 #: headers that make a browser ask before it sends a request (any value will do)
 PREFLIGHT_HEADERS = ("apollo-require-preflight", "x-apollo-operation-name")
+
+#: the gateway itself, fetching a file whose access another service decided
+PLATFORM = Actor("svc_gateway", Role.SERVICE)
 
 #: what a download keeps of the registry's answer
 _PASSED_ON = ("content-type", "content-disposition", "content-length")
@@ -136,7 +153,7 @@ def router(
     actor_of: Callable[[Request], Awaitable[Actor]],
     registry_for: Callable[[Actor], Downstream],
     scheduling_for: Callable[[Actor], Downstream],
-    agreements_for: Callable[[Actor], Downstream],
+    agreements_for: Callable[[Actor], Agreements],
 ) -> APIRouter:
     """The download routes; ``actor_of`` reads the caller's token (raising a 401
     ``BoyinError`` when it is invalid), ``registry_for``, ``scheduling_for`` and
@@ -201,6 +218,44 @@ def router(
             "owner_id": owner_id,
         }
         return await pass_on(request, "/exports/demands", params)
+
+    @files.get("/editions/{edition_id}/roster")
+    async def ceremony_roster(
+        edition_id: str,
+        request: Request,
+        format: RosterFormat = "xlsx",
+        lang: RosterLanguage = "zh",
+        order: Annotated[list[str] | None, Query(max_length=1000)] = None,
+    ) -> Response:
+        """The signing ceremony's roster (staff): XLSX or a printable A4 page."""
+        path = f"/editions/{quote(edition_id, safe='')}/roster/export"
+        params = {"format": format, "lang": lang, "order": order}
+        return await pass_on(request, path, params, agreements_for, signed_in=True)
+
+    @files.get("/agreements/{agreement_id}/documents/{attachment_id}")
+    async def agreement_document(
+        agreement_id: str, attachment_id: str, request: Request
+    ) -> Response:
+        """A document of an agreement the caller may see."""
+        try:
+            actor = await actor_of(request)
+        except BoyinError as exc:
+            if exc.status == 401:
+                return _unauthenticated()
+            raise
+        if is_visitor(actor):
+            return _unauthenticated()
+        try:
+            found = await agreements_for(actor).agreement(agreement_id)
+        except ServiceError as exc:
+            return _refusal(exc)
+        except ServiceUnavailable:
+            return _unavailable()
+        if attachment_id not in (d.attachment_id for d in found.terms.documents):
+            absent = not_found("document", attachment_id, zh_kind="文件")
+            return JSONResponse(error_body(absent), status_code=404)
+        path = f"/attachments/{quote(attachment_id, safe='')}"
+        return await _stream(registry_for(PLATFORM), path, {}, public=False)
 
     @files.get("/exports/funnel")
     async def export_funnel(

@@ -4,17 +4,19 @@ policies and their evaluations, and the funnel report."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Protocol
 
 import httpx
 from pydantic import TypeAdapter
 
-from boyin_gateway.clients.base import Downstream, ServiceClient, ServiceError, seg
+from boyin_gateway.clients.base import Downstream, ServiceClient, ServiceError, seg, sent
 from boyin_shared.api.agreements import (
     AgreementOut,
     AgreementPage,
     EvaluationOut,
     PolicyOut,
+    RosterIn,
     RosterRowOut,
 )
 from boyin_shared.api.errors import ErrorOut, MessageOut
@@ -39,13 +41,23 @@ class Agreements(Downstream, Protocol):
 
     async def agreement(self, agreement_id: str) -> AgreementOut: ...
 
+    async def of_matches(self, match_ids: Sequence[str]) -> list[AgreementOut]:
+        """The agreements the caller may see started from these matches (at most one each,
+        at most :data:`MAX_MATCHES` matches a call)."""
+        ...
+
     async def start(self, body: dict[str, Any]) -> AgreementOut: ...
 
     async def agreement_action(
         self, agreement_id: str, action: str, body: dict[str, Any]
     ) -> AgreementOut:
-        """``advance``, ``terminate``, ``confirm`` or ``milestones`` (POST), ``terms`` (PUT)."""
+        """``advance``, ``terminate``, ``confirm``, ``parties``, ``documents`` or
+        ``milestones`` (POST), ``terms`` (PUT)."""
         ...
+
+    async def remove_party(self, agreement_id: str, party_id: str) -> AgreementOut: ...
+
+    async def remove_document(self, agreement_id: str, attachment_id: str) -> AgreementOut: ...
 
     async def milestone_action(
         self, agreement_id: str, milestone_id: str, action: str, body: dict[str, Any]
@@ -53,7 +65,12 @@ class Agreements(Downstream, Protocol):
         """``reached`` or ``follow-ups``."""
         ...
 
-    async def roster(self, edition_id: str) -> list[RosterRowOut]: ...
+    async def roster(
+        self, edition_id: str, order: Sequence[str] | None = None
+    ) -> list[RosterRowOut]:
+        """The ceremony's rows: in ``order`` (agreement ids), or every signed agreement in
+        the order signed."""
+        ...
 
     async def policies(self) -> list[PolicyOut]: ...
 
@@ -66,6 +83,9 @@ class Agreements(Downstream, Protocol):
         ``channel``) as the service's query parameters."""
         ...
 
+
+#: the matches whose agreements one call asks for (the service lists 200 at most)
+MAX_MATCHES = 100
 
 _ROSTER = TypeAdapter(list[RosterRowOut])
 _POLICIES = TypeAdapter(list[PolicyOut])
@@ -104,17 +124,31 @@ class AgreementsClient(ServiceClient):
             await self.request("GET", f"/agreements/{seg(agreement_id)}")
         )
 
+    async def of_matches(self, match_ids: Sequence[str]) -> list[AgreementOut]:
+        params = {"match_id": list(match_ids), "limit": MAX_MATCHES}
+        page = AgreementPage.model_validate(await self.request("GET", "/agreements", params=params))
+        return page.items
+
     async def start(self, body: dict[str, Any]) -> AgreementOut:
         return AgreementOut.model_validate(await self.request("POST", "/agreements", json=body))
 
     async def agreement_action(
         self, agreement_id: str, action: str, body: dict[str, Any]
     ) -> AgreementOut:
-        """``advance``, ``terminate``, ``confirm`` or ``milestones`` (POST), ``terms`` (PUT)."""
+        """``advance``, ``terminate``, ``confirm``, ``parties``, ``documents`` or
+        ``milestones`` (POST), ``terms`` (PUT)."""
         method = "PUT" if action == "terms" else "POST"
         return AgreementOut.model_validate(
             await self.request(method, f"/agreements/{seg(agreement_id)}/{action}", json=body)
         )
+
+    async def remove_party(self, agreement_id: str, party_id: str) -> AgreementOut:
+        path = f"/agreements/{seg(agreement_id)}/parties/{seg(party_id)}"
+        return AgreementOut.model_validate(await self.request("DELETE", path))
+
+    async def remove_document(self, agreement_id: str, attachment_id: str) -> AgreementOut:
+        path = f"/agreements/{seg(agreement_id)}/documents/{seg(attachment_id)}"
+        return AgreementOut.model_validate(await self.request("DELETE", path))
 
     async def milestone_action(
         self, agreement_id: str, milestone_id: str, action: str, body: dict[str, Any]
@@ -123,10 +157,14 @@ class AgreementsClient(ServiceClient):
         path = f"/agreements/{seg(agreement_id)}/milestones/{seg(milestone_id)}/{action}"
         return AgreementOut.model_validate(await self.request("POST", path, json=body))
 
-    async def roster(self, edition_id: str) -> list[RosterRowOut]:
-        return _ROSTER.validate_python(
-            await self.request("GET", f"/editions/{seg(edition_id)}/roster")
-        )
+    async def roster(
+        self, edition_id: str, order: Sequence[str] | None = None
+    ) -> list[RosterRowOut]:
+        path = f"/editions/{seg(edition_id)}/roster"
+        if order is None:
+            return _ROSTER.validate_python(await self.request("GET", path))
+        body = sent(RosterIn.model_construct(order=list(order)))
+        return _ROSTER.validate_python(await self.request("POST", path, json=body))
 
     async def policies(self) -> list[PolicyOut]:
         return _POLICIES.validate_python(await self.request("GET", "/policies"))

@@ -17,6 +17,7 @@ from strawberry.types import ExecutionContext
 from boyin_gateway import limits, query_errors
 from boyin_gateway.clients import ServiceUnavailable
 from boyin_gateway.schema.accounts import AccountMutation, AccountQuery
+from boyin_gateway.schema.agreement_documents import AgreementDocumentMutation
 from boyin_gateway.schema.agreement_feeds import AgreementFeedSubscription
 from boyin_gateway.schema.agreements import AgreementMutation, AgreementQuery
 from boyin_gateway.schema.editions import EditionMutation, EditionQuery
@@ -59,6 +60,7 @@ Mutation = merge_types(
         EditionMutation,
         MeetingMutation,
         AgreementMutation,
+        AgreementDocumentMutation,
         MentorMutation,
     ),
 )

@@ -14,6 +14,7 @@ from boyin_gateway import paging
 from boyin_gateway.agreement_enums import AgreementStage
 from boyin_gateway.agreement_inputs import (
     AgreementFilter,
+    AgreementPartyInput,
     AgreementTermsInput,
     MilestoneInput,
     PartyFactsInput,
@@ -132,11 +133,16 @@ class AgreementQuery:
 
     @guarded_field(
         SignedIn(sign_in_first),
-        "The signing ceremony's roster of an edition: its signed agreements, in order.",
+        "The signing ceremony's roster of an edition (staff): the signed agreements in "
+        "`order` (each once), or without it every signed agreement in the order signed. "
+        "Downloads: /files/editions/{id}/roster?format=xlsx|html&lang=zh|en&order=...",
     )
-    async def edition_roster(self, info: Info, edition_id: strawberry.ID) -> CeremonyRosterResult:
+    async def edition_roster(
+        self, info: Info, edition_id: strawberry.ID, order: list[strawberry.ID] | None = None
+    ) -> CeremonyRosterResult:
+        ids = [str(i) for i in order] if order is not None else None
         return await answered(
-            info.context.agreements.roster(str(edition_id)), _roster(str(edition_id))
+            info.context.agreements.roster(str(edition_id), ids), _roster(str(edition_id))
         )
 
 
@@ -199,6 +205,31 @@ class AgreementMutation:
         return await answered(
             info.context.agreements.agreement_action(str(id), "terms", terms_body(terms)),
             showing(Agreement),
+        )
+
+    @guarded_mutation(
+        SignedIn(sign_in_first),
+        "Add an organisation or an investor to an agreement before it is signed (staff); "
+        "the confirmations given so far are cleared.",
+    )
+    async def add_agreement_party(
+        self, info: Info, id: strawberry.ID, party: AgreementPartyInput
+    ) -> AgreementResult:
+        return await answered(
+            info.context.agreements.agreement_action(str(id), "parties", body_of(party)),
+            showing(Agreement),
+        )
+
+    @guarded_mutation(
+        SignedIn(sign_in_first),
+        "Remove an organisation or an investor from an agreement before it is signed "
+        "(staff); the confirmations given so far are cleared.",
+    )
+    async def remove_agreement_party(
+        self, info: Info, id: strawberry.ID, party_id: strawberry.ID
+    ) -> AgreementResult:
+        return await answered(
+            info.context.agreements.remove_party(str(id), str(party_id)), showing(Agreement)
         )
 
     @guarded_mutation(

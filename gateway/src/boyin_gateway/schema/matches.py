@@ -4,13 +4,12 @@ withdrawing a proposal, adding a match by hand)."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 import strawberry
-from pydantic import TypeAdapter
 
 from boyin_gateway import paging
+from boyin_gateway.agreement_types import Agreement
 from boyin_gateway.clients import ServiceError
 from boyin_gateway.context import Context
 from boyin_gateway.derived import derived, shown_as
@@ -27,7 +26,6 @@ from boyin_gateway.types import (
     NotFound,
 )
 from boyin_shared.api.matching import (
-    AgreementOut,
     ExplanationLineOut,
     ExplanationOut,
     MatchOut,
@@ -36,9 +34,6 @@ from boyin_shared.api.matching import (
 
 Info = strawberry.Info[Context, None]
 MAX_MATCHES = 100
-
-#: matching writes when an agreement was signed as an ISO string; GraphQL shows a DateTime
-_INSTANT = TypeAdapter(datetime)
 
 
 def _note(note: dict[str, str] | None) -> LocalizedText | None:
@@ -85,13 +80,11 @@ class MatchMeeting:
     absent: list[str] = strawberry.field(name="absentPartyIds")
 
 
-def _signed_at(root: strawberry.Parent[AgreementOut]) -> datetime:
-    return _INSTANT.validate_python(root.signed_at)
-
-
-@derived(AgreementOut, name="MatchAgreement", description="The agreement a match led to.")
-class MatchAgreement:
-    signed_at: datetime = strawberry.field(resolver=_signed_at)
+async def _agreement(root: strawberry.Parent[MatchOut], info: Info) -> Agreement | None:
+    """The agreement started from the match (or the meeting it became), whatever its
+    stage, if the caller may see it; the page's matches are asked for in one call."""
+    found = await info.context.loaders.match_agreements.load(root.match_id)
+    return shown_as(Agreement, found) if found else None
 
 
 async def _counterpart_contacts(
@@ -101,11 +94,16 @@ async def _counterpart_contacts(
     return None if found is None else [shown_as(Contact, c) for c in found]
 
 
-@derived(MatchOut, name="Match")
+@derived(MatchOut, name="Match", exclude=["agreement"])
 class Match:
     match_id: strawberry.ID = strawberry.field(name="id")
     status: MatchStatus
     my_response: Answer | None
+    agreement: Agreement | None = strawberry.field(
+        resolver=_agreement,
+        description="The agreement started from the match, at whatever stage (null: none, "
+        "or not one the caller may see).",
+    )
     counterpart_contacts: list[Contact] | None = strawberry.field(
         resolver=_counterpart_contacts,
         description="How to reach the other side (its contact persons), as the registry "

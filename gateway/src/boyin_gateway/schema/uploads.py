@@ -111,7 +111,7 @@ def _not_a_file() -> InvalidInput:
     return result
 
 
-def _part(file: Upload) -> FilePart | InvalidInput:
+def upload_part(file: Upload) -> FilePart | InvalidInput:
     """The uploaded file as the registry takes it (streamed, not read into memory here)."""
     upload: object = file
     if not isinstance(upload, UploadFile):
@@ -150,7 +150,7 @@ class UploadMutation:
         "demand or to a claim as evidence."
     )
     async def upload_attachment(self, info: Info, file: Upload) -> UploadAttachmentResult:
-        part = _part(file)
+        part = upload_part(file)
         if isinstance(part, InvalidInput):
             return part
         try:
@@ -167,7 +167,7 @@ class UploadMutation:
         "/files/imports/template); follow it with importJob."
     )
     async def start_import(self, info: Info, file: Upload) -> StartImportResult:
-        part = _part(file)
+        part = upload_part(file)
         if isinstance(part, InvalidInput):
             return part
         try:

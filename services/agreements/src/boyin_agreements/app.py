@@ -11,6 +11,9 @@ from boyin_agreements.agreements import api as agreements_api
 from boyin_agreements.agreements.consumers import OfferConsumers
 from boyin_agreements.agreements.repository import Agreements
 from boyin_agreements.agreements.service import AgreementCommands
+from boyin_agreements.names.consumers import NameProjection
+from boyin_agreements.names.repository import PartyNames
+from boyin_agreements.names.service import Names
 from boyin_agreements.policies import api as policies_api
 from boyin_agreements.policies.repository import Evaluations, Policies
 from boyin_agreements.policies.service import PolicyBook
@@ -38,7 +41,10 @@ class AgreementsState:
 async def build(ctx: ServiceContext) -> Built:
     agreements = Agreements(ctx.store, ctx.outbox)
     await agreements.prepare()
-    commands = AgreementCommands(agreements)
+    party_names = PartyNames(ctx.store, ctx.outbox)
+    await party_names.prepare()
+    names = Names(party_names)
+    commands = AgreementCommands(agreements, names)
     policies, evaluations = Policies(ctx.store), Evaluations(ctx.store)
     for repo in (policies, evaluations):
         await repo.prepare()
@@ -54,6 +60,7 @@ async def build(ctx: ServiceContext) -> Built:
         ],
         subscriptions=[
             Subscription("agreements.offers", handlers(OfferConsumers(commands).handlers())),
+            Subscription("agreements.names", handlers(NameProjection(names).handlers())),
             Subscription("agreements.funnel", handlers(FunnelConsumers(reports).handlers())),
         ],
         outbox_collections=[agreements.collection],

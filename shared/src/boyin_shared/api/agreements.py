@@ -14,6 +14,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 #: what a party of an agreement is in the registry (an investor is an organisation)
 PartyKind = Literal["talent", "organisation"]
+#: the files the ceremony roster is exported as: a spreadsheet, a printable page
+RosterFormat = Literal["xlsx", "html"]
+#: the language of an export's headings (its titles are in both)
+RosterLanguage = Literal["zh", "en"]
 
 
 class AgreementStage(StrEnum):
@@ -108,7 +112,8 @@ class MoneyIn(_In):
 
 
 class DocumentIn(_In):
-    """A document of the agreement; its file is in the attachment store."""
+    """A document added to the agreement; its file is in the attachment store (the
+    gateway uploads it there first)."""
 
     attachment_id: str
     name: str
@@ -121,7 +126,6 @@ class TermsIn(_In):
     amounts: dict[AmountKind, MoneyIn] = Field(default_factory=dict)
     district_code: str | None = None
     edition_id: str | None = None
-    documents: list[DocumentIn] = Field(default_factory=list)
 
 
 class PartyIn(_In):

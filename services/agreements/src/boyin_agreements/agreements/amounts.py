@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from boyin_agreements.agreements.refusals import error
-from boyin_shared.api.agreements import AmountKind
+from boyin_shared.api.agreements import AmountKind, MoneyIn
 from boyin_shared.errors import FieldError
 
 #: the ISO 4217 codes of the currencies in circulation (funds, metals and test codes left out)
@@ -44,15 +44,6 @@ HEADLINE_ORDER = (
 
 def minor_units(currency: str) -> int:
     return _MINOR_UNITS.get(currency, 2)
-
-
-@dataclass(frozen=True)
-class MoneyIn:
-    """An amount as entered: a number and a currency code, either of which may be missing
-    (both missing: no amount)."""
-
-    amount: Decimal | None
-    currency: str | None
 
 
 @dataclass(frozen=True)
@@ -114,8 +105,6 @@ def checked_money(field: str, value: MoneyIn, out: list[FieldError]) -> Money | 
     problems = len(out)
     if amount is None:
         out.append(error(f"{field}.amount", "REQUIRED", "请填写金额", "the amount is missing"))
-    elif not amount.is_finite():
-        out.append(error(f"{field}.amount", "NOT_A_NUMBER", "金额必须是数字", "not a number"))
     elif amount < 0:
         out.append(
             error(f"{field}.amount", "NEGATIVE", "金额不能为负数", "an amount cannot be negative")

@@ -4,16 +4,18 @@ amend, milestones and follow-ups, and the ceremony roster of an edition."""
 from __future__ import annotations
 
 from typing import Annotated, cast
+from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from boyin_agreements.agreements.repository import AgreementQuery
+from boyin_agreements.agreements.roster_export import HTML_MEDIA_TYPE, roster_html, roster_xlsx
 from boyin_agreements.agreements.schemas import (
     agreement_out,
+    document_in,
     parties_in,
     plan_in,
     roster_out,
-    terms_in,
 )
 from boyin_agreements.agreements.service import AgreementCommands
 from boyin_shared.api.agreements import (
@@ -22,16 +24,21 @@ from boyin_shared.api.agreements import (
     AgreementPage,
     AgreementStage,
     ConfirmIn,
+    DocumentIn,
     FollowUpIn,
     MilestoneIn,
+    PartyIn,
     ReachedIn,
+    RosterFormat,
     RosterIn,
+    RosterLanguage,
     RosterRowOut,
     StartIn,
     TerminateIn,
     TermsIn,
 )
 from boyin_shared.callers import CurrentActor, CurrentMember
+from boyin_shared.spreadsheets import XLSX_MEDIA_TYPE
 
 router = APIRouter(tags=["agreements"])
 
@@ -46,7 +53,7 @@ Commands = Annotated[AgreementCommands, Depends(commands)]
 @router.post("/agreements", status_code=status.HTTP_201_CREATED)
 async def start_agreement(body: StartIn, actor: CurrentMember, cmd: Commands) -> AgreementOut:
     agreement = await cmd.start(
-        actor, parties_in(body.parties), terms_in(body.terms), tuple(body.taxonomy_codes)
+        actor, parties_in(body.parties), body.terms, tuple(body.taxonomy_codes)
     )
     return agreement_out(agreement)
 
@@ -61,10 +68,13 @@ async def list_agreements(
     party_id: str | None = None,
     after: str | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    match_id: Annotated[list[str] | None, Query(max_length=200)] = None,
 ) -> AgreementPage:
     """The agreements the caller may see: staff all, district officers their district's,
-    parties their own."""
-    query = AgreementQuery(stage, district_code, edition_id, party_id, after, limit)
+    parties their own (``match_id``, repeated: those started from these matches)."""
+    query = AgreementQuery(
+        stage, district_code, edition_id, party_id, after, limit, tuple(match_id or ())
+    )
     items = await cmd.page(actor, query)
     return AgreementPage(
         items=[agreement_out(a) for a in items],
@@ -103,7 +113,43 @@ async def confirm(
 async def amend(
     agreement_id: str, body: TermsIn, actor: CurrentMember, cmd: Commands
 ) -> AgreementOut:
-    return agreement_out(await cmd.amend(actor, agreement_id, terms_in(body)))
+    return agreement_out(await cmd.amend(actor, agreement_id, body))
+
+
+@router.post("/agreements/{agreement_id}/documents")
+async def attach_document(
+    agreement_id: str, body: DocumentIn, actor: CurrentMember, cmd: Commands
+) -> AgreementOut:
+    """A party or staff add a document whose file is in the registry's attachment store
+    (before signing the confirmations are cleared; a terminated agreement takes none)."""
+    return agreement_out(await cmd.attach_document(actor, agreement_id, document_in(body)))
+
+
+@router.delete("/agreements/{agreement_id}/documents/{attachment_id}")
+async def detach_document(
+    agreement_id: str, attachment_id: str, actor: CurrentMember, cmd: Commands
+) -> AgreementOut:
+    """A party or staff remove a document before signing (the confirmations are cleared)."""
+    return agreement_out(await cmd.detach_document(actor, agreement_id, attachment_id))
+
+
+@router.post("/agreements/{agreement_id}/parties")
+async def add_party(
+    agreement_id: str, body: PartyIn, actor: CurrentMember, cmd: Commands
+) -> AgreementOut:
+    """Staff add an organisation or an investor before signing; the confirmations given so
+    far are cleared."""
+    (party,) = parties_in([body])
+    return agreement_out(await cmd.add_party(actor, agreement_id, party))
+
+
+@router.delete("/agreements/{agreement_id}/parties/{party_id}")
+async def remove_party(
+    agreement_id: str, party_id: str, actor: CurrentMember, cmd: Commands
+) -> AgreementOut:
+    """Staff remove an organisation or an investor before signing; the confirmations given
+    so far are cleared."""
+    return agreement_out(await cmd.remove_party(actor, agreement_id, party_id))
 
 
 @router.post("/agreements/{agreement_id}/milestones")
@@ -142,3 +188,24 @@ async def compile_roster(
 ) -> list[RosterRowOut]:
     """The roster in the order given (each a signed agreement of the edition, once)."""
     return [roster_out(r) for r in await cmd.roster(actor, edition_id, body.order)]
+
+
+@router.get("/editions/{edition_id}/roster/export")
+async def export_roster(
+    edition_id: str,
+    actor: CurrentMember,
+    cmd: Commands,
+    format: RosterFormat = "xlsx",
+    lang: RosterLanguage = "zh",
+    order: Annotated[list[str] | None, Query(max_length=1000)] = None,
+) -> Response:
+    """The roster as an XLSX file or a printable A4 page (``order``: the agreement ids on
+    stage, in order, repeated; none: every signed agreement in the order signed)."""
+    rows = await cmd.roster(actor, edition_id, order or None)
+    if format == "xlsx":
+        data, media_type = roster_xlsx(edition_id, rows, lang), XLSX_MEDIA_TYPE
+    else:
+        data, media_type = roster_html(edition_id, rows, lang), HTML_MEDIA_TYPE
+    name = quote(f"ceremony-roster-{edition_id}.{format}", safe="")
+    disposition = f"attachment; filename*=UTF-8''{name}"
+    return Response(data, media_type=media_type, headers={"Content-Disposition": disposition})

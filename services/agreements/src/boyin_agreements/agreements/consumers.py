@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from boyin_agreements.agreements import offers
 from boyin_agreements.agreements.parties import Party
 from boyin_agreements.agreements.service import AgreementCommands
-from boyin_agreements.agreements.terms import TermsIn
+from boyin_shared.api.agreements import TermsIn
 from boyin_shared.bus import Handler
 from boyin_shared.clock import utcnow
 from boyin_shared.contracts.matching import MatchMutuallyAccepted

@@ -23,11 +23,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from boyin_agreements.agreements import milestones as ms
-from boyin_agreements.agreements.history import Transition
+from boyin_agreements.agreements.history import Transition, reason_given
 from boyin_agreements.agreements.milestones import FollowUp, Milestone, MilestonePlan
 from boyin_agreements.agreements.parties import (
     Origin,
     Party,
+    check_joining,
+    check_leaving,
     check_parties,
     may_view,
     require_staff,
@@ -40,16 +42,19 @@ from boyin_agreements.agreements.refusals import (
     error,
     not_yours,
     refuse,
+    signatures_missing,
     wrong_stage,
 )
 from boyin_agreements.agreements.snapshots import change_event, milestone_event, signed_event
 from boyin_agreements.agreements.terms import (
+    Document,
     Terms,
-    TermsIn,
     checked_terms,
     missing_for_draft,
+    with_document,
+    without_document,
 )
-from boyin_shared.api.agreements import AgreementStage
+from boyin_shared.api.agreements import AgreementStage, TermsIn
 from boyin_shared.contracts.agreements import (
     AgreementLanded,
     AgreementStageChanged,
@@ -57,10 +62,9 @@ from boyin_shared.contracts.agreements import (
     MilestoneOverdue,
     MilestoneReached,
 )
-from boyin_shared.errors import BoyinError, FieldError, invalid
+from boyin_shared.errors import FieldError, invalid
 from boyin_shared.events import Event
 from boyin_shared.identity import Actor, Role
-from boyin_shared.text import clean
 
 S = AgreementStage
 #: the way to landing, in order
@@ -174,7 +178,7 @@ class Agreement:
                 error("stage", "SKIPPED", f"跳过了{zh}", f"skips {en}"),
             )
         if to is S.SIGNED:
-            raise self._signatures_missing()
+            raise signatures_missing(self.unconfirmed)
         if to is S.DRAFTED and (missing := missing_for_draft(self.terms)):
             raise refuse(
                 "TERMS_INCOMPLETE",
@@ -189,7 +193,7 @@ class Agreement:
                 "the agreement lands once every required milestone is reached",
                 *missing,
             )
-        return self._moved(actor, to, now, _reason(reason, required=False))
+        return self._moved(actor, to, now, reason_given(reason, required=False))
 
     def terminate(
         self, actor: Actor, now: datetime, reason: str | None
@@ -198,7 +202,7 @@ class Agreement:
         require_to_act(actor, self.party_ids)
         if self.stage in CLOSED:
             raise closed(self.stage)
-        return self._moved(actor, S.TERMINATED, now, _reason(reason, required=True))
+        return self._moved(actor, S.TERMINATED, now, reason_given(reason, required=True))
 
     def _moved(
         self, actor: Actor, to: AgreementStage, now: datetime, reason: str | None, **changes: Any
@@ -239,27 +243,15 @@ class Agreement:
             return self._next(confirmations=confirmations), []
         return self._moved(actor, S.SIGNED, now, None, confirmations=confirmations, signed_at=now)
 
-    def _signatures_missing(self) -> BoyinError:
-        waiting = self.unconfirmed
-        return refuse(
-            "SIGNATURES_MISSING",
-            f"须各方均确认签字后才能签约（尚未确认：{'、'.join(waiting)}）",
-            f"signing needs every party's confirmation (not yet: {', '.join(waiting)})",
-            *(
-                error(f"confirmations.{p}", "NOT_CONFIRMED", "尚未确认签字", "not confirmed yet")
-                for p in waiting
-            ),
-        )
-
     # -- terms and parties ---------------------------------------------------------
 
     def amend(self, actor: Actor, raw: TermsIn, now: datetime) -> tuple[Agreement, list[Event]]:
-        """New terms (all of them) before signing; confirmations given so far are cleared
-        (``confirmations_reset`` says so)."""
+        """New terms (all of them but the documents) before signing; confirmations given so
+        far are cleared (``confirmations_reset`` says so)."""
         require_to_act(actor, self.party_ids)
         self._before_signing()
         out: list[FieldError] = []
-        terms = checked_terms(raw, out)
+        terms = dataclasses.replace(checked_terms(raw, out), documents=self.terms.documents)
         if self.stage is S.DRAFTED and not out:
             out.extend(missing_for_draft(terms))
         if out:
@@ -268,13 +260,33 @@ class Agreement:
             return self, []
         return self._next(terms=terms, **self._reset(actor, now)), []
 
+    def attach_document(
+        self, actor: Actor, document: Document, now: datetime
+    ) -> tuple[Agreement, list[Event]]:
+        """A party or staff add a document (its file in the attachment store): to the draft
+        before signing, clearing the confirmations; afterwards as a record (the signed
+        contract, an annex)."""
+        require_to_act(actor, self.party_ids)
+        if self.stage is S.TERMINATED:
+            raise closed(self.stage)
+        reset = self._reset(actor, now) if self.stage in BEFORE_SIGNING else {}
+        return self._next(terms=with_document(self.terms, document), **reset), []
+
+    def detach_document(
+        self, actor: Actor, attachment_id: str, now: datetime
+    ) -> tuple[Agreement, list[Event]]:
+        """A party or staff remove a document before signing, clearing the confirmations."""
+        require_to_act(actor, self.party_ids)
+        self._before_signing()
+        terms = without_document(self.terms, attachment_id)
+        return self._next(terms=terms, **self._reset(actor, now)), []
+
     def change_parties(
         self, actor: Actor, parties: Sequence[Party], now: datetime
     ) -> tuple[Agreement, list[Event]]:
         """Staff name the parties anew before signing (e.g. an investor joins);
         confirmations given so far are cleared."""
-        require_staff(actor, "只有工作人员可以调整协议方", "only staff change the parties")
-        self._before_signing()
+        self._parties_may_change(actor)
         out: list[FieldError] = []
         check_parties(parties, out)
         if out:
@@ -282,6 +294,24 @@ class Agreement:
         if tuple(parties) == self.parties:
             return self, []
         return self._next(parties=tuple(parties), **self._reset(actor, now)), []
+
+    def add_party(self, actor: Actor, party: Party, now: datetime) -> tuple[Agreement, list[Event]]:
+        """Staff add an organisation or an investor before signing."""
+        self._parties_may_change(actor)
+        check_joining(party, self.parties)
+        return self.change_parties(actor, (*self.parties, party), now)
+
+    def remove_party(
+        self, actor: Actor, party_id: str, now: datetime
+    ) -> tuple[Agreement, list[Event]]:
+        """Staff remove an organisation or an investor before signing."""
+        self._parties_may_change(actor)
+        check_leaving(party_id, self.parties)
+        return self.change_parties(actor, tuple(p for p in self.parties if p.id != party_id), now)
+
+    def _parties_may_change(self, actor: Actor) -> None:
+        require_staff(actor, "只有工作人员可以调整协议方", "only staff change the parties")
+        self._before_signing()
 
     def _before_signing(self) -> None:
         if self.stage in CLOSED:
@@ -368,15 +398,3 @@ class Agreement:
 
     def _next(self, **changes: Any) -> Agreement:
         return dataclasses.replace(self, revision=self.revision + 1, **changes)
-
-
-def _reason(reason: str | None, *, required: bool) -> str | None:
-    """The reason given, cleaned (a termination must give one)."""
-    text = clean(reason, "reason", max_length=1000, multiline=True) if reason else None
-    if isinstance(text, FieldError):
-        raise invalid([text])
-    if required and not text:
-        raise invalid(
-            [error("reason", "REQUIRED", "终止协议须说明原因", "say why it is terminated")]
-        )
-    return text or None

@@ -8,8 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from boyin_agreements.agreements.refusals import error
 from boyin_shared.api.agreements import AgreementStage
+from boyin_shared.errors import FieldError, invalid
 from boyin_shared.identity import Role
+from boyin_shared.text import clean
 
 
 @dataclass(frozen=True)
@@ -22,3 +25,15 @@ class Transition:
     role: Role
     at: datetime
     reason: str | None = None
+
+
+def reason_given(reason: str | None, *, required: bool) -> str | None:
+    """The reason given for a step, cleaned (a termination must give one)."""
+    text = clean(reason, "reason", max_length=1000, multiline=True) if reason else None
+    if isinstance(text, FieldError):
+        raise invalid([text])
+    if required and not text:
+        raise invalid(
+            [error("reason", "REQUIRED", "终止协议须说明原因", "say why it is terminated")]
+        )
+    return text or None

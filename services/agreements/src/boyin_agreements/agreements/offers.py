@@ -11,8 +11,8 @@ from boyin_agreements.agreements.domain import SYSTEM, Agreement
 from boyin_agreements.agreements.history import Transition
 from boyin_agreements.agreements.parties import Origin, Party, check_parties, require_to_start
 from boyin_agreements.agreements.snapshots import change_event
-from boyin_agreements.agreements.terms import NO_TERMS, Terms, TermsIn, checked_terms
-from boyin_shared.api.agreements import AgreementStage, OriginKind
+from boyin_agreements.agreements.terms import NO_TERMS, Terms, checked_terms
+from boyin_shared.api.agreements import AgreementStage, OriginKind, TermsIn
 from boyin_shared.contracts.agreements import AgreementCreated
 from boyin_shared.errors import FieldError, invalid
 from boyin_shared.events import Event

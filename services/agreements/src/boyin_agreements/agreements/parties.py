@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from boyin_agreements.agreements.refusals import error, not_yours
 from boyin_shared.api.agreements import OriginKind, PartyKind, PartyRole
-from boyin_shared.errors import FieldError
+from boyin_shared.errors import FieldError, invalid
 from boyin_shared.identity import Actor, Role
 
 #: the roles an account acting for a talent or an organisation signs in with
@@ -94,6 +94,44 @@ def check_parties(parties: Sequence[Party], out: list[FieldError]) -> None:
             error(
                 "parties", "TOO_FEW", "协议须至少有两方", "an agreement needs at least two parties"
             )
+        )
+
+
+def check_joining(party: Party, parties: Sequence[Party]) -> None:
+    """Refuses (naming the field) a party that may not join these parties by itself: only
+    an organisation or an investor joins, and not twice."""
+    out: list[FieldError] = []
+    if party.role is PartyRole.TALENT:
+        out.append(
+            error(
+                "role",
+                "ORGANISATIONS_ONLY",
+                "只能增加机构或投资方",
+                "only an organisation or an investor is added",
+            )
+        )
+    if party.id in (p.id for p in parties):
+        out.append(error("id", "ALREADY_A_PARTY", "已是本协议的参与方", "already a party to it"))
+    if out:
+        raise invalid(out)
+
+
+def check_leaving(party_id: str, parties: Sequence[Party]) -> None:
+    """Refuses (naming the field) removing ``party_id`` from these parties: it must be one
+    of them, an organisation or an investor (the talent stays)."""
+    found = next((p for p in parties if p.id == party_id), None)
+    if found is None:
+        raise invalid([error("party_id", "NOT_A_PARTY", "不是本协议的参与方", "not a party to it")])
+    if found.role is PartyRole.TALENT:
+        raise invalid(
+            [
+                error(
+                    "party_id",
+                    "ORGANISATIONS_ONLY",
+                    "只能移除机构或投资方",
+                    "only an organisation or an investor is removed",
+                )
+            ]
         )
 
 

@@ -56,3 +56,16 @@ def wrong_stage(
             "stage", "WRONG_STAGE", f"当前阶段：{STAGE_ZH[stage]}", f"current stage: {stage.value}"
         ),
     )
+
+
+def signatures_missing(waiting: tuple[str, ...]) -> BoyinError:
+    """Signing before every party confirmed (``waiting``: those that did not)."""
+    return refuse(
+        "SIGNATURES_MISSING",
+        f"须各方均确认签字后才能签约（尚未确认：{'、'.join(waiting)}）",
+        f"signing needs every party's confirmation (not yet: {', '.join(waiting)})",
+        *(
+            error(f"confirmations.{p}", "NOT_CONFIRMED", "尚未确认签字", "not confirmed yet")
+            for p in waiting
+        ),
+    )

@@ -232,6 +232,8 @@ class AgreementQuery:
     party_id: str | None = None
     after: str | None = None
     limit: int = 50
+    #: the agreements started from these matches (or the meetings they became)
+    match_ids: tuple[str, ...] = ()
 
 
 class Agreements(AggregateRepository[Agreement]):
@@ -242,6 +244,7 @@ class Agreements(AggregateRepository[Agreement]):
         Index((("edition_id", 1), ("stage", 1))),
         Index((("stage", 1), ("_id", 1))),
         Index((("next_due", 1),)),
+        Index((("origin.match_id", 1),)),
     )
 
     def __init__(self, store: DocumentStore, outbox: Outbox) -> None:
@@ -260,6 +263,8 @@ class Agreements(AggregateRepository[Agreement]):
             parts.append({"edition_id": query.edition_id})
         if query.party_id:
             parts.append({"party_ids": query.party_id})
+        if query.match_ids:
+            parts.append({"origin.match_id": {"$in": list(query.match_ids)}})
         if query.after:
             parts.append({"_id": {"$gt": query.after}})
         flt: dict[str, Any] = {"$and": parts} if parts else {}

@@ -3,24 +3,16 @@ domain: requests into the domain's input types, the aggregate into ``AgreementOu
 
 from __future__ import annotations
 
-from boyin_agreements.agreements.amounts import MoneyIn
 from boyin_agreements.agreements.domain import Agreement
 from boyin_agreements.agreements.milestones import MilestonePlan
 from boyin_agreements.agreements.parties import Party
 from boyin_agreements.agreements.roster import RosterRow
-from boyin_agreements.agreements.terms import Document, TermsIn, Text
+from boyin_agreements.agreements.terms import Document, Text
 from boyin_shared.api import agreements as api
 
 
-def terms_in(body: api.TermsIn) -> TermsIn:
-    return TermsIn(
-        title=Text(body.title.zh, body.title.en),
-        cooperation_type=body.cooperation_type,
-        amounts={k: MoneyIn(m.amount, m.currency) for k, m in body.amounts.items()},
-        district_code=body.district_code,
-        edition_id=body.edition_id,
-        documents=tuple(Document(d.attachment_id, d.name, d.kind) for d in body.documents),
-    )
+def document_in(body: api.DocumentIn) -> Document:
+    return Document(body.attachment_id, body.name, body.kind)
 
 
 def parties_in(body: list[api.PartyIn]) -> list[Party]:

@@ -15,8 +15,9 @@ from boyin_agreements.agreements.milestones import MilestonePlan
 from boyin_agreements.agreements.parties import Party
 from boyin_agreements.agreements.repository import AgreementQuery, Agreements
 from boyin_agreements.agreements.roster import SIGNED_STAGES, RosterRow, roster
-from boyin_agreements.agreements.terms import TermsIn
-from boyin_shared.api.agreements import AgreementStage
+from boyin_agreements.agreements.terms import Document
+from boyin_agreements.names.service import Names
+from boyin_shared.api.agreements import AgreementStage, TermsIn
 from boyin_shared.clock import new_id, utcnow
 from boyin_shared.errors import BoyinError, Message, forbidden, not_found
 from boyin_shared.events import Event
@@ -40,6 +41,8 @@ def today() -> date:
 @dataclass
 class AgreementCommands:
     agreements: Agreements
+    #: the registered parties' names (the ceremony roster shows them)
+    names: Names
 
     # -- creation ------------------------------------------------------------------
 
@@ -116,6 +119,28 @@ class AgreementCommands:
     async def amend(self, actor: Actor, agreement_id: str, terms: TermsIn) -> Agreement:
         return await self.change(actor, agreement_id, lambda a: a.amend(actor, terms, utcnow()))
 
+    async def attach_document(
+        self, actor: Actor, agreement_id: str, document: Document
+    ) -> Agreement:
+        return await self.change(
+            actor, agreement_id, lambda a: a.attach_document(actor, document, utcnow())
+        )
+
+    async def detach_document(
+        self, actor: Actor, agreement_id: str, attachment_id: str
+    ) -> Agreement:
+        return await self.change(
+            actor, agreement_id, lambda a: a.detach_document(actor, attachment_id, utcnow())
+        )
+
+    async def add_party(self, actor: Actor, agreement_id: str, party: Party) -> Agreement:
+        return await self.change(actor, agreement_id, lambda a: a.add_party(actor, party, utcnow()))
+
+    async def remove_party(self, actor: Actor, agreement_id: str, party_id: str) -> Agreement:
+        return await self.change(
+            actor, agreement_id, lambda a: a.remove_party(actor, party_id, utcnow())
+        )
+
     async def plan_milestone(
         self, actor: Actor, agreement_id: str, plan: MilestonePlan
     ) -> Agreement:
@@ -153,7 +178,8 @@ class AgreementCommands:
         signed = await self.agreements.of_edition(edition_id, SIGNED_STAGES)
         if order is None:
             order = [a.id for a in sorted(signed, key=lambda a: (a.signed_at, a.id))]
-        return roster(edition_id, signed, order, {})
+        names = await self.names.of(p.id for a in signed for p in a.parties)
+        return roster(edition_id, signed, order, names)
 
     async def announce_overdue(self, on: date | None = None) -> int:
         """Announce each milestone overdue on ``on`` (today) once; returns how many

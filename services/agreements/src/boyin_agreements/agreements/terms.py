@@ -3,13 +3,13 @@ cooperation type, amounts, landing district, edition and documents."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 
-from boyin_agreements.agreements.amounts import NO_AMOUNTS, Amounts, MoneyIn, checked_amounts
+from boyin_agreements.agreements.amounts import NO_AMOUNTS, Amounts, checked_amounts
 from boyin_agreements.agreements.refusals import error
-from boyin_shared.api.agreements import AmountKind, CooperationType, DocumentKind
-from boyin_shared.errors import FieldError
+from boyin_shared.api.agreements import CooperationType, DocumentKind, TermsIn
+from boyin_shared.errors import FieldError, invalid
 from boyin_shared.text import clean
 
 
@@ -49,60 +49,56 @@ class Terms:
     amounts: Amounts = NO_AMOUNTS
     district_code: str | None = None
     edition_id: str | None = None
+    #: added and removed one by one (:func:`with_document`), not with the terms
     documents: tuple[Document, ...] = ()
 
 
 NO_TERMS = Terms()
 
 
-@dataclass(frozen=True)
-class TermsIn:
-    """Terms as entered (by a person, or from a match or a meeting)."""
-
-    title: Text = NO_TEXT
-    cooperation_type: CooperationType | None = None
-    amounts: Mapping[AmountKind, MoneyIn] = field(default_factory=dict)
-    district_code: str | None = None
-    edition_id: str | None = None
-    documents: tuple[Document, ...] = ()
-
-
 def checked_terms(raw: TermsIn, out: list[FieldError]) -> Terms:
-    """The terms cleaned and checked; every problem is added to ``out``."""
+    """The terms cleaned and checked, without documents (they come and go one by one,
+    :func:`with_document`); every problem is added to ``out``."""
     title = Text(
         _line(raw.title.zh, "title.zh", 200, out),
         _line(raw.title.en, "title.en", 200, out),
     )
-    documents = []
-    seen: set[str] = set()
-    for i, d in enumerate(raw.documents):
-        f = f"documents.{i}"
-        attachment = _line(d.attachment_id, f"{f}.attachment_id", 100, out)
-        name = _line(d.name, f"{f}.name", 200, out)
-        if not attachment:
-            out.append(error(f"{f}.attachment_id", "REQUIRED", "请选择文件", "no file given"))
-        elif attachment in seen:
-            out.append(
-                error(
-                    f"{f}.attachment_id",
-                    "DUPLICATE",
-                    "同一文件不能重复列出",
-                    "the same file is listed twice",
-                )
-            )
-        if not name:
-            out.append(error(f"{f}.name", "REQUIRED", "请填写文件名称", "a document needs a name"))
-        if attachment and name:
-            seen.add(attachment)
-            documents.append(Document(attachment, name, d.kind))
     return Terms(
         title=title,
         cooperation_type=raw.cooperation_type,
         amounts=checked_amounts(raw.amounts, out),
         district_code=_line(raw.district_code, "district_code", 20, out),
         edition_id=_line(raw.edition_id, "edition_id", 50, out),
-        documents=tuple(documents),
     )
+
+
+def with_document(terms: Terms, document: Document) -> Terms:
+    """``terms`` with ``document`` added, cleaned; every problem refused at once."""
+    out: list[FieldError] = []
+    attachment = _line(document.attachment_id, "attachment_id", 100, out)
+    name = _line(document.name, "name", 200, out)
+    if not attachment:
+        out.append(error("attachment_id", "REQUIRED", "请上传文件", "no file given"))
+    elif attachment in (d.attachment_id for d in terms.documents):
+        out.append(
+            error("attachment_id", "DUPLICATE", "该文件已在协议中", "the file is already attached")
+        )
+    if not name:
+        out.append(error("name", "REQUIRED", "请填写文件名称", "a document needs a name"))
+    if out or not (attachment and name):
+        raise invalid(out)
+    added = Document(attachment, name, document.kind)
+    return dataclasses.replace(terms, documents=(*terms.documents, added))
+
+
+def without_document(terms: Terms, attachment_id: str) -> Terms:
+    """``terms`` without the document of ``attachment_id`` (refused when it has none)."""
+    kept = tuple(d for d in terms.documents if d.attachment_id != attachment_id)
+    if len(kept) == len(terms.documents):
+        raise invalid(
+            [error("attachment_id", "NOT_ATTACHED", "协议中没有该文件", "no such document")]
+        )
+    return dataclasses.replace(terms, documents=kept)
 
 
 def missing_for_draft(terms: Terms) -> list[FieldError]:

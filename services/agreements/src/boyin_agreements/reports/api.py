@@ -8,12 +8,12 @@ from typing import Annotated, cast
 from fastapi import APIRouter, Depends, Request, Response
 
 from boyin_agreements.reports.domain import Filters
-from boyin_agreements.reports.export import XLSX_MEDIA_TYPE
 from boyin_agreements.reports.service import FunnelReports
 from boyin_shared.api.registry import Channel, HeaderLanguage
 from boyin_shared.api.reports import FunnelDimension, FunnelOut
 from boyin_shared.callers import CurrentActor
 from boyin_shared.clock import utcnow
+from boyin_shared.spreadsheets import XLSX_MEDIA_TYPE
 
 router = APIRouter(tags=["reports"])
 

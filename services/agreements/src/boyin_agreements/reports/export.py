@@ -1,21 +1,18 @@
 """The funnel as a spreadsheet (XLSX): the total, then a row per value of the dimension,
 headers in Chinese or English. Pure: the answer in, bytes out.
 
-Every text cell is written as text (``data_type = "s"``), as the registry's exports do:
-a key such as ``=HYPERLINK(...)`` is shown, never run as a formula."""
+Every text cell is written as text (:func:`boyin_shared.spreadsheets.xlsx_cell`, as the
+registry's exports do): a key such as ``=HYPERLINK(...)`` is shown, never run as a
+formula."""
 
 from __future__ import annotations
 
 import io
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
 from boyin_shared.api.reports import FunnelDimension, FunnelOut, FunnelRowOut, FunnelStep
-
-XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-Cell = str | int | float | None
+from boyin_shared.spreadsheets import Cell, xlsx_cell
 
 _DIMENSION = {
     FunnelDimension.EDITION: ("届次", "Edition"),
@@ -66,13 +63,6 @@ def cells(row: FunnelRowOut, key: str) -> list[Cell]:
     return out
 
 
-def _cell(sheet: object, value: Cell) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"  # never a formula, whatever it starts with
-    return cell
-
-
 def write_xlsx(funnel: FunnelOut, lang: str) -> bytes:
     zh = lang == "zh"
     book = Workbook(write_only=True)
@@ -84,7 +74,7 @@ def write_xlsx(funnel: FunnelOut, lang: str) -> bytes:
         (r, r.key if r.key is not None else ("未注明" if zh else "(none)")) for r in funnel.rows
     ]
     for row, key in rows:
-        sheet.append([_cell(sheet, value) for value in cells(row, key)])
+        sheet.append([xlsx_cell(sheet, value) for value in cells(row, key)])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

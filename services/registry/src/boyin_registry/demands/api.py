@@ -98,7 +98,7 @@ async def create_demand(
     demand = await cmd.create(
         actor, Channel(body.details.channel), body.owner_id, content, submit=body.submit
     )
-    return demand_out(demand)
+    return demand_out(demand, actor)
 
 
 @router.get("")
@@ -111,7 +111,7 @@ async def list_demands(
 ) -> Page[DemandOut]:
     items = await cmd.page(actor, replace(filters, after=after, limit=limit))
     return Page(
-        items=[demand_out(d) for d in items],
+        items=[demand_out(d, actor) for d in items],
         next_after=items[-1].id if len(items) == limit else None,
     )
 
@@ -126,12 +126,12 @@ async def changes(
     """What changed since a cursor, for systems that cannot hold a websocket (districts
     pulling their demand feed)."""
     items, cursor = await cmd.changes(actor, since, limit)
-    return ChangesOut(items=[demand_out(d) for d in items], cursor=cursor)
+    return ChangesOut(items=[demand_out(d, actor) for d in items], cursor=cursor)
 
 
 @router.get("/{demand_id}")
 async def get_demand(demand_id: str, actor: CurrentActor, cmd: Commands) -> DemandOut:
-    return demand_out(await cmd.get(actor, demand_id))
+    return demand_out(await cmd.get(actor, demand_id), actor)
 
 
 def screenings(request: Request) -> DemandScreenings:
@@ -159,17 +159,17 @@ async def edit_demand(
     files: Files,
 ) -> DemandOut:
     content = await _checked_content(body, actor, ref, files)
-    return demand_out(await cmd.edit(actor, demand_id, content))
+    return demand_out(await cmd.edit(actor, demand_id, content), actor)
 
 
 @router.post("/{demand_id}/submit")
 async def submit_demand(demand_id: str, actor: CurrentMember, cmd: Commands) -> DemandOut:
-    return demand_out(await cmd.submit(actor, demand_id))
+    return demand_out(await cmd.submit(actor, demand_id), actor)
 
 
 @router.post("/{demand_id}/start-review")
 async def start_review(demand_id: str, actor: CurrentMember, cmd: Commands) -> DemandOut:
-    return demand_out(await cmd.start_review(actor, demand_id))
+    return demand_out(await cmd.start_review(actor, demand_id), actor)
 
 
 @router.post("/{demand_id}/claims/{criterion}/review")
@@ -177,40 +177,42 @@ async def review_claim(
     demand_id: str, criterion: Criterion, body: ClaimReviewIn, actor: CurrentMember, cmd: Commands
 ) -> DemandOut:
     outcome = ClaimReview(body.outcome)
-    return demand_out(await cmd.review_claim(actor, demand_id, criterion, outcome, body.note))
+    return demand_out(
+        await cmd.review_claim(actor, demand_id, criterion, outcome, body.note), actor
+    )
 
 
 @router.post("/{demand_id}/publish")
 async def publish_demand(demand_id: str, actor: CurrentMember, cmd: Commands) -> DemandOut:
-    return demand_out(await cmd.publish(actor, demand_id))
+    return demand_out(await cmd.publish(actor, demand_id), actor)
 
 
 @router.post("/{demand_id}/return")
 async def return_demand(
     demand_id: str, body: ReasonIn, actor: CurrentMember, cmd: Commands
 ) -> DemandOut:
-    return demand_out(await cmd.send_back(actor, demand_id, body.reason))
+    return demand_out(await cmd.send_back(actor, demand_id, body.reason), actor)
 
 
 @router.post("/{demand_id}/reject")
 async def reject_demand(
     demand_id: str, body: ReasonIn, actor: CurrentMember, cmd: Commands
 ) -> DemandOut:
-    return demand_out(await cmd.reject(actor, demand_id, body.reason))
+    return demand_out(await cmd.reject(actor, demand_id, body.reason), actor)
 
 
 @router.post("/{demand_id}/withdraw")
 async def withdraw_demand(
     demand_id: str, body: OptionalReasonIn, actor: CurrentMember, cmd: Commands
 ) -> DemandOut:
-    return demand_out(await cmd.withdraw(actor, demand_id, body.reason))
+    return demand_out(await cmd.withdraw(actor, demand_id, body.reason), actor)
 
 
 @router.post("/{demand_id}/reactivate")
 async def reactivate_demand(
     demand_id: str, body: EditionIn, actor: CurrentMember, cmd: Commands, ref: Ref
 ) -> DemandOut:
-    return demand_out(await cmd.reactivate(actor, demand_id, body.edition, ref.editions))
+    return demand_out(await cmd.reactivate(actor, demand_id, body.edition, ref.editions), actor)
 
 
 @router.post("/expire-due", tags=["operations"])

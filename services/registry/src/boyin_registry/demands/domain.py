@@ -213,6 +213,20 @@ class Demand:
     def may_view(self, actor: Actor) -> bool:
         return self.status is Status.PUBLISHED or self.may_edit(actor)
 
+    def shown_to(self, actor: Actor) -> Demand:
+        """The demand as ``actor`` may read it. The review's notes (each claim's review note,
+        the reasons given for returning, rejecting or withdrawing) are written for the owner
+        and the reviewers: the owner, staff and the district's officers read them, anyone
+        else who may read a published demand does not."""
+        if self.may_edit(actor):
+            return self
+        claims = tuple(replace(c, review_note=None) for c in self.content.claims)
+        return replace(
+            self,
+            content=replace(self.content, claims=claims),
+            history=tuple(replace(t, reason=None) for t in self.history),
+        )
+
     # -- transitions ----------------------------------------------------------------
 
     def _moved(self, to: Status, actor: Actor, at: datetime, reason: str | None) -> Demand:

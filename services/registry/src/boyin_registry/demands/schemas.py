@@ -33,6 +33,7 @@ from boyin_shared.api.registry import (
     TransitionOut,
 )
 from boyin_shared.clock import utcnow
+from boyin_shared.identity import Actor
 
 
 def details_of(body: DetailsIn) -> Details:
@@ -98,7 +99,10 @@ def content_of(
     )
 
 
-def demand_out(d: Demand) -> DemandOut:
+def demand_out(demand: Demand, actor: Actor) -> DemandOut:
+    """The demand as ``actor`` may read it (``Demand.shown_to``: the review's notes only for
+    the owner and the reviewers)."""
+    d = demand.shown_to(actor)
     c = d.content
     return DemandOut(
         id=d.id,

@@ -16,7 +16,7 @@ from starlette.datastructures import UploadFile as StarletteUpload
 
 from boyin_registry.demands.api import Filters
 from boyin_registry.imports.domain import Job, scope_of
-from boyin_registry.imports.export import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, template
+from boyin_registry.imports.export import CSV_MEDIA_TYPE, template
 from boyin_registry.imports.schemas import import_out
 from boyin_registry.imports.service import Importer
 from boyin_registry.imports.spreadsheets import MAX_FILE_BYTES, read_sheet, too_large
@@ -24,6 +24,7 @@ from boyin_shared.api.registry import Format, HeaderLanguage, ImportOut
 from boyin_shared.callers import CurrentActor, CurrentMember
 from boyin_shared.clock import utcnow
 from boyin_shared.errors import BoyinError, Message
+from boyin_shared.spreadsheets import XLSX_MEDIA_TYPE
 
 router = APIRouter(tags=["imports"])
 

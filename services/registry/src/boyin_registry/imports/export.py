@@ -9,7 +9,6 @@ import io
 from collections.abc import Iterable, Mapping
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
 from boyin_registry.demands.domain import Demand, details_state
 from boyin_registry.imports.columns import (
@@ -20,12 +19,9 @@ from boyin_registry.imports.columns import (
     MAX_CLAIMS,
 )
 from boyin_shared.api.registry import Status
+from boyin_shared.spreadsheets import Cell, xlsx_cell
 
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
-XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-Cell = str | int | None
 
 
 def _listed(values: Iterable[str]) -> str:
@@ -90,13 +86,6 @@ def write_csv(rows: Iterable[Mapping[str, Cell]], lang: str, *, export: bool = F
     return codecs.BOM_UTF8 + out.getvalue().encode("utf-8")
 
 
-def _xlsx_cell(sheet: object, value: Cell) -> object:
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"  # never a formula, whatever it starts with
-    return cell
-
-
 def write_xlsx(
     rows: Iterable[Mapping[str, Cell]], lang: str, *, export: bool = False, notes: bool = False
 ) -> bytes:
@@ -106,7 +95,7 @@ def write_xlsx(
     sheet.freeze_panes = "A2"
     sheet.append([c.header(lang) for c in columns])
     for row in rows:
-        sheet.append([_xlsx_cell(sheet, row.get(c.key)) for c in columns])
+        sheet.append([xlsx_cell(sheet, row.get(c.key)) for c in columns])
     if notes:
         _notes_sheet(book, lang)
     buffer = io.BytesIO()
