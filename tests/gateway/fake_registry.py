@@ -16,6 +16,7 @@ from boyin_shared.api.registry import (
     CriterionOut,
     DemandOut,
     DemandScreeningOut,
+    ImportKind,
     ImportOut,
     NamedOut,
     NoticeOut,
@@ -162,7 +163,8 @@ class FakeRegistry(_Fake):
 
     async def register_talent(self, body: dict[str, Any]) -> TalentOut:
         self._called("register_talent", body=body)
-        if not (self.staff or (self.actor.role is Role.TALENT and self.actor.party_id is None)):
+        collects = self.staff or self.actor.role is Role.DISTRICT_OFFICER
+        if not (collects or (self.actor.role is Role.TALENT and self.actor.party_id is None)):
             raise forbidden()
         made = talent(new_id("tal_"))
         self.data.add(made)
@@ -357,8 +359,8 @@ class FakeRegistry(_Fake):
             sha256=hashlib.sha256(data).hexdigest(),
         )
 
-    async def start_import(self, file: FilePart) -> ImportOut:
-        self._called("start_import", name=file[0])
+    async def start_import(self, file: FilePart, kind: ImportKind) -> ImportOut:
+        self._called("start_import", name=file[0], kind=kind.value)
         raise forbidden() if not self.staff else ServiceUnavailable("not in the fake")
 
     async def import_job(self, job_id: str, *, errors_offset: int, errors_limit: int) -> ImportOut:

@@ -28,6 +28,7 @@ from boyin_shared.api.scheduling import (
     PlacementOut,
     ScheduleOut,
     SessionOut,
+    SessionSavedOut,
     SignUpIn,
     SignUpOut,
     SlotOut,
@@ -168,16 +169,16 @@ class FakeScheduling:
         self._called("session", id=session_id)
         return self._session(session_id)
 
-    async def add_session(self, edition_id: str, body: dict[str, Any]) -> SessionOut:
+    async def add_session(self, edition_id: str, body: dict[str, Any]) -> SessionSavedOut:
         self._called("add_session", edition_id=edition_id, body=body)
         self._edition(edition_id)
         made = session(new_id("ses_"), edition_id, "DRAFT")
         self.data.add(made)
-        return made
+        return SessionSavedOut.model_validate(made.model_dump())
 
-    async def edit_session(self, session_id: str, body: dict[str, Any]) -> SessionOut:
+    async def edit_session(self, session_id: str, body: dict[str, Any]) -> SessionSavedOut:
         self._called("edit_session", id=session_id, body=body)
-        return self._session(session_id)
+        return SessionSavedOut.model_validate(self._session(session_id).model_dump())
 
     async def session_action(
         self, session_id: str, action: str, body: SignUpIn | None = None

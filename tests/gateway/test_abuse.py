@@ -10,7 +10,7 @@ import asyncio
 import re
 import threading
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import pytest
 from argon2 import PasswordHasher
@@ -18,9 +18,21 @@ from graphql import parse
 
 from boyin_gateway.accounts import passwords
 from boyin_gateway.addresses import Proxies
+from boyin_gateway.clients import ServiceError
 from boyin_gateway.validation import CostLimits, Measure
+from boyin_shared.api.errors import ErrorOut, FieldErrorOut, MessageOut
+from boyin_shared.identity import Actor, Role
+from tests.gateway.fake_registry import FakeRegistry
 from tests.gateway.harness import gateway_server
-from tests.gateway.support import ME, SIGN_IN, SIGN_UP, admin_token, has_cjk
+from tests.gateway.support import (
+    ME,
+    REGISTER_TALENT,
+    SIGN_IN,
+    SIGN_UP,
+    admin_token,
+    has_cjk,
+    talent_input,
+)
 from tests.gateway.test_limits import limit_errors, post
 from tests.platform_harness import http_client
 
@@ -211,3 +223,47 @@ async def test_a_body_that_is_no_operation_is_a_400_not_a_fault(tmp_path: Path) 
             assert answer.status_code == 400, (body[:10], answer.text)
             error = answer.json()["error"]
             assert error["code"] == "INVALID_BODY" and why in error["message"]["zh"]
+
+
+# -- registrations ---------------------------------------------------------------------------
+
+
+async def test_a_person_may_not_ask_the_registry_who_is_registered_for_ever(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each refused registration of one's own profile says whose e-mail is taken: an account
+    may try ``registrations_per_hour`` times, then is refused before the registry is asked."""
+
+    async def taken(self: FakeRegistry, body: dict[str, Any]) -> Any:
+        self._called("register_talent", body=body)
+        said = MessageOut(zh="电子邮箱已注册", en="e-mail is already registered")
+        raise ServiceError(
+            409,
+            ErrorOut(
+                code="VALIDATION_FAILED",
+                message=said,
+                fields=[
+                    FieldErrorOut(field="contact.email", code="ALREADY_REGISTERED", message=said)
+                ],
+            ),
+        )
+
+    monkeypatch.setattr(FakeRegistry, "register_talent", taken)
+    async with gateway_server(tmp_path, registrations_per_hour=3) as gw:
+        token = gw.token(Actor("acc_prober", Role.TALENT))
+        codes = []
+        for i in range(5):
+            answer = await post(
+                gw.url, REGISTER_TALENT, token, input=talent_input(f"someone{i}@x.example")
+            )
+            result = answer.json()["data"]["registerTalent"]
+            codes.append((answer.status_code, result["code"]))
+        assert codes[:3] == [(200, "VALIDATION_FAILED")] * 3
+        assert codes[3:] == [(429, "TOO_MANY_REGISTRATION_ATTEMPTS")] * 2
+        asked = [c for c in gw.platform.log if c.method == "register_talent"]
+        assert len(asked) == 3  # the refused attempts never reached the registry
+        # staff register others without being counted
+        staff = gw.token(Actor("acc_staff", Role.OPERATOR))
+        for i in range(4):
+            answer = await post(gw.url, REGISTER_TALENT, staff, input=talent_input(f"s{i}@x.ex"))
+            assert answer.json()["data"]["registerTalent"]["code"] == "VALIDATION_FAILED"

@@ -18,6 +18,7 @@ from boyin_gateway.clients import (
     ServiceError,
     ServiceUnavailable,
 )
+from boyin_gateway.clients.base import seg
 from boyin_gateway.errors import problem
 from boyin_gateway.types import Conflict, Forbidden, InvalidInput, NotFound
 from boyin_shared import identity
@@ -174,3 +175,12 @@ async def test_the_scheduling_client_sends_the_request_models_fields_given() -> 
         ("POST", "/sessions/s1/withdraw", {"party_id": "tal_1"}),
         ("POST", "/sessions/s1/cancel", {}),
     ]
+
+
+def test_an_id_is_one_path_segment_that_names_nothing_else() -> None:
+    assert seg("dem_1") == "dem_1"
+    assert seg("d1/publish?x") == "d1%2Fpublish%3Fx"
+    assert seg("..") == "%2E%2E" and seg("C33.N01") == "C33%2EN01"
+    with pytest.raises(ServiceError) as empty:
+        seg("")
+    assert empty.value.status == 404

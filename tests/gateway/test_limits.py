@@ -16,6 +16,7 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
+from boyin_gateway.graphiql import asset_paths
 from boyin_gateway.limits import TokenBuckets
 from tests.gateway.harness import Gateway, gateway_server
 from tests.gateway.support import (
@@ -316,7 +317,8 @@ async def test_introspection_and_graphiql_are_off_in_production(tmp_path: Path) 
         limit_errors(await post(url, TYPE), "INTROSPECTION_DISABLED")
         assert (await post(url, "{ __typename }")).json() == {"data": {"__typename": "Query"}}
         assert (await graphiql(url)).status_code == 404
-        async with http_client() as client:
+        async with http_client() as client:  # nor its assets, nor the HTTP API's docs
+            assert (await client.get(url + asset_paths()[0])).status_code == 404
             for page in ("/openapi.json", "/docs", "/redoc"):
                 assert (await client.get(url + page)).status_code == 404, page
         # nor do mistakes reveal the names of fields, arguments, enum values or input fields

@@ -10,6 +10,7 @@ import pytest
 from boyin_matching.lists.service import Lists
 from boyin_matching.proposals.domain import MeetingOutcome, Proposal
 from boyin_shared.api.matching import Answer, MatchStatus
+from boyin_shared.contracts.matching import MatchMutuallyAccepted
 from boyin_shared.errors import BoyinError
 from boyin_shared.events import decode
 from boyin_shared.identity import Actor, Role
@@ -46,7 +47,19 @@ async def test_each_side_answers_for_itself_and_both_yes_is_announced(build: Bui
     doc = await lists.repository.collection.get(p.id)
     assert doc is not None and doc["responses"] == {"supply": "YES", "demand": "YES"}
     [raw] = doc["_outbox"]
-    assert decode(raw).type == "boyin.matching.match.mutually_accepted"
+    event = decode(raw)
+    assert event.type == "boyin.matching.match.mutually_accepted"
+    # each side carries the editions its demand names (scheduling meets the match there)
+    assert isinstance(event, MatchMutuallyAccepted)
+    named = [
+        lists.pool.matcher.profile(p.supply.demand_id),
+        lists.pool.matcher.profile(p.demand.demand_id),
+    ]
+    assert named[0] and named[1] and (named[0].editions or named[1].editions)  # seed 13: named
+    assert [tuple(x.editions) for x in named if x] == [
+        event.data.first.editions,
+        event.data.second.editions,
+    ]
     # a mutual match is kept when its demand leaves the shelf
     assert await svc.withdraw_all_of(p.supply.demand_id)
     assert (await svc.get(p.id)).status is MatchStatus.MUTUAL

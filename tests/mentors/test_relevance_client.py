@@ -46,3 +46,18 @@ async def test_a_failing_or_missing_matching_answers_none() -> None:
     nowhere = PeerClient(None)
     assert await MatchingRelevance(nowhere, SECRET).scores("q", ["a"]) is None
     await nowhere.aclose()
+
+
+async def test_many_candidates_are_asked_in_batches() -> None:
+    sizes: list[int] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        asked = json.loads(request.content)
+        sizes.append(len(asked["candidates"]))
+        assert len(asked["query"]) == 20_000
+        return httpx.Response(200, json={"scores": [0.5] * len(asked["candidates"])})
+
+    client = httpx.AsyncClient(base_url="http://matching", transport=httpx.MockTransport(answer))
+    scores = await MatchingRelevance(lambda: client, SECRET).scores("q" * 30_000, ["m"] * 1_201)
+    assert sizes == [500, 500, 201] and len(scores or []) == 1_201
+    await client.aclose()

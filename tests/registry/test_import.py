@@ -17,7 +17,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from boyin_registry.app import definition
-from boyin_registry.imports.columns import BY_KEY, IMPORT_COLUMNS
+from boyin_registry.imports.columns import DEMANDS
 from boyin_registry.imports.domain import Job
 from boyin_registry.imports.service import Importer
 from boyin_registry.imports.spreadsheets import MAX_ROWS
@@ -114,11 +114,11 @@ def cooperation_row(key: str, talent: str, **cells: str) -> dict[str, str]:
 
 
 def header_row(lang: str, keys: Sequence[str]) -> list[str]:
-    return [BY_KEY[k].header(lang) for k in keys]
+    return [DEMANDS.by_key[k].header(lang) for k in keys]
 
 
 def grid(rows: Sequence[Mapping[str, str]], lang: str) -> list[list[str]]:
-    keys = [c.key for c in IMPORT_COLUMNS]
+    keys = [c.key for c in DEMANDS.import_columns]
     return [header_row(lang, keys), *([row.get(k, "") for k in keys] for row in rows)]
 
 
@@ -212,7 +212,7 @@ async def parties(registry: Running) -> dict[str, str]:
 
 
 def test_every_header_names_one_column_only() -> None:
-    names = [n.casefold() for c in BY_KEY.values() for n in (c.zh, c.en)]
+    names = [n.casefold() for c in DEMANDS.by_key.values() for n in (c.zh, c.en)]
     assert len(names) == len(set(names))
 
 
@@ -225,7 +225,7 @@ async def test_the_template_is_a_valid_empty_import(registry: Running, fmt: str,
         book = load_workbook(io.BytesIO(response.content), read_only=True)
         assert len(book.sheetnames) == 2  # the demands, and notes on every column
         header = next(book.worksheets[0].iter_rows(values_only=True))
-        assert header[0] == BY_KEY["external_ref"].header(lang)
+        assert header[0] == DEMANDS.by_key["external_ref"].header(lang)
     else:
         assert response.content.startswith(codecs.BOM_UTF8)
         assert response.content.decode("utf-8-sig").startswith("外部编号,渠道,主体编号")
@@ -263,7 +263,7 @@ async def test_english_headers_in_any_case_and_spacing(
 ) -> None:
     row = cooperation_row("E1", parties["talent"])
     keys = list(row)
-    headers = [f"  {BY_KEY[k].en.upper().replace(' ', '  ')} " for k in keys]
+    headers = [f"  {DEMANDS.by_key[k].en.upper().replace(' ', '  ')} " for k in keys]
     out = io.StringIO()
     csv.writer(out).writerows([headers, [row[k] for k in keys]])
     job = await imported(registry, out.getvalue().encode())

@@ -14,6 +14,7 @@ import pytest
 from boyin_registry.app import definition
 from boyin_registry.imports import service
 from boyin_registry.imports.batches import RowImporter
+from boyin_registry.imports.columns import DEMANDS
 from boyin_registry.imports.domain import LOOKED_UP_TOGETHER, Outcome
 from boyin_registry.imports.service import Importer
 from boyin_registry.imports.spreadsheets import Row, Sheet
@@ -46,7 +47,7 @@ async def org(registry: Running) -> str:
 
 async def row_importer(imports: Importer) -> RowImporter:
     """Rows imported by hand, as another process's import would (no job, no turns)."""
-    sheet = Sheet("csv", "zh", {}, (), ())
+    sheet = Sheet(DEMANDS, "csv", "zh", {}, (), ())
     return RowImporter(imports.commands, await imports.reference(), OPERATOR, sheet)
 
 

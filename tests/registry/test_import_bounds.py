@@ -10,8 +10,11 @@ import zipfile
 from collections.abc import Callable
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
+from boyin_registry.imports.columns import DEMANDS
 from boyin_registry.imports.spreadsheets import _xlsx_grid, read_sheet
 from boyin_registry.imports.unpacking import MAX_COLUMNS, MAX_UNPACKED_BYTES
 from boyin_shared.errors import BoyinError
@@ -50,7 +53,7 @@ def test_an_archive_that_unpacks_to_too_much_is_refused_before_it_is_parsed() ->
     )
     assert len(bomb) < 1024 * 1024  # under a megabyte on the wire
     with pytest.raises(BoyinError) as refused:
-        read_sheet(bomb)
+        read_sheet(bomb, DEMANDS)
     assert refused.value.code == "FILE_TOO_LARGE" and refused.value.status == 413
     assert "64 MB" in refused.value.message.en and "64 MB" in refused.value.message.zh
 
@@ -71,3 +74,26 @@ def test_a_row_wider_than_any_layout_is_cut_at_the_column_limit() -> None:
     wide = workbook([[f"c{i}" for i in range(MAX_COLUMNS + 50)]])
     ((_, cells),) = _xlsx_grid(wide)
     assert len(cells) == MAX_COLUMNS
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.one_of(st.binary(max_size=2048), st.text(max_size=2048).map(str.encode)))
+def test_any_bytes_are_read_as_a_sheet_or_refused_with_a_clear_error(data: bytes) -> None:
+    try:
+        read_sheet(data, DEMANDS)
+    except BoyinError as refused:
+        assert refused.status in (413, 422) and refused.message.zh and refused.message.en
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(st.lists(st.lists(st.text(max_size=30), max_size=12), max_size=20))
+def test_any_small_workbook_is_read_or_refused_with_a_clear_error(rows: list[list[str]]) -> None:
+    clean = [[c.replace("\x00", "") for c in row] for row in rows]
+    try:
+        book = workbook(clean)
+    except Exception:  # openpyxl refuses some characters: not the reader's matter
+        return
+    try:
+        read_sheet(book, DEMANDS)
+    except BoyinError as refused:
+        assert refused.status in (413, 422) and refused.message.zh and refused.message.en

@@ -126,3 +126,31 @@ async def test_first_start_announces_the_whole_taxonomy(tmp_path: Path) -> None:
             assert event["data"]["parent"] == codes[code]["parent"]
     async with running([definition], tmp_path) as r:  # a restart announces nothing again
         [event] = await taxonomy_events(r, "C33-L1")
+
+
+async def test_the_416_fields_ship_without_directions_and_operators_add_them(
+    tmp_path: Path,
+) -> None:
+    """The official list of the "416" layout's 16 directions was not found, so none ship
+    (docs/api.md, "The “416” layout"); an operator adds each under its field."""
+    async with running([definition], tmp_path) as r:
+        client = r.client("registry")
+        codes = await _codes(client)
+        fields = sorted(c for c, node in codes.items() if node["parent"] == "T416")
+        assert fields == ["T416-DI", "T416-GL", "T416-LH", "T416-NM"]
+        assert not [c for c, node in codes.items() if node["parent"] in fields]
+        # an operator adds a direction (names from the official list; these are a test's)
+        direction = {
+            "code": "T416-LH-01",
+            "parent": "T416-LH",
+            "name_zh": "测试方向",
+            "name_en": "A test direction",
+        }
+        member = as_actor(organisation_member("org_x"))
+        refused = await client.post("/reference/taxonomy", json=direction, headers=member)
+        assert refused.status_code == 403
+        assert (await client.post("/reference/taxonomy", json=direction)).status_code == 201
+        assert (await _codes(client))["T416-LH-01"]["parent"] == "T416-LH"
+        org = (await client.post("/organisations", json=organisation_body(1))).json()
+        body = demand_body("PROJECT_LANDING", org["id"], taxonomy_codes=["T416-LH-01"])
+        assert (await client.post("/demands", json=body)).status_code == 201

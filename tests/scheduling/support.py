@@ -103,14 +103,25 @@ async def announce_organisation(r: Running, name: str) -> str:
 
 
 async def announce_mutual_match(
-    r: Running, talent_id: str, organisation_id: str, score: float = 0.8
+    r: Running,
+    talent_id: str,
+    organisation_id: str,
+    score: float = 0.8,
+    editions: tuple[str, ...] = (),
 ) -> str:
+    """A mutual match of the talent's and the organisation's demands, both naming
+    ``editions``; its id."""
     match_id = new_id("m_")
     data = MutualMatch(
         match_id=match_id,
-        first=MatchParty(party_kind="talent", party_id=talent_id, demand_id=new_id("d_")),
+        first=MatchParty(
+            party_kind="talent", party_id=talent_id, demand_id=new_id("d_"), editions=editions
+        ),
         second=MatchParty(
-            party_kind="organisation", party_id=organisation_id, demand_id=new_id("d_")
+            party_kind="organisation",
+            party_id=organisation_id,
+            demand_id=new_id("d_"),
+            editions=editions,
         ),
         score=score,
     )

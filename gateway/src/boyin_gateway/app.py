@@ -20,6 +20,7 @@ from boyin_gateway.accounts.tokens import expiry, read_access
 from boyin_gateway.clients import Agreements, Downstream, HttpServices, Services
 from boyin_gateway.context import ANONYMOUS, Context
 from boyin_gateway.feeds import Feeds
+from boyin_gateway.graphiql import mount_assets, offline_graphiql_html
 from boyin_gateway.limits import LimitRequests, Limits, Throttle
 from boyin_gateway.schema import build_schema
 from boyin_shared import http
@@ -48,6 +49,11 @@ class GatewayRouter(GraphQLRouter[Context, None]):
     def __init__(self, *args: Any, jwt_secret: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._jwt_secret = jwt_secret
+
+    @property
+    def graphql_ide_html(self) -> str:
+        """GraphiQL with its assets served by the gateway (it works offline)."""
+        return offline_graphiql_html()
 
     def decode_json(self, data: str | bytes) -> object:
         """A request body is a JSON object (an operation) or, refused later as batching is
@@ -199,6 +205,8 @@ def create_app(
         ),
         prefix="/graphql",
     )
+    if graphiql and limits.introspection:
+        mount_assets(app)
     app.include_router(files.router(actor_of, registry_for, scheduling_for, agreements_for))
     app.include_router(files.calendar_router(scheduling_for))
     return app

@@ -2,7 +2,8 @@
 
 Downloads
     ``GET /files/attachments/{id}``, ``GET /files/imports/template`` and
-    ``GET /files/exports/demands`` stream the registry's answer through, the registry
+    ``GET /files/exports/{demands|organisations|talents}`` stream the registry's answer
+    through, the registry
     deciding as for any other call what the caller (``Authorization: Bearer <access
     token>``, or nobody) may have. An invalid or expired token, or no token where the
     registry wants someone signed in, is ``401`` with the platform's JSON error body; the
@@ -65,7 +66,7 @@ from boyin_gateway.context import ANONYMOUS
 from boyin_gateway.permissions import is_visitor
 from boyin_shared.api.agreements import RosterFormat, RosterLanguage
 from boyin_shared.api.errors import ErrorBody
-from boyin_shared.api.registry import Channel, Format, HeaderLanguage, Status
+from boyin_shared.api.registry import Channel, Format, HeaderLanguage, ImportKind, Status
 from boyin_shared.api.reports import FunnelDimension
 from boyin_shared.errors import BoyinError, Message, not_found, unauthenticated
 from boyin_shared.http import error_body
@@ -186,10 +187,15 @@ def router(
 
     @files.get("/imports/template")
     async def import_template(
-        request: Request, format: Format = "xlsx", lang: HeaderLanguage = "zh"
+        request: Request,
+        format: Format = "xlsx",
+        lang: HeaderLanguage = "zh",
+        kind: ImportKind = ImportKind.DEMANDS,
     ) -> Response:
-        """An empty import file, its header row in Chinese or English (XLSX adds notes)."""
-        return await pass_on(request, "/imports/template", {"format": format, "headers": lang})
+        """An empty import file of demands, talents or organisations, its header row in
+        Chinese or English (XLSX adds notes)."""
+        params = {"format": format, "headers": lang, "kind": kind.value}
+        return await pass_on(request, "/imports/template", params)
 
     @files.get("/exports/demands")
     async def export_demands(
@@ -256,6 +262,27 @@ def router(
             return JSONResponse(error_body(absent), status_code=404)
         path = f"/attachments/{quote(attachment_id, safe='')}"
         return await _stream(registry_for(PLATFORM), path, {}, public=False)
+
+    @files.get("/exports/organisations")
+    async def export_organisations(
+        request: Request,
+        format: Format = "xlsx",
+        lang: HeaderLanguage = "zh",
+        district_code: str | None = None,
+    ) -> Response:
+        """The organisations the caller may see (of one district if given), in their
+        import format; contacts where the caller may see them."""
+        params = {"format": format, "headers": lang, "district_code": district_code}
+        return await pass_on(request, "/exports/organisations", params)
+
+    @files.get("/exports/talents")
+    async def export_talents(
+        request: Request, format: Format = "xlsx", lang: HeaderLanguage = "zh"
+    ) -> Response:
+        """The talents, for signed-in people, in their import format; contacts where the
+        caller may see them."""
+        params = {"format": format, "headers": lang}
+        return await pass_on(request, "/exports/talents", params, signed_in=True)
 
     @files.get("/exports/funnel")
     async def export_funnel(

@@ -35,7 +35,7 @@ Rate limits (token buckets: a burst of the whole allowance, then a steady refill
     - ``rate_limit_anonymous_per_minute`` (120) per client IP address otherwise, also for
       an invalid token and for the WebSocket handshakes of subscriptions;
     - password checks (sign-in, sign-up) in all, per address, and per login and address:
-      see sign_ins.py.
+      see attempts.py.
 
     Over the limit the answer is ``429`` with ``Retry-After`` (seconds) and the platform's
     error body ``{"error": {"code": "RATE_LIMITED", "message": {"zh", "en"}}}``; a throttled
@@ -101,6 +101,7 @@ class Limits:
     sign_in_window_seconds: int
     password_checks_per_address: int
     password_checks_per_second: int
+    registrations_per_hour: int
     proxies: Proxies
 
     @classmethod
@@ -119,6 +120,7 @@ class Limits:
             sign_in_window_seconds=settings.sign_in_window_seconds,
             password_checks_per_address=settings.password_checks_per_address,
             password_checks_per_second=settings.password_checks_per_second,
+            registrations_per_hour=settings.registrations_per_hour,
             proxies=Proxies.of(settings.trusted_proxies),
         )
 
@@ -246,6 +248,7 @@ class Throttle:
     sign_ins: TokenBuckets
     password_checks: TokenBuckets  # per address
     all_password_checks: TokenBuckets  # one key: the process's
+    registrations: TokenBuckets  # per account (of one's own profile)
     proxies: Proxies
 
     @classmethod
@@ -256,6 +259,7 @@ class Throttle:
             sign_ins=TokenBuckets(limits.sign_in_attempts, limits.sign_in_window_seconds),
             password_checks=TokenBuckets(limits.password_checks_per_address, 60),
             all_password_checks=TokenBuckets(limits.password_checks_per_second, 1),
+            registrations=TokenBuckets(limits.registrations_per_hour, 3600),
             proxies=limits.proxies,
         )
 

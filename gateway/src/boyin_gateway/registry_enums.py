@@ -24,6 +24,7 @@ from boyin_shared.api.registry import (
     CooperationMode,
     Criterion,
     Degree,
+    ImportKind,
     ImportStatus,
     IpStatus,
     OrganisationKind,
@@ -41,6 +42,7 @@ __all__ = [
     "CooperationMode",
     "Criterion",
     "Degree",
+    "ImportKind",
     "ImportStatus",
     "IpStatus",
     "MatchStatus",
@@ -57,6 +59,7 @@ strawberry.enum(
     Claimant, name="ClaimantSide", description="Which side of a match may claim a criterion."
 )
 strawberry.enum(ImportStatus, name="ImportStatus")
+strawberry.enum(ImportKind, description="What one row of an import file is.")
 strawberry.enum(OrganisationKind, description="What kind of organisation it is.")
 strawberry.enum(PlatformLevel, description="Who recognised a research or innovation platform.")
 strawberry.enum(Degree, description="A talent's highest degree (or where they stand in it).")

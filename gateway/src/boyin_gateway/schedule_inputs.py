@@ -71,6 +71,12 @@ class MeetingTableInput:
 @strawberry.input(description="An edition's dates, daily hours, rooms and meeting tables.")
 class FairEditionInput:
     name: TextInput
+    code: str | None = strawberry.field(
+        default=None,
+        description="The registry's edition code this fair is (one of the `editions` "
+        "reference data, e.g. CQ2026): mutual matches of demands naming it meet here. "
+        "One edition per code.",
+    )
     timezone: str = "Asia/Shanghai"
     first_day: date
     last_day: date

@@ -23,6 +23,7 @@ from boyin_gateway.permissions import nothing, staff_field
 from boyin_gateway.schedule_enums import AgendaItemKind, EditionStatus, SessionStatus, SignUpState
 from boyin_gateway.types import (
     Conflict,
+    FieldError,
     Forbidden,
     InvalidInput,
     NotFound,
@@ -40,6 +41,7 @@ from boyin_shared.api.scheduling import (
     PresenterIO,
     RoomIO,
     SessionOut,
+    SessionSavedOut,
     SignUpOut,
     SlotOut,
     SpanIO,
@@ -93,6 +95,7 @@ class Slot:
     order=[
         "id",
         "name",
+        "code",
         "status",
         "timezone",
         "first_day",
@@ -186,6 +189,17 @@ class AgendaSession:
     my_state: str | None = strawberry.field(
         description="The caller's own place: CONFIRMED, WAITLISTED, PRESENTER or null."
     )
+
+    @described_field(
+        "What staff should check about the presenters, as found by the addSession or "
+        "updateSession that answered it: PRESENTER_AT_NIGHT (a presenter's local time for "
+        "their part is 23:00-07:00), each naming its presenter (presenters.N). Empty when "
+        "the session is read any other way. (A presenter who takes part online at a "
+        "session held on site is refused: InvalidInput, code ONLINE_PRESENTER.)"
+    )
+    def warnings(self, root: strawberry.Parent[SessionOut]) -> list[FieldError]:
+        found = root.warnings if isinstance(root, SessionSavedOut) else []
+        return [shown_as(FieldError, w) for w in found]
 
     @staff_field("Everyone signed up or waiting (staff; null for others).", refusal=nothing)
     async def sign_ups(

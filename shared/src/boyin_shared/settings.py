@@ -74,6 +74,9 @@ class PlatformSettings(BaseSettings):
     password_checks_per_address: int = Field(default=60, ge=0)
     #: Password checks per second in all, per gateway process (about what one core hashes).
     password_checks_per_second: int = Field(default=20, ge=0)
+    #: Registrations of one's own talent or organisation an account may attempt per hour
+    #: (a success gives its attempt back): bounds asking "is this e-mail registered?".
+    registrations_per_hour: int = Field(default=10, ge=0)
     #: The reverse proxies (addresses or networks) whose ``X-Forwarded-For`` is believed, as a
     #: JSON list, e.g. ``["10.8.0.12", "10.8.1.0/28"]``; none by default: the connection's
     #: peer is the client.

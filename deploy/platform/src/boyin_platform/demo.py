@@ -157,6 +157,7 @@ EDITION: dict[str, Any] = {
         "zh": "2026 重庆离岸创新创业项目洽谈会",
         "en": "Chongqing Offshore Innovation Fair 2026",
     },
+    "code": "CQ2026",  # the registry edition the demo's demands name
     "timezone": "Asia/Shanghai",
     "first_day": "2026-12-12",
     "last_day": "2026-12-13",

@@ -26,8 +26,13 @@ FilePart = tuple[str, Any, str]
 
 
 def seg(value: str) -> str:
-    """One path segment: an id may not reach another route (``d1/publish?``)."""
-    return quote(value, safe="")
+    """One path segment: an id may not reach another route (``d1/publish?``, ``..``, or the
+    empty id, which would leave ``/demands/`` for the list). An empty id names nothing:
+    ``ServiceError`` 404, as the service would answer."""
+    if not value:
+        raise ServiceError(404, _NO_SUCH_PATH)
+    # dots too: a client normalises ``/demands/..`` to ``/`` before sending it
+    return quote(value, safe="").replace(".", "%2E")
 
 
 def sent(request: BaseModel) -> dict[str, Any]:

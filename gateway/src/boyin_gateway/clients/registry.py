@@ -14,6 +14,7 @@ from boyin_shared.api.registry import (
     CriterionOut,
     DemandOut,
     DemandScreeningOut,
+    ImportKind,
     ImportOut,
     NamedOut,
     NoticeOut,
@@ -101,7 +102,7 @@ class Registry(Downstream, Protocol):
 
     async def upload_attachment(self, file: FilePart) -> AttachmentOut: ...
 
-    async def start_import(self, file: FilePart) -> ImportOut: ...
+    async def start_import(self, file: FilePart, kind: ImportKind) -> ImportOut: ...
 
     async def import_job(
         self, job_id: str, *, errors_offset: int, errors_limit: int
@@ -263,9 +264,10 @@ class RegistryClient(ServiceClient):
             await self.request("POST", "/attachments", files={"file": file})
         )
 
-    async def start_import(self, file: FilePart) -> ImportOut:
+    async def start_import(self, file: FilePart, kind: ImportKind) -> ImportOut:
+        params = {"kind": kind.value}
         return ImportOut.model_validate(
-            await self.request("POST", "/imports", files={"file": file})
+            await self.request("POST", "/imports", files={"file": file}, params=params)
         )
 
     async def import_job(self, job_id: str, *, errors_offset: int, errors_limit: int) -> ImportOut:

@@ -21,6 +21,7 @@ from boyin_shared.api.scheduling import (
     RepairIn,
     ScheduleOut,
     SessionOut,
+    SessionSavedOut,
     SignUpIn,
     SignUpOut,
     SlotOut,
@@ -59,9 +60,9 @@ class Scheduling(Downstream, Protocol):
 
     async def session(self, session_id: str) -> SessionOut: ...
 
-    async def add_session(self, edition_id: str, body: dict[str, Any]) -> SessionOut: ...
+    async def add_session(self, edition_id: str, body: dict[str, Any]) -> SessionSavedOut: ...
 
-    async def edit_session(self, session_id: str, body: dict[str, Any]) -> SessionOut: ...
+    async def edit_session(self, session_id: str, body: dict[str, Any]) -> SessionSavedOut: ...
 
     async def session_action(
         self, session_id: str, action: str, body: SignUpIn | None = None
@@ -179,13 +180,13 @@ class SchedulingClient(ServiceClient):
     async def session(self, session_id: str) -> SessionOut:
         return SessionOut.model_validate(await self.request("GET", f"/sessions/{seg(session_id)}"))
 
-    async def add_session(self, edition_id: str, body: dict[str, Any]) -> SessionOut:
-        return SessionOut.model_validate(
+    async def add_session(self, edition_id: str, body: dict[str, Any]) -> SessionSavedOut:
+        return SessionSavedOut.model_validate(
             await self.request("POST", f"/editions/{seg(edition_id)}/sessions", json=body)
         )
 
-    async def edit_session(self, session_id: str, body: dict[str, Any]) -> SessionOut:
-        return SessionOut.model_validate(
+    async def edit_session(self, session_id: str, body: dict[str, Any]) -> SessionSavedOut:
+        return SessionSavedOut.model_validate(
             await self.request("PUT", f"/sessions/{seg(session_id)}", json=body)
         )
 

@@ -9,10 +9,10 @@ import strawberry
 
 from boyin_gateway.accounts.domain import Account as AccountModel
 from boyin_gateway.accounts.tokens import TokenPair
+from boyin_gateway.attempts import PasswordThrottle
 from boyin_gateway.context import Context
 from boyin_gateway.errors import problem
 from boyin_gateway.permissions import SignedIn, guarded_field, nothing
-from boyin_gateway.sign_ins import PasswordThrottle
 from boyin_gateway.types import Conflict, Forbidden, InvalidInput, NotFound
 from boyin_shared.errors import BoyinError
 from boyin_shared.identity import Role
@@ -90,7 +90,7 @@ class AccountQuery:
 
 @strawberry.type
 class AccountMutation:
-    # password checks are limited per client address and in all (see sign_ins.py)
+    # password checks are limited per client address and in all (see attempts.py)
     @strawberry.mutation(  # type: ignore[untyped-decorator]
         extensions=[PasswordThrottle("TOO_MANY_SIGN_UP_ATTEMPTS", per_login=False)]
     )

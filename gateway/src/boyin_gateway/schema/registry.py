@@ -10,6 +10,7 @@ import strawberry
 
 from boyin_gateway import paging
 from boyin_gateway.accounts.service import already_bound
+from boyin_gateway.attempts import RegistrationThrottle
 from boyin_gateway.clients import ServiceError, sent
 from boyin_gateway.context import Context
 from boyin_gateway.demand_types import (
@@ -187,7 +188,8 @@ async def _bind_if_self_registered(info: Info, party_id: str) -> None:
 
 @strawberry.type
 class RegistryMutation:
-    @strawberry.mutation
+    # one's own registrations are limited per account (attempts.py)
+    @strawberry.mutation(extensions=[RegistrationThrottle()])  # type: ignore[untyped-decorator]
     async def register_organisation(
         self, info: Info, input: OrganisationInput
     ) -> RegisterOrganisationResult:
@@ -203,7 +205,7 @@ class RegistryMutation:
         await _bind_if_self_registered(info, made.id)
         return shown_as(Organisation, made)
 
-    @strawberry.mutation
+    @strawberry.mutation(extensions=[RegistrationThrottle()])  # type: ignore[untyped-decorator]
     async def register_talent(self, info: Info, input: TalentInput) -> RegisterTalentResult:
         if (bound := await _already_bound(info)) is not None:
             return bound

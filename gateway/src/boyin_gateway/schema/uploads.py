@@ -18,7 +18,7 @@ from boyin_gateway.clients import FilePart, ServiceError
 from boyin_gateway.context import Context
 from boyin_gateway.derived import derived, shown_as
 from boyin_gateway.errors import problem
-from boyin_gateway.registry_enums import ImportStatus
+from boyin_gateway.registry_enums import ImportKind, ImportStatus
 from boyin_gateway.types import (
     Attachment,
     Conflict,
@@ -85,10 +85,12 @@ class ImportFailure:
 @derived(
     ImportOut,
     name="ImportJob",
-    description="A spreadsheet import of demands, running in the background.",
+    description="A spreadsheet import of demands, talents or organisations, running in the "
+    "background.",
 )
 class ImportJob:
     id: strawberry.ID
+    kind: ImportKind
     status: ImportStatus
 
 
@@ -163,15 +165,17 @@ class UploadMutation:
             return result
 
     @described_mutation(
-        "Start importing demands from a CSV or XLSX file (the template is at "
-        "/files/imports/template); follow it with importJob."
+        "Start importing demands, talents or organisations (kind) from a CSV or XLSX file "
+        "(the template is at /files/imports/template?kind=…); follow it with importJob."
     )
-    async def start_import(self, info: Info, file: Upload) -> StartImportResult:
+    async def start_import(
+        self, info: Info, file: Upload, kind: ImportKind = ImportKind.DEMANDS
+    ) -> StartImportResult:
         part = upload_part(file)
         if isinstance(part, InvalidInput):
             return part
         try:
-            return shown_as(ImportJob, await info.context.registry.start_import(part))
+            return shown_as(ImportJob, await info.context.registry.start_import(part, kind))
         except ServiceError as exc:
             result = problem(exc)
             assert isinstance(result, InvalidInput | Forbidden), result

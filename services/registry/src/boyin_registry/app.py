@@ -66,10 +66,11 @@ async def build(ctx: ServiceContext) -> Built:
     files = LocalFileStore(ctx.settings.files_dir or ctx.settings.data_dir / "files")
     attachments = Attachments(records, files, demands, ctx.settings.max_upload_mb * 1024 * 1024)
 
-    imports = Importer(demand_commands, reference.current, ImportJobs(ctx.store))
+    profiles = Profiles(organisations, talents, reference, privacy)
+    imports = Importer(demand_commands, profiles, reference.current, ImportJobs(ctx.store))
     return Built(
         state=RegistryState(
-            profiles=Profiles(organisations, talents, reference, privacy),
+            profiles=profiles,
             demands=demand_commands,
             screenings=screenings,
             reference=reference,

@@ -132,6 +132,10 @@ class TableIO(_In):
 
 class EditionIn(_In):
     name: TextIO
+    #: the registry's edition code this fair is (a code of the registry's ``editions``
+    #: reference data, e.g. ``CQ2026``): demands naming it have their meetings here.
+    #: One edition per code.
+    code: str | None = None
     timezone: str = "Asia/Shanghai"
     first_day: date
     last_day: date

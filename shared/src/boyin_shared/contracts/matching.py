@@ -13,6 +13,9 @@ class MatchParty(EventData):
     party_kind: Literal["talent", "organisation"]
     party_id: str
     demand_id: str
+    #: the fair editions (registry edition codes, e.g. ``CQ2026``) the demand names, as
+    #: it named them when the match was proposed; scheduling meets the match there
+    editions: tuple[str, ...] = ()
 
 
 class MutualMatch(EventData):

@@ -76,7 +76,7 @@ class WritePlan:
         return supply["demand_id"], demand["demand_id"]
 
 
-def _entry(entries: dict[str, dict[str, str]], p: Profile) -> dict[str, str]:
+def _entry(entries: dict[str, dict[str, Any]], p: Profile) -> dict[str, Any]:
     found = entries.get(p.demand_id)
     if found is None:
         found = entries[p.demand_id] = stored.party_entry(p)

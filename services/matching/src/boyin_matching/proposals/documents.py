@@ -88,13 +88,24 @@ def scores_state(c: Numbers) -> State:
     }
 
 
-def party_entry(p: Profile) -> dict[str, str]:
-    """A profile's side of a match, as stored and announced."""
-    return {"party_kind": p.owner_kind, "party_id": p.owner_id, "demand_id": p.demand_id}
+def party_entry(p: Profile) -> dict[str, Any]:
+    """A profile's side of a match, as stored and announced (its editions as named when
+    the match was proposed)."""
+    return {
+        "party_kind": p.owner_kind,
+        "party_id": p.owner_id,
+        "demand_id": p.demand_id,
+        "editions": list(p.editions),
+    }
 
 
-def _party_state(p: Party) -> dict[str, str]:
-    return {"party_kind": p.party_kind, "party_id": p.party_id, "demand_id": p.demand_id}
+def _party_state(p: Party) -> dict[str, Any]:
+    return {
+        "party_kind": p.party_kind,
+        "party_id": p.party_id,
+        "demand_id": p.demand_id,
+        "editions": list(p.editions),
+    }
 
 
 def stored_state(
@@ -150,7 +161,8 @@ def to_state(p: Proposal) -> State:
 
 
 def _party(d: Doc) -> Party:
-    return Party(d["party_kind"], d["party_id"], d["demand_id"])
+    # proposals stored before parties kept their editions name none
+    return Party(d["party_kind"], d["party_id"], d["demand_id"], tuple(d.get("editions", ())))
 
 
 def from_doc(doc: Doc) -> Proposal:
@@ -211,7 +223,7 @@ def fresh_state(
     *,
     now: str,
     ranking: str | None,
-    parties: tuple[dict[str, str], dict[str, str]] | None = None,
+    parties: tuple[dict[str, Any], dict[str, Any]] | None = None,
 ) -> State:
     """A new proposal of a ranking's list, as :meth:`Proposal.proposed` makes it
     (``parties``: the two sides' entries, if made already)."""
@@ -230,7 +242,7 @@ def fresh_state(
     )
 
 
-def scored_state(c: Numbers, supply: dict[str, str], demand: dict[str, str]) -> State:
+def scored_state(c: Numbers, supply: dict[str, Any], demand: dict[str, Any]) -> State:
     """An open proposal's fields a ranking sets: its scores and the two sides."""
     state = scores_state(c)
     state["supply"], state["demand"] = supply, demand

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from boyin_matching.ranking.finishing import Candidate
 from boyin_matching.ranking.profiles import Profile
@@ -73,10 +73,12 @@ class Party:
     party_kind: str  # "talent" | "organisation"
     party_id: str
     demand_id: str
+    #: the fair editions the demand named when the match was proposed
+    editions: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, p: Profile) -> Party:
-        return cls(p.owner_kind, p.owner_id, p.demand_id)
+        return cls(p.owner_kind, p.owner_id, p.demand_id, tuple(p.editions))
 
 
 class Scores(NamedTuple):
@@ -311,13 +313,18 @@ class Proposal:
         return None
 
 
-def _party_data(p: Party) -> dict[str, str]:
-    return {"party_kind": p.party_kind, "party_id": p.party_id, "demand_id": p.demand_id}
+def _party_data(p: Party) -> dict[str, Any]:
+    return {
+        "party_kind": p.party_kind,
+        "party_id": p.party_id,
+        "demand_id": p.demand_id,
+        "editions": list(p.editions),
+    }
 
 
 #: what an announcement says of a proposal: (supply party, demand party, score), each
-#: party as ``{"party_kind", "party_id", "demand_id"}``
-Announced = tuple[Mapping[str, str], Mapping[str, str], float]
+#: party as ``{"party_kind", "party_id", "demand_id", "editions"}``
+Announced = tuple[Mapping[str, Any], Mapping[str, Any], float]
 
 
 def announced(p: Proposal) -> Announced:

@@ -21,6 +21,9 @@ from boyin_mentors.peers import as_self
 from boyin_shared.api.matching import RelevanceIn, RelevanceOut
 
 log = logging.getLogger("boyin.mentors.relevance")
+#: candidates and query characters one call to matching takes (``RelevanceIn``)
+BATCH = 500
+QUERY_MAX = 20_000
 
 
 class Relevance(Protocol):
@@ -38,14 +41,19 @@ class MatchingRelevance:
     secret: str
 
     async def scores(self, query: str, candidates: Sequence[str]) -> list[float] | None:
-        if not candidates:
-            return []
-        body = RelevanceIn(query=query, candidates=list(candidates)).model_dump()
-        headers = as_self(self.secret)
-        try:
-            response = await self.client().post("/relevance", json=body, headers=headers)
-            response.raise_for_status()
-        except httpx.HTTPError as failed:
-            log.warning("matching's relevance is unavailable: %s", failed)
-            return None
-        return RelevanceOut.model_validate(response.json()).scores
+        """Asked in batches of what one call takes (:data:`BATCH`), the query cut to
+        what it takes (:data:`QUERY_MAX`)."""
+        found: list[float] = []
+        for start in range(0, len(candidates), BATCH):
+            batch = list(candidates[start : start + BATCH])
+            body = RelevanceIn(query=query[:QUERY_MAX] or "-", candidates=batch).model_dump()
+            try:
+                response = await self.client().post(
+                    "/relevance", json=body, headers=as_self(self.secret)
+                )
+                response.raise_for_status()
+            except httpx.HTTPError as failed:
+                log.warning("matching's relevance is unavailable: %s", failed)
+                return None
+            found.extend(RelevanceOut.model_validate(response.json()).scores)
+        return found

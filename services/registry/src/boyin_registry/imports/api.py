@@ -1,7 +1,8 @@
-"""HTTP API of spreadsheet imports and exports of demands (format: docs/import-format.md).
+"""HTTP API of spreadsheet imports and exports of demands, talents and organisations
+(format: docs/import-format.md).
 
-``POST /imports`` takes the file as ``multipart/form-data`` (field ``file``) or as the raw
-request body (``?filename=`` names it) and answers 202 with the job; ``GET /imports/{id}``
+``POST /imports?kind=`` takes the file as ``multipart/form-data`` (field ``file``) or as
+the raw request body (``?filename=`` names it) and answers 202 with the job; ``GET /imports/{id}``
 reports its progress and the rows that failed, a page at a time.
 """
 
@@ -15,12 +16,12 @@ from fastapi import APIRouter, Depends, Query, Request, Response, status
 from starlette.datastructures import UploadFile as StarletteUpload
 
 from boyin_registry.demands.api import Filters
-from boyin_registry.imports.domain import Job, scope_of
+from boyin_registry.imports.domain import LAYOUTS, Job, scope_of
 from boyin_registry.imports.export import CSV_MEDIA_TYPE, template
 from boyin_registry.imports.schemas import import_out
 from boyin_registry.imports.service import Importer
 from boyin_registry.imports.spreadsheets import MAX_FILE_BYTES, read_sheet, too_large
-from boyin_shared.api.registry import Format, HeaderLanguage, ImportOut
+from boyin_shared.api.registry import Format, HeaderLanguage, ImportKind, ImportOut
 from boyin_shared.callers import CurrentActor, CurrentMember
 from boyin_shared.clock import utcnow
 from boyin_shared.errors import BoyinError, Message
@@ -98,19 +99,27 @@ async def _out(imports: Importer, job: Job, offset: int, limit: int) -> ImportOu
 
 @router.get("/imports/template")
 async def import_template(
-    actor: CurrentActor, format: Format = "xlsx", headers: HeaderLanguage = "zh"
+    actor: CurrentActor,
+    format: Format = "xlsx",
+    headers: HeaderLanguage = "zh",
+    kind: ImportKind = ImportKind.DEMANDS,
 ) -> Response:
-    """An empty import file with the header row (XLSX adds a sheet of notes)."""
-    return _download(template(format, headers), format, "demand-import-template")
+    """An empty import file of ``kind`` with the header row (XLSX adds a sheet of notes)."""
+    layout = LAYOUTS[kind]
+    return _download(template(layout, format, headers), format, f"{layout.name}-import-template")
 
 
 @router.post("/imports", status_code=status.HTTP_202_ACCEPTED)
 async def start_import(
-    request: Request, actor: CurrentMember, imports: Imports, filename: str | None = None
+    request: Request,
+    actor: CurrentMember,
+    imports: Imports,
+    filename: str | None = None,
+    kind: ImportKind = ImportKind.DEMANDS,
 ) -> ImportOut:
     scope_of(actor)  # 403 before reading the body
     data, name = await _upload(request, filename)
-    sheet = await asyncio.to_thread(read_sheet, data)
+    sheet = await asyncio.to_thread(read_sheet, data, LAYOUTS[kind])
     job = await imports.start(actor, sheet, name)
     return await _out(imports, job, 0, 100)
 
@@ -144,3 +153,31 @@ async def export_demands(
     """The demands ``GET /demands`` would list with these filters, in the import format."""
     data = await imports.export(actor, filters, format, headers)
     return _download(data, format, f"demands-{utcnow():%Y%m%d}")
+
+
+@router.get("/exports/organisations", tags=["profiles"])
+async def export_organisations(
+    actor: CurrentActor,
+    imports: Imports,
+    district_code: str | None = None,
+    format: Format = "xlsx",
+    headers: HeaderLanguage = "zh",
+) -> Response:
+    """The organisations the caller may see (of ``district_code`` if given), in the import
+    format; their contacts where the caller may see them."""
+    kind = ImportKind.ORGANISATIONS
+    data = await imports.export_profiles(actor, kind, format, headers, district_code)
+    return _download(data, format, f"organisations-{utcnow():%Y%m%d}")
+
+
+@router.get("/exports/talents", tags=["profiles"])
+async def export_talents(
+    actor: CurrentMember,
+    imports: Imports,
+    format: Format = "xlsx",
+    headers: HeaderLanguage = "zh",
+) -> Response:
+    """The talents (for signed-in people), in the import format; their contacts where the
+    caller may see them."""
+    data = await imports.export_profiles(actor, ImportKind.TALENTS, format, headers, None)
+    return _download(data, format, f"talents-{utcnow():%Y%m%d}")

@@ -22,7 +22,7 @@ from boyin_registry.demands.domain import (
     TalentRecruitment,
 )
 from boyin_registry.imports.columns import (
-    BY_KEY,
+    DEMANDS,
     DETAIL_KEYS,
     DETAIL_SET,
     LABELS,
@@ -94,16 +94,18 @@ def path_of(key: str) -> str:
     return f"details.{key}" if key in DETAIL_SET else key
 
 
-class _Cells:
-    """Reads one row's cells into values, collecting the cells it cannot read."""
+class Cells:
+    """Reads one row's cells into values, collecting the cells it cannot read (at the
+    field path ``paths`` gives a column key)."""
 
-    def __init__(self, row: Row, prefix: str) -> None:
+    def __init__(self, row: Row, prefix: str, paths: Callable[[str], str] = path_of) -> None:
         self.cells = row.cells
         self.prefix = prefix
+        self.paths = paths
         self.problems: list[FieldError] = []
 
     def problem(self, key: str, code: str, zh: str, en: str) -> None:
-        self.problems.append(FieldError(self.prefix + path_of(key), code, Message(zh, en)))
+        self.problems.append(FieldError(self.prefix + self.paths(key), code, Message(zh, en)))
 
     def text(self, key: str) -> str | None:
         return self.cells.get(key)
@@ -202,7 +204,7 @@ def _or(value: int | None, default: int) -> int:
     return default if value is None else value
 
 
-def _project_cooperation(c: _Cells) -> ProjectCooperation:
+def _project_cooperation(c: Cells) -> ProjectCooperation:
     return ProjectCooperation(
         stage=c.choice("stage", Stage, required=True) or Stage.IDEA,
         trl=_or(c.integer("trl", required=True), 1),
@@ -213,7 +215,7 @@ def _project_cooperation(c: _Cells) -> ProjectCooperation:
     )
 
 
-def _job_seeking(c: _Cells) -> JobSeeking:
+def _job_seeking(c: Cells) -> JobSeeking:
     return JobSeeking(
         desired_role=c.text("desired_role") or "",
         work_mode=c.choice("work_mode", WorkMode, required=True) or WorkMode.FULL_TIME,
@@ -223,7 +225,7 @@ def _job_seeking(c: _Cells) -> JobSeeking:
     )
 
 
-def _project_landing(c: _Cells) -> ProjectLanding:
+def _project_landing(c: Cells) -> ProjectLanding:
     return ProjectLanding(
         cooperation_modes=c.choices("cooperation_modes", CooperationMode),
         budget_wan=c.integer("budget_wan"),
@@ -233,7 +235,7 @@ def _project_landing(c: _Cells) -> ProjectLanding:
     )
 
 
-def _talent_recruitment(c: _Cells) -> TalentRecruitment:
+def _talent_recruitment(c: Cells) -> TalentRecruitment:
     return TalentRecruitment(
         positions=_or(c.integer("positions", required=True), 1),
         degree_required=c.choice("degree_required", Degree, required=True) or Degree.PHD,
@@ -243,7 +245,7 @@ def _talent_recruitment(c: _Cells) -> TalentRecruitment:
     )
 
 
-_DETAILS_READERS: dict[Channel, Callable[[_Cells], Details]] = {
+_DETAILS_READERS: dict[Channel, Callable[[Cells], Details]] = {
     Channel.PROJECT_COOPERATION: _project_cooperation,
     Channel.JOB_SEEKING: _job_seeking,
     Channel.PROJECT_LANDING: _project_landing,
@@ -251,7 +253,7 @@ _DETAILS_READERS: dict[Channel, Callable[[_Cells], Details]] = {
 }
 
 
-def _details(c: _Cells, channel: Channel) -> Details:
+def _details(c: Cells, channel: Channel) -> Details:
     own = {f.name for f in fields(DETAILS_OF[channel])}
     for key in DETAIL_KEYS:
         if key not in own and c.text(key) is not None:
@@ -265,7 +267,7 @@ def _details(c: _Cells, channel: Channel) -> Details:
     return _DETAILS_READERS[channel](c)
 
 
-def _claims(c: _Cells) -> tuple[ClaimCells, ...]:
+def _claims(c: Cells) -> tuple[ClaimCells, ...]:
     out = []
     for slot in range(1, MAX_CLAIMS + 1):
         criterion = c.text(f"claim_{slot}_criterion")
@@ -284,7 +286,8 @@ def _claims(c: _Cells) -> tuple[ClaimCells, ...]:
     return tuple(out)
 
 
-def _key(c: _Cells) -> str | None:
+def key_of(c: Cells) -> str | None:
+    """The row's key (its external ref), or None with a problem."""
     key = c.required("external_ref")
     if key is not None and len(key) > MAX_KEY_LENGTH:
         c.problem(
@@ -299,8 +302,8 @@ def _key(c: _Cells) -> str | None:
 
 def read_row(row: Row, prefix: str) -> RowValues:
     """Read one row's cells; field paths of its problems start with ``prefix``."""
-    c = _Cells(row, prefix)
-    key = _key(c)
+    c = Cells(row, prefix)
+    key = key_of(c)
     channel = c.choice("channel", Channel, required=True)
     owner_id = c.required("owner_id")
     return RowValues(
@@ -326,7 +329,7 @@ def column_of(path: str, claim_slots: Sequence[int]) -> str | None:
     """The column a field path (after the row prefix) points at; ``claim_slots[i]`` is the
     claim columns the ``i``-th claim was read from."""
     head, _, rest = path.partition(".")
-    if head in BY_KEY:
+    if head in DEMANDS.by_key:
         return head
     if head in ("title", "description"):
         return f"{head}_{rest.partition('.')[0] or 'zh'}"

@@ -1,6 +1,7 @@
-"""The demand spreadsheet format: its columns and the values its cells may name.
+"""The spreadsheet formats (:class:`Layout`): their columns and the values cells may name.
 
-One row is one demand. Every column has a Chinese and an English header and either is
+In the demand format one row is one demand; the talent and organisation formats are
+:mod:`boyin_registry.imports.profile_columns`. Every column has a Chinese and an English header and either is
 accepted, compared without case, spaces or the width of brackets (``标题(中文)`` matches
 ``标题（中文）``). The format is described for people in ``docs/import-format.md``.
 """
@@ -12,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, fields
 from enum import StrEnum
+from functools import cached_property
 from typing import TypeVar
 
 from boyin_registry.demands.domain import DETAILS_OF
@@ -20,7 +22,10 @@ from boyin_shared.api.registry import (
     CooperationMode,
     Criterion,
     Degree,
+    ImportKind,
     IpStatus,
+    OrganisationKind,
+    PlatformLevel,
     Stage,
     WorkMode,
 )
@@ -80,15 +85,58 @@ def _claim_columns() -> list[Column]:
     return out
 
 
-COLUMNS: tuple[Column, ...] = (
-    Column(
+def key_column(what_zh: str, what_en: str) -> Column:
+    """The first column of every format: the importer's own key of the row."""
+    return Column(
         "external_ref",
         "外部编号",
         "External ref",
-        "本单位自己的行编号，重复导入时据此更新而不重复创建",
-        "your own row id; re-imports update by it and never duplicate",
+        f"本单位自己的行编号，重复导入时据此更新{what_zh}而不重复创建",
+        f"your own row id; re-imports update the {what_en} by it and never duplicate",
         required=True,
-    ),
+    )
+
+
+def normalised(text: str) -> str:
+    folded = unicodedata.normalize("NFKC", text).replace("\ufeff", "")
+    return re.sub(r"\s+", "", folded).casefold()
+
+
+@dataclass(frozen=True)
+class Layout:
+    """One kind of import file: its columns (in the order files are written) and the name
+    of the sheet exports write them in."""
+
+    kind: ImportKind
+    columns: tuple[Column, ...]
+    sheet_zh: str
+    sheet_en: str
+    #: the name downloads are saved under (``{name}-import-template.xlsx``)
+    name: str
+
+    @cached_property
+    def by_key(self) -> dict[str, Column]:
+        return {c.key: c for c in self.columns}
+
+    @cached_property
+    def import_columns(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if not c.export_only)
+
+    @cached_property
+    def headers(self) -> dict[str, tuple[str, str]]:
+        """Normalised header -> (column key, the language it is written in)."""
+        return {
+            normalised(name): (c.key, lang)
+            for c in self.columns
+            for lang, name in (("key", c.key), ("en", c.en), ("zh", c.zh))
+        }
+
+    def sheet_name(self, lang: str) -> str:
+        return self.sheet_zh if lang == "zh" else self.sheet_en
+
+
+_DEMAND_COLUMNS: tuple[Column, ...] = (
+    key_column("需求", "demand"),
     Column(
         "channel",
         "渠道",
@@ -183,26 +231,12 @@ COLUMNS: tuple[Column, ...] = (
     ),
     Column("status", "状态", "Status", "导出时填写，导入时忽略", "export only", export_only=True),
 )
-BY_KEY: dict[str, Column] = {c.key: c for c in COLUMNS}
-IMPORT_COLUMNS: tuple[Column, ...] = tuple(c for c in COLUMNS if not c.export_only)
+DEMANDS = Layout(ImportKind.DEMANDS, _DEMAND_COLUMNS, "需求", "Demands", "demand")
 #: every channel's detail fields, each a column of the same name
 DETAIL_KEYS: tuple[str, ...] = tuple(
     dict.fromkeys(f.name for cls in DETAILS_OF.values() for f in fields(cls))
 )
 DETAIL_SET = frozenset(DETAIL_KEYS)
-
-
-def normalised(text: str) -> str:
-    folded = unicodedata.normalize("NFKC", text).replace("\ufeff", "")
-    return re.sub(r"\s+", "", folded).casefold()
-
-
-#: normalised header -> (column key, language it is written in)
-HEADERS: dict[str, tuple[str, str]] = {
-    normalised(name): (c.key, lang)
-    for c in COLUMNS
-    for lang, name in (("key", c.key), ("en", c.en), ("zh", c.zh))
-}
 
 
 # -- allowed values -----------------------------------------------------------------------
@@ -223,6 +257,16 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
     WorkMode: {m.value: n.zh for m, n in WORK_MODES.items()},
     Degree: {m.value: n.zh for m, n in DEGREES.items()},
     Criterion: {c.value: info.zh for c, info in CRITERIA.items()},
+    OrganisationKind: {
+        "UNIVERSITY": "高校",
+        "RESEARCH_INSTITUTE": "科研院所",
+        "NEW_RD_INSTITUTION": "新型研发机构",
+        "ENTERPRISE": "企业",
+        "PUBLIC_INSTITUTION": "事业单位",
+        "INCUBATOR_PARK": "孵化器园区",
+        "INVESTOR": "投资机构",
+    },
+    PlatformLevel: {"NATIONAL": "国家级", "PROVINCIAL": "省部级", "MUNICIPAL": "市级"},
 }
 
 

@@ -1,9 +1,11 @@
-"""Imports of demands from spreadsheets: whose keys a row uses, what a row's import came
-to, and the import job that runs a file's rows in batches (plain Python).
+"""Imports of demands, talents and organisations from spreadsheets: whose keys a row
+uses, what a row's import came to, and the import job that runs a file's rows in batches
+(plain Python).
 
 A row is idempotent by its external reference: ``{scope}:{key}`` (scope ``ops`` for
-operators and admins, the district code for district officers) is bound to one demand. A
-re-import edits that demand when its content changed and leaves it alone when not.
+operators and admins, the district code for district officers) is bound to one demand, and
+``{scope}:{kind}:{key}`` to one talent or organisation. A re-import edits what it is bound
+to when its content changed and leaves it alone when not.
 """
 
 from __future__ import annotations
@@ -13,12 +15,20 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from boyin_registry.demands.domain import Demand, DemandContent
+from boyin_registry.imports.columns import DEMANDS, Layout
+from boyin_registry.imports.profile_columns import ORGANISATIONS, TALENTS
 from boyin_registry.imports.spreadsheets import Sheet
+from boyin_shared.api.registry import ImportKind
 from boyin_shared.clock import utcnow
 from boyin_shared.errors import Message, forbidden
 from boyin_shared.identity import Actor, Role
 
 OPS = "ops"
+LAYOUTS: dict[ImportKind, Layout] = {
+    ImportKind.DEMANDS: DEMANDS,
+    ImportKind.TALENTS: TALENTS,
+    ImportKind.ORGANISATIONS: ORGANISATIONS,
+}
 #: rows stored, run and reported together
 BATCH = 100
 #: batches whose rows' demands and owners are looked up together (one query for all: the
@@ -36,9 +46,7 @@ def scope_of(actor: Actor) -> str:
     if actor.role is Role.DISTRICT_OFFICER and actor.district_code:
         return actor.district_code
     raise forbidden(
-        Message(
-            "只有运营人员和区县工作人员可以导入需求", "only operators and district officers import"
-        )
+        Message("只有运营人员和区县工作人员可以导入", "only operators and district officers import")
     )
 
 
@@ -94,6 +102,7 @@ class Job:
 
     id: str
     scope: str
+    kind: ImportKind
     actor: Actor
     filename: str | None
     format: str
@@ -120,7 +129,8 @@ class Job:
 
     def sheet(self) -> Sheet:
         """The file's headers, to name the columns of errors."""
-        return Sheet(self.format, self.language, self.headers, tuple(self.ignored), ())
+        layout = LAYOUTS[self.kind]
+        return Sheet(layout, self.format, self.language, self.headers, tuple(self.ignored), ())
 
     def interrupted(self, now: datetime, stale_after: timedelta) -> bool:
         return self.status in _LIVE and now - self.heartbeat_at > stale_after

@@ -1,5 +1,6 @@
-"""Writing demand spreadsheets: exports (the import format plus the read-only demand id
-and status columns) and the empty import template. Pure: values in, bytes out."""
+"""Writing import spreadsheets of any :class:`Layout`: exports (the import format plus its
+read-only columns, such as a demand's id and status) and the empty import templates.
+Pure: values in, bytes out."""
 
 from __future__ import annotations
 
@@ -12,11 +13,10 @@ from openpyxl import Workbook
 
 from boyin_registry.demands.domain import Demand, details_state
 from boyin_registry.imports.columns import (
-    COLUMNS,
     FORMULA_START,
-    IMPORT_COLUMNS,
     LABELS,
     MAX_CLAIMS,
+    Layout,
 )
 from boyin_shared.api.registry import Status
 from boyin_shared.spreadsheets import Cell, xlsx_cell
@@ -24,13 +24,13 @@ from boyin_shared.spreadsheets import Cell, xlsx_cell
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 
 
-def _listed(values: Iterable[str]) -> str:
+def listed(values: Iterable[str]) -> str:
     return "; ".join(values)
 
 
 def _detail_cell(value: object) -> Cell:
     if isinstance(value, list):
-        return _listed(str(v) for v in value)
+        return listed(str(v) for v in value)
     if value is None or isinstance(value, int | str):
         return value
     return str(value)
@@ -53,9 +53,9 @@ def demand_cells(demand: Demand, key: str, lang: str) -> dict[str, Cell]:
         "title_en": c.title.en,
         "description_zh": c.description.zh,
         "description_en": c.description.en,
-        "taxonomy_codes": _listed(c.taxonomy_codes),
-        "keywords": _listed(c.keywords),
-        "editions": _listed(c.editions),
+        "taxonomy_codes": listed(c.taxonomy_codes),
+        "keywords": listed(c.keywords),
+        "editions": listed(c.editions),
         "expires_on": c.expires_on.isoformat() if c.expires_on else None,
         "submit": yes_no(demand.status not in (Status.DRAFT, Status.RETURNED), lang),
         "demand_id": demand.id,
@@ -75,9 +75,11 @@ def _csv_safe(value: Cell) -> str:
     return "'" + text if text.startswith(FORMULA_START) and isinstance(value, str) else text
 
 
-def write_csv(rows: Iterable[Mapping[str, Cell]], lang: str, *, export: bool = False) -> bytes:
+def write_csv(
+    layout: Layout, rows: Iterable[Mapping[str, Cell]], lang: str, *, export: bool = False
+) -> bytes:
     """UTF-8 with a byte order mark, so Excel opens the Chinese text correctly."""
-    columns = COLUMNS if export else IMPORT_COLUMNS
+    columns = layout.columns if export else layout.import_columns
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([c.header(lang) for c in columns])
@@ -87,29 +89,34 @@ def write_csv(rows: Iterable[Mapping[str, Cell]], lang: str, *, export: bool = F
 
 
 def write_xlsx(
-    rows: Iterable[Mapping[str, Cell]], lang: str, *, export: bool = False, notes: bool = False
+    layout: Layout,
+    rows: Iterable[Mapping[str, Cell]],
+    lang: str,
+    *,
+    export: bool = False,
+    notes: bool = False,
 ) -> bytes:
-    columns = COLUMNS if export else IMPORT_COLUMNS
+    columns = layout.columns if export else layout.import_columns
     book = Workbook(write_only=True)
-    sheet = book.create_sheet("需求" if lang == "zh" else "Demands")
+    sheet = book.create_sheet(layout.sheet_name(lang))
     sheet.freeze_panes = "A2"
     sheet.append([c.header(lang) for c in columns])
     for row in rows:
         sheet.append([xlsx_cell(sheet, row.get(c.key)) for c in columns])
     if notes:
-        _notes_sheet(book, lang)
+        _notes_sheet(book, layout, lang)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
 
 
-def _notes_sheet(book: Workbook, lang: str) -> None:
+def _notes_sheet(book: Workbook, layout: Layout, lang: str) -> None:
     zh = lang == "zh"
     sheet = book.create_sheet("说明" if zh else "Notes")
     sheet.append(
         ["列名", "英文列名", "必填", "说明"] if zh else ["Column", "Chinese", "Required", "Notes"]
     )
-    for c in IMPORT_COLUMNS:
+    for c in layout.import_columns:
         other = c.en if zh else c.zh
         note = c.note_zh if zh else c.note_en
         sheet.append([c.header(lang), other, yes_no(c.required, lang), note])
@@ -121,15 +128,15 @@ def _notes_sheet(book: Workbook, lang: str) -> None:
             sheet.append([kind.__name__, member.value, label])
 
 
-def template(fmt: str, lang: str) -> bytes:
+def template(layout: Layout, fmt: str, lang: str) -> bytes:
     """An empty import file: the header row (and, in XLSX, a sheet of notes)."""
     if fmt == "csv":
-        return write_csv([], lang)
-    return write_xlsx([], lang, notes=True)
+        return write_csv(layout, [], lang)
+    return write_xlsx(layout, [], lang, notes=True)
 
 
-def write(fmt: str, rows: Iterable[Mapping[str, Cell]], lang: str) -> bytes:
-    """An export: the import format plus the read-only demand id and status columns."""
+def write(layout: Layout, fmt: str, rows: Iterable[Mapping[str, Cell]], lang: str) -> bytes:
+    """An export: the import format plus its read-only columns (a demand's id and status)."""
     if fmt == "csv":
-        return write_csv(rows, lang, export=True)
-    return write_xlsx(rows, lang, export=True)
+        return write_csv(layout, rows, lang, export=True)
+    return write_xlsx(layout, rows, lang, export=True)

@@ -10,6 +10,7 @@ from typing import Any
 
 from boyin_registry.imports.domain import BATCH, CellError, Job, Outcome, RowResult
 from boyin_registry.imports.spreadsheets import Row
+from boyin_shared.api.registry import ImportKind
 from boyin_shared.clock import utcnow
 from boyin_shared.errors import Message
 from boyin_shared.identity import Actor, Role
@@ -47,6 +48,7 @@ def _job_doc(job: Job) -> Document:
     return {
         "_id": job.id,
         "scope": job.scope,
+        "kind": job.kind.value,
         "actor": {
             "account_id": job.actor.account_id,
             "role": job.actor.role.value,
@@ -71,6 +73,8 @@ def _job_from(doc: Document) -> Job:
     return Job(
         id=doc["_id"],
         scope=doc["scope"],
+        # jobs stored before profiles could be imported are of demands
+        kind=ImportKind(doc.get("kind", ImportKind.DEMANDS.value)),
         actor=Actor(a["account_id"], Role(a["role"]), a.get("district_code"), a.get("party_id")),
         filename=doc.get("filename"),
         format=doc["format"],
@@ -128,6 +132,8 @@ class ImportJobs:
         self.jobs: Collection = store.collection("imports")
         self.rows: Collection = store.collection("import_rows")
         self.errors: Collection = store.collection("import_errors")
+        #: ``{scope}:{kind}:{key}`` -> the talent or organisation a row's key names
+        self.profile_refs: Collection = store.collection("import_profile_refs")
 
     async def add(self, job: Job, rows: Sequence[Row]) -> None:
         """Store the rows first, so a job never exists without them."""
@@ -186,6 +192,21 @@ class ImportJobs:
                 out += rows[max(0, offset - start) :]
             start += count
         return out[:limit]
+
+    async def bound_profile(self, ref: str) -> str | None:
+        """The profile id ``ref`` is bound to, if any."""
+        doc = await self.profile_refs.get(ref)
+        return None if doc is None else str(doc["profile_id"])
+
+    async def bind_profile(self, ref: str, profile_id: str) -> str:
+        """Bind ``ref`` to ``profile_id`` unless it is bound already; the id it is bound to."""
+        try:
+            await self.profile_refs.insert({"_id": ref, "profile_id": profile_id})
+        except AlreadyExists:
+            bound = await self.bound_profile(ref)
+            assert bound is not None
+            return bound
+        return profile_id
 
     async def drop_rows(self, job: Job) -> None:
         await self.rows.delete_many([_chunk_id(job.id, index) for index in range(job.batches)])

@@ -37,6 +37,7 @@ def import_out(job: Job, page: ErrorsPage) -> ImportOut:
     shown = page.offset + len(page.items)
     return ImportOut(
         id=job.id,
+        kind=job.kind,
         status=job.status,
         resumable=job.status == "failed",
         scope=job.scope,

@@ -1,5 +1,5 @@
-"""Use cases of imports: start, run, report and resume import jobs, and export demands in
-the same format.
+"""Use cases of imports: start, run, report and resume import jobs (of demands, talents or
+organisations), and export each in the same format.
 
 An import runs as a job in this process, its rows in batches; the progress is saved after
 each. A job whose process died stops beating its heart; it is then reported as failed and
@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import replace
 from datetime import timedelta
 
@@ -19,10 +19,12 @@ from boyin_registry.demands.domain import Demand
 from boyin_registry.demands.repository import DemandQuery
 from boyin_registry.demands.service import DemandCommands
 from boyin_registry.imports.batches import RowImporter
+from boyin_registry.imports.columns import DEMANDS
 from boyin_registry.imports.domain import (
     BATCH,
     HEARTBEAT_SECONDS,
     JOB_STATUS_ZH,
+    LAYOUTS,
     LOOKED_UP_TOGETHER,
     ErrorsPage,
     Job,
@@ -32,12 +34,18 @@ from boyin_registry.imports.domain import (
     scope_of,
 )
 from boyin_registry.imports.export import demand_cells, write
+from boyin_registry.imports.profile_export import profile_cells
+from boyin_registry.imports.profile_import import ProfileRowImporter
 from boyin_registry.imports.repository import ImportJobs
 from boyin_registry.imports.spreadsheets import MAX_ROWS, Sheet
+from boyin_registry.profiles.domain import Organisation, Talent
+from boyin_registry.profiles.service import Profiles, Viewed
 from boyin_registry.reference.domain import Reference
+from boyin_shared.api.registry import ImportKind
 from boyin_shared.clock import new_id, utcnow
 from boyin_shared.errors import BoyinError, Message, conflict, not_found
 from boyin_shared.identity import Actor
+from boyin_shared.spreadsheets import Cell
 
 log = logging.getLogger("boyin.registry.imports")
 
@@ -56,10 +64,12 @@ class Importer:
     def __init__(
         self,
         commands: DemandCommands,
+        profiles: Profiles,
         reference: Callable[[], Awaitable[Reference]],
         jobs: ImportJobs,
     ) -> None:
         self.commands = commands
+        self.profiles = profiles
         #: the current reference data (operators may change the taxonomy during a job)
         self.reference = reference
         self.jobs = jobs
@@ -76,6 +86,7 @@ class Importer:
         job = Job(
             id=new_id("imp_"),
             scope=scope,
+            kind=sheet.layout.kind,
             actor=actor,
             filename=filename,
             format=sheet.format,
@@ -188,7 +199,7 @@ class Importer:
         job.started_at = job.started_at or utcnow()
         job.error, job.error_code = None, None
         await self.jobs.save_progress(job)
-        rows = RowImporter(self.commands, await self.reference(), job.actor, job.sheet())
+        rows = self._importer(job, await self.reference())
         for start in range(job.processed // BATCH, job.batches, LOOKED_UP_TOGETHER):
             indexes = range(start, min(start + LOOKED_UP_TOGETHER, job.batches))
             batches = await self.jobs.rows_of(job.id, indexes)
@@ -201,6 +212,11 @@ class Importer:
         job.status = "done"
         job.finished_at = utcnow()
         await self.jobs.save_progress(job)
+
+    def _importer(self, job: Job, reference: Reference) -> RowImporter | ProfileRowImporter:
+        if job.kind is ImportKind.DEMANDS:
+            return RowImporter(self.commands, reference, job.actor, job.sheet())
+        return ProfileRowImporter(self.profiles, self.jobs, reference, job.actor, job.sheet())
 
     async def _record(self, job: Job, index: int, results: list[RowResult]) -> None:
         failed = [r for r in results if r.outcome is Outcome.FAILED]
@@ -235,7 +251,33 @@ class Importer:
         demands = await self._matching(actor, query)
         scope = _export_scope(actor)
         rows = [demand_cells(d, export_key(d, scope), lang) for d in demands]
-        return await asyncio.to_thread(write, fmt, rows, lang)
+        return await asyncio.to_thread(write, DEMANDS, fmt, rows, lang)
+
+    async def export_profiles(
+        self, actor: Actor, kind: ImportKind, fmt: str, lang: str, district_code: str | None
+    ) -> bytes:
+        """Every talent or organisation the actor may see (organisations of
+        ``district_code`` if given), in the import format; contacts where visible."""
+        rows: list[dict[str, Cell]] = []
+        after: str | None = None
+        while True:
+            page: Sequence[Viewed[Talent] | Viewed[Organisation]]
+            # an export asks for the contacts: each one shown is a disclosure, audited
+            if kind is ImportKind.TALENTS:
+                page = await self.profiles.talents_page(
+                    actor, after=after, limit=200, contacts=True
+                )
+            else:
+                page = await self.profiles.organisations_page(
+                    actor, district_code=district_code, after=after, limit=200, contacts=True
+                )
+            rows += [profile_cells(v.profile, contacts=v.contacts_visible) for v in page]
+            if len(rows) > MAX_ROWS:
+                raise _too_many()
+            if len(page) < 200:
+                break
+            after = page[-1].profile.id
+        return await asyncio.to_thread(write, LAYOUTS[kind], fmt, rows, lang)
 
     async def _matching(self, actor: Actor, query: DemandQuery) -> list[Demand]:
         out: list[Demand] = []
@@ -244,17 +286,20 @@ class Importer:
             page = await self.commands.page(actor, replace(query, after=after, limit=200))
             out += page
             if len(out) > MAX_ROWS:
-                raise BoyinError(
-                    code="TOO_MANY_ROWS",
-                    message=Message(
-                        f"超过 {MAX_ROWS} 条需求，请缩小筛选范围",
-                        f"more than {MAX_ROWS}; narrow it",
-                    ),
-                    status=422,
-                )
+                raise _too_many()
             if len(page) < 200:
                 return out
             after = page[-1].id
+
+
+def _too_many() -> BoyinError:
+    return BoyinError(
+        code="TOO_MANY_ROWS",
+        message=Message(
+            f"超过 {MAX_ROWS} 行，请缩小筛选范围", f"more than {MAX_ROWS} rows; narrow it"
+        ),
+        status=422,
+    )
 
 
 def _export_scope(actor: Actor) -> str | None:

@@ -1,4 +1,5 @@
-"""Reading demand spreadsheets: CSV or XLSX bytes in, a sheet of rows out.
+"""Reading import spreadsheets (of any :class:`Layout`): CSV or XLSX bytes in, a sheet of
+rows out.
 
 Pure: bytes in, values out; nothing here touches a store. Unusable files raise one
 bilingual error; the rows' cells are read into values by :mod:`boyin_registry.imports.cells`.
@@ -17,13 +18,7 @@ from datetime import time as day_start
 
 from openpyxl import load_workbook
 
-from boyin_registry.imports.columns import (
-    BY_KEY,
-    FORMULA_START,
-    HEADERS,
-    IMPORT_COLUMNS,
-    normalised,
-)
+from boyin_registry.imports.columns import FORMULA_START, Layout, normalised
 from boyin_registry.imports.unpacking import MAX_COLUMNS, check_unpacked_size
 from boyin_shared.errors import BoyinError, FieldError, Message
 
@@ -83,6 +78,7 @@ class Row:
 
 @dataclass(frozen=True)
 class Sheet:
+    layout: Layout
     format: str
     #: the language most headers are written in: names missing columns in errors
     language: str
@@ -93,14 +89,15 @@ class Sheet:
     rows: tuple[Row, ...]
 
     def header(self, key: str) -> str:
-        return self.headers.get(key) or BY_KEY[key].header(self.language)
+        return self.headers.get(key) or self.layout.by_key[key].header(self.language)
 
 
 Grid = list[tuple[int, list[str]]]
 
 
-def read_sheet(data: bytes) -> Sheet:
-    """Read a CSV or XLSX file of demands; raises one bilingual error if the file is unusable."""
+def read_sheet(data: bytes, layout: Layout) -> Sheet:
+    """Read a CSV or XLSX file of ``layout``; raises one bilingual error if the file is
+    unusable."""
     if len(data) > MAX_FILE_BYTES:
         raise too_large()
     if not data.strip():
@@ -108,12 +105,12 @@ def read_sheet(data: bytes) -> Sheet:
     fmt, grid = _grid(data)
     if not grid:
         raise _empty()
-    at = _header_index(grid)
+    at = _header_index(grid, layout)
     (_, header_cells), body = grid[at], grid[at + 1 :]
-    positions, headers, ignored, language = _match_headers(header_cells)
-    rows = _rows(body, positions, unescape=fmt == "csv")
+    positions, headers, ignored, language = _match_headers(header_cells, layout)
+    rows = _rows(body, positions, layout, unescape=fmt == "csv")
     _check_keys(rows, headers.get("external_ref", "external_ref"))
-    return Sheet(fmt, language, headers, ignored, tuple(rows))
+    return Sheet(layout, fmt, language, headers, ignored, tuple(rows))
 
 
 def _grid(data: bytes) -> tuple[str, Grid]:
@@ -211,19 +208,19 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
-def _header_index(grid: Grid) -> int:
+def _header_index(grid: Grid, layout: Layout) -> int:
     """Where the header row is: the first of the first rows naming every required column
     (districts often put a title row above it), else the first row."""
-    required = {c.key for c in IMPORT_COLUMNS if c.required}
+    required = {c.key for c in layout.import_columns if c.required}
     for index, (_, cells) in enumerate(grid[:10]):
-        found = {HEADERS.get(normalised(c), ("", ""))[0] for c in cells}
+        found = {layout.headers.get(normalised(c), ("", ""))[0] for c in cells}
         if required <= found:
             return index
     return 0
 
 
 def _match_headers(
-    cells: Sequence[str],
+    cells: Sequence[str], layout: Layout
 ) -> tuple[dict[str, int], dict[str, str], tuple[str, ...], str]:
     positions: dict[str, int] = {}
     headers: dict[str, str] = {}
@@ -234,7 +231,7 @@ def _match_headers(
         written = raw.strip()
         if not written:
             continue
-        found = HEADERS.get(normalised(written))
+        found = layout.headers.get(normalised(written))
         if found is None:
             ignored.append(written)
             continue
@@ -249,7 +246,7 @@ def _match_headers(
         raise _file_error(
             "DUPLICATE_COLUMN", "同一列出现了不止一次", "a column appears twice", fields=duplicates
         )
-    _check_required(positions)
+    _check_required(positions, layout)
     language = "en" if languages["en"] > languages["zh"] else "zh"
     return positions, headers, tuple(ignored), language
 
@@ -262,8 +259,8 @@ def _duplicate_column(key: str, first: str, again: str) -> FieldError:
     )
 
 
-def _check_required(positions: Mapping[str, int]) -> None:
-    missing = [c for c in IMPORT_COLUMNS if c.required and c.key not in positions]
+def _check_required(positions: Mapping[str, int], layout: Layout) -> None:
+    missing = [c for c in layout.import_columns if c.required and c.key not in positions]
     if missing:
         raise _file_error(
             "MISSING_COLUMNS",
@@ -282,14 +279,14 @@ def _check_required(positions: Mapping[str, int]) -> None:
         )
 
 
-def _rows(body: Grid, positions: Mapping[str, int], *, unescape: bool) -> list[Row]:
+def _rows(body: Grid, positions: Mapping[str, int], layout: Layout, *, unescape: bool) -> list[Row]:
     if len(body) > MAX_ROWS:
         raise _file_error(
             "TOO_MANY_ROWS",
             f"一次最多导入 {MAX_ROWS} 行，请拆分文件",
             f"at most {MAX_ROWS} rows per file; split it",
         )
-    wanted = {k: p for k, p in positions.items() if not BY_KEY[k].export_only}
+    wanted = {k: p for k, p in positions.items() if not layout.by_key[k].export_only}
     rows = []
     for number, cells in body:
         values = {}

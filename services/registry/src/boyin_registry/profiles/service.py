@@ -69,8 +69,9 @@ class Profiles:
     privacy: Privacy
 
     async def register_organisation(
-        self, actor: Actor, details: OrganisationDetails
+        self, actor: Actor, details: OrganisationDetails, *, org_id: str | None = None
     ) -> Organisation:
+        """Register an organisation (under ``org_id``: an import chose it beforehand)."""
         own_district = (
             actor.role is Role.DISTRICT_OFFICER and actor.district_code == details.district_code
         )
@@ -78,7 +79,10 @@ class Profiles:
         if not (actor.is_staff or own_district or self_registration):
             raise forbidden(Message("无权登记该单位", "you may not register this organisation"))
         now = utcnow()
-        org_id = own_profile_id("org_", actor.account_id) if self_registration else new_id("org_")
+        if org_id is None:
+            org_id = (
+                own_profile_id("org_", actor.account_id) if self_registration else new_id("org_")
+            )
         org = Organisation(org_id, details, 1, now, now)
         try:
             await self.organisations.add(org, [organisation_event(org)])
@@ -190,20 +194,34 @@ class Profiles:
             if (t := found.get(i)) is not None
         ]
 
+    @staticmethod
+    def _may_register_talent(actor: Actor) -> bool:
+        """Staff and district officers (who collect both sides of the fair), or a talent
+        registering themself."""
+        collects = actor.is_staff or actor.role is Role.DISTRICT_OFFICER
+        return collects or (actor.role is Role.TALENT and actor.party_id is None)
+
     async def register_talent(
-        self, actor: Actor, details: TalentDetails, consent: tuple[str, Sequence[str]]
+        self,
+        actor: Actor,
+        details: TalentDetails,
+        consent: tuple[str, Sequence[str]],
+        *,
+        talent_id: str | None = None,
     ) -> Talent:
+        """Register a talent (under ``talent_id``: an import chose it beforehand)."""
         self_registration = actor.role is Role.TALENT and actor.party_id is None
-        if not (actor.is_staff or self_registration):
+        if not self._may_register_talent(actor):
             raise forbidden(Message("无权登记人才", "you may not register a talent"))
         notice_version, purposes = consent
         # Reference data as last refreshed (the request refreshed it while parsing).
         check_consent(notice_version, purposes, self.reference_data.cached.notice.version)
         now = utcnow()
         agreed = Consent(notice_version, tuple(purposes), now)
-        talent_id = (
-            own_profile_id("tal_", actor.account_id) if self_registration else new_id("tal_")
-        )
+        if talent_id is None:
+            talent_id = (
+                own_profile_id("tal_", actor.account_id) if self_registration else new_id("tal_")
+            )
         talent = Talent(talent_id, details, 1, now, now, consents=(agreed,))
         try:
             await self.talents.add(talent, [talent_event(talent)])
@@ -216,6 +234,42 @@ class Profiles:
                 f"e-mail {details.contact.email} is already registered",
             ) from exc
         return talent
+
+    async def update_talent(self, actor: Actor, talent_id: str, details: TalentDetails) -> Talent:
+        """Change a talent's details: staff, the talent, or a district officer whose import
+        registered it (the import checks the key it was registered under)."""
+
+        async def mutate(talent: Talent) -> tuple[Talent, Sequence[Event]]:
+            if talent.erased_at is not None:
+                raise conflict(
+                    "ERASED",
+                    Message("该人才的个人信息已删除", "this talent's personal data was erased"),
+                )
+            if not (self._may_register_talent(actor) or actor.party_id == talent.id):
+                raise forbidden(Message("无权修改该人才", "you may not change this talent"))
+            new = talent.updated(details, utcnow())
+            return new, [talent_event(new)]
+
+        try:
+            updated = await self.talents.change(talent_id, mutate)
+        except AlreadyExists as exc:
+            raise _duplicate(
+                "contact.email",
+                f"电子邮箱 {details.contact.email} 已被其他人才使用",
+                f"e-mail {details.contact.email} belongs to another talent",
+            ) from exc
+        if updated is None:
+            raise not_found("talent", talent_id, zh_kind="人才")
+        return updated
+
+    async def talents_page(
+        self, actor: Actor, *, after: str | None, limit: int, contacts: bool = False
+    ) -> list[Viewed[Talent]]:
+        """Talents for exports: signed-in people only (as ``talent``)."""
+        if actor.role is Role.PUBLIC:
+            return []
+        found = await self.talents.page(after=after, limit=limit)
+        return [await self._shown(actor, t, None, contacts) for t in found]
 
     async def talent(
         self, actor: Actor, talent_id: str, *, contacts: bool = False

@@ -8,6 +8,8 @@ The grid is derived, never stored: each day runs from ``start`` to ``end`` in sl
 from __future__ import annotations
 
 import dataclasses
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -22,6 +24,8 @@ from boyin_shared.errors import FieldError, invalid
 from boyin_shared.events import Event
 
 SLOT_MINUTES = (15, 30)  # the shortest and longest meeting slot an edition may use
+#: what a registry edition code looks like (``CQ2026``)
+EDITION_CODE = re.compile(r"[A-Z0-9][A-Z0-9-]{1,31}")
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,8 @@ class EditionPlan:
     tables: tuple[TableSpec, ...] = ()
     #: local hours an online participant may be asked to meet in, in their own zone
     local_hours: tuple[time, time] = (time(8, 0), time(22, 0))
+    #: the registry's edition code (demands name editions by it): see :func:`for_match`
+    code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -230,6 +236,16 @@ def check_plan(plan: EditionPlan) -> None:
                 "the local hours for online meetings must end after they start",
             )
         )
+    if plan.code is not None and not EDITION_CODE.fullmatch(plan.code):
+        out.append(
+            error(
+                "code",
+                "BAD_EDITION_CODE",
+                f"届次代码“{plan.code}”应为 2–32 位大写字母、数字或连字符（如 CQ2026）",
+                f"edition code “{plan.code}” should be 2 to 32 capitals, digits or hyphens "
+                "(e.g. CQ2026)",
+            )
+        )
     if not plan.days:
         out.append(error("days", "REQUIRED", "至少需要一天", "at least one day is needed"))
     seen: set[date] = set()
@@ -324,3 +340,21 @@ def check_plan(plan: EditionPlan) -> None:
         )
     if out:
         raise invalid(out)
+
+
+def for_match(editions: Sequence[Edition], codes: Sequence[str], now: datetime) -> Edition | None:
+    """The edition a mutual match's meeting goes to, given every edition and the edition
+    codes its demands name (most wanted first); None: the match waits.
+
+    The first named code that an edition not over yet carries decides: that edition if it
+    is open, else (a draft) the match waits for it to open. When no edition not over yet
+    carries a named code (the demands name none, or only past or unscheduled fairs), the
+    fallback is the open edition that ends first (the next fair), or waiting for one.
+    """
+    live = [e for e in editions if e.status is not EditionStatus.CLOSED and e.ends() > now]
+    for code in codes:
+        named = [e for e in live if e.plan.code == code]
+        if named:
+            return next((e for e in named if e.status is EditionStatus.OPEN), None)
+    open_now = [e for e in live if e.status is EditionStatus.OPEN]
+    return min(open_now, key=lambda e: e.plan.last_day, default=None)

@@ -45,6 +45,7 @@ def plan_state(p: EditionPlan) -> stored.Doc:
         ],
         "tables": [{"number": t.number, "room": t.room, "booth_of": t.booth_of} for t in p.tables],
         "local_hours": [p.local_hours[0].isoformat(), p.local_hours[1].isoformat()],
+        "code": p.code,
     }
 
 
@@ -76,6 +77,7 @@ def plan_from(d: stored.Doc) -> EditionPlan:
             time.fromisoformat(d["local_hours"][0]),
             time.fromisoformat(d["local_hours"][1]),
         ),
+        code=d.get("code"),  # editions stored before codes have none
     )
 
 

@@ -47,6 +47,7 @@ def edition_plan(body: EditionIn) -> EditionPlan:
         rooms=tuple(Room(r.id, text_of(r.name), text_of(r.venue)) for r in body.rooms),
         tables=tuple(TableSpec(t.number, t.room, t.booth_of) for t in body.tables),
         local_hours=body.local_hours,
+        code=body.code,
     )
 
 
@@ -58,6 +59,7 @@ def edition_out(e: Edition) -> EditionOut:
         agenda_version=e.agenda_version,
         slots=len(e.slots()),
         name=text_io(p.name),
+        code=p.code,
         timezone=p.timezone,
         first_day=p.first_day,
         last_day=p.last_day,

@@ -184,28 +184,30 @@ class MeetingService:
     # -- mutual matches ------------------------------------------------------------
 
     async def accept_match(self, match: MutualMatch) -> None:
-        """A mutual match becomes an accepted meeting of the open edition, or waits for
-        one to open (idempotent: the meeting's id derives from the match)."""
+        """A mutual match becomes an accepted meeting of the edition its demands name (or
+        the fallback of ``editions.domain.for_match``), or waits for it to open
+        (idempotent: the meeting's id derives from the match)."""
         data = match.model_dump(mode="json")
-        edition = await self.editions.next_open(self.clock())
+        edition = await self.editions.for_match(named_editions(data), self.clock())
         if edition is None:
             await self.waiting.park(match.match_id, data)
             return
         await self._from_match(edition.id, data)
 
     async def assign_waiting(self) -> int:
-        """Move waiting matches into the open edition (run periodically; idempotent)."""
-        waiting = await self.waiting.listed(limit=200)
-        if not waiting:
-            return 0
-        edition = await self.editions.next_open(self.clock())
-        if edition is None:
-            return 0
-        for match_id, match in waiting:
+        """Move waiting matches into the editions they meet in, as those open (run
+        periodically; idempotent). Returns how many were moved."""
+        moved = 0
+        for match_id, match in await self.waiting.listed(limit=200):
+            edition = await self.editions.for_match(named_editions(match), self.clock())
+            if edition is None:
+                continue
             await self._from_match(edition.id, match)
             await self.waiting.remove(match_id)
-        log.info("assigned %d waiting matches to edition %s", len(waiting), edition.id)
-        return len(waiting)
+            moved += 1
+        if moved:
+            log.info("assigned %d waiting matches to their editions", moved)
+        return moved
 
     async def _from_match(self, edition_id: str, match: dict[str, Any]) -> None:
         first, second = match["first"], match["second"]
@@ -224,3 +226,13 @@ class MeetingService:
         except AlreadyExists:
             return  # a redelivery: the meeting is there already
         self.kick()
+
+
+def named_editions(match: dict[str, Any]) -> list[str]:
+    """The edition codes a mutual match's demands name, most wanted first: those both
+    demands name, then the demand side's (``second``), then the supply side's (``first``).
+    Matches announced before events carried editions name none."""
+    first = list(match["first"].get("editions", []))
+    second = list(match["second"].get("editions", []))
+    both = [code for code in second if code in first]
+    return list(dict.fromkeys([*both, *second, *first]))

@@ -17,6 +17,14 @@ Format = Literal["xlsx", "csv"]
 HeaderLanguage = Literal["zh", "en"]
 
 
+class ImportKind(StrEnum):
+    """What one row of an import file is (docs/import-format.md)."""
+
+    DEMANDS = "DEMANDS"
+    TALENTS = "TALENTS"
+    ORGANISATIONS = "ORGANISATIONS"
+
+
 class ImportStatus(StrEnum):
     """Where an import job stands (``ImportOut.status``)."""
 
@@ -65,6 +73,8 @@ class JobErrorOut(BaseModel):
 
 class ImportOut(BaseModel):
     id: str
+    #: what the file's rows are
+    kind: ImportKind
     #: an :class:`ImportStatus` (a string in the OpenAPI document, as it has always been)
     status: str
     #: failed jobs (interrupted by a restart, or by the database) go on where they stopped

@@ -1,6 +1,9 @@
-"""The limits of the mutations that check or hash a password (sign-in, sign-up), which cost
-tens of milliseconds of CPU each by design (accounts/passwords.py).
+"""Limits on attempts that cost or reveal: the mutations that check or hash a password
+(sign-in, sign-up), which cost tens of milliseconds of CPU each by design
+(accounts/passwords.py), and a person's registrations of their own profile, whose refusals
+("this e-mail is already registered") would otherwise tell who is registered.
 
+Password checks:
 Three token buckets, checked before any work is done (a refused attempt is not even
 checked), each attempt counted when it starts so that a burst of parallel guesses cannot
 outrun the count:
@@ -16,6 +19,10 @@ outrun the count:
 A successful sign-in gives its per-address and per-login attempts back. Refused: ``429`` with
 ``Retry-After``, the result the ``Forbidden`` problem ``TOO_MANY_SIGN_IN_ATTEMPTS`` (sign-in)
 or ``TOO_MANY_SIGN_UP_ATTEMPTS`` (sign-up).
+
+Registrations: ``registrations_per_hour`` (10) registrations of one's own talent or
+organisation per account, whatever their outcome but success (staff and district officers,
+who register others, are not counted); then ``TOO_MANY_REGISTRATION_ATTEMPTS``.
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ from strawberry.extensions.field_extension import AsyncExtensionResolver, FieldE
 from boyin_gateway.accounts.domain import normalise_login
 from boyin_gateway.errors import forbidden
 from boyin_gateway.limits import Throttle, TokenBuckets
+from boyin_gateway.permissions import acts_for_no_party_yet
 from boyin_gateway.types import Problem
 from boyin_shared.errors import Message
 
@@ -72,6 +80,25 @@ class PasswordThrottle(FieldExtension):
         if self.per_login and not isinstance(result, Problem):
             for bucket, key in buckets[1:]:
                 bucket.give_back(key)
+        return result
+
+
+class RegistrationThrottle(FieldExtension):
+    """Counts a person's attempts to register their own profile (see the module's doc)."""
+
+    async def resolve_async(
+        self, next_: AsyncExtensionResolver, source: Any, info: Any, **kwargs: Any
+    ) -> Any:
+        connection: HTTPConnection | None = info.context.request
+        throttle = throttle_of(connection)
+        actor = info.context.actor
+        if throttle is None or not acts_for_no_party_yet(actor):
+            return await next_(source, info, **kwargs)
+        if wait := throttle.registrations.take(actor.account_id):
+            return _refused(info, wait, "TOO_MANY_REGISTRATION_ATTEMPTS")
+        result = await next_(source, info, **kwargs)
+        if not isinstance(result, Problem):
+            throttle.registrations.give_back(actor.account_id)
         return result
 
 
