@@ -42,26 +42,26 @@ def test_the_check_command_passes_on_the_committed_tree(capsys: pytest.CaptureFi
 def test_a_new_service_is_one_entry(tmp_path: Path) -> None:
     """A service added to the list gets its compose service, manifest, kustomization entry,
     gateway dependency and URL, and nothing else changes for the others."""
-    extra = Service("mentors", Replicas(2), Resources("100m", "256Mi", "1", "512Mi"))
+    extra = Service("guidance", Replicas(2), Resources("100m", "256Mi", "1", "512Mi"))
     before = manifests.render(ROOT)
     after = manifests.render(ROOT, (*SERVICES, extra))
-    assert set(after) - set(before) == {Path("deploy/k8s/mentors.yaml")}
+    assert set(after) - set(before) == {Path("deploy/k8s/guidance.yaml")}
     for name in ("registry", "matching", "scheduling"):
         path = Path(f"deploy/k8s/{name}.yaml")
         assert after[path] == before[path]
 
-    deployment, service = yaml.safe_load_all(after[Path("deploy/k8s/mentors.yaml")])
+    deployment, service = yaml.safe_load_all(after[Path("deploy/k8s/guidance.yaml")])
     assert (deployment["kind"], deployment["spec"]["replicas"]) == ("Deployment", 2)
     (container,) = deployment["spec"]["template"]["spec"]["containers"]
-    assert container["command"] == ["python", "-m", "boyin_mentors"]
+    assert container["command"] == ["python", "-m", "boyin_guidance"]
     assert service["kind"] == "Service"
-    assert "  - mentors.yaml\n" in after[Path("deploy/k8s/kustomization.yaml")]
+    assert "  - guidance.yaml\n" in after[Path("deploy/k8s/kustomization.yaml")]
 
     compose = yaml.safe_load(after[Path("deploy/compose/compose.yaml")])
-    assert compose["services"]["mentors"]["command"] == ["python", "-m", "boyin_mentors"]
-    assert "mentors" in compose["services"]["gateway"]["depends_on"]
+    assert compose["services"]["guidance"]["command"] == ["python", "-m", "boyin_guidance"]
+    assert "guidance" in compose["services"]["gateway"]["depends_on"]
     config = yaml.safe_load(after[Path("deploy/k8s/config.yaml")])
-    assert '"mentors":"http://mentors:8000"' in config["data"]["BOYIN_SERVICE_URLS"]
+    assert '"guidance":"http://guidance:8000"' in config["data"]["BOYIN_SERVICE_URLS"]
 
     # removing it again leaves its manifest stale, which --write deletes
     (tmp_path / "deploy").mkdir()
@@ -72,11 +72,11 @@ def test_a_new_service_is_one_entry(tmp_path: Path) -> None:
                 target = tmp_path / "deploy" / folder / file.relative_to(src)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(file.read_bytes())
-    (tmp_path / "deploy/k8s/mentors.yaml").write_text(after[Path("deploy/k8s/mentors.yaml")])
-    assert manifests.stale(tmp_path, before) == [Path("deploy/k8s/mentors.yaml")]
+    (tmp_path / "deploy/k8s/guidance.yaml").write_text(after[Path("deploy/k8s/guidance.yaml")])
+    assert manifests.stale(tmp_path, before) == [Path("deploy/k8s/guidance.yaml")]
     assert manifests.main(["--root", str(tmp_path)]) == 1
     assert manifests.main(["--root", str(tmp_path), "--write"]) == 0
-    assert not (tmp_path / "deploy/k8s/mentors.yaml").exists()
+    assert not (tmp_path / "deploy/k8s/guidance.yaml").exists()
     assert manifests.main(["--root", str(tmp_path)]) == 0
 
 

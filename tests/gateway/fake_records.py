@@ -19,6 +19,7 @@ from boyin_shared.api.registry import (
     ContactOut,
     Criterion,
     DemandOut,
+    DemandScreeningOut,
     MailOut,
     NamedOut,
     OrganisationOut,
@@ -204,6 +205,7 @@ class RegistryData:
     preferences: dict[str, PreferencesOut] = field(default_factory=dict)
     #: the embedded mailbox's messages, newest first
     mailbox: list[MailOut] = field(default_factory=list)
+    screenings: dict[str, DemandScreeningOut] = field(default_factory=dict)
     #: each party's contact persons (a talent has one), shown by the disclosure rule
     contacts: dict[str, list[ContactOut]] = field(default_factory=dict)
     #: (viewer, subject): the parties a mutual match disclosed each other's contacts to

@@ -15,6 +15,7 @@ from boyin_shared.api.registry import (
     AuditEntryOut,
     CriterionOut,
     DemandOut,
+    DemandScreeningOut,
     ImportKind,
     ImportOut,
     MailLanguage,
@@ -180,6 +181,14 @@ class FakeRegistry(_Fake):
         self._called("demand", id=demand_id)
         found = self.data.demands.get(demand_id)
         return found if found and self._sees_demand(found) else None
+
+    async def demand_screening(self, demand_id: str) -> DemandScreeningOut | None:
+        """The registry's rule: its owner, district officers of its district and staff."""
+        self._called("demand_screening", id=demand_id)
+        found = self.data.demands.get(demand_id)
+        if found is None or not self._acts_for(found.owner_id, found.district_code):
+            return None
+        return self.data.screenings.get(demand_id)
 
     async def demands(self, params: dict[str, Any]) -> Page[DemandOut]:
         self._called("demands", params={k: v for k, v in params.items() if v is not None})

@@ -1,4 +1,4 @@
-"""In-memory fakes of the registry, matching, scheduling and agreements clients, for running the
+"""In-memory fakes of the registry, matching, scheduling, agreements and mentors clients, for running the
 gateway's schema (or its whole ASGI app) without the services.
 
 Each fake implements the client protocol the resolvers depend on (``boyin_gateway.clients``;
@@ -19,9 +19,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from boyin_gateway.clients import Agreements, Matching, Registry, Scheduling, Services
+from boyin_gateway.clients import Agreements, Matching, Mentors, Registry, Scheduling, Services
 from boyin_shared.identity import Actor
 from tests.gateway.fake_agreements import AgreementsData, FakeAgreements
+from tests.gateway.fake_mentors import FakeMentors, MentorsData
 from tests.gateway.fake_records import Call, MatchingData, RegistryData, SchedulingData
 from tests.gateway.fake_registry import FakeMatching, FakeRegistry, Log
 from tests.gateway.fake_scheduling import FakeScheduling
@@ -29,12 +30,13 @@ from tests.gateway.fake_scheduling import FakeScheduling
 
 @dataclass
 class FakePlatform:
-    """The four services in memory (``boyin_gateway.clients.Services``)."""
+    """The five services in memory (``boyin_gateway.clients.Services``)."""
 
     registry_data: RegistryData = field(default_factory=RegistryData)
     matching_data: MatchingData = field(default_factory=MatchingData)
     scheduling_data: SchedulingData = field(default_factory=SchedulingData)
     agreements_data: AgreementsData = field(default_factory=AgreementsData)
+    mentors_data: MentorsData = field(default_factory=MentorsData)
     log: list[Call] = field(default_factory=list)
 
     def _logger(self, service: str) -> Log:
@@ -57,6 +59,9 @@ class FakePlatform:
     def agreements(self, actor: Actor) -> FakeAgreements:
         return FakeAgreements(self.agreements_data, actor, self._logger("agreements"))
 
+    def mentors(self, actor: Actor) -> FakeMentors:
+        return FakeMentors(self.mentors_data, actor, self._logger("mentors"))
+
     async def close(self) -> None:
         return None
 
@@ -70,7 +75,7 @@ class FakePlatform:
 
 def _conforms(
     platform: FakePlatform, actor: Actor
-) -> tuple[Services, Registry, Matching, Scheduling, Agreements]:
+) -> tuple[Services, Registry, Matching, Scheduling, Agreements, Mentors]:
     """Nothing at run time: mypy checks here that the fakes implement the protocols."""
     return (
         platform,
@@ -78,4 +83,5 @@ def _conforms(
         platform.matching(actor),
         platform.scheduling(actor),
         platform.agreements(actor),
+        platform.mentors(actor),
     )

@@ -14,6 +14,7 @@ import httpx
 from boyin_agreements.app import definition as agreements_definition
 from boyin_gateway.clients import AgreementsClient, RegistryClient
 from boyin_gateway.clients.matching import Matching
+from boyin_gateway.clients.mentors import Mentors
 from boyin_gateway.clients.scheduling import Scheduling
 from boyin_registry.app import definition as registry_definition
 from boyin_shared.identity import Actor
@@ -25,7 +26,7 @@ from tests.gateway.harness import Gateway, gateway_server
 @dataclass
 class LiveServices:
     """:class:`boyin_gateway.clients.Services`: registry and agreements over HTTP (to the
-    in-process apps), matching and scheduling the fakes."""
+    in-process apps), matching, scheduling and mentors the fakes."""
 
     fakes: FakePlatform
     registry_pool: httpx.AsyncClient
@@ -42,6 +43,9 @@ class LiveServices:
 
     def agreements(self, actor: Actor) -> AgreementsClient:
         return AgreementsClient(self.agreements_pool, SECRET, actor)
+
+    def mentors(self, actor: Actor) -> Mentors:
+        return self.fakes.mentors(actor)
 
     async def close(self) -> None:
         return None

@@ -197,7 +197,7 @@ def test_generated_mutations_never_fault(platform: Platform, role: str) -> None:
     _fuzz_graphql(platform, role, mutations(sdl, custom_scalars=SCALARS))
 
 
-@pytest.mark.parametrize("service", ["registry", "matching", "scheduling", "agreements"])
+@pytest.mark.parametrize("service", ["registry", "matching", "scheduling", "agreements", "mentors"])
 def test_generated_service_requests_never_fault(platform: Platform, service: str) -> None:
     operator = identity.issue(Actor("acc_fuzz", Role.OPERATOR), SECRET, ttl_seconds=3600)
     headers = {identity.HEADER: operator}

@@ -84,7 +84,7 @@ async def test_the_mounted_services_answer_only_the_internal_identity(tmp_path: 
     probes and metrics) answers only the gateway's signed identity; the data folder is its
     owner's only (issue #20)."""
     async with platform_server(tmp_path) as url, http_client() as client:
-        for service in ("registry", "matching", "scheduling", "agreements"):
+        for service in ("registry", "matching", "scheduling", "agreements", "mentors"):
             for path in ("/openapi.json", "/docs", "/metrics", "/healthz", "/organisations"):
                 refused = await client.get(f"{url}/services/{service}{path}")
                 assert refused.status_code == 401, (service, path, refused.text)

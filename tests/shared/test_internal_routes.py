@@ -16,6 +16,7 @@ import pytest
 
 from boyin_agreements.app import definition as agreements
 from boyin_matching.app import definition as matching
+from boyin_mentors.app import definition as mentors
 from boyin_registry.app import definition as registry
 from boyin_scheduling.app import definition as scheduling
 from boyin_shared import identity
@@ -23,7 +24,7 @@ from boyin_shared.service import ServiceHost
 from boyin_shared.settings import PlatformSettings
 from tests.apps import OPERATOR, SECRET
 
-DEFINITIONS = [registry, matching, scheduling, agreements]
+DEFINITIONS = [registry, matching, scheduling, agreements, mentors]
 OPEN = {
     "/healthz",
     "/readyz",

@@ -15,6 +15,7 @@ from boyin_gateway.accounts.service import Accounts
 from boyin_gateway.clients import (
     Agreements,
     Downstream,
+    Mentors,
     Registry,
     Scheduling,
     ServiceError,
@@ -148,6 +149,7 @@ class Context(BaseContext):
         self.matching = self._services.matching(actor)
         self.scheduling = self._services.scheduling(actor)
         self.agreements: Agreements = self._services.agreements(actor)
+        self.mentors: Mentors = self._services.mentors(actor)
         self.loaders = Loaders(self.registry, self.scheduling, self.agreements)
 
     def _session(self) -> Session | None:
@@ -199,5 +201,5 @@ class Context(BaseContext):
     @property
     def downstream_calls(self) -> int:
         acting = sum(c.calls for c in self._acting)
-        services = (self.registry, self.matching, self.scheduling, self.agreements)
+        services = (self.registry, self.matching, self.scheduling, self.agreements, self.mentors)
         return sum(c.calls for c in services) + acting

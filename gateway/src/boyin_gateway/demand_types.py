@@ -9,7 +9,7 @@ from typing import Annotated, Any, cast
 import strawberry
 from pydantic import TypeAdapter
 
-from boyin_gateway.derived import derived, derived_input
+from boyin_gateway.derived import derived, derived_input, shown_as
 from boyin_gateway.registry_enums import (
     Channel,
     ClaimReview,
@@ -27,10 +27,12 @@ from boyin_shared.api.registry import (
     ClaimOut,
     DemandContentIn,
     DemandOut,
+    DemandScreeningOut,
     DetailsIn,
     JobSeekingIn,
     ProjectCooperationIn,
     ProjectLandingIn,
+    ScreeningCriterionOut,
     TalentRecruitmentIn,
     TransitionOut,
 )
@@ -113,12 +115,38 @@ async def _owner(root: strawberry.Parent[DemandOut], info: strawberry.Info) -> P
     return org
 
 
+@derived(ScreeningCriterionOut, name="DemandScreeningCriterion", description="Mean and spread.")
+class DemandScreeningCriterion:
+    pass
+
+
+@derived(
+    DemandScreeningOut,
+    name="DemandScreening",
+    description="The mentors' aggregated screening of a demand (never the individual reviews).",
+)
+class DemandScreening:
+    demand_id: strawberry.ID
+
+
+async def _screening(
+    root: strawberry.Parent[DemandOut], info: strawberry.Info
+) -> DemandScreening | None:
+    found = await info.context.registry.demand_screening(root.id)
+    return shown_as(DemandScreening, found) if found else None
+
+
 @derived(DemandOut, exclude=["created_at"])
 class Demand:
     id: strawberry.ID
     details: DemandDetails = strawberry.field(resolver=_details)
     expires_on: str | None = strawberry.field(resolver=_expires_on)
     owner: Party | None = strawberry.field(resolver=_owner)
+    screening: DemandScreening | None = strawberry.field(
+        resolver=_screening,
+        description="The mentors' aggregated screening, for the demand's owner and reviewers "
+        "once it is out (null otherwise; one call per demand: ask on a demand, not a list).",
+    )
 
 
 @strawberry.type

@@ -103,6 +103,7 @@ SERVICES: tuple[Service, ...] = (
         ),
     ),
     Service("agreements", Replicas(2), Resources("100m", "256Mi", "1", "512Mi")),
+    Service("mentors", Replicas(2), Resources("100m", "256Mi", "1", "512Mi")),
 )
 
 

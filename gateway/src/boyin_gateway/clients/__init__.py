@@ -1,8 +1,7 @@
 """The gateway's clients of the services; the gateway owns no business data.
 
 Each service has a protocol (:class:`Registry`, :class:`Matching`, :class:`Scheduling`,
-:class:`Agreements`)
-that resolvers depend on, and an HTTP implementation. :class:`Services` hands out clients
+:class:`Agreements`, :class:`Mentors`) that resolvers depend on, and an HTTP implementation. :class:`Services` hands out clients
 acting for one caller; :class:`HttpServices` does so over one connection pool per service,
 and the tests' in-memory fakes implement the same protocols.
 """
@@ -26,6 +25,7 @@ from boyin_gateway.clients.base import (
     sent,
 )
 from boyin_gateway.clients.matching import Matching, MatchingClient
+from boyin_gateway.clients.mentors import Mentors, MentorsClient, NoMentors
 from boyin_gateway.clients.registry import Registry, RegistryClient
 from boyin_gateway.clients.scheduling import Scheduling, SchedulingClient
 from boyin_shared.identity import Actor
@@ -38,6 +38,8 @@ __all__ = [
     "HttpServices",
     "Matching",
     "MatchingClient",
+    "Mentors",
+    "MentorsClient",
     "Registry",
     "RegistryClient",
     "Scheduling",
@@ -61,6 +63,8 @@ class Services(Protocol):
 
     def agreements(self, actor: Actor) -> Agreements: ...
 
+    def mentors(self, actor: Actor) -> Mentors: ...
+
     async def close(self) -> None:
         """Release what the clients share (connection pools)."""
         ...
@@ -70,13 +74,15 @@ class Services(Protocol):
 class HttpServices:
     """:class:`Services` over HTTP: one connection pool per service, shared by all
     requests; each client signs the caller's identity into its calls. Without an URL for
-    agreements (an older deployment) its fields answer as an unreachable service does."""
+    agreements or mentors (an older deployment) their fields answer as an unreachable
+    service does."""
 
     registry_pool: httpx.AsyncClient
     matching_pool: httpx.AsyncClient
     scheduling_pool: httpx.AsyncClient
     secret: str
     agreements_pool: httpx.AsyncClient | None = None
+    mentors_pool: httpx.AsyncClient | None = None
 
     @classmethod
     def open(
@@ -109,12 +115,14 @@ class HttpServices:
             agreements_pool=pool("agreements")
             if "agreements" in urls or "agreements" in apps
             else None,
+            mentors_pool=pool("mentors") if "mentors" in urls or "mentors" in apps else None,
         )
 
     @property
     def pools(self) -> tuple[httpx.AsyncClient, ...]:
         shared = (self.registry_pool, self.matching_pool, self.scheduling_pool)
-        return shared + ((self.agreements_pool,) if self.agreements_pool else ())
+        optional = (self.agreements_pool, self.mentors_pool)
+        return shared + tuple(pool for pool in optional if pool is not None)
 
     def registry(self, actor: Actor) -> RegistryClient:
         return RegistryClient(self.registry_pool, self.secret, actor)
@@ -129,6 +137,11 @@ class HttpServices:
         if self.agreements_pool is None:
             return NoAgreements(actor)
         return AgreementsClient(self.agreements_pool, self.secret, actor)
+
+    def mentors(self, actor: Actor) -> MentorsClient:
+        if self.mentors_pool is None:
+            return NoMentors(actor)
+        return MentorsClient(self.mentors_pool, self.secret, actor)
 
     async def close(self) -> None:
         for pool in self.pools:

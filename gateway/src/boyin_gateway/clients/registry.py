@@ -13,6 +13,7 @@ from boyin_shared.api.registry import (
     AuditEntryOut,
     CriterionOut,
     DemandOut,
+    DemandScreeningOut,
     ImportKind,
     ImportOut,
     MailOut,
@@ -54,6 +55,11 @@ class Registry(Downstream, Protocol):
     async def demand(self, demand_id: str) -> DemandOut | None: ...
 
     async def demands(self, params: dict[str, Any]) -> Page[DemandOut]: ...
+
+    async def demand_screening(self, demand_id: str) -> DemandScreeningOut | None:
+        """The mentors' aggregated screening beside a demand (None: none, or not shown to
+        the caller)."""
+        ...
 
     async def create_demand(self, body: dict[str, Any]) -> DemandOut: ...
 
@@ -174,6 +180,15 @@ class RegistryClient(ServiceClient):
 
     async def register_talent(self, body: dict[str, Any]) -> TalentOut:
         return TalentOut.model_validate(await self.request("POST", "/talents", json=body))
+
+    async def demand_screening(self, demand_id: str) -> DemandScreeningOut | None:
+        path = f"/demands/{seg(demand_id)}/screening"
+        try:
+            return DemandScreeningOut.model_validate(await self.request("GET", path))
+        except ServiceError as exc:
+            if exc.status == 404:
+                return None
+            raise
 
     async def demand(self, demand_id: str) -> DemandOut | None:
         try:

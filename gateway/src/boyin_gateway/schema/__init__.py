@@ -24,6 +24,7 @@ from boyin_gateway.schema.editions import EditionMutation, EditionQuery
 from boyin_gateway.schema.feeds import FeedSubscription
 from boyin_gateway.schema.matches import MatchMutation, MatchQuery
 from boyin_gateway.schema.meetings import MeetingMutation, MeetingQuery
+from boyin_gateway.schema.mentors import MentorMutation, MentorQuery
 from boyin_gateway.schema.notifications import NotificationMutation, NotificationQuery
 from boyin_gateway.schema.privacy import PrivacyMutation, PrivacyQuery
 from boyin_gateway.schema.reference import ReferenceMutation, ReferenceQuery
@@ -46,6 +47,7 @@ Query = merge_types(
         MeetingQuery,
         AgreementQuery,
         ReportQuery,
+        MentorQuery,
     ),
 )
 Mutation = merge_types(
@@ -62,6 +64,7 @@ Mutation = merge_types(
         MeetingMutation,
         AgreementMutation,
         AgreementDocumentMutation,
+        MentorMutation,
     ),
 )
 Subscription = merge_types("Subscription", (FeedSubscription, AgreementFeedSubscription))

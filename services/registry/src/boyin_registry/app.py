@@ -11,8 +11,9 @@ from boyin_registry.attachments import api as attachments_api
 from boyin_registry.attachments.repository import AttachmentRecords, LocalFileStore
 from boyin_registry.attachments.service import Attachments
 from boyin_registry.demands import api as demands_api
-from boyin_registry.demands.repository import Demands
-from boyin_registry.demands.service import DemandCommands
+from boyin_registry.demands import consumers as demand_consumers
+from boyin_registry.demands.repository import Demands, ScreeningResults
+from boyin_registry.demands.service import DemandCommands, DemandScreenings
 from boyin_registry.imports import api as imports_api
 from boyin_registry.imports.repository import ImportJobs
 from boyin_registry.imports.service import Importer
@@ -55,6 +56,7 @@ class RegistryState:
 
     profiles: Profiles
     demands: DemandCommands
+    screenings: DemandScreenings
     reference: ReferenceData
     attachments: Attachments
     privacy: Privacy
@@ -85,6 +87,7 @@ async def build(ctx: ServiceContext) -> Built:
     for repo in (organisations, talents, demands):
         await repo.prepare()
     demand_commands = DemandCommands(demands, organisations, talents)
+    screenings = DemandScreenings(ScreeningResults(ctx.store), demand_commands)
 
     reference = ReferenceData(Taxonomy(ctx.store, ctx.outbox))
     await reference.prepare()
@@ -119,6 +122,7 @@ async def build(ctx: ServiceContext) -> Built:
         state=RegistryState(
             profiles=profiles,
             demands=demand_commands,
+            screenings=screenings,
             reference=reference,
             attachments=attachments,
             privacy=privacy,
@@ -134,6 +138,7 @@ async def build(ctx: ServiceContext) -> Built:
         subscriptions=[
             privacy_consumers.subscription(privacy),
             notifications_consumers.subscription(Announcements(notifier, audit)),
+            demand_consumers.subscription(screenings),
         ],
         outbox_collections=[organisations.collection, talents.collection, demands.collection],
         on_stop=imports.stop,

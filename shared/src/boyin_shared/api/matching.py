@@ -142,3 +142,18 @@ class JobOut(BaseModel):
     total: int
     done: int
     error: str | None
+
+
+# -- relevance (for other services) ----------------------------------------------------
+
+
+class RelevanceIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    query: str = Field(min_length=1, max_length=20_000)
+    candidates: list[str] = Field(max_length=500)
+
+
+class RelevanceOut(BaseModel):
+    """One score per candidate, 0–1, in the order asked."""
+
+    scores: list[float]

@@ -144,6 +144,12 @@ class Pool:
         self.matcher.remove(demand_id)
         return True
 
+    async def relevance(self, query: str, candidates: list[str]) -> list[float]:
+        """Each candidate text's relevance to ``query``, as the ranking scores meaning."""
+        async with self.encode_lock:
+            scores = await asyncio.to_thread(self.matcher.relevance, query, candidates)
+        return [round(float(x), 4) for x in scores]
+
     def profile(self, demand_id: str) -> Profile | None:
         return self.matcher.profile(demand_id)
 

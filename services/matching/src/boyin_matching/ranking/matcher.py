@@ -12,11 +12,13 @@ from boyin_matching.ranking.finishing import Candidate, Finishing, Pending
 from boyin_matching.ranking.pool import Columns, Pool
 from boyin_matching.ranking.profiles import COUNTERPART, Profile
 from boyin_matching.ranking.scorer import (
+    CALIBRATION,
     Block,
     _z_forward,
     language_priors,
     score_block,
     score_pairs,
+    squash,
 )
 from boyin_matching.ranking.shortlists import REMATCH_BLOCK, SHORTLIST
 from boyin_matching.ranking.taxonomy import TaxonomyTree
@@ -133,6 +135,18 @@ class Matcher:
                 self._weights.pop(demand_id, None)
                 return True
         return False
+
+    def relevance(self, query: str, candidates: Sequence[str]) -> F32:
+        """How well each candidate text suits ``query`` (0–1): the semantic signal of the
+        ranking on texts outside the pool, their cosine z-normalised with the scorer's
+        calibration of unrelated texts and squashed as the ranking squashes it."""
+        if not candidates:
+            return np.zeros(0, np.float32)
+        vectors = self.encode([query, *candidates]).astype(np.float32)
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9
+        cosine = vectors[1:] @ vectors[0]
+        mu, sd = CALIBRATION
+        return squash(((cosine - mu) / sd).astype(np.float32))
 
     def profile(self, demand_id: str) -> Profile | None:
         for pool in self.pools.values():

@@ -14,8 +14,8 @@ from boyin_registry.attachments.domain import Attachment
 from boyin_registry.attachments.service import Attachments
 from boyin_registry.demands.domain import DemandContent
 from boyin_registry.demands.repository import DemandQuery
-from boyin_registry.demands.schemas import content_of, demand_out
-from boyin_registry.demands.service import DemandCommands
+from boyin_registry.demands.schemas import content_of, demand_out, screening_out
+from boyin_registry.demands.service import DemandCommands, DemandScreenings
 from boyin_registry.reference.api import Ref, reference
 from boyin_registry.reference.domain import Reference
 from boyin_shared.api.registry import (
@@ -27,6 +27,7 @@ from boyin_shared.api.registry import (
     DemandContentIn,
     DemandIn,
     DemandOut,
+    DemandScreeningOut,
     EditionIn,
     JobSeekingIn,
     OptionalReasonIn,
@@ -131,6 +132,21 @@ async def changes(
 @router.get("/{demand_id}")
 async def get_demand(demand_id: str, actor: CurrentActor, cmd: Commands) -> DemandOut:
     return demand_out(await cmd.get(actor, demand_id), actor)
+
+
+def screenings(request: Request) -> DemandScreenings:
+    return cast(DemandScreenings, request.app.state.service.screenings)
+
+
+@router.get("/{demand_id}/screening")
+async def get_screening(
+    demand_id: str,
+    actor: CurrentActor,
+    found: Annotated[DemandScreenings, Depends(screenings)],
+) -> DemandScreeningOut:
+    """The mentors' aggregated screening of the demand, beside it for its reviewers and
+    owner (never the individual reviews)."""
+    return screening_out(await found.of(actor, demand_id))
 
 
 @router.put("/{demand_id}")

@@ -23,6 +23,7 @@ from boyin_registry.demands.domain import (
     details_state,
 )
 from boyin_registry.demands.eligibility import Claim
+from boyin_registry.demands.screening import CriterionResult, ScreeningResult
 from boyin_registry.profiles.repository import bilingual_from, bilingual_state
 from boyin_shared.api.registry import (
     Channel,
@@ -39,7 +40,8 @@ from boyin_shared.events import Event
 from boyin_shared.identity import Actor, Role
 from boyin_shared.outbox import Outbox, state_of
 from boyin_shared.repository import AggregateRepository, Loaded
-from boyin_shared.store import Document, DocumentStore, Index
+from boyin_shared.retry import AGAIN, Again, optimistic
+from boyin_shared.store import AlreadyExists, Document, DocumentStore, Index
 
 
 def details_from(channel: Channel, doc: dict[str, Any]) -> Details:
@@ -343,3 +345,56 @@ class Demands(AggregateRepository[Demand]):
         """Demands (at most ``limit``) that carry an attachment."""
         docs = await self.collection.find({"attachment_ids": attachment_id}, limit=limit)
         return [self.from_doc(d) for d in docs]
+
+
+class ScreeningResults:
+    """The mentors' aggregated screening of each demand (``demand_screenings``), a
+    projection of the mentors service's events: a repeat or an older result changes
+    nothing."""
+
+    def __init__(self, store: DocumentStore) -> None:
+        self.collection = store.collection("demand_screenings")
+
+    async def put(self, r: ScreeningResult) -> bool:
+        doc: dict[str, Any] = {
+            "_id": r.demand_id,
+            "reviews": r.reviews,
+            "criteria": [
+                {"criterion": c.criterion, "mean": c.mean, "spread": c.spread} for c in r.criteria
+            ],
+            "total_mean": r.total_mean,
+            "total_spread": r.total_spread,
+            "score": r.score,
+            "aggregated_at": r.aggregated_at.isoformat(),
+        }
+
+        async def attempt() -> bool | Again:
+            current = await self.collection.get(r.demand_id)
+            if current is None:
+                try:
+                    await self.collection.insert(doc)
+                    return True
+                except AlreadyExists:
+                    return AGAIN
+            if datetime.fromisoformat(current["aggregated_at"]) >= r.aggregated_at:
+                return False
+            ok = await self.collection.replace(doc, expected_rev=current["_rev"])
+            return True if ok else AGAIN
+
+        return await optimistic(attempt)
+
+    async def get(self, demand_id: str) -> ScreeningResult | None:
+        doc = await self.collection.get(demand_id)
+        if doc is None:
+            return None
+        return ScreeningResult(
+            demand_id=doc["_id"],
+            reviews=doc["reviews"],
+            criteria=tuple(
+                CriterionResult(c["criterion"], c["mean"], c["spread"]) for c in doc["criteria"]
+            ),
+            total_mean=doc["total_mean"],
+            total_spread=doc["total_spread"],
+            score=doc["score"],
+            aggregated_at=datetime.fromisoformat(doc["aggregated_at"]),
+        )

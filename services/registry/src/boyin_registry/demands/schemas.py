@@ -15,6 +15,7 @@ from boyin_registry.demands.domain import (
     TalentRecruitment,
     details_state,
 )
+from boyin_registry.demands.screening import ScreeningResult
 from boyin_registry.profiles.schemas import text_out
 from boyin_registry.reference.domain import Reference
 from boyin_shared.api.registry import (
@@ -23,10 +24,12 @@ from boyin_shared.api.registry import (
     DemandAttachmentOut,
     DemandContentIn,
     DemandOut,
+    DemandScreeningOut,
     DetailsIn,
     JobSeekingIn,
     ProjectCooperationIn,
     ProjectLandingIn,
+    ScreeningCriterionOut,
     TransitionOut,
 )
 from boyin_shared.clock import utcnow
@@ -137,4 +140,19 @@ def demand_out(demand: Demand, actor: Actor) -> DemandOut:
         external_ref=d.external_ref,
         created_at=d.created_at,
         updated_at=d.updated_at,
+    )
+
+
+def screening_out(r: ScreeningResult) -> DemandScreeningOut:
+    return DemandScreeningOut(
+        demand_id=r.demand_id,
+        reviews=r.reviews,
+        criteria=[
+            ScreeningCriterionOut(criterion=c.criterion, mean=c.mean, spread=c.spread)
+            for c in r.criteria
+        ],
+        total_mean=r.total_mean,
+        total_spread=r.total_spread,
+        score=r.score,
+        aggregated_at=r.aggregated_at,
     )

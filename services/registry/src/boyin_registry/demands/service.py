@@ -8,7 +8,8 @@ from datetime import date
 
 from boyin_registry.demands.domain import WITHDRAWABLE, Demand, DemandContent, owner_kind
 from boyin_registry.demands.events import demand_events
-from boyin_registry.demands.repository import DemandQuery, Demands
+from boyin_registry.demands.repository import DemandQuery, Demands, ScreeningResults
+from boyin_registry.demands.screening import ScreeningResult
 from boyin_registry.profiles.repository import Organisations, Talents
 from boyin_shared.api.registry import Channel, ClaimReview, Criterion, Status
 from boyin_shared.clock import new_id, utcnow
@@ -227,3 +228,23 @@ class DemandCommands:
                     count += 1
             after = page[-1].id
         return count
+
+
+@dataclass
+class DemandScreenings:
+    """The mentors' aggregated screening beside each demand: kept from the mentors
+    service's events, shown to those who may change or review the demand (its owner,
+    district officers of its district, staff), never to the public."""
+
+    results: ScreeningResults
+    commands: DemandCommands
+
+    async def record(self, result: ScreeningResult) -> bool:
+        return await self.results.put(result)
+
+    async def of(self, actor: Actor, demand_id: str) -> ScreeningResult:
+        demand = await self.commands.get(actor, demand_id)
+        found = await self.results.get(demand_id) if demand.may_edit(actor) else None
+        if found is None:
+            raise not_found("screening of demand", demand_id, zh_kind="需求的导师评审结果")
+        return found

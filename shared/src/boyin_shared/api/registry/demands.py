@@ -236,3 +236,23 @@ class ChangesOut(BaseModel):
     items: list[DemandOut]
     #: pass as ``since`` next time; unchanged when nothing new happened
     cursor: str | None
+
+
+class ScreeningCriterionOut(BaseModel):
+    criterion: str
+    mean: float
+    spread: int
+
+
+class DemandScreeningOut(BaseModel):
+    """The mentors' aggregated screening of a demand (never the individual reviews), as
+    the mentors service published it: mean and spread per criterion and of the total
+    (5–25), and the total's mean on a 0–100 scale."""
+
+    demand_id: str
+    reviews: int
+    criteria: list[ScreeningCriterionOut]
+    total_mean: float
+    total_spread: int
+    score: int
+    aggregated_at: datetime

@@ -1,0 +1,70 @@
+"""Where consultations are kept: the ``consultations`` collection (one document each, with
+the outbox) and the explicit mapping of the aggregate."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from boyin_mentors.consultations.domain import Consultation, Note, Slot
+from boyin_shared.api.mentors import ConsultationMode, ConsultationStatus
+from boyin_shared.identity import Actor
+from boyin_shared.outbox import Outbox
+from boyin_shared.repository import AggregateRepository
+from boyin_shared.store import Document, DocumentStore, Index
+
+
+def consultation_state(c: Consultation) -> dict[str, Any]:
+    return {
+        "mentor_id": c.mentor_id,
+        "mentor_account_id": c.mentor_account_id,
+        "party_id": c.party_id,
+        "edition_id": c.edition_id,
+        "slot": {"id": c.slot.id, "start": c.slot.start.isoformat(), "end": c.slot.end.isoformat()},
+        "mode": c.mode.value,
+        "topic": c.topic,
+        "status": c.status.value,
+        "notes": [{"by": n.by, "at": n.at.isoformat(), "text": n.text} for n in c.notes],
+        "revision": c.revision,
+    }
+
+
+def consultation_from(doc: Document) -> Consultation:
+    s = doc["slot"]
+    return Consultation(
+        id=doc["_id"],
+        mentor_id=doc["mentor_id"],
+        mentor_account_id=doc["mentor_account_id"],
+        party_id=doc["party_id"],
+        edition_id=doc["edition_id"],
+        slot=Slot(s["id"], datetime.fromisoformat(s["start"]), datetime.fromisoformat(s["end"])),
+        mode=ConsultationMode(doc["mode"]),
+        topic=doc["topic"],
+        status=ConsultationStatus(doc["status"]),
+        notes=tuple(
+            Note(n["by"], datetime.fromisoformat(n["at"]), n["text"]) for n in doc["notes"]
+        ),
+        revision=doc["revision"],
+    )
+
+
+class Consultations(AggregateRepository[Consultation]):
+    collection_name = "consultations"
+    indexes = (
+        Index((("mentor_account_id", 1), ("_id", 1))),
+        Index((("party_id", 1), ("_id", 1))),
+    )
+
+    def __init__(self, store: DocumentStore, outbox: Outbox) -> None:
+        super().__init__(store, outbox, to_state=consultation_state, from_doc=consultation_from)
+
+    async def of(self, actor: Actor, limit: int = 200) -> list[Consultation]:
+        """The caller's: staff every one, a mentor theirs, a talent its team's."""
+        if actor.is_staff:
+            flt: dict[str, Any] = {}
+        elif actor.party_id:
+            flt = {"party_id": actor.party_id}
+        else:
+            flt = {"mentor_account_id": actor.account_id}
+        docs = await self.collection.find(flt, sort=[("_id", 1)], limit=limit)
+        return [self.from_doc(d) for d in docs]

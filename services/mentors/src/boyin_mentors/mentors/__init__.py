@@ -1,0 +1,1 @@
+"""Mentors: recruitment (apply or invite; approve, suspend, retire) and their profiles."""

@@ -1,0 +1,145 @@
+"""Helpers of the mentors tests: actors, a typical profile (as the domain takes it and as
+the API takes it), the service started in-process with a recorder of what it publishes,
+and checks that a refusal is bilingual and names its fields."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from boyin_mentors.mentors.profile import Conflicts, ProfileDraft, Text, WindowDraft
+from boyin_shared.bus import Subscription
+from boyin_shared.bus.embedded import EmbeddedBus
+from boyin_shared.contracts import mentors as contracts
+from boyin_shared.errors import BoyinError
+from boyin_shared.events import Event
+from boyin_shared.identity import Actor, Role
+from boyin_shared.service import ServiceDefinition
+from tests.apps import Running, as_actor, running
+
+NOW = datetime(2026, 12, 7, 9, tzinfo=UTC)
+OPERATOR = Actor("acc_op", Role.OPERATOR)
+MENTOR = Actor("acc_m1", Role.MENTOR)
+OTHER_MENTOR = Actor("acc_m2", Role.MENTOR)
+TALENT = Actor("acc_t", Role.TALENT, party_id="tal_1")
+
+DRAFT = ProfileDraft(
+    name="Dr. Anna Weber",
+    expertise_codes=("C33-L1",),
+    expertise=Text("新能源汽车电池管理", "battery management for electric vehicles"),
+    languages=("en", "de", "zh"),
+    country="DE",
+    timezone="Europe/Berlin",
+    organisation_id="org_tum",
+    organisation_name="TU München",
+    availability=(WindowDraft(1, "09:00", "12:00"),),
+    max_open_reviews=3,
+    conflicts=Conflicts(
+        organisations=("org_rival",), people=("tal_9",), interests=("solid-state",)
+    ),
+)
+
+
+def profile_body(**changes: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "name": "Dr. Anna Weber",
+        "expertise_codes": ["C33-L1"],
+        "expertise": {"zh": "新能源汽车电池管理", "en": "battery management for electric vehicles"},
+        "languages": ["en", "de", "zh"],
+        "country": "DE",
+        "timezone": "Europe/Berlin",
+        "organisation_id": "org_tum",
+        "organisation_name": "TU München",
+        "availability": [{"weekday": 1, "start": "09:00", "end": "12:00"}],
+        "max_open_reviews": 3,
+        "conflicts": {"organisations": ["org_rival"], "people": [], "interests": []},
+    }
+    body.update(changes)
+    return body
+
+
+def bilingual(error: BoyinError) -> None:
+    assert error.code.isupper(), error.code
+    assert error.message.en
+    assert any("\u4e00" <= c <= "\u9fff" for c in error.message.zh), error.message.zh
+    for f in error.fields:
+        assert f.code.isupper() and f.message.en and f.message.zh, f
+
+
+@dataclass
+class Published:
+    events: list[Event] = field(default_factory=list)
+
+    def of(self, kind: type[Event]) -> list[Event]:
+        return [e for e in self.events if isinstance(e, kind)]
+
+
+@dataclass
+class Service:
+    r: Running
+    api: httpx.AsyncClient
+    published: Published
+
+    async def call(self, actor: Actor, method: str, path: str, body: Any = None) -> httpx.Response:
+        return await self.api.request(method, path, json=body, headers=as_actor(actor))
+
+    async def until_published(self, kind: type[Event], count: int) -> list[Event]:
+        for _ in range(200):
+            if len(self.published.of(kind)) >= count:
+                return self.published.of(kind)
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"{kind.__name__}: {len(self.published.of(kind))} of {count}")
+
+
+MENTORS_EVENTS: Sequence[type[Event]] = [
+    cls
+    for cls in vars(contracts).values()
+    if isinstance(cls, type)
+    and issubclass(cls, Event)
+    and cls.topic == contracts.TOPIC
+    and cls.__name__ != "_MentorsEvent"
+]
+
+
+@asynccontextmanager
+async def mentors_service(
+    tmp_path: Path, definitions: Sequence[ServiceDefinition] | None = None
+) -> AsyncIterator[Service]:
+    from boyin_mentors.app import definition
+
+    bus = EmbeddedBus(tmp_path / "bus.sqlite")
+    published = Published()
+
+    async def record(event: Event) -> None:
+        published.events.append(event)
+
+    bus.subscribe(Subscription("tests.recorder", dict.fromkeys(MENTORS_EVENTS, record)))
+    async with running(definitions or [definition], tmp_path, bus=bus) as r:
+        yield Service(r, r.client("mentors"), published)
+
+
+def ok(response: httpx.Response, status: int = 200) -> Any:
+    assert response.status_code == status, response.text
+    return response.json()
+
+
+def refusal(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    error: dict[str, Any] = response.json()["error"]
+    assert error["code"] == code, error
+    assert error["message"]["en"], error
+    assert any("\u4e00" <= c <= "\u9fff" for c in error["message"]["zh"]), error
+    return error
+
+
+def field_codes(error: dict[str, Any]) -> dict[str, str]:
+    for f in error["fields"]:
+        assert f["message"]["zh"] and f["message"]["en"], f
+    return {f["field"]: f["code"] for f in error["fields"]}
