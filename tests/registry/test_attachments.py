@@ -119,3 +119,34 @@ async def test_evidence_files_on_demands_and_downloads(tmp_path: Path) -> None:
         assert shown.content == PDF
         assert shown.headers["content-type"] == "application/pdf"
         assert "lab.pdf" in shown.headers["content-disposition"]
+
+
+async def test_an_account_may_upload_a_daily_quota_and_no_more(tmp_path: Path) -> None:
+    """Uploads are counted per account over 24 hours (issue #20): the upload that would pass
+    the quota is refused, bilingual; staff have no quota."""
+    async with running([definition], tmp_path, upload_quota_mb_per_day=1) as r:
+        client = r.client("registry")
+        talent = as_actor(talent_member("tal_quota", "acc_quota"))
+        part = PDF + b"0" * (400 * 1024)
+        answers = [
+            await client.post(
+                "/attachments",
+                files={"file": (f"p{i}.pdf", part, "application/pdf")},
+                headers=talent,
+            )
+            for i in range(3)
+        ]
+        assert [a.status_code for a in answers] == [201, 201, 429], [a.text for a in answers]
+        error = answers[2].json()["error"]
+        assert error["code"] == "UPLOAD_QUOTA_EXCEEDED"
+        assert "1 MB" in error["message"]["en"] and "1 MB" in error["message"]["zh"]
+        assert [(f["field"], f["code"]) for f in error["fields"]] == [
+            ("file", "UPLOAD_QUOTA_EXCEEDED")
+        ]
+        # another account has its own quota; staff (the client's operator) none
+        other = as_actor(talent_member("tal_other", "acc_other"))
+        small = {"file": ("s.pdf", PDF, "application/pdf")}
+        assert (await client.post("/attachments", files=small, headers=other)).status_code == 201
+        for _ in range(3):
+            big = {"file": ("b.pdf", part, "application/pdf")}
+            assert (await client.post("/attachments", files=big)).status_code == 201

@@ -45,6 +45,8 @@ class PlatformSettings(BaseSettings):
     #: Where uploaded files are kept (default ``data_dir/files``; a mounted volume in production).
     files_dir: Path | None = None
     max_upload_mb: int = Field(default=20, ge=1, le=200)
+    #: Megabytes one account (staff excepted) may upload in 24 hours (0: no quota).
+    upload_quota_mb_per_day: int = Field(default=200, ge=0)
     # -- notifications (the registry's e-mail channel; see docs/notifications.md) -------
     #: The SMTP server the registry sends notifications through; unset: no mail leaves
     #: the platform, the registry keeps each message in its mailbox (operators read it).

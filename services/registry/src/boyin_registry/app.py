@@ -99,7 +99,13 @@ async def build(ctx: ServiceContext) -> Built:
     records = AttachmentRecords(ctx.store)
     await records.prepare()
     files = LocalFileStore(ctx.settings.files_dir or ctx.settings.data_dir / "files")
-    attachments = Attachments(records, files, demands, ctx.settings.max_upload_mb * 1024 * 1024)
+    attachments = Attachments(
+        records,
+        files,
+        demands,
+        ctx.settings.max_upload_mb * 1024 * 1024,
+        daily_quota_bytes=ctx.settings.upload_quota_mb_per_day * 1024 * 1024,
+    )
 
     profiles = Profiles(organisations, talents, reference, privacy)
     imports = Importer(demand_commands, profiles, reference.current, ImportJobs(ctx.store))

@@ -49,6 +49,25 @@ def too_large(limit: int) -> BoyinError:
     )
 
 
+def over_quota(quota: int) -> BoyinError:
+    mb = quota // (1024 * 1024)
+    return BoyinError(
+        code="UPLOAD_QUOTA_EXCEEDED",
+        message=Message(
+            f"24 小时内上传的文件已达 {mb} MB 上限，请稍后再传",
+            f"you have uploaded {mb} MB in 24 hours, the most allowed; try again later",
+        ),
+        fields=[
+            FieldError(
+                "file",
+                "UPLOAD_QUOTA_EXCEEDED",
+                Message(f"每 24 小时最多 {mb} MB", f"at most {mb} MB in 24 hours"),
+            )
+        ],
+        status=429,
+    )
+
+
 def checked_name(name: str, content_type: str, data: bytes) -> str:
     """The cleaned file name, if the file is acceptable; every problem raised at once."""
     problems = []

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
 from boyin_registry.attachments.domain import Attachment, Uploaded
@@ -52,7 +53,16 @@ class AttachmentRecords:
         self.collection = store.collection("attachments")
 
     async def prepare(self) -> None:
-        await self.collection.ensure_indexes([Index((("uploaded_by", 1),))])
+        await self.collection.ensure_indexes(
+            [Index((("uploaded_by", 1),)), Index((("uploaded_by", 1), ("uploaded_at", 1)))]
+        )
+
+    async def bytes_uploaded_since(self, account_id: str, since: datetime) -> int:
+        """What ``account_id`` uploaded from ``since`` on, in bytes."""
+        docs = await self.collection.find(
+            {"uploaded_by": account_id, "uploaded_at": {"$gte": since.isoformat()}}
+        )
+        return sum(int(d["size"]) for d in docs)
 
     async def add(self, uploaded: Uploaded) -> None:
         a = uploaded.attachment

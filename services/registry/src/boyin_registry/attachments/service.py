@@ -5,11 +5,18 @@ from __future__ import annotations
 import hashlib
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
-from boyin_registry.attachments.domain import Attachment, Uploaded, checked_name, too_large
+from boyin_registry.attachments.domain import (
+    Attachment,
+    Uploaded,
+    checked_name,
+    over_quota,
+    too_large,
+)
 from boyin_registry.attachments.repository import AttachmentRecords, LocalFileStore
 from boyin_registry.demands.repository import Demands
-from boyin_shared.clock import new_id
+from boyin_shared.clock import new_id, utcnow
 from boyin_shared.errors import BoyinError, FieldError, Message, invalid, not_found
 from boyin_shared.identity import Actor
 
@@ -24,6 +31,8 @@ class Attachments:
     files: LocalFileStore
     demands: Demands
     max_bytes: int
+    #: bytes one account (not staff) may upload in 24 hours; 0: no quota
+    daily_quota_bytes: int = 0
 
     async def upload(
         self, actor: Actor, name: str, content_type: str, chunks: AsyncIterator[bytes]
@@ -34,6 +43,11 @@ class Attachments:
             if len(buffer) > self.max_bytes:
                 raise too_large(self.max_bytes)
         data = bytes(buffer)
+        if self.daily_quota_bytes and not actor.is_staff:
+            since = utcnow() - timedelta(days=1)
+            used = await self.records.bytes_uploaded_since(actor.account_id, since)
+            if used + len(data) > self.daily_quota_bytes:
+                raise over_quota(self.daily_quota_bytes)
         cleaned = checked_name(name, content_type, data)
         sha = hashlib.sha256(data).hexdigest()
         await self.files.put(data, sha)  # the file first: metadata never points at nothing
