@@ -7,7 +7,6 @@ Each service runs as its own process, as in production.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import os
 import secrets
@@ -153,16 +152,3 @@ async def latency(samples: int) -> None:
     finally:
         for p in reversed(procs):
             p.stop()
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(prog="boyin_platform.bench")
-    sub = parser.add_subparsers(dest="what", required=True)
-    lat = sub.add_parser("latency")
-    lat.add_argument("--samples", type=int, default=40)
-    args = parser.parse_args()
-    asyncio.run(latency(args.samples))
-
-
-if __name__ == "__main__":
-    main()

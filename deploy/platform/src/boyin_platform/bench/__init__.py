@@ -1,0 +1,1 @@
+"""The platform's benchmarks: ``python -m boyin_platform.bench latency|load``."""

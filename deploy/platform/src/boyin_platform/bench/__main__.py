@@ -1,0 +1,30 @@
+"""``python -m boyin_platform.bench latency`` (event to visible matches, on Kafka and
+FerretDB) or ``load`` (the gateway under closed-loop load, single-process mode)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+
+from boyin_platform.bench.latency import latency
+from boyin_platform.bench.load import load
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="boyin_platform.bench")
+    sub = parser.add_subparsers(dest="what", required=True)
+    lat = sub.add_parser("latency", help="publish -> matches readable through the gateway")
+    lat.add_argument("--samples", type=int, default=40)
+    run = sub.add_parser("load", help="the gateway under load, against direct service calls")
+    run.add_argument("--connections", type=int, default=20)
+    run.add_argument("--seconds", type=float, default=10.0)
+    run.add_argument("--repeat", type=int, default=1, help="interleaved rounds of every measure")
+    args = parser.parse_args()
+    if args.what == "latency":
+        asyncio.run(latency(args.samples))
+    else:
+        asyncio.run(load(args.connections, args.seconds, args.repeat))
+
+
+if __name__ == "__main__":
+    main()
