@@ -9,6 +9,7 @@ matcher; then reciprocal success and exposure Gini in a congestion scenario.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import random
 import statistics
@@ -291,6 +292,9 @@ def run(pairs: Path = PAIRS) -> None:
         f"{statistics.fmean(no_answer_scores):.3f} vs answered {statistics.fmean(top_answered):.3f}; "
         f"AUC answered>no-answer {metrics.auc(top_answered, no_answer_scores):.3f}"
     )
+    from boyin_matching.bench import order  # it reads this module's loaders
+
+    asyncio.run(order.run(data, tree, encode))
     print("\n== congestion scenario (hub demanders of capacity 1, cap = 3 lists)")
     for row in congestion(data, tree, encode):
         print(

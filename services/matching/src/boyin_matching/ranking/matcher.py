@@ -14,6 +14,7 @@ from boyin_matching.ranking.profiles import COUNTERPART, Profile
 from boyin_matching.ranking.scorer import (
     Block,
     _z_forward,
+    lang_stats,
     language_priors,
     score_block,
     score_pairs,
@@ -94,13 +95,31 @@ class Matcher:
                 self._terms[profile.demand_id] = terms
                 self.vocabulary.add(terms)
         self._maybe_fit_basis()
-        for profile in profiles:
-            self._weighted(profile.demand_id)
+        self.settle(batch=batch)
+
+    def settle(self, stats_of: Collection[str] = tuple(COUNTERPART), batch: int = 256) -> None:
+        """Make what scores depend on a function of the live profiles alone, not of the
+        order they came in: the language-pair priors refitted, every TF-IDF vector made
+        afresh from the vocabulary as it is, and the per-language statistics of the pools
+        ``stats_of`` computed against the whole other side as it is now (a profile added
+        one at a time keeps the statistics of its moment, and ``add`` refreshes only its
+        own). ``add_many`` ends with it; the lists service's settling rematch asks for the
+        statistics of the pools it does not rank first (ranking a pool refreshes its own)."""
         self._priors.clear()
-        for pool in self.pools.values():
+        self._weights.clear()
+        self._rows_terms.clear()
+        for channel in stats_of:
+            pool = self.pools[channel]
+            other = self.pools[COUNTERPART[channel]]
             rows = pool.live_rows()
+            if len(other) == 0:
+                continue
+            n = other.size
             for start in range(0, len(rows), batch):
-                self._refresh_stats(pool, rows[start : start + batch])
+                part = rows[start : start + batch]
+                cos = (pool.vectors[part] @ other.vectors[:n].T).astype(np.float32)
+                mu, sd = lang_stats(cos, other.lang[:n], other.alive[:n], self.prior(pool, part))
+                pool.mu[part], pool.sd[part] = mu, sd
 
     def _maybe_fit_basis(self) -> None:
         """(Re)fit the reduced basis when the largest pool passed the prefilter size, or
