@@ -285,9 +285,11 @@ class _TimedLists(Lists):
 class _TimedWriter(Writer):
     planning = storing = 0.0
 
-    async def plan(self, lists: Sequence[Ranked], removals: int) -> WritePlan:
+    async def plan(
+        self, lists: Sequence[Ranked], removals: int, pending: Collection[str] = ()
+    ) -> WritePlan:
         t = time.perf_counter()
-        plan = await super().plan(lists, removals)
+        plan = await super().plan(lists, removals, pending)
         self.planning += time.perf_counter() - t
         return plan
 
