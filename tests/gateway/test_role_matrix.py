@@ -12,7 +12,8 @@ read from the code under test):
   itself; an unpublished demand is seen by those who may change it; talents' profiles are
   for signed-in people only, their personal data for operators and administrators, their
   erasure for administrators; the taxonomy is edited by staff;
-- matching: the review queue is for staff;
+- matching: the review queue is for staff; operators and administrators start the
+  rematch job, follow its progress and read the demands with no good match yet;
 - the live feeds (``permissions.py``): new projects for investors and staff, district
   demands for district officers and staff, pipeline events for staff, a participant's
   meetings and sessions for talents and organisations;
@@ -123,6 +124,11 @@ TALENT = "query($id: ID!) { talent(id: $id) { id degree } }"
 ORGANISATION = "query($id: ID!) { organisation(id: $id) { id districtCode } }"
 REVIEW_QUEUE = "{ matchReviewQueue { id score } }"
 MATCHES = "query($id: ID!) { matches(demandId: $id) { id score } }"
+START_REMATCH = """mutation { startRematch {
+  __typename ... on RematchJob { state total done }
+  ... on Forbidden { code message { zh en } fields { field code message { zh en } } } } }"""
+REMATCH_JOB = "{ rematchJob { state total done error } }"
+WITHOUT_GOOD_MATCH = "{ demandsWithoutGoodMatch { demandId channel ownerId bestScore } }"
 NEW_PROJECTS = "subscription { newProjects { demandId } }"
 PIPELINE_EVENTS = "subscription { pipelineEvents { type } }"
 DISTRICT_DEMANDS = "subscription { districtDemands { demandId districtCode } }"
@@ -377,6 +383,18 @@ async def review_queue(world: World, role: str) -> str:
     return ALLOWED if queue else DENIED
 
 
+async def start_rematch(world: World, role: str) -> str:
+    return await mutation(world, role, START_REMATCH, "startRematch", "RematchJob")
+
+
+async def rematch_job(world: World, role: str) -> str:
+    return await read(world, role, REMATCH_JOB, "rematchJob")
+
+
+async def demands_without_good_match(world: World, role: str) -> str:
+    return await read(world, role, WITHOUT_GOOD_MATCH, "demandsWithoutGoodMatch")
+
+
 async def erase_talent(world: World, role: str) -> str:
     target = world.erasable[role]
     return await mutation(world, role, ERASE_TALENT, "eraseTalent", "Talent", id=target)
@@ -430,6 +448,9 @@ OPERATIONS = (
     Operation("createAccount INVESTOR", STAFF, create_account("INVESTOR")),
     Operation("matches of a demand", STAFF | {"organisation"}, matches_of_demand),
     Operation("matchReviewQueue", STAFF, review_queue),
+    Operation("startRematch", STAFF, start_rematch),
+    Operation("rematchJob", STAFF, rematch_job),
+    Operation("demandsWithoutGoodMatch", STAFF, demands_without_good_match),
     Operation("eraseTalent", frozenset({"admin"}), erase_talent),
     Operation("subscribe newProjects", STAFF | {"investor"}, row=new_projects),
     Operation("subscribe pipelineEvents", STAFF, row=pipeline_events),
@@ -805,6 +826,7 @@ def seed_registry(world: World, platform: FakePlatform) -> None:
         counterpart_kind="talent",
         counterpart_party_id=world.talent_id,
         score=0.8,
+        good_match=True,
         status="PENDING_REVIEW",
         my_response=None,
         source="auto",

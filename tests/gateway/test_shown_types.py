@@ -19,8 +19,10 @@ from boyin_gateway.schema import schema
 from boyin_shared.api.matching import (
     AgreementOut,
     ExplanationOut,
+    JobOut,
     MatchOut,
     MeetingOutcomeOut,
+    NoGoodMatchOut,
 )
 from boyin_shared.api.registry import Channel, DemandAttachmentOut
 from boyin_shared.identity import Actor, Role
@@ -61,7 +63,7 @@ PARTIES = """query($org: ID!, $tal: ID!) {
   }
 }"""
 MATCHES = """query($id: ID!) { matches(demandId: $id) {
-  id demandId counterpartDemandId counterpartKind counterpartPartyId score status
+  id demandId counterpartDemandId counterpartKind counterpartPartyId score goodMatch status
   myResponse source
   explanation {
     reasonsZh reasonsEn mismatchesZh mismatchesEn
@@ -264,6 +266,7 @@ async def test_a_match_shows_its_explanation_meeting_and_agreement(run: Run) -> 
             counterpart_kind="talent",
             counterpart_party_id="tal_1",
             score=0.75,
+            good_match=True,
             status="MUTUAL",
             my_response="YES",
             source="auto",
@@ -286,6 +289,7 @@ async def test_a_match_shows_its_explanation_meeting_and_agreement(run: Run) -> 
         "counterpartKind": "talent",
         "counterpartPartyId": "tal_1",
         "score": 0.75,
+        "goodMatch": True,
         "status": "MUTUAL",
         "myResponse": "YES",
         "source": "auto",
@@ -300,3 +304,38 @@ async def test_a_match_shows_its_explanation_meeting_and_agreement(run: Run) -> 
         "meeting": {"meetingId": "mee_1", "outcome": "HELD", "absentPartyIds": ["org_1"]},
         "agreement": {"agreementId": "agr_1", "signedAt": "2026-03-02T10:00:00+00:00"},
     }
+
+
+async def test_the_rematch_job_shows_its_progress_and_starts_once(run: Run) -> None:
+    """``rematchJob`` shows matching's progress as it reports it (its state as the
+    ``RematchState`` enum); ``startRematch`` answers the job running."""
+    run.platform.matching_data.job = JobOut(state="failed", total=10, done=4, error="killed")
+    job = "{ rematchJob { state total done error } }"
+    assert (await run(job))["rematchJob"] == {
+        "state": "FAILED",
+        "total": 10,
+        "done": 4,
+        "error": "killed",
+    }
+    started = "mutation { startRematch { __typename ... on RematchJob { state done } } }"
+    for _ in range(2):  # one running is not started again
+        assert (await run(started))["startRematch"] == {
+            "__typename": "RematchJob",
+            "state": "RUNNING",
+            "done": 0,
+        }
+    assert (await run(job))["rematchJob"]["state"] == "RUNNING"
+
+
+async def test_demands_without_a_good_match_show_for_operators(run: Run) -> None:
+    run.platform.matching_data.without_good_match = [
+        NoGoodMatchOut(
+            demand_id="dem_5", channel="PROJECT_LANDING", owner_id="org_1", best_score=None
+        ),
+        NoGoodMatchOut(demand_id="dem_6", channel="JOB_SEEKING", owner_id="tal_1", best_score=0.61),
+    ]
+    found = await run("{ demandsWithoutGoodMatch { demandId channel ownerId bestScore } }")
+    assert found["demandsWithoutGoodMatch"] == [
+        {"demandId": "dem_5", "channel": "PROJECT_LANDING", "ownerId": "org_1", "bestScore": None},
+        {"demandId": "dem_6", "channel": "JOB_SEEKING", "ownerId": "tal_1", "bestScore": 0.61},
+    ]

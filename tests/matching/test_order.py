@@ -1,8 +1,8 @@
 """What a party sees does not depend on the order demands were published in: the labelled
 set published through the matching service (``app.wire`` on the embedded store) in random
 orders gives every demand the same top 5 once the service settled its lists, the
-library's on the final pool, and the library's precision@1; and the service settles by
-itself once the pool has been quiet."""
+library's on the final pool, and the library's precision@1; the service settles by
+itself once the pool has been quiet; and operators see the lists with no good match yet."""
 
 from __future__ import annotations
 
@@ -19,8 +19,11 @@ from boyin_matching.app import encoder, wire
 from boyin_matching.bench import order
 from boyin_matching.bench.quality import PAIRS, load_tree, profile_of, queries_of
 from boyin_matching.ranking.matcher import Matcher
+from boyin_matching.ranking.scorer import NO_GOOD_MATCH
 from boyin_matching.ranking.taxonomy import TaxonomyTree
 from boyin_shared.bus.embedded import EmbeddedBus
+from boyin_shared.errors import BoyinError
+from boyin_shared.identity import Actor, Role
 from boyin_shared.outbox import Outbox
 from boyin_shared.store.sqlite import SqliteStore
 
@@ -80,6 +83,36 @@ async def test_the_service_settles_once_the_pool_is_quiet(
             await asyncio.sleep(0.05)
         assert (lists.job.state, lists.job.total) == ("done", len(items))
         await lists.stop()
+    finally:
+        await store.close()
+        await bus.stop()
+
+
+async def test_operators_see_the_demands_with_no_good_match_yet(
+    labelled: tuple[dict[str, Any], TaxonomyTree, Encode],
+) -> None:
+    """On the labelled set, the lists whose best score is below NO_GOOD_MATCH are all of
+    items without a right partner (no-answer demands, supplies without a partner): the
+    abstention's precision is 1 there; only operators read them."""
+    data, tree, encode = labelled
+    partnered = {link[k] for link in data["links"] if link["relevance"] == 2 for k in "ab"}
+    store, bus = SqliteStore(":memory:"), EmbeddedBus(":memory:")
+    try:
+        lists = wire(store, Outbox(store, bus), Matcher(encode, 512, tree)).lists
+        for item in data["items"]:
+            await lists.published(profile_of(item))
+        await lists.settle()
+        flagged = await lists.without_a_good_match(Actor("acc_op", Role.OPERATOR))
+        ids = {p.demand_id for p, _ in flagged}
+        assert ids and not ids & partnered
+        assert len(ids & set(data["no_answer"])) >= 3
+        assert all(best is not None and best < NO_GOOD_MATCH for _, best in flagged)
+        bests = [best for _, best in flagged]
+        assert bests == sorted(bests)  # the worst first
+        shown = await lists.repository.of_demand(next(iter(ids)), 5)
+        assert shown and not any(p.scores.score >= NO_GOOD_MATCH for p in shown)
+        with pytest.raises(BoyinError):
+            await lists.without_a_good_match(Actor("acc_t", Role.TALENT, party_id="tal_1"))
     finally:
         await store.close()
         await bus.stop()

@@ -7,11 +7,18 @@ from typing import Any, Protocol
 from pydantic import TypeAdapter
 
 from boyin_gateway.clients.base import Downstream, ServiceClient, seg, sent
-from boyin_shared.api.matching import DistrictSupplyOut, MatchOut, RespondIn
+from boyin_shared.api.matching import (
+    DistrictSupplyOut,
+    JobOut,
+    MatchOut,
+    NoGoodMatchOut,
+    RespondIn,
+)
 
 
 class Matching(Downstream, Protocol):
-    """The matching service as resolvers use it: supply, a demand's matches, answers, the review queue."""
+    """The matching service as resolvers use it: supply, a demand's matches, answers, the
+    review queue, the rematch job, the demands with no good match yet."""
 
     async def district_supply(self) -> list[DistrictSupplyOut]: ...
 
@@ -21,9 +28,16 @@ class Matching(Downstream, Protocol):
 
     async def review_queue(self) -> list[MatchOut]: ...
 
+    async def start_rematch(self) -> JobOut: ...
+
+    async def rematch_job(self) -> JobOut: ...
+
+    async def demands_without_good_match(self) -> list[NoGoodMatchOut]: ...
+
 
 _SUPPLY_LIST = TypeAdapter(list[DistrictSupplyOut])
 _MATCH_LIST = TypeAdapter(list[MatchOut])
+_NO_GOOD_MATCH_LIST = TypeAdapter(list[NoGoodMatchOut])
 
 
 class MatchingClient(ServiceClient):
@@ -48,3 +62,14 @@ class MatchingClient(ServiceClient):
 
     async def review_queue(self) -> list[MatchOut]:
         return _MATCH_LIST.validate_python(await self.request("GET", "/review-queue"))
+
+    async def start_rematch(self) -> JobOut:
+        return JobOut.model_validate(await self.request("POST", "/rematch"))
+
+    async def rematch_job(self) -> JobOut:
+        return JobOut.model_validate(await self.request("GET", "/rematch"))
+
+    async def demands_without_good_match(self) -> list[NoGoodMatchOut]:
+        return _NO_GOOD_MATCH_LIST.validate_python(
+            await self.request("GET", "/review-queue/no-good-match")
+        )

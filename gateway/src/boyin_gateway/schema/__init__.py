@@ -18,6 +18,7 @@ from boyin_gateway.schema.accounts import AccountMutation, AccountQuery
 from boyin_gateway.schema.agreements import AgreementMutation, AgreementQuery
 from boyin_gateway.schema.editions import EditionMutation, EditionQuery
 from boyin_gateway.schema.feeds import FeedSubscription
+from boyin_gateway.schema.match_operations import MatchOperationsMutation, MatchOperationsQuery
 from boyin_gateway.schema.matches import MatchMutation, MatchQuery
 from boyin_gateway.schema.meetings import MeetingMutation, MeetingQuery
 from boyin_gateway.schema.privacy import PrivacyMutation, PrivacyQuery
@@ -34,6 +35,7 @@ Query = merge_types(
         PrivacyQuery,
         UploadQuery,
         MatchQuery,
+        MatchOperationsQuery,
         EditionQuery,
         MeetingQuery,
         AgreementQuery,
@@ -48,6 +50,7 @@ Mutation = merge_types(
         PrivacyMutation,
         UploadMutation,
         MatchMutation,
+        MatchOperationsMutation,
         EditionMutation,
         MeetingMutation,
         AgreementMutation,

@@ -95,6 +95,9 @@ class MatchOut(BaseModel):
     counterpart_kind: str
     counterpart_party_id: str
     score: float
+    #: the score reaches the calibrated threshold of a good match; a list none of whose
+    #: matches does says "no good match yet"
+    good_match: bool
     status: str  # a MatchStatus: PROPOSED or MUTUAL (DECLINED is shown as PROPOSED)
     my_response: str | None  # an Answer
     source: str  # a ProposalSource
@@ -124,6 +127,16 @@ class ManualIn(BaseModel):
 
 
 # -- the rematch job -----------------------------------------------------------------
+
+
+class NoGoodMatchOut(BaseModel):
+    """A published demand whose list has no good match yet (operators' queue)."""
+
+    demand_id: str
+    channel: str  # a registry Channel
+    owner_id: str
+    #: the best score on its list (None: nobody to propose yet)
+    best_score: float | None
 
 
 class JobOut(BaseModel):

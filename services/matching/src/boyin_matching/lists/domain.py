@@ -82,6 +82,10 @@ class WritePlan:
         supply, demand, _ = self.parties[mid]
         return supply["demand_id"], demand["demand_id"]
 
+    def best(self, mids: Sequence[str]) -> float:
+        """The best score of a list (0 when empty)."""
+        return max((self.parties[mid][2] for mid in mids), default=0.0)
+
 
 def _entry(entries: dict[str, dict[str, str]], p: Profile) -> dict[str, str]:
     found = entries.get(p.demand_id)
@@ -181,9 +185,11 @@ def plan(
     return out
 
 
-def ranking_state(mids: Sequence[str], now: str, write: str) -> dict[str, Any]:
-    """A ranking's stored state: its list, when, and which write made it."""
-    return {"listed": list(mids), "updated_at": now, "write": write}
+def ranking_state(mids: Sequence[str], best: float, now: str, write: str) -> dict[str, Any]:
+    """A ranking's stored state: its list, its best score (0 when empty: what the
+    operators' queue of demands with no good match reads), when, and which write made
+    it."""
+    return {"listed": list(mids), "best": best, "updated_at": now, "write": write}
 
 
 @dataclass

@@ -33,6 +33,7 @@ from boyin_matching.proposals.repository import ProposalRepository
 from boyin_matching.proposals.service import Proposals, operator, staff_only
 from boyin_matching.ranking.finishing import Candidate
 from boyin_matching.ranking.profiles import COUNTERPART, Profile
+from boyin_matching.ranking.scorer import NO_GOOD_MATCH
 from boyin_matching.ranking.shortlists import popularity
 from boyin_shared.api.matching import JobState, MatchStatus
 from boyin_shared.identity import Actor
@@ -124,6 +125,19 @@ class Lists:
                     for party in p.party_ids:
                         self.pool.exposure[party] -= 1
             self._changed()
+
+    async def without_a_good_match(self, actor: Actor) -> list[tuple[Profile, float | None]]:
+        """Published demands whose list has no good match yet (its best score is below
+        NO_GOOD_MATCH, or it has none), the worst first, each with its best score (None:
+        nobody to propose); operators only."""
+        if not operator(actor):
+            raise staff_only()
+        out = []
+        for doc in await self.rankings.below(NO_GOOD_MATCH):
+            profile = self.pool.profile(doc["_id"])
+            if profile is not None:
+                out.append((profile, float(doc["best"]) if doc["listed"] else None))
+        return out
 
     # -- settling ------------------------------------------------------------------
 

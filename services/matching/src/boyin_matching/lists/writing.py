@@ -138,7 +138,7 @@ class Writer:
         for ranking, mids in planned.lists.items():
             said = [mid for mid in planned.announce[ranking] if mid not in lost]
             events: list[Event] = [announcement(ranking, said, planned.parties)] if said else []
-            state = list_state(mids, now, write)
+            state = list_state(mids, planned.best(mids), now, write)
             before = planned.rankings[ranking]
             if before is None:
                 new.append((ranking, state, events))
@@ -168,7 +168,7 @@ class Writer:
                 and stored.ranked_by(docs[mid]) == ranking
             ]
             events: list[Event] = [announcement(ranking, said, planned.parties)] if said else []
-            state = list_state(mids, utcnow().isoformat(), new_id("w_"))
+            state = list_state(mids, planned.best(mids), utcnow().isoformat(), new_id("w_"))
             if before is None:
                 try:
                     await self.rankings.add(ranking, state, events)
