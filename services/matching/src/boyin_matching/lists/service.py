@@ -68,6 +68,7 @@ class Lists:
     #: the running rematch job's task and the settling timer (cancelled when the service stops)
     tasks: set[asyncio.Task[Any]] = field(default_factory=set)
     _dirty: bool = False
+    _settling: bool = False
     #: one rematch at a time
     _running: asyncio.Lock = field(default_factory=asyncio.Lock)
     _timer: asyncio.Task[int] | None = None
@@ -143,19 +144,23 @@ class Lists:
 
     def _changed(self) -> None:
         """The pool changed: every list is settled once it has been quiet for
-        ``settle_after`` seconds (a change while a rematch runs settles again after it)."""
+        ``settle_after`` seconds (a change while it settles makes it settle again)."""
         self._dirty = True
         if self.settle_after is None:
             return
         if self._timer is not None and not self._timer.done():
-            if self.job.state is JobState.RUNNING:
+            if self._settling:
                 return  # it sees ``_dirty`` when done
             self._timer.cancel()
         self._timer = self._spawn(self._settle_later(self.settle_after))
 
     async def _settle_later(self, delay: float) -> int:
         await asyncio.sleep(delay)
-        return await self.settle()
+        self._settling = True
+        try:
+            return await self.settle()
+        finally:
+            self._settling = False
 
     async def settle(self) -> int:
         """Rematch every list until the pool did not change meanwhile (after an operator's
