@@ -232,7 +232,8 @@ class Lists:
             self.job.state, self.job.error = JobState.FAILED, str(exc)
             raise
         matcher = self.pool.matcher
-        matcher.settle(stats_of=REFRESHED_FIRST)
+        for _ in matcher.settling(stats_of=REFRESHED_FIRST):
+            await asyncio.sleep(0)  # the service answers
         query_ids = [
             pid
             for channel in RANKED

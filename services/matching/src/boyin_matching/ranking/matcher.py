@@ -104,7 +104,17 @@ class Matcher:
         ``stats_of`` computed against the whole other side as it is now (a profile added
         one at a time keeps the statistics of its moment, and ``add`` refreshes only its
         own). ``add_many`` ends with it; the lists service's settling rematch asks for the
-        statistics of the pools it does not rank first (ranking a pool refreshes its own)."""
+        statistics of the pools it does not rank first (ranking a pool refreshes its own),
+        a block at a time (``settling``)."""
+        for _ in self.settling(stats_of, batch):
+            pass
+
+    def settling(
+        self, stats_of: Collection[str] = tuple(COUNTERPART), batch: int = 256
+    ) -> Iterator[None]:
+        """``settle`` a block of ``batch`` profiles' statistics at a time (it yields after
+        each, so a caller on an event loop can let others run in between; a profile added
+        meanwhile has its own)."""
         self._priors.clear()
         self._weights.clear()
         self._rows_terms.clear()
@@ -112,14 +122,15 @@ class Matcher:
             pool = self.pools[channel]
             other = self.pools[COUNTERPART[channel]]
             rows = pool.live_rows()
-            if len(other) == 0:
-                continue
-            n = other.size
             for start in range(0, len(rows), batch):
+                if len(other) == 0:
+                    break
                 part = rows[start : start + batch]
+                n = other.size
                 cos = (pool.vectors[part] @ other.vectors[:n].T).astype(np.float32)
                 mu, sd = lang_stats(cos, other.lang[:n], other.alive[:n], self.prior(pool, part))
                 pool.mu[part], pool.sd[part] = mu, sd
+                yield
 
     def _maybe_fit_basis(self) -> None:
         """(Re)fit the reduced basis when the largest pool passed the prefilter size, or
