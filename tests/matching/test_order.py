@@ -73,7 +73,7 @@ async def test_the_service_settles_once_the_pool_is_quiet(
     items = [i for i in data["items"] if i["kind"] in ("JOB_SEEKING", "TALENT_RECRUITMENT")]
     store, bus = SqliteStore(":memory:"), EmbeddedBus(":memory:")
     try:
-        lists = wire(store, Outbox(store, bus), Matcher(encode, 512, tree), settle_after=0.3).lists
+        lists = wire(store, Outbox(store, bus), Matcher(encode, 512, tree), settle_after=2.0).lists
         for item in items:
             await lists.published(profile_of(item))
         assert lists.job.state == "idle"  # postponed by each publication
@@ -82,6 +82,20 @@ async def test_the_service_settles_once_the_pool_is_quiet(
                 break
             await asyncio.sleep(0.05)
         assert (lists.job.state, lists.job.total) == ("done", len(items))
+        # a change while an operator's rematch runs is settled after it
+        lists.start_rematch(Actor("acc_op", Role.OPERATOR))
+        await asyncio.sleep(0)
+        assert lists.job.state == "running"
+        await lists.removed(items[0]["id"], 2)
+        for _ in range(200):
+            timer = lists._timer
+            if lists.job.state == "done" and timer is not None and timer.done():
+                break
+            await asyncio.sleep(0.05)
+        assert (lists.job.state, lists.job.total) == ("done", len(items) - 1)
+        for item in items[1:]:  # the removed demand is on no page
+            page = await lists.repository.of_demand(item["id"], 20)
+            assert page and all(items[0]["id"] not in p.party_ids for p in page)
         await lists.stop()
     finally:
         await store.close()
