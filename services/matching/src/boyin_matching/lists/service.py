@@ -21,10 +21,7 @@ from numpy.typing import NDArray
 
 from boyin_matching.feedback.domain import Record, Screened, rerank
 from boyin_matching.feedback.repository import FeedbackRepository
-from boyin_matching.lists.domain import (
-    Ranked,
-    RematchJob,
-)
+from boyin_matching.lists.domain import Ranked, RematchJob, WritePlan
 from boyin_matching.lists.repository import Rankings
 from boyin_matching.lists.writing import Writer
 from boyin_matching.pool.service import Pool
@@ -121,11 +118,14 @@ class Lists:
         """A demand left the shelf (withdrawn, expired, back in review): forget it, and
         withdraw its matches."""
         if await self.pool.drop(demand_id, revision):
-            for p in await self.proposals.withdraw_all_of(demand_id):
-                if p.status is MatchStatus.PROPOSED:  # it was on offer
-                    for party in p.party_ids:
-                        self.pool.exposure[party] -= 1
+            await self._withdraw(demand_id)
             self._changed()
+
+    async def _withdraw(self, demand_id: str) -> None:
+        for p in await self.proposals.withdraw_all_of(demand_id):
+            if p.status is MatchStatus.PROPOSED:  # it was on offer
+                for party in p.party_ids:
+                    self.pool.exposure[party] -= 1
 
     async def without_a_good_match(self, actor: Actor) -> list[tuple[Profile, float | None]]:
         """Published demands whose list has no good match yet (its best score is below
@@ -279,7 +279,7 @@ class Lists:
                 written += await written_so_far()  # the batch before: then this one
                 planned = await self.writer.plan(finished, removals, pending)
                 deferred.extend(planned.deferred)
-                writing = asyncio.create_task(self.writer.store(planned))
+                writing = asyncio.create_task(self._stored(planned, removals))
                 self.job.done += len(batch)
                 await asyncio.sleep(0)  # its insert starts; the service answers
             written += await written_so_far()
@@ -295,6 +295,19 @@ class Lists:
             gc.unfreeze()
         self.job.state = JobState.DONE
         return written
+
+    async def _stored(self, planned: WritePlan, removals: int) -> int:
+        """``Writer.store``, then, if a demand left the pool while it was written (after
+        ``removed`` withdrew its proposals), the proposals of it this batch wrote are
+        withdrawn too."""
+        count = await self.writer.store(planned)
+        matcher = self.pool.matcher
+        if matcher.removals != removals:
+            involved = {party for mid in planned.parties for party in planned.pair_of(mid)}
+            for demand_id in sorted(involved):
+                if matcher.profile(demand_id) is None:
+                    await self._withdraw(demand_id)
+        return count
 
     # -- making lists --------------------------------------------------------------
 

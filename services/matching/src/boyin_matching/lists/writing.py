@@ -77,7 +77,13 @@ class Writer:
             if stored.is_open(doc) and stored.ranked_by(doc) in mine
             for p in stored.demand_ids(doc)
         }
-        others = await self.rankings.of(sorted(sides - mine))
+        # the lists of the other sides still on the shelf (a ranking's document outlives
+        # its demand: a removed one's list no longer holds anything)
+        others = {
+            ranking: doc
+            for ranking, doc in (await self.rankings.of(sorted(sides - mine))).items()
+            if self.pool.profile(ranking) is not None
+        }
         planned = plan(current, rankings, existing, utcnow().isoformat(), others, pending)
         self.pool.exposure.update(planned.exposure)
         return planned
@@ -109,8 +115,8 @@ class Writer:
     async def settle_dropped(self, mids: Sequence[str]) -> None:
         """The proposals a rematch's lists dropped while their other side's list was
         still to be written (``WritePlan.deferred``), now that every list is: each one
-        still open and untouched is handed over to a side whose list holds it, or
-        withdrawn as superseded if neither does."""
+        still open and untouched is handed over to a side on the shelf whose list holds
+        it, or withdrawn as superseded if neither does."""
         docs = await self.proposals.by_id(sorted(set(mids)))
         docs = {m: d for m, d in docs.items() if stored.is_open(d) and stored.untouched(d)}
         sides = sorted({p for d in docs.values() for p in stored.demand_ids(d)})
@@ -118,7 +124,11 @@ class Writer:
         handed: dict[str, dict[str, Any]] = {}
         dropped: list[Document] = []
         for mid, doc in docs.items():
-            holders = [p for p in stored.demand_ids(doc) if mid in lists.get(p, ())]
+            holders = [
+                p
+                for p in stored.demand_ids(doc)
+                if mid in lists.get(p, ()) and self.pool.profile(p) is not None
+            ]
             if holders:
                 if stored.ranked_by(doc) not in holders:
                     handed[mid] = {"ranked_by": holders[0]}
