@@ -11,11 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from graphql import ExecutionResult
 
 from boyin_gateway.accounts.service import Accounts
 from boyin_gateway.context import Context
 from boyin_gateway.feeds import Feeds
-from boyin_gateway.schema import schema
+from boyin_gateway.schema import match_operations, schema
 from boyin_shared.api.matching import (
     AgreementOut,
     ExplanationOut,
@@ -339,3 +340,35 @@ async def test_demands_without_a_good_match_show_for_operators(run: Run) -> None
         {"demandId": "dem_5", "channel": "PROJECT_LANDING", "ownerId": "org_1", "bestScore": None},
         {"demandId": "dem_6", "channel": "JOB_SEEKING", "ownerId": "tal_1", "bestScore": 0.61},
     ]
+
+
+async def test_operators_follow_the_rematch_job_by_subscription(
+    run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``rematchProgress`` reports the job while it runs and ends with its last state;
+    it is for staff only."""
+    monkeypatch.setattr(match_operations, "PROGRESS_EVERY", 0.01)
+    data = run.platform.matching_data
+    data.job = JobOut(state="running", total=10, done=4, error=None)
+    document = "subscription { rematchProgress { state total done } }"
+    context = Context(run.platform, run.accounts, OPERATOR, Feeds())
+    stream = await schema.subscribe(document, context_value=context)
+    assert not isinstance(stream, ExecutionResult)
+    seen = []
+    async for result in stream:
+        assert result.errors is None and result.data is not None
+        seen.append(result.data["rematchProgress"])
+        data.job = JobOut(state="done", total=10, done=10, error=None)
+    assert seen == [
+        {"state": "RUNNING", "total": 10, "done": 4},
+        {"state": "DONE", "total": 10, "done": 10},
+    ]
+    talent = Context(
+        run.platform, run.accounts, Actor("acc_t", Role.TALENT, party_id="tal_1"), Feeds()
+    )
+    refused = await schema.subscribe(document, context_value=talent)
+    if isinstance(refused, ExecutionResult):
+        assert refused.errors
+    else:
+        results = [r async for r in refused]
+        assert results and results[0].errors and "Staff only" in results[0].errors[0].message

@@ -18,7 +18,11 @@ from boyin_gateway.schema.accounts import AccountMutation, AccountQuery
 from boyin_gateway.schema.agreements import AgreementMutation, AgreementQuery
 from boyin_gateway.schema.editions import EditionMutation, EditionQuery
 from boyin_gateway.schema.feeds import FeedSubscription
-from boyin_gateway.schema.match_operations import MatchOperationsMutation, MatchOperationsQuery
+from boyin_gateway.schema.match_operations import (
+    MatchOperationsMutation,
+    MatchOperationsQuery,
+    MatchOperationsSubscription,
+)
 from boyin_gateway.schema.matches import MatchMutation, MatchQuery
 from boyin_gateway.schema.meetings import MeetingMutation, MeetingQuery
 from boyin_gateway.schema.privacy import PrivacyMutation, PrivacyQuery
@@ -56,6 +60,8 @@ Mutation = merge_types(
         AgreementMutation,
     ),
 )
+
+Subscription = merge_types("Subscription", (FeedSubscription, MatchOperationsSubscription))
 
 
 def _raised(error: GraphQLError) -> bool:
@@ -105,7 +111,7 @@ def build_schema(limit: limits.Limits = limits.DEFAULTS) -> strawberry.Schema:
     return GatewaySchema(
         query=Query,
         mutation=Mutation,
-        subscription=FeedSubscription,
+        subscription=Subscription,
         extensions=extensions,
         # suggestions ("Did you mean ...?") would reveal what introspection hides
         config=StrawberryConfig(disable_field_suggestions=not limit.introspection),

@@ -1,9 +1,11 @@
 """GraphQL of matching's operations, for operators and administrators: the rematch job
-(start it, follow its progress: it recomputes every demand's list, both sides) and the
-queue of demands whose list has no good match yet."""
+(start it, follow its progress by query or subscription: it recomputes every demand's
+list, both sides) and the queue of demands whose list has no good match yet."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncGenerator
 from typing import Annotated
 
 import strawberry
@@ -12,12 +14,14 @@ from boyin_gateway.clients import ServiceError
 from boyin_gateway.context import Context
 from boyin_gateway.derived import derived, shown_as
 from boyin_gateway.errors import problem
-from boyin_gateway.permissions import nothing, staff_field, staff_mutation
+from boyin_gateway.permissions import Staff, guard, nothing, staff_field, staff_mutation
 from boyin_gateway.registry_enums import Channel
 from boyin_gateway.types import Forbidden
 from boyin_shared.api.matching import JobOut, JobState, NoGoodMatchOut
 
 Info = strawberry.Info[Context, None]
+#: seconds between two reports of the rematch job's progress (``rematchProgress``)
+PROGRESS_EVERY = 1.0
 
 strawberry.enum(JobState, name="RematchState", description="Where the rematch job stands.")
 
@@ -83,3 +87,17 @@ class MatchOperationsMutation:
             refused = problem(exc)
             assert isinstance(refused, Forbidden)
             return refused
+
+
+@strawberry.type
+class MatchOperationsSubscription:
+    @strawberry.subscription(extensions=guard(Staff()))  # type: ignore[untyped-decorator]
+    async def rematch_progress(self, info: Info) -> AsyncGenerator[RematchJob, None]:
+        """The rematch job's progress every second while it runs, ending with its state
+        once it does not (operators and administrators)."""
+        while True:
+            job = await info.context.matching.rematch_job()
+            yield shown_as(RematchJob, job)
+            if job.state != JobState.RUNNING:
+                return
+            await asyncio.sleep(PROGRESS_EVERY)
