@@ -11,7 +11,7 @@ from typing import Any
 
 from boyin_gateway.clients import ServiceError
 from boyin_shared.api.errors import ErrorOut, MessageOut
-from boyin_shared.api.matching import MatchOut
+from boyin_shared.api.matching import JobOut, JobState, MatchOut, NoGoodMatchOut
 from boyin_shared.api.registry import (
     Channel,
     ClaimOut,
@@ -243,6 +243,7 @@ def matched(
         counterpart_kind="talent" if theirs.owner_id.startswith("tal_") else "organisation",
         counterpart_party_id=theirs.owner_id,
         score=0.8,
+        good_match=True,
         status=status,
         my_response=None,
         source=source,
@@ -256,6 +257,12 @@ class MatchingData:
     matches: dict[str, list[MatchOut]] = field(default_factory=dict)
     #: the matches waiting for an operator's review
     queue: list[MatchOut] = field(default_factory=list)
+    #: the published demands with no good match yet
+    without_good_match: list[NoGoodMatchOut] = field(default_factory=list)
+    #: the rematch job, as matching reports it
+    job: JobOut = field(
+        default_factory=lambda: JobOut(state=JobState.IDLE, total=0, done=0, error=None)
+    )
 
 
 # -- scheduling ----------------------------------------------------------------------

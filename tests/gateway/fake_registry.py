@@ -9,7 +9,13 @@ from typing import Any
 import httpx
 
 from boyin_gateway.clients import FilePart, ServiceUnavailable
-from boyin_shared.api.matching import DistrictSupplyOut, MatchOut
+from boyin_shared.api.matching import (
+    DistrictSupplyOut,
+    JobOut,
+    JobState,
+    MatchOut,
+    NoGoodMatchOut,
+)
 from boyin_shared.api.registry import (
     AttachmentOut,
     AuditEntryOut,
@@ -488,3 +494,26 @@ class FakeMatching(_Fake):
         added = matched(ours, theirs, source="operator")
         self.matching_data.matches.setdefault(demand_id, []).append(added)
         return added
+
+    async def start_rematch(self) -> JobOut:
+        """Operators and administrators start the job (matching refuses everyone else);
+        one running is not started again."""
+        self._called("start_rematch")
+        if self.actor.role not in (Role.OPERATOR, Role.ADMIN):
+            raise forbidden()
+        job = self.matching_data.job
+        if job.state != JobState.RUNNING:
+            self.matching_data.job = JobOut(state=JobState.RUNNING, total=0, done=0, error=None)
+        return self.matching_data.job.model_copy(update={"state": JobState.RUNNING})
+
+    async def demands_without_good_match(self) -> list[NoGoodMatchOut]:
+        """Operators and administrators only, as matching answers."""
+        self._called("demands_without_good_match")
+        if self.actor.role not in (Role.OPERATOR, Role.ADMIN):
+            raise forbidden()
+        return list(self.matching_data.without_good_match)
+
+    async def rematch_job(self) -> JobOut:
+        """Anyone signed in may follow the job at matching: the gateway keeps it to staff."""
+        self._called("rematch_job")
+        return self.matching_data.job

@@ -128,6 +128,7 @@ async def test_each_client_reads_its_services_answers() -> None:
         "counterpart_kind": "talent",
         "counterpart_party_id": "t1",
         "score": 0.5,
+        "good_match": False,
         "status": "PROPOSED",
         "my_response": None,
         "source": "auto",
@@ -137,11 +138,24 @@ async def test_each_client_reads_its_services_answers() -> None:
     async with pool(lambda r: httpx.Response(200, json=[match]), seen) as http:
         matches = await MatchingClient(http, SECRET, ACTOR).matches("d1", 5)
         assert [m.match_id for m in matches] == ["m1"]
+        assert not matches[0].good_match
+    job = {"state": "running", "total": 10, "done": 3, "error": None}
+    async with pool(lambda r: httpx.Response(200, json=job), seen) as http:
+        client = MatchingClient(http, SECRET, ACTOR)
+        assert (await client.start_rematch()).done == 3
+        assert (await client.rematch_job()).total == 10
+    weak = {"demand_id": "d3", "channel": "JOB_SEEKING", "owner_id": "t1", "best_score": None}
+    async with pool(lambda r: httpx.Response(200, json=[weak]), seen) as http:
+        found = await MatchingClient(http, SECRET, ACTOR).demands_without_good_match()
+        assert [d.demand_id for d in found] == ["d3"]
     async with pool(lambda r: httpx.Response(200, json=[]), seen) as http:
         assert await SchedulingClient(http, SECRET, ACTOR).sign_ups("s1") == []
-    assert [(r.url.path, r.url.params.get("limit")) for r in seen] == [
-        ("/demands/d1/matches", "5"),
-        ("/sessions/s1/sign-ups", None),
+    assert [(r.method, r.url.path, r.url.params.get("limit")) for r in seen] == [
+        ("GET", "/demands/d1/matches", "5"),
+        ("POST", "/rematch", None),
+        ("GET", "/rematch", None),
+        ("GET", "/review-queue/no-good-match", None),
+        ("GET", "/sessions/s1/sign-ups", None),
     ]
 
 

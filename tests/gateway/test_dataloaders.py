@@ -273,6 +273,7 @@ def match(match_id: str, demand_id: str, talent_id: str) -> MatchOut:
         counterpart_kind="talent",
         counterpart_party_id=talent_id,
         score=0.5,
+        good_match=False,
         status="MUTUAL",
         my_response="YES",
         source="auto",

@@ -27,6 +27,7 @@ def shown(match_id: str) -> MatchOut:
         counterpart_kind="talent",
         counterpart_party_id="tal_1",
         score=0.9,
+        good_match=True,
         status="MUTUAL",
         my_response="YES",
         source="auto",

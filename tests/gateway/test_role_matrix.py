@@ -17,6 +17,8 @@ read from the code under test):
 - contacts (the registry's ``privacy/domain.py``): a party's contact details are shown to
   the party itself, staff, the district officer of an organisation's district and, after a
   mutual match, its counterpart (here the talent and the organisation are matched);
+- matching: the review queue is for staff; operators and administrators start the
+  rematch job, follow its progress and read the demands with no good match yet;
 - the live feeds (``permissions.py``): new projects for investors and staff, district
   demands for district officers and staff, pipeline events for staff, a participant's
   meetings and sessions for talents and organisations;
@@ -144,6 +146,11 @@ ADD_MATCH = f"""
 mutation($a: ID!, $b: ID!) {{
   addMatch(demandId: $a, counterpartDemandId: $b, note: "by hand") {{ {MATCH_RESULT} }}
 }}"""
+START_REMATCH = """mutation { startRematch {
+  __typename ... on RematchJob { state total done }
+  ... on Forbidden { code message { zh en } fields { field code message { zh en } } } } }"""
+REMATCH_JOB = "{ rematchJob { state total done error } }"
+WITHOUT_GOOD_MATCH = "{ demandsWithoutGoodMatch { demandId channel ownerId bestScore } }"
 NEW_PROJECTS = "subscription { newProjects { demandId } }"
 PIPELINE_EVENTS = "subscription { pipelineEvents { type } }"
 DISTRICT_DEMANDS = "subscription { districtDemands { demandId districtCode } }"
@@ -475,6 +482,18 @@ async def add_match(world: World, role: str) -> str:
     return await mutation(world, role, ADD_MATCH, "addMatch", "Match", **ids)
 
 
+async def start_rematch(world: World, role: str) -> str:
+    return await mutation(world, role, START_REMATCH, "startRematch", "RematchJob")
+
+
+async def rematch_job(world: World, role: str) -> str:
+    return await read(world, role, REMATCH_JOB, "rematchJob")
+
+
+async def demands_without_good_match(world: World, role: str) -> str:
+    return await read(world, role, WITHOUT_GOOD_MATCH, "demandsWithoutGoodMatch")
+
+
 async def erase_talent(world: World, role: str) -> str:
     target = world.erasable[role]
     return await mutation(world, role, ERASE_TALENT, "eraseTalent", "Talent", id=target)
@@ -561,6 +580,9 @@ OPERATIONS = (
     Operation(
         "counterpartContacts of a mutual match", STAFF | {"organisation"}, counterpart_contacts
     ),
+    Operation("startRematch", STAFF, start_rematch),
+    Operation("rematchJob", STAFF, rematch_job),
+    Operation("demandsWithoutGoodMatch", STAFF, demands_without_good_match),
     Operation("eraseTalent", frozenset({"admin"}), erase_talent),
     Operation("subscribe newProjects", STAFF | {"investor"}, row=new_projects),
     Operation("subscribe pipelineEvents", STAFF, row=pipeline_events),
@@ -967,6 +989,7 @@ def seed_registry(world: World, platform: FakePlatform) -> None:
         counterpart_kind="talent",
         counterpart_party_id=world.talent_id,
         score=0.8,
+        good_match=True,
         status="PENDING_REVIEW",
         my_response=None,
         source="auto",

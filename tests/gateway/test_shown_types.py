@@ -11,17 +11,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from graphql import ExecutionResult
 
 from boyin_gateway.accounts.service import Accounts
 from boyin_gateway.context import Context
 from boyin_gateway.feeds import Feeds
-from boyin_gateway.schema import schema
+from boyin_gateway.schema import match_operations, schema
 from boyin_shared.api.agreements import AgreementStage
 from boyin_shared.api.matching import (
     ExplanationLineOut,
     ExplanationOut,
+    JobOut,
     MatchOut,
     MeetingOutcomeOut,
+    NoGoodMatchOut,
 )
 from boyin_shared.api.registry import Channel, DemandAttachmentOut
 from boyin_shared.identity import Actor, Role
@@ -63,7 +66,7 @@ PARTIES = """query($org: ID!, $tal: ID!) {
   }
 }"""
 MATCHES = """query($id: ID!) { matches(demandId: $id) {
-  id demandId counterpartDemandId counterpartKind counterpartPartyId score status
+  id demandId counterpartDemandId counterpartKind counterpartPartyId score goodMatch status
   myResponse source
   explanation {
     reasons { code zh en } mismatches { code zh en }
@@ -266,6 +269,7 @@ async def test_a_match_shows_its_explanation_meeting_and_agreement(run: Run) -> 
             counterpart_kind="talent",
             counterpart_party_id="tal_1",
             score=0.75,
+            good_match=True,
             status="MUTUAL",
             my_response="YES",
             source="auto",
@@ -297,6 +301,7 @@ async def test_a_match_shows_its_explanation_meeting_and_agreement(run: Run) -> 
         "counterpartKind": "talent",
         "counterpartPartyId": "tal_1",
         "score": 0.75,
+        "goodMatch": True,
         "status": "MUTUAL",
         "myResponse": "YES",
         "source": "auto",
@@ -316,3 +321,70 @@ async def test_a_match_shows_its_explanation_meeting_and_agreement(run: Run) -> 
             "origin": {"kind": "MATCH", "matchId": "mat_1"},
         },
     }
+
+
+async def test_the_rematch_job_shows_its_progress_and_starts_once(run: Run) -> None:
+    """``rematchJob`` shows matching's progress as it reports it (its state as the
+    ``RematchState`` enum); ``startRematch`` answers the job running."""
+    run.platform.matching_data.job = JobOut(state="failed", total=10, done=4, error="killed")
+    job = "{ rematchJob { state total done error } }"
+    assert (await run(job))["rematchJob"] == {
+        "state": "FAILED",
+        "total": 10,
+        "done": 4,
+        "error": "killed",
+    }
+    started = "mutation { startRematch { __typename ... on RematchJob { state done } } }"
+    for _ in range(2):  # one running is not started again
+        assert (await run(started))["startRematch"] == {
+            "__typename": "RematchJob",
+            "state": "RUNNING",
+            "done": 0,
+        }
+    assert (await run(job))["rematchJob"]["state"] == "RUNNING"
+
+
+async def test_demands_without_a_good_match_show_for_operators(run: Run) -> None:
+    run.platform.matching_data.without_good_match = [
+        NoGoodMatchOut(
+            demand_id="dem_5", channel="PROJECT_LANDING", owner_id="org_1", best_score=None
+        ),
+        NoGoodMatchOut(demand_id="dem_6", channel="JOB_SEEKING", owner_id="tal_1", best_score=0.61),
+    ]
+    found = await run("{ demandsWithoutGoodMatch { demandId channel ownerId bestScore } }")
+    assert found["demandsWithoutGoodMatch"] == [
+        {"demandId": "dem_5", "channel": "PROJECT_LANDING", "ownerId": "org_1", "bestScore": None},
+        {"demandId": "dem_6", "channel": "JOB_SEEKING", "ownerId": "tal_1", "bestScore": 0.61},
+    ]
+
+
+async def test_operators_follow_the_rematch_job_by_subscription(
+    run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``rematchProgress`` reports the job while it runs and ends with its last state;
+    it is for staff only."""
+    monkeypatch.setattr(match_operations, "PROGRESS_EVERY", 0.01)
+    data = run.platform.matching_data
+    data.job = JobOut(state="running", total=10, done=4, error=None)
+    document = "subscription { rematchProgress { state total done } }"
+    context = Context(run.platform, run.accounts, OPERATOR, Feeds())
+    stream = await schema.subscribe(document, context_value=context)
+    assert not isinstance(stream, ExecutionResult)
+    seen = []
+    async for result in stream:
+        assert result.errors is None and result.data is not None
+        seen.append(result.data["rematchProgress"])
+        data.job = JobOut(state="done", total=10, done=10, error=None)
+    assert seen == [
+        {"state": "RUNNING", "total": 10, "done": 4},
+        {"state": "DONE", "total": 10, "done": 10},
+    ]
+    talent = Context(
+        run.platform, run.accounts, Actor("acc_t", Role.TALENT, party_id="tal_1"), Feeds()
+    )
+    refused = await schema.subscribe(document, context_value=talent)
+    if isinstance(refused, ExecutionResult):
+        assert refused.errors
+    else:
+        results = [r async for r in refused]
+        assert results and results[0].errors and "Staff only" in results[0].errors[0].message

@@ -111,7 +111,6 @@ async def test_a_missed_meeting_lowers_the_partys_scores_once_and_marks_the_matc
         lists = r.hosts["matching"].app.state.service.lists
         assert isinstance(lists, Lists) and lists.feedback is not None
         before = {c.demand_id: c.score for c in await lists.ranked(landing)}
-        before_project = {c.demand_id: c.score for c in await lists.ranked(project)}
 
         missed = outcome(
             MeetingNoShow,
@@ -141,15 +140,16 @@ async def test_a_missed_meeting_lowers_the_partys_scores_once_and_marks_the_matc
 
         after = {c.demand_id: c.score for c in await lists.ranked(landing)}
         assert after[project] == pytest.approx(before[project] * record[talent["id"]].factor)
-        # the full rematch job writes each pair from its supply's side, with the same
-        # feedback: the talent's own record scales the pair there too
-        seen_from_project = {c.demand_id: c.score for c in await lists.ranked(project)}
+        # the full rematch job writes each pair with the same feedback: the talent's own
+        # record scales the pair there too (ranked on the pool the job settled)
         await lists.rematch()
+        seen_from_project = {c.demand_id: c.score for c in await lists.ranked(project)}
         stored = await lists.repository.collection.get(match["match_id"])
         assert stored is not None
         assert stored["score"] == pytest.approx(seen_from_project[landing], rel=1e-4)
+        [unscaled] = lists.pool.matcher.candidates(project)  # no feedback
         assert stored["score"] == pytest.approx(
-            before_project[landing] * record[talent["id"]].factor, rel=1e-4
+            unscaled.score * record[talent["id"]].factor, rel=1e-4
         )
 
         # the operator reads why; the organisation sees the meeting, not the note

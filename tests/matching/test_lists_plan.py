@@ -122,8 +122,11 @@ def test_the_announcement_holds_the_list_in_one_event() -> None:
     assert event.data.proposals[0].supply.demand_id == "p1"
     assert event.data.proposals[0].demand.party_id == LANDINGS[0].owner_id
     assert event.data.proposals[0].score == 0.9
-    assert ranking_state(out.lists["p1"], NOW, "w1") == {
+    assert out.best(out.lists["p1"]) == 0.9
+    assert out.best([]) == 0.0
+    assert ranking_state(out.lists["p1"], 0.9, NOW, "w1") == {
         "listed": out.lists["p1"],
+        "best": 0.9,
         "updated_at": NOW,
         "write": "w1",
     }

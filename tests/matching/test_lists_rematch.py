@@ -7,6 +7,7 @@ shared terms and small capacities (so exposure control bites); ``finish`` agains
 from __future__ import annotations
 
 import random
+from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
 
@@ -15,7 +16,7 @@ import pytest
 
 from boyin_matching.app import wire
 from boyin_matching.lists import service as lists_module
-from boyin_matching.lists.service import PROPOSALS_PER_DEMAND, Lists
+from boyin_matching.lists.service import PROPOSALS_PER_DEMAND, RANKED, Lists
 from boyin_matching.ranking import finishing as finishing_module
 from boyin_matching.ranking.matcher import Matcher
 from boyin_matching.ranking.profiles import Profile
@@ -124,21 +125,30 @@ async def build() -> AsyncIterator[Build]:
 
 
 async def per_query(lists: Lists) -> int:
-    """The job as it was: ``candidates`` for every supply, in row order, each list
+    """The job by the per-query path: the matcher settled, then ``candidates`` for every
+    demand of both sides (each channel's in order of id), all capped by one snapshot of
+    the exposure: how many pairs of the lists' best PROPOSALS_PER_DEMAND by the fused
+    score (without the lexical signal, before any cap) hold each party; each list
     written as a newly published demand's is."""
+    m = lists.pool.matcher
+    m.settle()
+    ids = [
+        m.pools[channel].ids[row]
+        for channel in RANKED
+        for row in sorted(m.pools[channel].live_rows(), key=lambda r: m.pools[channel].ids[r])
+    ]
+    pairs = {
+        frozenset((q, c.demand_id))
+        for q in ids
+        for c in m.candidates(q, PROPOSALS_PER_DEMAND, use_lexical=False)
+    }
+    caps = Counter(party for pair in pairs for party in pair)
     written = 0
-    for channel in ("PROJECT_COOPERATION", "JOB_SEEKING"):
-        pool = lists.pool.matcher.pools[channel]
-        for row in pool.live_rows():
-            query_id = pool.ids[row]
-            query = lists.pool.matcher.profile(query_id)
-            assert query is not None
-            found = lists.pool.matcher.candidates(
-                query_id, PROPOSALS_PER_DEMAND, lists.pool.exposure
-            )
-            written += await lists._write(
-                [lists._listed(query, found)], lists.pool.matcher.removals
-            )
+    for query_id in ids:
+        query = m.profile(query_id)
+        assert query is not None
+        found = m.candidates(query_id, PROPOSALS_PER_DEMAND, caps)
+        written += await lists.writer.write([lists._listed(query, found)], m.removals)
     return written
 
 
@@ -159,15 +169,18 @@ async def test_job_proposes_what_the_per_query_path_proposes(
     seen: list[tuple[int, int]] = []
     written = await job.rematch(lambda done, total: seen.append((done, total)))
     assert written == await per_query(reference)
-    supplies = sum(len(job.pool.matcher.pools[c]) for c in ("PROJECT_COOPERATION", "JOB_SEEKING"))
-    assert seen == [(i, supplies) for i in range(1, supplies + 1)]
-    assert (job.job.state, job.job.done, job.job.total) == ("done", supplies, supplies)
+    ranked = sum(len(pool) for pool in job.pool.matcher.pools.values())
+    assert seen == [(i, ranked) for i in range(1, ranked + 1)]
+    assert (job.job.state, job.job.done, job.job.total) == ("done", ranked, ranked)
     got, want = await proposals(job), await proposals(reference)
     assert got.keys() == want.keys()
     for mid, doc in want.items():
-        for key in ("score", "forward", "reverse", "lexical", "cosine"):
+        for key in ("score", "lexical", "cosine"):
             assert got[mid][key] == pytest.approx(doc[key], abs=1e-5), (mid, key)
-        for key in ("signals", "capped", "status", "taxonomy"):
+        # a pair on both sides' lists keeps the view of the list that wrote it last
+        views = sorted((got[mid]["forward"], got[mid]["reverse"]))
+        assert views == pytest.approx(sorted((doc["forward"], doc["reverse"])), abs=1e-5)
+        for key in ("signals", "status", "taxonomy"):
             assert got[mid][key] == doc[key], (mid, key)
     assert job.pool.exposure == reference.pool.exposure
     assert any(doc["capped"] for doc in want.values())  # exposure control did bite
@@ -183,10 +196,10 @@ async def test_job_with_the_50_shortlist_agrees_with_the_per_query_path(
     the exposure control see only the 50 best by the fused score, where ``candidates``
     re-ranks 200. Without exposure caps the proposals are the same (on these pools the
     lexical signal, weight 0.10, never lifts a candidate from below 50th into the top 20);
-    with the caps of 3 to 30 here they differ: when many of a supply's best 50 are capped
-    (halved), ``candidates`` fills its list from further down, and a different list changes
-    the later lists' exposure counts. Measured agreement with caps: 93.3%, 91.5%, 93.1% of
-    the proposals (seeds 0-2; 99.8-99.9% with a shortlist of 100, 100% with 200)."""
+    with the caps of 3 to 30 here they differ: when many of a list's best 50 are capped
+    (halved), ``candidates`` fills its list from further down. Measured agreement with
+    caps, both sides' lists capped by one snapshot: 88.8%, 84.7%, 91.2% of the proposals
+    (seeds 0-2)."""
     monkeypatch.setattr(lists_module, "REMATCH_SHORTLIST", 50)
     if not caps:
         monkeypatch.setattr(finishing_module, "exposure_cap", lambda profile: 10**9)
@@ -195,7 +208,7 @@ async def test_job_with_the_50_shortlist_agrees_with_the_per_query_path(
     await per_query(reference)
     got, want = await proposals(job), await proposals(reference)
     agreement = len(got.keys() & want.keys()) / len(want)
-    assert agreement >= (0.9 if caps else 1.0), agreement
+    assert agreement >= (0.83 if caps else 1.0), agreement
     for mid in got.keys() & want.keys():
         assert got[mid]["score"] == pytest.approx(want[mid]["score"], abs=1e-5)
 
@@ -264,7 +277,8 @@ async def test_changes_between_chunks(build: Build, monkeypatch: pytest.MonkeyPa
 
     written = await lists.rematch(progress)
     docs = await proposals(lists)
-    assert written == len(docs)
+    rankings = await lists.rankings.collection.find({})
+    assert written == sum(len(r["listed"]) for r in rankings)
     to_gone = [d for d in docs.values() if d["demand"]["demand_id"] in gone]
     assert len(to_gone) == 5 * PROPOSALS_PER_DEMAND  # the first batch's only
     assert len(docs) > len(to_gone)  # the job seekers' proposals are made all the same
@@ -275,9 +289,10 @@ async def test_changes_between_chunks(build: Build, monkeypatch: pytest.MonkeyPa
 async def test_a_rematch_replaces_the_lists_it_made_before(
     build: Build, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A second rematch with lists of 8 instead of 20 withdraws the supplies' earlier
-    proposals that left their lists, except those a side answered or an operator
-    reviewed; proposals a demand's own ranking made are not the supplies' to replace."""
+    """A second rematch with lists of 8 instead of 20 withdraws the earlier proposals
+    that left every list, except those a side answered or an operator reviewed: a
+    demand's own longer list, written by hand in between, is replaced too (the job ranks
+    both sides)."""
     lists = build(market(6))
     await lists.rematch()
     first = await proposals(lists)
@@ -290,25 +305,21 @@ async def test_a_rematch_replaces_the_lists_it_made_before(
     demand_id = next(iter(first.values()))["demand"]["demand_id"]
     demand = lists.pool.matcher.profile(demand_id)
     assert demand is not None
-    own = lists.pool.matcher.candidates(demand_id, 30)  # the demand's own list
-    await lists._write([lists._listed(demand, own)], lists.pool.matcher.removals)
-    from_demand = {
-        mid for mid, d in (await proposals(lists)).items() if d.get("ranked_by") == demand_id
-    }
+    own = lists.pool.matcher.candidates(demand_id, 30)  # the demand's own list, longer
+    await lists.writer.write([lists._listed(demand, own)], lists.pool.matcher.removals)
     monkeypatch.setattr(lists_module, "PROPOSALS_PER_DEMAND", 8)
     await lists.rematch()
     after = await proposals(lists)
     open_ = {mid: d for mid, d in after.items() if d["status"] == MatchStatus.PROPOSED}
-    by_supply: dict[str, int] = {}
-    for d in open_.values():
-        made = d["ranked_by"] == d["supply"]["demand_id"]
-        if made and d["review"] == "pending" and not d["responses"]:
-            by_supply[d["supply"]["demand_id"]] = by_supply.get(d["supply"]["demand_id"], 0) + 1
-    assert by_supply and max(by_supply.values()) <= 8
+    rankings = {d["_id"]: d["listed"] for d in await lists.rankings.collection.find({})}
+    assert rankings and max(len(listed) for listed in rankings.values()) <= 8
+    assert len(rankings[demand_id]) == 8
+    on_a_list = {mid for listed in rankings.values() for mid in listed}
+    untouched = {mid for mid, d in open_.items() if d["review"] == "pending" and not d["responses"]}
+    assert untouched <= on_a_list
     withdrawn = [d for d in after.values() if d.get("withdrawn_by") == "superseded"]
     assert len(withdrawn) > len(first) / 2
     assert {answered, reviewed} <= open_.keys()
-    assert from_demand and from_demand <= open_.keys()
     # the exposure counts are what is open now
     counts: dict[str, int] = {}
     for d in open_.values():

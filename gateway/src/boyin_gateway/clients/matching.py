@@ -7,12 +7,21 @@ from typing import Any, Protocol
 from pydantic import TypeAdapter
 
 from boyin_gateway.clients.base import Downstream, ServiceClient, seg, sent
-from boyin_shared.api.matching import DistrictSupplyOut, ManualIn, MatchOut, RespondIn, ReviewIn
+from boyin_shared.api.matching import (
+    DistrictSupplyOut,
+    JobOut,
+    ManualIn,
+    MatchOut,
+    NoGoodMatchOut,
+    RespondIn,
+    ReviewIn,
+)
 
 
 class Matching(Downstream, Protocol):
     """The matching service as resolvers use it: supply, a demand's matches, answers, the
-    review queue and operators' actions."""
+    review queue and operators' actions, the rematch job, the demands with no good match
+    yet."""
 
     async def district_supply(self) -> list[DistrictSupplyOut]: ...
 
@@ -30,9 +39,16 @@ class Matching(Downstream, Protocol):
         """An operator proposes a match no ranking proposed (seen from ``demand_id``)."""
         ...
 
+    async def start_rematch(self) -> JobOut: ...
+
+    async def rematch_job(self) -> JobOut: ...
+
+    async def demands_without_good_match(self) -> list[NoGoodMatchOut]: ...
+
 
 _SUPPLY_LIST = TypeAdapter(list[DistrictSupplyOut])
 _MATCH_LIST = TypeAdapter(list[MatchOut])
+_NO_GOOD_MATCH_LIST = TypeAdapter(list[NoGoodMatchOut])
 
 
 class MatchingClient(ServiceClient):
@@ -71,3 +87,14 @@ class MatchingClient(ServiceClient):
             demand_id=demand_id, counterpart_demand_id=counterpart_demand_id, note=note
         )
         return MatchOut.model_validate(await self.request("POST", "/matches", json=sent(manual)))
+
+    async def start_rematch(self) -> JobOut:
+        return JobOut.model_validate(await self.request("POST", "/rematch"))
+
+    async def rematch_job(self) -> JobOut:
+        return JobOut.model_validate(await self.request("GET", "/rematch"))
+
+    async def demands_without_good_match(self) -> list[NoGoodMatchOut]:
+        return _NO_GOOD_MATCH_LIST.validate_python(
+            await self.request("GET", "/review-queue/no-good-match")
+        )

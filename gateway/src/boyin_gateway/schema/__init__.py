@@ -22,6 +22,11 @@ from boyin_gateway.schema.agreement_feeds import AgreementFeedSubscription
 from boyin_gateway.schema.agreements import AgreementMutation, AgreementQuery
 from boyin_gateway.schema.editions import EditionMutation, EditionQuery
 from boyin_gateway.schema.feeds import FeedSubscription
+from boyin_gateway.schema.match_operations import (
+    MatchOperationsMutation,
+    MatchOperationsQuery,
+    MatchOperationsSubscription,
+)
 from boyin_gateway.schema.matches import MatchMutation, MatchQuery
 from boyin_gateway.schema.meetings import MeetingMutation, MeetingQuery
 from boyin_gateway.schema.mentors import MentorMutation, MentorQuery
@@ -43,6 +48,7 @@ Query = merge_types(
         NotificationQuery,
         UploadQuery,
         MatchQuery,
+        MatchOperationsQuery,
         EditionQuery,
         MeetingQuery,
         AgreementQuery,
@@ -60,6 +66,7 @@ Mutation = merge_types(
         NotificationMutation,
         UploadMutation,
         MatchMutation,
+        MatchOperationsMutation,
         EditionMutation,
         MeetingMutation,
         AgreementMutation,
@@ -68,6 +75,8 @@ Mutation = merge_types(
     ),
 )
 Subscription = merge_types("Subscription", (FeedSubscription, AgreementFeedSubscription))
+
+Subscription = merge_types("Subscription", (FeedSubscription, MatchOperationsSubscription))
 
 
 def _raised(error: GraphQLError) -> bool:

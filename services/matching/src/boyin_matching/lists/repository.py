@@ -22,6 +22,11 @@ class Rankings:
         self.collection = store.collection("rankings")
         self.outbox = outbox
 
+    async def below(self, score: float, limit: int = 500) -> list[Document]:
+        """The rankings whose best score is below ``score`` (an empty list's is 0),
+        the worst first."""
+        return await self.collection.find({"best": {"$lt": score}}, sort=[("best", 1)], limit=limit)
+
     async def of(self, demand_ids: Sequence[str]) -> dict[str, Document]:
         return {d["_id"]: d for d in await self.collection.get_many(demand_ids)}
 

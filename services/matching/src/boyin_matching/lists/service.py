@@ -1,5 +1,7 @@
 """Ranked lists' use cases: a newly published demand's list, a demand leaving the shelf,
-and the rematch job that recomputes every supply's list.
+and the rematch job that recomputes every list, which also settles the lists once the
+pool has been quiet for a moment (so what a party sees does not depend on the order the
+demands came in: ``docs/matching.md``, "Settling").
 
 A list is written as ``domain`` says (``plan``: new pairs proposed, open ones rescored,
 the ranking's earlier ones no longer listed superseded, one announcement per list).
@@ -10,39 +12,28 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 from numpy.typing import NDArray
 
 from boyin_matching.feedback.domain import Record, Screened, rerank
 from boyin_matching.feedback.repository import FeedbackRepository
-from boyin_matching.lists.domain import (
-    Document,
-    Pair,
-    Ranked,
-    RematchJob,
-    WritePlan,
-    listed,
-    plan,
-)
-from boyin_matching.lists.domain import ranking_state as list_state
+from boyin_matching.lists.domain import Ranked, RematchJob, WritePlan
 from boyin_matching.lists.repository import Rankings
+from boyin_matching.lists.writing import Writer
 from boyin_matching.pool.service import Pool
-from boyin_matching.proposals import documents as stored
-from boyin_matching.proposals.domain import announcement, match_id, sides
+from boyin_matching.proposals.domain import sides
 from boyin_matching.proposals.repository import ProposalRepository
 from boyin_matching.proposals.service import Proposals, operator, staff_only
 from boyin_matching.ranking.finishing import Candidate
-from boyin_matching.ranking.profiles import Profile
+from boyin_matching.ranking.profiles import COUNTERPART, Profile
+from boyin_matching.ranking.scorer import NO_GOOD_MATCH
+from boyin_matching.ranking.shortlists import popularity
 from boyin_shared.api.matching import JobState, MatchStatus
-from boyin_shared.clock import new_id, utcnow
-from boyin_shared.events import Event
 from boyin_shared.identity import Actor
-from boyin_shared.retry import AGAIN, Again, optimistic
-from boyin_shared.store import AlreadyExists
 
 #: proposals kept per newly published demand
 PROPOSALS_PER_DEMAND = 20
@@ -55,6 +46,10 @@ REMATCH_SHORTLIST = 50
 #: rematch job: supplies whose proposals are written together
 REMATCH_BATCH = 100
 NOTHING: NDArray[np.intp] = np.zeros(0, np.intp)
+#: the pools in the order a rematch ranks them; the statistics of the second of each pair
+#: are refreshed first (ranking a pool refreshes its own, which its counterpart then reads)
+RANKED: Final = tuple(COUNTERPART)
+REFRESHED_FIRST: Final = ("PROJECT_LANDING", "TALENT_RECRUITMENT")
 
 
 @dataclass
@@ -64,12 +59,23 @@ class Lists:
     rankings: Rankings
     feedback: FeedbackRepository | None = None
     job: RematchJob = field(default_factory=RematchJob)
-    #: the running rematch job's task (cancelled when the service stops)
-    tasks: set[asyncio.Task[int]] = field(default_factory=set)
+    #: seconds of quiet after a change of the pool before every list is settled (a
+    #: rematch); None: only when asked (``settle``, an operator's rematch)
+    settle_after: float | None = None
+    #: the running rematch job's task and the settling timer (cancelled when the service stops)
+    tasks: set[asyncio.Task[Any]] = field(default_factory=set)
+    _dirty: bool = False
+    _settling: bool = False
+    #: one rematch at a time
+    _running: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _timer: asyncio.Task[int] | None = None
 
     @property
     def repository(self) -> ProposalRepository:
         return self.proposals.repository
+
+    def __post_init__(self) -> None:
+        self.writer = Writer(self.pool, self.proposals.repository, self.rankings)
 
     # -- a demand's list -----------------------------------------------------------
 
@@ -78,7 +84,8 @@ class Lists:
         if not await self.pool.publish(profile):
             return []  # an older revision, or a repeat
         candidates = await self.ranked(profile.demand_id)
-        await self._write([self._listed(profile, candidates)], self.pool.matcher.removals)
+        await self.writer.write([self._listed(profile, candidates)], self.pool.matcher.removals)
+        self._changed()
         return candidates
 
     async def ranked(self, demand_id: str) -> list[Candidate]:
@@ -111,10 +118,64 @@ class Lists:
         """A demand left the shelf (withdrawn, expired, back in review): forget it, and
         withdraw its matches."""
         if await self.pool.drop(demand_id, revision):
-            for p in await self.proposals.withdraw_all_of(demand_id):
-                if p.status is MatchStatus.PROPOSED:  # it was on offer
-                    for party in p.party_ids:
-                        self.pool.exposure[party] -= 1
+            await self._withdraw(demand_id)
+            self._changed()
+
+    async def _withdraw(self, demand_id: str) -> None:
+        for p in await self.proposals.withdraw_all_of(demand_id):
+            if p.status is MatchStatus.PROPOSED:  # it was on offer
+                for party in p.party_ids:
+                    self.pool.exposure[party] -= 1
+
+    async def without_a_good_match(self, actor: Actor) -> list[tuple[Profile, float | None]]:
+        """Published demands whose list has no good match yet (its best score is below
+        NO_GOOD_MATCH, or it has none), the worst first, each with its best score (None:
+        nobody to propose); operators only."""
+        if not operator(actor):
+            raise staff_only()
+        out = []
+        for doc in await self.rankings.below(NO_GOOD_MATCH):
+            profile = self.pool.profile(doc["_id"])
+            if profile is not None:
+                out.append((profile, float(doc["best"]) if doc["listed"] else None))
+        return out
+
+    # -- settling ------------------------------------------------------------------
+
+    def _changed(self) -> None:
+        """The pool changed: every list is settled once it has been quiet for
+        ``settle_after`` seconds (a change while it settles makes it settle again)."""
+        self._dirty = True
+        if self.settle_after is None:
+            return
+        if self._timer is not None and not self._timer.done():
+            if self._settling:
+                return  # it sees ``_dirty`` when done
+            self._timer.cancel()
+        self._timer = self._spawn(self._settle_later(self.settle_after))
+
+    async def _settle_later(self, delay: float) -> int:
+        await asyncio.sleep(delay)
+        self._settling = True
+        try:
+            return await self.settle()
+        finally:
+            self._settling = False
+
+    async def settle(self) -> int:
+        """Rematch every list until the pool did not change meanwhile (after an operator's
+        rematch that is running); returns what the last one wrote."""
+        written = 0
+        while self._dirty:
+            self._dirty = False
+            written = await self.rematch()
+        return written
+
+    def _spawn(self, work: Coroutine[Any, Any, int]) -> asyncio.Task[int]:
+        task = asyncio.create_task(work)
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+        return task
 
     # -- the rematch job -----------------------------------------------------------
 
@@ -123,9 +184,7 @@ class Lists:
         if not operator(actor):
             raise staff_only()
         if self.job.state is not JobState.RUNNING:
-            task = asyncio.create_task(self.rematch())
-            self.tasks.add(task)
-            task.add_done_callback(self.tasks.discard)
+            self._spawn(self.rematch())
         return self.job
 
     async def stop(self) -> None:
@@ -133,39 +192,57 @@ class Lists:
             task.cancel()
 
     async def rematch(self, progress: Callable[[int, int], None] | None = None) -> int:
-        """Recompute every supply's list (after a model or taxonomy change) and write it as
-        a newly published demand's list is written. Returns how many proposals the
-        supplies' lists hold.
+        """Recompute every list, both sides' (after a model or taxonomy change, and to
+        settle the lists when the pool has changed), and write each as a newly published
+        demand's list is written. Returns how many proposals the lists hold.
 
-        REMATCH_CHUNK supplies at a time are ranked by ``Matcher.shortlists`` (blocks of
-        queries against the whole other side, a shortlist of REMATCH_SHORTLIST each), read
-        to the end without awaiting anything: the generator computes blocks ahead on
-        threads, so the matcher must not change meanwhile, and nothing else runs on the
-        event loop until it is done (a chunk takes about 0.2 s on 10,000 counterparts).
-        Then REMATCH_BATCH supplies' shortlists are finished together as a newly published
-        demand's ranking is (``Matcher.finish_many``: lexical re-rank, exposure control,
-        each list made in turn) and written at once (``_plan``: two reads; ``_store``:
-        the proposals' insert and update, then the rankings'). Each batch's insert runs
-        on the database's thread while the next batch is finished here (a single SQL
-        statement, which does not wait for this thread's interpreter lock row by row).
+        The matcher is settled first (``Matcher.settle``: priors, TF-IDF vectors and the
+        statistics of the pools ranked second made from the pool as it is), so every
+        pair is scored as the library scores it on this pool, whatever order the demands
+        came in. Then REMATCH_CHUNK demands at a time are ranked by ``Matcher.shortlists``
+        (blocks of queries against the whole other side, a shortlist of REMATCH_SHORTLIST
+        each; their own statistics refreshed on the way), read to the end without awaiting
+        anything: the generator computes blocks ahead on threads, so the matcher must not
+        change meanwhile (a chunk takes about 0.2 s on 10,000 counterparts). Exposure
+        control reads one snapshot (``popularity``: how many of these lists' best
+        PROPOSALS_PER_DEMAND hold each party, before any cap), not counts that grow list by
+        list, so which party is held back does not depend on the order either. Then
+        REMATCH_BATCH shortlists are finished together as a newly published demand's
+        ranking is (``Matcher.finish_many``: lexical re-rank, exposure control) and written
+        at once (``Writer.plan``: two reads; ``Writer.store``: the proposals' insert and update, then
+        the rankings'). Each batch's insert runs on the database's thread while the next
+        batch is finished here.
 
-        Between batches the service answers, and ``sync``/``published`` may change the
-        pool: a supply removed meanwhile is skipped, a counterpart removed meanwhile is
-        left out. The feedback (reliability, mentors' screening) known when the job starts
-        applies. Exposure counts every pair of a list as new while its batch is finished
-        (so a popular counterpart is capped within the batch too) and are corrected when
-        the batch is planned and written: a pair proposed before was counted then, an
-        answered one is not on offer."""
-        await self.pool.sync()
+        Between chunks and batches the service answers, and ``sync``/``published`` may
+        change the pool: a demand removed meanwhile is skipped, a counterpart removed
+        meanwhile left out (one published meanwhile is ranked by the next settling). The
+        feedback (reliability, mentors' screening) known when the job starts applies.
+        ``pool.exposure`` (what a newly published demand's list is capped by) counts every
+        pair of a list as new while its batch is finished and is corrected when the batch
+        is planned and written: a pair proposed before was counted then, an answered one
+        is not on offer."""
+        async with self._running:
+            return await self._rematch(progress)
+
+    async def _rematch(self, progress: Callable[[int, int], None] | None) -> int:
+        self.job = RematchJob(state=JobState.RUNNING)
+        try:
+            await self.pool.sync()
+        except BaseException as exc:
+            self.job.state, self.job.error = JobState.FAILED, str(exc)
+            raise
         matcher = self.pool.matcher
-        supply_ids = [
+        for _ in matcher.settling(stats_of=REFRESHED_FIRST):
+            await asyncio.sleep(0)  # the service answers
+        query_ids = [
             pid
-            for channel in ("PROJECT_COOPERATION", "JOB_SEEKING")
-            for pid, row in matcher.pools[channel].rows.items()
-            if matcher.pools[channel].alive[row]
+            for channel in RANKED
+            for pid in sorted(
+                matcher.pools[channel].ids[r] for r in matcher.pools[channel].live_rows()
+            )
         ]
-        total = len(supply_ids)
-        self.job = RematchJob(total=total, state=JobState.RUNNING)
+        total = len(query_ids)
+        self.job.total = total
         written = 0
         known = await self.feedback.everything() if self.feedback is not None else None
         writing: asyncio.Task[int] | None = None
@@ -186,19 +263,27 @@ class Lists:
         # the collections the job's garbage sets off (they took a fifth of its time).
         gc.freeze()
         try:
+            lists: dict[str, NDArray[np.intp]] = {}
             for start in range(0, total, REMATCH_CHUNK):
-                chunk = supply_ids[start : start + REMATCH_CHUNK]
-                lists = dict(matcher.shortlists(k=REMATCH_SHORTLIST, queries=chunk))
-                for first in range(0, len(chunk), REMATCH_BATCH):
-                    batch = chunk[first : first + REMATCH_BATCH]
-                    finished = self._finished(batch, lists, known)
-                    removals = matcher.removals
-                    written += await written_so_far()  # the batch before: then this one
-                    planned = await self._plan(finished, removals)
-                    writing = asyncio.create_task(self._store(planned))
-                    self.job.done += len(batch)
-                    await asyncio.sleep(0)  # its insert starts; the service answers
+                chunk = query_ids[start : start + REMATCH_CHUNK]
+                lists.update(matcher.shortlists(k=REMATCH_SHORTLIST, queries=chunk))
+                await asyncio.sleep(0)  # the service answers
+            caps = popularity(matcher.pools, lists, PROPOSALS_PER_DEMAND)
+            pending = set(query_ids)
+            deferred: list[str] = []
+            for first in range(0, total, REMATCH_BATCH):
+                batch = query_ids[first : first + REMATCH_BATCH]
+                pending.difference_update(batch)
+                finished = self._finished(batch, lists, known, caps)
+                removals = matcher.removals
+                written += await written_so_far()  # the batch before: then this one
+                planned = await self.writer.plan(finished, removals, pending)
+                deferred.extend(planned.deferred)
+                writing = asyncio.create_task(self._stored(planned, removals))
+                self.job.done += len(batch)
+                await asyncio.sleep(0)  # its insert starts; the service answers
             written += await written_so_far()
+            await self.writer.settle_dropped(deferred)
         except BaseException as exc:
             if writing is not None:
                 writing.cancel()
@@ -210,6 +295,19 @@ class Lists:
             gc.unfreeze()
         self.job.state = JobState.DONE
         return written
+
+    async def _stored(self, planned: WritePlan, removals: int) -> int:
+        """``Writer.store``, then, if a demand left the pool while it was written (after
+        ``removed`` withdrew its proposals), the proposals of it this batch wrote are
+        withdrawn too."""
+        count = await self.writer.store(planned)
+        matcher = self.pool.matcher
+        if matcher.removals != removals:
+            involved = {party for mid in planned.parties for party in planned.pair_of(mid)}
+            for demand_id in sorted(involved):
+                if matcher.profile(demand_id) is None:
+                    await self._withdraw(demand_id)
+        return count
 
     # -- making lists --------------------------------------------------------------
 
@@ -233,9 +331,10 @@ class Lists:
         batch: Sequence[str],
         lists: Mapping[str, NDArray[np.intp]],
         known: tuple[dict[str, Record], dict[str, Screened]] | None,
+        caps: Mapping[str, int],
     ) -> list[Ranked]:
-        """Supplies' rematch shortlists finished (scored together, each list made in turn
-        with the exposure counts the lists before it left)."""
+        """Rematch shortlists finished (scored together, each list capped by the
+        exposure snapshot ``caps``)."""
         matcher = self.pool.matcher
         extra = FEEDBACK_MARGIN if known is not None else 0
         shortlists = [(q, lists.get(q, NOTHING)) for q in batch]
@@ -245,7 +344,7 @@ class Lists:
             if query is None or pending is None:
                 continue
             # without terms: the explanation reads them when it is shown
-            finished = pending.candidates(self.pool.exposure, with_terms=False)
+            finished = pending.candidates(caps, with_terms=False)
             if known is not None:  # the same feedback a newly published demand's list gets
                 records, screenings = known
                 owners = self._owners(finished)
@@ -259,125 +358,3 @@ class Lists:
                 )
             out.append(self._listed(query, finished))
         return out
-
-    def _current(self, lists: Sequence[Ranked], removals: int) -> list[Ranked]:
-        """Lists finished when the matcher had seen ``removals`` removals, without what was
-        removed since: a ranked demand's whole list, a counterpart's pair (its exposure
-        taken back)."""
-        matcher = self.pool.matcher
-        if matcher.removals == removals:
-            return list(lists)
-        out = []
-        for ranked in lists:
-            alive = matcher.profile(ranked.query.demand_id) is not None
-            kept = []
-            for pair in ranked.pairs:
-                supply, demand, _ = pair
-                if alive and matcher.profile(self._other(ranked, pair)) is not None:
-                    kept.append(pair)
-                    continue
-                self.pool.exposure[supply.demand_id] -= 1
-                self.pool.exposure[demand.demand_id] -= 1
-            if alive:
-                out.append(Ranked(ranked.query, kept))
-        return out
-
-    @staticmethod
-    def _other(ranked: Ranked, pair: Pair) -> str:
-        supply, demand, _ = pair
-        return demand.demand_id if ranked.query.demand_id == supply.demand_id else supply.demand_id
-
-    # -- writing lists -------------------------------------------------------------
-
-    async def _write(self, lists: Sequence[Ranked], removals: int) -> int:
-        return await self._store(await self._plan(lists, removals))
-
-    async def _plan(self, lists: Sequence[Ranked], removals: int) -> WritePlan:
-        """What writing these lists takes (``domain.plan``), from three reads: the
-        rankings' documents, the stored proposals of their pairs, and the open ones the
-        rankings made."""
-        current = self._current(lists, removals)
-        ids = [r.query.demand_id for r in current]
-        rankings = await self.rankings.of(ids)
-        wanted = {match_id(s.demand_id, d.demand_id) for r in current for s, d, _ in r.pairs}
-        existing = await self.repository.open_ones_of(ids)  # most of the pairs, if not new
-        existing.update(await self.repository.by_id(sorted(wanted - existing.keys())))
-        planned = plan(current, rankings, existing, utcnow().isoformat())
-        self.pool.exposure.update(planned.exposure)
-        return planned
-
-    async def _store(self, planned: WritePlan) -> int:
-        """Write a plan: the proposals (one insert, one update), then the rankings with
-        their announcements; how many pairs the lists hold."""
-        lost = await self.repository.insert_many(planned.fresh)
-        # ^ proposed meanwhile by another ranking: it announces them
-        wanted = len(planned.rescored) + len(planned.superseded) + len(planned.revived)
-        rescored = await self.repository.rescore(
-            planned.rescored, planned.superseded, planned.revived
-        )
-        if rescored < wanted:
-            back = await self.repository.by_id(list(planned.revived))
-            lost.update(
-                mid
-                for mid in planned.revived
-                if mid not in back
-                or not stored.is_open(back[mid])
-                or stored.ranked_by(back[mid]) != planned.revived[mid][1]["ranked_by"]
-            )
-        for mid in lost:
-            for party in planned.pair_of(mid):
-                self.pool.exposure[party] -= 1
-        await self._rankings(planned, lost)
-        return sum(len(mids) for mids in planned.lists.values())
-
-    async def _rankings(self, planned: WritePlan, lost: set[str]) -> None:
-        """The rankings' new lists, each announcing what it listed first; one written
-        meanwhile (another ranking of the same demand) is settled on its own."""
-        now, write = utcnow().isoformat(), new_id("w_")
-        new: list[tuple[str, dict[str, Any], list[Event]]] = []
-        saves: list[tuple[Document, Mapping[str, Any], Sequence[Event]]] = []
-        for ranking, mids in planned.lists.items():
-            said = [mid for mid in planned.announce[ranking] if mid not in lost]
-            events: list[Event] = [announcement(ranking, said, planned.parties)] if said else []
-            state = list_state(mids, now, write)
-            before = planned.rankings[ranking]
-            if before is None:
-                new.append((ranking, state, events))
-            else:
-                saves.append((before, state, events))
-        taken = await self.rankings.add_many(new)
-        if taken or await self.rankings.save_many(saves) < len(saves):
-            writes = await self.rankings.writes(list(planned.lists))
-            for ranking, mids in planned.lists.items():
-                if writes.get(ranking) != write:
-                    await self._settle(ranking, mids, planned)
-
-    async def _settle(self, ranking: str, mids: Sequence[str], planned: WritePlan) -> None:
-        """Write one ranking's list over a newer document of it: announce the open
-        proposals this ranking made that it had not listed."""
-
-        async def attempt() -> Again | None:
-            before = await self.rankings.get(ranking)
-            listed_before = set(listed(before))
-            docs = await self.repository.by_id(list(mids))
-            said = [
-                mid
-                for mid in mids
-                if mid not in listed_before
-                and mid in docs
-                and stored.is_open(docs[mid])
-                and stored.ranked_by(docs[mid]) == ranking
-            ]
-            events: list[Event] = [announcement(ranking, said, planned.parties)] if said else []
-            state = list_state(mids, utcnow().isoformat(), new_id("w_"))
-            if before is None:
-                try:
-                    await self.rankings.add(ranking, state, events)
-                except AlreadyExists:
-                    return AGAIN
-                return None
-            return None if await self.rankings.save(before, state, events) else AGAIN
-
-        await optimistic(
-            attempt, exhausted=lambda: RuntimeError(f"the ranking of {ranking} keeps changing")
-        )

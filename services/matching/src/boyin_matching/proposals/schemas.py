@@ -6,6 +6,7 @@ from __future__ import annotations
 from boyin_matching.feedback.domain import Known
 from boyin_matching.proposals.domain import Proposal, Side
 from boyin_matching.ranking.explain import Explanation
+from boyin_matching.ranking.scorer import NO_GOOD_MATCH
 from boyin_shared.api.matching import (
     AgreementOut,
     ExplanationLineOut,
@@ -72,6 +73,7 @@ def match_out(
         counterpart_kind=other.party_kind,
         counterpart_party_id=other.party_id,
         score=p.scores.score,
+        good_match=p.scores.score >= NO_GOOD_MATCH,
         status=shown_status(p),
         my_response=answer.value if answer is not None else None,
         source=p.source.value,

@@ -15,6 +15,7 @@ from boyin_matching.ranking.scorer import (
     CALIBRATION,
     Block,
     _z_forward,
+    lang_stats,
     language_priors,
     score_block,
     score_pairs,
@@ -96,13 +97,42 @@ class Matcher:
                 self._terms[profile.demand_id] = terms
                 self.vocabulary.add(terms)
         self._maybe_fit_basis()
-        for profile in profiles:
-            self._weighted(profile.demand_id)
+        self.settle(batch=batch)
+
+    def settle(self, stats_of: Collection[str] = tuple(COUNTERPART), batch: int = 256) -> None:
+        """Make what scores depend on a function of the live profiles alone, not of the
+        order they came in: the language-pair priors refitted, every TF-IDF vector made
+        afresh from the vocabulary as it is, and the per-language statistics of the pools
+        ``stats_of`` computed against the whole other side as it is now (a profile added
+        one at a time keeps the statistics of its moment, and ``add`` refreshes only its
+        own). ``add_many`` ends with it; the lists service's settling rematch asks for the
+        statistics of the pools it does not rank first (ranking a pool refreshes its own),
+        a block at a time (``settling``)."""
+        for _ in self.settling(stats_of, batch):
+            pass
+
+    def settling(
+        self, stats_of: Collection[str] = tuple(COUNTERPART), batch: int = 256
+    ) -> Iterator[None]:
+        """``settle`` a block of ``batch`` profiles' statistics at a time (it yields after
+        each, so a caller on an event loop can let others run in between; a profile added
+        meanwhile has its own)."""
         self._priors.clear()
-        for pool in self.pools.values():
+        self._weights.clear()
+        self._rows_terms.clear()
+        for channel in stats_of:
+            pool = self.pools[channel]
+            other = self.pools[COUNTERPART[channel]]
             rows = pool.live_rows()
             for start in range(0, len(rows), batch):
-                self._refresh_stats(pool, rows[start : start + batch])
+                if len(other) == 0:
+                    break
+                part = rows[start : start + batch]
+                n = other.size
+                cos = (pool.vectors[part] @ other.vectors[:n].T).astype(np.float32)
+                mu, sd = lang_stats(cos, other.lang[:n], other.alive[:n], self.prior(pool, part))
+                pool.mu[part], pool.sd[part] = mu, sd
+                yield
 
     def _maybe_fit_basis(self) -> None:
         """(Re)fit the reduced basis when the largest pool passed the prefilter size, or

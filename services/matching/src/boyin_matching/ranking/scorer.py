@@ -57,6 +57,9 @@ WEIGHTS: dict[str, dict[str, float]] = {
         "edition": 0.05,
     },
 }
+#: a list whose best score is below this says "no good match yet" (abstains): calibrated
+#: on the labelled set's no-answer demands (docs/matching.md, "No good match yet")
+NO_GOOD_MATCH = 0.75
 #: fewer candidates of a language than this: its statistics lean on a prior (SHRINK
 #: pseudo-candidates of the language pair's typical cosines, or CALIBRATION)
 MIN_FOR_STATS = 20

@@ -190,3 +190,31 @@ class Counterparts:
             tax *= wt
             out += tax
         return out
+
+
+def popularity(
+    pools: Mapping[str, Pool], lists: Mapping[str, NDArray[np.intp]], k: int
+) -> dict[str, int]:
+    """How many pairs each party is in among the best ``k`` of ``lists`` (a query's
+    ranked counterpart rows, as ``Matcher.shortlists`` gives them), a pair on both its
+    sides' lists counted once: what exposure control caps by, as one snapshot for every
+    list, before any cap (so it does not depend on the order the lists are made in)."""
+    out: dict[str, int] = {}
+    for channel in ("PROJECT_COOPERATION", "JOB_SEEKING"):
+        supply, demand = pools[channel], pools[COUNTERPART[channel]]
+        width = max(demand.size, 1)
+        keys: list[NDArray[np.intp]] = []
+        for query_id, rows in lists.items():
+            best = rows[:k].astype(np.intp)
+            if (row := supply.rows.get(query_id)) is not None:
+                keys.append(row * width + best)
+            elif (row := demand.rows.get(query_id)) is not None:
+                keys.append(best * width + row)
+        if not keys:
+            continue
+        pairs = np.unique(np.concatenate(keys))
+        for pool, rows in ((supply, pairs // width), (demand, pairs % width)):
+            counts = np.bincount(rows, minlength=pool.size)
+            for row in np.flatnonzero(counts).tolist():
+                out[pool.ids[row]] = int(counts[row])
+    return out
