@@ -328,6 +328,9 @@ def run(pairs: Path = PAIRS) -> None:
         f"AUC answered>no-answer {metrics.auc(top_answered, no_answer_scores):.3f}"
     )
     abstention(m, data, groups)
+    from boyin_matching.bench import screening
+
+    screening.run(m, data, groups)
     from boyin_matching.bench import order  # it reads this module's loaders
 
     asyncio.run(order.run(data, tree, encode))
