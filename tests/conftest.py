@@ -14,14 +14,18 @@ import os
 import secrets
 import string
 import subprocess
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from pymongo import AsyncMongoClient
 
+from boyin_platform.processes import ManagedProcess
 from boyin_shared.store import DocumentStore
 from boyin_shared.store.mongo import MongoStore
 from boyin_shared.store.sqlite import SqliteStore
+from tests.processes import Environment
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -69,3 +73,31 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
     yield mongo
     await mongo.drop_database()
     await mongo.close()
+
+
+# -- service processes on the real servers (each test its own topics and databases) --------
+
+
+@pytest.fixture
+def environment(kafka_bootstrap: str, mongo_url: str, tmp_path: Path) -> Environment:
+    return Environment(kafka_bootstrap, mongo_url, unique_name("e"), tmp_path)
+
+
+@pytest.fixture
+def processes() -> Iterator[list[ManagedProcess]]:
+    """Service processes a test starts (append them): stopped when it ends."""
+    started: list[ManagedProcess] = []
+    yield started
+    for proc in started:
+        proc.stop()
+
+
+@pytest.fixture
+async def mongo(mongo_url: str, environment: Environment) -> AsyncIterator[AsyncMongoClient[Any]]:
+    """A client of the MongoDB-wire server; the environment's databases dropped at the end."""
+    client: AsyncMongoClient[Any] = AsyncMongoClient(mongo_url)
+    yield client
+    for name in await client.list_database_names():
+        if name.startswith(environment.namespace):
+            await client.drop_database(name)
+    await client.close()

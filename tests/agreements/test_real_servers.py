@@ -11,8 +11,6 @@ shared servers; these tests restart service processes, never the servers):
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -25,7 +23,6 @@ from boyin_shared.clock import new_id
 from boyin_shared.contracts.matching import MatchMutuallyAccepted, MatchParty, MutualMatch
 from boyin_shared.faults import EXIT_CODE
 from tests.apps import OPERATOR, as_actor
-from tests.conftest import unique_name
 from tests.processes import Environment, poll, produce, topic_now
 
 pytestmark = [pytest.mark.infra, pytest.mark.slow]
@@ -36,27 +33,9 @@ MUTUAL = "boyin.matching.match.mutually_accepted"
 
 
 @pytest.fixture
-def environment(kafka_bootstrap: str, mongo_url: str, tmp_path: Path) -> Environment:
-    return Environment(kafka_bootstrap, mongo_url, unique_name("a"), tmp_path)
-
-
-@pytest.fixture
-def processes() -> Iterator[list[ManagedProcess]]:
-    started: list[ManagedProcess] = []
-    yield started
-    for proc in started:
-        proc.stop()
-
-
-@pytest.fixture
-async def database(mongo_url: str, environment: Environment) -> AsyncIterator[Any]:
+def database(mongo: AsyncMongoClient[Any], environment: Environment) -> Any:
     """The agreements service's own database on the MongoDB-wire server."""
-    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(mongo_url)
-    yield client[f"{environment.namespace}agreements"]
-    for name in await client.list_database_names():
-        if name.startswith(environment.namespace):
-            await client.drop_database(name)
-    await client.close()
+    return mongo[f"{environment.namespace}agreements"]
 
 
 def mutual(n: int) -> MatchMutuallyAccepted:

@@ -6,8 +6,6 @@ Kafka) is restarted and every meeting ends with its place and exactly one
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -28,7 +26,6 @@ from boyin_shared.contracts.registry import (
 from boyin_shared.events import Event
 from boyin_shared.faults import EXIT_CODE
 from tests.apps import OPERATOR, as_actor
-from tests.conftest import unique_name
 from tests.processes import Environment, poll, produce, topic_now
 from tests.scheduling.support import SCHEDULING_TOPIC, fair_body
 
@@ -36,27 +33,9 @@ pytestmark = [pytest.mark.infra, pytest.mark.slow]
 
 
 @pytest.fixture
-def environment(kafka_bootstrap: str, mongo_url: str, tmp_path: Path) -> Environment:
-    return Environment(kafka_bootstrap, mongo_url, unique_name("s"), tmp_path)
-
-
-@pytest.fixture
-def processes() -> Iterator[list[ManagedProcess]]:
-    started: list[ManagedProcess] = []
-    yield started
-    for proc in started:
-        proc.stop()
-
-
-@pytest.fixture
-async def database(mongo_url: str, environment: Environment) -> AsyncIterator[Any]:
+def database(mongo: AsyncMongoClient[Any], environment: Environment) -> Any:
     """The scheduling service's own database on the MongoDB-wire server."""
-    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(mongo_url)
-    yield client[f"{environment.namespace}scheduling"]
-    for name in await client.list_database_names():
-        if name.startswith(environment.namespace):
-            await client.drop_database(name)
-    await client.close()
+    return mongo[f"{environment.namespace}scheduling"]
 
 
 def talent_registered(name: str) -> tuple[str, Event]:
