@@ -73,6 +73,21 @@ def _demand(channel: str, owner: str, title_en: str, code: str) -> dict[str, Any
     }
 
 
+BENCH_LOGIN = "bench.admin@boyin.example"
+BENCH_PASSWORD = "bench-admin-password-1"
+#: seconds a demand's matches may take to show before the bench gives up
+SAMPLE_TIMEOUT = 60.0
+SIGN_IN = """mutation($login: String!, $password: String!) {
+  signIn(login: $login, password: $password) { ... on Session { accessToken } } }"""
+
+
+async def _sign_in(gateway_url: str) -> str:
+    async with httpx.AsyncClient(base_url=gateway_url, timeout=30) as client:
+        variables = {"login": BENCH_LOGIN, "password": BENCH_PASSWORD}
+        answer = await client.post("/graphql", json={"query": SIGN_IN, "variables": variables})
+        return str(answer.json()["data"]["signIn"]["accessToken"])
+
+
 async def latency(samples: int) -> None:
     namespace = "b" + "".join(secrets.choice(string.ascii_lowercase) for _ in range(10))
     secret, jwt_secret = secrets.token_urlsafe(48), secrets.token_urlsafe(48)
@@ -99,7 +114,11 @@ async def latency(samples: int) -> None:
             namespace=namespace,
             service_urls=urls,
         )
-        | {"BOYIN_RATE_LIMIT_PER_MINUTE": "0"},  # the benchmark polls as fast as it can
+        | {
+            "BOYIN_RATE_LIMIT_PER_MINUTE": "0",  # the benchmark polls as fast as it can
+            "BOYIN_ADMIN_LOGIN": BENCH_LOGIN,
+            "BOYIN_ADMIN_PASSWORD": BENCH_PASSWORD,
+        },
         logs,
     )
     procs = [registry, matching, scheduling, gateway]
@@ -107,10 +126,8 @@ async def latency(samples: int) -> None:
         for p in procs:
             await p.start()
         headers = {identity.HEADER: identity.issue(OPERATOR, secret, ttl_seconds=3600)}
-        # The gateway reads matches for the demand's owner; sign its calls as an operator.
-        from boyin_gateway.accounts.tokens import issue_access
-
-        bearer = {"authorization": "Bearer " + issue_access(OPERATOR, jwt_secret, ttl=3600)}
+        # The gateway reads matches for the demand's owner: as its administrator, signed in.
+        bearer = {"authorization": "Bearer " + await _sign_in(gateway.url)}
         async with (
             httpx.AsyncClient(base_url=registry.url, headers=headers, timeout=30) as reg,
             httpx.AsyncClient(base_url=gateway.url, headers=bearer, timeout=30) as gql,
@@ -139,8 +156,10 @@ async def latency(samples: int) -> None:
                             "/graphql", json={"query": MATCHES, "variables": {"id": demand}}
                         )
                     ).json()
-                    if body.get("data", {}).get("matches"):
+                    if (body.get("data") or {}).get("matches"):
                         break
+                    if time.perf_counter() - published > SAMPLE_TIMEOUT:
+                        raise SystemExit(f"no matches after {SAMPLE_TIMEOUT:.0f} s: {body}")
                     await asyncio.sleep(0.01)
                 times.append(1000 * (time.perf_counter() - published))
         times.sort()
