@@ -15,10 +15,7 @@ from fastapi.routing import APIRoute
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
-from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Receive, Scope, Send
-from starlette.types import Message as AsgiMessage
 
 from boyin_shared import tracing
 from boyin_shared.api.errors import ErrorBody
@@ -269,47 +266,16 @@ _FRAMEWORK = {
 }
 
 
-class TraceAndMeasure:
-    """Pure ASGI middleware (no second task per request, as ``BaseHTTPMiddleware`` has): the
-    request's trace context (a child of the caller's ``traceparent``), answered in the
-    response's ``traceparent``; the request counted and timed by route."""
-
-    def __init__(self, app: ASGIApp, service: str) -> None:
-        self.app = app
-        self.service = service
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        incoming = tracing.TraceContext.parse(Headers(scope=scope).get("traceparent"))
-        ctx = incoming.child() if incoming else tracing.TraceContext.new()
-        token = tracing.activate(ctx)
-        started = time.perf_counter()
-        status = 500
-
-        async def answer(message: AsgiMessage) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                MutableHeaders(scope=message).append("traceparent", ctx.traceparent)
-            await send(message)
-
-        try:
-            await self.app(scope, receive, answer)
-        finally:
-            route = getattr(scope.get("route"), "path", "unmatched")
-            method = scope["method"]
-            REQUESTS.labels(self.service, method, route, str(status)).inc()
-            LATENCY.labels(self.service, method, route).observe(time.perf_counter() - started)
-            tracing.restore(token)
-
-
 def install(
     app: FastAPI, service: str, ready: Callable[[], Awaitable[bool]], *, measure: bool = True
 ) -> None:
     """Add probes, metrics, trace propagation and the one error mapping to ``app``
-    (``measure=False``: an application whose requests the applications it mounts measure)."""
+    (``measure=False``: an application whose requests the applications it mounts measure).
+
+    The request is traced and measured in a ``BaseHTTPMiddleware``, which runs the route in
+    a task of its own. A pure-ASGI version (the route in the caller's task) was tried: with
+    services called in process (``httpx.ASGITransport``) it left a background task of the
+    scheduling service uncancellable at shutdown, so it stays as it is until understood."""
 
     @app.exception_handler(BoyinError)
     async def _boyin_error(_: Request, exc: BoyinError) -> JSONResponse:
@@ -360,8 +326,27 @@ def install(
         body["error"]["trace_id"] = ctx.trace_id if ctx else None
         return JSONResponse(body, status_code=500)
 
+    async def _trace_and_measure(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        incoming = tracing.TraceContext.parse(request.headers.get("traceparent"))
+        ctx = incoming.child() if incoming else tracing.TraceContext.new()
+        token = tracing.activate(ctx)
+        started = time.perf_counter()
+        status = 500
+        try:
+            response = await call_next(request)
+            status = response.status_code
+            response.headers["traceparent"] = ctx.traceparent
+            return response
+        finally:
+            route = getattr(request.scope.get("route"), "path", "unmatched")
+            REQUESTS.labels(service, request.method, route, str(status)).inc()
+            LATENCY.labels(service, request.method, route).observe(time.perf_counter() - started)
+            tracing.restore(token)
+
     if measure:
-        app.add_middleware(TraceAndMeasure, service=service)
+        app.middleware("http")(_trace_and_measure)
 
     probes = APIRouter(tags=["operations"])
 
