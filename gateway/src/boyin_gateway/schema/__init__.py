@@ -74,9 +74,10 @@ Mutation = merge_types(
         MentorMutation,
     ),
 )
-Subscription = merge_types("Subscription", (FeedSubscription, AgreementFeedSubscription))
 
-Subscription = merge_types("Subscription", (FeedSubscription, MatchOperationsSubscription))
+Subscription = merge_types(
+    "Subscription", (FeedSubscription, AgreementFeedSubscription, MatchOperationsSubscription)
+)
 
 
 def _raised(error: GraphQLError) -> bool:
