@@ -11,6 +11,7 @@ import strawberry
 from boyin_gateway.context import Context
 from boyin_gateway.derived import derived, derived_input, shown_as
 from boyin_gateway.errors import answered
+from boyin_gateway.paging import page_size
 from boyin_gateway.permissions import Staff, guarded_field, nothing
 from boyin_gateway.registry_enums import MailLanguage, NotificationKind
 from boyin_gateway.types import (
@@ -94,8 +95,14 @@ class NotificationQuery:
         "sends them; operators and administrators, null for others).",
     )
     async def notification_mailbox(self, info: Info, limit: int = 50) -> list[KeptMail] | None:
-        kept = await info.context.registry.notification_mailbox(limit)
+        kept = await info.context.registry.notification_mailbox(
+            page_size(limit, MAILBOX_MAX, argument="limit")
+        )
         return [shown_as(KeptMail, m) for m in kept]
+
+
+#: messages read from the mailbox at most (as the registry allows)
+MAILBOX_MAX = 200
 
 
 @strawberry.type
