@@ -10,11 +10,11 @@ import time
 import httpx
 import pytest
 
-from boyin_gateway.accounts.tokens import issue_access
 from boyin_platform.processes import ManagedProcess
-from boyin_shared.identity import Actor, Role
 from tests.apps import OPERATOR, as_actor
+from tests.gateway.support import PASSWORD, create_account
 from tests.graphql_ws import subscribe
+from tests.platform_harness import ADMIN_LOGIN, ADMIN_PASSWORD, sign_in
 from tests.processes import Environment
 from tests.registry.support import demand_body, talent_body
 
@@ -30,12 +30,19 @@ async def test_investor_feed_across_kafka(
     scheduling = environment.process("scheduling")
     gateway = environment.process("gateway")
     urls = {"registry": registry.url, "matching": matching.url, "scheduling": scheduling.url}
-    gateway.env = gateway.env | {"BOYIN_SERVICE_URLS": json.dumps(urls)}
+    gateway.env = gateway.env | {
+        "BOYIN_SERVICE_URLS": json.dumps(urls),
+        "BOYIN_ADMIN_LOGIN": ADMIN_LOGIN,
+        "BOYIN_ADMIN_PASSWORD": ADMIN_PASSWORD,
+    }
     processes.extend([registry, matching, scheduling, gateway])
     for proc in (registry, matching, scheduling, gateway):
         await proc.start()
-    investor = Actor("acc_investor", Role.INVESTOR)
-    token = issue_access(investor, gateway.env["BOYIN_JWT_SECRET"])
+    # an investor signed in as a person is: its access token names its session
+    admin = await sign_in(gateway.url, ADMIN_LOGIN, ADMIN_PASSWORD)
+    made = await create_account(gateway.url, admin, "feed.investor@fund.example", "INVESTOR")
+    assert made["__typename"] == "Account", made
+    token = await sign_in(gateway.url, "feed.investor@fund.example", PASSWORD)
     async with (
         httpx.AsyncClient(base_url=registry.url, headers=as_actor(OPERATOR), timeout=30) as reg,
         subscribe(gateway.url, NEW_PROJECTS, token) as feed,

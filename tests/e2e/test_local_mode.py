@@ -67,6 +67,7 @@ async def test_local_mode_runs_each_service_as_a_process(
             "matching-2",
             "scheduling",
             "agreements",
+            "mentors",
             "gateway",
         ]
 
