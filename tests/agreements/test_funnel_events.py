@@ -49,12 +49,15 @@ class Reports:
         return await self.api.get("/reports/funnel", params=params, headers=headers)
 
     async def until_total(self, expected: list[int]) -> dict[str, Any]:
+        """The funnel once it counts ``expected`` (a consumer group's first join on a fresh
+        broker can take tens of seconds)."""
         body: dict[str, Any] = {}
-        for _ in range(400):
+        deadline = asyncio.get_running_loop().time() + 90
+        while asyncio.get_running_loop().time() < deadline:
             body = (await self.funnel(by="DISTRICT")).json()
             if [s["count"] for s in body["total"]["steps"]] == expected:
                 return body
-            await asyncio.sleep(0.05)
+            await asyncio.sleep(0.1)
         raise AssertionError(f"the funnel never counted {expected}: {body['total']}")
 
 
