@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 
 from boyin_shared import identity
 from boyin_shared.bus import EventBus
 from boyin_shared.bus.embedded import EmbeddedBus
+from boyin_shared.events import Event
 from boyin_shared.identity import Actor, Role
 from boyin_shared.service import ServiceDefinition, ServiceHost
 from boyin_shared.settings import PlatformSettings
@@ -75,3 +78,30 @@ async def running(
         for host in hosts.values():
             await host.close()
         await the_bus.stop()
+
+
+@dataclass
+class Published:
+    """What the service published, in order (the events a test's subscription heard)."""
+
+    events: list[Event] = field(default_factory=list)
+
+    def of(self, kind: type[Event]) -> list[Event]:
+        return [e for e in self.events if isinstance(e, kind)]
+
+
+@dataclass
+class Service:
+    r: Running
+    api: httpx.AsyncClient
+    published: Published
+
+    async def call(self, actor: Actor, method: str, path: str, body: Any = None) -> httpx.Response:
+        return await self.api.request(method, path, json=body, headers=as_actor(actor))
+
+    async def until_published(self, kind: type[Event], count: int) -> list[Event]:
+        for _ in range(200):
+            if len(self.published.of(kind)) >= count:
+                return self.published.of(kind)
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"{kind.__name__}: {len(self.published.of(kind))} of {count}")

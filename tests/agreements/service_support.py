@@ -3,10 +3,8 @@ embedded bus with a recorder of what it publishes, callers, bodies and refusal c
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -27,7 +25,7 @@ from boyin_shared.contracts.agreements import (
 )
 from boyin_shared.events import Event
 from boyin_shared.identity import Actor, Role
-from tests.apps import Running, as_actor, running
+from tests.apps import Published, Service, running
 
 DISTRICT = "500103"
 EDITION = "2026"
@@ -47,33 +45,6 @@ TERMS: dict[str, Any] = {
     "district_code": DISTRICT,
     "edition_id": EDITION,
 }
-
-
-@dataclass
-class Published:
-    """What the service published, in order (every agreements event)."""
-
-    events: list[Event] = field(default_factory=list)
-
-    def of(self, kind: type[Event]) -> list[Event]:
-        return [e for e in self.events if isinstance(e, kind)]
-
-
-@dataclass
-class Service:
-    r: Running
-    api: httpx.AsyncClient
-    published: Published
-
-    async def call(self, actor: Actor, method: str, path: str, body: Any = None) -> httpx.Response:
-        return await self.api.request(method, path, json=body, headers=as_actor(actor))
-
-    async def until_published(self, kind: type[Event], count: int) -> list[Event]:
-        for _ in range(200):
-            if len(self.published.of(kind)) >= count:
-                return self.published.of(kind)
-            await asyncio.sleep(0.05)
-        raise AssertionError(f"{kind.__name__}: {len(self.published.of(kind))} of {count}")
 
 
 @asynccontextmanager

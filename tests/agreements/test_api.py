@@ -33,7 +33,6 @@ from tests.agreements.service_support import (
     STRANGER,
     TALENT,
     TERMS,
-    Service,
     agreements_service,
     day,
     field_codes,
@@ -41,6 +40,7 @@ from tests.agreements.service_support import (
     refusal,
     signed,
 )
+from tests.apps import Service
 
 
 def commands(s: Service) -> AgreementCommands:

@@ -19,13 +19,13 @@ from tests.agreements.service_support import (
     STRANGER,
     TALENT,
     TERMS,
-    Service,
     agreements_service,
     field_codes,
     ok,
     refusal,
     signed,
 )
+from tests.apps import Service
 
 REWARD = "fair.national-project-reward"
 STARTUP = "example.liangjiang-startup-subsidy"

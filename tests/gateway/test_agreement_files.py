@@ -23,11 +23,10 @@ from tests.agreements.service_support import (
     STRANGER,
     TALENT,
     TERMS,
-    Published,
-    Service,
     ok,
     signed,
 )
+from tests.apps import Published, Service
 from tests.gateway.agreements_support import ROSTER_ORDERED
 from tests.gateway.live_services import live_gateway
 from tests.platform_harness import graphql

@@ -7,7 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from boyin_shared.identity import Actor, Role
-from tests.agreements.service_support import PARTIES, TALENT, TERMS, Published, Service, ok, signed
+from tests.agreements.service_support import PARTIES, TALENT, TERMS, ok, signed
+from tests.apps import Published, Service
 from tests.gateway.agreements_support import ADD_PARTY, REMOVE_PARTY
 from tests.gateway.live_services import live_gateway
 from tests.platform_harness import graphql

@@ -4,10 +4,8 @@ and checks that a refusal is bilingual and names its fields."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,7 +20,7 @@ from boyin_shared.errors import BoyinError
 from boyin_shared.events import Event
 from boyin_shared.identity import Actor, Role
 from boyin_shared.service import ServiceDefinition
-from tests.apps import Running, as_actor, running
+from tests.apps import Published, Service, running
 
 NOW = datetime(2026, 12, 7, 9, tzinfo=UTC)
 OPERATOR = Actor("acc_op", Role.OPERATOR)
@@ -71,31 +69,6 @@ def bilingual(error: BoyinError) -> None:
     assert any("\u4e00" <= c <= "\u9fff" for c in error.message.zh), error.message.zh
     for f in error.fields:
         assert f.code.isupper() and f.message.en and f.message.zh, f
-
-
-@dataclass
-class Published:
-    events: list[Event] = field(default_factory=list)
-
-    def of(self, kind: type[Event]) -> list[Event]:
-        return [e for e in self.events if isinstance(e, kind)]
-
-
-@dataclass
-class Service:
-    r: Running
-    api: httpx.AsyncClient
-    published: Published
-
-    async def call(self, actor: Actor, method: str, path: str, body: Any = None) -> httpx.Response:
-        return await self.api.request(method, path, json=body, headers=as_actor(actor))
-
-    async def until_published(self, kind: type[Event], count: int) -> list[Event]:
-        for _ in range(200):
-            if len(self.published.of(kind)) >= count:
-                return self.published.of(kind)
-            await asyncio.sleep(0.05)
-        raise AssertionError(f"{kind.__name__}: {len(self.published.of(kind))} of {count}")
 
 
 MENTORS_EVENTS: Sequence[type[Event]] = [

@@ -22,11 +22,11 @@ from boyin_shared.contracts.mentors import (
     ScreeningUnrouted,
 )
 from boyin_shared.identity import Actor, Role
+from tests.apps import Service
 from tests.mentors.screening_support import FixedRelevance, review_body, submitted
 from tests.mentors.support import (
     OPERATOR,
     TALENT,
-    Service,
     field_codes,
     mentors_service,
     ok,
