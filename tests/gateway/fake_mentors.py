@@ -64,6 +64,8 @@ def profile(name: str = "Dr. Anna Weber") -> ProfileOut:
         availability=[],
         max_open_reviews=3,
         conflicts=ConflictsOut(organisations=[], people=[], interests=[]),
+        max_consultations_per_day=4,
+        online_link="https://meet.example.org/weber",
     )
 
 
@@ -308,6 +310,11 @@ class FakeMentors:
             start=NOW,
             end=NOW,
             mode=ConsultationMode(body.get("mode", "ONLINE")),
+            mentor_timezone="Europe/Berlin",
+            mentor_start=NOW,
+            talent_timezone="Asia/Shanghai",
+            talent_start=NOW,
+            online_link="https://meet.example.org/weber",
             topic=body.get("topic", ""),
             status=ConsultationStatus.BOOKED,
             notes=[],

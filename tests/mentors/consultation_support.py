@@ -1,10 +1,13 @@
 """Helpers of the consultation tests: a grid of slots as scheduling answers it (the fair
-in Chongqing, UTC+8) and a stand-in for scheduling's slots."""
+in Chongqing, UTC+8) and a stand-in for what scheduling says of a booking."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+from boyin_mentors.consultations.booking import TalentSchedule
 from boyin_mentors.consultations.domain import Slot
 from boyin_shared.identity import Actor
 
@@ -18,13 +21,18 @@ def grid(count: int = 8, minutes: int = 30) -> list[Slot]:
     return [Slot(f"s{i}", FIRST + i * step, FIRST + (i + 1) * step) for i in range(count)]
 
 
-class FixedSlots:
-    """Scheduling's slots of edition ``2026`` (None: scheduling unavailable)."""
+def schedule(**changes: Any) -> TalentSchedule:
+    """Edition ``2026``'s grid for a talent on site in Chongqing with nothing else on."""
+    return dataclasses.replace(TalentSchedule(slots=tuple(grid())), **changes)
 
-    def __init__(self, slots: list[Slot] | None) -> None:
-        self.slots = slots
 
-    async def of(self, edition_id: str, actor: Actor) -> list[Slot] | None:
-        if self.slots is None:
+class FixedScheduling:
+    """What scheduling says of edition ``2026`` (``answer`` None: scheduling unavailable)."""
+
+    def __init__(self, answer: TalentSchedule | None) -> None:
+        self.answer = answer
+
+    async def for_booking(self, edition_id: str, actor: Actor) -> TalentSchedule | None:
+        if self.answer is None:
             return None
-        return self.slots if edition_id == "2026" else []
+        return self.answer if edition_id == "2026" else TalentSchedule(slots=())

@@ -12,7 +12,10 @@ from typing import Any
 
 import httpx
 
-from boyin_mentors.mentors.profile import Conflicts, ProfileDraft, Text, WindowDraft
+from boyin_mentors.mentors.profile import Conflicts, KnownCodes, ProfileDraft, Text, WindowDraft
+from boyin_registry.reference.schemas import taxonomy_out
+from boyin_registry.reference.shipped import shipped
+from boyin_shared.api.registry import TaxonomyOut
 from boyin_shared.bus import Subscription
 from boyin_shared.bus.embedded import EmbeddedBus
 from boyin_shared.contracts import mentors as contracts
@@ -42,7 +45,23 @@ DRAFT = ProfileDraft(
     conflicts=Conflicts(
         organisations=("org_rival",), people=("tal_9",), interests=("solid-state",)
     ),
+    online_link="https://meet.example.org/weber",
 )
+#: the registry's shipped taxonomy, as its ``GET /reference/taxonomy`` answers it
+SHIPPED = taxonomy_out(shipped())
+KNOWN = KnownCodes(active=frozenset(n.code for n in SHIPPED.nodes))
+
+
+class ShippedTaxonomy:
+    """The registry's taxonomy as shipped (``answer``: None, the registry unavailable)."""
+
+    def __init__(self) -> None:
+        self.answer: TaxonomyOut | None = SHIPPED
+        self.asked = 0
+
+    async def fetch(self) -> TaxonomyOut | None:
+        self.asked += 1
+        return self.answer
 
 
 def profile_body(**changes: Any) -> dict[str, Any]:
@@ -58,6 +77,7 @@ def profile_body(**changes: Any) -> dict[str, Any]:
         "availability": [{"weekday": 1, "start": "09:00", "end": "12:00"}],
         "max_open_reviews": 3,
         "conflicts": {"organisations": ["org_rival"], "people": [], "interests": []},
+        "online_link": "https://meet.example.org/weber",
     }
     body.update(changes)
     return body
@@ -85,7 +105,7 @@ MENTORS_EVENTS: Sequence[type[Event]] = [
 async def mentors_service(
     tmp_path: Path, definitions: Sequence[ServiceDefinition] | None = None
 ) -> AsyncIterator[Service]:
-    from boyin_mentors.app import definition
+    from boyin_mentors.app import mentors_definition
 
     bus = EmbeddedBus(tmp_path / "bus.sqlite")
     published = Published()
@@ -94,7 +114,8 @@ async def mentors_service(
         published.events.append(event)
 
     bus.subscribe(Subscription("tests.recorder", dict.fromkeys(MENTORS_EVENTS, record)))
-    async with running(definitions or [definition], tmp_path, bus=bus) as r:
+    standard = mentors_definition(taxonomy_source=lambda _: ShippedTaxonomy())
+    async with running(definitions or [standard], tmp_path, bus=bus) as r:
         yield Service(r, r.client("mentors"), published)
 
 

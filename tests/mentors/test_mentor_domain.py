@@ -19,21 +19,30 @@ from boyin_shared.contracts.mentors import (
     MentorSuspended,
 )
 from boyin_shared.errors import BoyinError
-from tests.mentors.support import DRAFT, MENTOR, NOW, OPERATOR, OTHER_MENTOR, TALENT, bilingual
+from tests.mentors.support import (
+    DRAFT,
+    KNOWN,
+    MENTOR,
+    NOW,
+    OPERATOR,
+    OTHER_MENTOR,
+    TALENT,
+    bilingual,
+)
 
 S = MentorStatus
 
 
 def applied() -> Mentor:
-    mentor, _ = register(MENTOR, MENTOR.account_id, DRAFT, set(), NOW)
+    mentor, _ = register(MENTOR, MENTOR.account_id, DRAFT, KNOWN, NOW)
     return mentor
 
 
 def test_a_mentor_applies_and_an_operator_invites() -> None:
-    mentor, events = register(MENTOR, MENTOR.account_id, DRAFT, set(), NOW)
+    mentor, events = register(MENTOR, MENTOR.account_id, DRAFT, KNOWN, NOW)
     assert mentor.status is S.APPLIED and mentor.id == "men_acc_m1" and mentor.version == 1
     assert [type(e) for e in events] == [MentorRegistered]
-    invited, _ = register(OPERATOR, "acc_m2", DRAFT, set(), NOW)
+    invited, _ = register(OPERATOR, "acc_m2", DRAFT, KNOWN, NOW)
     assert invited.status is S.INVITED and invited.account_id == "acc_m2"
     assert invited.history[0].by == OPERATOR.account_id
 
@@ -41,7 +50,7 @@ def test_a_mentor_applies_and_an_operator_invites() -> None:
 @pytest.mark.parametrize("who", [TALENT, OTHER_MENTOR])
 def test_only_the_mentor_applies_for_themselves(who: object) -> None:
     with pytest.raises(BoyinError) as caught:
-        register(who, MENTOR.account_id, DRAFT, set(), NOW)  # type: ignore[arg-type]
+        register(who, MENTOR.account_id, DRAFT, KNOWN, NOW)  # type: ignore[arg-type]
     assert caught.value.code == "FORBIDDEN"
     bilingual(caught.value)
 
@@ -90,7 +99,7 @@ def test_retired_is_final() -> None:
     with pytest.raises(BoyinError) as approving:
         m.approve(OPERATOR, NOW)
     with pytest.raises(BoyinError) as changing:
-        m.update_profile(MENTOR, DRAFT, set(), NOW)
+        m.update_profile(MENTOR, DRAFT, KNOWN, NOW)
     for caught in (approving, changing):
         assert caught.value.status == 409
         bilingual(caught.value)
@@ -99,34 +108,39 @@ def test_retired_is_final() -> None:
 def test_a_profile_change_is_a_new_version_and_the_old_one_is_kept() -> None:
     m = applied()
     draft = dataclasses.replace(DRAFT, max_open_reviews=5, languages=("en",))
-    changed, events = m.update_profile(MENTOR, draft, set(), NOW + timedelta(hours=1))
+    changed, events = m.update_profile(MENTOR, draft, KNOWN, NOW + timedelta(hours=1))
     assert changed.version == 2 and changed.profile.max_open_reviews == 5
     assert changed.versions[0].profile.languages == ("en", "de", "zh")
     assert isinstance(events[0], MentorProfileChanged) and events[0].data.version == 2
-    same, none = changed.update_profile(OPERATOR, draft, set(), NOW)
+    same, none = changed.update_profile(OPERATOR, draft, KNOWN, NOW)
     assert same is changed and none == []
     with pytest.raises(BoyinError) as caught:
-        m.update_profile(OTHER_MENTOR, draft, set(), NOW)
+        m.update_profile(OTHER_MENTOR, draft, KNOWN, NOW)
     assert caught.value.code == "FORBIDDEN"
 
 
 def test_every_problem_of_a_profile_at_once() -> None:
     bad = ProfileDraft(
         name=" ",
-        expertise_codes=("c33-l1", "bad code!", "C16-OLD"),
+        expertise_codes=("c33-l1", "bad code!", "C16-OLD", "C99-NEW"),
         expertise=Text(" ", None),
         languages=("english",),
         country="Germany",
         timezone="Mars/Olympus",
         availability=(WindowDraft(7, "9:00", "12:00"), WindowDraft(2, "14:00", "13:00")),
         max_open_reviews=0,
+        max_consultations_per_day=0,
+        online_link="http://meet.example.org/x",
     )
-    problems = checked_profile(bad, {"C16-OLD"})
+    known = dataclasses.replace(KNOWN, retired=frozenset({"C16-OLD"}))
+    problems = checked_profile(bad, known)
     assert isinstance(problems, list)
     assert {p.field: p.code for p in problems} == {
         "name": "REQUIRED",
-        "expertise_codes.1": "UNKNOWN_CODE",
+        "expertise_codes.1": "FORMAT",
         "expertise_codes.2": "RETIRED_CODE",
+        # a well-formed code the registry's taxonomy does not hold
+        "expertise_codes.3": "UNKNOWN_CODE",
         "expertise": "REQUIRED",
         "languages.0": "FORMAT",
         "country": "FORMAT",
@@ -135,6 +149,8 @@ def test_every_problem_of_a_profile_at_once() -> None:
         "availability.0.start": "FORMAT",
         "availability.1.end": "BEFORE_START",
         "max_open_reviews": "OUT_OF_RANGE",
+        "max_consultations_per_day": "OUT_OF_RANGE",
+        "online_link": "FORMAT",
     }
     for p in problems:
         assert p.message.zh and p.message.en
@@ -144,6 +160,6 @@ def test_a_profile_is_normalised() -> None:
     draft = dataclasses.replace(
         DRAFT, expertise_codes=(" c33-l1", "C33-L1"), languages=("EN", "en")
     )
-    profile = checked_profile(draft, set())
+    profile = checked_profile(draft, KNOWN)
     assert not isinstance(profile, list)
     assert profile.expertise_codes == ("C33-L1",) and profile.languages == ("en",)

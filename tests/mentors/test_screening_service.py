@@ -27,6 +27,7 @@ from tests.mentors.screening_support import FixedRelevance, review_body, submitt
 from tests.mentors.support import (
     OPERATOR,
     TALENT,
+    ShippedTaxonomy,
     field_codes,
     mentors_service,
     ok,
@@ -39,7 +40,9 @@ M = [Actor(f"acc_r{i}", Role.MENTOR) for i in range(4)]
 
 @asynccontextmanager
 async def desk(tmp_path: Path, relevance: FixedRelevance) -> AsyncIterator[Service]:
-    definition = mentors_definition(lambda _: relevance)
+    definition = mentors_definition(
+        lambda _: relevance, taxonomy_source=lambda _: ShippedTaxonomy()
+    )
     async with mentors_service(tmp_path, [definition]) as s:
         yield s
 

@@ -12,6 +12,7 @@ import httpx
 
 from boyin_matching.app import definition as matching
 from boyin_mentors.app import mentors_definition
+from boyin_mentors.mentors.taxonomy import RegistryTaxonomy
 from boyin_mentors.screening.relevance import MatchingRelevance
 from boyin_registry.app import definition as registry
 from boyin_shared.identity import Actor, Role
@@ -29,9 +30,12 @@ EXPERTS = {
 
 async def test_mentors_are_ranked_by_matching_relevance(tmp_path: Path) -> None:
     clients: list[httpx.AsyncClient] = []
-    mentors = mentors_definition(lambda ctx: MatchingRelevance(lambda: clients[0], SECRET))
+    mentors = mentors_definition(
+        lambda _: MatchingRelevance(lambda: clients[0], SECRET),
+        taxonomy_source=lambda _: RegistryTaxonomy(lambda: clients[1], SECRET),
+    )
     async with running([registry, matching, mentors], tmp_path) as r:
-        clients.append(r.client("matching"))
+        clients += [r.client("matching"), r.client("registry")]
         api = r.client("mentors")
         for account, text in EXPERTS.items():
             body = profile_body(expertise={"en": text}, max_open_reviews=5)

@@ -1,9 +1,10 @@
 """The mentors service as a service definition: what it stores, serves and publishes.
 
 Wiring only: each feature's repositories, its service, routers, consumers and jobs.
-Two features ask other services' HTTP APIs (:mod:`.peers`): screening ranks mentors with
-matching's ``/relevance``, consultations take their times from scheduling's slots.
-:func:`mentors_definition` takes stand-ins for them (tests).
+The features ask other services' HTTP APIs (:mod:`.peers`): mentors learn the registry's
+taxonomy from its ``/reference/taxonomy``, screening ranks mentors with matching's
+``/relevance``, consultations take their times from scheduling's slots and check the
+talent's agenda there. :func:`mentors_definition` takes stand-ins for them (tests).
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ from dataclasses import dataclass
 
 from boyin_mentors.consultations import api as consultations_api
 from boyin_mentors.consultations.repository import Consultations
+from boyin_mentors.consultations.scheduling import Scheduling, SchedulingAgenda
 from boyin_mentors.consultations.service import ConsultationDesk
-from boyin_mentors.consultations.slots import SchedulingSlots, Slots
 from boyin_mentors.mentors import api as mentors_api
 from boyin_mentors.mentors.consumers import TaxonomyConsumers
 from boyin_mentors.mentors.repository import Mentors, Taxonomy
 from boyin_mentors.mentors.service import MentorBook
+from boyin_mentors.mentors.taxonomy import LearnedTaxonomy, RegistryTaxonomy, TaxonomySource
 from boyin_mentors.peers import PeerClient
 from boyin_mentors.screening import api as screening_api
 from boyin_mentors.screening.consumers import DemandConsumers
@@ -30,6 +32,9 @@ from boyin_shared.service import Built, ServiceContext, ServiceDefinition, every
 
 #: how often the overdue job looks for reviews past their deadline
 OVERDUE_EVERY_SECONDS = 3600.0
+#: how often the whole taxonomy is asked of the registry again (its events keep it
+#: current in between; the first time at start)
+TAXONOMY_EVERY_SECONDS = 6 * 3600.0
 
 
 @dataclass
@@ -44,18 +49,21 @@ class MentorsState:
 
 def mentors_definition(
     relevance: Callable[[ServiceContext], Relevance] | None = None,
-    slots: Callable[[ServiceContext], Slots] | None = None,
+    scheduling: Callable[[ServiceContext], Scheduling] | None = None,
+    taxonomy_source: Callable[[ServiceContext], TaxonomySource] | None = None,
 ) -> ServiceDefinition:
-    """The service; ``relevance`` and ``slots`` replace matching's and scheduling's HTTP
-    APIs (tests)."""
+    """The service; ``relevance``, ``scheduling`` and ``taxonomy_source`` replace
+    matching's, scheduling's and the registry's HTTP APIs (tests)."""
 
     async def build(ctx: ServiceContext) -> Built:
         urls, secret = ctx.settings.service_urls, ctx.settings.identity_secret()
-        peers = [PeerClient(urls.get("matching")), PeerClient(urls.get("scheduling"))]
+        peers = [PeerClient(urls.get(name)) for name in ("matching", "scheduling", "registry")]
         asked = relevance(ctx) if relevance else MatchingRelevance(peers[0], secret)
-        grid = slots(ctx) if slots else SchedulingSlots(peers[1], secret)
+        agenda = scheduling(ctx) if scheduling else SchedulingAgenda(peers[1], secret)
+        source = taxonomy_source(ctx) if taxonomy_source else RegistryTaxonomy(peers[2], secret)
 
         mentors, taxonomy = Mentors(ctx.store, ctx.outbox), Taxonomy(ctx.store)
+        learned = LearnedTaxonomy(taxonomy, source)
         screenings = Screenings(ctx.store, ctx.outbox)
         consultations = Consultations(ctx.store, ctx.outbox)
         for repo in (mentors, screenings, consultations):
@@ -68,9 +76,9 @@ def mentors_definition(
 
         return Built(
             state=MentorsState(
-                mentors=MentorBook(mentors, taxonomy),
+                mentors=MentorBook(mentors, learned),
                 screening=desk,
-                consultations=ConsultationDesk(consultations, mentors, grid),
+                consultations=ConsultationDesk(consultations, mentors, agenda),
             ),
             subscriptions=[
                 Subscription(
@@ -86,7 +94,8 @@ def mentors_definition(
                 consultations.collection,
             ],
             background=[
-                every(OVERDUE_EVERY_SECONDS, desk.announce_overdue, "announce overdue reviews")
+                every(OVERDUE_EVERY_SECONDS, desk.announce_overdue, "announce overdue reviews"),
+                every(TAXONOMY_EVERY_SECONDS, learned.learn, "learn the registry's taxonomy"),
             ],
             on_stop=close,
         )

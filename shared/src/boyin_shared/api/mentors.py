@@ -108,6 +108,10 @@ class ProfileIn(BaseModel):
     availability: list[WindowIn] = Field(default_factory=list, max_length=50)
     max_open_reviews: int = 5
     conflicts: ConflictsIn = Field(default_factory=ConflictsIn)
+    #: consultations a day at most (1–16)
+    max_consultations_per_day: int = 4
+    #: where online consultations are held (an https address; none: on site only)
+    online_link: str | None = None
 
 
 class ProfileOut(BaseModel):
@@ -122,6 +126,8 @@ class ProfileOut(BaseModel):
     availability: list[WindowOut]
     max_open_reviews: int
     conflicts: ConflictsOut
+    max_consultations_per_day: int
+    online_link: str | None
 
 
 class InviteIn(BaseModel):
@@ -289,7 +295,9 @@ class ConsultationMode(StrEnum):
 
 class BookIn(BaseModel):
     """A talent books a mentor for one of the edition's slots (scheduling's grid) that
-    falls in the mentor's office hours."""
+    falls in the mentor's office hours, when the talent is free (their meetings and
+    sessions in scheduling, their other consultations) and the mentor's day is not full;
+    on site only for a talent at the fair, online only with a mentor's link."""
 
     model_config = ConfigDict(extra="forbid")
     edition_id: str
@@ -323,6 +331,13 @@ class ConsultationOut(BaseModel):
     start: datetime
     end: datetime
     mode: ConsultationMode
+    #: each side's time zone and the start in it (each is shown their own)
+    mentor_timezone: str
+    mentor_start: datetime
+    talent_timezone: str
+    talent_start: datetime
+    #: where an online consultation is held (the mentor's link); null on site
+    online_link: str | None
     topic: str
     status: ConsultationStatus
     notes: list[NoteOut]

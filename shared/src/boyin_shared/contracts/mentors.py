@@ -163,6 +163,11 @@ class ConsultationSnapshot(EventData):
     end: datetime
     mode: Literal["ON_SITE", "ONLINE"]
     status: Literal["BOOKED", "HELD", "MISSED"]
+    #: each side's IANA time zone (added compatibly: absent from older events)
+    mentor_timezone: str | None = None
+    talent_timezone: str | None = None
+    #: an online consultation's address (the mentor's link)
+    online_link: str | None = None
 
 
 class ConsultationBooked(_MentorsEvent, type="boyin.mentors.consultation.booked", schemaversion=1):

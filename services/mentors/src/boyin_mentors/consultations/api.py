@@ -7,6 +7,7 @@ from typing import Annotated, cast
 
 from fastapi import APIRouter, Depends, Request, status
 
+from boyin_mentors.consultations.booking import BookingRequest
 from boyin_mentors.consultations.schemas import consultation_out
 from boyin_mentors.consultations.service import ConsultationDesk
 from boyin_shared.api.mentors import BookIn, ConsultationOut, NoteIn, OutcomeIn
@@ -24,9 +25,10 @@ Desk = Annotated[ConsultationDesk, Depends(desk)]
 
 @router.post("/mentors/{mentor_id}/consultations", status_code=status.HTTP_201_CREATED)
 async def book(mentor_id: str, body: BookIn, actor: CurrentMember, d: Desk) -> ConsultationOut:
-    """Book the mentor in one of the edition's slots within their office hours."""
-    made = await d.book(actor, mentor_id, body.edition_id, body.slot_id, body.mode, body.topic)
-    return consultation_out(made)
+    """Book the mentor in one of the edition's slots within their office hours, when the
+    talent is free then and the mentor's day is not full."""
+    wanted = BookingRequest(body.edition_id, body.slot_id, body.mode, body.topic)
+    return consultation_out(await d.book(actor, mentor_id, wanted))
 
 
 @router.get("/consultations")

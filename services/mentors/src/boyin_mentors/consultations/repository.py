@@ -23,6 +23,10 @@ def consultation_state(c: Consultation) -> dict[str, Any]:
         "slot": {"id": c.slot.id, "start": c.slot.start.isoformat(), "end": c.slot.end.isoformat()},
         "mode": c.mode.value,
         "topic": c.topic,
+        "mentor_timezone": c.mentor_timezone,
+        "talent_timezone": c.talent_timezone,
+        "online_link": c.online_link,
+        "talent_slot": c.talent_slot,
         "status": c.status.value,
         "notes": [{"by": n.by, "at": n.at.isoformat(), "text": n.text} for n in c.notes],
         "revision": c.revision,
@@ -40,6 +44,9 @@ def consultation_from(doc: Document) -> Consultation:
         slot=Slot(s["id"], datetime.fromisoformat(s["start"]), datetime.fromisoformat(s["end"])),
         mode=ConsultationMode(doc["mode"]),
         topic=doc["topic"],
+        mentor_timezone=doc.get("mentor_timezone", "Asia/Shanghai"),
+        talent_timezone=doc.get("talent_timezone", "Asia/Shanghai"),
+        online_link=doc.get("online_link"),
         status=ConsultationStatus(doc["status"]),
         notes=tuple(
             Note(n["by"], datetime.fromisoformat(n["at"]), n["text"]) for n in doc["notes"]
@@ -53,6 +60,8 @@ class Consultations(AggregateRepository[Consultation]):
     indexes = (
         Index((("mentor_account_id", 1), ("_id", 1))),
         Index((("party_id", 1), ("_id", 1))),
+        # a talent is booked once per slot (two mentors at once refused, races included)
+        Index((("talent_slot", 1),), unique=True),
     )
 
     def __init__(self, store: DocumentStore, outbox: Outbox) -> None:
@@ -67,4 +76,14 @@ class Consultations(AggregateRepository[Consultation]):
         else:
             flt = {"mentor_account_id": actor.account_id}
         docs = await self.collection.find(flt, sort=[("_id", 1)], limit=limit)
+        return [self.from_doc(d) for d in docs]
+
+    async def booked_by(self, party_id: str, limit: int = 500) -> list[Consultation]:
+        """The team's consultations still to be held."""
+        flt = {"party_id": party_id, "status": ConsultationStatus.BOOKED.value}
+        return [self.from_doc(d) for d in await self.collection.find(flt, limit=limit)]
+
+    async def of_mentor(self, account_id: str, limit: int = 2000) -> list[Consultation]:
+        """Every consultation of the mentor (their load, day by day)."""
+        docs = await self.collection.find({"mentor_account_id": account_id}, limit=limit)
         return [self.from_doc(d) for d in docs]

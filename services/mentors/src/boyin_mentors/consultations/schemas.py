@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from boyin_mentors.consultations.domain import Consultation
 from boyin_shared.api import mentors as api
 
@@ -16,6 +18,11 @@ def consultation_out(c: Consultation) -> api.ConsultationOut:
         start=c.slot.start,
         end=c.slot.end,
         mode=c.mode,
+        mentor_timezone=c.mentor_timezone,
+        mentor_start=c.slot.start.astimezone(ZoneInfo(c.mentor_timezone)),
+        talent_timezone=c.talent_timezone,
+        talent_start=c.slot.start.astimezone(ZoneInfo(c.talent_timezone)),
+        online_link=c.online_link,
         topic=c.topic,
         status=c.status,
         notes=[api.NoteOut(by=n.by, at=n.at, text=n.text) for n in c.notes],

@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from boyin_mentors.consultations import domain
+from boyin_mentors.consultations import booking
+from boyin_mentors.consultations.booking import Booked, BookingRequest
 from boyin_mentors.consultations.domain import Consultation
 from boyin_mentors.consultations.repository import Consultations
-from boyin_mentors.consultations.slots import Slots
+from boyin_mentors.consultations.scheduling import Scheduling
 from boyin_mentors.mentors.repository import Mentors
-from boyin_shared.api.mentors import ConsultationMode, ConsultationStatus
+from boyin_shared.api.mentors import ConsultationStatus
 from boyin_shared.clock import utcnow
 from boyin_shared.errors import BoyinError, FieldError, Message, conflict, not_found
 from boyin_shared.events import Event
@@ -29,22 +30,16 @@ def _absent(consultation_id: str) -> BoyinError:
 class ConsultationDesk:
     consultations: Consultations
     mentors: Mentors
-    slots: Slots
+    scheduling: Scheduling
 
-    async def book(
-        self,
-        actor: Actor,
-        mentor_id: str,
-        edition_id: str,
-        slot_id: str,
-        mode: ConsultationMode,
-        topic: str,
-    ) -> Consultation:
+    async def book(self, actor: Actor, mentor_id: str, request: BookingRequest) -> Consultation:
+        """Book ``mentor_id`` in a slot of scheduling's grid, checked against the talent's
+        agenda there, their team's consultations and the mentor's day (:mod:`.booking`)."""
         loaded = await self.mentors.get(mentor_id)
         if loaded is None:
             raise not_found("mentor", mentor_id, zh_kind="导师")
-        grid = await self.slots.of(edition_id, actor)
-        if grid is None:
+        schedule = await self.scheduling.for_booking(request.edition_id, actor)
+        if schedule is None:
             raise BoyinError(
                 code="SCHEDULING_UNAVAILABLE",
                 message=Message(
@@ -55,15 +50,23 @@ class ConsultationDesk:
                 ],
                 status=503,
             )
-        made, events = domain.book(
-            actor, loaded.aggregate, edition_id, slot_id, grid, mode, topic, utcnow()
+        mentor = loaded.aggregate
+        booked = Booked(
+            talent=await self.consultations.booked_by(actor.party_id) if actor.party_id else [],
+            mentor=await self.consultations.of_mentor(mentor.account_id),
         )
+        made, events = booking.book(actor, mentor, request, schedule, booked, utcnow())
         try:
             await self.consultations.add(made, events)
         except AlreadyExists:
+            if await self.consultations.get(made.id) is not None:
+                raise conflict(
+                    "SLOT_TAKEN",
+                    Message("导师的这个时段已被预约", "the mentor is booked in this slot"),
+                ) from None
             raise conflict(
-                "SLOT_TAKEN",
-                Message("导师的这个时段已被预约", "the mentor is booked in this slot"),
+                "TALENT_BUSY",
+                Message("您在这个时段已预约了另一场咨询", "you have a consultation then"),
             ) from None
         return made
 

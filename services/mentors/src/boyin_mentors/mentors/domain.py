@@ -9,11 +9,16 @@ with the events the change publishes.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from boyin_mentors.mentors.profile import Profile, ProfileDraft, checked_profile, error
+from boyin_mentors.mentors.profile import (
+    KnownCodes,
+    Profile,
+    ProfileDraft,
+    checked_profile,
+    error,
+)
 from boyin_shared.api.mentors import MentorStatus
 from boyin_shared.contracts.mentors import (
     MentorApproved,
@@ -154,7 +159,7 @@ class Mentor:
     # -- the profile ------------------------------------------------------------------
 
     def update_profile(
-        self, actor: Actor, draft: ProfileDraft, retired_codes: Collection[str], now: datetime
+        self, actor: Actor, draft: ProfileDraft, known: KnownCodes, now: datetime
     ) -> tuple[Mentor, list[Event]]:
         """A new version of the profile (the same profile again changes nothing)."""
         if not (actor.is_staff or actor.account_id == self.account_id):
@@ -168,7 +173,7 @@ class Mentor:
                 fields=[error("status", "RETIRED", "导师已退出", "retired")],
                 status=409,
             )
-        profile = _checked(draft, retired_codes)
+        profile = _checked(draft, known)
         if profile == self.profile:
             return self, []
         version = Version(self.version + 1, now, actor.account_id, profile)
@@ -191,7 +196,7 @@ def register(
     actor: Actor,
     account_id: str,
     draft: ProfileDraft,
-    retired_codes: Collection[str],
+    known: KnownCodes,
     now: datetime,
 ) -> tuple[Mentor, list[Event]]:
     """A mentor applies for themselves (a MENTOR account), or an operator invites one."""
@@ -203,7 +208,7 @@ def register(
         raise forbidden(
             Message("只有导师账号本人可以申请，或由工作人员邀请", "apply with a mentor account")
         )
-    profile = _checked(draft, retired_codes)
+    profile = _checked(draft, known)
     mentor = Mentor(
         id=mentor_id_of(account_id),
         account_id=account_id,
@@ -221,8 +226,8 @@ def require_staff(actor: Actor) -> None:
         raise forbidden(Message("只有工作人员可以做这个决定", "only operators decide this"))
 
 
-def _checked(draft: ProfileDraft, retired_codes: Collection[str]) -> Profile:
-    checked = checked_profile(draft, retired_codes)
+def _checked(draft: ProfileDraft, known: KnownCodes) -> Profile:
+    checked = checked_profile(draft, known)
     if isinstance(checked, list):
         raise invalid(checked)
     return checked

@@ -8,7 +8,6 @@ Every field's problem is reported at once, each in both languages with its own c
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -21,6 +20,10 @@ LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 COUNTRY = re.compile(r"^[A-Z]{2}$")
 HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 MAX_OPEN_REVIEWS = 30
+MAX_CONSULTATIONS_PER_DAY = 16
+#: an online consultation's room: an https address
+LINK = re.compile(r"^https://[^\s/?#]+\.[^\s/?#]+(/\S*)?$")
+LINK_MAX = 500
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,10 @@ class Profile:
     availability: tuple[Window, ...]
     max_open_reviews: int
     conflicts: Conflicts
+    #: consultations a day at most (their load as a guide)
+    max_consultations_per_day: int = 4
+    #: where their online consultations are held (none: on site only)
+    online_link: str | None = None
 
 
 @dataclass(frozen=True)
@@ -82,6 +89,8 @@ class ProfileDraft:
     availability: tuple[WindowDraft, ...] = ()
     max_open_reviews: int = 5
     conflicts: Conflicts = Conflicts()
+    max_consultations_per_day: int = 4
+    online_link: str | None = None
 
 
 def error(field: str, code: str, zh: str, en: str) -> FieldError:
@@ -94,6 +103,21 @@ def _strip(value: str | None) -> str | None:
 
 def _words(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(v.strip() for v in values if v.strip()))
+
+
+def _code_problem(code: str, known: KnownCodes) -> tuple[str, str, str] | None:
+    """What is wrong with ``code`` (its error's code, zh and en), or None."""
+    if not CODE.match(code):
+        return "FORMAT", f"代码格式无效：{code}（如 C33-L1）", f"not a code: {code} (e.g. C33-L1)"
+    if code in known.retired:
+        return "RETIRED_CODE", f"分类代码已停用：{code}", f"the registry retired {code}"
+    if code not in known.active:
+        return (
+            "UNKNOWN_CODE",
+            f"登记处的产业分类（33618、416）中没有这个代码：{code}",
+            f"not a code of the registry's taxonomy (33618, 416): {code}",
+        )
+    return None
 
 
 def _window(i: int, w: WindowDraft, problems: list[FieldError]) -> Window | None:
@@ -117,11 +141,18 @@ def _window(i: int, w: WindowDraft, problems: list[FieldError]) -> Window | None
     return Window(w.weekday, start, end)
 
 
-def checked_profile(
-    draft: ProfileDraft, retired_codes: Collection[str]
-) -> Profile | list[FieldError]:
-    """The profile, or every problem with it. ``retired_codes``: taxonomy codes the
-    registry retired (they cannot be chosen any more)."""
+@dataclass(frozen=True)
+class KnownCodes:
+    """The registry's taxonomy as the mentors service learned it: the codes that can be
+    chosen, and those retired (they cannot be chosen any more)."""
+
+    active: frozenset[str] = frozenset()
+    retired: frozenset[str] = frozenset()
+
+
+def checked_profile(draft: ProfileDraft, known: KnownCodes) -> Profile | list[FieldError]:
+    """The profile, or every problem with it; its expertise codes are the registry's
+    (``known``)."""
     problems: list[FieldError] = []
     name = draft.name.strip()
     if not name:
@@ -134,14 +165,9 @@ def checked_profile(
             error("expertise_codes", "REQUIRED", "请至少选择一个专业领域代码", "choose a code")
         )
     for i, code in enumerate(codes):
-        if not CODE.match(code):
-            problems.append(
-                error(f"expertise_codes.{i}", "UNKNOWN_CODE", f"无效的代码：{code}", code)
-            )
-        elif code in retired_codes:
-            problems.append(
-                error(f"expertise_codes.{i}", "RETIRED_CODE", f"代码已停用：{code}", code)
-            )
+        problem = _code_problem(code, known)
+        if problem is not None:
+            problems.append(error(f"expertise_codes.{i}", *problem))
     expertise = Text(_strip(draft.expertise.zh), _strip(draft.expertise.en))
     if expertise.zh is None and expertise.en is None:
         problems.append(
@@ -177,6 +203,25 @@ def checked_profile(
                 f"1 to {MAX_OPEN_REVIEWS}",
             )
         )
+    if not 1 <= draft.max_consultations_per_day <= MAX_CONSULTATIONS_PER_DAY:
+        problems.append(
+            error(
+                "max_consultations_per_day",
+                "OUT_OF_RANGE",
+                f"每天咨询数须在 1 到 {MAX_CONSULTATIONS_PER_DAY} 之间",
+                f"1 to {MAX_CONSULTATIONS_PER_DAY} a day",
+            )
+        )
+    link = _strip(draft.online_link)
+    if link is not None and (len(link) > LINK_MAX or not LINK.match(link)):
+        problems.append(
+            error(
+                "online_link",
+                "FORMAT",
+                "线上咨询地址须为 https:// 开头的网址",
+                "an https:// address",
+            )
+        )
     if problems:
         return problems
     c = draft.conflicts
@@ -192,4 +237,6 @@ def checked_profile(
         availability=tuple(w for w in windows if w is not None),
         max_open_reviews=draft.max_open_reviews,
         conflicts=Conflicts(_words(c.organisations), _words(c.people), _words(c.interests)),
+        max_consultations_per_day=draft.max_consultations_per_day,
+        online_link=link,
     )

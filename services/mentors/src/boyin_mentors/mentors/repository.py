@@ -9,7 +9,7 @@ from datetime import datetime, time
 from typing import Any
 
 from boyin_mentors.mentors.domain import Mentor, Transition, Version
-from boyin_mentors.mentors.profile import Conflicts, Profile, Text, Window
+from boyin_mentors.mentors.profile import Conflicts, KnownCodes, Profile, Text, Window
 from boyin_shared.api.mentors import MentorStatus
 from boyin_shared.outbox import Outbox
 from boyin_shared.repository import AggregateRepository
@@ -42,6 +42,8 @@ def profile_state(p: Profile) -> dict[str, Any]:
             "people": list(p.conflicts.people),
             "interests": list(p.conflicts.interests),
         },
+        "max_consultations_per_day": p.max_consultations_per_day,
+        "online_link": p.online_link,
     }
 
 
@@ -62,6 +64,8 @@ def profile_from(doc: dict[str, Any]) -> Profile:
         ),
         max_open_reviews=doc["max_open_reviews"],
         conflicts=Conflicts(tuple(c["organisations"]), tuple(c["people"]), tuple(c["interests"])),
+        max_consultations_per_day=doc.get("max_consultations_per_day", 4),
+        online_link=doc.get("online_link"),
     )
 
 
@@ -153,9 +157,10 @@ class Mentors(AggregateRepository[Mentor]):
 
 @dataclass
 class Taxonomy:
-    """The taxonomy's codes as the registry's ``TaxonomyChanged`` events tell them: each
-    code's parent, and whether it was retired (the shipped seed is not announced, so a
-    code never heard of is not refused; a retired one is)."""
+    """The registry's taxonomy as the mentors service learned it (its ``GET
+    /reference/taxonomy``, then its ``TaxonomyChanged`` events): each code's parent, and
+    whether it was retired. A node is only replaced by one of the same or a later version
+    (a late older event changes nothing)."""
 
     store: DocumentStore
 
@@ -181,8 +186,12 @@ class Taxonomy:
 
         await optimistic(attempt)
 
-    async def retired(self) -> set[str]:
-        return {d["_id"] for d in await self.collection.find({"retired": True}, limit=10_000)}
+    async def known(self) -> KnownCodes:
+        docs = await self.collection.find({}, limit=10_000)
+        return KnownCodes(
+            active=frozenset(d["_id"] for d in docs if not d["retired"]),
+            retired=frozenset(d["_id"] for d in docs if d["retired"]),
+        )
 
     async def parents(self) -> dict[str, str | None]:
         return {d["_id"]: d["parent"] for d in await self.collection.find({}, limit=10_000)}

@@ -21,6 +21,8 @@ def profile_in(body: api.ProfileIn) -> ProfileDraft:
         availability=tuple(WindowDraft(w.weekday, w.start, w.end) for w in body.availability),
         max_open_reviews=body.max_open_reviews,
         conflicts=Conflicts(tuple(c.organisations), tuple(c.people), tuple(c.interests)),
+        max_consultations_per_day=body.max_consultations_per_day,
+        online_link=body.online_link,
     )
 
 
@@ -48,6 +50,8 @@ def profile_out(p: Profile) -> api.ProfileOut:
             people=list(p.conflicts.people),
             interests=list(p.conflicts.interests),
         ),
+        max_consultations_per_day=p.max_consultations_per_day,
+        online_link=p.online_link,
     )
 
 

@@ -1,6 +1,6 @@
 """Use cases of mentors: apply or invite, read and list, the operators' decisions, and
 profile changes (each a new version). The taxonomy the profile is checked against is
-learned from the registry's events."""
+learned from the registry (:mod:`.taxonomy`)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from boyin_mentors.mentors import domain
 from boyin_mentors.mentors.domain import Mentor, mentor_id_of, require_staff
 from boyin_mentors.mentors.profile import ProfileDraft
-from boyin_mentors.mentors.repository import MentorQuery, Mentors, Taxonomy
+from boyin_mentors.mentors.repository import MentorQuery, Mentors
+from boyin_mentors.mentors.taxonomy import LearnedTaxonomy
 from boyin_shared.clock import utcnow
 from boyin_shared.errors import BoyinError, Message, conflict, not_found
 from boyin_shared.events import Event
@@ -28,12 +29,12 @@ def _absent(mentor_id: str) -> BoyinError:
 @dataclass
 class MentorBook:
     mentors: Mentors
-    taxonomy: Taxonomy
+    taxonomy: LearnedTaxonomy
 
     async def register(self, actor: Actor, account_id: str, draft: ProfileDraft) -> Mentor:
         """A mentor applies (``account_id`` their own) or an operator invites one."""
-        retired = await self.taxonomy.retired()
-        mentor, events = domain.register(actor, account_id, draft, retired, utcnow())
+        known = await self.taxonomy.codes_for(draft.expertise_codes)
+        mentor, events = domain.register(actor, account_id, draft, known, utcnow())
         try:
             await self.mentors.add(mentor, events)
         except AlreadyExists:
@@ -77,7 +78,7 @@ class MentorBook:
         return await self.change(actor, mentor_id, lambda m: m.retire(actor, utcnow(), reason))
 
     async def update_profile(self, actor: Actor, mentor_id: str, draft: ProfileDraft) -> Mentor:
-        retired = await self.taxonomy.retired()
+        known = await self.taxonomy.codes_for(draft.expertise_codes)
         return await self.change(
-            actor, mentor_id, lambda m: m.update_profile(actor, draft, retired, utcnow())
+            actor, mentor_id, lambda m: m.update_profile(actor, draft, known, utcnow())
         )
