@@ -175,3 +175,8 @@ def showing(cls: type[T]) -> Callable[[BaseModel], T]:
     """:func:`shown_as` ``cls``, as a function of the answer
     (``answered(client.meeting(id), showing(Meeting))``)."""
     return lambda answer: shown_as(cls, answer)
+
+
+def showing_each(cls: type[T]) -> Callable[[Sequence[BaseModel]], list[T]]:
+    """:func:`showing` for a list of answers."""
+    return lambda answers: [shown_as(cls, a) for a in answers]

@@ -3,6 +3,10 @@ the accounts') error to them by HTTP status (:func:`problem`), and the construct
 the refusals the gateway makes itself. A conflict is always someone's ``BoyinError``
 (e.g. ``boyin_shared.errors.conflict``) or a service's 409, mapped by :func:`problem`.
 
+Reads and changes of a service go through one of two shapes: :func:`answered` (the answer,
+or the problem, for a result union) and :func:`found` (the answer, or None, for a
+nullable field).
+
 Anything else raised in a resolver is a fault, masked by the schema (``MaskErrors``).
 """
 
@@ -73,3 +77,12 @@ async def answered(
         return to(await call)
     except ServiceError as exc:
         return problem(exc)
+
+
+async def found(call: Awaitable[_Dto], to: Callable[[_Dto], _Out]) -> _Out | None:
+    """A read's answer as a GraphQL type, or None where the service refuses or finds
+    nothing (a field whose result is nullable, not a problem union)."""
+    try:
+        return to(await call)
+    except ServiceError:
+        return None

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import strawberry
 
-from boyin_gateway.derived import derived, nested_as, shown_as
+from boyin_gateway.derived import derived, derived_input, nested_as, shown_as
 from boyin_gateway.schedule_inputs import TextInput
 from boyin_gateway.types import (
     Conflict,
@@ -190,32 +190,35 @@ class Consultation:
 # -- inputs --------------------------------------------------------------------------------
 
 
-@strawberry.input(description="A weekly availability window (weekday 0 = Monday; HH:MM).")
+# the profile's text in both languages: the one bilingual input of the schema
+api.TextIn._strawberry_input_type = TextInput  # type: ignore[attr-defined]  # strawberry's lookup
+
+
+@derived_input(
+    api.WindowIn,
+    name="AvailabilityWindowInput",
+    description="A weekly availability window (weekday 0 = Monday; HH:MM).",
+)
 class AvailabilityWindowInput:
-    weekday: int
-    start: str
-    end: str
+    pass
 
 
-@strawberry.input(description="Declared conflicts of interest.")
+@derived_input(
+    api.ConflictsIn, name="DeclaredConflictsInput", description="Declared conflicts of interest."
+)
 class DeclaredConflictsInput:
-    organisations: list[str] = strawberry.field(default_factory=list)
-    people: list[str] = strawberry.field(default_factory=list)
-    interests: list[str] = strawberry.field(default_factory=list)
+    pass
 
 
-@strawberry.input(description="A mentor's profile (a change replaces all of it).")
+@derived_input(
+    api.ProfileIn,
+    name="MentorProfileInput",
+    description="A mentor's profile (a change replaces all of it).",
+)
 class MentorProfileInput:
-    name: str
-    expertise_codes: list[str] = strawberry.field(default_factory=list)
+    # optional here: the service fills in an empty one
     expertise: TextInput | None = None
-    languages: list[str] = strawberry.field(default_factory=list)
-    country: str = ""
-    timezone: str = ""
     organisation_id: strawberry.ID | None = None
-    organisation_name: str | None = None
-    availability: list[AvailabilityWindowInput] = strawberry.field(default_factory=list)
-    max_open_reviews: int = 5
     conflicts: DeclaredConflictsInput | None = None
 
 

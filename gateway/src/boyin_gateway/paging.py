@@ -12,11 +12,14 @@ that has one (:func:`refused`), else as a GraphQL error (:class:`PagingError`) w
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from graphql import GraphQLError
 
+from boyin_gateway.clients import ServiceError
 from boyin_gateway.errors import problem
-from boyin_gateway.types import InvalidInput
+from boyin_gateway.types import Forbidden, InvalidInput
 from boyin_shared.errors import FieldError, Message, invalid
 
 #: a cursor: the prefix of the ids of a field's items, then the id's own characters
@@ -89,3 +92,35 @@ def refused(error: PagingError) -> InvalidInput:
     result = problem(invalid([FieldError(error.argument, error.code, error.text)]))
     assert isinstance(result, InvalidInput), result
     return result
+
+
+_Page = TypeVar("_Page")
+_Shown = TypeVar("_Shown")
+
+
+async def paged(
+    first: int,
+    after: str | None,
+    *,
+    prefix: str,
+    maximum: int,
+    fetch: Callable[[str | None, int], Awaitable[_Page]],
+    shown: Callable[[_Page], _Shown],
+    empty: _Page,
+) -> _Shown | InvalidInput | Forbidden:
+    """A page for a field whose union has ``InvalidInput`` and ``Forbidden``: the
+    arguments checked first (:func:`refused`), then ``fetch(after, size)``; the service's
+    refusal as the field's problem, any other failure an ``empty`` page."""
+    try:
+        size = page_size(first, maximum)
+        checked = cursor(after, prefix)
+    except PagingError as refusal:
+        return refused(refusal)
+    try:
+        page = await fetch(checked, size)
+    except ServiceError as exc:
+        result = problem(exc)
+        if isinstance(result, InvalidInput | Forbidden):
+            return result
+        page = empty
+    return shown(page)

@@ -11,10 +11,10 @@ from typing import Any, ClassVar
 import strawberry
 
 from boyin_gateway import paging
-from boyin_gateway.clients import ServiceError
+from boyin_gateway.clients import sent
 from boyin_gateway.context import Context
-from boyin_gateway.derived import showing, shown_as
-from boyin_gateway.errors import answered, forbidden, problem
+from boyin_gateway.derived import showing, showing_each
+from boyin_gateway.errors import answered, forbidden, found
 from boyin_gateway.mentor_types import (
     Consultation,
     ConsultationResult,
@@ -44,14 +44,21 @@ from boyin_gateway.permissions import (
     staff_mutation,
 )
 from boyin_gateway.schedule_inputs import body_of
-from boyin_gateway.types import Forbidden, InvalidInput
+from boyin_gateway.types import Forbidden
 from boyin_shared.api.mentors import (
+    BookIn,
     ConsultationMode,
     ConsultationStatus,
+    DecisionIn,
     MentorPage,
     MentorStatus,
+    NoteIn,
+    OutcomeIn,
+    ReassignIn,
+    ScoreIn,
     ScreeningPage,
     ScreeningStatus,
+    SubmitIn,
 )
 from boyin_shared.errors import Message
 from boyin_shared.identity import Role
@@ -84,17 +91,11 @@ def _profile(input: MentorProfileInput) -> dict[str, Any]:
 class MentorQuery:
     @guarded_field(MentorsOnly(nothing), "The calling mentor's own record (null: none).")
     async def my_mentor_record(self, info: Info) -> MentorRecord | None:
-        try:
-            return shown_as(MentorRecord, await info.context.mentors.my_mentor())
-        except ServiceError:
-            return None
+        return await found(info.context.mentors.my_mentor(), showing(MentorRecord))
 
     @staff_field("A mentor's record with every profile version (staff).", refusal=nothing)
     async def mentor_record(self, info: Info, id: strawberry.ID) -> MentorRecord | None:
-        try:
-            return shown_as(MentorRecord, await info.context.mentors.mentor(str(id)))
-        except ServiceError:
-            return None
+        return await found(info.context.mentors.mentor(str(id)), showing(MentorRecord))
 
     @staff_field("Every mentor, or those of one status (staff).")
     async def mentors(
@@ -104,35 +105,25 @@ class MentorQuery:
         first: int = 20,
         after: str | None = None,
     ) -> MentorsResult:
-        try:
-            size = paging.page_size(first, MAX_PAGE)
-            after = paging.cursor(after, "men_")
-        except paging.PagingError as refused:
-            return paging.refused(refused)
-        try:
-            page = await info.context.mentors.mentors(
-                status=status.value if status else None, after=after, limit=size
-            )
-        except ServiceError as exc:
-            result = problem(exc)
-            if isinstance(result, InvalidInput | Forbidden):
-                return result
-            return mentor_page(MentorPage(items=[], next_after=None))
-        return mentor_page(page)
+        return await paging.paged(
+            first,
+            after,
+            prefix="men_",
+            maximum=MAX_PAGE,
+            fetch=lambda cursor, size: info.context.mentors.mentors(
+                status=status.value if status else None, after=cursor, limit=size
+            ),
+            shown=mentor_page,
+            empty=MentorPage(items=[], next_after=None),
+        )
 
     @guarded_field(MentorsOnly(nothing), "The calling mentor's screenings (blind).")
     async def mentor_queue(self, info: Info) -> list[ScreeningTask] | None:
-        try:
-            return [shown_as(ScreeningTask, t) for t in await info.context.mentors.queue()]
-        except ServiceError:
-            return None
+        return await found(info.context.mentors.queue(), showing_each(ScreeningTask))
 
     @guarded_field(MentorsOnly(nothing), "A screening of the calling mentor's (its rubric form).")
     async def screening_task(self, info: Info, id: strawberry.ID) -> ScreeningTask | None:
-        try:
-            return shown_as(ScreeningTask, await info.context.mentors.task(str(id)))
-        except ServiceError:
-            return None
+        return await found(info.context.mentors.task(str(id)), showing(ScreeningTask))
 
     @staff_field("The routing board: every screening, its mentors and reviews (staff).")
     async def screening_board(
@@ -142,35 +133,25 @@ class MentorQuery:
         first: int = 20,
         after: str | None = None,
     ) -> ScreeningsResult:
-        try:
-            size = paging.page_size(first, MAX_PAGE)
-            after = paging.cursor(after, "scr_")
-        except paging.PagingError as refused:
-            return paging.refused(refused)
-        try:
-            page = await info.context.mentors.screenings(
-                status=status.value if status else None, after=after, limit=size
-            )
-        except ServiceError as exc:
-            result = problem(exc)
-            if isinstance(result, InvalidInput | Forbidden):
-                return result
-            return screening_page(ScreeningPage(items=[], next_after=None))
-        return screening_page(page)
+        return await paging.paged(
+            first,
+            after,
+            prefix="scr_",
+            maximum=MAX_PAGE,
+            fetch=lambda cursor, size: info.context.mentors.screenings(
+                status=status.value if status else None, after=cursor, limit=size
+            ),
+            shown=screening_page,
+            empty=ScreeningPage(items=[], next_after=None),
+        )
 
     @staff_field("A screening, everything about it (staff).", refusal=nothing)
     async def screening(self, info: Info, id: strawberry.ID) -> Screening | None:
-        try:
-            return shown_as(Screening, await info.context.mentors.screening(str(id)))
-        except ServiceError:
-            return None
+        return await found(info.context.mentors.screening(str(id)), showing(Screening))
 
     @staff_field("Screenings with a review past its deadline (staff).", refusal=nothing)
     async def overdue_screenings(self, info: Info) -> list[Screening] | None:
-        try:
-            return [shown_as(Screening, s) for s in await info.context.mentors.overdue()]
-        except ServiceError:
-            return None
+        return await found(info.context.mentors.overdue(), showing_each(Screening))
 
     @guarded_field(
         SignedIn(nothing),
@@ -180,21 +161,16 @@ class MentorQuery:
     async def demand_screening_result(
         self, info: Info, demand_id: strawberry.ID
     ) -> ScreeningResult | None:
-        try:
-            found = await info.context.mentors.screening_result(str(demand_id))
-        except ServiceError:
-            return None
-        return shown_as(ScreeningResult, found)
+        return await found(
+            info.context.mentors.screening_result(str(demand_id)), showing(ScreeningResult)
+        )
 
     @guarded_field(
         SignedIn(nothing),
         "The caller's consultations: a talent its team's, a mentor theirs, staff every one.",
     )
     async def my_consultations(self, info: Info) -> list[Consultation] | None:
-        try:
-            return [shown_as(Consultation, c) for c in await info.context.mentors.consultations()]
-        except ServiceError:
-            return None
+        return await found(info.context.mentors.consultations(), showing_each(Consultation))
 
 
 @strawberry.type
@@ -222,14 +198,19 @@ class MentorMutation:
 
     @staff_mutation("Approve a mentor who applied, was invited or is suspended (staff).")
     async def approve_mentor(self, info: Info, id: strawberry.ID) -> MentorDecisionResult:
-        return await answered(info.context.mentors.decide(str(id), "approve", {}), showing(Mentor))
+        return await answered(
+            info.context.mentors.decide(str(id), "approve", sent(DecisionIn.model_construct())),
+            showing(Mentor),
+        )
 
     @staff_mutation("Suspend an approved mentor, saying why (staff).")
     async def suspend_mentor(
         self, info: Info, id: strawberry.ID, reason: str
     ) -> MentorDecisionResult:
         return await answered(
-            info.context.mentors.decide(str(id), "suspend", {"reason": reason}),
+            info.context.mentors.decide(
+                str(id), "suspend", sent(DecisionIn.model_construct(reason=reason))
+            ),
             showing(Mentor),
         )
 
@@ -238,7 +219,9 @@ class MentorMutation:
         self, info: Info, id: strawberry.ID, reason: str
     ) -> MentorDecisionResult:
         return await answered(
-            info.context.mentors.decide(str(id), "retire", {"reason": reason}),
+            info.context.mentors.decide(
+                str(id), "retire", sent(DecisionIn.model_construct(reason=reason))
+            ),
             showing(Mentor),
         )
 
@@ -250,9 +233,14 @@ class MentorMutation:
     async def submit_screening_review(
         self, info: Info, screening_id: strawberry.ID, scores: list[RubricScoreInput]
     ) -> ScreeningTaskResult:
-        body = {
-            "scores": {s.criterion.value: {"score": s.score, "comment": s.comment} for s in scores}
-        }
+        body = sent(
+            SubmitIn.model_construct(
+                scores={
+                    s.criterion.value: ScoreIn.model_construct(score=s.score, comment=s.comment)
+                    for s in scores
+                }
+            )
+        )
         return await answered(
             info.context.mentors.submit_review(str(screening_id), body), showing(ScreeningTask)
         )
@@ -268,12 +256,12 @@ class MentorMutation:
         from_mentor_id: strawberry.ID | None = None,
         reason: str | None = None,
     ) -> ScreeningResultOrProblem:
-        body = body_of(
-            {
-                "from_mentor_id": str(from_mentor_id) if from_mentor_id else None,
-                "to_mentor_id": str(to_mentor_id),
-                "reason": reason,
-            }
+        body = sent(
+            ReassignIn.model_construct(
+                from_mentor_id=str(from_mentor_id) if from_mentor_id else None,
+                to_mentor_id=str(to_mentor_id),
+                reason=reason,
+            )
         )
         return await answered(
             info.context.mentors.reassign(str(screening_id), body), showing(Screening)
@@ -293,8 +281,10 @@ class MentorMutation:
         mode: ConsultationMode = ConsultationMode.ONLINE,
         topic: str = "",
     ) -> ConsultationResult:
-        body = body_of(
-            {"edition_id": str(edition_id), "slot_id": str(slot_id), "mode": mode, "topic": topic}
+        body = sent(
+            BookIn.model_construct(
+                edition_id=str(edition_id), slot_id=str(slot_id), mode=mode, topic=topic
+            )
         )
         return await answered(
             info.context.mentors.book(str(mentor_id), body), showing(Consultation)
@@ -308,7 +298,7 @@ class MentorMutation:
     ) -> ConsultationResult:
         return await answered(
             info.context.mentors.consultation_action(
-                str(id), "outcome", body_of({"outcome": outcome})
+                str(id), "outcome", sent(OutcomeIn.model_construct(outcome=outcome))
             ),
             showing(Consultation),
         )
@@ -320,6 +310,8 @@ class MentorMutation:
         self, info: Info, id: strawberry.ID, text: str
     ) -> ConsultationResult:
         return await answered(
-            info.context.mentors.consultation_action(str(id), "notes", {"text": text}),
+            info.context.mentors.consultation_action(
+                str(id), "notes", sent(NoteIn.model_construct(text=text))
+            ),
             showing(Consultation),
         )
