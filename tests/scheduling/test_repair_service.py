@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ import httpx
 import pytest
 
 from boyin_scheduling.app import definition as scheduling
+from boyin_shared.contracts.mentors import ConsultationBooked, ConsultationSnapshot
 from tests.apps import Running, running
 from tests.scheduling.support import (
     FAIR_FIRST,
@@ -32,6 +34,7 @@ from tests.scheduling.support import (
     scheduling_events,
     settled,
     solve_and_publish,
+    state,
     talent,
     wait_known,
 )
@@ -217,6 +220,44 @@ async def test_a_blocked_window_over_a_meeting_moves_that_meeting_only(r: Runnin
     [event] = of_type(fresh, "meeting.rescheduled")
     assert event["data"]["previous_place"]["slot_id"] == place["slot_id"]
     assert event["data"]["meeting"]["place"]["slot_id"] == moved["slot_id"]
+
+
+async def test_a_consultation_booked_over_a_meeting_moves_that_meeting_only(r: Running) -> None:
+    """Scheduling owns the agenda: a talent's consultation with a mentor (booked at the
+    mentors service, told by its event) takes their time as a blocked window does."""
+    f = await published_fair(r)
+    meetings = await meetings_of(f.api, f.edition_id)
+    before = places(meetings)
+    target = f.meetings[3]  # talent 0 with organisation 1
+    who, place = meetings[target]["requester_id"], meetings[target]["place"]
+    booked = ConsultationBooked.create(
+        subject="con_men_x_s",
+        sequence=1,
+        data=ConsultationSnapshot(
+            consultation_id="con_men_x_s",
+            mentor_id="men_x",
+            party_id=who,
+            edition_id=f.edition_id,
+            slot_id=place["slot_id"],
+            start=datetime.fromisoformat(place["start"]),
+            end=datetime.fromisoformat(place["end"]),
+            mode="ONLINE",
+            status="BOOKED",
+        ),
+    )
+    await r.bus.publish([booked, booked])  # a repeat changes nothing
+    await settled(f.api, f.edition_id, version=2)
+    await outbox_drained(r)
+
+    after_meetings = await meetings_of(f.api, f.edition_id)
+    after = places(after_meetings)
+    assert {m: p for m, p in after.items() if m != target} == {
+        m: p for m, p in before.items() if m != target
+    }
+    moved = after_meetings[target]["place"]
+    assert moved is not None and moved["slot_id"] != place["slot_id"]
+    fair = await state(r).planner.fair(f.edition_id)
+    assert list(fair.consultations) == [who]
 
 
 async def test_a_blocked_window_leaving_no_slot_unschedules_that_meeting_only(r: Running) -> None:

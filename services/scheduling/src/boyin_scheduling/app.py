@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from boyin_scheduling.attendance import api as attendance_api
 from boyin_scheduling.attendance.repository import Attendances
 from boyin_scheduling.attendance.service import AttendanceService
+from boyin_scheduling.consultations.consumers import ConsultationProjection
+from boyin_scheduling.consultations.repository import Consultations
 from boyin_scheduling.editions import api as editions_api
 from boyin_scheduling.editions.repository import Editions
 from boyin_scheduling.editions.service import EditionService
@@ -54,8 +56,15 @@ async def build(ctx: ServiceContext) -> Built:
         meetings=Meetings(s, o),
         schedules=Schedules(s, o),
         parties=Parties(s, o),
+        consultations=Consultations(s, o),
     )
-    for repo in (repos.editions, repos.sessions, repos.attendances, repos.meetings):
+    for repo in (
+        repos.editions,
+        repos.sessions,
+        repos.attendances,
+        repos.meetings,
+        repos.consultations,
+    ):
         await repo.prepare()
     planner = Planner(repos)
     await planner.interrupted()
@@ -84,7 +93,14 @@ async def build(ctx: ServiceContext) -> Built:
     return Built(
         state=state,
         subscriptions=[
-            Subscription(GROUP, handlers(PartyProjection(parties).handlers(), inbox.handlers()))
+            Subscription(
+                GROUP,
+                handlers(
+                    PartyProjection(parties).handlers(),
+                    inbox.handlers(),
+                    ConsultationProjection(repos.consultations, kick).handlers(),
+                ),
+            )
         ],
         outbox_collections=[
             repos.editions.collection,

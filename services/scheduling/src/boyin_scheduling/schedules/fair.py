@@ -3,14 +3,17 @@
 Who takes part: both sides of every accepted meeting, plus the organisations with a fixed
 booth. A participant's availability is what they declared, or the default
 (``attendance.domain.default_availability``); sessions they present at or are confirmed for
-block their time. A meeting is online when either side takes part online.
+block their time, and so do their consultations with mentors (booked at the mentors
+service, known here by its events). A meeting is online when either side takes part
+online.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cached_property
 
 from boyin_scheduling.attendance.domain import Attendance, Availability, default_availability
@@ -29,6 +32,8 @@ class Fair:
     attendances: Mapping[str, Attendance]  # by party id
     parties: Mapping[str, PartyInfo]
     meetings: tuple[Meeting, ...]
+    #: by party id, the times their consultations with mentors take
+    consultations: Mapping[str, tuple[tuple[datetime, datetime], ...]] = field(default_factory=dict)
 
     def availability(self, party_id: str, kind: str) -> Availability:
         att = self.attendances.get(party_id)
@@ -88,7 +93,10 @@ def build_instance(fair: Fair, meetings: Iterable[Meeting] | None = None) -> cor
                 timezone=av.timezone,
                 arrival=av.arrival,
                 departure=av.departure,
-                blocked=tuple(core.Interval(b.start, b.end) for b in av.blocked),
+                blocked=(
+                    *(core.Interval(b.start, b.end) for b in av.blocked),
+                    *(core.Interval(s, e) for s, e in fair.consultations.get(pid, ())),
+                ),
                 sessions=tuple(s.id for s in live if s.involves(pid)),
                 online_only=av.mode is Mode.ONLINE,
                 min_meetings=av.min_meetings,
@@ -127,4 +135,6 @@ def fingerprint(fair: Fair) -> str:
         parts.append((pid, repr(fair.attendances[pid].availability)))
     for m in sorted(fair.schedulable(), key=lambda m: m.id):
         parts.append((m.id, m.weight, m.must_meet, fair.mode(m).value))
+    for pid in sorted(fair.consultations):
+        parts.append((pid, fair.consultations[pid]))
     return hashlib.sha256(repr(parts).encode()).hexdigest()

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from boyin_scheduling.attendance.repository import Attendances
+from boyin_scheduling.consultations.repository import Consultations
 from boyin_scheduling.editions.domain import Edition
 from boyin_scheduling.editions.repository import Editions
 from boyin_scheduling.meetings.domain import Meeting, Place
@@ -52,6 +53,7 @@ class Repos:
     meetings: Meetings
     schedules: Schedules
     parties: Parties
+    consultations: Consultations
 
 
 @dataclass
@@ -86,7 +88,8 @@ class Planner:
         ids = {p for m in meetings for p in m.parties}
         ids |= {t.booth_of for t in edition.plan.tables if t.booth_of}
         parties = await r.parties.get_many(sorted(ids))
-        return Fair(edition, tuple(sessions), attendances, parties, tuple(meetings))
+        busy = await r.consultations.busy(edition_id)
+        return Fair(edition, tuple(sessions), attendances, parties, tuple(meetings), busy)
 
     async def schedule(self, edition_id: str) -> Schedule:
         loaded = await self.repos.schedules.get(edition_id)
