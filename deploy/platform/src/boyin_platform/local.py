@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import secrets
 import signal
@@ -36,6 +37,10 @@ def plan(args: argparse.Namespace) -> list[ManagedProcess]:
             proc = ManagedProcess(name, service.module, env, args.logs)
             urls.setdefault(service.name, proc.url)
             procs.append(proc)
+    # the services ask each other too (mentors: the registry's taxonomy, matching's
+    # relevance, scheduling's slots and agendas)
+    for proc in procs:
+        proc.env = {**proc.env, "BOYIN_SERVICE_URLS": json.dumps(urls)}
     gateway_env = platform_env(
         secret=secret,
         jwt_secret=jwt_secret,
