@@ -4,6 +4,8 @@ submission, disagreement calling a third review, deadlines)."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from datetime import timedelta
 
 import pytest
@@ -62,6 +64,14 @@ def test_who_does_not_qualify(c: Candidate, code: str) -> None:
     assert why is not None and why.code == code and why.message.zh and why.message.en
     picks, eligible = route(PROJECT, [c, candidate("m2")], None, PARENTS)
     assert eligible == 1 and [p.mentor_id for p in picks] == ["m2"]
+
+
+def test_a_bilingual_demand_is_read_in_either_language() -> None:
+    bilingual = dataclasses.replace(PROJECT, language="zh+en")
+    assert unsuitable(candidate("m1", languages=("zh",)), bilingual, PARENTS, None) is None
+    assert unsuitable(candidate("m1", languages=("en",)), bilingual, PARENTS, None) is None
+    why = unsuitable(candidate("m1", languages=("de",)), bilingual, PARENTS, None)
+    assert why is not None and why.code == "LANGUAGE"
 
 
 def test_a_co_applicant_mentor_is_detected() -> None:

@@ -140,7 +140,7 @@ def unsuitable(
         )
     if conflict := conflict_of(c, demand, field):
         return conflict
-    if demand.language not in c.profile.languages:
+    if not speaks(c.profile.languages, demand.language):
         return _refusal(
             field,
             "LANGUAGE",
@@ -167,6 +167,12 @@ def unsuitable(
 def rank(c: Candidate, relevance: float | None) -> float:
     load = c.open_reviews / c.profile.max_open_reviews
     return (UNRANKED if relevance is None else relevance) * (1 - LOAD_WEIGHT * load)
+
+
+def speaks(languages: Sequence[str], written_in: str) -> bool:
+    """Whether a mentor of ``languages`` reads a demand written in ``written_in`` (the
+    registry's ``zh``, ``en`` or ``zh+en``: either of a bilingual demand's)."""
+    return any(lang in languages for lang in written_in.split("+"))
 
 
 def route(
