@@ -5,7 +5,6 @@ submission, disagreement calling a third review, deadlines)."""
 from __future__ import annotations
 
 import dataclasses
-
 from datetime import timedelta
 
 import pytest
