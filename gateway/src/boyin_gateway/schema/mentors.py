@@ -270,7 +270,10 @@ class MentorMutation:
     @guarded_mutation(
         SignedIn(sign_in_first),
         "A talent books a mentor in one of an edition's slots within the mentor's office "
-        "hours (each slot of a mentor once).",
+        "hours, when the talent is free then (their meetings, sessions and blocked windows "
+        "in scheduling, their team's consultations) and the mentor's day is not full; on "
+        "site only for a talent at the fair, online only with the mentor's link (each slot "
+        "of a mentor, and of a talent, once).",
     )
     async def book_consultation(
         self,
