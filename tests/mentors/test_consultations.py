@@ -12,11 +12,11 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
-from boyin_mentors.app import mentors_definition
+from boyin_mentors.app import MentorsState, mentors_definition
 from boyin_mentors.consultations.booking import (
     Booked,
     BookingRequest,
@@ -168,7 +168,12 @@ def test_the_mentors_daily_cap_in_their_zone() -> None:
         first,
         slot=dataclasses.replace(first.slot, start=FIRST - timedelta(days=1)),
     )
-    booking("s1", mentor=mentor, booked=Booked(mentor=[next_week]))
+    assert booking("s1", mentor=mentor, booked=Booked(mentor=[next_week]))[0].seat == 1
+    # a day's places are numbered: the second that day takes the second seat
+    roomier = approved(max_consultations_per_day=2)
+    second, _ = booking("s1", mentor=roomier, booked=Booked(mentor=[first]))
+    assert (second.seat, first.seat) == (2, 1)
+    assert second.mentor_seat == f"{roomier.id}|2026-12-15|2"
 
 
 def test_every_problem_at_once() -> None:
@@ -289,3 +294,41 @@ async def test_without_scheduling_a_booking_is_not_guessed() -> None:
     peer = PeerClient(None)  # no address: nothing answers
     assert await SchedulingAgenda(peer, SECRET).for_booking("2026", TALENT) is None
     await peer.aclose()
+
+
+async def test_the_last_place_of_a_mentors_day_goes_once(tmp_path: Path) -> None:
+    """Two bookings racing for a mentor's last place that day: the one that writes second
+    finds the seat taken (unique), checks again and is refused; nothing half-written."""
+    talent = FixedScheduling(schedule())
+    definition = mentors_definition(
+        lambda _: FixedRelevance(), lambda _: talent, lambda _: ShippedTaxonomy()
+    )
+    async with mentors_service(tmp_path, [definition]) as s:
+        hours = [{"weekday": 1, "start": "09:00", "end": "10:00"}]
+        body = profile_body(availability=hours, max_consultations_per_day=1)
+        m = ok(await s.call(MENTOR, "POST", "/mentors/apply", body), 201)
+        ok(await s.call(OPERATOR, "POST", f"/mentors/{m['id']}/approve"))
+        desk = cast(MentorsState, s.r.hosts["mentors"].app.state.service).consultations
+        # the rival's write lands between this booking's reads and its own write (its
+        # record unseen by the reads: booked under another account id)
+        rival = Consultation(
+            id="con_rival",
+            mentor_id=m["id"],
+            mentor_account_id="acc_unseen",
+            party_id="tal_9",
+            edition_id="2026",
+            slot=grid()[1],
+            mode=ONLINE,
+            topic="",
+            mentor_timezone="Europe/Berlin",
+        )
+        await desk.consultations.add(rival, [])
+        path = f"/mentors/{m['id']}/consultations"
+        refusal(
+            await s.call(TALENT, "POST", path, {"edition_id": "2026", "slot_id": "s0"}),
+            409,
+            "MENTOR_DAY_FULL",
+        )
+        assert [c["id"] for c in ok(await s.call(OPERATOR, "GET", "/consultations"))] == [
+            "con_rival"
+        ]

@@ -154,6 +154,7 @@ def book(
         mentor_timezone=profile.timezone,
         talent_timezone=schedule.timezone,
         online_link=profile.online_link if online else None,
+        seat=len(that_day(slot, profile, booked)) + 1,
     )
     event = contract.ConsultationBooked.create(subject=made.id, sequence=1, data=made.snapshot())
     return made, [event]
@@ -210,10 +211,7 @@ def _slot_problems(
                     f"you have {en} then ({at}, {schedule.timezone})",
                 )
             )
-    mentor_zone = ZoneInfo(profile.timezone)
-    day = slot.start.astimezone(mentor_zone).date()
-    that_day = [c for c in booked.mentor if c.slot.start.astimezone(mentor_zone).date() == day]
-    if len(that_day) >= profile.max_consultations_per_day:
+    if len(that_day(slot, profile, booked)) >= profile.max_consultations_per_day:
         problems.append(
             error(
                 "slot_id",
@@ -224,6 +222,13 @@ def _slot_problems(
             )
         )
     return problems
+
+
+def that_day(slot: Slot, profile: Profile, booked: Booked) -> list[Consultation]:
+    """The mentor's consultations on the slot's day, in their zone."""
+    zone = ZoneInfo(profile.timezone)
+    day = slot.start.astimezone(zone).date()
+    return [c for c in booked.mentor if c.slot.start.astimezone(zone).date() == day]
 
 
 def _on_site_problems(slot: Slot, schedule: TalentSchedule) -> list[FieldError]:

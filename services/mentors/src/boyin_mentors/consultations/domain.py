@@ -4,7 +4,8 @@ team that booked it, the mentor and operators).
 The time comes from the scheduling service's slot grid of an edition (no second
 scheduler; the booking's checks are :mod:`.booking`'s); each slot of a mentor is booked
 once (the consultation's id is the mentor's and the slot's), and each slot of a talent
-once (``talent_slot``, unique).
+once (``talent_slot``, unique), and a mentor's day holds at most their consultations a
+day (``mentor_seat``, unique).
 
 Plain Python: the transitions take the actor and the time and return the changed
 consultation with the events the change publishes.
@@ -15,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from boyin_shared.api.mentors import ConsultationMode, ConsultationStatus
 from boyin_shared.contracts import mentors as contract
@@ -55,6 +57,8 @@ class Consultation:
     talent_timezone: str = "Asia/Shanghai"
     #: where an online consultation is held (the mentor's link)
     online_link: str | None = None
+    #: which of the mentor's consultations that day (their day, in their zone) it is
+    seat: int = 1
     status: ConsultationStatus = C.BOOKED
     notes: tuple[Note, ...] = ()
     revision: int = 1
@@ -63,6 +67,13 @@ class Consultation:
     def talent_slot(self) -> str:
         """The talent's and the slot's: one consultation per talent and slot."""
         return f"{self.party_id}|{self.edition_id}|{self.slot.id}"
+
+    @property
+    def mentor_seat(self) -> str:
+        """The mentor's, their day's and the seat's: one consultation per seat (two
+        bookings racing for a mentor's last place that day cannot both take it)."""
+        day = self.slot.start.astimezone(ZoneInfo(self.mentor_timezone)).date()
+        return f"{self.mentor_id}|{day.isoformat()}|{self.seat}"
 
     def visible_to(self, actor: Actor) -> bool:
         return (

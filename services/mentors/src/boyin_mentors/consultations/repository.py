@@ -27,6 +27,8 @@ def consultation_state(c: Consultation) -> dict[str, Any]:
         "talent_timezone": c.talent_timezone,
         "online_link": c.online_link,
         "talent_slot": c.talent_slot,
+        "seat": c.seat,
+        "mentor_seat": c.mentor_seat,
         "status": c.status.value,
         "notes": [{"by": n.by, "at": n.at.isoformat(), "text": n.text} for n in c.notes],
         "revision": c.revision,
@@ -47,6 +49,7 @@ def consultation_from(doc: Document) -> Consultation:
         mentor_timezone=doc.get("mentor_timezone", "Asia/Shanghai"),
         talent_timezone=doc.get("talent_timezone", "Asia/Shanghai"),
         online_link=doc.get("online_link"),
+        seat=doc.get("seat", 1),
         status=ConsultationStatus(doc["status"]),
         notes=tuple(
             Note(n["by"], datetime.fromisoformat(n["at"]), n["text"]) for n in doc["notes"]
@@ -62,6 +65,8 @@ class Consultations(AggregateRepository[Consultation]):
         Index((("party_id", 1), ("_id", 1))),
         # a talent is booked once per slot (two mentors at once refused, races included)
         Index((("talent_slot", 1),), unique=True),
+        # and a mentor's day's seats once each (a race for the last one: one gets it)
+        Index((("mentor_seat", 1),), unique=True),
     )
 
     def __init__(self, store: DocumentStore, outbox: Outbox) -> None:
@@ -87,3 +92,7 @@ class Consultations(AggregateRepository[Consultation]):
         """Every consultation of the mentor (their load, day by day)."""
         docs = await self.collection.find({"mentor_account_id": account_id}, limit=limit)
         return [self.from_doc(d) for d in docs]
+
+    async def holds(self, field: str, key: str) -> bool:
+        """Whether a consultation holds ``key`` in the unique ``field``."""
+        return bool(await self.collection.find({field: key}, limit=1))

@@ -20,6 +20,8 @@ from boyin_shared.identity import Actor
 from boyin_shared.store import AlreadyExists
 
 Step = Callable[[Consultation], tuple[Consultation, list[Event]]]
+#: bookings tried again when another took the same seat of the mentor's day first
+ATTEMPTS = 3
 
 
 def _absent(consultation_id: str) -> BoyinError:
@@ -51,24 +53,36 @@ class ConsultationDesk:
                 status=503,
             )
         mentor = loaded.aggregate
-        booked = Booked(
-            talent=await self.consultations.booked_by(actor.party_id) if actor.party_id else [],
-            mentor=await self.consultations.of_mentor(mentor.account_id),
+        for _ in range(ATTEMPTS):
+            booked = Booked(
+                talent=await self.consultations.booked_by(actor.party_id) if actor.party_id else [],
+                mentor=await self.consultations.of_mentor(mentor.account_id),
+            )
+            made, events = booking.book(actor, mentor, request, schedule, booked, utcnow())
+            try:
+                await self.consultations.add(made, events)
+                return made
+            except AlreadyExists:
+                await self._clash(made)
+        raise conflict(
+            "MENTOR_DAY_FULL",
+            Message("导师当天的咨询已满", "the mentor is fully booked that day"),
         )
-        made, events = booking.book(actor, mentor, request, schedule, booked, utcnow())
-        try:
-            await self.consultations.add(made, events)
-        except AlreadyExists:
-            if await self.consultations.get(made.id) is not None:
-                raise conflict(
-                    "SLOT_TAKEN",
-                    Message("导师的这个时段已被预约", "the mentor is booked in this slot"),
-                ) from None
+
+    async def _clash(self, made: Consultation) -> None:
+        """Which unique key another booking took first: the mentor's slot or the
+        talent's are refused; a seat of the mentor's day is tried again (the checks
+        anew: their day may be full now)."""
+        if await self.consultations.get(made.id) is not None:
+            raise conflict(
+                "SLOT_TAKEN",
+                Message("导师的这个时段已被预约", "the mentor is booked in this slot"),
+            )
+        if await self.consultations.holds("talent_slot", made.talent_slot):
             raise conflict(
                 "TALENT_BUSY",
                 Message("您在这个时段已预约了另一场咨询", "you have a consultation then"),
-            ) from None
-        return made
+            )
 
     async def mine(self, actor: Actor) -> list[Consultation]:
         return await self.consultations.of(actor)
