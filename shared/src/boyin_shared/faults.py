@@ -2,7 +2,9 @@
 
 ``BOYIN_FAULTS="after_handle:matching:boyin.registry.organisation.registered,before_publish"``
 makes the process exit abruptly (``os._exit``, no cleanup, like ``kill -9``) the first
-time it reaches a named point. Unset in production, where :func:`hit` costs one lookup.
+time it reaches a named point. ``handle:<group>:<subject>`` instead makes that consumer
+group's handler raise :class:`InjectedFault` for every event of that subject (a poison
+event, as a bug would make it). Unset in production, where each check costs one lookup.
 """
 
 from __future__ import annotations
@@ -28,3 +30,17 @@ def hit(point: str, *details: str) -> None:
             sys.stderr.write(f"fail point {name} reached: exiting\n")
             sys.stderr.flush()
             os._exit(EXIT_CODE)
+
+
+class InjectedFault(RuntimeError):
+    """A handler failure a test asked for (a stand-in for a bug, fixed by a restart
+    without the fault)."""
+
+
+def fail(point: str, *details: str) -> None:
+    """Raise :class:`InjectedFault` if ``point`` (or ``point:detail``) is armed; every time."""
+    if not _armed:
+        return
+    for name in (point, *(f"{point}:{d}" for d in details)):
+        if name in _armed:
+            raise InjectedFault(f"fail point {name}")
