@@ -11,10 +11,14 @@ file has them too), 0 at the second, 1 more after the release; 2 kept."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
+import pytest
+from pymongo import AsyncMongoClient
 
 from boyin_agreements.app import definition as agreements
 from boyin_registry.app import definition as registry
@@ -22,6 +26,7 @@ from boyin_registry.attachments.orphans import OrphanSweep
 from boyin_shared.clock import utcnow
 from tests.agreements.service_support import PARTIES, TERMS, ok
 from tests.apps import Running, running
+from tests.conftest import unique_name
 from tests.registry.support import demand_body, organisation_body
 from tests.registry.test_attachments import PDF
 
@@ -48,10 +53,29 @@ async def until_holds(r: Running, count: int) -> None:
     raise AssertionError(f"{await holds.count()} holds, not {count}")
 
 
+@pytest.fixture(params=["sqlite", pytest.param("mongo", marks=pytest.mark.infra)])
+async def stored(request: pytest.FixtureRequest) -> AsyncIterator[dict[str, Any]]:
+    """The services' store: embedded SQLite, or FerretDB (databases of the test's own,
+    dropped at the end)."""
+    if request.param == "sqlite":
+        yield {}
+        return
+    url: str = request.getfixturevalue("mongo_url")
+    prefix = unique_name("o")
+    yield {"store": "mongo", "mongo_url": url, "mongo_db_prefix": prefix}
+    client: AsyncMongoClient[Any] = AsyncMongoClient(url)
+    for name in await client.list_database_names():
+        if name.startswith(prefix):
+            await client.drop_database(name)
+    await client.close()
+
+
 async def test_uploads_held_by_nothing_are_removed_after_the_grace_period(
-    tmp_path: Path,
+    tmp_path: Path, stored: dict[str, Any]
 ) -> None:
-    async with running([registry, agreements], tmp_path, orphan_upload_grace_hours=24) as r:
+    async with running(
+        [registry, agreements], tmp_path, orphan_upload_grace_hours=24, **stored
+    ) as r:
         files, deals = r.client("registry"), r.client("agreements")
         sweep: OrphanSweep = r.hosts["registry"].app.state.service.orphans
         orphan = await upload(files, "nobody.pdf", PDF + b"% nobody's\n")
