@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from boyin_agreements.agreements.terms import Document, Text
 from boyin_shared.api.agreements import DocumentKind, TextIn
+from boyin_shared.contracts.attachments import AttachmentHeld, AttachmentReleased
 from tests.agreements.support import (
     DRAFT_CONTRACT,
     OFFICER,
@@ -28,7 +29,10 @@ ANNEX = Document("att_2", "  附件一.pdf ", DocumentKind.ANNEX)
 def test_a_party_adds_a_document_and_a_draft_is_confirmed_again() -> None:
     a, _ = drafted().confirm_signature(ORG, "org_1", later(4))
     a, events = a.attach_document(TALENT, ANNEX, later(5))
-    assert events == []
+    # the registry learns that the agreement holds the file (it must not remove it)
+    assert [(type(e), e.subject, e.data.model_dump()["holder_id"]) for e in events] == [
+        (AttachmentHeld, "att_2", a.id)
+    ]
     assert a.terms.documents == (DRAFT_CONTRACT, Document("att_2", "附件一.pdf", ANNEX.kind))
     assert a.confirmations == () and a.confirmations_reset is not None
     assert a.confirmations_reset.parties == ("org_1",)
@@ -59,7 +63,10 @@ def test_a_signed_agreement_takes_the_signed_contract_as_a_record() -> None:
 
 
 def test_a_document_is_removed_before_signing() -> None:
-    a, _ = negotiating().detach_document(ORG, "att_1", later(4))
+    a, events = negotiating().detach_document(ORG, "att_1", later(4))
+    assert [(type(e), e.subject, e.data.model_dump()["holder_id"]) for e in events] == [
+        (AttachmentReleased, "att_1", a.id)
+    ]
     assert a.terms.documents == ()
     with refused("VALIDATION_FAILED", 422, "attachment_id"):
         a.detach_document(ORG, "att_1", later(5))

@@ -19,13 +19,61 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from boyin_gateway.clients import Agreements, Matching, Mentors, Registry, Scheduling, Services
+import httpx
+
+from boyin_gateway.clients import (
+    Agreements,
+    DeadLetterDesk,
+    Matching,
+    Mentors,
+    Registry,
+    Scheduling,
+    ServiceName,
+    Services,
+)
+from boyin_shared.api.dead_letters import DeadLetterOut, DeadLetterPage, DeadLetterStatus
 from boyin_shared.identity import Actor
 from tests.gateway.fake_agreements import AgreementsData, FakeAgreements
 from tests.gateway.fake_mentors import FakeMentors, MentorsData
-from tests.gateway.fake_records import Call, MatchingData, RegistryData, SchedulingData
+from tests.gateway.fake_records import (
+    Call,
+    MatchingData,
+    RegistryData,
+    SchedulingData,
+    forbidden,
+    not_found,
+)
 from tests.gateway.fake_registry import FakeMatching, FakeRegistry, Log
 from tests.gateway.fake_scheduling import FakeScheduling
+
+
+@dataclass
+class FakeDeadLetters:
+    """A service's dead letters: the fakes keep none (the real store is tested with the
+    services, ``tests/e2e/test_dead_letters.py``); staff only, as every service answers."""
+
+    actor: Actor
+    _log: Log
+    calls: int = 0
+
+    def _staff(self, method: str) -> None:
+        self.calls += 1
+        self._log(method, {})
+        if not self.actor.is_staff:
+            raise forbidden()
+
+    async def stream(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        raise not_found(path)
+
+    async def dead_letters(
+        self, *, status: DeadLetterStatus | None, after: str | None, limit: int
+    ) -> DeadLetterPage:
+        self._staff("dead_letters")
+        return DeadLetterPage(items=[], next_after=None)
+
+    async def replay_dead_letter(self, letter_id: str) -> DeadLetterOut:
+        self._staff("replay_dead_letter")
+        raise not_found(letter_id)
 
 
 @dataclass
@@ -62,6 +110,9 @@ class FakePlatform:
     def mentors(self, actor: Actor) -> FakeMentors:
         return FakeMentors(self.mentors_data, actor, self._logger("mentors"))
 
+    def dead_letters(self, service: ServiceName, actor: Actor) -> FakeDeadLetters:
+        return FakeDeadLetters(actor, self._logger(service.value))
+
     async def close(self) -> None:
         return None
 
@@ -75,7 +126,7 @@ class FakePlatform:
 
 def _conforms(
     platform: FakePlatform, actor: Actor
-) -> tuple[Services, Registry, Matching, Scheduling, Agreements, Mentors]:
+) -> tuple[Services, Registry, Matching, Scheduling, Agreements, Mentors, DeadLetterDesk]:
     """Nothing at run time: mypy checks here that the fakes implement the protocols."""
     return (
         platform,
@@ -84,4 +135,5 @@ def _conforms(
         platform.scheduling(actor),
         platform.agreements(actor),
         platform.mentors(actor),
+        platform.dead_letters(ServiceName.MATCHING, actor),
     )

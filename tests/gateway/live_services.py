@@ -12,7 +12,13 @@ from pathlib import Path
 import httpx
 
 from boyin_agreements.app import definition as agreements_definition
-from boyin_gateway.clients import AgreementsClient, RegistryClient
+from boyin_gateway.clients import (
+    AgreementsClient,
+    DeadLetterDesk,
+    DeadLettersClient,
+    RegistryClient,
+)
+from boyin_gateway.clients.dead_letters import ServiceName
 from boyin_gateway.clients.matching import Matching
 from boyin_gateway.clients.mentors import Mentors
 from boyin_gateway.clients.scheduling import Scheduling
@@ -46,6 +52,13 @@ class LiveServices:
 
     def mentors(self, actor: Actor) -> Mentors:
         return self.fakes.mentors(actor)
+
+    def dead_letters(self, service: ServiceName, actor: Actor) -> DeadLetterDesk:
+        if service is ServiceName.REGISTRY:
+            return DeadLettersClient(self.registry_pool, SECRET, actor)
+        if service is ServiceName.AGREEMENTS:
+            return DeadLettersClient(self.agreements_pool, SECRET, actor)
+        return self.fakes.dead_letters(service, actor)
 
     async def close(self) -> None:
         return None

@@ -15,9 +15,10 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from boyin_registry.imports.columns import DEMANDS
-from boyin_registry.imports.spreadsheets import _xlsx_grid, read_sheet
+from boyin_registry.imports.spreadsheets import STOP_CHECK_ROWS, ReadStopped, _xlsx_grid, read_sheet
 from boyin_registry.imports.unpacking import MAX_COLUMNS, MAX_UNPACKED_BYTES
 from boyin_shared.errors import BoyinError
+from tests.registry.test_import import csv_file, grid, landing_row
 
 
 def workbook(rows: list[list[str]]) -> bytes:
@@ -97,3 +98,22 @@ def test_any_small_workbook_is_read_or_refused_with_a_clear_error(rows: list[lis
         read_sheet(book, DEMANDS)
     except BoyinError as refused:
         assert refused.status in (413, 422) and refused.message.zh and refused.message.en
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_read_told_to_stop_stops_at_its_next_question(fmt: str) -> None:
+    """What the upload route's worker thread does once its request is gone
+    (``tests/e2e/test_read_stopped.py`` on a real server)."""
+    rows = [landing_row(f"K{i}", "org_1") for i in range(1000)]
+    data = workbook(grid(rows, "zh")) if fmt == "xlsx" else csv_file(rows)
+    asked = 0
+
+    def stop() -> bool:
+        nonlocal asked
+        asked += 1
+        return asked == 2  # the second question: after 2 × STOP_CHECK_ROWS rows
+
+    with pytest.raises(ReadStopped) as stopped:
+        read_sheet(data, DEMANDS, stop)
+    assert stopped.value.rows == 2 * STOP_CHECK_ROWS
+    assert len(read_sheet(data, DEMANDS).rows) == 1000  # never told to stop: read whole

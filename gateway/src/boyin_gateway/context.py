@@ -14,11 +14,13 @@ from strawberry.fastapi import BaseContext
 from boyin_gateway.accounts.service import Accounts
 from boyin_gateway.clients import (
     Agreements,
+    DeadLetterDesk,
     Downstream,
     Mentors,
     Registry,
     Scheduling,
     ServiceError,
+    ServiceName,
     Services,
 )
 from boyin_gateway.clients.agreements import MAX_MATCHES
@@ -180,6 +182,12 @@ class Context(BaseContext):
         client = self._services.registry(replace(self.actor, party_id=party_id))
         self._acting.append(client)
         return client
+
+    def dead_letters_of(self, service: ServiceName) -> DeadLetterDesk:
+        """One service's dead letters, for the caller (an operator)."""
+        desk = self._services.dead_letters(service, self.actor)
+        self._acting.append(desk)
+        return desk
 
     def scheduling_acting_for(self, party_id: str) -> Scheduling:
         """Scheduling as the caller acting for ``party_id`` (see :meth:`registry_acting_for`)."""

@@ -14,7 +14,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import uvicorn
@@ -23,6 +23,8 @@ from fastapi import APIRouter, Depends, FastAPI
 from boyin_shared import faults, http, logs
 from boyin_shared.bus import EventBus, Subscription
 from boyin_shared.callers import current_actor
+from boyin_shared.dead_letters import DeadLetters
+from boyin_shared.dead_letters import api as dead_letters_api
 from boyin_shared.errors import TransientError
 from boyin_shared.outbox import Outbox
 from boyin_shared.runtime import make_bus, make_store
@@ -83,7 +85,7 @@ class ServiceHost:
         # Every route of a service answers only a caller with the signed internal identity
         # (the gateway, another service), whether or not its handler reads the actor; the
         # probes and metrics installed above stay open to the orchestrator and Prometheus.
-        for router in d.routers:
+        for router in (*d.routers, dead_letters_api.router):
             self.app.include_router(router, dependencies=[Depends(current_actor)])
 
     async def ready(self) -> bool:
@@ -104,9 +106,15 @@ class ServiceHost:
         self._built = await self.definition.build(ctx)
         for collection in self._built.outbox_collections:
             await self._outbox.track(collection)
-        for subscription in self._built.subscriptions:
+        # every consumer group keeps what it gives up on in the service's own database
+        letters = DeadLetters(self._store, self.definition.name)
+        await letters.prepare()
+        subscriptions = [replace(s, dead_letters=letters) for s in self._built.subscriptions]
+        letters.serve(subscriptions)
+        for subscription in subscriptions:
             bus.subscribe(subscription)
         self.app.state.service = self._built.state
+        self.app.state.dead_letters = letters
 
     async def start(self) -> None:
         """Start relaying and the background jobs; call once the bus has started."""

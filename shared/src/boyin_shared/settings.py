@@ -47,6 +47,9 @@ class PlatformSettings(BaseSettings):
     max_upload_mb: int = Field(default=20, ge=1, le=200)
     #: Megabytes one account (staff excepted) may upload in 24 hours (0: no quota).
     upload_quota_mb_per_day: int = Field(default=200, ge=0)
+    #: Hours an uploaded file may stay attached to nothing (no demand, no service holding
+    #: it) before the registry's sweep removes it.
+    orphan_upload_grace_hours: float = Field(default=24.0, ge=0)
     # -- notifications (the registry's e-mail channel; see docs/notifications.md) -------
     #: The SMTP server the registry sends notifications through; unset: no mail leaves
     #: the platform, the registry keeps each message in its mailbox (operators read it).

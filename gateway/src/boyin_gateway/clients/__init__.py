@@ -24,6 +24,7 @@ from boyin_gateway.clients.base import (
     ServiceUnavailable,
     sent,
 )
+from boyin_gateway.clients.dead_letters import DeadLetterDesk, DeadLettersClient, ServiceName
 from boyin_gateway.clients.matching import Matching, MatchingClient
 from boyin_gateway.clients.mentors import Mentors, MentorsClient, NoMentors
 from boyin_gateway.clients.registry import Registry, RegistryClient
@@ -33,6 +34,8 @@ from boyin_shared.identity import Actor
 __all__ = [
     "Agreements",
     "AgreementsClient",
+    "DeadLetterDesk",
+    "DeadLettersClient",
     "Downstream",
     "FilePart",
     "HttpServices",
@@ -46,6 +49,7 @@ __all__ = [
     "SchedulingClient",
     "ServiceClient",
     "ServiceError",
+    "ServiceName",
     "ServiceUnavailable",
     "Services",
     "sent",
@@ -64,6 +68,10 @@ class Services(Protocol):
     def agreements(self, actor: Actor) -> Agreements: ...
 
     def mentors(self, actor: Actor) -> Mentors: ...
+
+    def dead_letters(self, service: ServiceName, actor: Actor) -> DeadLetterDesk:
+        """One service's dead letters, for an operator."""
+        ...
 
     async def close(self) -> None:
         """Release what the clients share (connection pools)."""
@@ -142,6 +150,19 @@ class HttpServices:
         if self.mentors_pool is None:
             return NoMentors(actor)
         return MentorsClient(self.mentors_pool, self.secret, actor)
+
+    def dead_letters(self, service: ServiceName, actor: Actor) -> DeadLettersClient:
+        pools = {
+            ServiceName.REGISTRY: self.registry_pool,
+            ServiceName.MATCHING: self.matching_pool,
+            ServiceName.SCHEDULING: self.scheduling_pool,
+            ServiceName.AGREEMENTS: self.agreements_pool,
+            ServiceName.MENTORS: self.mentors_pool,
+        }
+        pool = pools[service]
+        if pool is None:  # not deployed: answered as an unreachable service is
+            raise ServiceUnavailable(f"{service.value} is not deployed")
+        return DeadLettersClient(pool, self.secret, actor)
 
     async def close(self) -> None:
         for pool in self.pools:

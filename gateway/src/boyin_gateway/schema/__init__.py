@@ -20,6 +20,7 @@ from boyin_gateway.schema.accounts import AccountMutation, AccountQuery
 from boyin_gateway.schema.agreement_documents import AgreementDocumentMutation
 from boyin_gateway.schema.agreement_feeds import AgreementFeedSubscription
 from boyin_gateway.schema.agreements import AgreementMutation, AgreementQuery
+from boyin_gateway.schema.dead_letters import DeadLetterMutation, DeadLetterQuery
 from boyin_gateway.schema.editions import EditionMutation, EditionQuery
 from boyin_gateway.schema.feeds import FeedSubscription
 from boyin_gateway.schema.match_operations import (
@@ -54,6 +55,7 @@ Query = merge_types(
         AgreementQuery,
         ReportQuery,
         MentorQuery,
+        DeadLetterQuery,
     ),
 )
 Mutation = merge_types(
@@ -72,6 +74,7 @@ Mutation = merge_types(
         AgreementMutation,
         AgreementDocumentMutation,
         MentorMutation,
+        DeadLetterMutation,
     ),
 )
 

@@ -6,9 +6,12 @@ Wiring only: each feature's repositories, its service, routers, consumers and jo
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from boyin_registry.attachments import api as attachments_api
-from boyin_registry.attachments.repository import AttachmentRecords, LocalFileStore
+from boyin_registry.attachments import consumers as attachments_consumers
+from boyin_registry.attachments.orphans import OrphanSweep
+from boyin_registry.attachments.repository import AttachmentHolds, AttachmentRecords, LocalFileStore
 from boyin_registry.attachments.service import Attachments
 from boyin_registry.demands import api as demands_api
 from boyin_registry.demands import consumers as demand_consumers
@@ -48,6 +51,9 @@ from boyin_registry.reference.service import ReferenceData
 from boyin_shared.clock import utcnow
 from boyin_shared.service import Built, ServiceContext, ServiceDefinition, every
 
+#: how often uploads held by nothing are looked for
+ORPHAN_SWEEP_SECONDS = 3600
+
 
 @dataclass
 class RegistryState:
@@ -59,6 +65,8 @@ class RegistryState:
     screenings: DemandScreenings
     reference: ReferenceData
     attachments: Attachments
+    #: removes uploads held by nothing after the grace period (also run by tests)
+    orphans: OrphanSweep
     privacy: Privacy
     imports: Importer
     notifications: NotificationSettings
@@ -98,6 +106,8 @@ async def build(ctx: ServiceContext) -> Built:
 
     records = AttachmentRecords(ctx.store)
     await records.prepare()
+    holds = AttachmentHolds(ctx.store)
+    await holds.prepare()
     files = LocalFileStore(ctx.settings.files_dir or ctx.settings.data_dir / "files")
     attachments = Attachments(
         records,
@@ -106,6 +116,8 @@ async def build(ctx: ServiceContext) -> Built:
         ctx.settings.max_upload_mb * 1024 * 1024,
         daily_quota_bytes=ctx.settings.upload_quota_mb_per_day * 1024 * 1024,
     )
+    grace = timedelta(hours=ctx.settings.orphan_upload_grace_hours)
+    orphans = OrphanSweep(records, files, demands, holds, grace)
 
     profiles = Profiles(organisations, talents, reference, privacy)
     imports = Importer(demand_commands, profiles, reference.current, ImportJobs(ctx.store))
@@ -131,6 +143,7 @@ async def build(ctx: ServiceContext) -> Built:
             screenings=screenings,
             reference=reference,
             attachments=attachments,
+            orphans=orphans,
             privacy=privacy,
             imports=imports,
             notifications=NotificationSettings(
@@ -139,12 +152,14 @@ async def build(ctx: ServiceContext) -> Built:
         ),
         background=[
             every(3600, lambda: demand_commands.expire_due(utcnow().date()), "expire demands"),
+            every(ORPHAN_SWEEP_SECONDS, orphans.run, "remove orphan uploads"),
             lambda: sender.run(interval),
         ],
         subscriptions=[
             privacy_consumers.subscription(privacy),
             notifications_consumers.subscription(Announcements(notifier, audit)),
             demand_consumers.subscription(screenings),
+            attachments_consumers.subscription(holds),
         ],
         outbox_collections=[organisations.collection, talents.collection, demands.collection],
         on_stop=imports.stop,

@@ -6,14 +6,15 @@ import asyncio
 import json
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from prometheus_client import Counter, Histogram
 
-from boyin_shared import tracing
-from boyin_shared.bus.port import Subscription
+from boyin_shared import faults, tracing
+from boyin_shared.bus.port import Handler, Subscription
 from boyin_shared.clock import utcnow
 from boyin_shared.errors import TransientError
-from boyin_shared.events import UndecodableEvent, decode
+from boyin_shared.events import Event, UndecodableEvent, decode
 
 log = logging.getLogger("boyin.bus")
 
@@ -30,35 +31,43 @@ class DeadLetter:
     reason: str
     error: str
 
-    def record(
+    async def record(
         self,
+        sub: Subscription,
         *,
-        group: str,
         topic: str,
         partition: int,
         offset: int,
         key: bytes | None,
         payload: bytes,
     ) -> bytes:
-        """The dead-letter message: the original bytes plus why and where they failed."""
-        return json.dumps(
-            {
-                "reason": self.reason,
-                "error": self.error[:4000],
-                "group": group,
-                "topic": topic,
-                "partition": partition,
-                "offset": offset,
-                "key": key.decode("utf-8", "replace") if key else None,
-                "payload": payload.decode("utf-8", "replace"),
-                "failed_at": utcnow().isoformat(),
-            },
-            ensure_ascii=False,
-        ).encode()
+        """The dead-letter message: the original bytes plus why and where they failed;
+        kept in the service's dead-letter store too, when the subscription has one."""
+        record: dict[str, Any] = {
+            "reason": self.reason,
+            "error": self.error[:4000],
+            "group": sub.group,
+            "topic": topic,
+            "partition": partition,
+            "offset": offset,
+            "key": key.decode("utf-8", "replace") if key else None,
+            "payload": payload.decode("utf-8", "replace"),
+            "failed_at": utcnow().isoformat(),
+        }
+        if sub.dead_letters is not None:
+            await sub.dead_letters.keep(record)
+        return json.dumps(record, ensure_ascii=False).encode()
 
 
 def _backoff(sub: Subscription, attempt: int) -> float:
     return float(min(sub.max_backoff_seconds, sub.backoff_seconds * 2 ** (attempt - 1)))
+
+
+async def handle_once(sub: Subscription, handler: Handler, event: Event) -> None:
+    """Run one handler on one event, timed (a delivery's attempt, or an operator's replay)."""
+    with HANDLER_SECONDS.labels(sub.group, event.type).time():
+        faults.fail("handle", f"{sub.group}:{event.subject}")
+        await handler(event)
 
 
 async def deliver(sub: Subscription, payload: bytes) -> tuple[DeadLetter | None, str]:
@@ -84,8 +93,7 @@ async def deliver(sub: Subscription, payload: bytes) -> tuple[DeadLetter | None,
         transient = 0
         while True:
             try:
-                with HANDLER_SECONDS.labels(sub.group, event.type).time():
-                    await handler(event)
+                await handle_once(sub, handler, event)
             except TransientError as exc:
                 transient += 1
                 log.warning(

@@ -155,8 +155,8 @@ class EmbeddedBus:
             for seq, topic, key, value in rows:
                 dead, kind = await deliver(sub, value)
                 if dead is not None:
-                    record = dead.record(
-                        group=sub.group,
+                    record = await dead.record(
+                        sub,
                         topic=topic,
                         partition=0,
                         offset=seq,

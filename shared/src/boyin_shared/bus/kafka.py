@@ -179,8 +179,8 @@ class KafkaBus:
                 assert self._producer is not None
                 await self._producer.send_and_wait(
                     self._topic(sub.dead_letter_topic),
-                    dead.record(
-                        group=sub.group,
+                    await dead.record(
+                        sub,
                         topic=tp.topic,
                         partition=tp.partition,
                         offset=message.offset,

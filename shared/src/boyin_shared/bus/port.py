@@ -17,6 +17,12 @@ from boyin_shared.events import Event
 Handler = Callable[[Any], Awaitable[None]]
 
 
+class DeadLetterSink(Protocol):
+    """Where a service keeps its dead letters for an operator (its own database)."""
+
+    async def keep(self, record: Mapping[str, Any]) -> None: ...
+
+
 @dataclass(frozen=True)
 class Subscription:
     """A consumer group and the handlers it runs, one per event class."""
@@ -29,6 +35,9 @@ class Subscription:
     max_backoff_seconds: float = 5.0
     #: a new group starts at the end of the log (live feeds) instead of its beginning
     from_latest: bool = False
+    #: where dead letters are kept for an operator to list and replay, besides the
+    #: dead-letter topic (the service host gives every subscription its service's)
+    dead_letters: DeadLetterSink | None = None
 
     @property
     def topics(self) -> tuple[str, ...]:

@@ -45,7 +45,12 @@ from boyin_agreements.agreements.refusals import (
     signatures_missing,
     wrong_stage,
 )
-from boyin_agreements.agreements.snapshots import change_event, milestone_event, signed_event
+from boyin_agreements.agreements.snapshots import (
+    change_event,
+    hold_event,
+    milestone_event,
+    signed_event,
+)
 from boyin_agreements.agreements.terms import (
     Document,
     Terms,
@@ -62,6 +67,7 @@ from boyin_shared.contracts.agreements import (
     MilestoneOverdue,
     MilestoneReached,
 )
+from boyin_shared.contracts.attachments import AttachmentHeld, AttachmentReleased
 from boyin_shared.errors import FieldError, invalid
 from boyin_shared.events import Event
 from boyin_shared.identity import Actor, Role
@@ -270,7 +276,8 @@ class Agreement:
         if self.stage is S.TERMINATED:
             raise closed(self.stage)
         reset = self._reset(actor, now) if self.stage in BEFORE_SIGNING else {}
-        return self._next(terms=with_document(self.terms, document), **reset), []
+        new = self._next(terms=with_document(self.terms, document), **reset)
+        return new, [hold_event(AttachmentHeld, new, document.attachment_id)]
 
     def detach_document(
         self, actor: Actor, attachment_id: str, now: datetime
@@ -279,7 +286,8 @@ class Agreement:
         require_to_act(actor, self.party_ids)
         self._before_signing()
         terms = without_document(self.terms, attachment_id)
-        return self._next(terms=terms, **self._reset(actor, now)), []
+        new = self._next(terms=terms, **self._reset(actor, now))
+        return new, [hold_event(AttachmentReleased, new, attachment_id)]
 
     def change_parties(
         self, actor: Actor, parties: Sequence[Party], now: datetime

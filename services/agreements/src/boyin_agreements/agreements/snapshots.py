@@ -25,6 +25,7 @@ from boyin_shared.contracts.agreements import (
     MilestoneSnapshot,
     Signing,
 )
+from boyin_shared.contracts.attachments import AttachmentHeld, AttachmentHold, AttachmentReleased
 from boyin_shared.contracts.common import LocalizedText
 from boyin_shared.events import Event
 from boyin_shared.identity import Actor
@@ -126,3 +127,14 @@ def milestone_event(kind: type[Event], a: AgreementView, m: Milestone, actor: Ac
         by_role=actor.role.value,
     )
     return kind.create(subject=a.id, sequence=a.revision, data=data)
+
+
+def hold_event(
+    kind: type[AttachmentHeld | AttachmentReleased], a: AgreementView, attachment_id: str
+) -> Event:
+    """The registry's attachment ``attachment_id`` held (or released) by agreement ``a``, so
+    that the registry never removes a file an agreement shows."""
+    hold = AttachmentHold(
+        attachment_id=attachment_id, service="agreements", holder_kind="agreement", holder_id=a.id
+    )
+    return kind.create(subject=attachment_id, data=hold)

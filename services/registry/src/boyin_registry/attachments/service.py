@@ -78,6 +78,7 @@ class Attachments:
             out.append(uploaded.attachment)
         if problems:
             raise invalid(problems)
+        await self.records.touch(ids)  # about to be attached: not swept meanwhile
         return tuple(out)
 
     async def download(self, actor: Actor, attachment_id: str) -> tuple[Attachment, bytes]:

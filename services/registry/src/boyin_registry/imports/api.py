@@ -8,7 +8,8 @@ reports its progress and the rows that failed, a page at a time.
 
 from __future__ import annotations
 
-import asyncio
+import logging
+from collections.abc import Callable
 from typing import Annotated, cast
 from urllib.parse import quote
 
@@ -20,14 +21,22 @@ from boyin_registry.imports.domain import LAYOUTS, Job, scope_of
 from boyin_registry.imports.export import CSV_MEDIA_TYPE, template
 from boyin_registry.imports.schemas import import_out
 from boyin_registry.imports.service import Importer
-from boyin_registry.imports.spreadsheets import MAX_FILE_BYTES, read_sheet, too_large
+from boyin_registry.imports.spreadsheets import (
+    MAX_FILE_BYTES,
+    ReadStopped,
+    Sheet,
+    read_sheet,
+    too_large,
+)
 from boyin_shared.api.registry import Format, HeaderLanguage, ImportKind, ImportOut
 from boyin_shared.callers import CurrentActor, CurrentMember
 from boyin_shared.clock import utcnow
 from boyin_shared.errors import BoyinError, Message
 from boyin_shared.spreadsheets import XLSX_MEDIA_TYPE
+from boyin_shared.threads import while_connected
 
 router = APIRouter(tags=["imports"])
+log = logging.getLogger("boyin.registry.imports")
 
 #: the form's own bytes around the file
 _MAX_BODY = MAX_FILE_BYTES + 64 * 1024
@@ -119,7 +128,16 @@ async def start_import(
 ) -> ImportOut:
     scope_of(actor)  # 403 before reading the body
     data, name = await _upload(request, filename)
-    sheet = await asyncio.to_thread(read_sheet, data, LAYOUTS[kind])
+    layout = LAYOUTS[kind]
+
+    def read(stop: Callable[[], bool]) -> Sheet:
+        try:
+            return read_sheet(data, layout, stop)
+        except ReadStopped as stopped:
+            log.info("spreadsheet read stopped after %d rows: its request is gone", stopped.rows)
+            raise
+
+    sheet = await while_connected(request, "spreadsheet read", read)
     job = await imports.start(actor, sheet, name)
     return await _out(imports, job, 0, 100)
 

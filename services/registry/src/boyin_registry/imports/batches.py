@@ -19,6 +19,7 @@ from boyin_registry.imports.domain import RowResult
 from boyin_registry.imports.rows import Found, Lookups, Owner, Plan, RowDecider, Vacant, owner_of
 from boyin_registry.imports.spreadsheets import Row, Sheet
 from boyin_registry.reference.domain import Reference
+from boyin_shared import faults
 from boyin_shared.errors import BoyinError, Message, conflict
 from boyin_shared.identity import Actor
 from boyin_shared.retry import AGAIN, Again, optimistic
@@ -142,6 +143,7 @@ class RowImporter:
             return []
         bindings = {p.ref: p.bind for p in writing if p.ref and p.bind}
         bound = await demands.bind_refs(bindings)
+        faults.hit("import_keys_bound")  # the keys are bound, their demands not yet written
         lost: list[Plan] = []
         for p in writing:
             if p.ref and p.bind and bound.get(p.ref) != p.bind:

@@ -11,7 +11,7 @@ import codecs
 import csv
 import io
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from datetime import time as day_start
@@ -28,6 +28,8 @@ MAX_ROWS = 20_000
 _GRID_LIMIT = MAX_ROWS + 11
 #: rows of an XLSX sheet read at most, empty ones included
 _ROWS_READ = 2 * _GRID_LIMIT
+#: rows read between two questions whether to stop (the request may be gone)
+STOP_CHECK_ROWS = 200
 
 
 # -- file-level errors --------------------------------------------------------------------
@@ -95,14 +97,27 @@ class Sheet:
 Grid = list[tuple[int, list[str]]]
 
 
-def read_sheet(data: bytes, layout: Layout) -> Sheet:
+class ReadStopped(Exception):
+    """The reader was told to stop (its request is gone) after ``rows`` rows."""
+
+    def __init__(self, rows: int) -> None:
+        super().__init__(f"stopped after {rows} rows")
+        self.rows = rows
+
+
+def _never() -> bool:
+    return False
+
+
+def read_sheet(data: bytes, layout: Layout, stop: Callable[[], bool] = _never) -> Sheet:
     """Read a CSV or XLSX file of ``layout``; raises one bilingual error if the file is
-    unusable."""
+    unusable. ``stop`` is asked every ``STOP_CHECK_ROWS`` rows whether to go on; when it
+    says stop, :class:`ReadStopped` is raised."""
     if len(data) > MAX_FILE_BYTES:
         raise too_large()
     if not data.strip():
         raise _empty()
-    fmt, grid = _grid(data)
+    fmt, grid = _grid(data, stop)
     if not grid:
         raise _empty()
     at = _header_index(grid, layout)
@@ -113,16 +128,16 @@ def read_sheet(data: bytes, layout: Layout) -> Sheet:
     return Sheet(layout, fmt, language, headers, ignored, tuple(rows))
 
 
-def _grid(data: bytes) -> tuple[str, Grid]:
+def _grid(data: bytes, stop: Callable[[], bool] = _never) -> tuple[str, Grid]:
     if data.startswith(b"PK\x03\x04"):
-        return "xlsx", _xlsx_grid(data)
+        return "xlsx", _xlsx_grid(data, stop)
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise _file_error(
             "OLD_EXCEL_FORMAT",
             "不支持旧版 Excel（.xls）文件，请另存为 .xlsx 或 CSV（UTF-8）",
             "old Excel (.xls) files are not supported; save as .xlsx or CSV (UTF-8)",
         )
-    return "csv", _csv_grid(_decode(data))
+    return "csv", _csv_grid(_decode(data), stop)
 
 
 def _decode(data: bytes) -> str:
@@ -153,11 +168,13 @@ def _delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
-def _csv_grid(text: str) -> Grid:
+def _csv_grid(text: str, stop: Callable[[], bool] = _never) -> Grid:
     grid: Grid = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     try:
         for number, cells in enumerate(reader, start=1):
+            if number % STOP_CHECK_ROWS == 0 and stop():
+                raise ReadStopped(number)
             if any(c.strip() for c in cells):
                 grid.append((number, cells))
             if len(grid) > _GRID_LIMIT:
@@ -167,7 +184,7 @@ def _csv_grid(text: str) -> Grid:
     return grid
 
 
-def _xlsx_grid(data: bytes) -> Grid:
+def _xlsx_grid(data: bytes, stop: Callable[[], bool] = _never) -> Grid:
     check_unpacked_size(data)  # before any XML is parsed (see unpacking.py)
     grid: Grid = []
     try:
@@ -179,6 +196,8 @@ def _xlsx_grid(data: bytes) -> Grid:
                 sheet.reset_dimensions()  # a declared A1:XFD8000 pads nothing
                 rows = sheet.iter_rows(max_row=_ROWS_READ, values_only=True)
                 for number, values in enumerate(rows, start=1):
+                    if number % STOP_CHECK_ROWS == 0 and stop():
+                        raise ReadStopped(number)
                     cells = [cell_text(v) for v in values[:MAX_COLUMNS]]
                     if any(c.strip() for c in cells):
                         grid.append((number, cells))
@@ -186,6 +205,8 @@ def _xlsx_grid(data: bytes) -> Grid:
                         break
             finally:
                 book.close()
+    except ReadStopped:
+        raise
     except Exception as exc:  # openpyxl raises many kinds on a damaged file
         raise _not_a_spreadsheet("XLSX 文件已损坏", f"damaged XLSX file ({exc})") from exc
     return grid
