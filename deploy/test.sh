@@ -8,12 +8,13 @@ source "$(dirname -- "${BASH_SOURCE[0]}")/lib/uv.sh"
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib/portal.sh"
 cd "$BOYIN_ROOT"
 sync_workspace
-if [[ ! -x /usr/bin/chromium ]]; then
-	# the portal's browser tests drive Debian's Chromium (Playwright downloads no browser)
+if [[ ! -x /usr/bin/chromium || ! -d /usr/share/fonts/opentype/noto ]]; then
+	# the portal's browser tests drive Debian's Chromium (Playwright downloads no browser);
+	# the Noto CJK fonts draw the Chinese of the screenshots
 	as_root=()
 	[[ "$(id -u)" == 0 ]] || as_root=(sudo)
 	"${as_root[@]}" apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq chromium >/dev/null
+	DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
 fi
 build_portal
 bash deploy/kafka/kafka.sh start

@@ -148,7 +148,16 @@ def test_talent_and_organisation_meet_through_the_portal(browser: Browser, porta
     expect(talent_match.get_by_test_id("reasons").locator("li").first).to_be_visible()
     talent_match.get_by_test_id("interested").click()
     expect(talent_match.get_by_test_id("my-answer")).to_contain_text("Your answer: interested")
+    talent_match.get_by_test_id("ask-to-meet").click()  # a request to meet, answered below
+    expect(talent_match.get_by_test_id("asked")).to_contain_text("Meeting requested.")
     check(talent, "matches.en")
+
+    organisation.goto("/agenda")  # the request, answered in the organisation's agenda
+    request = organisation.get_by_test_id("meetings").locator("li").first
+    expect(request).to_contain_text("Dr. Lena Portal 请求与您洽谈")
+    expect(request.get_by_test_id("meeting-status")).to_have_text("待答复")
+    request.get_by_test_id("accept-meeting").click()
+    expect(request.get_by_test_id("meeting-status")).to_have_text("已接受")
 
     organisation.goto("/matches")
     organisation_match = organisation.locator("[data-testid^='match-']").first
@@ -165,8 +174,10 @@ def test_talent_and_organisation_meet_through_the_portal(browser: Browser, porta
     # -- the meeting: scheduled by the operators, in both agendas ------------------------
     schedule_meetings(url, tokens["operator"], edition_id)
     talent.goto("/agenda")
-    expect(talent.get_by_test_id("agenda-meeting")).to_contain_text("重庆渝中柔性薄膜科技有限公司")
-    expect(talent.get_by_test_id("meeting-status")).to_have_text("Accepted")
+    expect(talent.get_by_test_id("agenda-meeting").first).to_contain_text(
+        "重庆渝中柔性薄膜科技有限公司"
+    )
+    expect(talent.get_by_test_id("meeting-status").first).to_have_text("Accepted")
     talent.get_by_test_id("sign-up-session").click()  # the one place
     expect(talent.get_by_test_id("session-state")).to_have_text("Signed up")
     expect(talent.get_by_test_id("agenda-session")).to_contain_text("Roadshow: advanced materials")
@@ -177,7 +188,7 @@ def test_talent_and_organisation_meet_through_the_portal(browser: Browser, porta
     check(talent, "agenda.en")
 
     organisation.goto("/agenda")
-    expect(organisation.get_by_test_id("agenda-meeting")).to_contain_text("Dr. Lena Portal")
+    expect(organisation.get_by_test_id("agenda-meeting").first).to_contain_text("Dr. Lena Portal")
     expect(organisation.get_by_test_id("sign-up-session")).to_have_text("加入候补")  # full
     organisation.get_by_test_id("sign-up-session").click()
     expect(organisation.get_by_test_id("session-state")).to_have_text("候补中")

@@ -76,5 +76,16 @@ def test_sign_in_shows_the_api_error_in_the_readers_language_then_signs_in_and_o
     expect(page.get_by_test_id("signed-in-as")).to_have_text(ADMIN_LOGIN)
     page.reload()  # the session is kept
     expect(page.get_by_test_id("signed-in-as")).to_have_text(ADMIN_LOGIN)
+    # an access token the gateway refuses (401): the portal refreshes the pair and goes on
+    page.evaluate(
+        """() => {
+        const kept = JSON.parse(localStorage.getItem('boyin.session'))
+        localStorage.setItem('boyin.session', JSON.stringify({...kept, accessToken: 'refused'}))
+        }"""
+    )
+    page.reload()
+    expect(page.get_by_test_id("signed-in-as")).to_have_text(ADMIN_LOGIN)
+    kept = page.evaluate("() => JSON.parse(localStorage.getItem('boyin.session')).accessToken")
+    assert kept != "refused"
     page.get_by_test_id("sign-out").click()
     expect(page.get_by_test_id("signed-in-as")).to_have_count(0)

@@ -42,8 +42,8 @@ const NETWORK = new ApiError('NETWORK', {
   en: 'Cannot reach the server; check the connection and retry',
 })
 
-async function post(body: BodyInit, headers: Record<string, string>): Promise<Response> {
-  const token = auth.token()
+async function post(body: BodyInit, headers: Record<string, string>, signed: boolean): Promise<Response> {
+  const token = signed ? auth.token() : null
   const all: Record<string, string> = { ...headers }
   if (token) all.authorization = `Bearer ${token}`
   try {
@@ -53,12 +53,12 @@ async function post(body: BodyInit, headers: Record<string, string>): Promise<Re
   }
 }
 
-async function send<T>(makeBody: () => BodyInit, headers: Record<string, string>): Promise<T> {
-  let response = await post(makeBody(), headers)
-  if (response.status === 401 && auth.token() && (await auth.refresh())) {
-    response = await post(makeBody(), headers)
+async function send<T>(makeBody: () => BodyInit, headers: Record<string, string>, signed = true): Promise<T> {
+  let response = await post(makeBody(), headers, signed)
+  if (signed && response.status === 401 && auth.token() && (await auth.refresh())) {
+    response = await post(makeBody(), headers, signed)
   }
-  let payload: { data?: T | null; errors?: GraphQLErrorShape[]; code?: string; message?: { zh?: string; en?: string } }
+  let payload: { data?: T | null; errors?: GraphQLErrorShape[] }
   try {
     payload = await response.json()
   } catch {
@@ -69,8 +69,8 @@ async function send<T>(makeBody: () => BodyInit, headers: Record<string, string>
   }
   if (payload.errors?.length) throw fromErrors(payload.errors, response.status)
   if (!response.ok || payload.data == null) {
-    // the platform's error shape: {code, message {zh, en}, fields}
-    const shape = payload as { code?: string; message?: { zh?: string; en?: string }; fields?: [] }
+    // the platform's error shape: {error: {code, message {zh, en}, fields}}
+    const shape = (payload as { error?: { code?: string; message?: { zh?: string; en?: string }; fields?: [] } }).error ?? {}
     throw new ApiError(shape.code ?? 'HTTP_' + response.status, shape.message ?? { en: 'Error', zh: '错误' }, shape.fields ?? [], response.status)
   }
   return payload.data
@@ -84,6 +84,18 @@ export function request<TResult, TVariables>(
   return send<TResult>(
     () => JSON.stringify({ query: document.toString(), variables: variables ?? {} }),
     { 'content-type': 'application/json' },
+  )
+}
+
+/** An operation sent without the access token (sign-in, sign-up, the token's refresh). */
+export function requestAnonymously<TResult, TVariables>(
+  document: TypedDocumentString<TResult, TVariables>,
+  variables: TVariables,
+): Promise<TResult> {
+  return send<TResult>(
+    () => JSON.stringify({ query: document.toString(), variables: variables ?? {} }),
+    { 'content-type': 'application/json' },
+    false,
   )
 }
 

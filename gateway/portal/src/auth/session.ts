@@ -1,7 +1,7 @@
 // Who is signed in: the tokens (kept in localStorage, so a reload keeps the session), the
 // account (`me`), and the refresh ahead of the access token's expiry.
 import { computed, reactive } from 'vue'
-import { configureAuth, request, resetSocket } from '../api/client'
+import { configureAuth, request, requestAnonymously, resetSocket } from '../api/client'
 import { ApiError, isProblem } from '../api/problems'
 import type { AccountRole, MeQuery } from '../gql/graphql'
 import { Me, Refresh, SignIn, SignOut, SignUp } from './operations'
@@ -58,7 +58,7 @@ export function refresh(): Promise<boolean> {
   if (!tokens) return Promise.resolve(false)
   refreshing ??= (async () => {
     try {
-      const data = await request(Refresh, { refreshToken: tokens.refreshToken })
+      const data = await requestAnonymously(Refresh, { refreshToken: tokens.refreshToken })
       const result = data.refreshSession
       if (result.__typename === 'Session') {
         keep(fromSession(result))
@@ -107,7 +107,7 @@ export async function loadAccount(): Promise<Account | null> {
 
 /** Sign in; returns the Problem to show, or null when signed in. */
 export async function signIn(login: string, password: string) {
-  const result = (await request(SignIn, { login, password })).signIn
+  const result = (await requestAnonymously(SignIn, { login, password })).signIn
   if (isProblem(result)) return result
   if (result.__typename !== 'Session') return null
   keep(fromSession(result))
@@ -118,7 +118,7 @@ export async function signIn(login: string, password: string) {
 
 /** Sign up (a talent or an organisation) and sign in; returns the Problem, or null. */
 export async function signUp(login: string, password: string, role: AccountRole) {
-  const result = (await request(SignUp, { login, password, role })).signUp
+  const result = (await requestAnonymously(SignUp, { login, password, role })).signUp
   if (isProblem(result)) return result
   if (result.__typename !== 'SignedUp') return null
   keep(fromSession(result.session))
@@ -131,7 +131,7 @@ export async function signOut(): Promise<void> {
   const tokens = state.tokens
   if (tokens) {
     try {
-      await request(SignOut, { refreshToken: tokens.refreshToken })
+      await requestAnonymously(SignOut, { refreshToken: tokens.refreshToken })
     } catch {
       // signed out here anyway
     }

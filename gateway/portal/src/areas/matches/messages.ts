@@ -24,6 +24,9 @@ export default {
     newMatch: '有新的匹配',
     newMutual: '互选成功',
     liveOn: '实时更新已开启',
+    askToMeet: '请求洽谈',
+    asked: '已发出洽谈请求。',
+    toAgenda: '查看我的日程',
   },
   en: {
     title: 'My matches',
@@ -50,5 +53,8 @@ export default {
     newMatch: 'a new match',
     newMutual: 'a mutual match',
     liveOn: 'Live updates on',
+    askToMeet: 'Ask to meet',
+    asked: 'Meeting requested.',
+    toAgenda: 'See my agenda',
   },
 }

@@ -45,3 +45,17 @@ export const AnswerMatch = graphql(`
 export const MyMatchNews = graphql(`
   subscription MyMatchNews { myMatches { matchId kind myDemandId counterpartDemandId score at } }
 `)
+
+export const OpenEditionIds = graphql(`
+  query OpenEditionIds { fairEditions { id status } }
+`)
+
+export const AskToMeet = graphql(`
+  mutation AskToMeet($editionId: ID!, $inviteeId: String!) {
+    requestMeeting(editionId: $editionId, input: { inviteeId: $inviteeId }) {
+      __typename
+      ... on Meeting { id status }
+      ... on Problem { code message { zh en } fields { field code message { zh en } } }
+    }
+  }
+`)
