@@ -49,8 +49,12 @@ def test_talent_and_organisation_meet_through_the_portal(browser: Browser, porta
     url = portal_url
     tokens = staff(url)
     edition_id = open_edition(url, tokens["operator"])
-    talent_context = browser.new_context(base_url=url, viewport=DESKTOP, locale="en-GB")
-    organisation_context = browser.new_context(base_url=url, viewport=DESKTOP, locale="zh-CN")
+    talent_context = browser.new_context(
+        base_url=url, viewport=DESKTOP, locale="en-GB", timezone_id="Europe/Zurich"
+    )
+    organisation_context = browser.new_context(
+        base_url=url, viewport=DESKTOP, locale="zh-CN", timezone_id="Asia/Shanghai"
+    )
     for c in (talent_context, organisation_context):
         c.set_default_timeout(20_000)
     talent = talent_context.new_page()
@@ -181,6 +185,8 @@ def test_talent_and_organisation_meet_through_the_portal(browser: Browser, porta
     talent.get_by_test_id("sign-up-session").click()  # the one place
     expect(talent.get_by_test_id("session-state")).to_have_text("Signed up")
     expect(talent.get_by_test_id("agenda-session")).to_contain_text("Roadshow: advanced materials")
+    # in the fair's time, named, whatever the reader's own zone (Zurich here)
+    expect(talent.get_by_test_id("agenda-session")).to_contain_text("14:00–15:00 (Beijing time)")
     expect(talent.get_by_test_id("calendar-url")).to_have_value(re.compile(r"/calendar/.+\.ics$"))
     with talent.expect_download() as download:
         talent.get_by_test_id("download-ics").click()
@@ -192,6 +198,9 @@ def test_talent_and_organisation_meet_through_the_portal(browser: Browser, porta
     expect(organisation.get_by_test_id("sign-up-session")).to_have_text("加入候补")  # full
     organisation.get_by_test_id("sign-up-session").click()
     expect(organisation.get_by_test_id("session-state")).to_have_text("候补中")
+    expect(organisation.get_by_test_id("meetings")).to_contain_text(
+        re.compile(r"\d{4}年\d{1,2}月\d{1,2}日")
+    )
     check(organisation, "agenda.zh")
 
     # -- on a phone ------------------------------------------------------------------------

@@ -24,10 +24,31 @@ export function formatDate(iso: string | null | undefined): string {
   }).format(value)
 }
 
-export function formatTimeRange(start: string, end: string): string {
+export function formatTimeRange(start: string, end: string, timeZone?: string): string {
   const tag = languageTag(locale())
-  const day = formatDate(start)
-  const time = new Intl.DateTimeFormat(tag, { hour: '2-digit', minute: '2-digit', hour12: false })
+  const zone = timeZone ? { timeZone } : {}
+  const day = new Intl.DateTimeFormat(tag, {
+    year: 'numeric', month: locale() === 'zh' ? 'long' : 'short', day: 'numeric', ...zone,
+  }).format(new Date(start))
+  const time = new Intl.DateTimeFormat(tag, { hour: '2-digit', minute: '2-digit', hour12: false, ...zone })
   const sep = locale() === 'zh' ? '—' : '–'
-  return `${day} ${time.format(new Date(start))}${sep}${time.format(new Date(end))}`
+  const range = `${day} ${time.format(new Date(start))}${sep}${time.format(new Date(end))}`
+  return timeZone ? `${range}${zoneLabel(timeZone)}` : range
+}
+
+/** How a reader names a time zone: 北京时间 / Beijing time for China's, else the zone's
+ * short name (GMT+1...). */
+export function zoneLabel(timeZone: string): string {
+  const china = timeZone === 'Asia/Shanghai' || timeZone === 'Asia/Chongqing'
+  if (china) return locale() === 'zh' ? '（北京时间）' : ' (Beijing time)'
+  const name = new Intl.DateTimeFormat(languageTag(locale()), { timeZone, timeZoneName: 'short' })
+    .formatToParts(new Date())
+    .find((p) => p.type === 'timeZoneName')?.value
+  return locale() === 'zh' ? `（${name ?? timeZone}）` : ` (${name ?? timeZone})`
+}
+
+/** A span of days: one date when it is one day. */
+export function formatDays(first: string, last: string): string {
+  if (first === last) return formatDate(first)
+  return `${formatDate(first)}${locale() === 'zh' ? '至' : ' – '}${formatDate(last)}`
 }

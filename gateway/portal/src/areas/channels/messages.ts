@@ -69,6 +69,8 @@ export default {
     discardDraft: '清空草稿',
     status: '状态',
     history: '处理记录',
+    titleCol: '标题',
+    updatedAt: '更新时间',
     editable: '草稿和被退回的需求可以修改。',
   },
   en: {
@@ -141,6 +143,8 @@ export default {
     discardDraft: 'Clear the draft',
     status: 'Status',
     history: 'History',
+    titleCol: 'Title',
+    updatedAt: 'Updated',
     editable: 'Drafts and returned demands can be changed.',
   },
 }
