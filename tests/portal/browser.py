@@ -134,4 +134,5 @@ def assert_accessible(page: Page, what: str) -> None:
 def screenshot(page: Page, name: str) -> None:
     """Save the page (whole length) to docs/portal/screenshots/<name>.png."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.evaluate("window.scrollTo(0, 0)")  # else the sticky header is drawn mid-page
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
