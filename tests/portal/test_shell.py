@@ -89,3 +89,22 @@ def test_sign_in_shows_the_api_error_in_the_readers_language_then_signs_in_and_o
     assert kept != "refused"
     page.get_by_test_id("sign-out").click()
     expect(page.get_by_test_id("signed-in-as")).to_have_count(0)
+
+
+def test_the_apis_field_error_shows_beside_its_field_in_the_readers_language(
+    context: BrowserContext,
+) -> None:
+    page = context.new_page()
+    page.goto("/sign-up?lang=en")
+    page.get_by_test_id("login").fill("weak.password@example.org")
+    page.get_by_test_id("password").fill("onlyletters")  # long enough: the API refuses it
+    page.get_by_test_id("password-again").fill("onlyletters")
+    page.get_by_test_id("sign-up-submit").click()
+    item = page.locator(".el-form-item").filter(has=page.get_by_test_id("password"))
+    expect(item.locator(".el-form-item__error")).to_have_text(
+        "password: mix letters with digits or symbols"
+    )
+    page.get_by_test_id("language-switch").click()
+    expect(item.locator(".el-form-item__error")).to_have_text("密码需同时包含字母和数字或符号")
+    assert_accessible(page, "sign-up with an error (zh)")
+    screenshot(page, "sign-up-error.zh")
