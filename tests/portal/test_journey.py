@@ -138,6 +138,11 @@ def test_talent_and_organisation_meet_through_the_portal(browser: Browser, porta
     choose(organisation, organisation.get_by_test_id("criterion-0"), "具备场地、政策")
     organisation.get_by_test_id("evidence-0").fill("园区已建成 2000 平方米中试车间")
     check(organisation, "demand-form.zh")
+    organisation.get_by_test_id("save-draft").click()  # kept on the platform as a DRAFT
+    expect(organisation).to_have_url(re.compile(r"/demands/[^/]+$"))
+    expect(organisation.get_by_test_id("demand-status")).to_have_text("草稿")
+    organisation.reload()  # read back from the API
+    expect(organisation.get_by_test_id("title-zh")).to_have_value("柔性电子薄膜中试线落地合作")
     organisation.get_by_test_id("submit-demand").click()
     expect(organisation.get_by_test_id("demand-status")).to_have_text("已提交")
     review_and_publish(url, tokens["officer"], "PROJECT_LANDING")  # Yuzhong's officer
