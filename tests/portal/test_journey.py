@@ -154,6 +154,8 @@ def test_talent_and_organisation_meet_through_the_portal(browser: Browser, porta
     expect(talent_match.get_by_test_id("counterpart-title")).to_have_text(
         "柔性电子薄膜中试线落地合作"  # no English title: the Chinese one
     )
+    # marked as Chinese on the English page (screen readers, fonts)
+    expect(talent_match.get_by_test_id("counterpart-title")).to_have_attribute("lang", "zh-CN")
     expect(talent_match.get_by_test_id("reasons").locator("li").first).to_be_visible()
     talent_match.get_by_test_id("interested").click()
     expect(talent_match.get_by_test_id("my-answer")).to_contain_text("Your answer: interested")
