@@ -215,6 +215,7 @@ def test_talent_and_organisation_meet_through_the_portal(browser: Browser, porta
         ("matches", talent_context, "/matches"),
         ("agenda", organisation_context, "/agenda"),
         ("channels", organisation_context, "/channels"),
+        ("demand-form", talent_context, "/channels/job-seeking/new"),
     ):
         phone = browser.new_context(
             base_url=url, viewport=PHONE, storage_state=context.storage_state(), is_mobile=True
