@@ -15,7 +15,7 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.fastapi import GraphQLRouter
 from strawberry.types.unset import UNSET, UnsetType
 
-from boyin_gateway import files, unsubscribe
+from boyin_gateway import files, portal, unsubscribe
 from boyin_gateway.accounts.service import Accounts
 from boyin_gateway.accounts.tokens import expiry, read_access
 from boyin_gateway.clients import Agreements, Downstream, HttpServices, Services
@@ -219,4 +219,6 @@ def create_app(
     app.include_router(files.router(actor_of, registry_for, scheduling_for, agreements_for))
     app.include_router(files.calendar_router(scheduling_for))
     app.include_router(unsubscribe.router(lambda actor: running[0].services.registry(actor)))
+    # last: every path no route above answered is the web portal's (its files or its page)
+    app.include_router(portal.router(settings.portal_dir))
     return app

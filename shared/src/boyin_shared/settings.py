@@ -105,6 +105,9 @@ class PlatformSettings(BaseSettings):
     #: JSON list, e.g. ``["10.8.0.12", "10.8.1.0/28"]``; none by default: the connection's
     #: peer is the client.
     trusted_proxies: tuple[IPvAnyNetwork, ...] = ()
+    #: The built web portal the gateway serves at ``/`` (default: ``gateway/portal/dist``
+    #: next to the gateway's source; see ``boyin_gateway.portal``).
+    portal_dir: Path | None = None
     #: Fail points for fault tests; see :mod:`boyin_shared.faults`.
     faults: str = ""
 

@@ -48,7 +48,8 @@ def main() -> None:
         )
     logs.configure("platform", settings.log_level, as_json=settings.log_json)
     app = create_platform(settings)
-    print(f"Boyin is starting: GraphQL at {base_url(settings)}/graphql", flush=True)
+    print(f"Boyin is starting: the portal at {base_url(settings)}/", flush=True)
+    print(f"GraphQL at {base_url(settings)}/graphql", flush=True)
     print(f"Data folder: {settings.data_dir.resolve()}", flush=True)
     server = uvicorn.Server(
         uvicorn.Config(

@@ -1,0 +1,164 @@
+"""What the journey needs that no portal page of this test does: staff accounts, the fair's
+edition with a session, the reviews of the two demands (the district officer's and the
+operators' review pages are not built yet: done here through the public GraphQL API), and
+the timetable's solve and publication."""
+
+from __future__ import annotations
+
+import time
+from datetime import date, timedelta
+from typing import Any
+
+from tests.platform_harness import ADMIN_LOGIN, ADMIN_PASSWORD
+from tests.portal.browser import gql
+
+PASSWORD = "portal-test-Boyin-2026"
+OPERATOR = "operator@portal.example"
+OFFICER = "officer.yuzhong@portal.example"
+YUZHONG = "500103"
+PROBLEM = "... on Problem { code message { zh en } fields { field code message { zh en } } }"
+
+SIGN_IN = f"""mutation($login: String!, $password: String!) {{ signIn(login: $login, password: $password) {{
+  __typename ... on Session {{ accessToken }} {PROBLEM} }} }}"""
+CREATE_ACCOUNT = f"""mutation($login: String!, $password: String!, $role: AccountRole!, $districtCode: String) {{
+  createAccount(login: $login, password: $password, role: $role, districtCode: $districtCode) {{
+    __typename {PROBLEM} }} }}"""
+CREATE_EDITION = f"""mutation($input: FairEditionInput!) {{ createEdition(input: $input) {{
+  __typename ... on FairEdition {{ id }} {PROBLEM} }} }}"""
+ADD_SESSION = f"""mutation($id: ID!, $input: AgendaSessionInput!) {{ addSession(editionId: $id, input: $input) {{
+  __typename ... on AgendaSession {{ id }} {PROBLEM} }} }}"""
+PUBLISH_AGENDA = f"mutation($id: ID!) {{ publishAgenda(id: $id) {{ __typename {PROBLEM} }} }}"
+OPEN_EDITION = f"mutation($id: ID!) {{ openEdition(id: $id) {{ __typename {PROBLEM} }} }}"
+DEMANDS = """query($status: DemandStatus) { demands(first: 50, filter: {status: $status}) {
+  edges { node { id channel ownerId claims { criterion } } } } }"""
+START_REVIEW = f"mutation($id: ID!) {{ startDemandReview(id: $id) {{ __typename {PROBLEM} }} }}"
+REVIEW_CLAIM = f"""mutation($id: ID!, $criterion: Criterion!) {{
+  reviewClaim(id: $id, criterion: $criterion, confirmed: true, note: "evidence checked") {{ __typename {PROBLEM} }} }}"""
+PUBLISH_DEMAND = f"""mutation($id: ID!) {{ publishDemand(id: $id) {{
+  __typename ... on Demand {{ status }} {PROBLEM} }} }}"""
+SCHEDULE = "__typename ... on Schedule { job jobError publishedAt draft { scheduled } published { scheduled } }"
+READ_SCHEDULE = f"query($id: ID!) {{ schedule(editionId: $id) {{ {SCHEDULE} }} }}"
+SOLVE = f"mutation($id: ID!) {{ solveSchedule(editionId: $id, timeLimitS: 5) {{ {SCHEDULE} }} }}"
+PUBLISH_SCHEDULE = f"mutation($id: ID!) {{ publishSchedule(editionId: $id) {{ {SCHEDULE} }} }}"
+EDITION_MEETINGS = """query($id: ID!) { editionMeetings(editionId: $id) {
+  __typename ... on MeetingConnection { edges { node { id status } } } } }"""
+
+
+def ok(result: dict[str, Any], typename: str) -> dict[str, Any]:
+    assert result["__typename"] == typename, result
+    return result
+
+
+def sign_in(url: str, login: str, password: str) -> str:
+    token: str = ok(gql(url, SIGN_IN, login=login, password=password)["signIn"], "Session")[
+        "accessToken"
+    ]
+    return token
+
+
+def eventually(what: str, probe: Any, timeout: float = 60) -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        found = probe()
+        if found:
+            return found
+        assert time.monotonic() < deadline, f"{what} within {timeout} s"
+        time.sleep(0.3)
+
+
+def staff(url: str) -> dict[str, str]:
+    """An operator and Yuzhong's district officer; their tokens by role."""
+    admin = sign_in(url, ADMIN_LOGIN, ADMIN_PASSWORD)
+    for login, role, district in (
+        (OPERATOR, "OPERATOR", None),
+        (OFFICER, "DISTRICT_OFFICER", YUZHONG),
+    ):
+        made = gql(
+            url,
+            CREATE_ACCOUNT,
+            admin,
+            login=login,
+            password=PASSWORD,
+            role=role,
+            districtCode=district,
+        )
+        ok(made["createAccount"], "Account")
+    return {
+        "operator": sign_in(url, OPERATOR, PASSWORD),
+        "officer": sign_in(url, OFFICER, PASSWORD),
+    }
+
+
+def open_edition(url: str, operator: str) -> str:
+    """The fair CQ2026 (ten days from today), one roadshow of one place and a waiting list,
+    its agenda published and the edition open; its id."""
+    first = date.today() + timedelta(days=10)
+    day = first.isoformat()
+    edition = {
+        "name": {"zh": "2026年重庆离岸双创项目洽谈会", "en": "Chongqing Offshore Fair 2026"},
+        "code": "CQ2026",
+        "timezone": "Asia/Shanghai",
+        "firstDay": day,
+        "lastDay": day,
+        "slotMinutes": 30,
+        "days": [{"day": day, "start": "09:00", "end": "17:00"}],
+        "rooms": [{"id": "main-hall", "name": {"zh": "主会场", "en": "Main hall"}}],
+        "tables": [{"number": n, "room": "main-hall"} for n in range(1, 6)],
+    }
+    edition_id: str = ok(
+        gql(url, CREATE_EDITION, operator, input=edition)["createEdition"], "FairEdition"
+    )["id"]
+    session = {
+        "kind": "ROADSHOW",
+        "title": {"zh": "先进材料项目路演", "en": "Roadshow: advanced materials"},
+        "start": f"{day}T14:00:00+08:00",
+        "end": f"{day}T15:00:00+08:00",
+        "room": "main-hall",
+        "capacity": 1,
+        "waitlistLimit": 5,
+    }
+    ok(gql(url, ADD_SESSION, operator, id=edition_id, input=session)["addSession"], "AgendaSession")
+    ok(gql(url, PUBLISH_AGENDA, operator, id=edition_id)["publishAgenda"], "FairEdition")
+    ok(gql(url, OPEN_EDITION, operator, id=edition_id)["openEdition"], "FairEdition")
+    return edition_id
+
+
+def review_and_publish(url: str, reviewer: str, channel: str) -> str:
+    """The submitted demand of ``channel`` reviewed claim by claim and published; its id."""
+    found = eventually(
+        f"a submitted {channel} demand",
+        lambda: [
+            e["node"]
+            for e in gql(url, DEMANDS, reviewer, status="SUBMITTED")["demands"]["edges"]
+            if e["node"]["channel"] == channel
+        ],
+    )
+    demand = found[0]
+    ok(gql(url, START_REVIEW, reviewer, id=demand["id"])["startDemandReview"], "Demand")
+    for claim in demand["claims"]:
+        reviewed = gql(url, REVIEW_CLAIM, reviewer, id=demand["id"], criterion=claim["criterion"])
+        ok(reviewed["reviewClaim"], "Demand")
+    published = ok(gql(url, PUBLISH_DEMAND, reviewer, id=demand["id"])["publishDemand"], "Demand")
+    assert published["status"] == "PUBLISHED"
+    demand_id: str = demand["id"]
+    return demand_id
+
+
+def schedule_meetings(url: str, operator: str, edition_id: str) -> None:
+    """Solve the timetable once the mutual match's meeting is there, and publish it."""
+    eventually(
+        "the mutual match's meeting",
+        lambda: gql(url, EDITION_MEETINGS, operator, id=edition_id)["editionMeetings"]["edges"],
+    )
+    ok(gql(url, SOLVE, operator, id=edition_id)["solveSchedule"], "Schedule")
+
+    def solved() -> bool:
+        now = ok(gql(url, READ_SCHEDULE, operator, id=edition_id)["schedule"], "Schedule")
+        assert now["job"] != "FAILED", now
+        return bool(now["job"] == "IDLE" and now["draft"] and now["draft"]["scheduled"])
+
+    eventually("a draft timetable", solved)
+    published = ok(
+        gql(url, PUBLISH_SCHEDULE, operator, id=edition_id)["publishSchedule"], "Schedule"
+    )
+    assert published["published"]["scheduled"] >= 1, published
