@@ -129,10 +129,12 @@ def certified_bound(
     y_request: FloatArray,
     y_participant: FloatArray,
     y_pool: FloatArray,
+    weights: NDArray[np.int64] | None = None,
 ) -> float:
     """An upper bound from any dual prices y ≥ 0 (Lagrangian relaxation with the box 0 ≤ x ≤ 1):
     Σ capacities × prices + Σ over (r, s) of max(0, priority − prices r's x[r, s] pays).
 
+    ``weights`` replaces the priorities as the objective (a lexicographic weighting).
     Valid whatever y is, so a solver stopped early (or a first-order one such as PDLP)
     still yields a sound bound; at the LP optimum it equals the LP value.
     """
@@ -141,7 +143,8 @@ def certified_bound(
     yk = np.maximum(y_pool, 0.0)
     r, s = np.nonzero(problem.feasible)
     pool_price = np.where(problem.onsite[r], yk[np.maximum(problem.pool[r], 0), s], 0.0)
-    reduced = problem.priority[r] - yr[r] - yp[problem.a[r], s] - yp[problem.b[r], s] - pool_price
+    w = problem.priority if weights is None else weights
+    reduced = w[r] - yr[r] - yp[problem.a[r], s] - yp[problem.b[r], s] - pool_price
     has_slot = problem.feasible.any(axis=1)
     return float(
         yr[has_slot].sum()
