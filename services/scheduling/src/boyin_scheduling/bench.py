@@ -227,13 +227,15 @@ def run_fair(name: str, seed: int, time_limit_s: float, workers: int) -> tuple[P
     print(
         f"  path {result.path}: objective {result.objective:,}, bound {result.bound:,}, "
         f"proven gap {100 * result.gap:.4f}%{' (optimal)' if result.optimal else ''}; "
-        f"LP {result.lp_status}, {result.lp_fractional} fractional variables; greedy "
+        f"LP {result.lp_status} ({result.lp_rounds} rounds of column generation), "
+        f"{result.lp_fractional} fractional variables; greedy "
         f"{result.greedy_objective:,}"
     )
     print(
         f"  time: first feasible {result.first_feasible_s:.2f} s, "
         f"to the result {sec['total'] - people:.2f} s (greedy {sec['greedy']:.2f}, LP "
-        f"{sec.get('lp', 0.0):.2f}, CP-SAT {sec.get('cpsat', 0.0):.2f}), people "
+        f"{sec.get('lp', 0.0):.2f}, rounding {sec.get('round', 0.0):.2f}, CP-SAT on the open "
+        f"part {sec.get('fix_and_solve', 0.0):.2f}, CP-SAT {sec.get('cpsat', 0.0):.2f}), people "
         f"{people:.2f} s, total {sec['total']:.2f} s; peak memory {peak_mb():,.0f} MB"
     )
     if result.people is not None:

@@ -26,7 +26,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from boyin_scheduling.solver.metrics import busy_matrix, idle, shortfall
-from boyin_scheduling.solver.problem import IntArray, Plan, Problem
+from boyin_scheduling.solver.problem import BoolArray, IntArray, Plan, Problem
 
 
 @dataclass(frozen=True)
@@ -206,13 +206,24 @@ def _solver(options: CpSatOptions, seconds: float) -> cp_model.CpSolver:
 
 
 def solve_cpsat(
-    problem: Problem, hint: Plan | None = None, options: CpSatOptions | None = None
+    problem: Problem,
+    hint: Plan | None = None,
+    options: CpSatOptions | None = None,
+    *,
+    must_place: BoolArray | None = None,
 ) -> CpSatResult:
+    """``must_place``: requests that must get one of their feasible slots."""
     options = options or CpSatOptions()
     t0 = time.perf_counter()
     model = _SlotModel(problem)
     if hint is not None:
         model.hint(hint)
+    if must_place is not None:
+        starts = np.searchsorted(model.r, np.arange(problem.n_requests + 1))
+        for r in np.flatnonzero(must_place).tolist():
+            model.model.add(
+                cp_model.LinearExpr.sum(model.x[int(starts[r]) : int(starts[r + 1])]) == 1
+            )
     if options.objective_cap is not None:
         model.model.add(model.primary <= options.objective_cap)
     build = time.perf_counter() - t0

@@ -5,7 +5,7 @@ slot Σ x ≤ representatives; per table pool and slot Σ x ≤ tables set up. A
 no more members than its capacity is left out (x ≤ 1 already implies it).
 
 The objective is ``weights`` (by default the priorities, i.e. the schedule's objective). The
-bound is certified from the solver's dual prices (``bounds.certified_bound``): valid whatever
+bound is certified from the solver's dual prices (``certified_bound``): valid whatever
 the solver did, so a first-order solver (PDLP) stopped at a time limit still yields a sound
 bound, and at a simplex optimum (GLOP) it equals the LP value.
 
@@ -16,6 +16,7 @@ objective in integer arithmetic against the bound).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from dataclasses import dataclass
@@ -24,8 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 from ortools.linear_solver import linear_solver_pb2, pywraplp
 
-from boyin_scheduling.solver.bounds import certified_bound
-from boyin_scheduling.solver.problem import IntArray, Plan, Problem
+from boyin_scheduling.solver.problem import BoolArray, IntArray, Plan, Problem
 
 FloatArray = NDArray[np.float64]
 #: how far from 0 or 1 a variable of a vertex may be and still count as integral
@@ -44,12 +44,61 @@ class LpSolution:
     status: str
     seconds: float
     build_seconds: float
+    #: the dual prices (request, participant × slot, pool × slot); None if not solved
+    prices: tuple[FloatArray, FloatArray, FloatArray] | None = None
+    #: rounds of column generation (1: every column from the start)
+    rounds: int = 1
 
     @property
     def fractional(self) -> int:
         """Variables farther than ``INTEGRALITY_TOL`` from 0 and from 1."""
         x = self.x
         return int(((x > INTEGRALITY_TOL) & (x < 1.0 - INTEGRALITY_TOL)).sum())
+
+
+def reduced_costs(
+    problem: Problem,
+    y_request: FloatArray,
+    y_participant: FloatArray,
+    y_pool: FloatArray,
+    weights: NDArray[np.int64] | None = None,
+) -> tuple[IntArray, IntArray, FloatArray]:
+    """(r, s, weight − the prices x[r, s] pays) for every feasible pair, prices clipped at 0."""
+    yr = np.maximum(y_request, 0.0)
+    yp = np.maximum(y_participant, 0.0)
+    yk = np.maximum(y_pool, 0.0)
+    r_idx, s_idx = np.nonzero(problem.feasible)
+    r, s = r_idx.astype(np.int64), s_idx.astype(np.int64)
+    pool_price = np.where(problem.onsite[r], yk[np.maximum(problem.pool[r], 0), s], 0.0)
+    w = problem.priority if weights is None else weights
+    reduced: FloatArray = (
+        w[r].astype(np.float64) - yr[r] - yp[problem.a[r], s] - yp[problem.b[r], s] - pool_price
+    )
+    return r, s, reduced
+
+
+def certified_bound(
+    problem: Problem,
+    y_request: FloatArray,
+    y_participant: FloatArray,
+    y_pool: FloatArray,
+    weights: NDArray[np.int64] | None = None,
+) -> float:
+    """An upper bound from any dual prices y ≥ 0 (Lagrangian relaxation with the box 0 ≤ x ≤ 1):
+    Σ capacities × prices + Σ over (r, s) of max(0, priority − prices r's x[r, s] pays).
+
+    ``weights`` replaces the priorities as the objective (a lexicographic weighting).
+    Valid whatever y is, so a solver stopped early (or a first-order one such as PDLP)
+    still yields a sound bound; at the LP optimum it equals the LP value.
+    """
+    _, _, reduced = reduced_costs(problem, y_request, y_participant, y_pool, weights)
+    has_slot = problem.feasible.any(axis=1)
+    return float(
+        np.maximum(y_request, 0.0)[has_slot].sum()
+        + (np.maximum(y_participant, 0.0) * problem.capacity[:, None]).sum()
+        + (np.maximum(y_pool, 0.0) * problem.pool_cap).sum()
+        + np.maximum(reduced, 0.0).sum()
+    )
 
 
 def _capacity_rows(
@@ -76,11 +125,13 @@ def solve_lp(
     *,
     time_limit_s: float = 60.0,
     solver_name: str = "GLOP",
+    columns: BoolArray | None = None,
 ) -> LpSolution | None:
-    """The LP's primal solution and certified bound; ``None`` when the solver is missing."""
+    """The LP's primal solution and certified bound; ``None`` when the solver is missing.
+    ``columns`` restricts the variables to those pairs (the bound still covers them all)."""
     t0 = time.perf_counter()
     w = problem.priority if weights is None else weights
-    r_idx, s_idx = np.nonzero(problem.feasible)
+    r_idx, s_idx = np.nonzero(problem.feasible if columns is None else columns & problem.feasible)
     r, s = r_idx.astype(np.int64), s_idx.astype(np.int64)
     n = r.size
     if n == 0:
@@ -140,13 +191,12 @@ def solve_lp(
         keys = np.array([key for key, _, _ in kind_rows], np.int64)
         prices[kind][keys] = duals[at : at + keys.size]
         at += keys.size
-    bound = certified_bound(
-        problem,
+    y = (
         prices["request"],
         prices["participant"].reshape(problem.n_participants, n_slots),
         prices["pool"].reshape(problem.pool_cap.shape),
-        w,
     )
+    bound = certified_bound(problem, *y, w)
     names = {
         pywraplp.Solver.OPTIMAL: "OPTIMAL",
         pywraplp.Solver.FEASIBLE: "FEASIBLE",
@@ -161,7 +211,54 @@ def solve_lp(
         status=names.get(status, f"STATUS_{status}"),
         seconds=time.perf_counter() - t0,
         build_seconds=build,
+        prices=y,
     )
+
+
+def solve_lp_by_columns(
+    problem: Problem,
+    weights: IntArray,
+    start: Plan,
+    *,
+    per_request: int = 4,
+    time_limit_s: float = 60.0,
+    seed: int = 0,
+) -> LpSolution | None:
+    """The same LP by column generation: first each request's slot in ``start`` and up to
+    ``per_request`` other feasible slots (seeded), then, while some left-out pair has a
+    positive reduced cost at the duals, those pairs too. When none has, the restricted LP's
+    optimum is the full LP's (its certified bound, over every pair, meets its value)."""
+    t0 = time.perf_counter()
+    rng = np.random.default_rng(seed)
+    noise = rng.random(problem.feasible.shape)
+    # the per_request feasible slots of smallest noise, and the starting slot
+    keyed = np.where(problem.feasible, noise, np.inf)
+    k = min(per_request, problem.n_slots)
+    pick = np.argpartition(keyed, k - 1, axis=1)[:, :k] if k else np.zeros((0, 0), np.int64)
+    mask = np.zeros_like(problem.feasible)
+    np.put_along_axis(mask, pick, True, axis=1)
+    placed = np.flatnonzero(start >= 0)
+    mask[placed, start[placed]] = True
+    mask &= problem.feasible
+    tolerance = 1e-9 * float(max(int(weights.max(initial=1)), 1))
+    rounds = 0
+    solution: LpSolution | None = None
+    while True:
+        rounds += 1
+        remaining = time_limit_s - (time.perf_counter() - t0)
+        solution = solve_lp(
+            problem, weights, time_limit_s=max(remaining, 0.1), solver_name="GLOP", columns=mask
+        )
+        if solution is None or solution.prices is None or solution.status != "OPTIMAL":
+            break
+        r, s, reduced = reduced_costs(problem, *solution.prices, weights)
+        enter = (reduced > tolerance) & ~mask[r, s]
+        if not enter.any() or time.perf_counter() - t0 >= time_limit_s:
+            break
+        mask[r[enter], s[enter]] = True
+    if solution is None:
+        return None
+    return dataclasses.replace(solution, seconds=time.perf_counter() - t0, rounds=rounds)
 
 
 def integral_plan(problem: Problem, lp: LpSolution) -> Plan | None:
@@ -175,3 +272,16 @@ def integral_plan(problem: Problem, lp: LpSolution) -> Plan | None:
         return None
     plan[lp.r[on]] = lp.s[on]
     return plan
+
+
+def lp_bound(
+    problem: Problem, time_limit_s: float = 30.0, solver_name: str = "GLOP"
+) -> tuple[float | None, str]:
+    """The LP relaxation's bound on the priorities, certified from the solver's duals, and
+    the solver's status; ``solver_name`` is "GLOP" (simplex, exact) or "PDLP" (first order)."""
+    solution = solve_lp(problem, time_limit_s=time_limit_s, solver_name=solver_name)
+    if solution is None:
+        return None, "UNAVAILABLE"
+    if solution.status == "NOT_SOLVED":
+        return None, solution.status
+    return solution.bound, solution.status

@@ -10,10 +10,12 @@
    objective compared with the bound in integer arithmetic: equal means proven optimal
    (path ``lp-integral``, gap 0);
 4. otherwise the LP is rounded (largest values first, each kept only if it still fits),
-   completed greedily, and CP-SAT starts from it (or from greedy when that is better) with
-   the objective capped at the LP's bound, one worker and linearization level 2 (cuts: the
-   work left is mostly proving) — path ``lp-rounded+cpsat`` (``greedy+cpsat`` when greedy
-   was the better start or the LP did not finish).
+   completed (``secondary.place_all``), then CP-SAT solves what the LP left open with the
+   rest fixed where the rounding put it (``fix_and_solve``: small, usually optimal in
+   seconds), and if the bound is still not reached, CP-SAT on the whole model from the best
+   plan, with the objective capped at the LP's bound, one worker and linearization level 2
+   (cuts: the work left is mostly proving) — path ``lp-rounded+cpsat`` (``greedy+cpsat``
+   when greedy was better or the LP did not finish).
 
 ``progress`` is called at each phase with the incumbent, the bound and the gap.
 The gap is ``(bound − objective) / bound``: 0 means proven optimal; else it is the distance
@@ -22,6 +24,7 @@ to a bound, and the optimum lies somewhere in between.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from collections.abc import Callable
@@ -32,10 +35,15 @@ import numpy as np
 from boyin_scheduling.solver.board import Board
 from boyin_scheduling.solver.bounds import capacity_bound, flow_bound, total_bound
 from boyin_scheduling.solver.cpsat import CpSatOptions, solve_cpsat
-from boyin_scheduling.solver.greedy import greedy_order, solve_greedy
-from boyin_scheduling.solver.lp import LpSolution, integral_plan, solve_lp
+from boyin_scheduling.solver.greedy import solve_greedy
+from boyin_scheduling.solver.lp import (
+    INTEGRALITY_TOL,
+    LpSolution,
+    integral_plan,
+    solve_lp_by_columns,
+)
 from boyin_scheduling.solver.problem import IntArray, Plan, Problem
-from boyin_scheduling.solver.secondary import PeopleReport, improve_for_people
+from boyin_scheduling.solver.secondary import PeopleReport, improve_for_people, place_all
 
 #: a float certificate is trusted up to this absolute error before taking its floor
 CERTIFICATE_SLACK = 1e-3
@@ -77,6 +85,8 @@ class OptimalResult:
     lp_status: str
     #: LP variables strictly between 0 and 1
     lp_fractional: int
+    #: rounds of column generation the LP took
+    lp_rounds: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
     people: PeopleReport | None = None
     #: time to the first feasible schedule (greedy)
@@ -116,8 +126,8 @@ def plan_conflicts(problem: Problem, plan: Plan) -> int:
 
 def round_lp(problem: Problem, lp: LpSolution) -> Plan:
     """The LP rounded: pairs by decreasing value (ties: higher priority first), each placed
-    if its request is unplaced and the slot still fits; then greedy completion (greedy's
-    order, fewest new idle gaps)."""
+    if its request is unplaced and the slot still fits; then every request that still fits,
+    directly or moving up to two placed meetings (``secondary.place_all``)."""
     board = Board(problem)
     order = np.lexsort((-problem.priority[lp.r], -np.round(lp.x, 6)))
     for j in order.tolist():
@@ -126,19 +136,34 @@ def round_lp(problem: Problem, lp: LpSolution) -> Plan:
         r, s = int(lp.r[j]), int(lp.s[j])
         if board.plan[r] < 0 and board.fits(r, s):
             board.place(r, s)
-    complete(board)
+    place_all(board)
     return board.plan.copy()
 
 
-def complete(board: Board) -> None:
-    """Place every unplaced request that fits an open slot (fewest new idle gaps)."""
-    problem = board.problem
-    for r in greedy_order(problem).tolist():
-        if board.plan[r] >= 0:
-            continue
-        slots = board.open_slots(r)
-        if slots.size:
-            board.place(r, int(slots[int(np.argmin(board.gap_delta(r, slots)))]))
+def fix_and_solve(
+    problem: Problem, lp: LpSolution, rounded: Plan, cap: int, time_limit_s: float
+) -> Plan:
+    """CP-SAT on what the LP left open: requests with a fractional variable or no place in
+    ``rounded`` are free; every other request stays where the rounding put it (it must
+    keep a place there). Small, so it is usually solved to optimality in seconds; its plan
+    (never worse than ``rounded``, which is its hint) is returned."""
+    frac = (lp.x > INTEGRALITY_TOL) & (lp.x < 1.0 - INTEGRALITY_TOL)
+    free = rounded < 0
+    free[lp.r[frac]] = True
+    fixed = np.flatnonzero(~free)
+    feasible = problem.feasible.copy()
+    feasible[fixed] = False
+    feasible[fixed, rounded[fixed]] = True
+    sub = dataclasses.replace(problem, feasible=feasible)
+    options = CpSatOptions(
+        time_limit_s=time_limit_s, workers=1, objective_cap=cap, linearization_level=2
+    )
+    result = solve_cpsat(sub, rounded, options, must_place=~free)
+    if plan_conflicts(problem, result.plan) or problem.objective(result.plan) < problem.objective(
+        rounded
+    ):
+        return rounded
+    return result.plan
 
 
 def _bound_from(lp: LpSolution | None, problem: Problem) -> int | None:
@@ -175,7 +200,9 @@ def solve_optimal(
     remaining = max(time_limit_s - (time.perf_counter() - t0), 1.0)
     weights = lexicographic_weights(problem)
     relaxed = (
-        solve_lp(problem, weights, time_limit_s=remaining) if problem.n_requests and lp else None
+        solve_lp_by_columns(problem, weights, greedy.plan, time_limit_s=remaining)
+        if problem.n_requests and lp
+        else None
     )
     seconds["lp"] = relaxed.seconds if relaxed is not None else 0.0
     lp_status = relaxed.status if relaxed is not None else ("EMPTY" if lp else "SKIPPED")
@@ -196,15 +223,21 @@ def solve_optimal(
             t = time.perf_counter()
             rounded = round_lp(problem, relaxed)
             seconds["round"] = time.perf_counter() - t
+            tell(Progress("lp-rounded", max(best_obj, problem.objective(rounded)), bound))
+            remaining = time_limit_s - (time.perf_counter() - t0)
+            if problem.objective(rounded) < bound and remaining > 0.5:
+                t = time.perf_counter()
+                rounded = fix_and_solve(problem, relaxed, rounded, bound, remaining / 2)
+                seconds["fix_and_solve"] = time.perf_counter() - t
             if problem.objective(rounded) >= best_obj:
-                best, best_obj, path = rounded, problem.objective(rounded), "lp-rounded"
+                best, best_obj, path = rounded, problem.objective(rounded), "lp-rounded+cpsat"
     tell(Progress(path, best_obj, bound))
 
     remaining = time_limit_s - (time.perf_counter() - t0)
     if best_obj < bound and remaining > 0.5:
         tell(Progress("cp-sat", best_obj, bound))
         # after a fractional LP the work left is mostly proving: one worker with cuts
-        proving = path == "lp-rounded" or (relaxed is not None and relaxed.status == "OPTIMAL")
+        proving = relaxed is not None and relaxed.status == "OPTIMAL"
         options = CpSatOptions(
             time_limit_s=remaining,
             workers=1 if proving else workers,
@@ -217,7 +250,8 @@ def solve_optimal(
             bound = min(bound, math.floor(cp.bound + CERTIFICATE_SLACK))
         if cp.objective > best_obj:
             best, best_obj = cp.plan, cp.objective
-        path = ("lp-rounded" if path == "lp-rounded" else "greedy") + "+cpsat"
+        if not path.endswith("+cpsat"):
+            path += "+cpsat"
         tell(Progress(path, best_obj, bound))
     report = None
     if people:
@@ -236,6 +270,7 @@ def solve_optimal(
         greedy_objective=greedy.objective,
         lp_status=lp_status,
         lp_fractional=fractional,
+        lp_rounds=relaxed.rounds if relaxed is not None else 0,
         seconds=seconds,
         people=report,
         first_feasible_s=first_feasible,
