@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -194,6 +195,17 @@ class _SlotModel:
         return [q * n + s for s in range(n) if q * n + s in self.groups]
 
 
+class _Improvements(cp_model.CpSolverSolutionCallback):
+    """Tells ``report`` each improving solution's objective and the bound at that time."""
+
+    def __init__(self, report: Callable[[int, float], None]) -> None:
+        super().__init__()
+        self.report = report
+
+    def on_solution_callback(self) -> None:
+        self.report(round(self.objective_value), self.best_objective_bound)
+
+
 def _solver(options: CpSatOptions, seconds: float) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(seconds, 0.01)
@@ -211,8 +223,10 @@ def solve_cpsat(
     options: CpSatOptions | None = None,
     *,
     must_place: BoolArray | None = None,
+    on_solution: Callable[[int, float], None] | None = None,
 ) -> CpSatResult:
-    """``must_place``: requests that must get one of their feasible slots."""
+    """``must_place``: requests that must get one of their feasible slots; ``on_solution``
+    hears (objective, CP-SAT's bound) at each improving solution."""
     options = options or CpSatOptions()
     t0 = time.perf_counter()
     model = _SlotModel(problem)
@@ -228,7 +242,7 @@ def solve_cpsat(
         model.model.add(model.primary <= options.objective_cap)
     build = time.perf_counter() - t0
     solver = _solver(options, options.time_limit_s)
-    status = solver.solve(model.model)
+    status = solver.solve(model.model, _Improvements(on_solution) if on_solution else None)
     status_name = solver.status_name(status)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         plan = hint.copy() if hint is not None else problem.empty_plan()

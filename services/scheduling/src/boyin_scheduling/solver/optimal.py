@@ -244,7 +244,13 @@ def solve_optimal(
             objective_cap=bound,
             linearization_level=2 if proving else None,
         )
-        cp = solve_cpsat(problem, best, options)
+        floor_obj, cap = best_obj, bound
+
+        def improved(objective: int, cp_bound: float) -> None:
+            tight = math.floor(cp_bound + CERTIFICATE_SLACK) if math.isfinite(cp_bound) else cap
+            tell(Progress("cp-sat", max(floor_obj, objective), min(cap, tight)))
+
+        cp = solve_cpsat(problem, best, options, on_solution=improved)
         seconds["cpsat"] = cp.seconds
         if math.isfinite(cp.bound):
             bound = min(bound, math.floor(cp.bound + CERTIFICATE_SLACK))
