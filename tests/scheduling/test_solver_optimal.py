@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from boyin_scheduling.solver.generator import triangle_fair
-from boyin_scheduling.solver.lp import integral_plan, solve_lp
+from boyin_scheduling.solver.greedy import solve_greedy
+from boyin_scheduling.solver.lp import integral_plan, solve_lp, solve_lp_by_columns
 from boyin_scheduling.solver.model import Instance, Mode
 from boyin_scheduling.solver.optimal import (
     Progress,
@@ -164,3 +165,19 @@ def test_talent_organisation_requests_alone_can_be_fractional(seed: int) -> None
     assert result.lp_fractional > 0 and result.path.endswith("+cpsat")
     assert result.objective == best and result.bound == best
     assert_valid(problem, result.plan)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_column_generation_reaches_the_whole_lp_and_certifies_it(seed: int) -> None:
+    problem = build_problem(small_fair(seed))
+    weights = lexicographic_weights(problem)
+    whole = solve_lp(problem, weights)
+    start = solve_greedy(problem).plan
+    by_columns = solve_lp_by_columns(problem, weights, start, per_request=0)
+    assert whole is not None and by_columns is not None
+    assert whole.status == by_columns.status == "OPTIMAL"
+    # greedy's slots alone were not enough: pairs priced in, then no positive reduced cost
+    assert by_columns.rounds >= 2
+    assert by_columns.r.size <= whole.r.size
+    assert by_columns.value == pytest.approx(whole.value, abs=1e-6)
+    assert by_columns.bound == pytest.approx(whole.value, abs=1e-3)

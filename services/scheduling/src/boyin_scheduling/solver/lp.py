@@ -234,9 +234,10 @@ def solve_lp_by_columns(
     # the per_request feasible slots of smallest noise, and the starting slot
     keyed = np.where(problem.feasible, noise, np.inf)
     k = min(per_request, problem.n_slots)
-    pick = np.argpartition(keyed, k - 1, axis=1)[:, :k] if k else np.zeros((0, 0), np.int64)
     mask = np.zeros_like(problem.feasible)
-    np.put_along_axis(mask, pick, True, axis=1)
+    if k > 0:
+        pick = np.argpartition(keyed, k - 1, axis=1)[:, :k]
+        np.put_along_axis(mask, pick, True, axis=1)
     placed = np.flatnonzero(start >= 0)
     mask[placed, start[placed]] = True
     mask &= problem.feasible
