@@ -181,3 +181,17 @@ def test_column_generation_reaches_the_whole_lp_and_certifies_it(seed: int) -> N
     assert by_columns.r.size <= whole.r.size
     assert by_columns.value == pytest.approx(whole.value, abs=1e-6)
     assert by_columns.bound == pytest.approx(whole.value, abs=1e-3)
+
+
+def test_column_generation_cut_short_keeps_a_primal_and_a_valid_bound() -> None:
+    problem = build_problem(small_fair(1))
+    weights = lexicographic_weights(problem)
+    whole = solve_lp(problem, weights)
+    start = solve_greedy(problem).plan
+    short = solve_lp_by_columns(problem, weights, start, per_request=0, time_limit_s=0.0)
+    assert whole is not None and short is not None
+    assert short.status == "RESTRICTED" and short.rounds == 1
+    assert short.bound >= whole.value - 1e-6  # still a bound on the whole LP
+    assert short.value <= whole.value + 1e-6  # a restricted optimum
+    result = solve_optimal(problem, time_limit_s=10.0, people=False)
+    assert result.optimal and result.lp_status == "OPTIMAL"

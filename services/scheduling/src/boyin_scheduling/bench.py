@@ -227,7 +227,7 @@ def run_fair(name: str, seed: int, time_limit_s: float, workers: int) -> tuple[P
     print(
         f"  path {result.path}: objective {result.objective:,}, bound {result.bound:,}, "
         f"proven gap {100 * result.gap:.4f}%{' (optimal)' if result.optimal else ''}; "
-        f"LP {result.lp_status} ({result.lp_rounds} rounds of column generation), "
+        f"LP {result.lp_status} (column generation rounds: {result.lp_rounds}), "
         f"{result.lp_fractional} fractional variables; greedy "
         f"{result.greedy_objective:,}"
     )

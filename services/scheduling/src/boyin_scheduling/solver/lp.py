@@ -227,7 +227,9 @@ def solve_lp_by_columns(
     """The same LP by column generation: first each request's slot in ``start`` and up to
     ``per_request`` other feasible slots (seeded), then, while some left-out pair has a
     positive reduced cost at the duals, those pairs too. When none has, the restricted LP's
-    optimum is the full LP's (its certified bound, over every pair, meets its value)."""
+    optimum is the full LP's (its certified bound, over every pair, meets its value). If
+    time runs out first, the last restricted optimum comes back as "RESTRICTED" (a primal
+    to round) with the smallest certified bound of the rounds."""
     t0 = time.perf_counter()
     rng = np.random.default_rng(seed)
     noise = rng.random(problem.feasible.shape)
@@ -244,6 +246,9 @@ def solve_lp_by_columns(
     tolerance = 1e-9 * float(max(int(weights.max(initial=1)), 1))
     rounds = 0
     solution: LpSolution | None = None
+    restricted: LpSolution | None = None  # the last restricted LP solved to optimality
+    bound = math.inf
+    converged = False
     while True:
         rounds += 1
         remaining = time_limit_s - (time.perf_counter() - t0)
@@ -252,14 +257,27 @@ def solve_lp_by_columns(
         )
         if solution is None or solution.prices is None or solution.status != "OPTIMAL":
             break
+        restricted = solution
+        bound = min(bound, solution.bound)
         r, s, reduced = reduced_costs(problem, *solution.prices, weights)
         enter = (reduced > tolerance) & ~mask[r, s]
-        if not enter.any() or time.perf_counter() - t0 >= time_limit_s:
+        if not enter.any():
+            converged = True
+            break
+        if time.perf_counter() - t0 >= time_limit_s:
             break
         mask[r[enter], s[enter]] = True
-    if solution is None:
-        return None
-    return dataclasses.replace(solution, seconds=time.perf_counter() - t0, rounds=rounds)
+    if restricted is None:
+        return solution
+    # stopped before convergence: the last restricted optimum is still a good primal, and
+    # every round's certified bound is valid (the smallest is kept)
+    return dataclasses.replace(
+        restricted,
+        bound=bound,
+        status="OPTIMAL" if converged else "RESTRICTED",
+        seconds=time.perf_counter() - t0,
+        rounds=rounds,
+    )
 
 
 def integral_plan(problem: Problem, lp: LpSolution) -> Plan | None:

@@ -197,7 +197,8 @@ def solve_optimal(
 
     if lp:
         tell(Progress("lp", best_obj, bound))
-    remaining = max(time_limit_s - (time.perf_counter() - t0), 1.0)
+    # the LP gets three quarters of the time left: rounding and CP-SAT need the rest
+    remaining = max(0.75 * (time_limit_s - (time.perf_counter() - t0)), 1.0)
     weights = lexicographic_weights(problem)
     relaxed = (
         solve_lp_by_columns(problem, weights, greedy.plan, time_limit_s=remaining)
@@ -213,8 +214,9 @@ def solve_optimal(
     fractional = relaxed.fractional if relaxed is not None else 0
     if problem.n_requests == 0:
         bound = 0
-    elif relaxed is not None and relaxed.status == "OPTIMAL":
-        plan = integral_plan(problem, relaxed)
+    elif relaxed is not None and relaxed.status in ("OPTIMAL", "RESTRICTED"):
+        # a restricted LP (column generation cut short) is only rounded
+        plan = integral_plan(problem, relaxed) if relaxed.status == "OPTIMAL" else None
         if plan is not None and plan_conflicts(problem, plan) == 0:
             objective = problem.objective(plan)
             if objective >= best_obj:
