@@ -227,12 +227,14 @@ def solve_optimal(
             seconds["round"] = time.perf_counter() - t
             tell(Progress("lp-rounded", max(best_obj, problem.objective(rounded)), bound))
             remaining = time_limit_s - (time.perf_counter() - t0)
+            source = "lp-rounded"
             if problem.objective(rounded) < bound and remaining > 0.5:
                 t = time.perf_counter()
                 rounded = fix_and_solve(problem, relaxed, rounded, bound, remaining / 2)
                 seconds["fix_and_solve"] = time.perf_counter() - t
+                source = "lp-rounded+cpsat"
             if problem.objective(rounded) >= best_obj:
-                best, best_obj, path = rounded, problem.objective(rounded), "lp-rounded+cpsat"
+                best, best_obj, path = rounded, problem.objective(rounded), source
     tell(Progress(path, best_obj, bound))
 
     remaining = time_limit_s - (time.perf_counter() - t0)
