@@ -32,6 +32,7 @@ from boyin_shared.api.scheduling import (
     SignUpIn,
     SignUpOut,
     SlotOut,
+    SolveProgressOut,
     TimetableDetailOut,
 )
 from boyin_shared.identity import Actor, Role
@@ -337,6 +338,15 @@ class FakeScheduling:
             published_at=None,
             job="IDLE",
             job_error=None,
+            progress=SolveProgressOut(
+                phase="done",
+                incumbent=len(draft.placements),
+                bound=len(draft.placements),
+                gap=0.0,
+                updated_at=datetime(2026, 12, 1, tzinfo=UTC),
+            )
+            if draft
+            else None,
             draft=timetable(len(draft.placements)) if draft else None,
             published=timetable(len(published.placements)) if published else None,
             pending=0,

@@ -35,7 +35,8 @@ place { slotId start end table scheduleVersion }
 MEETING_RESULT = f"__typename ... on Meeting {{ {MEETING_FIELDS} }} {PROBLEM}"
 SCHEDULE_FIELDS = """
 editionId version job jobError pending
-draft { scheduled unscheduled objective ratio violations }
+progress { phase incumbent bound gap }
+draft { scheduled unscheduled objective bound ratio gap optimal violations }
 published { scheduled unscheduled placements { meetingId slotId table } }
 """
 SCHEDULE_RESULT = f"__typename ... on Schedule {{ {SCHEDULE_FIELDS} }} {PROBLEM}"
@@ -247,6 +248,11 @@ async def solved_and_published(url: str, staff: str, edition_id: str) -> dict[st
         await asyncio.sleep(0.1)
     else:
         raise AssertionError("no draft timetable")
+    # the last progress report is the draft's own result
+    progress, draft = schedule["progress"], schedule["draft"]
+    assert progress["phase"] == "done", progress
+    assert progress["incumbent"] == draft["objective"] <= progress["bound"] == draft["bound"]
+    assert progress["gap"] == draft["gap"] and draft["optimal"] == (draft["gap"] == 0)
     published: dict[str, Any] = await ok(
         url, staff, PUBLISH_SCHEDULE, "Schedule", editionId=edition_id
     )

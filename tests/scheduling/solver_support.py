@@ -150,3 +150,22 @@ def plan_of(problem: Problem, slots: dict[str, str]) -> Plan:
     for rid, sid in slots.items():
         plan[problem.request_index[rid]] = problem.slot_index[sid]
     return plan
+
+
+def brute_force_lex(problem: Problem) -> tuple[int, int]:
+    """(best objective, most meetings among the plans that reach it), tiny instances only."""
+    choices = [[-1, *problem.options[r].tolist()] for r in range(problem.n_requests)]
+    best = (0, 0)
+    for combo in itertools.product(*choices):
+        board = Board(problem)
+        ok = True
+        for r, s in enumerate(combo):
+            if s < 0:
+                continue
+            if not board.fits(r, s):
+                ok = False
+                break
+            board.place(r, s)
+        if ok:
+            best = max(best, (board.objective(), int((board.plan >= 0).sum())))
+    return best

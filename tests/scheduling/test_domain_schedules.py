@@ -7,7 +7,13 @@ from datetime import UTC, datetime
 
 import pytest
 
-from boyin_scheduling.schedules.domain import Placed, Schedule, Timetable, changed_meetings
+from boyin_scheduling.schedules.domain import (
+    Placed,
+    Schedule,
+    SolveProgress,
+    Timetable,
+    changed_meetings,
+)
 from boyin_shared.contracts.scheduling import ScheduleRelease
 from boyin_shared.errors import BoyinError
 
@@ -95,3 +101,23 @@ def test_a_failed_job_keeps_the_published_timetable() -> None:
     s = s.refreshed("abc")
     assert s.published is not None and s.published.fingerprint == "abc"
     assert s.published.placements == V1.placements and s.version == 1
+
+
+def test_progress_is_kept_while_running_and_cleared_by_the_next_solve() -> None:
+    running = Schedule(id="ed").solving(NOW)
+    first = SolveProgress("greedy", 90, 100, NOW)
+    better = SolveProgress("lp-integral", 100, 100, NOW)
+    assert first.gap == pytest.approx(0.1) and better.gap == 0.0
+    assert SolveProgress("lp", None, 100, NOW).gap is None
+    seen = running.progressed(first).progressed(better)
+    assert seen.progress == better and seen.revision == running.revision + 2
+    done = seen.drafted(Timetable(placements=(), objective=100, bound=100.0))
+    assert done.progress == better  # the last report stays with the draft
+    assert done.progressed(first) is done  # a late report after the job is ignored
+    assert done.solving(NOW).progress is None
+
+
+def test_a_timetable_gap_is_zero_only_when_the_bound_is_reached() -> None:
+    assert Timetable(placements=(), objective=100, bound=100.0).gap == 0.0
+    assert Timetable(placements=(), objective=99, bound=100.0).gap == pytest.approx(0.01)
+    assert Timetable(placements=(), objective=0, bound=None).gap is None

@@ -107,6 +107,14 @@ async def test_edition_to_published_schedule_and_calendar(tmp_path: Path) -> Non
             return s["job"] == "IDLE" and s["draft"] is not None
 
         await eventually(drafted, timeout=30, what="draft")
+        solved = ok(await api.get(f"/editions/{eid}/schedule"))
+        # optimal first: the LP's solution is integral here, proven optimal (gap 0), and the
+        # solve's last progress report says so
+        assert solved["draft"]["solver"] == "lp-integral"
+        assert solved["draft"]["optimal"] is True and solved["draft"]["gap"] == 0
+        assert solved["progress"]["phase"] == "done"
+        assert solved["progress"]["incumbent"] == solved["draft"]["objective"]
+        assert solved["progress"]["bound"] == solved["draft"]["bound"]
         schedule = ok(await api.post(f"/editions/{eid}/schedule/publish"))
         assert schedule["version"] == 1 and schedule["published"]["scheduled"] == 2
         assert schedule["published"]["violations"] == 0

@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from boyin_scheduling.solver.bounds import certified_bound, compute_bounds, lp_bound
+from boyin_scheduling.solver.bounds import compute_bounds
 from boyin_scheduling.solver.cpsat import CpSatOptions, solve_cpsat
 from boyin_scheduling.solver.greedy import solve_greedy
+from boyin_scheduling.solver.lp import certified_bound, lp_bound
 from boyin_scheduling.solver.metrics import idle, plan_metrics, shortfall
 from boyin_scheduling.solver.model import Instance, Mode
 from boyin_scheduling.solver.polish import polish

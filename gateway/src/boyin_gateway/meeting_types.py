@@ -34,6 +34,7 @@ from boyin_shared.api.scheduling import (
     PlacementOut,
     PlaceOut,
     ScheduleOut,
+    SolveProgressOut,
     TimetableOut,
     UnscheduledOut,
 )
@@ -226,11 +227,29 @@ def _timetable(edition_id: str, which: str, found: TimetableOut | None) -> Timet
 
 
 @derived(
+    SolveProgressOut,
+    name="SolveProgress",
+    description="Where a solve stands: its phase, the incumbent, the bound and the gap.",
+)
+class SolveProgress:
+    pass
+
+
+@derived(
     ScheduleOut,
     name="Schedule",
     description="An edition's meeting timetable: the draft and the published one.",
     exclude=["draft", "published"],
-    order=["edition_id", "version", "published_at", "job", "job_error", "draft", "published"],
+    order=[
+        "edition_id",
+        "version",
+        "published_at",
+        "job",
+        "job_error",
+        "progress",
+        "draft",
+        "published",
+    ],
 )
 class Schedule:
     job: SolveJob

@@ -1,15 +1,26 @@
-"""``python -m boyin_scheduling.bench``: the whole scheduling solver on the benchmark fair.
+"""``python -m boyin_scheduling.bench``: the scheduling solver on three fairs.
 
-Prints the instance, the greedy plan against the bounds, CP-SAT after a time limit (status,
-its own bound, the gap to the LP bound), local polishing, table numbering, the validator's
-verdict, single-change repairs and one iCalendar export. Numbers depend on the machine and
-on whatever else runs on it: the load average is printed next to the core count.
+For the 5,000-request benchmark fair, the 20,000-request fair (4,000 talents, 1,200
+organisations, 3 days) and a deliberately fractional instance (``triangle_fair``), each in
+its own process (so peak memory is its own): the instance, the optimal-first solve
+(``solver.optimal``) with every progress report timed (phase, incumbent, bound, proven
+gap), the path taken, objective, bound, proven gap, time, time to the first feasible
+schedule, peak memory, each secondary criterion before and after, and the validator's
+verdict. On the 5,000-request fair also single-change repairs and one iCalendar export;
+``--cpsat-seconds`` adds the old comparison (CP-SAT from greedy alone).
+
+Numbers depend on the machine and on whatever else runs on it: the load average is
+printed next to the core count.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
+import resource
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -17,14 +28,18 @@ from typing import TypeVar
 
 import numpy as np
 
-from boyin_scheduling.solver.bounds import compute_bounds, lp_bound
 from boyin_scheduling.solver.cpsat import CpSatOptions, solve_cpsat
-from boyin_scheduling.solver.generator import FairConfig, generate_fair
+from boyin_scheduling.solver.generator import (
+    LARGE_FAIR,
+    FairConfig,
+    generate_fair,
+    triangle_fair,
+)
 from boyin_scheduling.solver.greedy import solve_greedy
 from boyin_scheduling.solver.ics import agenda_ics
 from boyin_scheduling.solver.metrics import PlanMetrics, plan_metrics
-from boyin_scheduling.solver.model import Kind, Mode, Request, Schedule
-from boyin_scheduling.solver.polish import polish
+from boyin_scheduling.solver.model import Instance, Kind, Mode, Request, Schedule
+from boyin_scheduling.solver.optimal import Progress, solve_optimal
 from boyin_scheduling.solver.problem import Problem, build_problem
 from boyin_scheduling.solver.repair import add_meeting, cancel_meeting
 from boyin_scheduling.solver.tables import schedule_from_plan
@@ -146,129 +161,162 @@ def cancel_trials(problem: Problem, schedule: Schedule, rng: np.random.Generator
     )
 
 
-def run(
-    seed: int,
-    cpsat_seconds: float,
-    workers: int,
-    secondary_seconds: float,
-    pdlp: bool,
-    repairs: int = 30,
-) -> None:
-    load = os.getloadavg()
-    print(
-        f"machine: {os.cpu_count()} cores; load average {load[0]:.2f} {load[1]:.2f} "
-        f"{load[2]:.2f} at start (other processes share the cores)"
-    )
-    fair, t_gen = timed(lambda: generate_fair(FairConfig(seed=seed)))
-    inst = fair.instance
-    problem, t_build = timed(lambda: build_problem(inst))
+#: the fairs the bench knows; "tiny" is for the test that keeps the bench from rotting
+FAIRS: dict[str, Callable[[int], Instance]] = {
+    "5k": lambda seed: generate_fair(FairConfig(seed=seed, zero_weight_share=0.005)).instance,
+    "20k": lambda seed: generate_fair(dataclasses.replace(LARGE_FAIR, seed=seed)).instance,
+    "fractional": lambda seed: triangle_fair(triangles=300),
+    "tiny": lambda seed: (
+        generate_fair(
+            FairConfig(
+                seed=seed,
+                talents=30,
+                organisations=10,
+                requests=80,
+                days=1,
+                slots_per_day=8,
+                tables=5,
+                booths=1,
+                cleared_tables=1,
+                roadshows=2,
+                zero_weight_share=0.05,
+            )
+        ).instance
+    ),
+}
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def describe_instance(name: str, seed: int, inst: Instance, problem: Problem) -> None:
     ed = inst.edition
     n_online = int((~problem.onsite).sum())
-    booths = sum(1 for t in ed.tables if t.booth_of)
     options = problem.feasible.sum(axis=1)
+    n = max(problem.n_requests, 1)
     print(
-        f"instance (seed {seed}): {sum(p.kind is Kind.TALENT for p in inst.participants)} "
-        f"talents ({sum(p.online_only for p in inst.participants)} online only), "
-        f"{sum(p.kind is Kind.ORGANISATION for p in inst.participants)} organisations, "
-        f"{problem.n_requests:,} requests ({n_online:,} online = "
-        f"{100 * n_online / problem.n_requests:.1f}%, {int(problem.must_meet.sum())} must-meet), "
-        f"{len(ed.slots)} slots over {(ed.last_day - ed.first_day).days + 1} days, "
-        f"{len(ed.tables)} tables ({booths} fixed booths of "
-        f"{len(problem.pool_owner) - 1} organisations), {len(ed.sessions)} sessions"
+        f"[{name}] seed {seed}: {sum(p.kind is Kind.TALENT for p in inst.participants):,} "
+        f"talents, {sum(p.kind is Kind.ORGANISATION for p in inst.participants):,} "
+        f"organisations, {problem.n_requests:,} requests ({n_online:,} online = "
+        f"{100 * n_online / n:.1f}%, {int(problem.must_meet.sum())} must-meet, "
+        f"{int((problem.priority == 0).sum())} of weight 0), {len(ed.slots)} slots over "
+        f"{(ed.last_day - ed.first_day).days + 1} days, {len(ed.tables)} tables; "
+        f"feasible (request, slot) pairs {int(options.sum()):,}"
     )
-    print(
-        f"  on-site requests {int(problem.onsite.sum()):,} vs table-slots "
-        f"{int(problem.pool_cap.sum()):,}; feasible (request, slot) pairs "
-        f"{int(options.sum()):,} (mean {options.mean():.1f} slots per request, "
-        f"{int((options == 0).sum())} with none); organisations at their cap "
-        f"{fair.capped_organisations}, requests redirected {fair.redirected_requests}, "
-        f"dropped {fair.dropped_requests}"
-    )
+
+
+def run_fair(name: str, seed: int, time_limit_s: float, workers: int) -> tuple[Problem, Schedule]:
+    """The optimal-first solve of one fair, every number printed; the problem and schedule."""
+    (inst, t_gen) = timed(lambda: FAIRS[name](seed))
+    problem, t_build = timed(lambda: build_problem(inst))
+    describe_instance(name, seed, inst, problem)
     print(f"  generated in {t_gen:.2f} s, checked and compiled in {t_build:.2f} s")
+    t0 = time.perf_counter()
 
-    bounds, t_bounds = timed(lambda: compute_bounds(problem))
-    lp = bounds.lp if bounds.lp is not None else float(bounds.best)
-    print(
-        f"bounds ({t_bounds:.2f} s): total {bounds.total:,} ({bounds.seconds['total'] * 1000:.1f} ms), "
-        f"table capacity {bounds.capacity:,} ({bounds.seconds['capacity'] * 1000:.1f} ms), "
-        f"flow {bounds.flow:,} ({bounds.seconds['flow'] * 1000:.1f} ms), "
-        f"LP/GLOP {lp:,.1f} [{bounds.lp_status}] ({bounds.seconds['lp']:.2f} s); best {bounds.best:,}"
-    )
-    if pdlp:
-        (value, status), t_pdlp = timed(lambda: lp_bound(problem, 30.0, "PDLP"))
-        print(f"  LP/PDLP certified from its duals: {value:,.1f} [{status}] ({t_pdlp:.2f} s)")
-
-    greedy = solve_greedy(problem)
-    print(
-        f"greedy: {greedy.seconds * 1000:.0f} ms, objective {greedy.objective:,} = "
-        f"{pct(greedy.objective, lp)} of the LP bound, {greedy.scheduled:,} meetings "
-        f"({greedy.by_moves} placed by local moves)"
-    )
-    print(f"  {describe(plan_metrics(problem, greedy.plan))}")
-    polished, t_pol = timed(lambda: polish(problem, greedy.plan))
-    print(
-        f"  polished in {t_pol * 1000:.0f} ms ({polished.swaps} swaps, {polished.moves} moves): "
-        f"{describe(plan_metrics(problem, polished.plan))}"
-    )
-
-    options_cp = CpSatOptions(
-        time_limit_s=cpsat_seconds, workers=workers, secondary_time_limit_s=secondary_seconds
-    )
-    cp = solve_cpsat(problem, polished.plan, options_cp)
-    print(
-        f"CP-SAT ({workers} workers, {cpsat_seconds:.0f} s limit, hint = polished greedy): "
-        f"{cp.status}, objective {cp.objective:,} = {pct(cp.objective, lp)} of the LP bound "
-        f"(gap {lp - cp.objective:,.0f} = {pct(lp - cp.objective, lp)}); its own bound "
-        f"{cp.bound:,.0f} ({pct(cp.bound, lp)} of LP); {cp.variables:,} Booleans, "
-        f"model built in {cp.build_seconds:.2f} s, {cp.seconds:.1f} s in all"
-    )
-    if cp.secondary is not None:
-        s = cp.secondary
+    def show(p: Progress) -> None:
+        gap = "n/a" if p.gap is None else f"{100 * p.gap:.4f}%"
         print(
-            f"  secondary solve ({s.seconds:.1f} s, {s.status}): shortfall "
-            f"{s.shortfall_before}->{s.shortfall_after}, idle gaps {s.gaps_before}->{s.gaps_after}"
+            f"  {time.perf_counter() - t0:7.2f} s  {p.phase:<17} incumbent {p.incumbent:,} "
+            f"bound {p.bound:,} proven gap {gap}"
         )
-    print(f"  {describe(plan_metrics(problem, cp.plan))}")
-    final, t_pol2 = timed(lambda: polish(problem, cp.plan))
-    print(f"  polished in {t_pol2 * 1000:.0f} ms: {describe(plan_metrics(problem, final.plan))}")
 
-    schedule, t_tab = timed(lambda: schedule_from_plan(problem, final.plan))
+    result = solve_optimal(problem, time_limit_s=time_limit_s, workers=workers, progress=show)
+    sec = result.seconds
+    people = sec.get("people", 0.0)
+    print(
+        f"  path {result.path}: objective {result.objective:,}, bound {result.bound:,}, "
+        f"proven gap {100 * result.gap:.4f}%{' (optimal)' if result.optimal else ''}; "
+        f"LP {result.lp_status} (column generation rounds: {result.lp_rounds}), "
+        f"{result.lp_fractional} fractional variables; greedy "
+        f"{result.greedy_objective:,}"
+    )
+    print(
+        f"  time: first feasible {result.first_feasible_s:.2f} s, "
+        f"to the result {sec['total'] - people:.2f} s (greedy {sec['greedy']:.2f}, LP "
+        f"{sec.get('lp', 0.0):.2f}, rounding {sec.get('round', 0.0):.2f}, CP-SAT on the open "
+        f"part {sec.get('fix_and_solve', 0.0):.2f}, CP-SAT {sec.get('cpsat', 0.0):.2f}), people "
+        f"{people:.2f} s, total {sec['total']:.2f} s; peak memory {peak_mb():,.0f} MB"
+    )
+    if result.people is not None:
+        r = result.people
+        print(f"  before: {r.before.describe()}")
+        print(
+            f"  after:  {r.after.describe()} ({r.placed} placed, {r.swaps} swaps, {r.moves} moves)"
+        )
+    schedule, t_tab = timed(lambda: schedule_from_plan(problem, result.plan))
     verdict, t_val = timed(lambda: validate_schedule(inst, schedule))
     print(
-        f"tables numbered in {t_tab * 1000:.0f} ms; validator ({t_val * 1000:.0f} ms): {verdict.summary()}"
+        f"  tables numbered in {t_tab * 1000:.0f} ms; validator ({t_val * 1000:.0f} ms): "
+        f"{verdict.summary()}"
     )
+    if not verdict.ok:
+        raise SystemExit(f"{name}: the schedule has conflicts")
+    return problem, schedule
 
+
+def repairs_and_calendar(problem: Problem, schedule: Schedule, seed: int, repairs: int) -> None:
+    """Single-change repairs to the published (optimal) schedule, one iCalendar export."""
+    inst = problem.instance
     rng = np.random.default_rng(seed)
-    print("repair (single changes to the published schedule):")
+    print("  repair (single changes to a published schedule):")
     repair_trials(problem, schedule, rng, online=True, n=repairs)
     repair_trials(problem, schedule, rng, online=False, n=repairs)
     repair_trials(problem, schedule, rng, online=False, n=repairs, booth=True)
     cancel_trials(problem, schedule, rng, n=repairs)
-
     someone = inst.requests[0].b
     ics, t_ics = timed(lambda: agenda_ics(inst, schedule, someone, now=datetime.now(UTC)))
-    print(f"iCalendar for {someone}: {len(ics):,} bytes in {t_ics * 1000:.0f} ms")
-    load = os.getloadavg()
-    print(f"load average at the end {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    print(f"  iCalendar for {someone}: {len(ics):,} bytes in {t_ics * 1000:.0f} ms")
+
+
+def cpsat_alone(problem: Problem, seconds: float, workers: int) -> None:
+    """The old path for comparison: CP-SAT from greedy, no LP."""
+    greedy = solve_greedy(problem)
+    cp = solve_cpsat(problem, greedy.plan, CpSatOptions(time_limit_s=seconds, workers=workers))
+    print(
+        f"  for comparison, CP-SAT from greedy alone ({seconds:.0f} s): {cp.status}, objective "
+        f"{cp.objective:,}, its own bound {cp.bound:,.0f}; "
+        f"{describe(plan_metrics(problem, cp.plan))}"
+    )
+
+
+def run(args: argparse.Namespace, name: str) -> None:
+    problem, schedule = run_fair(name, args.seed, args.time_limit, args.workers)
+    if name in ("5k", "tiny") and args.repairs:
+        repairs_and_calendar(problem, schedule, args.seed, args.repairs)
+    if args.cpsat_seconds > 0:
+        cpsat_alone(problem, args.cpsat_seconds, args.workers)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="boyin_scheduling.bench")
+    parser.add_argument("--fair", choices=[*FAIRS, "all"], default="all")
     parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--cpsat-seconds", type=float, default=60.0)
+    parser.add_argument("--time-limit", type=float, default=60.0, help="per solve, seconds")
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--secondary-seconds", type=float, default=0.0)
-    parser.add_argument("--pdlp", action="store_true", help="also the LP bound from PDLP")
     parser.add_argument("--repairs", type=int, default=30, help="random changes per kind")
-    args = parser.parse_args()
-    run(
-        args.seed,
-        args.cpsat_seconds,
-        args.workers,
-        args.secondary_seconds,
-        args.pdlp,
-        args.repairs,
+    parser.add_argument(
+        "--cpsat-seconds", type=float, default=0.0, help="also CP-SAT from greedy alone"
     )
+    args = parser.parse_args()
+    load = os.getloadavg()
+    print(
+        f"machine: {os.cpu_count()} cores; load average {load[0]:.2f} {load[1]:.2f} "
+        f"{load[2]:.2f} at start (other processes share the cores); "
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
+    )
+    if args.fair != "all":
+        run(args, args.fair)
+    else:
+        for name in ("fractional", "5k", "20k"):
+            # each fair in its own process: its peak memory is its own
+            argv = [a for a in sys.argv[1:] if not a.startswith("--fair")]
+            subprocess.run(
+                [sys.executable, "-m", "boyin_scheduling.bench", "--fair", name, *argv],
+                check=True,
+            )
+    load = os.getloadavg()
+    print(f"load average at the end {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
 
 
 if __name__ == "__main__":

@@ -338,9 +338,18 @@ class TimetableOut(BaseModel):
     scheduled: int
     unscheduled: int
     objective: int
-    bound: float | None
+    bound: float | None = Field(
+        description="A proven upper bound on the objective (from the LP relaxation)."
+    )
     #: objective / bound (1.0 = provably optimal)
     ratio: float | None
+    gap: float | None = Field(
+        description=(
+            "(bound − objective) / bound: 0 means proven optimal; above 0 it is the distance "
+            "to a bound, not to the optimum, which lies somewhere in between."
+        )
+    )
+    optimal: bool = Field(description="The objective equals the bound: proven optimal.")
     greedy_objective: int | None
     solver: str
     seconds: float
@@ -354,12 +363,30 @@ class UnscheduledOut(BaseModel):
     reason_en: str | None
 
 
+class SolveProgressOut(BaseModel):
+    """Where a running (or the last) solve stands."""
+
+    phase: str = Field(
+        description=(
+            "greedy, lp, lp-integral, lp-rounded, cp-sat, lp-rounded+cpsat, greedy+cpsat, "
+            "people (the best optimal schedule for people) or done."
+        )
+    )
+    incumbent: int | None = Field(description="The best objective found so far.")
+    bound: int | None = Field(description="The best proven upper bound so far.")
+    gap: float | None = Field(description="(bound − incumbent) / bound; 0: proven optimal.")
+    updated_at: datetime
+
+
 class ScheduleOut(BaseModel):
     edition_id: str
     version: int
     published_at: datetime | None
     job: JobState
     job_error: str | None
+    progress: SolveProgressOut | None = Field(
+        description="The phase, incumbent, bound and gap of the running or last solve."
+    )
     draft: TimetableOut | None
     published: TimetableOut | None
     #: meetings still catching up with the latest version

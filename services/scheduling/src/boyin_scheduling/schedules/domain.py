@@ -34,9 +34,10 @@ class Timetable:
     unscheduled: tuple[str, ...] = ()
     reasons: dict[str, Message] = field(default_factory=dict)
     objective: int = 0
-    #: the LP upper bound of the objective (None: not computed)
+    #: a proven upper bound on the objective (the LP's; None: not computed)
     bound: float | None = None
     greedy_objective: int | None = None
+    #: the path that produced it: lp-integral, lp-rounded+cpsat, greedy+cpsat, greedy, repair
     solver: str = "greedy"
     seconds: float = 0.0
     computed_at: datetime | None = None
@@ -45,8 +46,34 @@ class Timetable:
     #: digest of the inputs (meetings, availability, sessions, grid) it was made for
     fingerprint: str = ""
 
+    @property
+    def gap(self) -> float | None:
+        """(bound − objective) / bound: 0 is proven optimal; above 0, the distance to a
+        bound (the optimum lies between the objective and the bound)."""
+        if self.bound is None:
+            return None
+        if self.bound <= 0:
+            return 0.0
+        return round(max(0.0, (self.bound - self.objective) / self.bound), 8)
+
     def by_meeting(self) -> dict[str, Placed]:
         return {p.meeting_id: p for p in self.placements}
+
+
+@dataclass(frozen=True)
+class SolveProgress:
+    """Where a solve stands: its phase, the best objective so far, the best proven bound."""
+
+    phase: str
+    incumbent: int | None
+    bound: int | None
+    updated_at: datetime
+
+    @property
+    def gap(self) -> float | None:
+        if self.incumbent is None or self.bound is None:
+            return None
+        return 0.0 if self.bound <= 0 else max(0.0, (self.bound - self.incumbent) / self.bound)
 
 
 @dataclass(frozen=True)
@@ -59,14 +86,27 @@ class Schedule:
     job: JobState = "IDLE"
     job_error: str | None = None
     job_started_at: datetime | None = None
+    #: the running (or last) solve's phase, incumbent and bound
+    progress: SolveProgress | None = None
     #: meetings whose place changed in a published version and that have not caught up yet
     pending: tuple[str, ...] = ()
     revision: int = 1
 
     def solving(self, now: datetime) -> Schedule:
         return dataclasses.replace(
-            self, job="RUNNING", job_error=None, job_started_at=now, revision=self.revision + 1
+            self,
+            job="RUNNING",
+            job_error=None,
+            job_started_at=now,
+            progress=None,
+            revision=self.revision + 1,
         )
+
+    def progressed(self, progress: SolveProgress) -> Schedule:
+        """A running solve found a better incumbent or bound, or moved to another phase."""
+        if self.job != "RUNNING":
+            return self
+        return dataclasses.replace(self, progress=progress, revision=self.revision + 1)
 
     def drafted(self, draft: Timetable) -> Schedule:
         return dataclasses.replace(

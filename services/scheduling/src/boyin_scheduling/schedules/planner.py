@@ -16,6 +16,7 @@ import asyncio
 import dataclasses
 import logging
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -27,11 +28,12 @@ from boyin_scheduling.meetings.domain import Meeting, Place
 from boyin_scheduling.meetings.repository import Meetings
 from boyin_scheduling.parties.repository import Parties
 from boyin_scheduling.rules import refuse
-from boyin_scheduling.schedules.domain import Schedule
+from boyin_scheduling.schedules.domain import Schedule, SolveProgress
 from boyin_scheduling.schedules.fair import Fair, build_instance, fingerprint
 from boyin_scheduling.schedules.repository import Schedules
 from boyin_scheduling.schedules.solving import SolveOptions, repair, solve
 from boyin_scheduling.sessions.repository import Sessions
+from boyin_scheduling.solver.optimal import Progress
 from boyin_shared.api.scheduling import EditionStatus, MeetingStatus, SessionStatus
 from boyin_shared.clock import utcnow
 from boyin_shared.errors import BoyinError, not_found
@@ -65,6 +67,13 @@ class Planner:
     _locks: dict[str, asyncio.Lock] = field(default_factory=dict)
     _jobs: set[asyncio.Task[None]] = field(default_factory=set)
     _wake: asyncio.Event = field(default_factory=asyncio.Event)
+    _progress_writes: list[Future[None]] = field(default_factory=list)
+
+    async def _settle_progress(self) -> None:
+        """Wait for the progress reports already sent (so the draft is written last)."""
+        pending, self._progress_writes = self._progress_writes, []
+        for future in pending:
+            await asyncio.wrap_future(future)
 
     def lock(self, edition_id: str) -> asyncio.Lock:
         return self._locks.setdefault(edition_id, asyncio.Lock())
@@ -133,6 +142,24 @@ class Planner:
         task.add_done_callback(self._jobs.discard)
         return started
 
+    def _progress_reporter(self, edition_id: str) -> Callable[[Progress], None]:
+        """A callback for the solver's thread: each report is written from the event loop
+        (the solve does not wait for it; a report that loses a race is dropped)."""
+        loop = asyncio.get_running_loop()
+
+        async def write(p: Progress) -> None:
+            seen = SolveProgress(p.phase, p.incumbent, p.bound, self.clock())
+            try:
+                await self._write(edition_id, lambda s: (s.progressed(seen), []))
+            except BoyinError:
+                log.info("progress of %s not recorded (concurrent change)", edition_id)
+
+        def report(p: Progress) -> None:
+            future = asyncio.run_coroutine_threadsafe(write(p), loop)
+            self._progress_writes.append(future)
+
+        return report
+
     async def _solve(self, edition_id: str, options: SolveOptions) -> None:
         try:
             async with self.lock(edition_id):
@@ -140,8 +167,10 @@ class Planner:
                 instance = build_instance(fair)
                 now = self.clock()
                 options = dataclasses.replace(options, workers=self.workers)
-                draft = await asyncio.to_thread(solve, instance, options, now)
+                report = self._progress_reporter(edition_id)
+                draft = await asyncio.to_thread(solve, instance, options, now, report)
                 draft = dataclasses.replace(draft, fingerprint=fingerprint(fair))
+                await self._settle_progress()
                 await self._write(edition_id, lambda s: (s.drafted(draft), []))
         except BoyinError as exc:
             detail = "; ".join(f"{f.field}: {f.message.en}" for f in exc.fields) or exc.message.en

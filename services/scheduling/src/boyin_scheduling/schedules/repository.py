@@ -4,7 +4,7 @@ the explicit mapping between a schedule and its stored document."""
 from __future__ import annotations
 
 from boyin_scheduling import stored
-from boyin_scheduling.schedules.domain import Placed, Schedule, Timetable
+from boyin_scheduling.schedules.domain import Placed, Schedule, SolveProgress, Timetable
 from boyin_shared.errors import Message
 from boyin_shared.outbox import Outbox
 from boyin_shared.repository import AggregateRepository
@@ -49,6 +49,25 @@ def _timetable_from(d: stored.Doc | None) -> Timetable | None:
     )
 
 
+def _progress(p: SolveProgress | None) -> stored.Doc | None:
+    if p is None:
+        return None
+    return {
+        "phase": p.phase,
+        "incumbent": p.incumbent,
+        "bound": p.bound,
+        "updated_at": stored.dt(p.updated_at),
+    }
+
+
+def _progress_from(d: stored.Doc | None) -> SolveProgress | None:
+    if d is None:
+        return None
+    return SolveProgress(
+        d["phase"], d.get("incumbent"), d.get("bound"), stored.req_dt(d["updated_at"])
+    )
+
+
 def schedule_state(s: Schedule) -> stored.Doc:
     return {
         "draft": _timetable(s.draft),
@@ -58,6 +77,7 @@ def schedule_state(s: Schedule) -> stored.Doc:
         "job": s.job,
         "job_error": s.job_error,
         "job_started_at": stored.dt(s.job_started_at),
+        "progress": _progress(s.progress),
         "pending": list(s.pending),
         "revision": s.revision,
     }
@@ -73,6 +93,7 @@ def schedule_from(d: Document) -> Schedule:
         job=d["job"],
         job_error=d.get("job_error"),
         job_started_at=stored.dt_from(d.get("job_started_at")),
+        progress=_progress_from(d.get("progress")),
         pending=tuple(d.get("pending") or ()),
         revision=d["revision"],
     )

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from boyin_scheduling.schedules.domain import Schedule, Timetable
+from boyin_scheduling.schedules.domain import Schedule, SolveProgress, Timetable
 from boyin_scheduling.schedules.solving import SolveOptions
 from boyin_shared.api.scheduling import (
     PlacementOut,
     ScheduleOut,
     SolveIn,
+    SolveProgressOut,
     TimetableDetailOut,
     TimetableOut,
     UnscheduledOut,
@@ -27,11 +28,25 @@ def timetable_out(t: Timetable | None) -> TimetableOut | None:
         objective=t.objective,
         bound=t.bound,
         ratio=round(t.objective / t.bound, 6) if t.bound else None,
+        gap=t.gap,
+        optimal=t.bound is not None and t.objective >= t.bound,
         greedy_objective=t.greedy_objective,
         solver=t.solver,
         seconds=round(t.seconds, 3),
         computed_at=t.computed_at,
         violations=t.violations,
+    )
+
+
+def progress_out(p: SolveProgress | None) -> SolveProgressOut | None:
+    if p is None:
+        return None
+    return SolveProgressOut(
+        phase=p.phase,
+        incumbent=p.incumbent,
+        bound=p.bound,
+        gap=None if p.gap is None else round(p.gap, 8),
+        updated_at=p.updated_at,
     )
 
 
@@ -42,6 +57,7 @@ def schedule_out(s: Schedule) -> ScheduleOut:
         published_at=s.published_at,
         job=s.job,
         job_error=s.job_error,
+        progress=progress_out(s.progress),
         draft=timetable_out(s.draft),
         published=timetable_out(s.published),
         pending=len(s.pending),

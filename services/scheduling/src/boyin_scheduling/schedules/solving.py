@@ -1,8 +1,9 @@
 """The operator's full solve and the automatic repair, from an ``Instance`` to a
 ``Timetable`` (pure, CPU-bound: the service runs them in a worker thread).
 
-Solve: greedy, polish, then CP-SAT from that hint under a time limit; the LP bound says
-how far from optimal the result can be; the validator must find no conflict.
+Solve: ``solver.optimal`` (greedy first, then the LP: proven optimal when integral, else
+rounded and CP-SAT from it under the time limit; then the best optimal schedule for
+people); the validator must find no conflict.
 Repair: ``solver.repair.place_waiting`` on the published timetable.
 """
 
@@ -16,10 +17,7 @@ import numpy as np
 
 from boyin_scheduling.schedules.domain import Placed, Timetable
 from boyin_scheduling.solver import model as core
-from boyin_scheduling.solver.bounds import compute_bounds
-from boyin_scheduling.solver.cpsat import CpSatOptions, solve_cpsat
-from boyin_scheduling.solver.greedy import solve_greedy
-from boyin_scheduling.solver.polish import polish
+from boyin_scheduling.solver.optimal import ProgressFn, solve_optimal
 from boyin_scheduling.solver.problem import Problem, build_problem
 from boyin_scheduling.solver.repair import NO_COMMON_SLOT, NO_ROOM, place_waiting
 from boyin_scheduling.solver.tables import schedule_from_plan
@@ -31,10 +29,10 @@ MAX_TIME_LIMIT_S = 300.0
 
 @dataclass(frozen=True)
 class SolveOptions:
-    #: CP-SAT's time limit; 0 keeps the polished greedy schedule
+    #: the whole solve's time limit (LP, then CP-SAT when the LP is fractional)
     time_limit_s: float = 10.0
     workers: int = 2
-    #: compute the LP relaxation's bound (about 3 s for 5,000 requests)
+    #: solve the LP relaxation (about 3 s for 5,000 requests): the optimum when integral
     lp_bound: bool = True
 
 
@@ -74,36 +72,33 @@ def _timetable(
     )
 
 
-def solve(instance: core.Instance, options: SolveOptions, now: datetime) -> Timetable:
-    """A full schedule of ``instance``; raises ``invalid`` for bad input."""
+def solve(
+    instance: core.Instance,
+    options: SolveOptions,
+    now: datetime,
+    progress: ProgressFn | None = None,
+) -> Timetable:
+    """A full schedule of ``instance`` (``solver.optimal``: the LP first, proven optimal
+    when integral); raises ``invalid`` for bad input. ``progress`` hears each phase."""
     t0 = time.perf_counter()
     problem = build_problem(instance)
-    greedy = solve_greedy(problem)
-    plan = polish(problem, greedy.plan).plan
-    solver = "greedy"
-    if options.time_limit_s > 0 and problem.n_requests:
-        cp = solve_cpsat(
-            problem,
-            plan,
-            CpSatOptions(
-                time_limit_s=min(options.time_limit_s, MAX_TIME_LIMIT_S), workers=options.workers
-            ),
-        )
-        if cp.objective >= problem.objective(plan):
-            plan = polish(problem, cp.plan).plan
-            solver = f"cp-sat ({cp.status})"
-    bounds = compute_bounds(problem, lp=options.lp_bound and problem.n_requests > 0)
-    bound = bounds.lp if bounds.lp is not None else float(bounds.best)
-    schedule = schedule_from_plan(problem, plan)
+    result = solve_optimal(
+        problem,
+        time_limit_s=min(options.time_limit_s, MAX_TIME_LIMIT_S),
+        workers=options.workers,
+        progress=progress,
+        lp=options.lp_bound,
+    )
+    schedule = schedule_from_plan(problem, result.plan)
     return _timetable(
         instance,
         problem,
         schedule,
         now=now,
         seconds=time.perf_counter() - t0,
-        solver=solver,
-        bound=bound,
-        greedy=greedy.objective,
+        solver=result.path,
+        bound=float(result.bound),
+        greedy=result.greedy_objective,
     )
 
 

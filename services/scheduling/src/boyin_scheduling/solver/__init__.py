@@ -9,6 +9,9 @@ features turn their aggregates into its ``model`` and back).
 * ``greedy``: ``solve_greedy``; ``cpsat``: ``solve_cpsat`` (hint, time limit, workers,
   optional secondary solve); ``polish``: local search for idle gaps and minimums;
 * ``bounds``: ``compute_bounds`` (total, table capacity, flow, LP with GLOP);
+  ``lp``: ``solve_lp`` (the LP's primal and certified bound, any objective weights);
+  ``optimal``: ``solve_optimal`` (greedy, then the LP — the proven optimum when integral —
+  else rounding and CP-SAT; progress reports); ``secondary``: ``improve_for_people``;
 * ``repair``: ``add_meeting``, ``cancel_meeting``; ``tables``: table numbering and
   plan ↔ schedule; ``validate``: ``validate_schedule``; ``ics``: ``agenda_ics``;
 * ``metrics``: idle gaps and shortfall; ``generator``: the seeded benchmark fair;

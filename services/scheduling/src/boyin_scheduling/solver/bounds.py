@@ -18,17 +18,14 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 from ortools.graph.python import min_cost_flow
-from ortools.linear_solver import pywraplp
 
+from boyin_scheduling.solver.lp import lp_bound
 from boyin_scheduling.solver.model import Kind
 from boyin_scheduling.solver.problem import Problem
-
-FloatArray = NDArray[np.float64]
 
 
 @dataclass(frozen=True)
@@ -122,100 +119,6 @@ def flow_bound(problem: Problem) -> int:
     if status != flow.OPTIMAL:
         raise RuntimeError(f"min-cost flow failed: {status}")
     return int(-flow.optimal_cost())
-
-
-def certified_bound(
-    problem: Problem,
-    y_request: FloatArray,
-    y_participant: FloatArray,
-    y_pool: FloatArray,
-) -> float:
-    """An upper bound from any dual prices y ≥ 0 (Lagrangian relaxation with the box 0 ≤ x ≤ 1):
-    Σ capacities × prices + Σ over (r, s) of max(0, priority − prices r's x[r, s] pays).
-
-    Valid whatever y is, so a solver stopped early (or a first-order one such as PDLP)
-    still yields a sound bound; at the LP optimum it equals the LP value.
-    """
-    yr = np.maximum(y_request, 0.0)
-    yp = np.maximum(y_participant, 0.0)
-    yk = np.maximum(y_pool, 0.0)
-    r, s = np.nonzero(problem.feasible)
-    pool_price = np.where(problem.onsite[r], yk[np.maximum(problem.pool[r], 0), s], 0.0)
-    reduced = problem.priority[r] - yr[r] - yp[problem.a[r], s] - yp[problem.b[r], s] - pool_price
-    has_slot = problem.feasible.any(axis=1)
-    return float(
-        yr[has_slot].sum()
-        + (yp * problem.capacity[:, None]).sum()
-        + (yk * problem.pool_cap).sum()
-        + np.maximum(reduced, 0.0).sum()
-    )
-
-
-def lp_bound(
-    problem: Problem, time_limit_s: float = 30.0, solver_name: str = "GLOP"
-) -> tuple[float | None, str]:
-    """The LP relaxation of the slot model: x[r, s] in [0, 1] for feasible (r, s), at most one
-    slot per request, representatives per participant and slot, tables per pool and slot.
-
-    Returns the bound certified from the solver's dual prices (``certified_bound``) and the
-    solver's status; ``solver_name`` is "GLOP" (simplex, exact) or "PDLP" (first order).
-    """
-    solver = pywraplp.Solver.CreateSolver(solver_name)
-    if solver is None:
-        return None, "UNAVAILABLE"
-    solver.SetTimeLimit(int(time_limit_s * 1000))
-    if solver_name == "GLOP":
-        # every coefficient is 1: scaling only costs time (5.6 s -> 2.2 s on the benchmark)
-        solver.SetSolverSpecificParametersAsString("use_scaling: false")
-    inf = solver.infinity()
-    per_request: dict[int, Any] = {}
-    per_participant: dict[tuple[int, int], Any] = {}
-    per_pool: dict[tuple[int, int], Any] = {}
-    objective = solver.Objective()
-    for r in range(problem.n_requests):
-        slots = problem.options[r]
-        if slots.size == 0:
-            continue
-        one = solver.Constraint(-inf, 1.0)
-        per_request[r] = one
-        a, b = int(problem.a[r]), int(problem.b[r])
-        pool = int(problem.pool[r])
-        weight = float(problem.priority[r])
-        for s in slots.tolist():
-            x = solver.NumVar(0.0, 1.0, "")
-            one.SetCoefficient(x, 1.0)
-            objective.SetCoefficient(x, weight)
-            for p in (a, b):
-                c = per_participant.get((p, s))
-                if c is None:
-                    c = solver.Constraint(-inf, float(problem.capacity[p]))
-                    per_participant[(p, s)] = c
-                c.SetCoefficient(x, 1.0)
-            if pool >= 0:
-                c = per_pool.get((pool, s))
-                if c is None:
-                    c = solver.Constraint(-inf, float(problem.pool_cap[pool, s]))
-                    per_pool[(pool, s)] = c
-                c.SetCoefficient(x, 1.0)
-    if not per_request:
-        return 0.0, "EMPTY"
-    objective.SetMaximization()
-    status = solver.Solve()
-    names = {
-        pywraplp.Solver.OPTIMAL: "OPTIMAL",
-        pywraplp.Solver.FEASIBLE: "FEASIBLE",
-        pywraplp.Solver.NOT_SOLVED: "NOT_SOLVED",
-    }
-    yr = np.zeros(problem.n_requests)
-    yp = np.zeros((problem.n_participants, problem.n_slots))
-    yk = np.zeros(problem.pool_cap.shape)
-    for r, c in per_request.items():
-        yr[r] = c.dual_value()
-    for (p, s), c in per_participant.items():
-        yp[p, s] = c.dual_value()
-    for (k, s), c in per_pool.items():
-        yk[k, s] = c.dual_value()
-    return certified_bound(problem, yr, yp, yk), names.get(status, f"STATUS_{status}")
 
 
 def compute_bounds(

@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 from ortools.sat.python import cp_model
 
 from boyin_scheduling.solver.metrics import busy_matrix, idle, shortfall
-from boyin_scheduling.solver.problem import IntArray, Plan, Problem
+from boyin_scheduling.solver.problem import BoolArray, IntArray, Plan, Problem
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,12 @@ class CpSatOptions:
     secondary_time_limit_s: float = 0.0
     #: share of the primary objective the secondary solve may give up
     primary_tolerance: float = 0.0
+    #: a proven upper bound on the primary objective (e.g. the LP's), added as a constraint
+    #: so CP-SAT stops as soon as it reaches it
+    objective_cap: int | None = None
+    #: CP-SAT's linearization level (2 adds cuts: with one worker it proves the fractional
+    #: triangle fair in under a second where the default portfolio of two does not in 60 s)
+    linearization_level: int | None = None
     log: bool = False
 
 
@@ -188,26 +195,54 @@ class _SlotModel:
         return [q * n + s for s in range(n) if q * n + s in self.groups]
 
 
+class _Improvements(cp_model.CpSolverSolutionCallback):
+    """Tells ``report`` each improving solution's objective and the bound at that time."""
+
+    def __init__(self, report: Callable[[int, float], None]) -> None:
+        super().__init__()
+        self.report = report
+
+    def on_solution_callback(self) -> None:
+        self.report(round(self.objective_value), self.best_objective_bound)
+
+
 def _solver(options: CpSatOptions, seconds: float) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(seconds, 0.01)
     solver.parameters.num_workers = options.workers
     solver.parameters.random_seed = options.seed
     solver.parameters.log_search_progress = options.log
+    if options.linearization_level is not None:
+        solver.parameters.linearization_level = options.linearization_level
     return solver
 
 
 def solve_cpsat(
-    problem: Problem, hint: Plan | None = None, options: CpSatOptions | None = None
+    problem: Problem,
+    hint: Plan | None = None,
+    options: CpSatOptions | None = None,
+    *,
+    must_place: BoolArray | None = None,
+    on_solution: Callable[[int, float], None] | None = None,
 ) -> CpSatResult:
+    """``must_place``: requests that must get one of their feasible slots; ``on_solution``
+    hears (objective, CP-SAT's bound) at each improving solution."""
     options = options or CpSatOptions()
     t0 = time.perf_counter()
     model = _SlotModel(problem)
     if hint is not None:
         model.hint(hint)
+    if must_place is not None:
+        starts = np.searchsorted(model.r, np.arange(problem.n_requests + 1))
+        for r in np.flatnonzero(must_place).tolist():
+            model.model.add(
+                cp_model.LinearExpr.sum(model.x[int(starts[r]) : int(starts[r + 1])]) == 1
+            )
+    if options.objective_cap is not None:
+        model.model.add(model.primary <= options.objective_cap)
     build = time.perf_counter() - t0
     solver = _solver(options, options.time_limit_s)
-    status = solver.solve(model.model)
+    status = solver.solve(model.model, _Improvements(on_solution) if on_solution else None)
     status_name = solver.status_name(status)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         plan = hint.copy() if hint is not None else problem.empty_plan()

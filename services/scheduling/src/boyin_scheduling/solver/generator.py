@@ -69,6 +69,8 @@ class FairConfig:
     must_meet_share: float = 0.04
     #: Zipf exponent of organisations' popularity
     popularity: float = 0.8
+    #: share of requests with weight 0 (drawn from a second stream: the rest is unchanged)
+    zero_weight_share: float = 0.0
     first_day: date = date(2026, 10, 31)
 
 
@@ -289,6 +291,12 @@ def generate_fair(cfg: FairConfig | None = None) -> GeneratedFair:
             break
         dropped += not done
 
+    if cfg.zero_weight_share > 0:
+        zero = np.random.default_rng(cfg.seed + 1).random(len(requests)) < cfg.zero_weight_share
+        requests = [
+            replace(r, weight=0, must_meet=False) if z else r
+            for r, z in zip(requests, zero.tolist(), strict=True)
+        ]
     count: dict[str, int] = {}
     for r in requests:
         count[r.a] = count.get(r.a, 0) + 1
@@ -303,3 +311,43 @@ def generate_fair(cfg: FairConfig | None = None) -> GeneratedFair:
         redirected_requests=redirected,
         dropped_requests=dropped,
     )
+
+
+#: the 20,000-request fair: 4,000 talents, 1,200 organisations, 3 days × 16 slots
+LARGE_FAIR = FairConfig(
+    talents=4000,
+    organisations=1200,
+    requests=20000,
+    days=3,
+    tables=300,
+    booths=30,
+    roadshows=48,
+    zero_weight_share=0.005,
+)
+
+
+def triangle_fair(triangles: int = 40, n_slots: int = 2) -> Instance:
+    """A fair built so the LP relaxation is fractional: ``triangles`` groups of three
+    organisations that each asked the other two (organisation–organisation requests),
+    on ``n_slots`` = 2 slots with a table for everyone. Three meetings pairwise among three
+    participants need three slots (an odd cycle has no 2-edge-colouring), so at most two of
+    a triangle's three meetings fit, while the LP puts each meeting half in each slot and
+    counts all three. Weights differ per triangle so the rounding has choices to make."""
+    tz = ZoneInfo(FAIR_TZ)
+    day = date(2026, 10, 31)
+    start = datetime.combine(day, time(9, 0), tz)
+    step = timedelta(minutes=30)
+    slots = tuple(
+        Slot(f"s{i + 1}", day, start + i * step, start + (i + 1) * step) for i in range(n_slots)
+    )
+    tables = tuple(Table(n) for n in range(1, 2 * triangles + 1))
+    edition = Edition("triangles", day, day, slots, tables)
+    people: list[Participant] = []
+    requests: list[Request] = []
+    for k in range(triangles):
+        ids = [f"o{k:03d}{c}" for c in "abc"]
+        people += [Participant(i, Kind.ORGANISATION, name=i) for i in ids]
+        for j, (x, y) in enumerate(((0, 1), (1, 2), (2, 0))):
+            weight = 40 + (7 * k + 13 * j) % 60
+            requests.append(Request(f"r{k:03d}{j}", ids[x], ids[y], weight=weight))
+    return Instance(edition, tuple(people), tuple(requests))

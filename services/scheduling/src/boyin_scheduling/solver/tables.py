@@ -18,7 +18,7 @@ from boyin_scheduling.solver.problem import Plan, Problem
 from boyin_shared.errors import FieldError, Message, invalid
 
 
-def _seated(problem: Problem, r: int) -> int:
+def seated(problem: Problem, r: int) -> int:
     """The participant who stays at the table (the organisation, else ``a``)."""
     a, b = int(problem.a[r]), int(problem.b[r])
     if problem.participants[a].kind is Kind.ORGANISATION:
@@ -57,7 +57,7 @@ def number_tables(
         # organisations that stay at the table they had in the previous slot
         rest = []
         for r in pending:
-            previous = last_table.get(_seated(problem, r))
+            previous = last_table.get(seated(problem, r))
             if previous in problem.pool_tables[problem.pool[r]][s] and previous not in taken:
                 assert previous is not None
                 tables[r] = previous
@@ -71,7 +71,7 @@ def number_tables(
                 raise ValueError(f"pool {k} is over capacity in slot {problem.slots[s].id}")
             tables[r] = free[0]
             taken.add(free[0])
-        last_table.update({_seated(problem, r): tables[r] for r in meetings})
+        last_table.update({seated(problem, r): tables[r] for r in meetings})
     return tables
 
 
