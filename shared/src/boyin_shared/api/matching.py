@@ -9,6 +9,7 @@ service's domain uses too, so each value is written once.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -160,10 +161,19 @@ class JobOut(BaseModel):
 # -- relevance (for other services) ----------------------------------------------------
 
 
+#: what one relevance call may ask: each text is encoded on the service's one encoder
+#: thread, so the bounds keep a call's work (and its answer time) bounded
+RELEVANCE_QUERY_MAX = 20_000
+RELEVANCE_CANDIDATES_MAX = 100
+RELEVANCE_CANDIDATE_MAX = 4_000
+
+
 class RelevanceIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    query: str = Field(min_length=1, max_length=20_000)
-    candidates: list[str] = Field(max_length=500)
+    query: str = Field(min_length=1, max_length=RELEVANCE_QUERY_MAX)
+    candidates: list[Annotated[str, Field(max_length=RELEVANCE_CANDIDATE_MAX)]] = Field(
+        max_length=RELEVANCE_CANDIDATES_MAX
+    )
 
 
 class RelevanceOut(BaseModel):

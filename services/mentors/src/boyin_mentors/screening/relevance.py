@@ -18,12 +18,15 @@ from typing import Protocol
 import httpx
 
 from boyin_mentors.peers import as_self
-from boyin_shared.api.matching import RelevanceIn, RelevanceOut
+from boyin_shared.api.matching import (
+    RELEVANCE_CANDIDATE_MAX,
+    RELEVANCE_CANDIDATES_MAX,
+    RELEVANCE_QUERY_MAX,
+    RelevanceIn,
+    RelevanceOut,
+)
 
 log = logging.getLogger("boyin.mentors.relevance")
-#: candidates and query characters one call to matching takes (``RelevanceIn``)
-BATCH = 500
-QUERY_MAX = 20_000
 
 
 class Relevance(Protocol):
@@ -41,15 +44,18 @@ class MatchingRelevance:
     secret: str
 
     async def scores(self, query: str, candidates: Sequence[str]) -> list[float] | None:
-        """Asked in batches of what one call takes (:data:`BATCH`), the query cut to
-        what it takes (:data:`QUERY_MAX`)."""
+        """Asked in batches of what one call takes (``RelevanceIn``'s bounds), the query
+        and each candidate's text cut to what it takes (the encoder reads far less)."""
         found: list[float] = []
-        for start in range(0, len(candidates), BATCH):
-            batch = list(candidates[start : start + BATCH])
-            body = RelevanceIn(query=query[:QUERY_MAX] or "-", candidates=batch).model_dump()
+        for start in range(0, len(candidates), RELEVANCE_CANDIDATES_MAX):
+            batch = [
+                text[:RELEVANCE_CANDIDATE_MAX]
+                for text in candidates[start : start + RELEVANCE_CANDIDATES_MAX]
+            ]
+            ask = RelevanceIn(query=query[:RELEVANCE_QUERY_MAX] or "-", candidates=batch)
             try:
                 response = await self.client().post(
-                    "/relevance", json=body, headers=as_self(self.secret)
+                    "/relevance", json=ask.model_dump(), headers=as_self(self.secret)
                 )
                 response.raise_for_status()
             except httpx.HTTPError as failed:
