@@ -33,7 +33,7 @@ router = APIRouter(tags=["imports"])
 _MAX_BODY = MAX_FILE_BYTES + 64 * 1024
 
 
-def importer(request: Request) -> Importer:
+async def importer(request: Request) -> Importer:
     return cast(Importer, request.app.state.service.imports)
 
 
