@@ -25,7 +25,7 @@ def main() -> None:
     run.add_argument("--rate", type=float, default=19.0, help="open-loop arrivals a second")
     run.add_argument("--mix-seconds", type=float, default=20.0)
     run.add_argument("--before", type=Path, default=None, help="another checkout to measure too")
-    run.add_argument("--mode", choices=("single", "distributed"), default="single")
+    run.add_argument("--mode", choices=("single", "distributed", "both"), default="single")
     run.add_argument("--gateway-workers", type=int, default=1, help="distributed mode")
     args = parser.parse_args()
     if args.what == "latency":

@@ -15,7 +15,8 @@ p99, errors, and each platform process's CPU (cores busy) and resident memory.
 worktree add /tmp/before main``) and measures both, interleaved measure by measure, so
 before and after share the machine's load. ``--mode distributed`` runs every service and
 the gateway as its own process on Kafka and the MongoDB-wire server (as
-``deploy/local.sh``; ``--gateway-workers`` gateway processes) instead of single-process mode.
+``deploy/local.sh``; ``--gateway-workers`` gateway processes) instead of single-process
+mode, ``--mode both`` measures the two side by side.
 """
 
 from __future__ import annotations
@@ -59,11 +60,12 @@ async def load(
         started: list[tuple[Platform, Seen]] = []
         if o.before is not None:
             started.append(await stack.enter_async_context(single_process("before", o.before)))
-        if o.mode == "distributed":
-            now = distributed("distributed", o.gateway_workers)
-        else:
-            now = single_process("after" if o.before is not None else "single-process", None)
-        started.append(await stack.enter_async_context(now))
+        if o.mode in ("single", "both"):
+            name = "after" if o.before is not None else "single-process"
+            started.append(await stack.enter_async_context(single_process(name, None)))
+        if o.mode in ("distributed", "both"):
+            now = distributed(f"distributed, {o.gateway_workers} gateway", o.gateway_workers)
+            started.append(await stack.enter_async_context(now))
         names = ", ".join(f"{p.name} (pids {dict(p.pids)})" for p, _ in started)
         print(
             f"boyin_platform.bench load: {o.connections} connections, {o.seconds:.0f} s a"
