@@ -50,6 +50,14 @@ class Measured:
     def rate(self) -> float:
         return len(self.latencies) / self.seconds if self.seconds else 0.0
 
+    @property
+    def cpu_ms(self) -> float:
+        """The platform's CPU time a request (every process but the driver), in ms: on a
+        machine other work also uses, steadier than the rate, which follows the share of
+        the cores the platform gets."""
+        busy = sum(c for name, c in self.cpu.items() if name != "driver")
+        return busy * 1000 / self.rate if self.rate else 0.0
+
     def line(self) -> str:
         processes = "  ".join(
             f"{n} cpu {self.cpu[n]:.2f} rss {self.rss_mb[n]:.0f} MB" for n in self.cpu
@@ -58,7 +66,7 @@ class Measured:
         return (
             f"{self.name:<52} {self.rate:8.1f} req/s{offered}  p50 {self.at(0.5):6.1f}"
             f"  p95 {self.at(0.95):6.1f}  p99 {self.at(0.99):6.1f} ms  errors {self.errors}"
-            f"  | {processes}"
+            f"  cpu {self.cpu_ms:5.2f} ms/req  | {processes}"
         )
 
 

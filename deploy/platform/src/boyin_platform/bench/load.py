@@ -44,9 +44,14 @@ class Options:
     gateway_workers: int = 1
 
 
-def _ratio(name: str, ratios: dict[str, list[float]]) -> str:
+def _ratio(name: str, ratios: dict[str, list[tuple[float, float]]]) -> str:
     found = ratios.get(name, [])
-    return f"ratio direct/GraphQL, {name}: " + ", ".join(f"{r:.2f}" for r in found)
+    return (
+        f"ratio direct/GraphQL, {name}: "
+        + ", ".join(f"{rate:.2f}" for rate, _ in found)
+        + "; platform CPU a request, GraphQL/direct: "
+        + ", ".join(f"{cpu:.2f}" for _, cpu in found)
+    )
 
 
 async def load(
@@ -72,7 +77,7 @@ async def load(
             f" measure, {o.repeat} round(s); {names}",
             flush=True,
         )
-        ratios: dict[str, list[float]] = {}
+        ratios: dict[str, list[tuple[float, float]]] = {}
         for round_ in range(o.repeat):
             plan = [(p, pair) for p, found in started for pair in pairs(p, found)]
             measures = sorted({pair[0] for _, pair in plan})
@@ -110,8 +115,9 @@ async def load(
 
 async def _paired(
     label: str, platform: Platform, through: Send, straight: Send, o: Options
-) -> float:
-    """One measure through GraphQL, then straight from the service: their ratio."""
+) -> tuple[float, float]:
+    """One measure through GraphQL, then straight from the service: the ratio of their
+    rates (direct/GraphQL) and of the platform's CPU a request (GraphQL/direct)."""
     gq = await closed_loop(
         f"{label} (GraphQL)",
         platform.gateway,
@@ -130,4 +136,5 @@ async def _paired(
     )
     print(gq.line(), flush=True)
     print(dr.line(), flush=True)
-    return dr.rate / gq.rate if gq.rate else 0.0
+    rate = dr.rate / gq.rate if gq.rate else 0.0
+    return rate, gq.cpu_ms / dr.cpu_ms if dr.cpu_ms else 0.0
