@@ -107,7 +107,7 @@ async def distributed(name: str, gateway_workers: int) -> AsyncIterator[tuple[Pl
     try:
         for proc in procs:
             await proc.start()
-        await demo_fair.load(gateway.url, secret, DEMO_ADMIN_LOGIN, DEMO_PASSWORD, services=urls)
+        await _load_demo(gateway.url, secret, urls)
         alive = [p.proc for p in procs if p.proc is not None]
         found = await _seen_when_loaded(gateway.url, alive)
         pids = {p.name: p.proc.pid for p in procs if p.proc is not None}
@@ -117,6 +117,19 @@ async def distributed(name: str, gateway_workers: int) -> AsyncIterator[tuple[Pl
         for proc in reversed(procs):
             proc.stop()
         await _drop_databases(mongo, namespace)
+
+
+async def _load_demo(gateway: str, secret: str, services: dict[str, str]) -> None:
+    """The demo fair, loaded again (it skips what exists) while a service answers that it is
+    briefly unavailable (FerretDB is slow to answer on a busy machine)."""
+    for attempt in range(1, 6):
+        try:
+            await demo_fair.load(gateway, secret, DEMO_ADMIN_LOGIN, DEMO_PASSWORD, services)
+            return
+        except (RuntimeError, httpx.HTTPError):
+            if attempt == 5:
+                raise
+            await asyncio.sleep(5.0 * attempt)
 
 
 async def _drop_databases(url: str, namespace: str) -> None:
