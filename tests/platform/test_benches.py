@@ -9,7 +9,7 @@ import pytest
 
 from boyin_matching.bench import speed
 from boyin_platform.bench.latency import latency
-from boyin_platform.bench.load import load
+from boyin_platform.bench.load import Options, load
 
 
 async def test_the_rematch_job_bench_runs(capsys: pytest.CaptureFixture[str]) -> None:
@@ -32,10 +32,22 @@ async def test_the_event_to_visible_matches_bench_runs(
 
 @pytest.mark.slow
 async def test_the_load_bench_runs(capsys: pytest.CaptureFixture[str]) -> None:
-    """The load bench's small version: the demo fair, every measure, one second each."""
-    await load(connections=4, seconds=1.0, repeat=1)
+    """The load bench's small version: the demo fair, every measure one second each, the
+    read mix closed- and open-loop; every request answered without an error."""
+    await load(options=Options(connections=4, seconds=1.0, users=8, rate=5.0, mix_seconds=1.0))
     out = capsys.readouterr().out
-    for name in ("{__typename}", "50 published demands", "a talent's profile", "reference data"):
-        assert re.search(re.escape(name) + r".*\(GraphQL\) +[\d.]+ req/s .* errors 0", out), out
-        assert re.search(re.escape(name) + r".*\(direct\) +[\d.]+ req/s .* errors 0", out), out
-    assert out.count("ratio direct/GraphQL") == 4, out
+    measures = (
+        "{__typename}",
+        "50 published demands",
+        "a talent with its demands",
+        "a demand's 20 matches",
+        "my agenda",
+        "reference data",
+    )
+    for name in measures:
+        for way in ("GraphQL", "direct"):
+            line = re.escape(name) + r".*\(" + way + r"\) +[\d.]+ req/s .* errors 0 .*platform cpu"
+            assert re.search(line, out), out
+    assert out.count("ratio direct/GraphQL") == len(measures), out
+    assert re.search(r"read mix, 8 users, no pause +[\d.]+ req/s .* errors 0", out), out
+    assert re.search(r"read mix, open loop +[\d.]+ req/s \(offered 5/s\) .* errors 0", out), out

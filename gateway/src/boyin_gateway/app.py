@@ -17,14 +17,15 @@ from strawberry.types.unset import UNSET, UnsetType
 
 from boyin_gateway import files, portal, unsubscribe
 from boyin_gateway.accounts.service import Accounts
-from boyin_gateway.accounts.tokens import expiry, read_access
+from boyin_gateway.accounts.tokens import AccessTokens, expiry, read_access
 from boyin_gateway.clients import Agreements, Downstream, HttpServices, Services
 from boyin_gateway.context import ANONYMOUS, Context
 from boyin_gateway.feeds import Feeds
 from boyin_gateway.graphiql import mount_assets, offline_graphiql_html
 from boyin_gateway.limits import LimitRequests, Limits, Throttle
+from boyin_gateway.reference_cache import ReferenceCache
 from boyin_gateway.schema import build_schema
-from boyin_shared import http
+from boyin_shared import heap, http
 from boyin_shared.errors import BoyinError, TransientError, invalid_body, unauthenticated
 from boyin_shared.identity import Actor
 from boyin_shared.runtime import make_bus, make_store
@@ -41,6 +42,7 @@ class Running:
     store: DocumentStore
     accounts: Accounts
     feeds: Feeds
+    reference: ReferenceCache
 
 
 class GatewayRouter(GraphQLRouter[Context, None]):
@@ -94,6 +96,14 @@ async def authenticated(accounts: Accounts, token: str, jwt_secret: str) -> Acto
     return actor
 
 
+async def signed_in(accounts: Accounts, token: str, tokens: AccessTokens) -> tuple[Actor, float]:
+    """:func:`authenticated` with the token read once (its actor and expiry)."""
+    actor, expires_at = tokens.read(token)
+    if await accounts.session_revoked(actor.session_id or ""):
+        raise unauthenticated()
+    return actor, expires_at
+
+
 #: acknowledge the connection without a payload
 _NO_PAYLOAD: UnsetType = UNSET
 
@@ -139,29 +149,38 @@ def create_app(
         clients = services or HttpServices.open(
             settings.service_urls, secret, in_process=in_process
         )
-        running.append(Running(clients, store, accounts, live))
+        reference = ReferenceCache()
+        live.watchers.append(reference.on_event)
+        running.append(Running(clients, store, accounts, live, reference))
+        heap.freeze_start_up()  # what start-up made stays out of the collections under load
         try:
             yield
         finally:
             up = running.pop()
+            up.feeds.watchers.remove(up.reference.on_event)
             if own_bus is not None:
                 await own_bus.stop()
             await up.services.close()
             await up.store.close()
 
-    async def actor_of(request: HTTPConnection) -> Actor:
+    tokens = AccessTokens(jwt_secret)
+
+    async def signed_in_as(request: HTTPConnection) -> tuple[Actor, float | None]:
         header = request.headers.get("authorization", "")
         if header.lower().startswith("bearer "):
             # 401 when invalid, expired or its session was signed out
-            return await authenticated(running[0].accounts, header[7:].strip(), jwt_secret)
-        return ANONYMOUS
+            return await signed_in(running[0].accounts, header[7:].strip(), tokens)
+        return ANONYMOUS, None
+
+    async def actor_of(request: HTTPConnection) -> Actor:
+        return (await signed_in_as(request))[0]
 
     async def context(request: HTTPConnection) -> Context:
         up = running[0]
-        made = Context(up.services, up.accounts, await actor_of(request), up.feeds)
-        header = request.headers.get("authorization", "")
-        if made.actor is not ANONYMOUS:
-            made.expires_at = expiry(header[7:].strip())
+        actor, expires_at = await signed_in_as(request)
+        made = Context(up.services, up.accounts, actor, up.feeds, up.reference)
+        if expires_at is not None:
+            made.expires_at = expires_at
         return made
 
     def registry_for(actor: Actor) -> Downstream:
@@ -175,7 +194,7 @@ def create_app(
 
     def account_of(token: str) -> str | None:
         try:
-            return read_access(token, jwt_secret).account_id
+            return tokens.read(token)[0].account_id
         except BoyinError:
             return None
 

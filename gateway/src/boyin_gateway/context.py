@@ -27,6 +27,7 @@ from boyin_gateway.clients.agreements import MAX_MATCHES
 from boyin_gateway.derived import shown_as
 from boyin_gateway.feeds import Feeds, Listener, Session
 from boyin_gateway.permissions import acts_for_no_party_yet
+from boyin_gateway.reference_cache import ReferenceCache
 from boyin_gateway.types import Organisation, Talent
 from boyin_shared.api.agreements import AgreementOut
 from boyin_shared.api.registry import ContactOut
@@ -132,10 +133,19 @@ MEETINGS_PAGE = 500
 
 
 class Context(BaseContext):
-    def __init__(self, services: Services, accounts: Accounts, actor: Actor, feeds: Feeds) -> None:
+    def __init__(
+        self,
+        services: Services,
+        accounts: Accounts,
+        actor: Actor,
+        feeds: Feeds,
+        reference: ReferenceCache | None = None,
+    ) -> None:
         super().__init__()
         self.accounts = accounts
         self.feeds = feeds
+        #: the reference data the gateway keeps (none given: kept for this request only)
+        self.reference = ReferenceCache() if reference is None else reference
         self._services = services
         #: set by graphql-transport-ws from the client's connection_init payload
         self.connection_params: dict[str, object] | None = None

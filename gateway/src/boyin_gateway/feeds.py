@@ -106,9 +106,14 @@ class Session:
 class Feeds:
     listeners: set[Listener[object]] = field(default_factory=set)
     delivered: int = 0
+    #: told of every event before the subscribers (what the gateway keeps, e.g. reference
+    #: data, forgets what an event changed)
+    watchers: list[Callable[[Event], None]] = field(default_factory=list)
 
     async def on_event(self, event: Event) -> None:
         self.delivered += 1
+        for watch in self.watchers:
+            watch(event)
         for listener in list(self.listeners):
             listener.offer(event)
 

@@ -14,7 +14,7 @@ from boyin_shared.errors import BoyinError, Message, unauthenticated
 from boyin_shared.identity import HEADER, Actor, Role, verify
 
 
-def current_actor(request: Request) -> Actor:
+async def current_actor(request: Request) -> Actor:
     token = request.headers.get(HEADER)
     if not token:
         raise unauthenticated()
@@ -25,7 +25,7 @@ def current_actor(request: Request) -> Actor:
 CurrentActor = Annotated[Actor, Depends(current_actor)]
 
 
-def current_member(actor: CurrentActor) -> Actor:
+async def current_member(actor: CurrentActor) -> Actor:
     """The caller, who must be signed in (not a public visitor)."""
     if actor.role is Role.PUBLIC:
         raise BoyinError(

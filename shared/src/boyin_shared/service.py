@@ -20,7 +20,7 @@ from typing import Any
 import uvicorn
 from fastapi import APIRouter, Depends, FastAPI
 
-from boyin_shared import faults, http, logs
+from boyin_shared import faults, heap, http, logs
 from boyin_shared.bus import EventBus, Subscription
 from boyin_shared.callers import current_actor
 from boyin_shared.dead_letters import DeadLetters
@@ -161,6 +161,7 @@ def standalone_app(definition: ServiceDefinition, settings: PlatformSettings) ->
         await host.open(bus)
         await start_bus(bus)
         await host.start()
+        heap.freeze_start_up()  # what start-up made stays out of the collections under load
         log.info("service started", extra={"port": settings.port})
         try:
             yield

@@ -28,6 +28,9 @@ class PlatformSettings(BaseSettings):
     data_dir: Path = Path("data")
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=0, le=65535)
+    #: The gateway's processes on its one port (each with its own connection pools, bus
+    #: client and caches; rate limits are counted per process, as per replica).
+    workers: int = Field(default=1, ge=1, le=64)
     log_level: str = "INFO"
     log_json: bool = True
     outbox_sweep_seconds: float = Field(default=2.0, gt=0)

@@ -6,6 +6,7 @@ Loading is idempotent: what is already registered (same credit code or e-mail) i
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 import httpx
@@ -211,9 +212,17 @@ SESSIONS: list[dict[str, Any]] = [
 ]
 
 
-async def load_edition(client: httpx.AsyncClient, base_url: str) -> bool:
+def service_url(base_url: str, name: str, services: Mapping[str, str] | None) -> str:
+    """Where a service answers: its own URL when given (each service its own process),
+    else mounted at ``/services/<name>`` on the single-process platform's port."""
+    return (services or {}).get(name) or f"{base_url}/services/{name}"
+
+
+async def load_edition(
+    client: httpx.AsyncClient, base_url: str, services: Mapping[str, str] | None = None
+) -> bool:
     """The demo fair with its agenda, opened; False when an edition already exists."""
-    scheduling = f"{base_url}/services/scheduling"
+    scheduling = service_url(base_url, "scheduling", services)
     existing = await client.get(scheduling + "/editions")
     existing.raise_for_status()
     if existing.json():
@@ -231,10 +240,13 @@ async def load_edition(client: httpx.AsyncClient, base_url: str) -> bool:
     return True
 
 
-async def load(base_url: str, secret: str) -> dict[str, int]:
-    """Register the demo data through the services' APIs; returns counts by outcome."""
+async def load(
+    base_url: str, secret: str, services: Mapping[str, str] | None = None
+) -> dict[str, int]:
+    """Register the demo data through the services' APIs (at ``services``' URLs when they
+    run as their own processes); returns counts by outcome."""
     counts = {"created": 0, "existing": 0}
-    registry = f"{base_url}/services/registry"
+    registry = service_url(base_url, "registry", services)
     headers = {identity.HEADER: identity.issue(LOADER, secret, ttl_seconds=600)}
     async with httpx.AsyncClient(timeout=30, headers=headers) as client:
         talents = [t | {"consent": CONSENT} for t in TALENTS]
@@ -247,5 +259,5 @@ async def load(base_url: str, secret: str) -> dict[str, int]:
                     counts["existing"] += 1
                 else:
                     raise RuntimeError(f"demo data rejected: {response.text}")
-        counts["created" if await load_edition(client, base_url) else "existing"] += 1
+        counts["created" if await load_edition(client, base_url, services) else "existing"] += 1
     return counts

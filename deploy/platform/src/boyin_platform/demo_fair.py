@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 import httpx
@@ -204,10 +205,17 @@ async def load_fair(
     return counts
 
 
-async def load(base_url: str, secret: str, admin_login: str, admin_password: str) -> dict[str, int]:
+async def load(
+    base_url: str,
+    secret: str,
+    admin_login: str,
+    admin_password: str,
+    services: Mapping[str, str] | None = None,
+) -> dict[str, int]:
     """The whole demo: the reference parties and the fair's edition
-    (:func:`boyin_platform.demo.load`), then the living fair; counts by outcome."""
-    counts = await demo.load(base_url, secret)
+    (:func:`boyin_platform.demo.load`, at ``services``' own URLs if given), then the living
+    fair through the gateway at ``base_url``; counts by outcome."""
+    counts = await demo.load(base_url, secret, services)
     async with httpx.AsyncClient(timeout=30) as client:
         fair = await load_fair(client, base_url, admin_login, admin_password)
     return {k: counts[k] + fair[k] for k in counts}

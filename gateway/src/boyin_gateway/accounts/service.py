@@ -186,9 +186,14 @@ class Accounts:
         return await self._create(login, password, role, district_code)
 
     async def ensure_admin(self, login: str, password: str) -> None:
-        """Create the first administrator from settings (idempotent)."""
+        """Create the first administrator from settings (idempotent: also when another
+        gateway process, starting at the same time, made it first)."""
         if await self.logins.get(check_login(login)) is None:
-            await self._create(login, password, Role.ADMIN, None)
+            try:
+                await self._create(login, password, Role.ADMIN, None)
+            except BoyinError as exc:
+                if exc.code != "LOGIN_TAKEN":
+                    raise
 
     async def create_admin(self, login: str, password: str) -> Account:
         """An administrator made by an operator's command (``boyin_platform create-admin``);

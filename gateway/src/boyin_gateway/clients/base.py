@@ -11,15 +11,17 @@ without the shape, or no answer at all is :class:`ServiceUnavailable` (masked).
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 from urllib.parse import quote
 
 import httpx
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 
 from boyin_shared import identity, tracing
 from boyin_shared.api.errors import ErrorOut, MessageOut
 from boyin_shared.identity import Actor
+
+T = TypeVar("T")
 
 #: a file to send on: (name, content, content type), as httpx takes it
 FilePart = tuple[str, Any, str]
@@ -92,6 +94,16 @@ class ServiceClient:
 
     async def request(self, method: str, path: str, **kwargs: Any) -> Any:
         """The JSON the service answered (None for an empty answer, e.g. 204)."""
+        response = await self._answer(method, path, **kwargs)
+        return response.json() if response.content else None
+
+    async def read(self, shape: TypeAdapter[T], method: str, path: str, **kwargs: Any) -> T:
+        """The service's answer decoded straight into ``shape`` (its API model): one pass
+        over the bytes, no tree of dicts built first and validated after."""
+        response = await self._answer(method, path, **kwargs)
+        return shape.validate_json(response.content)
+
+    async def _answer(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         self.calls += 1
         headers = self._headers(kwargs.pop("headers", None))
         try:
@@ -102,7 +114,7 @@ class ServiceClient:
             raise ServiceUnavailable(f"{method} {path}: {response.status_code}")
         if response.status_code >= 400:
             raise _error(method, path, response)
-        return response.json() if response.content else None
+        return response
 
     async def stream(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         """Send a request and return the response unread (a file to pass on); the caller

@@ -58,10 +58,8 @@ class MatchingClient(ServiceClient):
         return _SUPPLY_LIST.validate_python(await self.request("GET", "/pool/districts"))
 
     async def matches(self, demand_id: str, limit: int) -> list[MatchOut]:
-        body = await self.request(
-            "GET", f"/demands/{seg(demand_id)}/matches", params={"limit": limit}
-        )
-        return _MATCH_LIST.validate_python(body)
+        path = f"/demands/{seg(demand_id)}/matches"
+        return await self.read(_MATCH_LIST, "GET", path, params={"limit": limit})
 
     async def respond(self, match_id: str, interested: bool) -> dict[str, Any]:
         body: dict[str, Any] = await self.request(

@@ -128,6 +128,9 @@ class Registry(Downstream, Protocol):
 
 _NAMED_LIST = TypeAdapter(list[NamedOut])
 _CRITERIA = TypeAdapter(list[CriterionOut])
+_TALENT_PAGE = TypeAdapter(Page[TalentOut])
+_DEMAND_PAGE = TypeAdapter(Page[DemandOut])
+_TAXONOMY = TypeAdapter(TaxonomyOut)
 _AUDIT = TypeAdapter(list[AuditEntryOut])
 _MAILBOX = TypeAdapter(list[MailOut])
 
@@ -175,8 +178,9 @@ class RegistryClient(ServiceClient):
         return Page[OrganisationOut].model_validate(body).items
 
     async def talents_by_id(self, ids: list[str], *, contacts: bool = False) -> list[TalentOut]:
-        body = await self.request("GET", "/talents", params=_by_id(ids, contacts))
-        return Page[TalentOut].model_validate(body).items
+        return (
+            await self.read(_TALENT_PAGE, "GET", "/talents", params=_by_id(ids, contacts))
+        ).items
 
     async def register_talent(self, body: dict[str, Any]) -> TalentOut:
         return TalentOut.model_validate(await self.request("POST", "/talents", json=body))
@@ -200,7 +204,7 @@ class RegistryClient(ServiceClient):
 
     async def demands(self, params: dict[str, Any]) -> Page[DemandOut]:
         clean = {k: v for k, v in params.items() if v is not None}
-        return Page[DemandOut].model_validate(await self.request("GET", "/demands", params=clean))
+        return await self.read(_DEMAND_PAGE, "GET", "/demands", params=clean)
 
     async def create_demand(self, body: dict[str, Any]) -> DemandOut:
         return DemandOut.model_validate(await self.request("POST", "/demands", json=body))
@@ -237,16 +241,16 @@ class RegistryClient(ServiceClient):
     # -- reference data ------------------------------------------------------------------
 
     async def districts(self) -> list[NamedOut]:
-        return _NAMED_LIST.validate_python(await self.request("GET", "/reference/districts"))
+        return await self.read(_NAMED_LIST, "GET", "/reference/districts")
 
     async def editions(self) -> list[NamedOut]:
-        return _NAMED_LIST.validate_python(await self.request("GET", "/reference/editions"))
+        return await self.read(_NAMED_LIST, "GET", "/reference/editions")
 
     async def criteria(self) -> list[CriterionOut]:
-        return _CRITERIA.validate_python(await self.request("GET", "/reference/criteria"))
+        return await self.read(_CRITERIA, "GET", "/reference/criteria")
 
     async def taxonomy(self) -> TaxonomyOut:
-        return TaxonomyOut.model_validate(await self.request("GET", "/reference/taxonomy"))
+        return await self.read(_TAXONOMY, "GET", "/reference/taxonomy")
 
     async def add_taxonomy_code(self, body: dict[str, Any]) -> None:
         await self.request("POST", "/reference/taxonomy", json=body)

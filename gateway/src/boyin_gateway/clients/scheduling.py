@@ -296,8 +296,5 @@ class SchedulingClient(ServiceClient):
     # -- agendas ---------------------------------------------------------------------
 
     async def agenda(self, edition_id: str, party_id: str | None) -> list[AgendaItemOut]:
-        return _AGENDA.validate_python(
-            await self.request(
-                "GET", f"/editions/{seg(edition_id)}/agenda", params=_params(party_id=party_id)
-            )
-        )
+        path = f"/editions/{seg(edition_id)}/agenda"
+        return await self.read(_AGENDA, "GET", path, params=_params(party_id=party_id))

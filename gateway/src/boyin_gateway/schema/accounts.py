@@ -144,7 +144,7 @@ class AccountMutation:
         district_code: str | None = None,
     ) -> CreateAccountResult:
         async def districts() -> set[str]:
-            return {d.code for d in await info.context.registry.districts()}
+            return {d.code for d in await info.context.reference.districts(info.context.registry)}
 
         try:
             account = await info.context.accounts.create_account(

@@ -104,8 +104,10 @@ TaxonomyChangeResult = Annotated[
 
 
 async def _changed(info: Info, code: str) -> TaxonomyChangeResult:
-    """Read the taxonomy back: the registry answers a change with no body."""
-    taxonomy = await info.context.registry.taxonomy()
+    """Read the taxonomy back: the registry answers a change with no body (what the
+    gateway kept of the reference data is forgotten first)."""
+    info.context.reference.changed()
+    taxonomy = await info.context.reference.taxonomy(info.context.registry)
     node = next(n for n in taxonomy.nodes if n.code == code)
     return TaxonomyCodeChanged(taxonomy_version=taxonomy.version, node=shown_as(TaxonomyNode, node))
 
@@ -114,19 +116,28 @@ async def _changed(info: Info, code: str) -> TaxonomyChangeResult:
 class ReferenceQuery:
     @described_field("Districts and counties of Chongqing.")
     async def districts(self, info: Info) -> list[District]:
-        return [shown_as(District, d) for d in await info.context.registry.districts()]
+        return [
+            shown_as(District, d)
+            for d in await info.context.reference.districts(info.context.registry)
+        ]
 
     @described_field("Editions of the fair.")
     async def editions(self, info: Info) -> list[Edition]:
-        return [shown_as(Edition, e) for e in await info.context.registry.editions()]
+        return [
+            shown_as(Edition, e)
+            for e in await info.context.reference.editions(info.context.registry)
+        ]
 
     @described_field("The eligibility criteria demands may claim.")
     async def eligibility_criteria(self, info: Info) -> list[EligibilityCriterion]:
-        return [shown_as(EligibilityCriterion, c) for c in await info.context.registry.criteria()]
+        return [
+            shown_as(EligibilityCriterion, c)
+            for c in await info.context.reference.criteria(info.context.registry)
+        ]
 
     @described_field("The industry taxonomy, retired codes included.")
     async def taxonomy(self, info: Info) -> Taxonomy:
-        return shown_as(Taxonomy, await info.context.registry.taxonomy())
+        return shown_as(Taxonomy, await info.context.reference.taxonomy(info.context.registry))
 
 
 @strawberry.type

@@ -1,13 +1,15 @@
 """``python -m boyin_platform.bench latency`` (event to visible matches, on Kafka and
-FerretDB) or ``load`` (the gateway under closed-loop load, single-process mode)."""
+FerretDB) or ``load`` (the platform under closed- and open-loop load, see
+:mod:`boyin_platform.bench.load`)."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+from pathlib import Path
 
 from boyin_platform.bench.latency import latency
-from boyin_platform.bench.load import load
+from boyin_platform.bench.load import Options, load
 
 
 def main() -> None:
@@ -19,11 +21,28 @@ def main() -> None:
     run.add_argument("--connections", type=int, default=20)
     run.add_argument("--seconds", type=float, default=10.0)
     run.add_argument("--repeat", type=int, default=1, help="interleaved rounds of every measure")
+    run.add_argument("--users", type=int, default=200, help="callers of the closed-loop read mix")
+    run.add_argument("--rate", type=float, default=19.0, help="open-loop arrivals a second")
+    run.add_argument("--mix-seconds", type=float, default=20.0)
+    run.add_argument("--before", type=Path, default=None, help="another checkout to measure too")
+    run.add_argument("--mode", choices=("single", "distributed", "both"), default="single")
+    run.add_argument("--gateway-workers", type=int, default=1, help="distributed mode")
     args = parser.parse_args()
     if args.what == "latency":
         asyncio.run(latency(args.samples))
     else:
-        asyncio.run(load(args.connections, args.seconds, args.repeat))
+        options = Options(
+            connections=args.connections,
+            seconds=args.seconds,
+            repeat=args.repeat,
+            users=args.users,
+            rate=args.rate,
+            mix_seconds=args.mix_seconds,
+            before=args.before,
+            mode=args.mode,
+            gateway_workers=args.gateway_workers,
+        )
+        asyncio.run(load(options=options))
 
 
 if __name__ == "__main__":

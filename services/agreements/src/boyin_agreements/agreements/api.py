@@ -43,7 +43,7 @@ from boyin_shared.spreadsheets import XLSX_MEDIA_TYPE
 router = APIRouter(tags=["agreements"])
 
 
-def commands(request: Request) -> AgreementCommands:
+async def commands(request: Request) -> AgreementCommands:
     return cast(AgreementCommands, request.app.state.service.agreements)
 
 

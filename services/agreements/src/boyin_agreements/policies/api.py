@@ -16,7 +16,7 @@ from boyin_shared.callers import CurrentActor, CurrentMember
 router = APIRouter(tags=["policies"])
 
 
-def book(request: Request) -> PolicyBook:
+async def book(request: Request) -> PolicyBook:
     return cast(PolicyBook, request.app.state.service.policies)
 
 

@@ -18,14 +18,14 @@ from boyin_shared.spreadsheets import XLSX_MEDIA_TYPE
 router = APIRouter(tags=["reports"])
 
 
-def reports(request: Request) -> FunnelReports:
+async def reports(request: Request) -> FunnelReports:
     return cast(FunnelReports, request.app.state.service.reports)
 
 
 Reports = Annotated[FunnelReports, Depends(reports)]
 
 
-def filters(
+async def filters(
     edition: str | None = None,
     district_code: str | None = None,
     cluster: str | None = None,

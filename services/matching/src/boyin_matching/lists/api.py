@@ -15,7 +15,7 @@ from boyin_shared.callers import CurrentActor, CurrentMember
 router = APIRouter(tags=["matches"])
 
 
-def lists(request: Request) -> Lists:
+async def lists(request: Request) -> Lists:
     return cast(Lists, request.app.state.service.lists)
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -32,6 +31,7 @@ from boyin_matching.ranking.finishing import Candidate
 from boyin_matching.ranking.profiles import COUNTERPART, Profile
 from boyin_matching.ranking.scorer import NO_GOOD_MATCH
 from boyin_matching.ranking.shortlists import popularity
+from boyin_shared import heap
 from boyin_shared.api.matching import JobState, MatchStatus
 from boyin_shared.identity import Actor
 
@@ -261,7 +261,7 @@ class Lists:
 
         # The pool's millions of long-lived objects (profiles, term weights) stay out of
         # the collections the job's garbage sets off (they took a fifth of its time).
-        gc.freeze()
+        heap.freeze()
         try:
             lists: dict[str, NDArray[np.intp]] = {}
             for start in range(0, total, REMATCH_CHUNK):
@@ -292,7 +292,7 @@ class Lists:
             self.job.state, self.job.error = JobState.FAILED, str(exc)
             raise
         finally:
-            gc.unfreeze()
+            heap.thaw()
         self.job.state = JobState.DONE
         return written
 

@@ -15,14 +15,14 @@ from boyin_shared.callers import CurrentMember
 router = APIRouter()
 
 
-def parties(request: Request) -> Parties:
+async def parties(request: Request) -> Parties:
     return cast(Parties, request.app.state.service.parties)
 
 
 PartiesDep = Annotated[Parties, Depends(parties)]
 
 
-def pool(request: Request) -> Pool:
+async def pool(request: Request) -> Pool:
     return cast(Pool, request.app.state.service.pool)
 
 

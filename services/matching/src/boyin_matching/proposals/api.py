@@ -19,7 +19,7 @@ from boyin_shared.identity import Actor
 router = APIRouter(tags=["matches"])
 
 
-def proposals(request: Request) -> Proposals:
+async def proposals(request: Request) -> Proposals:
     return cast(Proposals, request.app.state.service.proposals)
 
 

@@ -16,7 +16,7 @@ from boyin_shared.callers import CurrentMember
 router = APIRouter(tags=["consultations"])
 
 
-def desk(request: Request) -> ConsultationDesk:
+async def desk(request: Request) -> ConsultationDesk:
     return cast(ConsultationDesk, request.app.state.service.consultations)
 
 

@@ -24,7 +24,7 @@ from boyin_shared.callers import CurrentMember
 router = APIRouter(tags=["mentors"])
 
 
-def book(request: Request) -> MentorBook:
+async def book(request: Request) -> MentorBook:
     return cast(MentorBook, request.app.state.service.mentors)
 
 

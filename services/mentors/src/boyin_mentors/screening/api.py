@@ -25,7 +25,7 @@ from boyin_shared.callers import CurrentMember
 router = APIRouter(tags=["screening"])
 
 
-def desk(request: Request) -> ScreeningDesk:
+async def desk(request: Request) -> ScreeningDesk:
     return cast(ScreeningDesk, request.app.state.service.screening)
 
 

@@ -17,7 +17,7 @@ router = APIRouter(prefix="/attachments", tags=["attachments"])
 CHUNK = 256 * 1024
 
 
-def attachments(request: Request) -> Attachments:
+async def attachments(request: Request) -> Attachments:
     return cast(Attachments, request.app.state.service.attachments)
 
 

@@ -48,15 +48,15 @@ _COMPLETIONS: dict[Callable[..., Any], Completion] = {}
 router = APIRouter(prefix="/demands", tags=["demands"], route_class=completed_by(_COMPLETIONS))
 
 
-def commands(request: Request) -> DemandCommands:
+async def commands(request: Request) -> DemandCommands:
     return cast(DemandCommands, request.app.state.service.demands)
 
 
-def attachments(request: Request) -> Attachments:
+async def attachments(request: Request) -> Attachments:
     return cast(Attachments, request.app.state.service.attachments)
 
 
-def demand_filters(
+async def demand_filters(
     channel: Channel | None = None,
     status: str | None = None,
     district_code: str | None = None,
@@ -134,7 +134,7 @@ async def get_demand(demand_id: str, actor: CurrentActor, cmd: Commands) -> Dema
     return demand_out(await cmd.get(actor, demand_id), actor)
 
 
-def screenings(request: Request) -> DemandScreenings:
+async def screenings(request: Request) -> DemandScreenings:
     return cast(DemandScreenings, request.app.state.service.screenings)
 
 
@@ -267,8 +267,8 @@ def _completion(model: type[DemandContentIn]) -> Completion:
             if channel not in DETAILS_IN:
                 return []
             body = body.model_copy(update={"details": read_leniently(DETAILS_IN[channel], given)})
-        actor = current_member(current_actor(request))
-        _, found = await _content(body, actor, await reference(request), attachments(request))
+        actor = await current_member(await current_actor(request))
+        _, found = await _content(body, actor, await reference(request), await attachments(request))
         return [f for f in found if details_ok or not f.field.startswith("details")]
 
     return complete

@@ -42,7 +42,7 @@ log = logging.getLogger("boyin.registry.imports")
 _MAX_BODY = MAX_FILE_BYTES + 64 * 1024
 
 
-def importer(request: Request) -> Importer:
+async def importer(request: Request) -> Importer:
     return cast(Importer, request.app.state.service.imports)
 
 

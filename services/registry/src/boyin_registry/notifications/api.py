@@ -21,7 +21,7 @@ from boyin_shared.callers import CurrentActor, CurrentMember
 router = APIRouter(tags=["notifications"])
 
 
-def notification_settings(request: Request) -> NotificationSettings:
+async def notification_settings(request: Request) -> NotificationSettings:
     return cast(NotificationSettings, request.app.state.service.notifications)
 
 

@@ -17,7 +17,7 @@ from boyin_shared.callers import CurrentActor, CurrentMember
 router = APIRouter(tags=["privacy"])
 
 
-def privacy(request: Request) -> Privacy:
+async def privacy(request: Request) -> Privacy:
     return cast(Privacy, request.app.state.service.privacy)
 
 

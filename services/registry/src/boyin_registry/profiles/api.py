@@ -28,7 +28,7 @@ router = APIRouter(route_class=completed_by(_COMPLETIONS))
 B = TypeVar("B", OrganisationIn, TalentIn)
 
 
-def profiles(request: Request) -> Profiles:
+async def profiles(request: Request) -> Profiles:
     return cast(Profiles, request.app.state.service.profiles)
 
 

@@ -18,13 +18,13 @@ from boyin_shared.callers import CurrentActor, CurrentMember
 router = APIRouter(prefix="/reference", tags=["reference"])
 
 
-def reference_data(request: Request) -> ReferenceData:
+async def reference_data(request: Request) -> ReferenceData:
     return cast(ReferenceData, request.app.state.service.reference)
 
 
 async def reference(request: Request) -> Reference:
     """The current reference data (re-read if an operator changed the taxonomy)."""
-    return await reference_data(request).current()
+    return await (await reference_data(request)).current()
 
 
 Data = Annotated[ReferenceData, Depends(reference_data)]

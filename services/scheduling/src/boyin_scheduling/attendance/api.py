@@ -19,7 +19,7 @@ from boyin_shared.api.scheduling import AgendaItemOut, AttendanceOut, Availabili
 from boyin_shared.callers import CurrentActor
 
 
-def _service(request: Request) -> AttendanceService:
+async def _service(request: Request) -> AttendanceService:
     return cast(AttendanceService, request.app.state.service.attendance)
 
 

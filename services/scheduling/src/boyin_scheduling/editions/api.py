@@ -12,7 +12,7 @@ from boyin_shared.api.scheduling import EditionIn, EditionOut, SlotOut
 from boyin_shared.callers import CurrentActor
 
 
-def _service(request: Request) -> EditionService:
+async def _service(request: Request) -> EditionService:
     return cast(EditionService, request.app.state.service.editions)
 
 

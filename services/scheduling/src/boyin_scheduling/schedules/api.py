@@ -16,7 +16,7 @@ from boyin_shared.api.scheduling import RepairIn, ScheduleOut, SolveIn, Timetabl
 from boyin_shared.callers import CurrentActor
 
 
-def _service(request: Request) -> ScheduleService:
+async def _service(request: Request) -> ScheduleService:
     return cast(ScheduleService, request.app.state.service.schedules)
 
 
