@@ -59,6 +59,8 @@ async def test_many_candidates_are_asked_in_batches() -> None:
         return httpx.Response(200, json={"scores": [0.5] * len(asked["candidates"])})
 
     client = httpx.AsyncClient(base_url="http://matching", transport=httpx.MockTransport(answer))
-    scores = await MatchingRelevance(lambda: client, SECRET).scores("q" * 30_000, ["m" * 9_000] * 201)
+    scores = await MatchingRelevance(lambda: client, SECRET).scores(
+        "q" * 30_000, ["m" * 9_000] * 201
+    )
     assert sizes == [100, 100, 1] and len(scores or []) == 201
     await client.aclose()
