@@ -45,7 +45,14 @@ APPROVE_MENTOR = f"""
 mutation($id: ID!) {{ approveMentor(id: $id) {{ __typename ... on Mentor {{ id status }} {PROBLEM} }} }}
 """
 
-MENTOR_QUEUE = "{ mentorQueue { screeningId demand { demandId } assignment { state } } }"
+SCREENING = "query($id: ID!) { screening(id: $id) { id status assignments { mentorId } } }"
+
+REASSIGN = f"""
+mutation($screeningId: ID!, $toMentorId: ID!) {{
+  reassignScreening(screeningId: $screeningId, toMentorId: $toMentorId) {{
+    __typename ... on Screening {{ id }} {PROBLEM}
+  }}
+}}"""
 
 FUNNEL = """
 query { funnel(by: EDITION) { __typename ... on Funnel { total { steps { step count } } } } }
@@ -118,13 +125,15 @@ def review_and_publish(url: str, token: str, demand_id: str) -> None:
     assert published["__typename"] == "Demand" and published["status"] == "PUBLISHED", published
 
 
-def approved_mentor(url: str, name: str) -> str:
-    """A mentor of materials (C33-L3), speaking Chinese and English, approved; its login."""
+def approved_mentor(url: str, name: str) -> tuple[str, str]:
+    """A mentor of materials (C33-L3), speaking Chinese and English, approved; its login
+    and mentor id."""
     login = staff_account(url, "MENTOR")
     token = session_of(url, login)["accessToken"]
     profile = {
         "name": name,
         "expertiseCodes": ["C33-L3"],
+        "expertise": {"zh": "新材料与传感器", "en": "New materials and sensors"},
         "languages": ["zh", "en"],
         "country": "CN",
         "timezone": "Asia/Shanghai",
@@ -133,19 +142,22 @@ def approved_mentor(url: str, name: str) -> str:
     assert record["__typename"] == "MentorRecord", record
     approved = gql(url, APPROVE_MENTOR, admin_token(url), id=record["id"])["approveMentor"]
     assert approved["__typename"] == "Mentor", approved
-    return login
+    return login, str(record["id"])
 
 
-def wait_for_screening(url: str, login: str, demand_id: str, timeout: float = 30) -> str:
-    """The id of the screening of ``demand_id`` once it reaches the mentor's queue."""
-    token = session_of(url, login)["accessToken"]
+def assigned_screening(url: str, demand_id: str, mentor_id: str, timeout: float = 40) -> str:
+    """The screening of ``demand_id`` once the mentors service opened it, assigned to
+    ``mentor_id`` (by the operators, as the portal's staff would, when routing did not)."""
+    staff = admin_token(url)
+    screening_id = f"scr_{demand_id}"
     deadline = time.monotonic() + timeout
-    while True:
-        for task in gql(url, MENTOR_QUEUE, token)["mentorQueue"] or []:
-            if task["demand"]["demandId"] == demand_id:
-                return str(task["screeningId"])
-        assert time.monotonic() < deadline, f"no screening of {demand_id} for {login}"
+    while not (found := gql(url, SCREENING, staff, id=screening_id)["screening"]):
+        assert time.monotonic() < deadline, f"no screening of {demand_id}"
         time.sleep(0.3)
+    if mentor_id not in [a["mentorId"] for a in found["assignments"]]:
+        moved = gql(url, REASSIGN, staff, screeningId=screening_id, toMentorId=mentor_id)
+        assert moved["reassignScreening"]["__typename"] == "Screening", moved
+    return screening_id
 
 
 def funnel_counts(url: str) -> dict[str, int]:
