@@ -99,6 +99,26 @@ def test_the_district_officer_reviews_claims_one_by_one_and_publishes(
     page.get_by_test_id("return-comments").fill("请补充中试车间面积")
     page.get_by_test_id("return").click()
     expect(page.get_by_test_id("review-status")).to_have_text("Returned")
+    # a spreadsheet: one good row, one with errors reported by row and column
+    rows = [
+        "External ref,Channel,Owner ID,Title (zh),Description (zh),Taxonomy codes,Editions,"
+        "Claim 1 criterion,Claim 1 evidence,Cooperation modes,Wanted stage",
+        f"YZ-001,PROJECT_LANDING,{org_id},导入的落地需求,园区提供中试场地。,C33-L3,CQ2026,"
+        "KEY_PLATFORMS,市级孵化器,TECH_TRANSFER,PILOT",
+        f"YZ-002,PROJECT_LANDING,{org_id},,,NO-SUCH-CODE,CQ2026,KEY_PLATFORMS,,TECH_TRANSFER,",
+    ]
+    page.goto("/district/import?lang=zh")
+    page.get_by_test_id("import-file").set_input_files(
+        {"name": "demands.csv", "mimeType": "text/csv", "buffer": "\n".join(rows).encode()}
+    )
+    page.get_by_test_id("import-start").click()
+    expect(page.get_by_test_id("import-status")).to_contain_text("已完成", timeout=20_000)
+    expect(page.get_by_test_id("import-counts")).to_contain_text("新增 1")
+    expect(page.get_by_test_id("import-counts")).to_contain_text("失败 1")
+    errors = page.get_by_test_id("import-errors")
+    expect(errors.locator("tbody tr").first).to_contain_text("3")
+    assert "YZ-002" in errors.inner_text() and "YZ-001" not in errors.inner_text()
+    screenshot(page, "district-import-errors.zh")
     tour(page, "/district/import", "district-import", "批量导入", "Import")
 
 
