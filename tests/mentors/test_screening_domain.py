@@ -64,6 +64,14 @@ def test_who_does_not_qualify(c: Candidate, code: str) -> None:
     assert eligible == 1 and [p.mentor_id for p in picks] == ["m2"]
 
 
+def test_a_bilingual_project_is_read_by_a_mentor_of_either_language() -> None:
+    both = PROJECT.__class__(**{**PROJECT.__dict__, "language": "zh+en"})
+    assert unsuitable(candidate("m1", languages=("zh",)), both, PARENTS, None) is None
+    assert unsuitable(candidate("m2", languages=("en",)), both, PARENTS, None) is None
+    why = unsuitable(candidate("m3", languages=("de",)), both, PARENTS, None)
+    assert why is not None and why.code == "LANGUAGE"
+
+
 def test_a_co_applicant_mentor_is_detected() -> None:
     c = candidate("m9")
     why = unsuitable(

@@ -140,7 +140,8 @@ def unsuitable(
         )
     if conflict := conflict_of(c, demand, field):
         return conflict
-    if demand.language not in c.profile.languages:
+    # a bilingual demand (``zh+en``) is read by a mentor of either language
+    if not any(lang in c.profile.languages for lang in demand.language.split("+")):
         return _refusal(
             field,
             "LANGUAGE",
