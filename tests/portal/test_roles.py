@@ -158,8 +158,7 @@ def test_a_mentor_submits_the_rubric(context: BrowserContext, portal_url: str) -
         portal_url,
         talent_token,
         talent_id,
-        # Chinese only: the mentors service finds no mentor for a bilingual (zh+en) project
-        cooperation_content(titleZh="固态电解质评审", titleEn=None, descriptionEn=None),
+        cooperation_content(titleZh="固态电解质评审"),
     )
     page = signed_in(context, portal_url, login)
     # the pages while the mentors service routes the screening
