@@ -82,6 +82,7 @@ def test_the_district_officer_reviews_claims_one_by_one_and_publishes(
     page.get_by_test_id("confirm-SUPPORT_POLICIES").click()
     expect(publish).to_be_enabled()
     assert_accessible(page, "district review (zh)")
+    page.evaluate("window.scrollTo(0, 0)")  # the sticky header at the top
     screenshot(page, "district-review.zh")
     publish.click()
     expect(page.get_by_test_id("review-done")).to_have_text("已发布。")
@@ -118,6 +119,7 @@ def test_the_district_officer_reviews_claims_one_by_one_and_publishes(
     errors = page.get_by_test_id("import-errors")
     expect(errors.locator("tbody tr").first).to_contain_text("3")
     assert "YZ-002" in errors.inner_text() and "YZ-001" not in errors.inner_text()
+    page.evaluate("window.scrollTo(0, 0)")  # the sticky header at the top
     screenshot(page, "district-import-errors.zh")
     tour(page, "/district/import", "district-import", "批量导入", "Import")
 
@@ -182,6 +184,7 @@ def test_a_mentor_submits_the_rubric(context: BrowserContext, portal_url: str) -
         page.get_by_test_id(f"score-{criterion}-{score}").click()
         page.get_by_test_id(f"comment-{criterion}").fill(f"{criterion} 的评语")
     assert_accessible(page, "rubric (zh)")
+    page.evaluate("window.scrollTo(0, 0)")  # the sticky header at the top
     screenshot(page, "mentor-rubric.zh")
     page.get_by_test_id("submit-rubric").click()
     expect(page.get_by_test_id("rubric-submitted")).to_have_text("评审已提交，总分 18。")
