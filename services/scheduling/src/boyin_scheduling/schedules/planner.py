@@ -144,15 +144,19 @@ class Planner:
 
     def _progress_reporter(self, edition_id: str) -> Callable[[Progress], None]:
         """A callback for the solver's thread: each report is written from the event loop
-        (the solve does not wait for it; a report that loses a race is dropped)."""
+        (the solve does not wait for it), one after the other in the order reported (they
+        would otherwise race each other for the document, and the last one, ``done``, could
+        be the one dropped); a report that loses a race with another change is dropped."""
         loop = asyncio.get_running_loop()
+        in_order = asyncio.Lock()
 
         async def write(p: Progress) -> None:
             seen = SolveProgress(p.phase, p.incumbent, p.bound, self.clock())
-            try:
-                await self._write(edition_id, lambda s: (s.progressed(seen), []))
-            except BoyinError:
-                log.info("progress of %s not recorded (concurrent change)", edition_id)
+            async with in_order:
+                try:
+                    await self._write(edition_id, lambda s: (s.progressed(seen), []))
+                except BoyinError:
+                    log.info("progress of %s not recorded (concurrent change)", edition_id)
 
         def report(p: Progress) -> None:
             future = asyncio.run_coroutine_threadsafe(write(p), loop)
