@@ -4,6 +4,9 @@
 Solve: greedy, polish, then CP-SAT from that hint under a time limit; the LP bound says
 how far from optimal the result can be; the validator must find no conflict.
 Repair: ``solver.repair.place_waiting`` on the published timetable.
+
+Each phase of a solve is a span (``schedule greedy``, ``schedule cp-sat``...) under the
+planner's ``schedule solve``.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from boyin_scheduling.solver.repair import NO_COMMON_SLOT, NO_ROOM, place_waitin
 from boyin_scheduling.solver.tables import schedule_from_plan
 from boyin_scheduling.solver.validate import validate_schedule
 from boyin_shared.errors import Message
+from boyin_shared.propagation import TRACER
 
 MAX_TIME_LIMIT_S = 300.0
 
@@ -77,22 +81,30 @@ def _timetable(
 def solve(instance: core.Instance, options: SolveOptions, now: datetime) -> Timetable:
     """A full schedule of ``instance``; raises ``invalid`` for bad input."""
     t0 = time.perf_counter()
-    problem = build_problem(instance)
-    greedy = solve_greedy(problem)
-    plan = polish(problem, greedy.plan).plan
+    with TRACER.start_as_current_span("schedule build"):
+        problem = build_problem(instance)
+    with TRACER.start_as_current_span("schedule greedy"):
+        greedy = solve_greedy(problem)
+    with TRACER.start_as_current_span("schedule polish"):
+        plan = polish(problem, greedy.plan).plan
     solver = "greedy"
     if options.time_limit_s > 0 and problem.n_requests:
-        cp = solve_cpsat(
-            problem,
-            plan,
-            CpSatOptions(
-                time_limit_s=min(options.time_limit_s, MAX_TIME_LIMIT_S), workers=options.workers
-            ),
-        )
+        with TRACER.start_as_current_span("schedule cp-sat") as span:
+            cp = solve_cpsat(
+                problem,
+                plan,
+                CpSatOptions(
+                    time_limit_s=min(options.time_limit_s, MAX_TIME_LIMIT_S),
+                    workers=options.workers,
+                ),
+            )
+            span.set_attribute("boyin.solver.status", str(cp.status))
         if cp.objective >= problem.objective(plan):
-            plan = polish(problem, cp.plan).plan
+            with TRACER.start_as_current_span("schedule polish"):
+                plan = polish(problem, cp.plan).plan
             solver = f"cp-sat ({cp.status})"
-    bounds = compute_bounds(problem, lp=options.lp_bound and problem.n_requests > 0)
+    with TRACER.start_as_current_span("schedule bounds"):
+        bounds = compute_bounds(problem, lp=options.lp_bound and problem.n_requests > 0)
     bound = bounds.lp if bounds.lp is not None else float(bounds.best)
     schedule = schedule_from_plan(problem, plan)
     return _timetable(
