@@ -41,7 +41,7 @@ INBOX_SIZE = 256
 RELAY_BATCH = 200
 BOOKKEEPING = ("_rev", "_outbox", "_oseq", "_pending", "_inbox")
 PUBLISHED = Counter(
-    "boyin_events_published_total", "Events published by the outbox relay", ["topic"]
+    "boyin_events_published_total", "Events published by the outbox relay", ["topic", "type"]
 )
 #: measured by each sweep, before it flushes (of the first RELAY_BATCH pending documents)
 BACKLOG = Gauge(
@@ -297,7 +297,7 @@ class Outbox:
                     span.set_status(Status(StatusCode.ERROR, type(exc).__name__))
                 raise
         for e in events:
-            PUBLISHED.labels(e.topic).inc()
+            PUBLISHED.labels(e.topic, e.type).inc()
 
     async def sweep(self) -> int:
         """Flush every document that still has pending events (crash recovery); first

@@ -1,5 +1,6 @@
 """``python -m boyin_platform.bench latency`` (event to visible matches, on Kafka and
-FerretDB) or ``load`` (the gateway under closed-loop load, single-process mode)."""
+FerretDB), ``load`` (the gateway under closed-loop load, single-process mode) or
+``overhead`` (that load with tracing off and on)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import asyncio
 
 from boyin_platform.bench.latency import latency
 from boyin_platform.bench.load import load
+from boyin_platform.bench.overhead import overhead
 
 
 def main() -> None:
@@ -19,9 +21,16 @@ def main() -> None:
     run.add_argument("--connections", type=int, default=20)
     run.add_argument("--seconds", type=float, default=10.0)
     run.add_argument("--repeat", type=int, default=1, help="interleaved rounds of every measure")
+    over = sub.add_parser("overhead", help="the gateway under load, tracing off against on")
+    over.add_argument("--connections", type=int, default=20)
+    over.add_argument("--seconds", type=float, default=8.0)
+    over.add_argument("--repeat", type=int, default=3, help="interleaved rounds of every measure")
+    over.add_argument("--ratio", type=float, default=0.1, help="share of traces sampled")
     args = parser.parse_args()
     if args.what == "latency":
         asyncio.run(latency(args.samples))
+    elif args.what == "overhead":
+        asyncio.run(overhead(args.connections, args.seconds, args.repeat, args.ratio))
     else:
         asyncio.run(load(args.connections, args.seconds, args.repeat))
 
