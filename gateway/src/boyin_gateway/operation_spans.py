@@ -13,30 +13,36 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from graphql import DocumentNode, FieldNode, get_operation_ast
-from opentelemetry.trace import Status, StatusCode
+from opentelemetry.trace import Span, Status, StatusCode
 from strawberry.extensions import SchemaExtension
+from strawberry.types import ExecutionContext
 
 from boyin_shared.propagation import TRACER
 
 
 class OperationSpans(SchemaExtension):
     def on_operation(self) -> Iterator[None]:
-        context = self.execution_context
         with TRACER.start_as_current_span("graphql operation") as span:
-            yield
-            name = context.operation_name or _root_fields(context.graphql_document)
             try:
-                kind = context.operation_type.value
-            except RuntimeError:  # the document did not parse
-                kind = "operation"
-            span.update_name(f"{kind} {name}")
-            span.set_attribute("graphql.operation.type", kind)
-            span.set_attribute("graphql.operation.name", name)
-            errors = context.pre_execution_errors or (
-                context.result.errors if context.result is not None else None
-            )
-            if errors:
-                span.set_status(Status(StatusCode.ERROR, errors[0].message[:200]))
+                yield
+            finally:  # also when the operation raised (a document that does not parse)
+                _describe(span, self.execution_context)
+
+
+def _describe(span: Span, context: ExecutionContext) -> None:
+    name = context.operation_name or _root_fields(context.graphql_document)
+    try:
+        kind = context.operation_type.value
+    except RuntimeError:  # the document did not parse
+        kind = "operation"
+    span.update_name(f"{kind} {name}")
+    span.set_attribute("graphql.operation.type", kind)
+    span.set_attribute("graphql.operation.name", name)
+    errors = context.pre_execution_errors or (
+        context.result.errors if context.result is not None else None
+    )
+    if errors:
+        span.set_status(Status(StatusCode.ERROR, errors[0].message[:200]))
 
 
 def _root_fields(document: DocumentNode | None) -> str:

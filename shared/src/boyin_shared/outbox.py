@@ -289,7 +289,9 @@ class Outbox:
                 ending.callback(span.end)
                 spans.append(span)
                 parent = propagation.traceparent(trace.set_span_in_context(span))
-                relayed.append(e.model_copy(update={"traceparent": parent or e.traceparent}))
+                # unchanged where nothing is recorded (tracing off, or a trace not sampled)
+                same = parent in (None, e.traceparent)
+                relayed.append(e if same else e.model_copy(update={"traceparent": parent}))
             try:
                 await self._bus.publish(relayed)
             except Exception as exc:
