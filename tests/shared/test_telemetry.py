@@ -59,6 +59,8 @@ async def test_a_server_span_continues_the_callers_trace(spans: InMemorySpanExpo
     async with httpx.AsyncClient(transport=transport, base_url="http://service") as client:
         answer = await client.get("/things/x", headers={"traceparent": CALLER})
         await client.get("/healthz")  # probes make no span
+    names = [s.name for s in spans.get_finished_spans()]
+    assert "GET /healthz" not in names
     server = _one(spans.get_finished_spans(), "GET /things/{name}")
     assert server.kind is SpanKind.SERVER
     assert server.parent is not None and format(server.parent.span_id, "016x") == "b7ad6b7169203331"

@@ -49,7 +49,7 @@ NATIVE_OFF: TelemetryConfig = {
 }
 
 #: probes and scrapes make no spans
-_UNTRACED_URLS = "healthz,readyz,metrics"
+_UNTRACED_URLS = "/healthz$,/readyz$,/metrics$"
 
 #: the maintained instrumentations of the clients every process uses
 INSTRUMENTORS: tuple[BaseInstrumentor, ...] = (
