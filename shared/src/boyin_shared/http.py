@@ -338,6 +338,7 @@ def install(
             return response
         finally:
             route = getattr(request.scope.get("route"), "path", "unmatched")
+            telemetry.name_server_span(request.method, route)
             REQUESTS.labels(service, request.method, route, str(status)).inc()
             LATENCY.labels(service, request.method, route).observe(time.perf_counter() - started)
 
