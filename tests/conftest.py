@@ -19,9 +19,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from pymongo import AsyncMongoClient
 
 from boyin_platform.processes import ManagedProcess
+from boyin_shared import telemetry
 from boyin_shared.store import DocumentStore
 from boyin_shared.store.mongo import MongoStore
 from boyin_shared.store.sqlite import SqliteStore
@@ -101,3 +103,19 @@ async def mongo(mongo_url: str, environment: Environment) -> AsyncIterator[Async
         if name.startswith(environment.namespace):
             await client.drop_database(name)
     await client.close()
+
+
+@pytest.fixture
+def spans() -> Iterator[InMemorySpanExporter]:
+    """Tracing on in this process (:func:`boyin_shared.telemetry.configure`), every span
+    of the test kept in memory. The SDK's tracer provider stays for the session (it is set
+    once per process); the instrumentations of httpx, aiokafka and pymongo are removed
+    after the test, and its exporter takes no more spans."""
+    exporter = InMemorySpanExporter()
+    telemetry.configure("tests", exporter=exporter)
+    try:
+        yield exporter
+    finally:
+        exporter.shutdown()
+        for instrumentor in telemetry.INSTRUMENTORS:
+            instrumentor.uninstrument()

@@ -62,10 +62,12 @@ def test_a_new_service_is_one_entry(tmp_path: Path) -> None:
     assert "guidance" in compose["services"]["gateway"]["depends_on"]
     config = yaml.safe_load(after[Path("deploy/k8s/config.yaml")])
     assert '"guidance":"http://guidance:8000"' in config["data"]["BOYIN_SERVICE_URLS"]
+    prometheus = yaml.safe_load(after[Path("deploy/observability/prometheus.yaml")])
+    assert "guidance" in prometheus["scrape_configs"][0]["dns_sd_configs"][0]["names"]
 
     # removing it again leaves its manifest stale, which --write deletes
     (tmp_path / "deploy").mkdir()
-    for folder in ("templates", "k8s", "compose"):
+    for folder in ("templates", "k8s", "compose", "observability"):
         src = ROOT / "deploy" / folder
         for file in src.rglob("*"):
             if file.is_file():

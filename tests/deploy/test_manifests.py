@@ -53,6 +53,11 @@ NAMESPACE = "boyin"
 #: The services that exist (the platform's own list), each deployed with the gateway.
 SERVICES = tuple(d.name for d in PLATFORM_SERVICES)
 APPS = (*SERVICES, "gateway")
+#: the trace pipeline beside the apps (deploy/k8s/observability.yaml; tests/deploy/
+#: test_observability.py checks how it fits together)
+TRACING = ("otel-collector", "jaeger")
+#: compose also runs the metrics stack (in a cluster, the cluster's own Prometheus and Grafana)
+COMPOSE_OBSERVABILITY = {*TRACING, "prometheus", "grafana"}
 SECRET_KEYS = {"BOYIN_INTERNAL_TOKEN_SECRET", "BOYIN_JWT_SECRET"}
 APP_PORT = 8000
 #: Documents the Secret's shape only; the real one is created outside kustomize.
@@ -258,7 +263,7 @@ def test_kubectl_kustomize_renders_valid_resources() -> None:
     images = {
         c["image"]
         for d in rendered
-        if d["kind"] == "Deployment"
+        if d["kind"] == "Deployment" and d["metadata"]["name"] in APPS
         for c in d["spec"]["template"]["spec"]["containers"]
     }
     assert images == {APP_IMAGE}
@@ -268,7 +273,7 @@ def test_kubectl_kustomize_renders_valid_resources() -> None:
 
 
 def test_one_deployment_and_service_per_app() -> None:
-    assert set(_of_kind("Deployment")) == set(APPS)
+    assert set(_of_kind("Deployment")) == set(APPS) | set(TRACING)
     services = _of_kind("Service")
     for name in APPS:
         deployment = _res("Deployment", name)
@@ -352,7 +357,10 @@ def test_every_pod_is_restricted_and_bounded() -> None:
 def test_config_parses_as_the_services_parse_it(monkeypatch: pytest.MonkeyPatch) -> None:
     config = _config()
     unknown = {
-        k for k in config if k.removeprefix("BOYIN_").lower() not in PlatformSettings.model_fields
+        k
+        for k in config
+        if not k.startswith("OTEL_")  # OpenTelemetry's own (boyin_shared.telemetry)
+        and k.removeprefix("BOYIN_").lower() not in PlatformSettings.model_fields
     }
     assert not unknown, f"not PlatformSettings fields (typo?): {unknown}"
     s = _settings(config | dict.fromkeys(SECRET_KEYS, "x"), monkeypatch)
@@ -533,10 +541,13 @@ def _is_one_shot(name: str, services: dict[str, Doc]) -> bool:
 
 def test_compose_services_are_health_checked_and_ordered() -> None:
     services = _compose()["services"]
-    assert set(APPS) | {"kafka", "mongo", "mongo-init"} == set(services)
+    assert set(APPS) | {"kafka", "mongo", "mongo-init"} | COMPOSE_OBSERVABILITY == set(services)
     for name, svc in services.items():
         if _is_one_shot(name, services):
             assert svc["restart"] == "no", name
+            continue
+        if name in TRACING:  # images without a shell; nothing waits for them
+            assert not any(name in s.get("depends_on", {}) for s in services.values()), name
             continue
         assert "healthcheck" in svc, f"{name} has no healthcheck"
         assert svc["healthcheck"]["test"][0] in {"CMD", "CMD-SHELL"}

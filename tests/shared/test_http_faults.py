@@ -73,10 +73,9 @@ async def test_bodies_that_are_not_the_model_are_the_callers_mistake() -> None:
             assert answer.json()["error"]["code"] == "VALIDATION_FAILED", body
 
 
-async def test_each_request_is_traced_and_counted_once_by_its_route() -> None:
+async def test_each_request_is_counted_once_by_its_route() -> None:
     served = app()
     transport = httpx.ASGITransport(app=served)
-    parent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
 
     def counted() -> float:
         value = REGISTRY.get_sample_value(
@@ -87,9 +86,6 @@ async def test_each_request_is_traced_and_counted_once_by_its_route() -> None:
 
     before = counted()
     async with httpx.AsyncClient(transport=transport, base_url="http://service") as client:
-        answer = await client.post("/things", json={"name": "x"}, headers={"traceparent": parent})
+        answer = await client.post("/things", json={"name": "x"})
     assert answer.status_code == 200
-    child = answer.headers["traceparent"].split("-")
-    assert child[1] == "0af7651916cd43dd8448eb211c80319c"  # the caller's trace goes on
-    assert child[2] != "b7ad6b7169203331"  # in a span of this service's own
     assert counted() == before + 1

@@ -6,7 +6,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from boyin_gateway.app import create_app
-from boyin_shared import logs
+from boyin_shared import logs, telemetry
 from boyin_shared.settings import PlatformSettings
 
 
@@ -14,6 +14,7 @@ def app() -> FastAPI:
     """The gateway of this process's settings (each worker process makes its own)."""
     settings = PlatformSettings()
     logs.configure("gateway", settings.log_level, as_json=settings.log_json)
+    telemetry.configure("gateway")
     return create_app(settings)
 
 

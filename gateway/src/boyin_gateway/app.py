@@ -25,7 +25,7 @@ from boyin_gateway.graphiql import mount_assets, offline_graphiql_html
 from boyin_gateway.limits import LimitRequests, Limits, Throttle
 from boyin_gateway.reference_cache import ReferenceCache
 from boyin_gateway.schema import build_schema
-from boyin_shared import heap, http
+from boyin_shared import heap, http, telemetry
 from boyin_shared.errors import BoyinError, TransientError, invalid_body, unauthenticated
 from boyin_shared.identity import Actor
 from boyin_shared.runtime import make_bus, make_store
@@ -202,6 +202,7 @@ def create_app(
     described = settings.graphql_introspection
     app = FastAPI(
         title="Boyin gateway",
+        telemetry=telemetry.NATIVE_OFF,
         lifespan=lifespan,
         openapi_url="/openapi.json" if described else None,
         docs_url="/docs" if described else None,

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from graphql import GraphQLError
+from prometheus_client import Gauge
 
 import boyin_shared.contracts  # noqa: F401  (registers every contract in the catalogue)
 from boyin_shared.bus import Subscription
@@ -35,6 +36,8 @@ def feed_events() -> tuple[type[Event], ...]:
     without anyone listing it here."""
     return tuple(dict.fromkeys(CATALOG.values()))
 
+
+SUBSCRIBERS = Gauge("boyin_feed_subscribers", "Open GraphQL subscriptions to the live feeds")
 
 #: items a subscriber's queue holds before its oldest are dropped
 QUEUE_BOUND = 200
@@ -135,10 +138,12 @@ class Feeds:
         """Listen for any number of items per event (e.g. one per proposal of a list)."""
         listener: Listener[T] = Listener(select, session=session)
         self.listeners.add(listener)  # type: ignore[arg-type]
+        SUBSCRIBERS.inc()
         try:
             yield listener
         finally:
             self.listeners.discard(listener)  # type: ignore[arg-type,unused-ignore]
+            SUBSCRIBERS.dec()
 
     def subscription(self) -> Subscription:
         """Each gateway instance its own group, starting at the end: feeds are live only."""

@@ -17,7 +17,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from boyin_shared import tracing
+from boyin_shared import propagation, telemetry
 from boyin_shared.api.errors import ErrorBody
 from boyin_shared.errors import (
     BoyinError,
@@ -272,7 +272,8 @@ def install(
     """Add probes, metrics, trace propagation and the one error mapping to ``app``
     (``measure=False``: an application whose requests the applications it mounts measure).
 
-    The request is traced and measured in a ``BaseHTTPMiddleware``, which runs the route in
+    The request is traced by OpenTelemetry's ASGI middleware when tracing is on
+    (:mod:`boyin_shared.telemetry`), and measured in a ``BaseHTTPMiddleware``, which runs the route in
     a task of its own. A pure-ASGI version (the route in the caller's task) was tried: with
     services called in process (``httpx.ASGITransport``) it left a background task of the
     scheduling service uncancellable at shutdown, so it stays as it is until understood."""
@@ -315,7 +316,7 @@ def install(
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
-        ctx = tracing.current()
+        ids = propagation.current_ids()
         log.error("unhandled error", exc_info=exc)
         error = BoyinError(
             code="INTERNAL",
@@ -323,30 +324,27 @@ def install(
             status=500,
         )
         body = error_body(error)
-        body["error"]["trace_id"] = ctx.trace_id if ctx else None
+        body["error"]["trace_id"] = ids[0] if ids else None
         return JSONResponse(body, status_code=500)
 
-    async def _trace_and_measure(
+    async def _measure(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
-        incoming = tracing.TraceContext.parse(request.headers.get("traceparent"))
-        ctx = incoming.child() if incoming else tracing.TraceContext.new()
-        token = tracing.activate(ctx)
         started = time.perf_counter()
         status = 500
         try:
             response = await call_next(request)
             status = response.status_code
-            response.headers["traceparent"] = ctx.traceparent
             return response
         finally:
             route = getattr(request.scope.get("route"), "path", "unmatched")
+            telemetry.name_server_span(request.method, route)
             REQUESTS.labels(service, request.method, route, str(status)).inc()
             LATENCY.labels(service, request.method, route).observe(time.perf_counter() - started)
-            tracing.restore(token)
 
     if measure:
-        app.middleware("http")(_trace_and_measure)
+        app.middleware("http")(_measure)
+        telemetry.instrument_app(app)  # the server spans (OpenTelemetry's ASGI middleware)
 
     probes = APIRouter(tags=["operations"])
 

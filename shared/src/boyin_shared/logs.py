@@ -1,4 +1,5 @@
-"""Structured JSON log lines carrying the current trace id, with secrets redacted.
+"""Structured JSON log lines carrying the current trace and span ids (OpenTelemetry's
+context), with secrets redacted.
 
 Nothing that lets someone act as someone else may reach a log line, whoever logs it (our
 code, uvicorn's access log, httpx's request log, strawberry's error log quoting the query):
@@ -20,7 +21,7 @@ import re
 import sys
 from typing import IO, Any
 
-from boyin_shared import tracing
+from boyin_shared import propagation
 
 _STANDARD = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
 
@@ -73,9 +74,9 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": redact(record.getMessage()),
         }
-        ctx = tracing.current()
-        if ctx is not None:
-            entry["trace_id"] = ctx.trace_id
+        ids = propagation.current_ids()
+        if ids is not None:
+            entry["trace_id"], entry["span_id"] = ids
         for key, value in record.__dict__.items():
             if key not in _STANDARD and not key.startswith("_"):
                 entry[key] = _redacted(value)

@@ -21,12 +21,16 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
-from prometheus_client import Counter
+from opentelemetry import trace
+from opentelemetry.trace import SpanKind, Status, StatusCode
+from prometheus_client import Counter, Gauge
 
-from boyin_shared import faults
+from boyin_shared import faults, propagation
 from boyin_shared.bus import EventBus
+from boyin_shared.clock import utcnow
 from boyin_shared.events import Event, decode
 from boyin_shared.store import Collection, Document, DocumentStore, Edit, Index, Update
 
@@ -37,7 +41,18 @@ INBOX_SIZE = 256
 RELAY_BATCH = 200
 BOOKKEEPING = ("_rev", "_outbox", "_oseq", "_pending", "_inbox")
 PUBLISHED = Counter(
-    "boyin_events_published_total", "Events published by the outbox relay", ["topic"]
+    "boyin_events_published_total", "Events published by the outbox relay", ["topic", "type"]
+)
+#: measured by each sweep, before it flushes (of the first RELAY_BATCH pending documents)
+BACKLOG = Gauge(
+    "boyin_outbox_pending_events",
+    "Events written to outboxes and not yet published",
+    ["service", "collection"],
+)
+OLDEST = Gauge(
+    "boyin_outbox_oldest_event_age_seconds",
+    "Age of the oldest event still waiting in an outbox (0: none waits)",
+    ["service", "collection"],
 )
 
 
@@ -88,8 +103,16 @@ def _saving(
 class Outbox:
     """Writes aggregates with their events, and relays the events to the bus."""
 
-    def __init__(self, store: DocumentStore, bus: EventBus, *, sweep_seconds: float = 2.0) -> None:
+    def __init__(
+        self,
+        store: DocumentStore,
+        bus: EventBus,
+        *,
+        sweep_seconds: float = 2.0,
+        service: str = "",
+    ) -> None:
         self._store = store
+        self._service = service
         self._bus = bus
         self._sweep_seconds = sweep_seconds
         self._tracked: dict[str, Collection] = {}
@@ -189,9 +212,7 @@ class Outbox:
             if sent:
                 events = [decode(e) for _, pending in sent for e in pending]
                 faults.hit("before_publish", collection.name)
-                await self._bus.publish(events)
-                for e in events:
-                    PUBLISHED.labels(e.topic).inc()
+                await self._publish(collection, events)
                 published = len(events)
             # Clear what was published, and the flag, where no event came meanwhile.
             done = sent + [(d, []) for d in docs if d.get("_pending") and not d.get("_outbox")]
@@ -229,9 +250,7 @@ class Outbox:
             if pending:
                 events = [decode(e) for e in pending]
                 faults.hit("before_publish", collection.name)
-                await self._bus.publish(events)
-                for e in events:
-                    PUBLISHED.labels(e.topic).inc()
+                await self._publish(collection, events)
                 published += len(events)
                 await collection.update(
                     doc_id,
@@ -249,15 +268,62 @@ class Outbox:
                 return published
         raise RuntimeError(f"outbox of {collection.name}/{doc_id} keeps changing")
 
+    async def _publish(self, collection: Collection, events: Sequence[Event]) -> None:
+        """Publish ``events``, each in a span ``outbox relay <type>`` that continues the
+        trace that wrote it; the published envelope's ``traceparent`` names that span."""
+        with contextlib.ExitStack() as ending:
+            relayed: list[Event] = []
+            spans: list[trace.Span] = []
+            for e in events:
+                span = propagation.TRACER.start_span(
+                    f"outbox relay {e.type}",
+                    context=e.trace_context(),
+                    kind=SpanKind.PRODUCER,
+                    attributes={
+                        "messaging.destination.name": e.topic,
+                        "messaging.message.id": e.id,
+                        "boyin.event.type": e.type,
+                        "boyin.outbox.collection": collection.name,
+                    },
+                )
+                ending.callback(span.end)
+                spans.append(span)
+                parent = propagation.traceparent(trace.set_span_in_context(span))
+                # unchanged where nothing is recorded (tracing off, or a trace not sampled)
+                same = parent in (None, e.traceparent)
+                relayed.append(e if same else e.model_copy(update={"traceparent": parent}))
+            try:
+                await self._bus.publish(relayed)
+            except Exception as exc:
+                for span in spans:
+                    span.set_status(Status(StatusCode.ERROR, type(exc).__name__))
+                raise
+        for e in events:
+            PUBLISHED.labels(e.topic, e.type).inc()
+
     async def sweep(self) -> int:
-        """Flush every document that still has pending events (crash recovery)."""
+        """Flush every document that still has pending events (crash recovery); first
+        measure the backlog (``boyin_outbox_pending_events`` and its oldest event's age)."""
         total = 0
         for collection in list(self._tracked.values()):
+            measured = False
             while docs := await collection.find({"_pending": True}, limit=RELAY_BATCH):
+                if not measured:
+                    self._measure(collection, docs)
+                    measured = True
                 total += await self.flush_many(collection, [d["_id"] for d in docs])
                 if len(docs) < RELAY_BATCH:
                     break
+            if not measured:
+                self._measure(collection, [])
         return total
+
+    def _measure(self, collection: Collection, pending: Sequence[Document]) -> None:
+        events = [e for d in pending for e in d.get("_outbox") or []]
+        times = [datetime.fromisoformat(e["time"]) for e in events if e.get("time")]
+        BACKLOG.labels(self._service, collection.name).set(len(events))
+        age = (utcnow() - min(times)).total_seconds() if times else 0.0
+        OLDEST.labels(self._service, collection.name).set(max(0.0, age))
 
     async def start(self) -> None:
         self._tasks = [

@@ -20,7 +20,7 @@ from typing import Any
 import uvicorn
 from fastapi import APIRouter, Depends, FastAPI
 
-from boyin_shared import faults, heap, http, logs
+from boyin_shared import faults, heap, http, logs, telemetry
 from boyin_shared.bus import EventBus, Subscription
 from boyin_shared.callers import current_actor
 from boyin_shared.dead_letters import DeadLetters
@@ -79,7 +79,12 @@ class ServiceHost:
 
     def __post_init__(self) -> None:
         d = self.definition
-        self.app = FastAPI(title=d.title, description=d.description, version="0.1.0")
+        self.app = FastAPI(
+            title=d.title,
+            description=d.description,
+            version="0.1.0",
+            telemetry=telemetry.NATIVE_OFF,
+        )
         self.app.state.internal_token_secret = self.settings.identity_secret()
         http.install(self.app, d.name, self.ready)
         # Every route of a service answers only a caller with the signed internal identity
@@ -101,7 +106,12 @@ class ServiceHost:
         """Open the store, build the service and register its consumers on ``bus``."""
         self._bus = bus
         self._store = make_store(self.settings, self.definition.name)
-        self._outbox = Outbox(self._store, bus, sweep_seconds=self.settings.outbox_sweep_seconds)
+        self._outbox = Outbox(
+            self._store,
+            bus,
+            sweep_seconds=self.settings.outbox_sweep_seconds,
+            service=self.definition.name,
+        )
         ctx = ServiceContext(self.definition.name, self.settings, self._store, bus, self._outbox)
         self._built = await self.definition.build(ctx)
         for collection in self._built.outbox_collections:
@@ -177,6 +187,7 @@ def run(definition: ServiceDefinition, **overrides: Any) -> None:
     """Entry point of ``python -m boyin_<service>``."""
     settings = PlatformSettings(**overrides)
     logs.configure(definition.name, settings.log_level, as_json=settings.log_json)
+    telemetry.configure(definition.name)
     faults.arm(settings.faults)
     app = standalone_app(definition, settings)
     uvicorn.run(

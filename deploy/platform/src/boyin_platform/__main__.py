@@ -18,7 +18,7 @@ from boyin_platform import admin
 from boyin_platform.app import base_url, create_platform
 from boyin_platform.demo_fair import load_when_ready
 from boyin_platform.demo_people import DEMO_ADMIN_LOGIN, DEMO_PASSWORD
-from boyin_shared import logs
+from boyin_shared import logs, telemetry
 from boyin_shared.settings import PlatformSettings
 
 
@@ -47,6 +47,7 @@ def main() -> None:
             update={"admin_login": DEMO_ADMIN_LOGIN, "admin_password": SecretStr(DEMO_PASSWORD)}
         )
     logs.configure("platform", settings.log_level, as_json=settings.log_json)
+    telemetry.configure("platform")  # off unless OTEL_TRACES_EXPORTER names an exporter
     app = create_platform(settings)
     print(f"Boyin is starting: the portal at {base_url(settings)}/", flush=True)
     print(f"GraphQL at {base_url(settings)}/graphql", flush=True)

@@ -19,7 +19,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from boyin_gateway.app import create_app as create_gateway
 from boyin_gateway.feeds import Feeds
 from boyin_platform.services import definitions
-from boyin_shared import http, identity
+from boyin_shared import http, identity, telemetry
 from boyin_shared.errors import BoyinError
 from boyin_shared.runtime import make_bus
 from boyin_shared.service import ServiceHost, start_bus
@@ -114,6 +114,7 @@ def create_platform(settings: PlatformSettings) -> FastAPI:
     described = settings.graphql_introspection  # off in production, as the gateway's are
     app = FastAPI(
         title="Boyin platform",
+        telemetry=telemetry.NATIVE_OFF,
         lifespan=lifespan,
         openapi_url="/openapi.json" if described else None,
         docs_url="/docs" if described else None,

@@ -8,7 +8,11 @@ The templates in ``deploy/templates`` hold what every service shares; the list i
   ``depends_on`` and ``BOYIN_SERVICE_URLS``;
 - ``deploy/k8s/<service>.yaml``: Deployment and Service (plus HorizontalPodAutoscaler and
   PodDisruptionBudget when autoscaled);
-- ``deploy/k8s/kustomization.yaml`` and ``deploy/k8s/config.yaml`` (its service URLs).
+- ``deploy/k8s/kustomization.yaml`` and ``deploy/k8s/config.yaml`` (its service URLs);
+- observability: ``deploy/k8s/observability.yaml`` (the OpenTelemetry Collector, its
+  configuration ``deploy/observability/otel-collector.yaml`` embedded, and Jaeger),
+  ``deploy/observability/prometheus.yaml`` (compose's Prometheus, scraping every app) and
+  the Grafana dashboards (:mod:`boyin_platform.dashboards`).
 
 The rest of ``deploy/`` (the gateway's manifest, Kafka, MongoDB, the Dockerfile) is
 written by hand and names no service. ``tests/deploy`` fails when a committed file
@@ -26,6 +30,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from string import Template
 
+from boyin_platform import dashboards
 from boyin_platform.services import SERVICES, Autoscaled, Replicas, Resources, Service, Singleton
 
 #: every service listens here, in its container and behind its Kubernetes Service
@@ -33,6 +38,15 @@ APP_PORT = 8000
 TEMPLATES = Path("deploy/templates")
 COMPOSE = Path("deploy/compose/compose.yaml")
 K8S = Path("deploy/k8s")
+OBSERVABILITY = Path("deploy/observability")
+DASHBOARDS = OBSERVABILITY / "grafana" / "dashboards"
+#: the images of the trace pipeline and the metrics stack, the same in compose and Kubernetes
+IMAGES = {
+    "collector_image": "otel/opentelemetry-collector-contrib:0.139.0",
+    "jaeger_image": "jaegertracing/jaeger:2.12.0",
+    "prometheus_image": "prom/prometheus:v3.7.3",
+    "grafana_image": "grafana/grafana:12.2.1",
+}
 #: how every generated file starts (and so how a stale one is recognised)
 MARK = f"# Generated from {TEMPLATES.as_posix()}/"
 
@@ -178,6 +192,7 @@ def render(root: Path, services: Sequence[Service] = SERVICES) -> dict[Path, str
             services="\n\n".join(_compose_service(s) for s in services),
             gateway_depends_on=_gateway_depends_on(services),
             service_urls=urls,
+            **IMAGES,
         ),
         K8S / "config.yaml": _fill(root, Path("k8s/config.yaml.tmpl"), service_urls=urls),
         K8S / "kustomization.yaml": _fill(
@@ -188,6 +203,22 @@ def render(root: Path, services: Sequence[Service] = SERVICES) -> dict[Path, str
     }
     for service in services:
         out[K8S / f"{service.name}.yaml"] = _k8s_service(root, service)
+    collector = (root / OBSERVABILITY / "otel-collector.yaml").read_text("utf-8")
+    out[K8S / "observability.yaml"] = _fill(
+        root,
+        Path("k8s/observability.yaml.tmpl"),
+        collector_config=textwrap.indent(collector.rstrip(), "    "),
+        **IMAGES,
+    )
+    scraped = [*(s.name for s in services), "gateway"]
+    out[OBSERVABILITY / "prometheus.yaml"] = _fill(
+        root,
+        Path("observability/prometheus.yaml.tmpl"),
+        names="\n".join(f"          - {name}" for name in scraped),
+        port=str(APP_PORT),
+    )
+    for name, text in dashboards.render().items():
+        out[DASHBOARDS / name] = text
     return out
 
 
@@ -213,6 +244,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     old = stale(root, rendered)
     if args.write:
         for path in differ:
+            (root / path).parent.mkdir(parents=True, exist_ok=True)
             (root / path).write_text(rendered[path], "utf-8")
             print("wrote", path)
         for path in old:

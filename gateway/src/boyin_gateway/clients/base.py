@@ -17,7 +17,7 @@ from urllib.parse import quote
 import httpx
 from pydantic import BaseModel, TypeAdapter
 
-from boyin_shared import identity, tracing
+from boyin_shared import identity, propagation
 from boyin_shared.api.errors import ErrorOut, MessageOut
 from boyin_shared.identity import Actor
 
@@ -87,10 +87,9 @@ class ServiceClient:
         if self._identity is None:
             self._identity = identity.issue(self._actor, self._secret)
         headers[identity.HEADER] = self._identity
-        ctx = tracing.current()
-        if ctx is not None:
-            headers["traceparent"] = ctx.child().traceparent
-        return headers
+        # the httpx instrumentation does this too, but not for the services called in this
+        # process (httpx.ASGITransport), whose server spans must continue the trace as well
+        return propagation.inject(headers)
 
     async def request(self, method: str, path: str, **kwargs: Any) -> Any:
         """The JSON the service answered (None for an empty answer, e.g. 204)."""

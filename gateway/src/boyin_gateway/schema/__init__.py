@@ -16,6 +16,7 @@ from strawberry.types import ExecutionContext
 
 from boyin_gateway import limits, query_errors
 from boyin_gateway.clients import ServiceUnavailable
+from boyin_gateway.operation_spans import OperationSpans
 from boyin_gateway.schema.accounts import AccountMutation, AccountQuery
 from boyin_gateway.schema.agreement_documents import AgreementDocumentMutation
 from boyin_gateway.schema.agreement_feeds import AgreementFeedSubscription
@@ -37,6 +38,7 @@ from boyin_gateway.schema.reference import ReferenceMutation, ReferenceQuery
 from boyin_gateway.schema.registry import RegistryMutation, RegistryQuery
 from boyin_gateway.schema.reports import ReportQuery
 from boyin_gateway.schema.uploads import UploadMutation, UploadQuery
+from boyin_shared import telemetry
 from boyin_shared.errors import TransientError
 
 Query = merge_types(
@@ -154,6 +156,8 @@ def build_schema(limit: limits.Limits = limits.DEFAULTS) -> strawberry.Schema:
         lambda: ParserCache(maxsize=256),
         lambda: MaskedErrors(should_mask_error=_raised),
     ]
+    if telemetry.active():  # outermost: the operation's span holds all the rest
+        extensions.insert(0, OperationSpans)
     built = GatewaySchema(
         query=Query,
         mutation=Mutation,

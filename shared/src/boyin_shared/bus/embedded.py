@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from boyin_shared import faults
-from boyin_shared.bus.dispatch import deliver
+from boyin_shared.bus.dispatch import LAG, deliver
 from boyin_shared.bus.port import Subscription
 from boyin_shared.events import Event, encode
 from boyin_shared.store.sqlite import SqliteDatabase
@@ -150,7 +150,27 @@ class EmbeddedBus:
                 await asyncio.sleep(1.0)
                 wake.set()
 
+    async def _measure_lag(self, sub: Subscription) -> None:
+        """``boyin_consumer_lag_messages`` of the group (one partition, "0", per topic), as
+        each drain starts; 0 once it has caught up."""
+        topics = sub.topics
+
+        def count(conn: sqlite3.Connection) -> dict[str, int]:
+            marks = ",".join("?" * len(topics))
+            rows = conn.execute(
+                f"SELECT l.topic, COUNT(*) FROM log l "
+                f"LEFT JOIN offsets o ON o.grp = ? AND o.topic = l.topic "
+                f"WHERE l.topic IN ({marks}) AND l.seq > COALESCE(o.seq, 0) GROUP BY l.topic",
+                (sub.group, *topics),
+            ).fetchall()
+            return {str(r[0]): int(r[1]) for r in rows}
+
+        behind = await self._db.run(count)
+        for topic in topics:
+            LAG.labels(sub.group, topic, "0").set(behind.get(topic, 0))
+
     async def _drain(self, sub: Subscription) -> None:
+        await self._measure_lag(sub)
         while rows := await self._fetch(sub):
             for seq, topic, key, value in rows:
                 dead, kind = await deliver(sub, value)
@@ -166,3 +186,5 @@ class EmbeddedBus:
                     await self._append([(sub.dead_letter_topic, key, record)])
                 faults.hit("after_handle", sub.group, f"{sub.group}:{kind}")
                 await self._commit(sub.group, topic, seq)
+        for topic in sub.topics:  # caught up
+            LAG.labels(sub.group, topic, "0").set(0)

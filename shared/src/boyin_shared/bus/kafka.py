@@ -6,6 +6,11 @@
   committed by hand only after the handler succeeded or the message was dead-lettered.
   A rebalance listener waits for the batch in flight (which commits) before partitions
   move, so a partition is never worked on by two members at once.
+* Tracing: the aiokafka instrumentation makes a send span under each event's own context
+  (its envelope's ``traceparent``: the outbox relay's span) and writes it in the record's
+  ``traceparent`` header, which the consumer's handler span continues.
+* ``boyin_consumer_lag_messages``: per group and partition, the high watermark less the
+  consumer's position, refreshed before each fetch.
 """
 
 from __future__ import annotations
@@ -19,9 +24,10 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import CommitFailedError, KafkaError, TopicAlreadyExistsError
+from opentelemetry import context
 
 from boyin_shared import faults
-from boyin_shared.bus.dispatch import deliver
+from boyin_shared.bus.dispatch import LAG, deliver
 from boyin_shared.bus.port import Subscription
 from boyin_shared.events import Event, encode
 
@@ -37,6 +43,9 @@ class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]
         # The batch in flight holds the lock and commits before releasing it.
         async with self._lock:
             log.info("partitions revoked", extra={"group": self._group, "count": len(set(revoked))})
+        for tp in revoked:  # the new owner reports their lag
+            with contextlib.suppress(KeyError):
+                LAG.remove(self._group, tp.topic, str(tp.partition))
 
     async def on_partitions_assigned(self, assigned: Iterable[TopicPartition]) -> None:
         log.info("partitions assigned", extra={"group": self._group, "count": len(set(assigned))})
@@ -142,21 +151,27 @@ class KafkaBus:
     async def publish(self, events: Sequence[Event]) -> None:
         if self._producer is None:
             raise RuntimeError("the bus is not started")
-        futures = [
-            await self._producer.send(
-                self._topic(e.topic),
-                encode(e),
-                key=e.subject.encode(),
-                headers=[("ce_type", e.type.encode()), ("ce_id", e.id.encode())],
-            )
-            for e in events
-        ]
+        futures = []
+        for e in events:
+            token = context.attach(e.trace_context())  # the send span goes under the event's
+            try:
+                futures.append(
+                    await self._producer.send(
+                        self._topic(e.topic),
+                        encode(e),
+                        key=e.subject.encode(),
+                        headers=[("ce_type", e.type.encode()), ("ce_id", e.id.encode())],
+                    )
+                )
+            finally:
+                context.detach(token)
         await asyncio.gather(*futures)
 
     async def _consume(
         self, sub: Subscription, consumer: AIOKafkaConsumer, lock: asyncio.Lock
     ) -> None:
         while True:
+            await _measure_lag(sub.group, consumer)
             try:
                 batches = await consumer.getmany(timeout_ms=500)
             except KafkaError:
@@ -174,7 +189,7 @@ class KafkaBus:
         for message in messages:
             if tp not in consumer.assignment():
                 break  # revoked meanwhile: the new owner starts after our last commit
-            dead, kind = await deliver(sub, message.value)
+            dead, kind = await deliver(sub, message.value, _trace_headers(message.headers))
             if dead is not None:
                 assert self._producer is not None
                 await self._producer.send_and_wait(
@@ -199,3 +214,24 @@ class KafkaBus:
             # The group moved on; the next owner re-reads from the last commit and the
             # idempotent handlers make the repeat harmless.
             log.warning("commit failed", exc_info=True, extra={"group": sub.group})
+
+
+def _trace_headers(headers: Sequence[tuple[str, bytes]] | None) -> dict[str, str]:
+    """The record's W3C trace context headers (written by the aiokafka instrumentation)."""
+    return {
+        key: value.decode("latin-1")
+        for key, value in headers or ()
+        if key in ("traceparent", "tracestate") and value is not None
+    }
+
+
+async def _measure_lag(group: str, consumer: AIOKafkaConsumer) -> None:
+    for tp in consumer.assignment():
+        end = consumer.highwater(tp)
+        if end is None:  # nothing fetched from it yet
+            continue
+        try:
+            position = await consumer.position(tp)
+        except KafkaError:
+            continue
+        LAG.labels(group, tp.topic, str(tp.partition)).set(max(0, end - position))

@@ -20,7 +20,7 @@ from typing import Any
 
 from prometheus_client import Counter
 
-from boyin_shared import tracing
+from boyin_shared import propagation
 from boyin_shared.api.dead_letters import DeadLetterOut, DeadLetterPage, DeadLetterStatus
 from boyin_shared.bus.dispatch import handle_once
 from boyin_shared.bus.port import Subscription
@@ -33,8 +33,8 @@ from boyin_shared.store import AlreadyExists, Collection, DocumentStore, Index, 
 log = logging.getLogger("boyin.dead_letters")
 
 DEAD_LETTERS = Counter(
-    "boyin_dead_letters_total",
-    "Dead letters kept, replayed, and replays that failed again",
+    "boyin_dead_letter_outcomes_total",
+    "Dead letters kept in the service's store, replayed, and replays that failed again",
     ["service", "group", "outcome"],
 )
 #: how long keeping a dead letter waits between attempts while the database is away
@@ -113,21 +113,21 @@ class DeadLetters:
         handler = None if subscription is None else subscription.handlers.get(type(event))
         if subscription is None or handler is None:
             raise _cannot_replay(f"no handler of {event.type} in group {doc['group']}")
-        token = tracing.activate(event.trace_context())
-        try:
-            await handle_once(subscription, handler, event)
-        except TransientError:
-            raise
-        except Exception as exc:
-            error = f"{type(exc).__name__}: {exc}"[:4000]
-            await self.collection.update(
-                letter, Update(set={"error": error}, inc={"failed_replays": 1})
-            )
-            DEAD_LETTERS.labels(self.service, doc["group"], "failed_again").inc()
-            log.warning("a replayed dead letter failed again", extra={"letter": letter})
-            raise _failed_again(error) from exc
-        finally:
-            tracing.restore(token)
+        with propagation.TRACER.start_as_current_span(
+            f"replay {event.type}", context=event.trace_context()
+        ):
+            try:
+                await handle_once(subscription, handler, event)
+            except TransientError:
+                raise
+            except Exception as exc:
+                error = f"{type(exc).__name__}: {exc}"[:4000]
+                await self.collection.update(
+                    letter, Update(set={"error": error}, inc={"failed_replays": 1})
+                )
+                DEAD_LETTERS.labels(self.service, doc["group"], "failed_again").inc()
+                log.warning("a replayed dead letter failed again", extra={"letter": letter})
+                raise _failed_again(error) from exc
         change = Update(
             set={
                 "status": DeadLetterStatus.REPLAYED.value,

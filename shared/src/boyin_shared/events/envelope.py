@@ -5,6 +5,11 @@ datacontenttype``) with the extensions ``schemaversion`` (the data schema's vers
 ``sequence`` (the aggregate revision that produced the event, for ordering and
 idempotent projections), ``traceparent`` (W3C trace context) and ``correlationid``.
 
+``traceparent`` names the span that wrote the event (the request or handler that made it),
+then, once relayed, the outbox relay's span that published it (:mod:`boyin_shared.outbox`):
+a consumer's handler continues that trace (on Kafka from the record's own ``traceparent``
+header, which names the send span under the relay's; see :mod:`boyin_shared.bus.dispatch`).
+
 Every concrete event is a frozen subclass that names its ``type`` and ``schemaversion``
 (and, usually on a service's base class, its ``source``) once, as class keywords, and
 types ``data``::
@@ -29,9 +34,10 @@ import inspect
 import json
 from typing import Any, ClassVar, Literal, Self
 
+from opentelemetry.context import Context
 from pydantic import AwareDatetime, BaseModel, ConfigDict, ValidationError
 
-from boyin_shared import tracing
+from boyin_shared import propagation
 from boyin_shared.clock import new_id, utcnow
 
 
@@ -104,8 +110,8 @@ class Event(BaseModel):
         sequence: int | None = None,
         correlationid: str | None = None,
     ) -> Self:
-        """A new event stamped with a fresh id, the current time and trace context."""
-        trace = tracing.current_or_new().child()
+        """A new event stamped with a fresh id, the current time and trace context (none
+        outside a trace, or while tracing is off)."""
         return cls.model_validate(
             {
                 "id": new_id("ev_"),
@@ -113,13 +119,14 @@ class Event(BaseModel):
                 "time": utcnow(),
                 "data": data,
                 "sequence": sequence,
-                "traceparent": trace.traceparent,
+                "traceparent": propagation.traceparent(),
                 "correlationid": correlationid,
             }
         )
 
-    def trace_context(self) -> tracing.TraceContext | None:
-        return tracing.TraceContext.parse(self.traceparent)
+    def trace_context(self) -> Context:
+        """The trace context the event continues (an empty one when it has none)."""
+        return propagation.of_traceparent(self.traceparent)
 
 
 CATALOG: dict[tuple[str, int], type[Event]] = {}

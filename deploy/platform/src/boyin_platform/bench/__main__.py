@@ -1,6 +1,6 @@
 """``python -m boyin_platform.bench latency`` (event to visible matches, on Kafka and
-FerretDB) or ``load`` (the platform under closed- and open-loop load, see
-:mod:`boyin_platform.bench.load`)."""
+FerretDB), ``load`` (the platform under closed- and open-loop load, see
+:mod:`boyin_platform.bench.load`) or ``overhead`` (that load with tracing off and on)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 
 from boyin_platform.bench.latency import latency
 from boyin_platform.bench.load import Options, load
+from boyin_platform.bench.overhead import overhead
 
 
 def main() -> None:
@@ -27,9 +28,16 @@ def main() -> None:
     run.add_argument("--before", type=Path, default=None, help="another checkout to measure too")
     run.add_argument("--mode", choices=("single", "distributed", "both"), default="single")
     run.add_argument("--gateway-workers", type=int, default=1, help="distributed mode")
+    over = sub.add_parser("overhead", help="the gateway under load, tracing off against on")
+    over.add_argument("--connections", type=int, default=20)
+    over.add_argument("--seconds", type=float, default=8.0)
+    over.add_argument("--repeat", type=int, default=3, help="interleaved rounds of every measure")
+    over.add_argument("--ratio", type=float, default=0.1, help="share of traces sampled")
     args = parser.parse_args()
     if args.what == "latency":
         asyncio.run(latency(args.samples))
+    elif args.what == "overhead":
+        asyncio.run(overhead(args.connections, args.seconds, args.repeat, args.ratio))
     else:
         options = Options(
             connections=args.connections,

@@ -11,7 +11,7 @@ import secrets
 import subprocess
 import sys
 import tempfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -56,13 +56,15 @@ def _sources(checkout: Path) -> str:
 
 
 @asynccontextmanager
-async def single_process(name: str, checkout: Path | None) -> AsyncIterator[tuple[Platform, Seen]]:
+async def single_process(
+    name: str, checkout: Path | None, extra: Mapping[str, str] | None = None
+) -> AsyncIterator[tuple[Platform, Seen]]:
     """``python -m boyin_platform --demo`` (README command one), from ``checkout``'s sources
-    when given."""
+    when given, with ``extra`` environment (say, tracing on)."""
     data = Path(tempfile.mkdtemp(prefix="boyin-load-"))
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    env = os.environ | UNLIMITED
+    env = os.environ | UNLIMITED | dict(extra or {})
     if checkout is not None:
         env["PYTHONPATH"] = _sources(checkout)
     command = [sys.executable, "-m", "boyin_platform", "--demo", "--data", str(data)]

@@ -17,6 +17,7 @@ from typing import Any, Final
 
 import numpy as np
 from numpy.typing import NDArray
+from prometheus_client import Counter, Gauge
 
 from boyin_matching.feedback.domain import Record, Screened, rerank
 from boyin_matching.feedback.repository import FeedbackRepository
@@ -34,6 +35,7 @@ from boyin_matching.ranking.shortlists import popularity
 from boyin_shared import heap
 from boyin_shared.api.matching import JobState, MatchStatus
 from boyin_shared.identity import Actor
+from boyin_shared.propagation import TRACER
 
 #: proposals kept per newly published demand
 PROPOSALS_PER_DEMAND = 20
@@ -50,6 +52,8 @@ NOTHING: NDArray[np.intp] = np.zeros(0, np.intp)
 #: are refreshed first (ranking a pool refreshes its own, which its counterpart then reads)
 RANKED: Final = tuple(COUNTERPART)
 REFRESHED_FIRST: Final = ("PROJECT_LANDING", "TALENT_RECRUITMENT")
+PROGRESS = Gauge("boyin_rematch_progress_ratio", "Share of the running rematch job's lists done")
+RUNS = Counter("boyin_rematch_runs_total", "Rematch jobs finished", ["outcome"])
 
 
 @dataclass
@@ -222,7 +226,16 @@ class Lists:
         is planned and written: a pair proposed before was counted then, an answered one
         is not on offer."""
         async with self._running:
-            return await self._rematch(progress)
+            with TRACER.start_as_current_span("rematch") as span:
+                try:
+                    written = await self._rematch(progress)
+                except BaseException:
+                    RUNS.labels("failed").inc()
+                    raise
+                RUNS.labels("done").inc()
+                span.set_attribute("boyin.rematch.demands", self.job.total)
+                span.set_attribute("boyin.rematch.proposals", written)
+                return written
 
     async def _rematch(self, progress: Callable[[int, int], None] | None) -> int:
         self.job = RematchJob(state=JobState.RUNNING)
@@ -243,6 +256,7 @@ class Lists:
         ]
         total = len(query_ids)
         self.job.total = total
+        PROGRESS.set(0.0)
         written = 0
         known = await self.feedback.everything() if self.feedback is not None else None
         writing: asyncio.Task[int] | None = None
@@ -281,6 +295,7 @@ class Lists:
                 deferred.extend(planned.deferred)
                 writing = asyncio.create_task(self._stored(planned, removals))
                 self.job.done += len(batch)
+                PROGRESS.set(self.job.done / total)
                 await asyncio.sleep(0)  # its insert starts; the service answers
             written += await written_so_far()
             await self.writer.settle_dropped(deferred)

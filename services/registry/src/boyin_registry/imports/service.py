@@ -15,6 +15,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import replace
 from datetime import timedelta
 
+from prometheus_client import Counter
+
 from boyin_registry.demands.domain import Demand
 from boyin_registry.demands.repository import DemandQuery
 from boyin_registry.demands.service import DemandCommands
@@ -45,9 +47,12 @@ from boyin_shared.api.registry import ImportKind
 from boyin_shared.clock import new_id, utcnow
 from boyin_shared.errors import BoyinError, Message, conflict, not_found
 from boyin_shared.identity import Actor
+from boyin_shared.propagation import TRACER
 from boyin_shared.spreadsheets import Cell
 
 log = logging.getLogger("boyin.registry.imports")
+#: rows imported, by kind and outcome (``rate()`` of it: rows per second)
+ROWS = Counter("boyin_import_rows_total", "Spreadsheet rows imported", ["kind", "outcome"])
 
 
 class _Stopped(Exception):
@@ -208,7 +213,11 @@ class Importer:
                 if self._stopping:
                     raise _Stopped()
                 rows.reference = await self.reference()
-                await self._record(job, index, await rows.run(batch))
+                with TRACER.start_as_current_span(
+                    "import batch",
+                    attributes={"boyin.import.kind": job.kind.value, "boyin.import.batch": index},
+                ):
+                    await self._record(job, index, await rows.run(batch))
         job.status = "done"
         job.finished_at = utcnow()
         await self.jobs.save_progress(job)
@@ -219,6 +228,8 @@ class Importer:
         return ProfileRowImporter(self.profiles, self.jobs, reference, job.actor, job.sheet())
 
     async def _record(self, job: Job, index: int, results: list[RowResult]) -> None:
+        for r in results:
+            ROWS.labels(job.kind.value, r.outcome.value).inc()
         failed = [r for r in results if r.outcome is Outcome.FAILED]
         if failed:
             await self.jobs.record_failures(job.id, index, failed)

@@ -20,6 +20,8 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from prometheus_client import Gauge
+
 from boyin_scheduling.attendance.repository import Attendances
 from boyin_scheduling.consultations.repository import Consultations
 from boyin_scheduling.editions.domain import Edition
@@ -38,10 +40,17 @@ from boyin_shared.api.scheduling import EditionStatus, MeetingStatus, SessionSta
 from boyin_shared.clock import utcnow
 from boyin_shared.errors import BoyinError, not_found
 from boyin_shared.events import Event
+from boyin_shared.propagation import TRACER
 from boyin_shared.retry import AGAIN, Again, concurrent_change, optimistic
 from boyin_shared.store import AlreadyExists
 
 log = logging.getLogger("boyin.scheduling.planner")
+#: of the last full solve of each edition: (LP bound - objective) / LP bound
+GAP = Gauge(
+    "boyin_schedule_solver_gap_ratio",
+    "How far the last drafted schedule can be from optimal, as a share of its bound",
+    ["edition"],
+)
 BATCH = 100
 
 
@@ -167,15 +176,20 @@ class Planner:
     async def _solve(self, edition_id: str, options: SolveOptions) -> None:
         try:
             async with self.lock(edition_id):
-                fair = await self.fair(edition_id)
-                instance = build_instance(fair)
-                now = self.clock()
-                options = dataclasses.replace(options, workers=self.workers)
-                report = self._progress_reporter(edition_id)
-                draft = await asyncio.to_thread(solve, instance, options, now, report)
-                draft = dataclasses.replace(draft, fingerprint=fingerprint(fair))
-                await self._settle_progress()
-                await self._write(edition_id, lambda s: (s.drafted(draft), []))
+                with TRACER.start_as_current_span(
+                    "schedule solve", attributes={"boyin.edition.id": edition_id}
+                ):
+                    fair = await self.fair(edition_id)
+                    instance = build_instance(fair)
+                    now = self.clock()
+                    options = dataclasses.replace(options, workers=self.workers)
+                    report = self._progress_reporter(edition_id)
+                    draft = await asyncio.to_thread(solve, instance, options, now, report)
+                    draft = dataclasses.replace(draft, fingerprint=fingerprint(fair))
+                    if draft.bound:  # how far from optimal the draft can be, at most
+                        GAP.labels(edition_id).set(max(0.0, 1 - draft.objective / draft.bound))
+                    await self._settle_progress()
+                    await self._write(edition_id, lambda s: (s.drafted(draft), []))
         except BoyinError as exc:
             detail = "; ".join(f"{f.field}: {f.message.en}" for f in exc.fields) or exc.message.en
             await self._write(edition_id, lambda s: (s.failed(detail), []))

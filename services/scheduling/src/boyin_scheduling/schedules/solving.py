@@ -5,6 +5,9 @@ Solve: ``solver.optimal`` (greedy first, then the LP: proven optimal when integr
 rounded and CP-SAT from it under the time limit; then the best optimal schedule for
 people); the validator must find no conflict.
 Repair: ``solver.repair.place_waiting`` on the published timetable.
+
+Each phase of a solve is a span (``schedule greedy``, ``schedule cp-sat``...) under the
+planner's ``schedule solve``.
 """
 
 from __future__ import annotations
@@ -17,12 +20,13 @@ import numpy as np
 
 from boyin_scheduling.schedules.domain import Placed, Timetable
 from boyin_scheduling.solver import model as core
-from boyin_scheduling.solver.optimal import ProgressFn, solve_optimal
+from boyin_scheduling.solver.optimal import Progress, ProgressFn, solve_optimal
 from boyin_scheduling.solver.problem import Problem, build_problem
 from boyin_scheduling.solver.repair import NO_COMMON_SLOT, NO_ROOM, place_waiting
 from boyin_scheduling.solver.tables import schedule_from_plan
 from boyin_scheduling.solver.validate import validate_schedule
 from boyin_shared.errors import Message
+from boyin_shared.propagation import TRACER
 
 MAX_TIME_LIMIT_S = 300.0
 
@@ -81,14 +85,26 @@ def solve(
     """A full schedule of ``instance`` (``solver.optimal``: the LP first, proven optimal
     when integral); raises ``invalid`` for bad input. ``progress`` hears each phase."""
     t0 = time.perf_counter()
-    problem = build_problem(instance)
-    result = solve_optimal(
-        problem,
-        time_limit_s=min(options.time_limit_s, MAX_TIME_LIMIT_S),
-        workers=options.workers,
-        progress=progress,
-        lp=options.lp_bound,
-    )
+    with TRACER.start_as_current_span("schedule build"):
+        problem = build_problem(instance)
+    with TRACER.start_as_current_span("schedule optimal") as span:
+
+        def phase(p: Progress) -> None:
+            # each phase the solver reports is an event of the span (from its thread)
+            found = {"incumbent": p.incumbent, "bound": p.bound}
+            span.add_event(p.phase, {k: v for k, v in found.items() if v is not None})
+            if progress is not None:
+                progress(p)
+
+        result = solve_optimal(
+            problem,
+            time_limit_s=min(options.time_limit_s, MAX_TIME_LIMIT_S),
+            workers=options.workers,
+            progress=phase,
+            lp=options.lp_bound,
+        )
+        span.set_attribute("boyin.solver.path", result.path)
+        span.set_attribute("boyin.solver.gap", result.gap)
     schedule = schedule_from_plan(problem, result.plan)
     return _timetable(
         instance,
