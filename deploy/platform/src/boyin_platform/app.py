@@ -22,6 +22,7 @@ from boyin_platform.services import definitions
 from boyin_shared import http, identity
 from boyin_shared.errors import BoyinError
 from boyin_shared.runtime import make_bus
+from boyin_shared.scrape import ScrapeAccess
 from boyin_shared.service import ServiceHost, start_bus
 from boyin_shared.settings import PlatformSettings
 
@@ -124,7 +125,9 @@ def create_platform(settings: PlatformSettings) -> FastAPI:
     async def ready() -> bool:
         return all([await h.ready() for h in hosts])
 
-    http.install(app, "platform", ready, measure=False)  # the gateway and services measure
+    http.install(
+        app, "platform", ready, scrape=ScrapeAccess.of(settings), measure=False
+    )  # the gateway and services measure
     for host in hosts:
         guarded = InternalOnly(host.app, settings.identity_secret())
         app.mount(f"/services/{host.definition.name}", guarded)
