@@ -60,12 +60,13 @@ def test_a_new_service_is_one_entry(tmp_path: Path) -> None:
     compose = yaml.safe_load(after[Path("deploy/compose/compose.yaml")])
     assert compose["services"]["guidance"]["command"] == ["python", "-m", "boyin_guidance"]
     assert "guidance" in compose["services"]["gateway"]["depends_on"]
+    assert "          - guidance\n" in after[Path("deploy/monitoring/prometheus.yaml")]
     config = yaml.safe_load(after[Path("deploy/k8s/config.yaml")])
     assert '"guidance":"http://guidance:8000"' in config["data"]["BOYIN_SERVICE_URLS"]
 
     # removing it again leaves its manifest stale, which --write deletes
     (tmp_path / "deploy").mkdir()
-    for folder in ("templates", "k8s", "compose"):
+    for folder in ("templates", "k8s", "compose", "monitoring"):
         src = ROOT / "deploy" / folder
         for file in src.rglob("*"):
             if file.is_file():

@@ -53,7 +53,7 @@ NAMESPACE = "boyin"
 #: The services that exist (the platform's own list), each deployed with the gateway.
 SERVICES = tuple(d.name for d in PLATFORM_SERVICES)
 APPS = (*SERVICES, "gateway")
-SECRET_KEYS = {"BOYIN_INTERNAL_TOKEN_SECRET", "BOYIN_JWT_SECRET"}
+SECRET_KEYS = {"BOYIN_INTERNAL_TOKEN_SECRET", "BOYIN_JWT_SECRET", "BOYIN_METRICS_TOKEN"}
 APP_PORT = 8000
 #: Documents the Secret's shape only; the real one is created outside kustomize.
 SECRET_EXAMPLE = "secret.example.yaml"
@@ -594,6 +594,31 @@ def test_compose_secrets_are_placeholders() -> None:
         not (COMPOSE_DIR / "secrets.env").exists()
         or _run("git", "check-ignore", "-q", str(COMPOSE_DIR / "secrets.env")).returncode == 0
     )
+
+
+def test_prometheus_scrapes_every_app_with_the_metrics_token_from_a_file() -> None:
+    """Every app refuses ``/metrics`` without ``BOYIN_METRICS_TOKEN`` (issue #20): the scrape
+    jobs send it, read from a file (a Secret), never written in the config; the Kubernetes
+    job keeps the pods the manifests annotate, the compose job names every app."""
+    config = yaml.safe_load((DEPLOY / "monitoring" / "prometheus.yaml").read_text("utf-8"))
+    jobs = {job["job_name"]: job for job in config["scrape_configs"]}
+    assert set(jobs) == {"boyin-kubernetes", "boyin-compose"}
+    for job in jobs.values():
+        assert job["authorization"]["type"] == "Bearer"
+        assert "credentials" not in job["authorization"], "the token is read from a file"
+        assert job["authorization"]["credentials_file"].startswith(("/etc/prometheus/", "/run/"))
+    k8s = jobs["boyin-kubernetes"]
+    assert k8s["authorization"]["credentials_file"].endswith("/BOYIN_METRICS_TOKEN")
+    assert k8s["kubernetes_sd_configs"] == [{"role": "pod", "namespaces": {"names": [NAMESPACE]}}]
+    for workload in _of_kind("Deployment").values():
+        if workload["metadata"]["name"] in APPS:
+            notes = workload["spec"]["template"]["metadata"]["annotations"]
+            assert notes["prometheus.io/scrape"] == "true"
+            assert notes["prometheus.io/path"] == "/metrics"
+            assert notes["prometheus.io/port"] == str(APP_PORT)
+    (names,) = jobs["boyin-compose"]["dns_sd_configs"]
+    assert names["port"] == APP_PORT
+    assert set(names["names"]) == set(APPS) <= set(_compose()["services"])
 
 
 def test_compose_kafka_is_a_single_kraft_node() -> None:

@@ -8,7 +8,9 @@ The templates in ``deploy/templates`` hold what every service shares; the list i
   ``depends_on`` and ``BOYIN_SERVICE_URLS``;
 - ``deploy/k8s/<service>.yaml``: Deployment and Service (plus HorizontalPodAutoscaler and
   PodDisruptionBudget when autoscaled);
-- ``deploy/k8s/kustomization.yaml`` and ``deploy/k8s/config.yaml`` (its service URLs).
+- ``deploy/k8s/kustomization.yaml`` and ``deploy/k8s/config.yaml`` (its service URLs);
+- ``deploy/monitoring/prometheus.yaml``: the scrape jobs (with the metrics token), whose
+  compose job names every service.
 
 The rest of ``deploy/`` (the gateway's manifest, Kafka, MongoDB, the Dockerfile) is
 written by hand and names no service. ``tests/deploy`` fails when a committed file
@@ -33,6 +35,7 @@ APP_PORT = 8000
 TEMPLATES = Path("deploy/templates")
 COMPOSE = Path("deploy/compose/compose.yaml")
 K8S = Path("deploy/k8s")
+PROMETHEUS = Path("deploy/monitoring/prometheus.yaml")
 #: how every generated file starts (and so how a stale one is recognised)
 MARK = f"# Generated from {TEMPLATES.as_posix()}/"
 
@@ -184,6 +187,14 @@ def render(root: Path, services: Sequence[Service] = SERVICES) -> dict[Path, str
             root,
             Path("k8s/kustomization.yaml.tmpl"),
             services="\n".join(f"  - {s.name}.yaml" for s in services),
+        ),
+        PROMETHEUS: _fill(
+            root,
+            Path("prometheus.yaml.tmpl"),
+            port=str(APP_PORT),
+            compose_names="\n".join(
+                f"          - {name}" for name in (*(s.name for s in services), "gateway")
+            ),
         ),
     }
     for service in services:
