@@ -85,7 +85,8 @@ class ServiceHost:
         http.install(self.app, d.name, self.ready, scrape=ScrapeAccess.of(self.settings))
         # Every route of a service answers only a caller with the signed internal identity
         # (the gateway, another service), whether or not its handler reads the actor; the
-        # probes and metrics installed above stay open to the orchestrator and Prometheus.
+        # probes installed above stay open to the orchestrator, the metrics to Prometheus
+        # (with the metrics token: boyin_shared.scrape).
         for router in (*d.routers, dead_letters_api.router):
             self.app.include_router(router, dependencies=[Depends(current_actor)])
 

@@ -55,7 +55,8 @@ class InternalOnly:
     """A service mounted at ``/services/<name>`` on the platform's one public port answers
     only calls with the signed internal identity (the gateway's): its every route, its
     OpenAPI document, docs, probes and metrics. The platform's own ``/healthz``, ``/readyz``
-    and ``/metrics`` stay where an operator expects them."""
+    and ``/metrics`` (for a scraper that proves itself: ``boyin_shared.scrape``) stay where
+    an operator expects them."""
 
     def __init__(self, app: ASGIApp, secret: str) -> None:
         self.app = app
