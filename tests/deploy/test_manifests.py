@@ -58,7 +58,7 @@ APPS = (*SERVICES, "gateway")
 TRACING = ("otel-collector", "jaeger")
 #: compose also runs the metrics stack (in a cluster, the cluster's own Prometheus and Grafana)
 COMPOSE_OBSERVABILITY = {*TRACING, "prometheus", "grafana"}
-SECRET_KEYS = {"BOYIN_INTERNAL_TOKEN_SECRET", "BOYIN_JWT_SECRET"}
+SECRET_KEYS = {"BOYIN_INTERNAL_TOKEN_SECRET", "BOYIN_JWT_SECRET", "BOYIN_METRICS_TOKEN"}
 APP_PORT = 8000
 #: Documents the Secret's shape only; the real one is created outside kustomize.
 SECRET_EXAMPLE = "secret.example.yaml"
@@ -605,6 +605,38 @@ def test_compose_secrets_are_placeholders() -> None:
         not (COMPOSE_DIR / "secrets.env").exists()
         or _run("git", "check-ignore", "-q", str(COMPOSE_DIR / "secrets.env")).returncode == 0
     )
+
+
+def test_prometheus_scrapes_every_app_with_the_metrics_token_from_a_file() -> None:
+    """Every app refuses ``/metrics`` without ``BOYIN_METRICS_TOKEN`` (issue #20): the scrape
+    jobs send it, read from a file (a Secret), never written in the config; the Kubernetes
+    job keeps the pods the manifests annotate, compose's Prometheus names every app and
+    has the token as a compose secret."""
+    observability = DEPLOY / "observability"
+    k8s_config = yaml.safe_load((observability / "prometheus-kubernetes.yaml").read_text("utf-8"))
+    compose_config = yaml.safe_load((observability / "prometheus.yaml").read_text("utf-8"))
+    (k8s,) = k8s_config["scrape_configs"]
+    (compose,) = compose_config["scrape_configs"]
+    for job in (k8s, compose):
+        assert job["authorization"]["type"] == "Bearer"
+        assert "credentials" not in job["authorization"], "the token is read from a file"
+        assert job["authorization"]["credentials_file"].startswith(("/etc/prometheus/", "/run/"))
+    assert k8s["authorization"]["credentials_file"].endswith("/BOYIN_METRICS_TOKEN")
+    assert k8s["kubernetes_sd_configs"] == [{"role": "pod", "namespaces": {"names": [NAMESPACE]}}]
+    for workload in _of_kind("Deployment").values():
+        if workload["metadata"]["name"] in APPS:
+            notes = workload["spec"]["template"]["metadata"]["annotations"]
+            assert notes["prometheus.io/scrape"] == "true"
+            assert notes["prometheus.io/path"] == "/metrics"
+            assert notes["prometheus.io/port"] == str(APP_PORT)
+    (names,) = compose["dns_sd_configs"]
+    assert names["port"] == APP_PORT
+    assert set(names["names"]) == set(APPS) <= set(_compose()["services"])
+    secret = compose["authorization"]["credentials_file"].removeprefix("/run/secrets/")
+    assert secret in _compose()["services"]["prometheus"]["secrets"]
+    assert _compose()["secrets"][secret] == {"file": "./metrics-token"}
+    ignored = (COMPOSE_DIR / ".gitignore").read_text(encoding="utf-8").split()
+    assert "metrics-token" in ignored
 
 
 def test_compose_kafka_is_a_single_kraft_node() -> None:

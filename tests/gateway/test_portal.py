@@ -13,6 +13,7 @@ from fastapi import FastAPI
 
 from boyin_gateway import portal
 from boyin_shared import http
+from boyin_shared.scrape import ScrapeAccess
 
 
 async def _ready() -> bool:
@@ -29,7 +30,7 @@ async def client(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
     (built / "favicon.svg").write_text("<svg/>", "utf-8")
     (tmp_path / "secret.txt").write_text("outside", "utf-8")
     app = FastAPI()
-    http.install(app, "gateway", _ready)
+    http.install(app, "gateway", _ready, scrape=ScrapeAccess())
 
     @app.get("/files/known")
     async def known() -> dict[str, str]:
@@ -89,7 +90,7 @@ async def test_the_apis_paths_are_never_the_portals(client: httpx.AsyncClient) -
 
 async def test_an_unbuilt_portal_says_how_to_build_it(tmp_path: Path) -> None:
     app = FastAPI()
-    http.install(app, "gateway", _ready)
+    http.install(app, "gateway", _ready, scrape=ScrapeAccess())
     app.include_router(portal.router(tmp_path / "nothing"))
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://portal") as client:

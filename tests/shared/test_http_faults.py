@@ -12,6 +12,7 @@ from pydantic import BaseModel
 
 from boyin_shared import http
 from boyin_shared.errors import TransientError
+from boyin_shared.scrape import ScrapeAccess
 
 
 class Body(BaseModel):
@@ -24,7 +25,7 @@ def app() -> FastAPI:
     async def ready() -> bool:
         return True
 
-    http.install(served, "test", ready)
+    http.install(served, "test", ready, scrape=ScrapeAccess())
 
     @served.get("/away")
     async def away() -> dict[str, str]:

@@ -4,7 +4,8 @@ from each service's own OpenAPI document, so a route added tomorrow is walked to
 Each route is called with its path parameters filled in, once with no identity, once with
 an identity signed with another secret, and once with an expired one: 401 each time, before
 any handler runs (a handler that ran would answer 404, 422 or 200). The probes and metrics
-are the only open routes, for the orchestrator and Prometheus."""
+are the only routes without the identity, for the orchestrator and Prometheus (the metrics
+ask for their own token: tests/shared/test_scrape.py)."""
 
 from __future__ import annotations
 

@@ -24,6 +24,7 @@ from boyin_shared.bus import Subscription
 from boyin_shared.bus.embedded import EmbeddedBus
 from boyin_shared.events import Event
 from boyin_shared.outbox import Outbox
+from boyin_shared.scrape import ScrapeAccess
 from boyin_shared.store.sqlite import SqliteStore
 from tests.shared.conftest import eventually
 from tests.shared.sample_events import NoteWritten, note
@@ -49,7 +50,7 @@ async def test_a_server_span_continues_the_callers_trace(spans: InMemorySpanExpo
     async def ready() -> bool:
         return True
 
-    http.install(served, "test", ready)
+    http.install(served, "test", ready, scrape=ScrapeAccess())
 
     @served.get("/things/{name}")
     async def thing(name: str) -> dict[str, str | None]:

@@ -29,6 +29,7 @@ from boyin_shared import heap, http, telemetry
 from boyin_shared.errors import BoyinError, TransientError, invalid_body, unauthenticated
 from boyin_shared.identity import Actor
 from boyin_shared.runtime import make_bus, make_store
+from boyin_shared.scrape import ScrapeAccess
 from boyin_shared.service import start_bus
 from boyin_shared.settings import PlatformSettings
 from boyin_shared.store import DocumentStore
@@ -219,7 +220,7 @@ def create_app(
             return False
         return True
 
-    http.install(app, "gateway", ready)
+    http.install(app, "gateway", ready, scrape=ScrapeAccess.of(settings))
     # outermost: a refused request costs no more than this
     app.add_middleware(LimitRequests, limits=limits, throttle=throttle, account_of=account_of)
     app.include_router(

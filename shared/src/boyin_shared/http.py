@@ -28,6 +28,7 @@ from boyin_shared.errors import (
     invalid_body,
     unavailable,
 )
+from boyin_shared.scrape import ScrapeAccess
 
 log = logging.getLogger("boyin.http")
 
@@ -267,10 +268,16 @@ _FRAMEWORK = {
 
 
 def install(
-    app: FastAPI, service: str, ready: Callable[[], Awaitable[bool]], *, measure: bool = True
+    app: FastAPI,
+    service: str,
+    ready: Callable[[], Awaitable[bool]],
+    *,
+    scrape: ScrapeAccess,
+    measure: bool = True,
 ) -> None:
     """Add probes, metrics, trace propagation and the one error mapping to ``app``
     (``measure=False``: an application whose requests the applications it mounts measure).
+    ``/metrics`` answers only whom ``scrape`` allows; the probes answer everyone.
 
     The request is traced by OpenTelemetry's ASGI middleware when tracing is on
     (:mod:`boyin_shared.telemetry`), and measured in a ``BaseHTTPMiddleware``, which runs the route in
@@ -358,7 +365,9 @@ def install(
         return JSONResponse({"ready": ok, "service": service}, status_code=200 if ok else 503)
 
     @probes.get("/metrics")
-    async def metrics() -> Response:
-        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+    async def metrics(request: Request) -> Response:
+        return scrape.answer(
+            request, lambda: Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+        )
 
     app.include_router(probes)

@@ -28,6 +28,7 @@ from boyin_shared.dead_letters import api as dead_letters_api
 from boyin_shared.errors import TransientError
 from boyin_shared.outbox import Outbox
 from boyin_shared.runtime import make_bus, make_store
+from boyin_shared.scrape import ScrapeAccess
 from boyin_shared.settings import PlatformSettings
 from boyin_shared.store import Collection, DocumentStore
 
@@ -86,10 +87,11 @@ class ServiceHost:
             telemetry=telemetry.NATIVE_OFF,
         )
         self.app.state.internal_token_secret = self.settings.identity_secret()
-        http.install(self.app, d.name, self.ready)
+        http.install(self.app, d.name, self.ready, scrape=ScrapeAccess.of(self.settings))
         # Every route of a service answers only a caller with the signed internal identity
         # (the gateway, another service), whether or not its handler reads the actor; the
-        # probes and metrics installed above stay open to the orchestrator and Prometheus.
+        # probes installed above stay open to the orchestrator, the metrics to Prometheus
+        # (with the metrics token: boyin_shared.scrape).
         for router in (*d.routers, dead_letters_api.router):
             self.app.include_router(router, dependencies=[Depends(current_actor)])
 

@@ -108,6 +108,14 @@ class PlatformSettings(BaseSettings):
     #: JSON list, e.g. ``["10.8.0.12", "10.8.1.0/28"]``; none by default: the connection's
     #: peer is the client.
     trusted_proxies: tuple[IPvAnyNetwork, ...] = ()
+    #: The bearer token a scraper sends for ``/metrics`` (Prometheus: the scrape config's
+    #: ``authorization`` credentials), at least 32 bytes; see :mod:`boyin_shared.scrape`.
+    #: Unset: ``/metrics`` answers only ``metrics_networks`` and, out of strict mode
+    #: (introspection on), this machine.
+    metrics_token: SecretStr | None = None
+    #: Networks whose connections may read ``/metrics`` without the token, as a JSON list
+    #: (e.g. ``["10.42.7.0/24"]``, the monitoring network); none by default.
+    metrics_networks: tuple[IPvAnyNetwork, ...] = ()
     #: The built web portal the gateway serves at ``/`` (default: ``gateway/portal/dist``
     #: next to the gateway's source; see ``boyin_gateway.portal``).
     portal_dir: Path | None = None

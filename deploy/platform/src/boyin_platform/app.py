@@ -22,6 +22,7 @@ from boyin_platform.services import definitions
 from boyin_shared import http, identity, telemetry
 from boyin_shared.errors import BoyinError
 from boyin_shared.runtime import make_bus
+from boyin_shared.scrape import ScrapeAccess
 from boyin_shared.service import ServiceHost, start_bus
 from boyin_shared.settings import PlatformSettings
 
@@ -54,7 +55,8 @@ class InternalOnly:
     """A service mounted at ``/services/<name>`` on the platform's one public port answers
     only calls with the signed internal identity (the gateway's): its every route, its
     OpenAPI document, docs, probes and metrics. The platform's own ``/healthz``, ``/readyz``
-    and ``/metrics`` stay where an operator expects them."""
+    and ``/metrics`` (for a scraper that proves itself: ``boyin_shared.scrape``) stay where
+    an operator expects them."""
 
     def __init__(self, app: ASGIApp, secret: str) -> None:
         self.app = app
@@ -125,7 +127,9 @@ def create_platform(settings: PlatformSettings) -> FastAPI:
     async def ready() -> bool:
         return all([await h.ready() for h in hosts])
 
-    http.install(app, "platform", ready, measure=False)  # the gateway and services measure
+    http.install(
+        app, "platform", ready, scrape=ScrapeAccess.of(settings), measure=False
+    )  # the gateway and services measure
     for host in hosts:
         guarded = InternalOnly(host.app, settings.identity_secret())
         app.mount(f"/services/{host.definition.name}", guarded)

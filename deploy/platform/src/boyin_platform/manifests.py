@@ -11,8 +11,9 @@ The templates in ``deploy/templates`` hold what every service shares; the list i
 - ``deploy/k8s/kustomization.yaml`` and ``deploy/k8s/config.yaml`` (its service URLs);
 - observability: ``deploy/k8s/observability.yaml`` (the OpenTelemetry Collector, its
   configuration ``deploy/observability/otel-collector.yaml`` embedded, and Jaeger),
-  ``deploy/observability/prometheus.yaml`` (compose's Prometheus, scraping every app) and
-  the Grafana dashboards (:mod:`boyin_platform.dashboards`).
+  ``deploy/observability/prometheus.yaml`` (compose's Prometheus, scraping every app with
+  the metrics token), ``deploy/observability/prometheus-kubernetes.yaml`` (the scrape job
+  for a cluster's own Prometheus, with the metrics token) and the Grafana dashboards (:mod:`boyin_platform.dashboards`).
 
 The rest of ``deploy/`` (the gateway's manifest, Kafka, MongoDB, the Dockerfile) is
 written by hand and names no service. ``tests/deploy`` fails when a committed file
@@ -199,6 +200,9 @@ def render(root: Path, services: Sequence[Service] = SERVICES) -> dict[Path, str
             root,
             Path("k8s/kustomization.yaml.tmpl"),
             services="\n".join(f"  - {s.name}.yaml" for s in services),
+        ),
+        OBSERVABILITY / "prometheus-kubernetes.yaml": _fill(
+            root, Path("observability/prometheus-kubernetes.yaml.tmpl")
         ),
     }
     for service in services:
