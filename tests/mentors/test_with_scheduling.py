@@ -163,7 +163,11 @@ async def test_a_consultation_in_schedulings_grid_and_the_talents_agenda(tmp_pat
         new_start = datetime.fromisoformat(later["start"])
         new_end = datetime.fromisoformat(later["end"])
         assert new_start == datetime.fromisoformat(at(FIRST_DAY, "10:30"))
-        assert await poll("scheduling told of the move", learned) == ((new_start, new_end),)
+
+        async def moved_there() -> bool:
+            return await learned() == ((new_start, new_end),)
+
+        await poll("scheduling told of the move", moved_there)
         ics = await calendar()
         assert ics.count(uid) == 1 and "SEQUENCE:2" in ics
         assert f"DTSTART;TZID=Europe/Berlin:{berlin(new_start)}" in ics
