@@ -331,6 +331,10 @@ class FakeMentors:
         found = self.data.consultations.get(consultation_id)
         if found is None or not self._sees(found):
             raise not_found(consultation_id)
+        if action in ("cancel", "move"):
+            changed = self._changed(found, action, body)
+            self.data.consultations[consultation_id] = changed
+            return changed
         if not (self.actor.is_staff or found.mentor_id == self._me):
             raise forbidden()
         if action == "outcome":
@@ -340,6 +344,41 @@ class FakeMentors:
             changed = found.model_copy(update={"notes": [*found.notes, note]})
         self.data.consultations[consultation_id] = changed
         return changed
+
+    def _changed(
+        self, found: ConsultationOut, action: str, body: dict[str, Any]
+    ) -> ConsultationOut:
+        """Cancelled (with a reason) or moved, by whoever sees it (as the service has it)."""
+        if action == "move":
+            return found.model_copy(update={"slot_id": body["slot_id"]})
+        if not body["reason"].strip():
+            problem = FieldErrorOut(
+                field="reason",
+                code="REQUIRED",
+                message=MessageOut(zh="请说明取消原因", en="say why it is cancelled"),
+            )
+            raise ServiceError(
+                422,
+                ErrorOut(
+                    code="VALIDATION_FAILED",
+                    message=MessageOut(zh="输入有误", en="invalid input"),
+                    fields=[problem],
+                ),
+            )
+        side = (
+            "OPERATOR"
+            if self.actor.is_staff
+            else "MENTOR"
+            if found.mentor_id == self._me
+            else "TALENT"
+        )
+        return found.model_copy(
+            update={
+                "status": ConsultationStatus.CANCELLED,
+                "cancelled_by": side,
+                "cancel_reason": body["reason"],
+            }
+        )
 
 
 def aggregated(s: ScreeningOut) -> ScreeningOut:

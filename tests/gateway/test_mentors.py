@@ -370,3 +370,27 @@ async def test_consultations_through_the_gateway(tmp_path: Path) -> None:
         ]
         assert (await graphql(gateway.url, mine, token(gateway, "talent")))["myConsultations"] == []
         assert (await graphql(gateway.url, mine, None))["myConsultations"] is None
+
+        move = f"""
+        mutation($id: ID!) {{ moveConsultation(id: $id, slotId: "s1") {{
+          __typename ... on Consultation {{ id slotId status }} {PROBLEM} }} }}"""
+        moved = (await graphql(gateway.url, move, owner, id=made["id"]))["moveConsultation"]
+        assert (moved["id"], moved["slotId"], moved["status"]) == (made["id"], "s1", "BOOKED")
+        cancel = f"""
+        mutation($id: ID!, $reason: String!) {{ cancelConsultation(id: $id, reason: $reason) {{
+          __typename ... on Consultation {{ status cancelledBy cancelReason }} {PROBLEM} }} }}"""
+        no_reason = (await graphql(gateway.url, cancel, owner, id=made["id"], reason=" "))[
+            "cancelConsultation"
+        ]
+        assert no_reason["__typename"] == "InvalidInput"
+        assert [(f["field"], f["code"]) for f in no_reason["fields"]] == [("reason", "REQUIRED")]
+        assert no_reason["fields"][0]["message"]["zh"] == "请说明取消原因"
+        gone = (await graphql(gateway.url, cancel, mentor_token, id=made["id"], reason="ill"))[
+            "cancelConsultation"
+        ]
+        assert gone == {
+            "__typename": "Consultation",
+            "status": "CANCELLED",
+            "cancelledBy": "MENTOR",
+            "cancelReason": "ill",
+        }

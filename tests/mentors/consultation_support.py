@@ -31,8 +31,13 @@ class FixedScheduling:
 
     def __init__(self, answer: TalentSchedule | None) -> None:
         self.answer = answer
+        #: who asked, for whom
+        self.asked: list[tuple[str, str | None]] = []
 
-    async def for_booking(self, edition_id: str, actor: Actor) -> TalentSchedule | None:
+    async def for_booking(
+        self, edition_id: str, actor: Actor, party_id: str | None = None
+    ) -> TalentSchedule | None:
+        self.asked.append((actor.account_id, party_id))
         if self.answer is None:
             return None
         return self.answer if edition_id == "2026" else TalentSchedule(slots=())

@@ -80,6 +80,17 @@ mutation($id: ID!) {{ addGuidanceNote(id: $id, text: "Meet the Liangjiang pilot 
   __typename ... on Consultation {{ notes {{ text }} }} {PROBLEM} }} }}"""
 
 
+AGENDA = """
+query($edition: ID!) { myAgenda(editionId: $edition) {
+  ... on Agenda { items { kind id start state mentorId url } } } }"""
+MOVE = f"""
+mutation($id: ID!, $slot: ID!) {{ moveConsultation(id: $id, slotId: $slot) {{
+  __typename ... on Consultation {{ slotId }} {PROBLEM} }} }}"""
+CANCEL = f"""
+mutation($id: ID!, $reason: String!) {{ cancelConsultation(id: $id, reason: $reason) {{
+  __typename ... on Consultation {{ status cancelledBy }} {PROBLEM} }} }}"""
+
+
 def profile(text: str) -> dict[str, Any]:
     return {
         "name": f"Dr. {text.split()[0].title()}",
@@ -211,3 +222,40 @@ async def test_mentors_through_the_gateway_on_kafka_and_ferretdb(
             "myConsultations"
         ]
         assert mine == [{"id": made["id"], "notes": noted["notes"]}]
+
+        # scheduling lists it in the talent's agenda; the talent moves it a slot later,
+        # the mentor cancels it, each in GraphQL (the agenda follows by the events)
+        async def agenda_item(expected: tuple[str, str]) -> dict[str, Any] | None:
+            answer = (await graphql(url, AGENDA, talent, edition=edition["id"]))["myAgenda"]
+            items = [i for i in answer.get("items", []) if i["kind"] == "CONSULTATION"]
+            found = items[0] if items else None
+            return found if found and (found["id"], found["state"]) == expected else None
+
+        item = await poll("the agenda lists it", lambda: agenda_item((made["id"], "CONFIRMED")))
+        assert (item["mentorId"], item["url"]) == (
+            mentors["battery"][0],
+            "https://meet.example.org/battery",
+        )
+        later = edition["slots"][3]
+        moved = (await graphql(url, MOVE, talent, id=made["id"], slot=later["id"]))[
+            "moveConsultation"
+        ]
+        assert (moved["__typename"], moved["slotId"]) == ("Consultation", later["id"]), moved
+
+        async def agenda_moved() -> dict[str, Any] | None:
+            found = await agenda_item((made["id"], "CONFIRMED"))
+            same = found and datetime.fromisoformat(found["start"]) == datetime.fromisoformat(
+                later["start"]
+            )
+            return found if same else None
+
+        await poll("the agenda moves it", agenda_moved)
+        no_reason = (await graphql(url, CANCEL, mentors["battery"][1], id=made["id"], reason=""))[
+            "cancelConsultation"
+        ]
+        assert [(f["field"], f["code"]) for f in no_reason["fields"]] == [("reason", "REQUIRED")]
+        cancelled = (
+            await graphql(url, CANCEL, mentors["battery"][1], id=made["id"], reason="called away")
+        )["cancelConsultation"]
+        assert (cancelled["status"], cancelled["cancelledBy"]) == ("CANCELLED", "MENTOR")
+        await poll("the agenda cancels it", lambda: agenda_item((made["id"], "CANCELLED")))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
 
@@ -24,6 +25,11 @@ from tests.mentors.support import MENTOR, field_codes, ok, profile_body, refusal
 from tests.processes import poll
 from tests.registry.support import talent_body, talent_member
 from tests.scheduling.support import FIRST_DAY, at, edition_body, state
+
+
+def berlin(at: datetime) -> str:
+    """``at`` as an iCalendar local time in Berlin."""
+    return f"{at.astimezone(ZoneInfo('Europe/Berlin')):%Y%m%dT%H%M%S}"
 
 
 async def test_a_consultation_in_schedulings_grid_and_the_talents_agenda(tmp_path: Path) -> None:
@@ -119,3 +125,68 @@ async def test_a_consultation_in_schedulings_grid_and_the_talents_agenda(tmp_pat
             return fair.consultations.get(party)
 
         assert await poll("scheduling told of the consultation", learned) == ((start, end),)
+
+        # ... lists it in the talent's agenda and calendar: the consultation's stable UID,
+        # the talent's zone, the mentor's link
+        uid = f"UID:{eid}.{made['id']}@boyin"
+
+        async def consultation_item() -> dict[str, object]:
+            items = ok(await sched.get(f"/editions/{eid}/agenda", headers=talent))
+            [item] = [i for i in items if i["kind"] == "CONSULTATION"]
+            return dict(item)
+
+        item = await consultation_item()
+        assert (item["id"], item["state"], item["mentor_id"], item["url"]) == (
+            made["id"],
+            "CONFIRMED",
+            m["id"],
+            "https://meet.example.org/weber",
+        )
+        assert datetime.fromisoformat(str(item["start"])) == start
+
+        async def calendar() -> str:
+            response = await sched.get(f"/editions/{eid}/agenda.ics", headers=talent)
+            assert response.status_code == 200
+            return response.text.replace("\r\n ", "")
+
+        ics = await calendar()
+        assert uid in ics and f"DTSTART;TZID=Europe/Berlin:{berlin(start)}" in ics
+        assert "URL:https://meet.example.org/weber" in ics and "BEGIN:VTIMEZONE" in ics
+
+        # moved by the talent to 10:30 (11:30 in Tokyo): scheduling moves the blocked time,
+        # the calendar updates the same event
+        later = ok(
+            await api.post(
+                f"/consultations/{made['id']}/move", json={"slot_id": slots[3]}, headers=talent
+            )
+        )
+        new_start = datetime.fromisoformat(later["start"])
+        new_end = datetime.fromisoformat(later["end"])
+        assert new_start == datetime.fromisoformat(at(FIRST_DAY, "10:30"))
+
+        async def moved_there() -> bool:
+            return await learned() == ((new_start, new_end),)
+
+        await poll("scheduling told of the move", moved_there)
+        ics = await calendar()
+        assert ics.count(uid) == 1 and "SEQUENCE:2" in ics
+        assert f"DTSTART;TZID=Europe/Berlin:{berlin(new_start)}" in ics
+
+        # cancelled by the mentor: the time is free again, the calendar cancels the event
+        cancelled = ok(
+            await api.post(
+                f"/consultations/{made['id']}/cancel",
+                json={"reason": "在东京有事 / called away in Tokyo"},
+                headers=as_actor(MENTOR),
+            )
+        )
+        assert cancelled["status"] == "CANCELLED"
+
+        async def freed() -> bool:
+            fair = await state(r).planner.fair(eid)
+            return party not in fair.consultations
+
+        await poll("scheduling told of the cancellation", freed)
+        assert (await consultation_item())["state"] == "CANCELLED"
+        ics = await calendar()
+        assert "STATUS:CANCELLED" in ics and "SEQUENCE:3" in ics and ics.count(uid) == 1

@@ -58,4 +58,7 @@ strawberry.enum(SolveJob, description="The background computation of a draft tim
 AgendaItemKind = Enum(  # type: ignore[misc]
     "AgendaItemKind", [(kind, kind) for kind in get_args(AgendaItemKinds)]
 )
-strawberry.enum(AgendaItemKind, description="What an agenda item is: a session or a meeting.")
+strawberry.enum(
+    AgendaItemKind,
+    description="What an agenda item is: a session, a meeting or a consultation with a mentor.",
+)

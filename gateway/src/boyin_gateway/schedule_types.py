@@ -277,7 +277,8 @@ class Attendance:
 @derived(
     AgendaItemOut,
     name="AgendaItem",
-    description="One entry of a participant's agenda: a session or a meeting.",
+    description="One entry of a participant's agenda: a session, a meeting or a consultation "
+    "with a mentor (mentorId; url: an online one's link).",
 )
 class AgendaItem:
     kind: AgendaItemKind

@@ -69,7 +69,7 @@ class Mentors(Downstream, Protocol):
     async def consultation_action(
         self, consultation_id: str, action: str, body: dict[str, Any]
     ) -> ConsultationOut:
-        """``outcome`` or ``notes``."""
+        """``cancel``, ``move``, ``outcome`` or ``notes``."""
         ...
 
 

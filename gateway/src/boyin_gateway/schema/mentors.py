@@ -47,11 +47,13 @@ from boyin_gateway.schedule_inputs import body_of
 from boyin_gateway.types import Forbidden
 from boyin_shared.api.mentors import (
     BookIn,
+    CancelIn,
     ConsultationMode,
     ConsultationStatus,
     DecisionIn,
     MentorPage,
     MentorStatus,
+    MoveIn,
     NoteIn,
     OutcomeIn,
     ReassignIn,
@@ -291,6 +293,37 @@ class MentorMutation:
         )
         return await answered(
             info.context.mentors.book(str(mentor_id), body), showing(Consultation)
+        )
+
+    @guarded_mutation(
+        SignedIn(sign_in_first),
+        "Call a consultation off before it begins (its talent, its mentor or staff), saying "
+        "why: the time is free again, in the talent's agenda and calendar too.",
+    )
+    async def cancel_consultation(
+        self, info: Info, id: strawberry.ID, reason: str
+    ) -> ConsultationResult:
+        return await answered(
+            info.context.mentors.consultation_action(
+                str(id), "cancel", sent(CancelIn.model_construct(reason=reason))
+            ),
+            showing(Consultation),
+        )
+
+    @guarded_mutation(
+        SignedIn(sign_in_first),
+        "Move a consultation before it begins to another of the edition's slots (its talent, "
+        "its mentor or staff), checked as a booking is: the mentor's office hours and day, "
+        "the talent's agenda and other consultations, the mode.",
+    )
+    async def move_consultation(
+        self, info: Info, id: strawberry.ID, slot_id: strawberry.ID
+    ) -> ConsultationResult:
+        return await answered(
+            info.context.mentors.consultation_action(
+                str(id), "move", sent(MoveIn.model_construct(slot_id=str(slot_id)))
+            ),
+            showing(Consultation),
         )
 
     @guarded_mutation(

@@ -72,7 +72,13 @@ async def build(ctx: ServiceContext) -> Built:
     parties = PartyService(repos.parties)
     editions = EditionService(repos.editions, kick)
     attendance = AttendanceService(
-        repos.attendances, editions, parties, repos.sessions, repos.meetings, kick
+        repos.attendances,
+        editions,
+        parties,
+        repos.sessions,
+        repos.meetings,
+        kick,
+        consultations=repos.consultations,
     )
     sessions = SessionService(repos.sessions, editions, parties, attendance, kick)
     meetings = MeetingService(

@@ -286,6 +286,7 @@ class ConsultationStatus(StrEnum):
     BOOKED = "BOOKED"
     HELD = "HELD"
     MISSED = "MISSED"
+    CANCELLED = "CANCELLED"
 
 
 class ConsultationMode(StrEnum):
@@ -309,6 +310,22 @@ class BookIn(BaseModel):
 class OutcomeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     outcome: ConsultationStatus
+
+
+class CancelIn(BaseModel):
+    """Call a consultation off before it begins (the talent, the mentor or an operator),
+    saying why."""
+
+    model_config = ConfigDict(extra="forbid")
+    reason: str
+
+
+class MoveIn(BaseModel):
+    """Move a consultation, before it begins, to another of the edition's slots, checked
+    as a booking is (the mentor's office hours and day, the talent's agenda, the mode)."""
+
+    model_config = ConfigDict(extra="forbid")
+    slot_id: str
 
 
 class NoteIn(BaseModel):
@@ -341,3 +358,6 @@ class ConsultationOut(BaseModel):
     topic: str
     status: ConsultationStatus
     notes: list[NoteOut]
+    #: a cancelled one's: who called it off (TALENT, MENTOR or OPERATOR) and why
+    cancelled_by: str | None = None
+    cancel_reason: str | None = None

@@ -79,7 +79,7 @@ class MeetingOutcome(StrEnum):
 JobState = Literal["IDLE", "RUNNING", "FAILED"]
 
 #: what an agenda item is
-AgendaItemKind = Literal["SESSION", "MEETING"]
+AgendaItemKind = Literal["SESSION", "MEETING", "CONSULTATION"]
 
 # -- text --------------------------------------------------------------------------
 
@@ -409,3 +409,7 @@ class AgendaItemOut(BaseModel):
     counterpart_id: str | None
     #: CONFIRMED, WAITLISTED, PRESENTER or CANCELLED
     state: str
+    #: an online meeting's or consultation's link
+    url: str | None = None
+    #: a consultation's mentor (the mentors service's id); None otherwise
+    mentor_id: str | None = None

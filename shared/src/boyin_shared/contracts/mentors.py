@@ -180,3 +180,36 @@ class ConsultationHeld(_MentorsEvent, type="boyin.mentors.consultation.held", sc
 
 class ConsultationMissed(_MentorsEvent, type="boyin.mentors.consultation.missed", schemaversion=1):
     data: ConsultationSnapshot
+
+
+class Cancellation(EventData):
+    """A consultation called off before it began: its time is free again."""
+
+    consultation_id: str
+    mentor_id: str
+    party_id: str
+    edition_id: str
+    slot_id: str
+    start: datetime
+    end: datetime
+    #: who called it off
+    cancelled_by: Literal["TALENT", "MENTOR", "OPERATOR"]
+    reason: str
+
+
+class ConsultationCancelled(
+    _MentorsEvent, type="boyin.mentors.consultation.cancelled", schemaversion=1
+):
+    data: Cancellation
+
+
+class Move(ConsultationSnapshot):
+    """The consultation as it is now (in its new slot), and the slot it left."""
+
+    from_slot_id: str
+    from_start: datetime
+    from_end: datetime
+
+
+class ConsultationMoved(_MentorsEvent, type="boyin.mentors.consultation.moved", schemaversion=1):
+    data: Move

@@ -1,5 +1,5 @@
 """Consultations over HTTP: a talent books a mentor in a slot; the caller's consultations;
-the mentor records the outcome and guidance notes."""
+cancelling or moving one; the mentor records the outcome and guidance notes."""
 
 from __future__ import annotations
 
@@ -10,7 +10,14 @@ from fastapi import APIRouter, Depends, Request, status
 from boyin_mentors.consultations.booking import BookingRequest
 from boyin_mentors.consultations.schemas import consultation_out
 from boyin_mentors.consultations.service import ConsultationDesk
-from boyin_shared.api.mentors import BookIn, ConsultationOut, NoteIn, OutcomeIn
+from boyin_shared.api.mentors import (
+    BookIn,
+    CancelIn,
+    ConsultationOut,
+    MoveIn,
+    NoteIn,
+    OutcomeIn,
+)
 from boyin_shared.callers import CurrentMember
 
 router = APIRouter(tags=["consultations"])
@@ -40,6 +47,24 @@ async def mine(actor: CurrentMember, d: Desk) -> list[ConsultationOut]:
 @router.get("/consultations/{consultation_id}")
 async def get(consultation_id: str, actor: CurrentMember, d: Desk) -> ConsultationOut:
     return consultation_out(await d.get(actor, consultation_id))
+
+
+@router.post("/consultations/{consultation_id}/cancel")
+async def cancel(
+    consultation_id: str, body: CancelIn, actor: CurrentMember, d: Desk
+) -> ConsultationOut:
+    """Call it off before it begins (its talent, its mentor or staff), saying why: the
+    time is free again, in scheduling too (``ConsultationCancelled``)."""
+    return consultation_out(await d.cancel(actor, consultation_id, body.reason))
+
+
+@router.post("/consultations/{consultation_id}/move")
+async def move(
+    consultation_id: str, body: MoveIn, actor: CurrentMember, d: Desk
+) -> ConsultationOut:
+    """Move it before it begins to another slot, checked as a booking is (the mentor's
+    office hours and day, the talent's agenda, the mode): ``ConsultationMoved``."""
+    return consultation_out(await d.move(actor, consultation_id, body.slot_id))
 
 
 @router.post("/consultations/{consultation_id}/outcome")

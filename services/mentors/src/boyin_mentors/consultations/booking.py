@@ -20,21 +20,18 @@ each is shown the time in their own.
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from boyin_mentors.consultations.domain import (
-    Consultation,
-    Slot,
-    consultation_id_of,
-    error,
-    refuse,
-)
+from boyin_mentors.consultations.domain import Consultation, Slot, error, refuse
 from boyin_mentors.mentors.domain import Mentor
 from boyin_mentors.mentors.profile import Profile
 from boyin_shared.api.mentors import ConsultationMode, ConsultationStatus, MentorStatus
+from boyin_shared.clock import new_id
 from boyin_shared.contracts import mentors as contract
 from boyin_shared.errors import FieldError, Message, forbidden, invalid
 from boyin_shared.events import Event
@@ -143,7 +140,7 @@ def book(
         raise invalid(problems)
     online = request.mode is ConsultationMode.ONLINE
     made = Consultation(
-        id=consultation_id_of(mentor.id, slot.id),
+        id=new_id("con_"),
         mentor_id=mentor.id,
         mentor_account_id=mentor.account_id,
         party_id=actor.party_id,
@@ -154,10 +151,66 @@ def book(
         mentor_timezone=profile.timezone,
         talent_timezone=schedule.timezone,
         online_link=profile.online_link if online else None,
-        seat=len(that_day(slot, profile, booked)) + 1,
+        seat=free_seat(slot, profile, booked),
     )
     event = contract.ConsultationBooked.create(subject=made.id, sequence=1, data=made.snapshot())
     return made, [event]
+
+
+def move(
+    actor: Actor,
+    consultation: Consultation,
+    mentor: Mentor,
+    slot_id: str,
+    schedule: TalentSchedule,
+    booked: Booked,
+    now: datetime,
+) -> tuple[Consultation, list[Event]]:
+    """``consultation`` moved to ``slot_id`` by its talent, its mentor or staff, before it
+    begins, checked as a booking is (the consultation itself set aside: its old slot
+    is no obstacle); every reason it cannot is raised."""
+    if consultation.side_of(actor) is None:
+        raise forbidden(
+            Message("只有预约的人才、导师或工作人员可以改期", "only its talent, mentor or staff")
+        )
+    consultation.require_changeable(now, "slot_id")
+    others = Booked(
+        talent=[c for c in booked.talent if c.id != consultation.id],
+        mentor=[c for c in booked.mentor if c.id != consultation.id],
+    )
+    problems: list[FieldError] = []
+    slot = next((s for s in schedule.slots if s.id == slot_id), None)
+    if slot is None:
+        problems.append(
+            error("slot_id", "UNKNOWN_SLOT", "本届没有这个时段", "not a slot of the edition")
+        )
+    elif slot.id == consultation.slot.id:
+        problems.append(error("slot_id", "SAME_SLOT", "咨询已在这个时段", "it is in this slot"))
+    elif slot.start <= now:
+        problems.append(error("slot_id", "PAST", "该时段已开始或已过去", "the slot has begun"))
+    else:
+        problems += _slot_problems(slot, mentor, consultation.mode, schedule, others)
+    if problems or slot is None:
+        raise invalid(problems)
+    moved = dataclasses.replace(
+        consultation,
+        slot=slot,
+        talent_timezone=schedule.timezone,
+        seat=free_seat(slot, mentor.profile, others),
+        revision=consultation.revision + 1,
+    )
+    snap = moved.snapshot()
+    event = contract.ConsultationMoved.create(
+        subject=moved.id,
+        sequence=moved.revision,
+        data=contract.Move(
+            **snap.model_dump(),
+            from_slot_id=consultation.slot.id,
+            from_start=consultation.slot.start,
+            from_end=consultation.slot.end,
+        ),
+    )
+    return moved, [event]
 
 
 def _slot_problems(
@@ -225,10 +278,22 @@ def _slot_problems(
 
 
 def that_day(slot: Slot, profile: Profile, booked: Booked) -> list[Consultation]:
-    """The mentor's consultations on the slot's day, in their zone."""
+    """The mentor's consultations on the slot's day, in their zone (a cancelled one
+    leaves its place)."""
     zone = ZoneInfo(profile.timezone)
     day = slot.start.astimezone(zone).date()
-    return [c for c in booked.mentor if c.slot.start.astimezone(zone).date() == day]
+    return [
+        c
+        for c in booked.mentor
+        if c.status is not ConsultationStatus.CANCELLED
+        and c.slot.start.astimezone(zone).date() == day
+    ]
+
+
+def free_seat(slot: Slot, profile: Profile, booked: Booked) -> int:
+    """The first place of the mentor's day (in their zone) no consultation holds."""
+    taken = {c.seat for c in that_day(slot, profile, booked)}
+    return next(n for n in itertools.count(1) if n not in taken)
 
 
 def _on_site_problems(slot: Slot, schedule: TalentSchedule) -> list[FieldError]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from boyin_shared.api.mentors import ConsultationMode, ConsultationStatus
@@ -25,7 +26,10 @@ from boyin_shared.events import Event
 from boyin_shared.identity import Actor
 
 C = ConsultationStatus
+#: who a caller is to a consultation
+Side = Literal["TALENT", "MENTOR", "OPERATOR"]
 NOTE_MAX = 4000
+REASON_MAX = 500
 
 
 @dataclass(frozen=True)
@@ -62,18 +66,43 @@ class Consultation:
     status: ConsultationStatus = C.BOOKED
     notes: tuple[Note, ...] = ()
     revision: int = 1
+    #: a cancelled one's: TALENT, MENTOR or OPERATOR, and why
+    cancelled_by: Side | None = None
+    cancel_reason: str | None = None
 
     @property
     def talent_slot(self) -> str:
-        """The talent's and the slot's: one consultation per talent and slot."""
+        """The talent's and the slot's: one consultation per talent and slot (a
+        cancelled one holds its own key only: the slot is free again)."""
+        if self.status is C.CANCELLED:
+            return f"cancelled|{self.id}"
         return f"{self.party_id}|{self.edition_id}|{self.slot.id}"
+
+    @property
+    def mentor_slot(self) -> str:
+        """The mentor's and the slot's: one consultation per mentor and slot."""
+        if self.status is C.CANCELLED:
+            return f"cancelled|{self.id}"
+        return f"{self.mentor_id}|{self.slot.id}"
 
     @property
     def mentor_seat(self) -> str:
         """The mentor's, their day's and the seat's: one consultation per seat (two
         bookings racing for a mentor's last place that day cannot both take it)."""
+        if self.status is C.CANCELLED:
+            return f"cancelled|{self.id}"
         day = self.slot.start.astimezone(ZoneInfo(self.mentor_timezone)).date()
         return f"{self.mentor_id}|{day.isoformat()}|{self.seat}"
+
+    def side_of(self, actor: Actor) -> Side | None:
+        """Who ``actor`` is to this consultation: TALENT, MENTOR, OPERATOR or None."""
+        if actor.is_staff:
+            return "OPERATOR"
+        if actor.account_id == self.mentor_account_id:
+            return "MENTOR"
+        if actor.party_id is not None and actor.party_id == self.party_id:
+            return "TALENT"
+        return None
 
     def visible_to(self, actor: Actor) -> bool:
         return (
@@ -127,6 +156,68 @@ class Consultation:
         event = kind.create(subject=self.id, sequence=changed.revision, data=changed.snapshot())
         return changed, [event]
 
+    def require_changeable(self, now: datetime, field: str) -> None:
+        """Cancelled or moved only while booked and before it begins."""
+        if self.status is not C.BOOKED:
+            raise refuse(
+                "NOT_BOOKED",
+                "咨询已取消或已有结果，不能再更改",
+                "the consultation is cancelled or over: it cannot be changed",
+                field,
+            )
+        if now >= self.slot.start:
+            raise refuse(
+                "ALREADY_BEGUN",
+                "咨询已开始，不能再取消或改期",
+                "the consultation has begun: it cannot be cancelled or moved",
+                field,
+            )
+
+    def cancel(self, actor: Actor, reason: str, now: datetime) -> tuple[Consultation, list[Event]]:
+        """Called off by the talent, the mentor or an operator before it begins, saying
+        why: the slot (the talent's and the mentor's) and the seat of the mentor's day
+        are free again."""
+        side = self.side_of(actor)
+        if side is None:
+            raise forbidden(
+                Message(
+                    "只有预约的人才、导师或工作人员可以取消", "only its talent, mentor or staff"
+                )
+            )
+        why = reason.strip()
+        if not why:
+            raise invalid(
+                [error("reason", "REQUIRED", "请说明取消原因", "say why it is cancelled")]
+            )
+        if len(why) > REASON_MAX:
+            raise invalid(
+                [error("reason", "TOO_LONG", f"最多 {REASON_MAX} 字", f"at most {REASON_MAX}")]
+            )
+        self.require_changeable(now, "reason")
+        changed = dataclasses.replace(
+            self,
+            status=C.CANCELLED,
+            cancelled_by=side,
+            cancel_reason=why,
+            revision=self.revision + 1,
+        )
+        event = contract.ConsultationCancelled.create(
+            subject=self.id,
+            sequence=changed.revision,
+            data=contract.Cancellation(
+                consultation_id=self.id,
+                mentor_id=self.mentor_id,
+                party_id=self.party_id,
+                edition_id=self.edition_id,
+                slot_id=self.slot.id,
+                start=self.slot.start,
+                end=self.slot.end,
+                cancelled_by=side,
+                reason=why,
+            ),
+        )
+        return changed, [event]
+
     def add_note(self, actor: Actor, text: str, now: datetime) -> tuple[Consultation, list[Event]]:
         """The mentor's guidance note (seen by the team and operators)."""
         self._require_mentor(actor)
@@ -137,11 +228,6 @@ class Consultation:
             raise invalid([error("text", "TOO_LONG", f"最多 {NOTE_MAX} 字", f"at most {NOTE_MAX}")])
         note = Note(actor.account_id, now, body)
         return dataclasses.replace(self, notes=(*self.notes, note), revision=self.revision + 1), []
-
-
-def consultation_id_of(mentor_id: str, slot_id: str) -> str:
-    """One consultation per mentor and slot: booking a taken slot finds the first."""
-    return f"con_{mentor_id}_{slot_id}"
 
 
 def error(field: str, code: str, zh: str, en: str) -> FieldError:

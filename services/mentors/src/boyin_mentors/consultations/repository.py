@@ -27,11 +27,14 @@ def consultation_state(c: Consultation) -> dict[str, Any]:
         "talent_timezone": c.talent_timezone,
         "online_link": c.online_link,
         "talent_slot": c.talent_slot,
+        "mentor_slot": c.mentor_slot,
         "seat": c.seat,
         "mentor_seat": c.mentor_seat,
         "status": c.status.value,
         "notes": [{"by": n.by, "at": n.at.isoformat(), "text": n.text} for n in c.notes],
         "revision": c.revision,
+        "cancelled_by": c.cancelled_by,
+        "cancel_reason": c.cancel_reason,
     }
 
 
@@ -55,6 +58,8 @@ def consultation_from(doc: Document) -> Consultation:
             Note(n["by"], datetime.fromisoformat(n["at"]), n["text"]) for n in doc["notes"]
         ),
         revision=doc["revision"],
+        cancelled_by=doc.get("cancelled_by"),
+        cancel_reason=doc.get("cancel_reason"),
     )
 
 
@@ -65,6 +70,8 @@ class Consultations(AggregateRepository[Consultation]):
         Index((("party_id", 1), ("_id", 1))),
         # a talent is booked once per slot (two mentors at once refused, races included)
         Index((("talent_slot", 1),), unique=True),
+        # a mentor once per slot (a cancelled one holds a key of its own)
+        Index((("mentor_slot", 1),), unique=True),
         # and a mentor's day's seats once each (a race for the last one: one gets it)
         Index((("mentor_seat", 1),), unique=True),
     )

@@ -22,7 +22,7 @@ from pydantic import TypeAdapter
 
 from boyin_mentors.consultations.booking import Busy, TalentSchedule
 from boyin_mentors.consultations.domain import Slot
-from boyin_mentors.peers import acting_for
+from boyin_mentors.peers import SELF, acting_for
 from boyin_shared.api.mentors import ConsultationMode
 from boyin_shared.api.scheduling import AgendaItemOut, AttendanceOut, SlotOut
 from boyin_shared.identity import Actor
@@ -35,10 +35,13 @@ TAKEN = frozenset({"CONFIRMED", "PRESENTER"})
 
 
 class Scheduling(Protocol):
-    async def for_booking(self, edition_id: str, actor: Actor) -> TalentSchedule | None:
+    async def for_booking(
+        self, edition_id: str, actor: Actor, party_id: str | None = None
+    ) -> TalentSchedule | None:
         """The edition's grid and the talent's agenda as ``actor`` may see them (no slots
         for an edition scheduling does not show them), or None when scheduling is
-        unavailable."""
+        unavailable; ``party_id``: the talent's, asked by the service itself (a
+        consultation moved by its mentor or an operator)."""
         ...
 
 
@@ -51,17 +54,22 @@ class SchedulingAgenda:
     client: Callable[[], httpx.AsyncClient]
     secret: str
 
-    async def for_booking(self, edition_id: str, actor: Actor) -> TalentSchedule | None:
+    async def for_booking(
+        self, edition_id: str, actor: Actor, party_id: str | None = None
+    ) -> TalentSchedule | None:
         base = f"/editions/{quote(edition_id, safe='')}"
+        whose = ""
+        if party_id is not None:
+            actor, whose = SELF, f"?party_id={quote(party_id, safe='')}"
         try:
             slots = await self._get(f"{base}/slots", actor)
             if slots is None:
                 return TalentSchedule(slots=())
             grid = tuple(Slot(s.id, s.start, s.end) for s in _SLOTS.validate_python(slots))
-            attendance = await self._get(f"{base}/attendance", actor)
+            attendance = await self._get(f"{base}/attendance{whose}", actor)
             if attendance is None:
                 return TalentSchedule(slots=grid, participant=False)
-            agenda = await self._get(f"{base}/agenda", actor)
+            agenda = await self._get(f"{base}/agenda{whose}", actor)
         except (httpx.HTTPError, _Unavailable) as failed:
             log.warning("scheduling is unavailable: %s", failed)
             return None
@@ -69,7 +77,8 @@ class SchedulingAgenda:
         busy = [
             Busy(i.start, i.end, i.kind)
             for i in _AGENDA.validate_python(agenda or [])
-            if i.state in TAKEN
+            # consultations are the mentors service's own (checked from its records)
+            if i.state in TAKEN and i.kind != "CONSULTATION"
         ]
         busy += [Busy(b.start, b.end, "BLOCKED") for b in mine.blocked]
         return TalentSchedule(

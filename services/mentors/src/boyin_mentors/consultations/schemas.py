@@ -26,4 +26,6 @@ def consultation_out(c: Consultation) -> api.ConsultationOut:
         topic=c.topic,
         status=c.status,
         notes=[api.NoteOut(by=n.by, at=n.at, text=n.text) for n in c.notes],
+        cancelled_by=c.cancelled_by,
+        cancel_reason=c.cancel_reason,
     )

@@ -1,5 +1,5 @@
 """Use cases of consultations: book a mentor in a slot of scheduling's grid, list the
-caller's, record the outcome and guidance notes."""
+caller's, cancel or move one before it begins, record the outcome and guidance notes."""
 
 from __future__ import annotations
 
@@ -19,9 +19,19 @@ from boyin_shared.events import Event
 from boyin_shared.identity import Actor
 from boyin_shared.store import AlreadyExists
 
-Step = Callable[[Consultation], tuple[Consultation, list[Event]]]
+Moved = tuple[Consultation, list[Event]]
+Step = Callable[[Consultation], Moved]
 #: bookings tried again when another took the same seat of the mentor's day first
 ATTEMPTS = 3
+
+
+def _unavailable(field: str) -> BoyinError:
+    return BoyinError(
+        code="SCHEDULING_UNAVAILABLE",
+        message=Message("日程服务暂不可用，请稍后再试", "scheduling is unavailable; retry"),
+        fields=[FieldError(field, "UNAVAILABLE", Message("暂不可用", "unavailable"))],
+        status=503,
+    )
 
 
 def _absent(consultation_id: str) -> BoyinError:
@@ -42,16 +52,7 @@ class ConsultationDesk:
             raise not_found("mentor", mentor_id, zh_kind="导师")
         schedule = await self.scheduling.for_booking(request.edition_id, actor)
         if schedule is None:
-            raise BoyinError(
-                code="SCHEDULING_UNAVAILABLE",
-                message=Message(
-                    "日程服务暂不可用，请稍后再预约", "scheduling is unavailable; retry"
-                ),
-                fields=[
-                    FieldError("edition_id", "UNAVAILABLE", Message("暂不可用", "unavailable"))
-                ],
-                status=503,
-            )
+            raise _unavailable("edition_id")
         mentor = loaded.aggregate
         for _ in range(ATTEMPTS):
             booked = Booked(
@@ -73,7 +74,7 @@ class ConsultationDesk:
         """Which unique key another booking took first: the mentor's slot or the
         talent's are refused; a seat of the mentor's day is tried again (the checks
         anew: their day may be full now)."""
-        if await self.consultations.get(made.id) is not None:
+        if await self.consultations.holds("mentor_slot", made.mentor_slot):
             raise conflict(
                 "SLOT_TAKEN",
                 Message("导师的这个时段已被预约", "the mentor is booked in this slot"),
@@ -110,6 +111,62 @@ class ConsultationDesk:
         return await self._change(
             actor, consultation_id, lambda c: c.record_outcome(actor, outcome, utcnow())
         )
+
+    async def cancel(self, actor: Actor, consultation_id: str, reason: str) -> Consultation:
+        """Called off by its talent, its mentor or staff before it begins: the talent's
+        slot, the mentor's and the seat of their day are free again."""
+        return await self._change(
+            actor, consultation_id, lambda c: c.cancel(actor, reason, utcnow())
+        )
+
+    async def move(self, actor: Actor, consultation_id: str, slot_id: str) -> Consultation:
+        """Moved to another slot of the edition, checked as a booking is against what
+        scheduling says of the talent now (asked for the talent by the service when the
+        mentor or staff moves it), their other consultations and the mentor's day."""
+        current = await self.get(actor, consultation_id)
+        mentor = await self.mentors.get(current.mentor_id)
+        if mentor is None:
+            raise not_found("mentor", current.mentor_id, zh_kind="导师")
+        mine = actor.party_id is not None and actor.party_id == current.party_id
+        schedule = await self.scheduling.for_booking(
+            current.edition_id, actor, None if mine else current.party_id
+        )
+        if schedule is None:
+            raise _unavailable("slot_id")
+        for _ in range(ATTEMPTS):
+            booked = Booked(
+                talent=await self.consultations.booked_by(current.party_id),
+                mentor=await self.consultations.of_mentor(current.mentor_account_id),
+            )
+
+            def step(before: Consultation, booked: Booked = booked) -> Moved:
+                return booking.move(
+                    actor, before, mentor.aggregate, slot_id, schedule, booked, utcnow()
+                )
+
+            try:
+                return await self._change(actor, consultation_id, step)
+            except AlreadyExists:
+                await self._clash_moving(current, slot_id)
+        raise conflict(
+            "MENTOR_DAY_FULL",
+            Message("导师当天的咨询已满", "the mentor is fully booked that day"),
+        )
+
+    async def _clash_moving(self, current: Consultation, slot_id: str) -> None:
+        """Another booking took the mentor's or the talent's new slot first (the seat of
+        the mentor's day: the checks again)."""
+        if await self.consultations.holds("mentor_slot", f"{current.mentor_id}|{slot_id}"):
+            raise conflict(
+                "SLOT_TAKEN",
+                Message("导师的这个时段已被预约", "the mentor is booked in this slot"),
+            )
+        key = f"{current.party_id}|{current.edition_id}|{slot_id}"
+        if await self.consultations.holds("talent_slot", key):
+            raise conflict(
+                "TALENT_BUSY",
+                Message("您在这个时段已预约了另一场咨询", "you have a consultation then"),
+            )
 
     async def note(self, actor: Actor, consultation_id: str, text: str) -> Consultation:
         return await self._change(

@@ -8,6 +8,11 @@ calendar must apply: a meeting's is its revision (placed, moved, cancelled, its 
 changed), a session's its version. Cancelled items stay in the feed as
 ``STATUS:CANCELLED`` with a higher ``SEQUENCE``, so calendars remove them. A session's
 location is its room's name (both languages, with the venue), never the room's id.
+
+A consultation with a mentor (booked at the mentors service, learned from its events) is
+an item too: its UID is the consultation's (stable when it moves), its ``SEQUENCE`` the
+consultation's revision, an online one's location and ``URL`` the mentor's link; a
+cancelled one stays as ``STATUS:CANCELLED``.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
+from boyin_scheduling.consultations.domain import Consultation
 from boyin_scheduling.editions.domain import Edition, Room
 from boyin_scheduling.meetings.domain import Meeting
 from boyin_scheduling.parties.domain import PartyInfo
@@ -40,6 +46,7 @@ class AgendaItem:
     state: str  # CONFIRMED | CANCELLED | PRESENTER | WAITLISTED
     sequence: int
     url: str | None = None
+    mentor_id: str | None = None
 
 
 def both(text: Text) -> str:
@@ -62,9 +69,10 @@ def agenda(
     meetings: Sequence[Meeting],
     parties: Mapping[str, PartyInfo],
     rooms: Sequence[Room] = (),
+    consultations: Sequence[Consultation] = (),
 ) -> list[AgendaItem]:
     """``party_id``'s items in time order; ``rooms`` are the edition's (a session's
-    location is its room's name)."""
+    location is its room's name); ``consultations`` the party's with mentors."""
     named = {r.id: room_label(r) for r in rooms}
     items: list[AgendaItem] = []
     for s in sessions:
@@ -115,8 +123,26 @@ def agenda(
                 url=m.video_link if online else None,
             )
         )
+    items += [consultation_item(c) for c in consultations if c.party_id == party_id]
     items.sort(key=lambda i: (i.start, i.id))
     return items
+
+
+def consultation_item(c: Consultation) -> AgendaItem:
+    online = c.mode == "ONLINE"
+    return AgendaItem(
+        kind="CONSULTATION",
+        id=c.id,
+        start=c.start,
+        end=c.end,
+        title=Text("导师咨询", "Mentor consultation"),
+        location=(c.online_link or "线上 / Online") if online else "现场 / On site",
+        counterpart_id=None,
+        state="CANCELLED" if not c.takes_time else "CONFIRMED",
+        sequence=c.revision,
+        url=c.online_link if online else None,
+        mentor_id=c.mentor_id,
+    )
 
 
 def agenda_ics(

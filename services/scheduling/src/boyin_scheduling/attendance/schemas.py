@@ -55,4 +55,6 @@ def agenda_item_out(i: AgendaItem) -> AgendaItemOut:
         location=i.location,
         counterpart_id=i.counterpart_id,
         state=i.state,
+        url=i.url,
+        mentor_id=i.mentor_id,
     )

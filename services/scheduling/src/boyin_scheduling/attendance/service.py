@@ -17,6 +17,7 @@ from boyin_scheduling.attendance.domain import (
     default_availability,
 )
 from boyin_scheduling.attendance.repository import Attendances
+from boyin_scheduling.consultations.repository import Consultations
 from boyin_scheduling.editions.service import EditionService
 from boyin_scheduling.meetings.repository import Meetings
 from boyin_scheduling.mutations import with_events, without_events
@@ -44,11 +45,12 @@ class AttendanceService:
     attendances: Attendances
     editions: EditionService
     parties: PartyService
-    #: an agenda lists the participant's sessions and meetings
+    #: an agenda lists the participant's sessions, meetings and consultations
     sessions: Sessions
     meetings: Meetings
     #: tells the planner that something a timetable depends on changed
     kick: Callable[[], None]
+    consultations: Consultations | None = None
     clock: Callable[[], datetime] = utcnow
 
     async def attendance(
@@ -122,7 +124,8 @@ class AttendanceService:
     async def agenda(
         self, actor: Actor, edition_id: str, party_id: str | None = None
     ) -> list[AgendaItem]:
-        """The caller's sessions and meetings in time order (staff: anyone's)."""
+        """The caller's sessions, meetings and consultations in time order (staff:
+        anyone's)."""
         return await self._items(await self.attendance(actor, edition_id, party_id))
 
     async def calendar(self, actor: Actor, edition_id: str) -> CalendarFile:
@@ -144,7 +147,14 @@ class AttendanceService:
         others = {p for m in meetings for p in m.parties}
         parties = await self.parties.many(sorted(others))
         edition = await self.editions.load(attendance.edition_id)
-        return agenda(attendance.party_id, sessions, meetings, parties, edition.plan.rooms)
+        consultations = (
+            await self.consultations.of_party(attendance.edition_id, attendance.party_id)
+            if self.consultations is not None
+            else []
+        )
+        return agenda(
+            attendance.party_id, sessions, meetings, parties, edition.plan.rooms, consultations
+        )
 
     async def _ics(self, actor: Actor, attendance: Attendance) -> CalendarFile:
         edition = await self.editions.edition(actor, attendance.edition_id)
