@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,7 +25,10 @@ ROOT = Path(__file__).resolve().parents[2]
 PORTAL = ROOT / "gateway" / "portal"
 DIST = PORTAL / "dist"
 CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = ROOT / "docs" / "portal" / "screenshots"
+#: where a run saves its screenshots: .cache/screenshots, or docs/portal/screenshots when
+#: BOYIN_PORTAL_SCREENSHOTS says so (refreshing the docs' pictures is a choice, so that a
+#: test run leaves the checkout as it was)
+SCREENSHOTS = ROOT / os.environ.get("BOYIN_PORTAL_SCREENSHOTS", ".cache/screenshots")
 AXE = PORTAL / "node_modules" / "axe-core" / "axe.min.js"
 #: headless on a closed network: without the background-networking flags Chromium's own
 #: connections (updates, safe browsing) are refused and slow every page down
@@ -111,6 +115,13 @@ def serious_violations(page: Page) -> list[dict[str, Any]]:
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         # evaluated through the driver, not as a <script>: the portal's CSP allows none inline
         page.evaluate(AXE.read_text("utf-8") + "\n;undefined")
+    # a message fading in is, halfway, text of too little contrast: wait for every CSS
+    # transition and animation running now to end (an infinite one is left alone)
+    page.evaluate(
+        """async () => await Promise.all(document.getAnimations()
+             .filter(a => a.effect?.getComputedTiming().endTime !== Infinity)
+             .map(a => a.finished.catch(() => null)))"""
+    )
     result: dict[str, Any] = page.evaluate(
         "async () => await window.axe.run(document, {resultTypes: ['violations']})"
     )
@@ -132,7 +143,7 @@ def assert_accessible(page: Page, what: str) -> None:
 
 
 def screenshot(page: Page, name: str) -> None:
-    """Save the page (whole length) to docs/portal/screenshots/<name>.png."""
+    """Save the page (whole length) to :data:`SCREENSHOTS`/<name>.png."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.evaluate("window.scrollTo(0, 0)")  # else the sticky header is drawn mid-page
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
