@@ -774,7 +774,9 @@ def test_dockerfile_builds_the_locked_workspace() -> None:
     assert len(stages) >= 1
     for stage in stages:
         image = re.sub(r"\$\{(\w+)\}", lambda m: args[m.group(1)], stage.value[0])
-        assert image == "python:3.11-slim"
+        # the portal's static build is the one stage on Node.js (the version run.sh needs)
+        named = stage.value[2] if len(stage.value) > 2 else ""
+        assert image == ("node:20-slim" if named == "portal" else "python:3.11-slim"), image
     runs = [c.value[0] for c in commands if c.cmd == "RUN"]
     assert "pip install uv==0.13.8" in runs
     syncs = [r for r in runs if r.startswith("uv sync")]
@@ -812,6 +814,33 @@ def test_dockerfile_builds_the_locked_workspace() -> None:
             member == c or member.startswith(c + "/") for c in copied - {f"{member}/pyproject.toml"}
         ), member
     assert {"pyproject.toml", "uv.lock"} <= copied
+
+
+def test_dockerfile_builds_the_portal_into_the_image() -> None:
+    """The image serves the web portal: a Node.js stage builds it from the lock file and the
+    SDL (``npm ci``, ``npm run build``), the runtime copies ``dist`` and points
+    ``BOYIN_PORTAL_DIR`` at it."""
+    commands = _dockerfile()
+    froms = [i for i, c in enumerate(commands) if c.cmd == "FROM"]
+    (start,) = [i for i in froms if commands[i].value[-1] == "portal"]
+    end = min([i for i in froms if i > start] or [len(commands)])
+    portal = commands[start:end]
+    runs = [c.value[0] for c in portal if c.cmd == "RUN"]
+    assert runs[0].startswith("npm ci") and runs[-1] == "npm run build"
+    copied = [src for c in portal if c.cmd == "COPY" for src in c.value[:-1]]
+    assert "gateway/portal/package-lock.json" in copied and "gateway/schema.graphql" in copied
+    final = commands[max(froms) :]
+    env: dict[str, str] = {}
+    for c in final:
+        if c.cmd == "ENV":
+            env.update(zip(c.value[::2], c.value[1::2], strict=True))
+    (into,) = [
+        c.value[-1]
+        for c in final
+        if c.cmd == "COPY" and "--from=portal" in c.flags and c.value[0].endswith("/dist")
+    ]
+    assert env["BOYIN_PORTAL_DIR"] == into
+    assert not _ignored("gateway/portal/src") and _ignored("gateway/portal/node_modules")
 
 
 def test_dockerfile_runtime_stage() -> None:
