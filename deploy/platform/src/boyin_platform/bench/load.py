@@ -22,13 +22,18 @@ mode, ``--mode both`` measures the two side by side.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
-from boyin_platform.bench.drive import Send, closed_loop, open_loop
+from boyin_platform.bench import writes
+from boyin_platform.bench.drive import Measured, Send, closed_loop, open_loop
 from boyin_platform.bench.queries import Platform, Seen, mix, pairs
 from boyin_platform.bench.targets import distributed, single_process
+
+Pick = Callable[[random.Random], Send]
+WRITES = "create + submit a demand"
 
 
 @dataclass(frozen=True)
@@ -78,6 +83,8 @@ async def load(
             flush=True,
         )
         ratios: dict[str, list[tuple[float, float]]] = {}
+        # issue #16's write mix: one signed-in talent or organisation a connection
+        writing = [(p, await writes.writers(p.gateway, o.connections)) for p, _ in started]
         for round_ in range(o.repeat):
             plan = [(p, pair) for p, found in started for pair in pairs(p, found)]
             measures = sorted({pair[0] for _, pair in plan})
@@ -86,8 +93,15 @@ async def load(
                 for platform, (name, through, straight) in plan:
                     if name == measure:
                         label = f"[{platform.name}] {name}"
-                        ratio = await _paired(label, platform, through, straight, o)
+                        ratio = await _paired(label, platform, _same(through), _same(straight), o)
                         ratios.setdefault(label, []).append(ratio)
+            # the writes last in a round: the events they raise would weigh on other measures
+            for platform, users in writing:
+                label = f"[{platform.name}] {WRITES}, {len(users)} users"
+                gq = writes.round_robin([writes.through_graphql(w) for w in users])
+                dr = writes.round_robin([writes.straight(platform, w) for w in users])
+                ratio = await _paired(label, platform, gq, dr, o, settle=True)
+                ratios.setdefault(label, []).append(ratio)
         for label in ratios:
             print(_ratio(label, ratios), flush=True)
         for _ in range(o.repeat):
@@ -113,27 +127,28 @@ async def load(
                     print(measured.line(), flush=True)
 
 
+def _same(send: Send) -> Pick:
+    return lambda _: send
+
+
 async def _paired(
-    label: str, platform: Platform, through: Send, straight: Send, o: Options
+    label: str, platform: Platform, through: Pick, straight: Pick, o: Options, settle: bool = False
 ) -> tuple[float, float]:
     """One measure through GraphQL, then straight from the service: the ratio of their
-    rates (direct/GraphQL) and of the platform's CPU a request (GraphQL/direct)."""
-    gq = await closed_loop(
-        f"{label} (GraphQL)",
-        platform.gateway,
-        lambda _: through,
-        o.connections,
-        o.seconds,
-        platform.pids,
-    )
-    dr = await closed_loop(
-        f"{label} (direct)",
-        platform.gateway,
-        lambda _: straight,
-        o.connections,
-        o.seconds,
-        platform.pids,
-    )
+    rates (direct/GraphQL) and of the platform's CPU a request (GraphQL/direct). With
+    ``settle`` (writes), each waits for the platform to be idle again and reports the CPU
+    its events' consumers spent after the load stopped."""
+    unit = "pair" if settle else "req"
+    found: list[Measured] = []
+    for way, pick in (("GraphQL", through), ("direct", straight)):
+        measured = await closed_loop(
+            f"{label} ({way})", platform.gateway, pick, o.connections, o.seconds, platform.pids
+        )
+        measured.unit = unit
+        if settle:
+            measured.after_ms = await writes.after_work(platform, len(measured.latencies))
+        found.append(measured)
+    gq, dr = found
     print(gq.line(), flush=True)
     print(dr.line(), flush=True)
     rate = dr.rate / gq.rate if gq.rate else 0.0
