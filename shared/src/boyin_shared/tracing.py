@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import random
 import re
-import secrets
 from contextvars import ContextVar
 from dataclasses import dataclass
 
@@ -21,11 +21,11 @@ class TraceContext:
         return f"00-{self.trace_id}-{self.span_id}-{self.flags}"
 
     def child(self) -> TraceContext:
-        return TraceContext(self.trace_id, secrets.token_hex(8), self.flags)
+        return TraceContext(self.trace_id, _random_hex(64), self.flags)
 
     @classmethod
     def new(cls) -> TraceContext:
-        return cls(secrets.token_hex(16), secrets.token_hex(8))
+        return cls(_random_hex(128), _random_hex(64))
 
     @classmethod
     def parse(cls, header: str | None) -> TraceContext | None:
@@ -35,6 +35,14 @@ class TraceContext:
         if found is None or set(found.group(1)) == {"0"}:
             return None
         return cls(found.group(1), found.group(2), found.group(3))
+
+
+def _random_hex(bits: int) -> str:
+    """A random, never all-zero id of ``bits`` bits in hex. Trace and span ids are not
+    secrets (W3C asks for random ones, not unpredictable ones), so they come from the
+    process's PRNG, reseeded after a fork, not ``os.urandom``: a system call on every
+    request and event that gives up the GIL to the store's threads under load."""
+    return f"{random.getrandbits(bits) or 1:0{bits // 4}x}"
 
 
 _current: ContextVar[TraceContext | None] = ContextVar("boyin_trace", default=None)
