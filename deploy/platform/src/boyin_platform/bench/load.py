@@ -8,7 +8,10 @@ answered) through GraphQL, paired with the same data read straight from the serv
 own HTTP APIs, so the gateway's cost shows as a ratio measured under the same
 conditions. Then issue #16's read mix: closed loop with ``--users`` callers and no
 pause (saturated throughput), and open loop at ``--rate`` requests a second (what 200
-users pausing 10 s on average offer). Printed per measure: requests a second, p50, p95,
+users pausing 10 s on average offer). Last in each round, issue #16's writes
+(:mod:`boyin_platform.bench.writes`): create + submit a demand by ``--connections``
+signed-up talents and organisations, through GraphQL and straight from the registry, with
+the CPU their events cost once the load stops. Printed per measure: requests a second, p50, p95,
 p99, errors, and each platform process's CPU (cores busy) and resident memory.
 
 ``--before SRC`` also starts the platform from another checkout's sources (e.g. ``git
