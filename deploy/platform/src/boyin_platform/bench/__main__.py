@@ -27,6 +27,7 @@ def main() -> None:
     run.add_argument("--before", type=Path, default=None, help="another checkout to measure too")
     run.add_argument("--mode", choices=("single", "distributed", "both"), default="single")
     run.add_argument("--gateway-workers", type=int, default=1, help="distributed mode")
+    run.add_argument("--writes-only", action="store_true", help="only create + submit")
     args = parser.parse_args()
     if args.what == "latency":
         asyncio.run(latency(args.samples))
@@ -41,6 +42,7 @@ def main() -> None:
             before=args.before,
             mode=args.mode,
             gateway_workers=args.gateway_workers,
+            writes_only=args.writes_only,
         )
         asyncio.run(load(options=options))
 

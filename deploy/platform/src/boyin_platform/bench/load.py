@@ -50,6 +50,7 @@ class Options:
     before: Path | None = None
     mode: str = "single"
     gateway_workers: int = 1
+    writes_only: bool = False  # only the write mix (no read measures, no read mix)
 
 
 def _ratio(name: str, ratios: dict[str, list[tuple[float, float]]]) -> str:
@@ -89,7 +90,9 @@ async def load(
         # issue #16's write mix: one signed-in talent or organisation a connection
         writing = [(p, await writes.writers(p.gateway, o.connections)) for p, _ in started]
         for round_ in range(o.repeat):
-            plan = [(p, pair) for p, found in started for pair in pairs(p, found)]
+            plan = (
+                [] if o.writes_only else [(p, x) for p, found in started for x in pairs(p, found)]
+            )
             measures = sorted({pair[0] for _, pair in plan})
             random.Random(round_).shuffle(measures)
             for measure in measures:
@@ -107,7 +110,7 @@ async def load(
                 ratios.setdefault(label, []).append(ratio)
         for label in ratios:
             print(_ratio(label, ratios), flush=True)
-        for _ in range(o.repeat):
+        for _ in range(0 if o.writes_only else o.repeat):
             for platform, found in started:
                 for measured in (
                     await closed_loop(
