@@ -32,8 +32,9 @@ async def test_the_event_to_visible_matches_bench_runs(
 
 @pytest.mark.slow
 async def test_the_load_bench_runs(capsys: pytest.CaptureFixture[str]) -> None:
-    """The load bench's small version: the demo fair, every measure one second each, the
-    read mix closed- and open-loop; every request answered without an error."""
+    """The load bench's small version: the demo fair, every measure one second each (the
+    write mix's create + submit pairs too), the read mix closed- and open-loop; every
+    request answered without an error."""
     await load(options=Options(connections=4, seconds=1.0, users=8, rate=5.0, mix_seconds=1.0))
     out = capsys.readouterr().out
     measures = (
@@ -48,6 +49,9 @@ async def test_the_load_bench_runs(capsys: pytest.CaptureFixture[str]) -> None:
         for way in ("GraphQL", "direct"):
             line = re.escape(name) + r".*\(" + way + r"\) +[\d.]+ req/s .* errors 0 .*platform cpu"
             assert re.search(line, out), out
-    assert out.count("ratio direct/GraphQL") == len(measures), out
+    for way in ("GraphQL", "direct"):  # issue #16's write mix, one writer a connection
+        pair = r"create \+ submit a demand, 4 users \(" + way + r"\) +[\d.]+ pairs/s .* errors 0"
+        assert re.search(pair + r" .*cpu +[\d.]+ \+ [\d.]+ after ms/pair", out), out
+    assert out.count("ratio direct/GraphQL") == len(measures) + 1, out
     assert re.search(r"read mix, 8 users, no pause +[\d.]+ req/s .* errors 0", out), out
     assert re.search(r"read mix, open loop +[\d.]+ req/s \(offered 5/s\) .* errors 0", out), out

@@ -28,6 +28,7 @@ def main() -> None:
     run.add_argument("--before", type=Path, default=None, help="another checkout to measure too")
     run.add_argument("--mode", choices=("single", "distributed", "both"), default="single")
     run.add_argument("--gateway-workers", type=int, default=1, help="distributed mode")
+    run.add_argument("--writes-only", action="store_true", help="only create + submit")
     over = sub.add_parser("overhead", help="the gateway under load, tracing off against on")
     over.add_argument("--connections", type=int, default=20)
     over.add_argument("--seconds", type=float, default=8.0)
@@ -49,6 +50,7 @@ def main() -> None:
             before=args.before,
             mode=args.mode,
             gateway_workers=args.gateway_workers,
+            writes_only=args.writes_only,
         )
         asyncio.run(load(options=options))
 

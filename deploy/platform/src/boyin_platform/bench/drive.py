@@ -41,6 +41,9 @@ class Measured:
     cpu: dict[str, float] = field(default_factory=dict)
     rss_mb: dict[str, float] = field(default_factory=dict)
     offered: float | None = None  # open loop: the arrival rate asked for
+    unit: str = "req"  # what one send is ("pair": create + submit)
+    #: CPU ms a send the platform spent after the load stopped, until idle (writes' events)
+    after_ms: float | None = None
 
     def at(self, q: float) -> float:
         done = sorted(self.latencies)
@@ -63,10 +66,13 @@ class Measured:
             f"{n} cpu {self.cpu[n]:.2f} rss {self.rss_mb[n]:.0f} MB" for n in self.cpu
         )
         offered = f" (offered {self.offered:.0f}/s)" if self.offered is not None else ""
+        after = f" + {self.after_ms:.2f} after" if self.after_ms is not None else ""
+        u = self.unit
+        rate = "req/s" if u == "req" else f"{u}s/s"
         return (
-            f"{self.name:<52} {self.rate:8.1f} req/s{offered}  p50 {self.at(0.5):6.1f}"
+            f"{self.name:<52} {self.rate:8.1f} {rate}{offered}  p50 {self.at(0.5):6.1f}"
             f"  p95 {self.at(0.95):6.1f}  p99 {self.at(0.99):6.1f} ms  errors {self.errors}"
-            f"  cpu {self.cpu_ms:5.2f} ms/req  | {processes}"
+            f"  cpu {self.cpu_ms:5.2f}{after} ms/{u}  | {processes}"
         )
 
 
