@@ -1,7 +1,6 @@
 """What the journey needs that no portal page of it does: staff accounts, the fair's edition
-with a session, the review of the talent's demand (talents have no district officer: an
-operator's, through the public GraphQL API), and a probe for the mutual match's meeting
-(the timetable is solved and published on the operators' page)."""
+with a session, and a probe for the mutual match's meeting (the timetable is then solved
+and published on the operators' page)."""
 
 from __future__ import annotations
 
@@ -29,13 +28,6 @@ ADD_SESSION = f"""mutation($id: ID!, $input: AgendaSessionInput!) {{ addSession(
   __typename ... on AgendaSession {{ id }} {PROBLEM} }} }}"""
 PUBLISH_AGENDA = f"mutation($id: ID!) {{ publishAgenda(id: $id) {{ __typename {PROBLEM} }} }}"
 OPEN_EDITION = f"mutation($id: ID!) {{ openEdition(id: $id) {{ __typename {PROBLEM} }} }}"
-DEMANDS = """query($status: DemandStatus) { demands(first: 50, filter: {status: $status}) {
-  edges { node { id channel ownerId claims { criterion } } } } }"""
-START_REVIEW = f"mutation($id: ID!) {{ startDemandReview(id: $id) {{ __typename {PROBLEM} }} }}"
-REVIEW_CLAIM = f"""mutation($id: ID!, $criterion: Criterion!) {{
-  reviewClaim(id: $id, criterion: $criterion, confirmed: true, note: "evidence checked") {{ __typename {PROBLEM} }} }}"""
-PUBLISH_DEMAND = f"""mutation($id: ID!) {{ publishDemand(id: $id) {{
-  __typename ... on Demand {{ status }} {PROBLEM} }} }}"""
 EDITION_MEETINGS = """query($id: ID!) { editionMeetings(editionId: $id) {
   __typename ... on MeetingConnection { edges { node { id status } } } } }"""
 
@@ -117,27 +109,6 @@ def open_edition(url: str, operator: str) -> str:
     ok(gql(url, PUBLISH_AGENDA, operator, id=edition_id)["publishAgenda"], "FairEdition")
     ok(gql(url, OPEN_EDITION, operator, id=edition_id)["openEdition"], "FairEdition")
     return edition_id
-
-
-def review_and_publish(url: str, reviewer: str, channel: str) -> str:
-    """The submitted demand of ``channel`` reviewed claim by claim and published; its id."""
-    found = eventually(
-        f"a submitted {channel} demand",
-        lambda: [
-            e["node"]
-            for e in gql(url, DEMANDS, reviewer, status="SUBMITTED")["demands"]["edges"]
-            if e["node"]["channel"] == channel
-        ],
-    )
-    demand = found[0]
-    ok(gql(url, START_REVIEW, reviewer, id=demand["id"])["startDemandReview"], "Demand")
-    for claim in demand["claims"]:
-        reviewed = gql(url, REVIEW_CLAIM, reviewer, id=demand["id"], criterion=claim["criterion"])
-        ok(reviewed["reviewClaim"], "Demand")
-    published = ok(gql(url, PUBLISH_DEMAND, reviewer, id=demand["id"])["publishDemand"], "Demand")
-    assert published["status"] == "PUBLISHED"
-    demand_id: str = demand["id"]
-    return demand_id
 
 
 def meeting_requested(url: str, operator: str, edition_id: str) -> None:

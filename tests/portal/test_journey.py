@@ -20,7 +20,6 @@ from tests.portal.fair import (
     OPERATOR,
     meeting_requested,
     open_edition,
-    review_and_publish,
     staff,
 )
 from tests.portal.fair import PASSWORD as STAFF_PASSWORD
@@ -131,9 +130,17 @@ def test_talent_and_organisation_meet_through_the_portal(browser: Browser, porta
     check(talent, "demand-form.en")
     talent.get_by_test_id("submit-demand").click()
     expect(talent.get_by_test_id("demand-status")).to_have_text("Submitted")
-    # no district officer for talents: an operator's review (API); the investor sees it live
-    project_id = review_and_publish(url, tokens["operator"], "PROJECT_COOPERATION")
-    project = investor.get_by_test_id(f"project-{project_id}")
+    expect(talent).to_have_url(re.compile(r"/demands/[^/]+$"))
+    project_id = talent.url.rsplit("/", 1)[-1]
+    # no district officer for talents: an operator reviews it on the same review page
+    review = operator_context.new_page()
+    review.goto(f"/district/demands/{project_id}?lang=en")
+    review.get_by_test_id("start-review").click()
+    confirm_claim_by_claim(review)
+    review.get_by_test_id("publish").click()
+    expect(review.get_by_test_id("review-status")).to_have_text("Published")
+    review.close()
+    project = investor.get_by_test_id(f"project-{project_id}")  # arrived by itself
     expect(project).to_contain_text("Industrialising flexible electronic films", timeout=15_000)
     talent.goto("/matches")  # open before the organisation exists: the match comes live
     expect(talent.get_by_role("heading", name="My matches")).to_be_visible()
