@@ -1,7 +1,6 @@
-"""What the journey needs that no portal page of this test does: staff accounts, the fair's
-edition with a session, the reviews of the two demands (the district officer's and the
-operators' review pages are not built yet: done here through the public GraphQL API), and
-the timetable's solve and publication."""
+"""What the journey needs that no portal page of it does: staff accounts, the fair's edition
+with a session, and a probe for the mutual match's meeting (the timetable is then solved
+and published on the operators' page)."""
 
 from __future__ import annotations
 
@@ -29,17 +28,6 @@ ADD_SESSION = f"""mutation($id: ID!, $input: AgendaSessionInput!) {{ addSession(
   __typename ... on AgendaSession {{ id }} {PROBLEM} }} }}"""
 PUBLISH_AGENDA = f"mutation($id: ID!) {{ publishAgenda(id: $id) {{ __typename {PROBLEM} }} }}"
 OPEN_EDITION = f"mutation($id: ID!) {{ openEdition(id: $id) {{ __typename {PROBLEM} }} }}"
-DEMANDS = """query($status: DemandStatus) { demands(first: 50, filter: {status: $status}) {
-  edges { node { id channel ownerId claims { criterion } } } } }"""
-START_REVIEW = f"mutation($id: ID!) {{ startDemandReview(id: $id) {{ __typename {PROBLEM} }} }}"
-REVIEW_CLAIM = f"""mutation($id: ID!, $criterion: Criterion!) {{
-  reviewClaim(id: $id, criterion: $criterion, confirmed: true, note: "evidence checked") {{ __typename {PROBLEM} }} }}"""
-PUBLISH_DEMAND = f"""mutation($id: ID!) {{ publishDemand(id: $id) {{
-  __typename ... on Demand {{ status }} {PROBLEM} }} }}"""
-SCHEDULE = "__typename ... on Schedule { job jobError publishedAt draft { scheduled } published { scheduled } }"
-READ_SCHEDULE = f"query($id: ID!) {{ schedule(editionId: $id) {{ {SCHEDULE} }} }}"
-SOLVE = f"mutation($id: ID!) {{ solveSchedule(editionId: $id, timeLimitS: 5) {{ {SCHEDULE} }} }}"
-PUBLISH_SCHEDULE = f"mutation($id: ID!) {{ publishSchedule(editionId: $id) {{ {SCHEDULE} }} }}"
 EDITION_MEETINGS = """query($id: ID!) { editionMeetings(editionId: $id) {
   __typename ... on MeetingConnection { edges { node { id status } } } } }"""
 
@@ -123,42 +111,9 @@ def open_edition(url: str, operator: str) -> str:
     return edition_id
 
 
-def review_and_publish(url: str, reviewer: str, channel: str) -> str:
-    """The submitted demand of ``channel`` reviewed claim by claim and published; its id."""
-    found = eventually(
-        f"a submitted {channel} demand",
-        lambda: [
-            e["node"]
-            for e in gql(url, DEMANDS, reviewer, status="SUBMITTED")["demands"]["edges"]
-            if e["node"]["channel"] == channel
-        ],
-    )
-    demand = found[0]
-    ok(gql(url, START_REVIEW, reviewer, id=demand["id"])["startDemandReview"], "Demand")
-    for claim in demand["claims"]:
-        reviewed = gql(url, REVIEW_CLAIM, reviewer, id=demand["id"], criterion=claim["criterion"])
-        ok(reviewed["reviewClaim"], "Demand")
-    published = ok(gql(url, PUBLISH_DEMAND, reviewer, id=demand["id"])["publishDemand"], "Demand")
-    assert published["status"] == "PUBLISHED"
-    demand_id: str = demand["id"]
-    return demand_id
-
-
-def schedule_meetings(url: str, operator: str, edition_id: str) -> None:
-    """Solve the timetable once the mutual match's meeting is there, and publish it."""
+def meeting_requested(url: str, operator: str, edition_id: str) -> None:
+    """Wait until the mutual match's meeting is in the edition (what the timetable places)."""
     eventually(
         "the mutual match's meeting",
         lambda: gql(url, EDITION_MEETINGS, operator, id=edition_id)["editionMeetings"]["edges"],
     )
-    ok(gql(url, SOLVE, operator, id=edition_id)["solveSchedule"], "Schedule")
-
-    def solved() -> bool:
-        now = ok(gql(url, READ_SCHEDULE, operator, id=edition_id)["schedule"], "Schedule")
-        assert now["job"] != "FAILED", now
-        return bool(now["job"] == "IDLE" and now["draft"] and now["draft"]["scheduled"])
-
-    eventually("a draft timetable", solved)
-    published = ok(
-        gql(url, PUBLISH_SCHEDULE, operator, id=edition_id)["publishSchedule"], "Schedule"
-    )
-    assert published["published"]["scheduled"] >= 1, published

@@ -1,9 +1,10 @@
-"""The fair's journey in a real browser: a talent registers a project in English, an
-organisation registers a demand in Chinese, both are reviewed and published (the district
-officer's and operators' pages are not built yet: the reviews go through the GraphQL API
-here), the match reaches both sides live, both say yes and see each other's contacts, the
-meeting the mutual match asks for is scheduled (operators' API) and shows in both agendas;
-sessions with a waiting list. Screenshots of the main pages in both languages and on a
+"""The fair's journey in a real browser: a talent registers a project in English (an
+investor's open feed shows it arrive once published), an organisation registers a demand in
+Chinese, Yuzhong's district officer reviews it claim by claim and publishes it on the
+district's page, the match reaches both sides live, both say yes and see each other's
+contacts, an operator solves and publishes the timetable on the scheduling page and the
+meeting shows in both agendas, the operators' dashboard (open all along) counts the new
+demands and the mutual match; sessions with a waiting list. Screenshots of the main pages in both languages and on a
 phone; axe-core on each."""
 
 from __future__ import annotations
@@ -14,8 +15,16 @@ from playwright.sync_api import Browser, Page, expect
 
 from boyin_platform.demo import credit_code
 from tests.portal.browser import DESKTOP, PHONE, assert_accessible, screenshot
-from tests.portal.fair import open_edition, review_and_publish, schedule_meetings, staff
-from tests.portal.ui import choose, combobox, tick
+from tests.portal.fair import (
+    OFFICER,
+    OPERATOR,
+    meeting_requested,
+    open_edition,
+    staff,
+)
+from tests.portal.fair import PASSWORD as STAFF_PASSWORD
+from tests.portal.roles_setup import signed_in, staff_account
+from tests.portal.ui import choose, combobox, confirm_claim_by_claim, open_live, tick
 
 TALENT = "lena.portal@example.de"
 ORGANISATION = "hr@yuzhong-portal.example.cn"
@@ -55,10 +64,30 @@ def test_talent_and_organisation_meet_through_the_portal(browser: Browser, porta
     organisation_context = browser.new_context(
         base_url=url, viewport=DESKTOP, locale="zh-CN", timezone_id="Asia/Shanghai"
     )
-    for c in (talent_context, organisation_context):
+    officer_context = browser.new_context(base_url=url, viewport=DESKTOP, locale="zh-CN")
+    operator_context = browser.new_context(base_url=url, viewport=DESKTOP, locale="en-GB")
+    investor_context = browser.new_context(base_url=url, viewport=DESKTOP, locale="en-GB")
+    contexts = (
+        talent_context,
+        organisation_context,
+        officer_context,
+        operator_context,
+        investor_context,
+    )
+    for c in contexts:
         c.set_default_timeout(20_000)
     talent = talent_context.new_page()
     organisation = organisation_context.new_page()
+
+    # -- open all along: the operators' dashboard and an investor's feed, both live -------
+    dashboard = signed_in(operator_context, url, OPERATOR, STAFF_PASSWORD)
+    open_live(dashboard, "/operators?lang=en", "PipelineFeed")
+    before = {
+        step: int(dashboard.get_by_test_id(f"count-{step}").inner_text())
+        for step in ("DEMANDS", "MUTUAL_MATCHES")
+    }
+    investor = signed_in(investor_context, url, staff_account(url, "INVESTOR"))
+    open_live(investor, "/investor?lang=en", "NewProjects")
 
     # -- a talent, in English: account, profile, a project-cooperation offer -------------
     talent.goto("/?lang=en")
@@ -101,7 +130,18 @@ def test_talent_and_organisation_meet_through_the_portal(browser: Browser, porta
     check(talent, "demand-form.en")
     talent.get_by_test_id("submit-demand").click()
     expect(talent.get_by_test_id("demand-status")).to_have_text("Submitted")
-    review_and_publish(url, tokens["operator"], "PROJECT_COOPERATION")  # no officer: talents
+    expect(talent).to_have_url(re.compile(r"/demands/[^/]+$"))
+    project_id = talent.url.rsplit("/", 1)[-1]
+    # no district officer for talents: an operator reviews it on the same review page
+    review = operator_context.new_page()
+    review.goto(f"/district/demands/{project_id}?lang=en")
+    review.get_by_test_id("start-review").click()
+    confirm_claim_by_claim(review)
+    review.get_by_test_id("publish").click()
+    expect(review.get_by_test_id("review-status")).to_have_text("Published")
+    review.close()
+    project = investor.get_by_test_id(f"project-{project_id}")  # arrived by itself
+    expect(project).to_contain_text("Industrialising flexible electronic films", timeout=15_000)
     talent.goto("/matches")  # open before the organisation exists: the match comes live
     expect(talent.get_by_role("heading", name="My matches")).to_be_visible()
 
@@ -145,7 +185,20 @@ def test_talent_and_organisation_meet_through_the_portal(browser: Browser, porta
     expect(organisation.get_by_test_id("title-zh")).to_have_value("柔性电子薄膜中试线落地合作")
     organisation.get_by_test_id("submit-demand").click()
     expect(organisation.get_by_test_id("demand-status")).to_have_text("已提交")
-    review_and_publish(url, tokens["officer"], "PROJECT_LANDING")  # Yuzhong's officer
+    landing_id = organisation.url.rsplit("/", 1)[-1]
+
+    # -- Yuzhong's district officer reviews it claim by claim and publishes it ------------
+    officer = signed_in(officer_context, url, OFFICER, STAFF_PASSWORD)
+    officer.goto("/district?lang=zh")
+    card = officer.get_by_test_id(f"demand-{landing_id}")
+    expect(card.get_by_test_id("demand-status")).to_have_text("待审核")
+    officer.get_by_test_id(f"open-{landing_id}").click()
+    expect(officer.get_by_test_id("review-title")).to_have_text("柔性电子薄膜中试线落地合作")
+    officer.get_by_test_id("start-review").click()
+    expect(officer.get_by_test_id("review-status")).to_have_text("审核中")
+    confirm_claim_by_claim(officer, {})
+    officer.get_by_test_id("publish").click()
+    expect(officer.get_by_test_id("review-status")).to_have_text("已发布")
 
     # -- the match: live on the talent's open page, both say yes, contacts revealed --------
     talent_match = talent.locator("[data-testid^='match-']").first
@@ -183,7 +236,16 @@ def test_talent_and_organisation_meet_through_the_portal(browser: Browser, porta
     expect(talent_match.get_by_test_id("contacts")).to_contain_text("王经理", timeout=30_000)
 
     # -- the meeting: scheduled by the operators, in both agendas ------------------------
-    schedule_meetings(url, tokens["operator"], edition_id)
+    meeting_requested(url, tokens["operator"], edition_id)
+    scheduling = operator_context.new_page()
+    scheduling.goto("/operators/scheduling?lang=en")
+    choose(scheduling, scheduling.get_by_test_id("edition"), "Chongqing Offshore Fair 2026")
+    scheduling.get_by_test_id("solve").click()
+    # the talent's request and the mutual match's meeting: at least one placed
+    draft = scheduling.get_by_test_id("scheduled-draft")
+    expect(draft).to_have_text(re.compile(r"^\s*[1-9]\d*\s*$"), timeout=60_000)
+    scheduling.get_by_test_id("publish-schedule").click()
+    expect(scheduling.get_by_test_id("scheduled-published")).to_have_text(draft.inner_text())
     talent.goto("/agenda")
     expect(talent.get_by_test_id("agenda-meeting").first).to_contain_text(
         "重庆渝中柔性薄膜科技有限公司"
@@ -226,5 +288,10 @@ def test_talent_and_organisation_meet_through_the_portal(browser: Browser, porta
         language = "en" if context is talent_context else "zh"
         check(page, f"{name}.{language}.phone")
         phone.close()
-    talent_context.close()
-    organisation_context.close()
+
+    # -- the operators' dashboard has counted both demands and the mutual match ----------
+    for step, more in (("DEMANDS", 2), ("MUTUAL_MATCHES", 1)):
+        count = dashboard.get_by_test_id(f"count-{step}")
+        expect(count).to_have_text(str(before[step] + more), timeout=40_000)
+    for c in contexts:
+        c.close()

@@ -23,6 +23,7 @@ from tests.portal.roles_setup import (
     staff_account,
     submitted_demand,
 )
+from tests.portal.ui import confirm_claim_by_claim, open_live
 
 DEMAND_STATUS = "query($id: ID!) { demand(id: $id) { status claims { review reviewNote } } }"
 
@@ -72,19 +73,13 @@ def test_the_district_officer_reviews_claims_one_by_one_and_publishes(
     expect(page.get_by_test_id("review-title")).to_have_text("传感器材料项目落地")
     page.get_by_test_id("start-review").click()
     expect(page.get_by_test_id("review-status")).to_have_text("审核中")
-    publish = page.get_by_test_id("publish")
-    # one by one: publishing waits for every claim
-    page.get_by_test_id("note-KEY_PLATFORMS").fill("已核对证书")
-    page.get_by_test_id("confirm-KEY_PLATFORMS").click()
+    confirm_claim_by_claim(page, {"KEY_PLATFORMS": "已核对证书"})
     claim = page.get_by_test_id("claim-KEY_PLATFORMS").get_by_test_id("claim-review")
     expect(claim).to_have_text("已核实")
-    expect(publish).to_be_disabled()
-    page.get_by_test_id("confirm-SUPPORT_POLICIES").click()
-    expect(publish).to_be_enabled()
     assert_accessible(page, "district review (zh)")
     page.evaluate("window.scrollTo(0, 0)")  # the sticky header at the top
     screenshot(page, "district-review.zh")
-    publish.click()
+    page.get_by_test_id("publish").click()
     expect(page.get_by_test_id("review-done")).to_have_text("已发布。")
     expect(page.get_by_test_id("review-status")).to_have_text("已发布")
     stored = gql(portal_url, DEMAND_STATUS, admin_token(portal_url), id=demand_id)["demand"]
@@ -135,11 +130,7 @@ def test_the_investors_feed_shows_a_project_published_while_it_is_open(
     )
     page = signed_in(context, portal_url, investor)
     tour(page, "/investor", "investor-feed", "新项目动态", "New projects, live")
-    with page.expect_websocket() as opened:
-        page.goto("/investor?lang=zh")
-    socket = opened.value
-    socket.wait_for_event("framesent", lambda f: "NewProjects" in str(f))
-    page.wait_for_timeout(500)  # the server has the subscription once it read the frame
+    open_live(page, "/investor?lang=zh", "NewProjects")
     expect(page.get_by_test_id(f"project-{demand_id}")).to_have_count(0)
     review_and_publish(portal_url, admin_token(portal_url), demand_id)
     card = page.get_by_test_id(f"project-{demand_id}")

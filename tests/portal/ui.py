@@ -1,8 +1,13 @@
-"""Element Plus as a person uses it, for the browser tests: choose in a select, tick a box."""
+"""Element Plus as a person uses it, for the browser tests: choose in a select, tick a box;
+steps several browser tests share: a page open once its live subscription reached the
+server, a district officer's review confirmed claim by claim."""
 
 from __future__ import annotations
 
-from playwright.sync_api import Locator, Page
+import re
+from collections.abc import Mapping
+
+from playwright.sync_api import Locator, Page, expect
 
 
 def choose(page: Page, select: Locator, *options: str) -> None:
@@ -29,3 +34,30 @@ def combobox(page: Page, name: str) -> Locator:
 
 def tick(page: Page, text: str) -> None:
     page.locator("label.el-checkbox, label.el-radio").filter(has_text=text).first.click()
+
+
+def open_live(page: Page, path: str, operation: str) -> None:
+    """Open ``path`` and wait until its subscription ``operation`` reached the server (what
+    is published afterwards is the page's news)."""
+    with page.expect_websocket() as opened:
+        page.goto(path)
+    opened.value.wait_for_event("framesent", lambda f: operation in str(f))
+    page.wait_for_timeout(500)  # the server has the subscription once it read the frame
+
+
+def confirm_claim_by_claim(page: Page, notes: Mapping[str, str] | None = None) -> None:
+    """On a district review page whose review is started: each claim confirmed in turn (with
+    its note, if any), publishing refused until the last one is; publish is then enabled
+    (clicking it is the caller's)."""
+    publish = page.get_by_test_id("publish")
+    claims = page.get_by_test_id("claims").locator(":scope > li").all()
+    criteria = [str(c.get_attribute("data-testid")).removeprefix("claim-") for c in claims]
+    assert criteria, "a review page without claims"
+    for criterion in criteria:
+        expect(publish).to_be_disabled()
+        if note := (notes or {}).get(criterion):
+            page.get_by_test_id(f"note-{criterion}").fill(note)
+        page.get_by_test_id(f"confirm-{criterion}").click()
+        tag = page.get_by_test_id(f"claim-{criterion}").get_by_test_id("claim-review")
+        expect(tag).to_have_class(re.compile(r"\bsuccess\b"))
+    expect(publish).to_be_enabled()
