@@ -5,7 +5,7 @@ read from the code under test):
 
 - accounts (gateway ``accounts/domain.py``): administrators create accounts of every staff
   role, operators those of district officers, mentors and investors; nobody else creates
-  accounts;
+  accounts; operators and administrators, and nobody else, list accounts;
 - the registry (``domain/demands.py``, ``application.py``): staff (operators and
   administrators) and the district officer of the organisation's district register
   organisations and create, review and publish its demands; an organisation acts for
