@@ -5,7 +5,7 @@ read from the code under test):
 
 - accounts (gateway ``accounts/domain.py``): administrators create accounts of every staff
   role, operators those of district officers, mentors and investors; nobody else creates
-  accounts;
+  accounts; operators and administrators, and nobody else, list accounts;
 - the registry (``domain/demands.py``, ``application.py``): staff (operators and
   administrators) and the district officer of the organisation's district register
   organisations and create, review and publish its demands; an organisation acts for
@@ -432,6 +432,16 @@ def create_account(new_role: str) -> Cell:
     return cell
 
 
+LIST_ACCOUNTS = """
+{ accounts(first: 5) {
+    __typename ... on Problem { code message { zh en } fields { field message { zh en } } }
+} }"""
+
+
+async def list_accounts(world: World, role: str) -> str:
+    return await mutation(world, role, LIST_ACCOUNTS, "accounts", "AccountConnection")
+
+
 async def matches_of_demand(world: World, role: str) -> str:
     """A demand's matches: the owner's and staff's business (an empty list for others)."""
     response = await graphql_raw(world.url, MATCHES, world.tokens[role], id=world.matched_id)
@@ -552,6 +562,7 @@ OPERATIONS = (
     Operation("createAccount DISTRICT_OFFICER", STAFF, create_account("DISTRICT_OFFICER")),
     Operation("createAccount MENTOR", STAFF, create_account("MENTOR")),
     Operation("createAccount INVESTOR", STAFF, create_account("INVESTOR")),
+    Operation("list accounts", STAFF, list_accounts),
     Operation("matches of a demand", STAFF | {"organisation"}, matches_of_demand),
     Operation("matchReviewQueue", STAFF, review_queue),
     Operation("confirmMatch", STAFF, confirm_match),

@@ -224,3 +224,17 @@ def test_the_operators_other_pages(context: BrowserContext, portal_url: str) -> 
     page.get_by_role("option", name="Yuzhong").first.click()
     page.get_by_test_id("account-create").click()
     expect(page.get_by_test_id("accounts-created")).to_contain_text("officer.new@office.example.cn")
+    # the list shows it (the API's accounts); the login's start and the role narrow it
+    listed = page.get_by_test_id("accounts-list")
+    expect(listed.get_by_test_id("account-officer.new@office.example.cn")).to_contain_text(
+        "District officer"
+    )
+    expect(listed.get_by_test_id("account-" + ADMIN_LOGIN)).to_be_visible()
+    page.get_by_test_id("accounts-search").fill("OFFICER.NEW")
+    page.get_by_test_id("accounts-search").press("Enter")
+    expect(listed.get_by_test_id("account-" + ADMIN_LOGIN)).to_have_count(0)
+    expect(listed.locator("tbody tr")).to_have_count(1)
+    page.get_by_test_id("accounts-role").click()
+    page.get_by_role("option", name="Mentor").last.click()
+    expect(page.get_by_text("No accounts match.")).to_be_visible()
+    assert_accessible(page, "the accounts list, filtered")

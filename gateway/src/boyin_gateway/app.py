@@ -136,6 +136,7 @@ def create_app(
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         store = make_store(settings, "gateway")
         accounts = Accounts(store, jwt_secret)
+        await accounts.prepare()
         if settings.admin_login and settings.admin_password:
             await accounts.ensure_admin(
                 settings.admin_login, settings.admin_password.get_secret_value()

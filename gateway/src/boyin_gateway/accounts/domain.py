@@ -74,9 +74,50 @@ class Account:
     party_id: str | None
     created_at: datetime
     disabled: bool = False
+    last_sign_in_at: datetime | None = None
 
     def actor(self) -> Actor:
         return Actor(self.id, self.role, self.district_code, self.party_id)
 
     def bound_to(self, party_id: str) -> Account:
         return replace(self, party_id=party_id)
+
+
+#: the longest login search (a login is at most an e-mail address long)
+MAX_SEARCH = 254
+
+
+@dataclass(frozen=True)
+class AccountFilter:
+    """Which accounts a listing shows: each given condition must hold."""
+
+    role: Role | None = None
+    district_code: str | None = None
+    #: the start of the login, as logins are stored (see :func:`search_prefix`)
+    login_prefix: str | None = None
+    disabled: bool | None = None
+
+
+def search_prefix(search: str | None) -> str | None:
+    """What a login search matches the start of stored logins with: lower-cased, and a
+    phone number's spaces and dashes dropped (as :func:`normalise_login` stores them);
+    None for an empty search."""
+    if search is None:
+        return None
+    value = search.strip().lower()
+    if len(value) > MAX_SEARCH:
+        raise invalid(
+            [
+                FieldError(
+                    "search",
+                    "TOO_LONG",
+                    Message(
+                        f"搜索内容最多 {MAX_SEARCH} 个字符",
+                        f"search: at most {MAX_SEARCH} characters",
+                    ),
+                )
+            ]
+        )
+    if re.fullmatch(r"[+0-9\s-]+", value):
+        value = re.sub(r"[\s-]", "", value)
+    return value or None

@@ -6,17 +6,24 @@ import dataclasses
 import time
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import timedelta
 
 from boyin_gateway.accounts.domain import (
     CREATED_BY,
     SELF_SERVICE,
     Account,
+    AccountFilter,
     check_login,
     check_password,
 )
 from boyin_gateway.accounts.passwords import hashed, matches
+from boyin_gateway.accounts.repository import (
+    INDEXES,
+    AccountPage,
+    account_doc,
+    account_of,
+    account_page,
+)
 from boyin_gateway.accounts.tokens import (
     ACCESS_TTL_SECONDS,
     REFRESH_TTL_SECONDS,
@@ -58,32 +65,6 @@ def already_bound() -> BoyinError:
     )
 
 
-def _account_doc(a: Account) -> dict[str, Any]:
-    return {
-        "_id": a.id,
-        "login": a.login,
-        "password_hash": a.password_hash,
-        "role": a.role.value,
-        "district_code": a.district_code,
-        "party_id": a.party_id,
-        "created_at": a.created_at.isoformat(),
-        "disabled": a.disabled,
-    }
-
-
-def _account(doc: dict[str, Any]) -> Account:
-    return Account(
-        id=doc["_id"],
-        login=doc["login"],
-        password_hash=doc["password_hash"],
-        role=Role(doc["role"]),
-        district_code=doc.get("district_code"),
-        party_id=doc.get("party_id"),
-        created_at=datetime.fromisoformat(doc["created_at"]),
-        disabled=bool(doc.get("disabled")),
-    )
-
-
 @dataclass
 class Accounts:
     store: DocumentStore
@@ -98,7 +79,15 @@ class Accounts:
         self._revoked: set[str] = set()
         self._live: dict[str, float] = {}  # session id -> when to check it again
 
+    async def prepare(self) -> None:
+        """Build the indexes the staff's listing uses (idempotent; at start-up)."""
+        await self.accounts.ensure_indexes(INDEXES)
+
     # -- accounts ---------------------------------------------------------------------
+
+    async def listing(self, flt: AccountFilter, after: str | None, limit: int) -> AccountPage:
+        """A page of accounts, newest first (the caller checks who may list them)."""
+        return await account_page(self.accounts, flt, after, limit)
 
     async def _create(
         self, login: str, password: str, role: Role, district_code: str | None
@@ -124,7 +113,7 @@ class Accounts:
                 FieldError("login", "LOGIN_TAKEN", Message("该账号已注册", "already registered"))
             )
             raise taken from None
-        await self.accounts.insert(_account_doc(account))
+        await self.accounts.insert(account_doc(account))
         return account
 
     async def sign_up(self, login: str, password: str, role: Role) -> tuple[Account, TokenPair]:
@@ -215,7 +204,7 @@ class Accounts:
 
     async def get(self, account_id: str) -> Account | None:
         doc = await self.accounts.get(account_id)
-        return None if doc is None else _account(doc)
+        return None if doc is None else account_of(doc)
 
     async def bind_party(self, account_id: str, party_id: str) -> Account:
         """Tie a self-registered account to the talent or organisation it registered."""
@@ -238,6 +227,9 @@ class Accounts:
             raise _bad_credentials()
         if account is None or account.disabled:
             raise _bad_credentials()
+        await self.accounts.update(
+            account.id, Update(set={"last_sign_in_at": utcnow().isoformat()})
+        )
         return await self._tokens(account, family=None)
 
     async def _tokens(self, account: Account, family: str | None) -> TokenPair:

@@ -1,19 +1,25 @@
-"""GraphQL of accounts: sign up, sign in, refresh, sign out, staff-created accounts."""
+"""GraphQL of accounts: sign up, sign in, refresh, sign out, staff-created accounts and
+the staff's listing of them."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from boyin_gateway import paging
 from boyin_gateway.accounts.domain import Account as AccountModel
+from boyin_gateway.accounts.domain import AccountFilter as AccountFilterModel
+from boyin_gateway.accounts.domain import search_prefix
+from boyin_gateway.accounts.repository import AccountPage
 from boyin_gateway.accounts.tokens import TokenPair
 from boyin_gateway.attempts import PasswordThrottle
 from boyin_gateway.context import Context
 from boyin_gateway.errors import problem
-from boyin_gateway.permissions import SignedIn, guarded_field, nothing
-from boyin_gateway.types import Conflict, Forbidden, InvalidInput, NotFound
+from boyin_gateway.permissions import SignedIn, guarded_field, nothing, staff_field
+from boyin_gateway.types import Conflict, Forbidden, InvalidInput, NotFound, PageInfo
 from boyin_shared.errors import BoyinError
 from boyin_shared.identity import Role
 
@@ -52,6 +58,70 @@ class Account:
         )
 
 
+@strawberry.enum(description="Whether an account may sign in.")
+class AccountStatus(Enum):
+    ACTIVE = "active"
+    DISABLED = "disabled"
+
+
+@strawberry.type(
+    description="An account as the staff's listing shows it: who signs in with which "
+    "role, never a password hash or a session."
+)
+class ListedAccount:
+    id: strawberry.ID
+    login: str
+    role: AccountRole
+    district_code: str | None
+    created_at: datetime
+    status: AccountStatus
+    last_sign_in_at: datetime | None = strawberry.field(
+        description="When the account last signed in with its password (null: not since "
+        "sign-ins were recorded)."
+    )
+
+    @classmethod
+    def of(cls, a: AccountModel) -> ListedAccount:
+        return cls(
+            id=strawberry.ID(a.id),
+            login=a.login,
+            role=AccountRole(a.role.value),
+            district_code=a.district_code,
+            created_at=a.created_at,
+            status=AccountStatus.DISABLED if a.disabled else AccountStatus.ACTIVE,
+            last_sign_in_at=a.last_sign_in_at,
+        )
+
+
+@strawberry.type(description="A page of accounts, newest first (staff).")
+class AccountConnection:
+    nodes: list[ListedAccount]
+    page_info: PageInfo
+
+    @classmethod
+    def of(cls, page: AccountPage) -> AccountConnection:
+        return cls(
+            nodes=[ListedAccount.of(a) for a in page.items],
+            page_info=PageInfo(
+                has_next_page=page.next_after is not None, end_cursor=page.next_after
+            ),
+        )
+
+
+@strawberry.input(description="Which accounts to list; each condition given must hold.")
+class AccountFilter:
+    role: AccountRole | None = None
+    district_code: str | None = None
+    search: str | None = strawberry.field(
+        default=None, description="The start of the login (case-insensitive)."
+    )
+    status: AccountStatus | None = None
+
+
+#: the most accounts a page shows
+MAX_PAGE = 100
+
+
 @strawberry.type
 class Session:
     access_token: str
@@ -75,6 +145,9 @@ SignUpResult = Annotated[
     SignedUp | InvalidInput | Conflict | Forbidden, strawberry.union("SignUpResult")
 ]
 SessionResult = Annotated[Session | Forbidden, strawberry.union("SessionResult")]
+AccountsResult = Annotated[
+    AccountConnection | InvalidInput | Forbidden, strawberry.union("AccountsResult")
+]
 CreateAccountResult = Annotated[
     Account | InvalidInput | Conflict | Forbidden, strawberry.union("CreateAccountResult")
 ]
@@ -86,6 +159,36 @@ class AccountQuery:
     async def me(self, info: Info) -> Account | None:
         account = await info.context.accounts.get(info.context.actor.account_id)
         return Account.of(account) if account else None
+
+    @staff_field("Accounts, newest first, a page at a time (operators and administrators).")
+    async def accounts(
+        self,
+        info: Info,
+        first: int = 20,
+        after: str | None = None,
+        filter: AccountFilter | None = None,
+    ) -> AccountsResult:
+        wanted = filter or AccountFilter()
+        try:
+            flt = AccountFilterModel(
+                role=Role(wanted.role.value) if wanted.role else None,
+                district_code=wanted.district_code or None,
+                login_prefix=search_prefix(wanted.search),
+                disabled=None if wanted.status is None else wanted.status is AccountStatus.DISABLED,
+            )
+        except BoyinError as exc:
+            result = problem(exc)
+            assert isinstance(result, InvalidInput), result
+            return result
+        return await paging.paged(
+            first,
+            after,
+            prefix="acc_",
+            maximum=MAX_PAGE,
+            fetch=lambda cursor, size: info.context.accounts.listing(flt, cursor, size),
+            shown=AccountConnection.of,
+            empty=AccountPage([], None),
+        )
 
 
 @strawberry.type

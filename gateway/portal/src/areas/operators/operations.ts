@@ -202,3 +202,16 @@ export const CreateStaffAccount = graphql(`
     }
   }
 `)
+
+export const StaffAccounts = graphql(`
+  query StaffAccounts($first: Int!, $after: String, $filter: AccountFilter) {
+    accounts(first: $first, after: $after, filter: $filter) {
+      __typename
+      ... on AccountConnection {
+        nodes { id login role districtCode createdAt status lastSignInAt }
+        pageInfo { hasNextPage endCursor }
+      }
+      ... on Problem { code message { zh en } fields { field code message { zh en } } }
+    }
+  }
+`)
