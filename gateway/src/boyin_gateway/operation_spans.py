@@ -30,6 +30,8 @@ class OperationSpans(SchemaExtension):
 
 
 def _describe(span: Span, context: ExecutionContext) -> None:
+    if not span.is_recording():  # not sampled: nothing to name
+        return
     name = context.operation_name or _root_fields(context.graphql_document)
     try:
         kind = context.operation_type.value
