@@ -11,7 +11,8 @@ calls and events it makes say "not sampled" downstream and are not sampled afres
 a sampled one gets the attributes, the answer's status and any exception.
 
 The parent: a span current in this process (a service the gateway calls in process,
-through ``httpx.ASGITransport``: an ``INTERNAL`` span, no header to parse), otherwise the
+through ``httpx.ASGITransport``: an ``INTERNAL`` span, no header to parse; none at all when
+that span is not sampled, as a ``parentbased_*`` sampler would drop it), otherwise the
 caller's ``traceparent`` header (a ``SERVER`` span continuing the caller's trace), otherwise
 none (a new trace).
 """
@@ -42,7 +43,11 @@ class ServerSpans:
         self.tracer = trace.get_tracer("boyin.http")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].endswith(self.untraced):
+        if (
+            scope["type"] != "http"
+            or scope["path"].endswith(self.untraced)
+            or propagation.unsampled()  # called in process by a request not sampled
+        ):
             await self.app(scope, receive, send)
             return
         parent, kind = _parent(scope)
