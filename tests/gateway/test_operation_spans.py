@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from opentelemetry import context
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import StatusCode
 
 from boyin_gateway.schema import build_schema
+from boyin_shared import propagation
 
 
 async def test_operations_are_spans_named_by_operation_or_root_fields(
@@ -27,3 +29,19 @@ async def test_operations_are_spans_named_by_operation_or_root_fields(
     assert invalid.status.status_code is StatusCode.ERROR
     assert unparsed.name == "operation anonymous"
     assert unparsed.status.status_code is StatusCode.ERROR
+
+
+async def test_an_operation_in_a_request_not_sampled_makes_no_span(
+    spans: InMemorySpanExporter,
+) -> None:
+    schema = build_schema()
+    unsampled = propagation.of_traceparent(
+        "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00"
+    )
+    token = context.attach(unsampled)
+    try:
+        assert (await schema.execute("query Probe { __typename }")).errors is None
+    finally:
+        context.detach(token)
+    assert (await schema.execute("query Sampled { __typename }")).errors is None
+    assert [s.name for s in spans.get_finished_spans()] == ["query Sampled"]

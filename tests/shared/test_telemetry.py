@@ -19,7 +19,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from opentelemetry.trace import SpanKind
 from prometheus_client import REGISTRY
 
-from boyin_shared import http, logs, propagation
+from boyin_shared import http, logs, propagation, telemetry
 from boyin_shared.bus import Subscription
 from boyin_shared.bus.embedded import EmbeddedBus
 from boyin_shared.events import Event
@@ -45,7 +45,7 @@ def _hex(span: ReadableSpan) -> tuple[str, str]:
 
 
 async def test_a_server_span_continues_the_callers_trace(spans: InMemorySpanExporter) -> None:
-    served = FastAPI()
+    served = FastAPI(telemetry=telemetry.NATIVE_OFF)  # as every application of the platform
 
     async def ready() -> bool:
         return True
@@ -69,6 +69,33 @@ async def test_a_server_span_continues_the_callers_trace(spans: InMemorySpanExpo
     assert trace_id == "0af7651916cd43dd8448eb211c80319c"  # the caller's trace goes on
     # what the route sees as current is the server span
     assert answer.json()["traceparent"].startswith(f"00-{trace_id}-{span_id}-")
+    assert server.attributes is not None
+    assert server.attributes["http.response.status_code"] == 200
+    assert server.attributes["http.route"] == "/things/{name}"
+
+
+async def test_a_request_not_sampled_records_nothing_and_says_so_downstream(
+    spans: InMemorySpanExporter,
+) -> None:
+    served = FastAPI(telemetry=telemetry.NATIVE_OFF)
+
+    async def ready() -> bool:
+        return True
+
+    http.install(served, "test", ready, scrape=ScrapeAccess())
+
+    @served.get("/things/{name}")
+    async def thing(name: str) -> dict[str, str | None]:
+        return {"traceparent": propagation.traceparent()}
+
+    unsampled = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00"
+    transport = httpx.ASGITransport(app=served)
+    async with httpx.AsyncClient(transport=transport, base_url="http://service") as client:
+        answer = await client.get("/things/x", headers={"traceparent": unsampled})
+    assert [s.name for s in spans.get_finished_spans()] == []
+    # the caller's trace goes on, unsampled, so what the route calls is not sampled afresh
+    sent = answer.json()["traceparent"]
+    assert sent.startswith("00-0af7651916cd43dd8448eb211c80319c-") and sent.endswith("-00")
 
 
 async def test_an_event_is_relayed_and_handled_in_the_trace_that_wrote_it(

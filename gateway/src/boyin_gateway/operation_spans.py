@@ -17,11 +17,14 @@ from opentelemetry.trace import Span, Status, StatusCode
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
 
-from boyin_shared.propagation import TRACER
+from boyin_shared.propagation import TRACER, unsampled
 
 
 class OperationSpans(SchemaExtension):
     def on_operation(self) -> Iterator[None]:
+        if unsampled():  # in a request not sampled: no span, nothing to describe
+            yield
+            return
         with TRACER.start_as_current_span("graphql operation") as span:
             try:
                 yield
@@ -30,6 +33,8 @@ class OperationSpans(SchemaExtension):
 
 
 def _describe(span: Span, context: ExecutionContext) -> None:
+    if not span.is_recording():  # not sampled: nothing to name
+        return
     name = context.operation_name or _root_fields(context.graphql_document)
     try:
         kind = context.operation_type.value

@@ -25,6 +25,13 @@ def current_ids() -> tuple[str, str] | None:
     return format(found.trace_id, "032x"), format(found.span_id, "016x")
 
 
+def unsampled() -> bool:
+    """Whether the current span is one a sampler dropped: its children would be dropped too
+    (``parentbased_*``, the platform's samplers), so code may skip making them."""
+    found = trace.get_current_span().get_span_context()
+    return found.is_valid and not found.trace_flags.sampled
+
+
 def inject(headers: dict[str, str], ctx: Context | None = None) -> dict[str, str]:
     """``headers`` with the W3C ``traceparent`` (and ``tracestate``) of ``ctx`` (default:
     the current context) added; unchanged when there is no trace."""

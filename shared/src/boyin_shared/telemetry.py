@@ -10,8 +10,8 @@ so the single-process platform exports nothing unless asked; ``deploy/`` turns i
 turns it off whatever else is set.
 
 :func:`configure` installs the SDK's tracer provider and the maintained instrumentations
-(httpx, aiokafka, pymongo; ASGI's in each FastAPI application through
-:func:`instrument_app`, called by :func:`boyin_shared.http.install`). Our own spans (GraphQL operations, event handlers,
+(httpx, aiokafka, pymongo), and a server span for each request of every FastAPI
+application (:func:`instrument_app`, called by :func:`boyin_shared.http.install`). Our own spans (GraphQL operations, event handlers,
 the outbox relay, the rematch job, the scheduler's phases) come from
 :data:`boyin_shared.propagation.TRACER`, the API's no-op tracer while tracing is off.
 """
@@ -25,7 +25,6 @@ from fastapi import FastAPI
 from fastapi.telemetry import TelemetryConfig
 from opentelemetry import trace
 from opentelemetry.instrumentation.aiokafka import AIOKafkaInstrumentor
-from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
 from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 from opentelemetry.instrumentation.instrumentor import BaseInstrumentor  # type: ignore[attr-defined]
 from opentelemetry.instrumentation.pymongo import PymongoInstrumentor
@@ -38,9 +37,11 @@ from opentelemetry.sdk.trace.export import (
     SpanExporter,
 )
 
+from boyin_shared.server_spans import ServerSpans
+
 #: FastAPI's own (native) OpenTelemetry, off in every application of the platform
-#: (``FastAPI(telemetry=NATIVE_OFF)``): the maintained ASGI instrumentation makes each
-#: request's one server span (:func:`instrument_app`); both would trace it twice
+#: (``FastAPI(telemetry=NATIVE_OFF)``): :func:`instrument_app` makes each request's one
+#: server span; both would trace it twice
 NATIVE_OFF: TelemetryConfig = {
     "tracing": False,
     "metrics": False,
@@ -49,7 +50,7 @@ NATIVE_OFF: TelemetryConfig = {
 }
 
 #: probes and scrapes make no spans
-_UNTRACED_URLS = "/healthz$,/readyz$,/metrics$"
+_UNTRACED_PATHS = ("/healthz", "/readyz", "/metrics")
 
 #: the maintained instrumentations of the clients every process uses
 INSTRUMENTORS: tuple[BaseInstrumentor, ...] = (
@@ -117,25 +118,17 @@ def _instrument() -> None:
 
 
 def instrument_app(app: FastAPI) -> None:
-    """Server spans for ``app``'s requests, continuing the caller's ``traceparent``: the
-    ASGI instrumentation's middleware, the span named for the route by
+    """Server spans for ``app``'s requests, continuing the caller's ``traceparent``
+    (:class:`boyin_shared.server_spans.ServerSpans`), each named for its route by
     :func:`name_server_span` once the request is routed.
 
-    Not ``FastAPIInstrumentor``: to name each span it searches the application's routes
-    before routing and before sampling, for every request (the gateway's dozens of routes:
-    the largest part of what tracing cost, and spent on the nine requests in ten that are
-    not sampled); the route is known for free once the request is routed."""
+    Neither ``FastAPIInstrumentor`` (to name each span it searched the application's routes
+    before routing and before sampling, for every request) nor the ASGI instrumentation's
+    middleware (it gathers the request's attributes and wraps ``receive`` and ``send``
+    before sampling): both spent most of what tracing cost on the nine requests in ten that
+    are not sampled."""
     if _active is not None:
-        app.add_middleware(
-            OpenTelemetryMiddleware,
-            excluded_urls=_UNTRACED_URLS,
-            default_span_details=_method_only,
-            exclude_spans=["receive", "send"],
-        )
-
-
-def _method_only(scope: Mapping[str, object]) -> tuple[str, dict[str, str]]:
-    return str(scope.get("method") or scope.get("type") or "HTTP"), {}
+        app.add_middleware(ServerSpans, untraced=_UNTRACED_PATHS)
 
 
 def name_server_span(method: str, route: str) -> None:

@@ -17,7 +17,7 @@ from urllib.parse import quote
 import httpx
 from pydantic import BaseModel, TypeAdapter
 
-from boyin_shared import identity, propagation
+from boyin_shared import identity
 from boyin_shared.api.errors import ErrorOut, MessageOut
 from boyin_shared.identity import Actor
 
@@ -87,9 +87,10 @@ class ServiceClient:
         if self._identity is None:
             self._identity = identity.issue(self._actor, self._secret)
         headers[identity.HEADER] = self._identity
-        # the httpx instrumentation does this too, but not for the services called in this
-        # process (httpx.ASGITransport), whose server spans must continue the trace as well
-        return propagation.inject(headers)
+        # no traceparent here: the httpx instrumentation writes it on calls over the network,
+        # and a service called in this process (httpx.ASGITransport) continues the current
+        # span (boyin_shared.server_spans)
+        return headers
 
     async def request(self, method: str, path: str, **kwargs: Any) -> Any:
         """The JSON the service answered (None for an empty answer, e.g. 204)."""
