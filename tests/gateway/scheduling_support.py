@@ -316,8 +316,11 @@ async def meeting_flow(url: str) -> None:
         assert placement["meetingId"] == requested["id"]
 
         news = await next_where(feed, "mySchedule", lambda n: n.get("change") == "SCHEDULED")
-        assert [n["change"] for n in news] == ["REQUESTED", "ACCEPTED", "SCHEDULED"], news
-        scheduled = news[-1]
+        # the feed also carries the talent's session news (its sign-up's confirmation
+        # may arrive after the feed opened): the meeting's own news, in order
+        meeting_news = [n for n in news if n["__typename"] == "MeetingNews"]
+        assert [n["change"] for n in meeting_news] == ["REQUESTED", "ACCEPTED", "SCHEDULED"], news
+        scheduled = meeting_news[-1]
         assert scheduled["__typename"] == "MeetingNews"
         assert scheduled["meetingId"] == requested["id"] and scheduled["myRole"] == "REQUESTER"
         assert scheduled["counterpartId"] == org_id

@@ -241,6 +241,11 @@ async def test_rate_limits_per_account_and_per_address_answer_429(tmp_path: Path
         async with http_client() as client:
             probe = await client.get(url + "/healthz", headers={"x-forwarded-for": "198.51.100.1"})
             assert probe.status_code == 200
+            # nor the portal's build files (a page loads a dozen), but only as files
+            limited = {"x-forwarded-for": "198.51.100.1"}
+            asset = await client.get(url + "/assets/index-0.js", headers=limited)
+            assert asset.status_code != 429
+            assert (await client.post(url + "/assets/x", headers=limited)).status_code == 429
 
         # Signed in: 5 a minute per account, wherever the requests come from.
         admin = await sign_in(url, ADMIN_LOGIN, ADMIN_PASSWORD)

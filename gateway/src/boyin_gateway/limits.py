@@ -84,6 +84,10 @@ from boyin_shared.settings import PlatformSettings
 MIB = 1024 * 1024
 #: paths never limited: the probes and the metrics scrape
 UNLIMITED_PATHS = ("/healthz", "/readyz", "/metrics")
+#: the portal's hashed build files (``boyin_gateway.portal``): a page loads a dozen of them,
+#: each a file read once and cached for a year by the browser; counting them would spend a
+#: person's requests on scripts and styles instead of on the API
+UNLIMITED_ASSETS = "/assets/"
 
 
 @dataclass(frozen=True)
@@ -311,7 +315,14 @@ class LimitRequests:
         self.account_of = account_of
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] not in ("http", "websocket") or scope["path"].endswith(UNLIMITED_PATHS):
+        if (
+            scope["type"] not in ("http", "websocket")
+            or scope["path"].endswith(UNLIMITED_PATHS)
+            or (
+                scope.get("method") in ("GET", "HEAD")
+                and scope["path"].startswith(UNLIMITED_ASSETS)
+            )
+        ):
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
