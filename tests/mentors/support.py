@@ -137,3 +137,17 @@ def field_codes(error: dict[str, Any]) -> dict[str, str]:
     for f in error["fields"]:
         assert f["message"]["zh"] and f["message"]["en"], f
     return {f["field"]: f["code"] for f in error["fields"]}
+
+
+#: office hours on Mondays 09:00–10:00
+OFFICE_HOURS = [{"weekday": 1, "start": "09:00", "end": "10:00"}]
+
+
+async def consultations_of_approved_mentor(s: Service) -> str:
+    """A mentor applied with :data:`OFFICE_HOURS` and approved; its consultations' path."""
+    m = ok(
+        await s.call(MENTOR, "POST", "/mentors/apply", profile_body(availability=OFFICE_HOURS)),
+        201,
+    )
+    ok(await s.call(OPERATOR, "POST", f"/mentors/{m['id']}/approve"))
+    return f"/mentors/{m['id']}/consultations"

@@ -30,10 +30,10 @@ from tests.mentors.support import (
     TALENT,
     ShippedTaxonomy,
     bilingual,
+    consultations_of_approved_mentor,
     field_codes,
     mentors_service,
     ok,
-    profile_body,
     refusal,
 )
 from tests.mentors.test_consultations import BEFORE, ON_SITE, ONLINE, approved, booking
@@ -161,12 +161,7 @@ async def test_cancelling_and_moving_through_the_api(tmp_path: Path) -> None:
         lambda _: FixedRelevance(), lambda _: talent, lambda _: ShippedTaxonomy()
     )
     async with mentors_service(tmp_path, [definition]) as s:
-        hours = [{"weekday": 1, "start": "09:00", "end": "10:00"}]
-        m = ok(
-            await s.call(MENTOR, "POST", "/mentors/apply", profile_body(availability=hours)), 201
-        )
-        ok(await s.call(OPERATOR, "POST", f"/mentors/{m['id']}/approve"))
-        path = f"/mentors/{m['id']}/consultations"
+        path = await consultations_of_approved_mentor(s)
         body = {"edition_id": "2026", "slot_id": "s0", "topic": "landing"}
         made = ok(await s.call(TALENT, "POST", path, body), 201)
         other = ok(await s.call(STRANGER, "POST", path, body | {"slot_id": "s1"}), 201)

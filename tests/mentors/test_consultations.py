@@ -41,11 +41,13 @@ from tests.mentors.support import (
     DRAFT,
     KNOWN,
     MENTOR,
+    OFFICE_HOURS,
     OPERATOR,
     OTHER_MENTOR,
     TALENT,
     ShippedTaxonomy,
     bilingual,
+    consultations_of_approved_mentor,
     field_codes,
     mentors_service,
     ok,
@@ -230,12 +232,7 @@ async def test_booking_through_the_api(tmp_path: Path) -> None:
         lambda _: FixedRelevance(), lambda _: talent, lambda _: ShippedTaxonomy()
     )
     async with mentors_service(tmp_path, [definition]) as s:
-        hours = [{"weekday": 1, "start": "09:00", "end": "10:00"}]
-        m = ok(
-            await s.call(MENTOR, "POST", "/mentors/apply", profile_body(availability=hours)), 201
-        )
-        ok(await s.call(OPERATOR, "POST", f"/mentors/{m['id']}/approve"))
-        path = f"/mentors/{m['id']}/consultations"
+        path = await consultations_of_approved_mentor(s)
         body = {"edition_id": "2026", "slot_id": "s0", "topic": "landing in Chongqing"}
         made = ok(await s.call(TALENT, "POST", path, body), 201)
         assert (made["slot_id"], made["status"], made["mode"]) == ("s0", "BOOKED", "ONLINE")
@@ -262,7 +259,9 @@ async def test_booking_through_the_api(tmp_path: Path) -> None:
 
         # the team is booked then: another mentor is refused, and nothing is written
         second = ok(
-            await s.call(OTHER_MENTOR, "POST", "/mentors/apply", profile_body(availability=hours)),
+            await s.call(
+                OTHER_MENTOR, "POST", "/mentors/apply", profile_body(availability=OFFICE_HOURS)
+            ),
             201,
         )
         ok(await s.call(OPERATOR, "POST", f"/mentors/{second['id']}/approve"))
